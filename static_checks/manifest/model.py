@@ -1,0 +1,84 @@
+"""The shape of one gem version's public API, as our extractor reads it from `lib/`.
+
+These models are the contract between the extractor (manifest/extract.py), the stored
+history (data/manifests/*.json) and the rules (through ManifestIndex).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+ParamKind = Literal[
+    "req",  # a
+    "opt",  # a = 1
+    "rest",  # *a
+    "keyreq",  # a:
+    "key",  # a: 1
+    "keyrest",  # **a
+    "nokey",  # **nil
+    "block",  # &a
+    "forward",  # ...
+]
+
+Visibility = Literal["public", "protected", "private"]
+
+# How a method came to exist; rules use it to word their proof.
+MethodOrigin = Literal[
+    "def",
+    "attr_reader",
+    "attr_writer",
+    "attr_accessor",
+    "alias",
+    "delegate",
+    "define_method",
+    "option",  # configuration option macro (reader/writer)
+    "macro",  # other macro-generated readers/writers
+    "module_function",
+    "overlay",  # hand-written, commented overlay for what source cannot show
+]
+
+
+class Param(BaseModel):
+    kind: ParamKind
+    name: str | None = None
+
+
+class MethodSig(BaseModel):
+    name: str
+    params: list[Param] = Field(default_factory=list)
+    visibility: Visibility = "public"
+    origin: MethodOrigin = "def"
+    # Return type when the source shows it: "self" for builders, or a constant
+    # name like "RubyLLM::Message". None when unknown.
+    returns: str | None = None
+    # For `(...)`/`*args, **kw, &blk` forwarders: "RubyLLM::Chat.new" or "RubyLLM::Chat#ask".
+    forwards_to: str | None = None
+    # Block parameter type when a block given to this method receives a known object
+    # (e.g. ask's block gets a RubyLLM::Chunk; configure's block gets a Configuration).
+    block_param: str | None = None
+    location: str | None = None  # "lib/ruby_llm/chat.rb:42" in the gem
+
+
+class Namespace(BaseModel):
+    """A class or module."""
+
+    name: str  # fully qualified, e.g. "RubyLLM::Chat"
+    kind: Literal["class", "module"]
+    superclass: str | None = None  # fully qualified when resolvable
+    includes: list[str] = Field(default_factory=list)
+    extends: list[str] = Field(default_factory=list)
+    instance_methods: dict[str, MethodSig] = Field(default_factory=dict)
+    singleton_methods: dict[str, MethodSig] = Field(default_factory=dict)
+    constants: list[str] = Field(default_factory=list)  # non-namespace constants, short names
+    location: str | None = None
+
+
+class Manifest(BaseModel):
+    gem: str
+    version: str
+    source_commit: str | None = None
+    namespaces: dict[str, Namespace] = Field(default_factory=dict)
+    # Options accepted by `RubyLLM.configure { |c| c.X = ... }` (readers; writers are X=).
+    config_options: list[str] = Field(default_factory=list)

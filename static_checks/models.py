@@ -1,0 +1,94 @@
+"""Typed facts that static analysis hands to the next stages.
+
+Every stage after this one reads these models only; nothing reaches into the parser.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class Category(str, Enum):
+    api_hallucination = "api-hallucination"
+    unverifiable = "unverifiable"
+    bypass = "bypass"
+    parse = "parse"
+    input = "input"  # files the analysis had to skip (size, encoding, links)
+
+
+class Evidence(BaseModel):
+    """A place in the graded repo, relative to the path the user gave."""
+
+    file: str
+    line: int
+    column: int = 0
+    snippet: str | None = None
+
+
+class Finding(BaseModel):
+    rule: str
+    category: Category
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    message: str
+    # Why we believe it: for API rules, the proof from the manifest
+    # (e.g. "RubyLLM::Chat in ruby_llm 1.6.2 has no method `user`").
+    evidence: str
+    hint: str | None = None
+    snippet: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class Fact(BaseModel):
+    """One rubric-relevant observation, with the rule that produced it and where."""
+
+    id: str
+    value: Any
+    rule: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    note: str | None = None
+
+
+class VersionSource(str, Enum):
+    override = "override"
+    gemfile_lock = "Gemfile.lock"
+    gemfile_constraint = "Gemfile constraint"
+    newest_release = "newest release"
+
+
+class AppRoot(BaseModel):
+    path: str  # relative to the checked path; "." for the top
+    ruby_llm_version: str
+    version_source: VersionSource
+    version_detail: str | None = None  # e.g. the constraint text
+
+
+class SkippedFile(BaseModel):
+    file: str
+    reason: str
+
+
+class CheckReport(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    tool_version: str
+    roots: list[AppRoot]
+    findings: list[Finding]
+    files_analyzed: int = 0
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.error for f in self.findings)

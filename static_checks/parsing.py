@@ -1,0 +1,92 @@
+"""tree-sitter parsing of Ruby sources and ERB templates, with error recovery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import tree_sitter as ts
+
+from static_checks.erb import extract_ruby
+from static_checks.models import Category, Finding, Severity
+from static_checks.sources import SourceFile
+
+
+@lru_cache(maxsize=1)
+def ruby_language() -> ts.Language:
+    import tree_sitter_ruby as tsr
+
+    return ts.Language(tsr.language())
+
+
+@lru_cache(maxsize=1)
+def ruby_parser() -> ts.Parser:
+    return ts.Parser(ruby_language())
+
+
+@dataclass
+class ParsedFile:
+    rel: str
+    kind: str  # "ruby" or "erb"
+    source: bytes  # the Ruby that was parsed (for ERB: the extracted code)
+    tree: ts.Tree
+
+    @property
+    def root(self) -> ts.Node:
+        return self.tree.root_node
+
+    def text(self, node: ts.Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def line_of(self, node: ts.Node) -> int:
+        return node.start_point[0] + 1
+
+    def line_text(self, line: int) -> str:
+        lines = self.source.split(b"\n")
+        if 1 <= line <= len(lines):
+            return lines[line - 1].decode("utf-8", "replace").strip()
+        return ""
+
+
+def parse_ruby(rel: str, source: bytes, kind: str = "ruby") -> ParsedFile:
+    return ParsedFile(rel=rel, kind=kind, source=source, tree=ruby_parser().parse(source))
+
+
+def parse_source(src: SourceFile, data: bytes) -> ParsedFile:
+    if src.kind == "erb":
+        return parse_ruby(src.rel, extract_ruby(data), kind="erb")
+    return parse_ruby(src.rel, data)
+
+
+def first_error(node: ts.Node) -> ts.Node | None:
+    """The first ERROR or MISSING node, depth first, skipping error-free subtrees."""
+    if not node.has_error:
+        return None
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if cur.type == "ERROR" or cur.is_missing:
+            return cur
+        stack.extend(c for c in reversed(cur.children) if c.has_error or c.is_missing)
+    return node
+
+
+def syntax_findings(parsed: ParsedFile) -> list[Finding]:
+    err = first_error(parsed.root)
+    if err is None:
+        return []
+    line, col = err.start_point[0] + 1, err.start_point[1] + 1
+    what = "missing token" if err.is_missing else "syntax error"
+    return [
+        Finding(
+            rule="parse/syntax-error",
+            category=Category.parse,
+            severity=Severity.info,
+            file=parsed.rel,
+            line=line,
+            column=col,
+            message=f"{what} near line {line}; the rest of the file was still analysed",
+            evidence="tree-sitter error recovery produced an ERROR node here",
+            snippet=parsed.line_text(line),
+        )
+    ]
