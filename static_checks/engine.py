@@ -1,0 +1,81 @@
+"""One static check of a folder: discover, resolve versions, parse, run rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from static_checks import __version__
+from static_checks.context import ProjectContext
+from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
+from static_checks.parsing import ParsedFile, parse_source, syntax_findings
+from static_checks.sources import DEFAULT_MAX_BYTES, discover, read_source
+
+
+class InputError(Exception):
+    """Bad usage or input (missing path, unreadable archive): exit code 2."""
+
+
+def _owner_root(rel: str, roots: list[str]) -> str:
+    """The deepest app root containing `rel` (roots are folder paths, "." is the top)."""
+    best = "."
+    for root in roots:
+        if root != "." and (rel == root or rel.startswith(root + "/")) and len(root) > len(best):
+            best = root
+    return best
+
+
+def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES):
+    """Parse every Ruby source under base. Returns (sources, parsed files, findings, skipped)."""
+    sources = discover(base, max_bytes=max_bytes)
+    parsed: list[ParsedFile] = []
+    findings: list[Finding] = []
+    skipped: list[SkippedFile] = list(sources.skipped)
+    for src in sources.files:
+        data, reason = read_source(src)
+        if data is None:
+            skipped.append(SkippedFile(file=src.rel, reason=reason or "unreadable"))
+            continue
+        pf = parse_source(src, data)
+        parsed.append(pf)
+        findings.extend(syntax_findings(pf))
+    return sources, parsed, findings, skipped
+
+
+def check_path(
+    path: Path,
+    ruby_llm_version: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> CheckReport:
+    from static_checks.manifest.index import ManifestIndex
+    from static_checks.manifest.versions import resolve_version
+    from static_checks.rules import run_rules
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"no such path: {path}")
+    if not path.is_dir():
+        raise InputError(f"not a folder: {path} (archives are unpacked by `grader`)")
+    base = path.resolve()
+    sources, parsed, findings, skipped = parse_tree(base, max_bytes)
+
+    root_names = sources.app_roots or ["."]
+    roots: list[AppRoot] = []
+    by_root: dict[str, list[ParsedFile]] = {r: [] for r in root_names}
+    for pf in parsed:
+        by_root.setdefault(_owner_root(pf.rel, root_names), []).append(pf)
+    for name in root_names:
+        root_dir = base if name == "." else base / name
+        version, source, detail = resolve_version(root_dir, override=ruby_llm_version)
+        root = AppRoot(path=name, ruby_llm_version=version, version_source=source, version_detail=detail)
+        roots.append(root)
+        ctx = ProjectContext(root=root, files=by_root.get(name, []), index=ManifestIndex.load(version))
+        findings.extend(run_rules(ctx))
+
+    findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
+    return CheckReport(
+        tool_version=__version__,
+        roots=roots,
+        findings=findings,
+        files_analyzed=len(parsed),
+        skipped=skipped,
+    )
