@@ -1,0 +1,59 @@
+"""The `grader` command.
+
+Sub-commands import their stage lazily: `grader check` must stay fast and must never
+import docker, litellm or the report renderers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    name="grader",
+    help="Grade coding-agent repositories: static analysis, runtime checks, LLM judge, rubric scoring.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Grade coding-agent repositories: static analysis, runtime checks, LLM judge, rubric scoring."""
+
+
+def _fail_input(message: str) -> None:
+    typer.echo(f"grader: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command("check")
+def check_cmd(
+    path: str = typer.Argument(..., help="Repository folder, .tar/.tar.gz/.zip archive, or git URL[@commit]."),
+    format: str = typer.Option("text", "--format", "-f", help="text, json or sarif."),
+    ruby_llm_version: Optional[str] = typer.Option(
+        None, "--ruby-llm-version", help="Check against this ruby_llm release instead of the locked one."
+    ),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+) -> None:
+    """Audit RubyLLM API use (invented calls, wrong signatures, bypasses). Exit 1 on error findings."""
+    from grader.ingest import IngestError, ingest
+    from static_checks.cli import run_check
+
+    try:
+        with ingest(path) as repo:
+            code = run_check(repo.path, format, ruby_llm_version, output, prog="grader")
+    except IngestError as exc:
+        _fail_input(str(exc))
+    raise typer.Exit(code=code)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,21 @@
+"""Renderings of a CheckReport: text for people, JSON for programs, SARIF for code scanning."""
+
+from __future__ import annotations
+
+from static_checks.models import CheckReport
+
+FORMATS = ("text", "json", "sarif")
+
+
+def render(report: CheckReport, fmt: str) -> str:
+    if fmt == "json":
+        return report.model_dump_json(indent=2, exclude={"facts"} if not report.facts else None) + "\n"
+    if fmt == "sarif":
+        from static_checks.output.sarif import to_sarif_json
+
+        return to_sarif_json(report)
+    if fmt == "text":
+        from static_checks.output.text import to_text
+
+        return to_text(report)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

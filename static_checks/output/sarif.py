@@ -1,0 +1,70 @@
+"""SARIF 2.1.0, the format GitHub code scanning reads."""
+
+from __future__ import annotations
+
+import json
+
+from static_checks.models import CheckReport, Severity
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
+
+
+def to_sarif(report: CheckReport) -> dict:
+    rule_ids: list[str] = []
+    rules: list[dict] = []
+    for f in report.findings:
+        if f.rule in rule_ids:
+            continue
+        rule_ids.append(f.rule)
+        rules.append(
+            {
+                "id": f.rule,
+                "shortDescription": {"text": f"{f.category.value}: {f.rule}"},
+                "defaultConfiguration": {"level": _LEVEL[f.severity]},
+                "properties": {"category": f.category.value},
+            }
+        )
+    results = []
+    for f in report.findings:
+        text = f.message if not f.hint else f"{f.message} ({f.hint})"
+        results.append(
+            {
+                "ruleId": f.rule,
+                "ruleIndex": rule_ids.index(f.rule),
+                "level": _LEVEL[f.severity],
+                "message": {"text": text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
+                            "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                        }
+                    }
+                ],
+                "properties": {"evidence": f.evidence, "category": f.category.value},
+            }
+        )
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "grader",
+                        "version": report.tool_version,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+                "properties": {
+                    "roots": [r.model_dump(mode="json") for r in report.roots],
+                },
+            }
+        ],
+    }
+
+
+def to_sarif_json(report: CheckReport) -> str:
+    return json.dumps(to_sarif(report), indent=2) + "\n"
