@@ -55,6 +55,10 @@ def split_git_ref(source: str) -> tuple[str, str | None]:
     return source, None
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def _safe_member_path(name: str) -> PurePosixPath:
     p = PurePosixPath(name.replace("\\", "/"))
     if p.is_absolute() or ".." in p.parts or name.startswith("/"):
@@ -80,7 +84,7 @@ def _extract_tar(archive: Path, dest: Path) -> None:
                 safe.append(m)
             tf.extractall(dest, members=safe, filter="data")
     except (tarfile.TarError, EOFError, OSError) as exc:
-        raise IngestError(f"unreadable archive {archive.name}: {exc}") from exc
+        raise IngestError(f"unreadable archive {archive.name}: {_one_line(exc)}") from exc
 
 
 def _extract_zip(archive: Path, dest: Path) -> None:
@@ -104,7 +108,7 @@ def _extract_zip(archive: Path, dest: Path) -> None:
                 with zf.open(info) as src, open(target, "wb") as out:
                     shutil.copyfileobj(src, out)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise IngestError(f"unreadable archive {archive.name}: {exc}") from exc
+        raise IngestError(f"unreadable archive {archive.name}: {_one_line(exc)}") from exc
 
 
 def _single_top_folder(dest: Path) -> Path:

@@ -58,11 +58,14 @@ def check_path(
     base = path.resolve()
     sources, parsed, findings, skipped = parse_tree(base, max_bytes)
 
-    root_names = sources.app_roots or ["."]
-    roots: list[AppRoot] = []
+    root_names = list(sources.app_roots)
     by_root: dict[str, list[ParsedFile]] = {r: [] for r in root_names}
     for pf in parsed:
         by_root.setdefault(_owner_root(pf.rel, root_names), []).append(pf)
+    if "." in by_root and "." not in root_names:
+        # Ruby outside any Gemfile's folder is still checked, against the top's version rules.
+        root_names.insert(0, ".")
+    roots: list[AppRoot] = []
     for name in root_names:
         root_dir = base if name == "." else base / name
         version, source, detail = resolve_version(root_dir, override=ruby_llm_version)

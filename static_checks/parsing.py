@@ -76,7 +76,9 @@ def syntax_findings(parsed: ParsedFile) -> list[Finding]:
     if err is None:
         return []
     line, col = err.start_point[0] + 1, err.start_point[1] + 1
+    end_line = err.end_point[0] + 1
     what = "missing token" if err.is_missing else "syntax error"
+    where = f"line {line}" if end_line == line else f"lines {line}-{end_line}"
     return [
         Finding(
             rule="parse/syntax-error",
@@ -85,7 +87,8 @@ def syntax_findings(parsed: ParsedFile) -> list[Finding]:
             file=parsed.rel,
             line=line,
             column=col,
-            message=f"{what} near line {line}; the rest of the file was still analysed",
+            message=f"{what} in {where}; the rest of the file was still analysed",
+            extra={"end_line": end_line},
             evidence="tree-sitter error recovery produced an ERROR node here",
             snippet=parsed.line_text(line),
         )

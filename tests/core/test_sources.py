@@ -1,0 +1,67 @@
+import os
+from pathlib import Path
+
+from static_checks.sources import discover, read_source, source_kind
+
+
+def write(root: Path, rel: str, data: str | bytes = "") -> Path:
+    p = root / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        p.write_bytes(data)
+    else:
+        p.write_text(data)
+    return p
+
+
+def test_source_kinds():
+    assert source_kind("Gemfile") == "ruby"
+    assert source_kind("config.ru") == "ruby"
+    assert source_kind("tasks.rake") == "ruby"
+    assert source_kind("x.gemspec") == "ruby"
+    assert source_kind("show.html.erb") == "erb"
+    assert source_kind("Gemfile.lock") is None
+    assert source_kind("app.js") is None
+
+
+def test_discover_finds_sources_roots_and_skips_vendor(tmp_path):
+    write(tmp_path, "Gemfile", "source 'x'\n")
+    write(tmp_path, "app/models/a.rb", "class A; end\n")
+    write(tmp_path, "app/views/a/index.html.erb", "<%= 1 %>")
+    write(tmp_path, "chat_app/Gemfile", "")
+    write(tmp_path, "chat_app/app/b.rb", "")
+    write(tmp_path, "vendor/bundle/gems/x.rb", "")
+    write(tmp_path, "node_modules/y/z.rb", "")
+    write(tmp_path, "tmp/cache.rb", "")
+    write(tmp_path, "README.md", "")
+    found = discover(tmp_path)
+    rels = sorted(f.rel for f in found.files)
+    assert rels == ["Gemfile", "app/models/a.rb", "app/views/a/index.html.erb", "chat_app/Gemfile", "chat_app/app/b.rb"]
+    assert sorted(found.app_roots) == [".", "chat_app"]
+
+
+def test_links_are_never_followed_and_loops_do_not_hang(tmp_path):
+    write(tmp_path, "app/a.rb", "")
+    secret = write(tmp_path.parent / f"{tmp_path.name}-outside", "secret.rb", "SECRET = 1\n")
+    os.symlink(secret, tmp_path / "app" / "leak.rb")
+    os.symlink(tmp_path / "app", tmp_path / "app" / "loop")
+    found = discover(tmp_path)
+    assert [f.rel for f in found.files] == ["app/a.rb"]
+    reasons = {s.file: s.reason for s in found.skipped}
+    assert reasons["app/leak.rb"] == "symbolic link not followed"
+    assert reasons["app/loop"] == "symbolic link not followed"
+
+
+def test_oversized_files_are_reported_not_dropped(tmp_path):
+    write(tmp_path, "big.rb", "x = 1\n" * 100)
+    found = discover(tmp_path, max_bytes=50)
+    assert found.files == []
+    assert found.skipped[0].file == "big.rb"
+    assert "larger than 50 bytes" in found.skipped[0].reason
+
+
+def test_binary_file_is_refused_with_reason(tmp_path):
+    write(tmp_path, "bin.rb", b"\x00\x01\x02ELF")
+    (src,) = discover(tmp_path).files
+    data, reason = read_source(src)
+    assert data is None and reason == "binary file"
