@@ -37,6 +37,7 @@ MethodOrigin = Literal[
     "macro",  # other macro-generated readers/writers
     "module_function",
     "overlay",  # hand-written, commented overlay for what source cannot show
+    "core",  # Ruby core (Object/Kernel, Enumerable, Class...) as listed by a real ruby
 ]
 
 
@@ -59,6 +60,9 @@ class MethodSig(BaseModel):
     # (e.g. ask's block gets a RubyLLM::Chunk; configure's block gets a Configuration).
     block_param: str | None = None
     location: str | None = None  # "lib/ruby_llm/chat.rb:42" in the gem
+    # Namespace that defines it (filled by ManifestIndex lookups, e.g. the superclass or
+    # an included module; "Kernel"/"Enumerable" for core methods).
+    owner: str | None = None
 
 
 class Namespace(BaseModel):

@@ -1,0 +1,344 @@
+"""ManifestIndex: the questions rules ask about one release of RubyLLM's API.
+
+Loaded from the per-gem history files (data/manifests/*.json.gz); namespaces are rebuilt
+lazily and every lookup is cached, so loading a release costs one JSON parse per gem.
+`RubyLLM::Schema` (a separate gem from ruby_llm 1.9.0) is merged in from the
+ruby_llm-schema release the gemspec constraint allows (newest matching).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from static_checks.manifest import core
+from static_checks.manifest.history import history_path, namespace_at, read_history
+from static_checks.manifest.lookup import resolve_constant as _lexical_resolve
+from static_checks.manifest.model import MethodSig, Namespace, Param
+from static_checks.manifest.versions import satisfies, version_key
+
+SCHEMA_GEM = "ruby_llm-schema"
+ANY_ARGS = [Param(kind="rest"), Param(kind="keyrest"), Param(kind="block")]
+# Core namespaces whose methods come from the generated Ruby core list.
+CORE_MIXINS = ("Enumerable", "Comparable", "Kernel")
+
+
+@lru_cache(maxsize=None)
+def _history(gem: str) -> dict[str, Any]:
+    return read_history(history_path(gem))
+
+
+def available_versions(gem: str = "ruby_llm") -> list[str]:
+    """Releases we have manifests for, oldest first."""
+    return sorted((v["version"] for v in _history(gem)["versions"]), key=version_key)
+
+
+@lru_cache(maxsize=1)
+def _overlay() -> dict[tuple[str, str, bool], list[dict[str, Any]]]:
+    import yaml
+
+    text = resources.files("static_checks.manifest").joinpath("overlay.yaml").read_text()
+    out: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
+    for e in yaml.safe_load(text) or []:
+        out.setdefault((e["owner"], e["method"], bool(e.get("singleton", False))), []).append(e)
+    return out
+
+
+class _View:
+    """One gem's history seen at one release."""
+
+    def __init__(self, gem: str, version: str) -> None:
+        self.data = _history(gem)
+        versions = [v["version"] for v in self.data["versions"]]
+        self.pos = versions.index(version)
+        self.bit = 1 << self.pos
+        self.version = version
+        self.gem = gem
+
+    def entry(self, fq: str) -> dict[str, Any] | None:
+        e = self.data["namespaces"].get(fq)
+        return e if e is not None and e["in"] & self.bit else None
+
+    def deps(self) -> dict[str, str]:
+        return self.data["versions"][self.pos].get("deps", {})
+
+
+def _schema_version_for(deps: dict[str, str]) -> str | None:
+    req = deps.get(SCHEMA_GEM)
+    if req is None:
+        return None
+    matching = [v for v in available_versions(SCHEMA_GEM) if satisfies(v, [req])]
+    return matching[-1] if matching else None
+
+
+class ManifestIndex:
+    def __init__(self, gem: str, version: str) -> None:
+        self.gem, self.version = gem, version
+        self._views = [_View(gem, version)]
+        self.schema_version: str | None = None
+        if gem == "ruby_llm":
+            self.schema_version = _schema_version_for(self._views[0].deps())
+            if self.schema_version:
+                self._views.append(_View(SCHEMA_GEM, self.schema_version))
+        self._ns: dict[str, Namespace | None] = {}
+        self._methods: dict[tuple[str, str, bool], MethodSig | None] = {}
+        self._anc: dict[tuple[str, bool], list[str]] = {}
+
+    @classmethod
+    def load(cls, version: str, gem: str = "ruby_llm") -> ManifestIndex:
+        if version not in available_versions(gem):
+            known = available_versions(gem)
+            raise ValueError(f"{gem} {version!r} is not a known release; known: {known[0]} .. {known[-1]}")
+        return _load(version, gem)
+
+    # ---- namespaces and constants -------------------------------------------
+    def namespace(self, name: str) -> Namespace | None:
+        name = name.lstrip(":")
+        if name not in self._ns:
+            found = None
+            for view in self._views:
+                e = view.entry(name)
+                if e is not None:
+                    found = namespace_at(name, e, view.bit)
+                    break
+            self._ns[name] = found
+        return self._ns[name]
+
+    def namespace_names(self) -> list[str]:
+        out = set()
+        for view in self._views:
+            out.update(n for n, e in view.data["namespaces"].items() if e["in"] & view.bit)
+        return sorted(out)
+
+    def has_constant(self, fq_name: str) -> bool:
+        fq_name = fq_name.lstrip(":")
+        if self.namespace(fq_name) is not None:
+            return True
+        owner, _, short = fq_name.rpartition("::")
+        ns = self.namespace(owner) if owner else None
+        return ns is not None and short in ns.constants
+
+    def resolve_constant(self, name: str, nesting: list[str]) -> str | None:
+        """Ruby's lexical lookup: "Chat" inside ["RubyLLM"] -> "RubyLLM::Chat"."""
+        return _lexical_resolve(name, nesting, self.has_constant, self._superclasses)
+
+    def _superclasses(self, name: str) -> list[str]:
+        out, cur, seen = [], self.namespace(name), set()
+        while cur is not None and cur.superclass and cur.superclass not in seen:
+            seen.add(cur.superclass)
+            out.append(cur.superclass)
+            cur = self.namespace(cur.superclass)
+        return out
+
+    # ---- ancestry ------------------------------------------------------------
+    def ancestors(self, name: str, singleton: bool = False) -> list[str]:
+        """Method resolution order for `obj.x` (instance) or `Klass.x` (singleton), gem + core names.
+
+        Instance side: the class, its included modules (last included first), then the
+        superclass and its modules... Singleton side: each class's extended modules and the
+        ClassMethods of ActiveSupport concerns it includes, up the superclass chain.
+        """
+        key = (name, singleton)
+        if key not in self._anc:
+            self._anc[key] = self._singleton_mro(name) if singleton else self._instance_mro(name, set())
+        return self._anc[key]
+
+    def _instance_mro(self, name: str, seen: set[str]) -> list[str]:
+        if name in seen:
+            return []
+        seen.add(name)
+        out = [name]
+        ns = self.namespace(name)
+        if ns is None:
+            return out
+        for mod in reversed(ns.includes):
+            out.extend(m for m in self._instance_mro(mod, seen) if m not in out)
+        if ns.superclass:
+            out.extend(m for m in self._instance_mro(ns.superclass, seen) if m not in out)
+        return out
+
+    def _singleton_mro(self, name: str) -> list[str]:
+        out: list[str] = []
+        for cls in [name] + self._superclasses(name):
+            out.append(f"{cls}.")  # the class's own singleton methods
+            ns = self.namespace(cls)
+            if ns is None:
+                continue
+            for mod in reversed(ns.extends):
+                out.extend(m for m in self._instance_mro(mod, set()) if m not in out)
+            for mod in self._instance_mro(cls, set())[1:]:
+                cm = f"{mod}::ClassMethods"
+                if self.namespace(cm) is not None and cm not in out:
+                    out.append(cm)
+        return out
+
+    def is_subclass(self, name: str, ancestor: str) -> bool:
+        """`name <= ancestor` in Ruby terms (a class is its own subclass; modules count)."""
+        return ancestor.lstrip(":") in self.ancestors(name.lstrip(":"))
+
+    # ---- methods -------------------------------------------------------------
+    def find_method(self, owner: str, name: str, singleton: bool = False) -> MethodSig | None:
+        """The method `owner#name` (or `owner.name`) would run, with its effective signature.
+
+        Forwarders come back with the target's params and `forwards_to` set; `owner` on the
+        result says which namespace defines it; core methods have origin "core".
+        """
+        key = (owner.lstrip(":"), name, singleton)
+        if key not in self._methods:
+            self._methods[key] = None  # guards forwarding cycles
+            self._methods[key] = self._find(key[0], name, singleton, depth=0)
+        return self._methods[key]
+
+    def _own(self, where: str, name: str) -> MethodSig | None:
+        if where.endswith("."):
+            ns = self.namespace(where[:-1])
+            sig = ns.singleton_methods.get(name) if ns else None
+            singleton = True
+            where = where[:-1]
+        else:
+            ns = self.namespace(where)
+            sig = ns.instance_methods.get(name) if ns else None
+            singleton = False
+        if sig is None:
+            if where in CORE_MIXINS and name in core.mixin_methods(where):
+                return MethodSig(name=name, params=list(ANY_ARGS), origin="core", owner=where)
+            return None
+        sig = sig.model_copy(update={"owner": where})
+        for e in _overlay().get((where, name, singleton), []):
+            if "since" in e and version_key(self.version) < version_key(str(e["since"])):
+                continue
+            if "until" in e and version_key(self.version) >= version_key(str(e["until"])):
+                continue
+            sig.returns = e.get("returns", sig.returns)
+            sig.block_param = e.get("block_param", sig.block_param)
+        return sig
+
+    def _find(self, owner: str, name: str, singleton: bool, depth: int) -> MethodSig | None:
+        sig = None
+        for where in self.ancestors(owner, singleton):
+            sig = self._own(where, name)
+            if sig is not None:
+                break
+        if sig is None and singleton and name == "new":
+            sig = self._constructor(owner)
+        if sig is None:
+            return self._core(owner, name, singleton)
+        if sig.forwards_to and depth < 8:
+            target = self._follow(sig.forwards_to)
+            if target is not None:
+                sig.params = list(target.params)
+                sig.returns = sig.returns if sig.returns and not sig.returns.startswith("call:") else target.returns
+                if target.block_param and not sig.block_param:
+                    sig.block_param = target.block_param
+        return sig
+
+    def _constructor(self, owner: str) -> MethodSig | None:
+        ns = self.namespace(owner)
+        if ns is None or ns.kind != "class":
+            return None
+        init = self.find_method(owner, "initialize")
+        params = list(init.params) if init is not None and init.origin != "core" else []
+        return MethodSig(name="new", params=params, origin="core", returns=owner, owner=owner,
+                         forwards_to=f"{init.owner}#initialize" if init is not None and init.owner else None,
+                         location=init.location if init is not None else None)
+
+    def _core(self, owner: str, name: str, singleton: bool) -> MethodSig | None:
+        if singleton:
+            ns = self.namespace(owner)
+            pool = core.class_methods() if ns is not None and ns.kind == "class" else core.module_methods()
+        else:
+            pool = core.object_methods()
+        if name not in pool:
+            return None
+        return MethodSig(name=name, params=list(ANY_ARGS), origin="core", owner="Class" if singleton else "Object")
+
+    def _follow(self, ref: str) -> MethodSig | None:
+        """Resolve "X.m", "X#m" or "X#a.b" (call a, then b on a's return type)."""
+        if "#" in ref:
+            owner, _, rest = ref.partition("#")
+            singleton = False
+        else:
+            owner, _, rest = ref.rpartition(".") if ref.count(".") == 1 else ref.partition(".")
+            singleton = True
+        steps = rest.split(".")
+        sig = self.find_method(owner, steps[0], singleton)
+        for step in steps[1:]:
+            if sig is None:
+                return None
+            rtype = self._returns_of(owner, sig)
+            if rtype is None:
+                return None
+            owner = rtype
+            sig = self.find_method(owner, step)
+        return sig
+
+    def _returns_of(self, receiver: str, sig: MethodSig, depth: int = 0) -> str | None:
+        r = sig.returns
+        if r is None or depth > 8:
+            return None
+        if r == "self":
+            return receiver
+        if r.startswith("call:"):
+            ref = r[5:]
+            target = self._follow(ref)
+            if target is None:
+                return None
+            base = ref.partition("#")[0] if "#" in ref else ref.rpartition(".")[0]
+            return self._returns_of(receiver if "#" in ref else base, target, depth + 1)
+        return r
+
+    def return_type(self, owner: str, name: str, singleton: bool = False) -> str | None:
+        """What `owner#name` returns: a FQ constant, or `owner` itself for builders returning self."""
+        sig = self.find_method(owner, name, singleton)
+        return self._returns_of(owner.lstrip(":"), sig) if sig is not None else None
+
+    def block_param_type(self, owner: str, name: str, singleton: bool = False) -> str | None:
+        sig = self.find_method(owner, name, singleton)
+        return sig.block_param if sig is not None else None
+
+    def method_names(self, owner: str, singleton: bool = False) -> list[str]:
+        """Public gem-defined names (inherited included), for "did you mean"; no core noise."""
+        names: set[str] = set()
+        for where in self.ancestors(owner, singleton):
+            ns = self.namespace(where.rstrip("."))
+            if ns is None:
+                continue
+            side = ns.singleton_methods if where.endswith(".") else ns.instance_methods
+            names.update(n for n, s in side.items() if s.visibility == "public")
+        return sorted(names)
+
+    def has_method_missing(self, owner: str, singleton: bool = False) -> bool:
+        """True when `method_missing` is defined in the gem chain: any name may be valid there."""
+        sig = self.find_method(owner, "method_missing", singleton)
+        return sig is not None and sig.origin != "core"
+
+    def config_options(self) -> set[str]:
+        view = self._views[0]
+        return {o for o, mask in view.data.get("config", {}).items() if mask & view.bit}
+
+    # ---- Rails macros ----------------------------------------------------------
+    def acts_as_methods(self, macro: str, new_api: bool | None = None) -> str | None:
+        """The synthetic namespace holding what `acts_as_chat` (etc.) adds to a model.
+
+        From 1.7 two implementations exist, chosen by `config.use_new_acts_as` (default false
+        = legacy). new_api=None follows the default; pass the app's setting when known.
+        Query it like any namespace: find_method(acts_as_methods("acts_as_chat"), "ask").
+        """
+        legacy = f"RubyLLM::ActiveRecord::ActsAsLegacy::{macro}"
+        new = f"RubyLLM::ActiveRecord::ActsAs::{macro}"
+        if self.namespace(legacy) is not None and not new_api:
+            return legacy
+        return new if self.namespace(new) is not None else None
+
+    # ---- across releases -------------------------------------------------------
+    def versions_with_method(self, owner: str, name: str, singleton: bool = False) -> list[str]:
+        return [v for v in available_versions(self.gem) if _load(v, self.gem).find_method(owner, name, singleton) is not None]
+
+    def versions_with_constant(self, name: str) -> list[str]:
+        return [v for v in available_versions(self.gem) if _load(v, self.gem).has_constant(name)]
+
+
+@lru_cache(maxsize=64)
+def _load(version: str, gem: str) -> ManifestIndex:
+    return ManifestIndex(gem, version)
