@@ -51,6 +51,16 @@ def check_cmd(
     raise typer.Exit(code=code)
 
 
+def _add_manifest_app() -> None:
+    # Imports typer only; the extractor and git access load when a manifest command runs.
+    from static_checks.manifest.cli import manifest_app
+
+    app.add_typer(manifest_app, name="manifest")
+
+
+_add_manifest_app()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
