@@ -1,0 +1,173 @@
+"""The rubric file schema. A rubric is data: changing it changes grades, not code."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+from grader.rubric.predicates import Predicate
+
+RUBRIC_SCHEMA_VERSION = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dimension(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    max: float = Field(gt=0)
+    goals: list[str] = Field(default_factory=list)  # e.g. ["G4"] in v2
+    # Point deductions never take the score below this (e.g. v2 G6 "floor 4"). Caps still apply.
+    floor: float | None = Field(default=None, ge=0)
+    description: str = ""
+
+
+class Tier(_Strict):
+    name: str
+    min: float = Field(ge=0)
+
+
+class Deduction(_Strict):
+    """One catalog entry. Exactly one of points / cap / floor.
+
+    points: subtract when the predicate holds (times `per` if given, up to `max_points`).
+    cap:    the dimension cannot score above this when the predicate holds.
+    floor:  point deductions cannot take the dimension below this when the predicate holds.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
+    dimension: str
+    reason: str  # one line, shown in reports
+    when: Predicate | None = None  # None: always
+    points: float | None = Field(default=None, gt=0)
+    cap: float | None = Field(default=None, ge=0)
+    floor: float | None = Field(default=None, ge=0)
+    per: str | None = None  # multiply points by this fact's count (e.g. untested components)
+    max_points: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Deduction":
+        kinds = [k for k in ("points", "cap", "floor") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"deduction {self.id!r} needs exactly one of points, cap, floor (got {kinds or 'none'})")
+        if (self.per or self.max_points) and self.points is None:
+            raise ValueError(f"deduction {self.id!r}: per/max_points only go with points")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "points" if self.points is not None else "cap" if self.cap is not None else "floor"
+
+
+class Bonus(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
+    dimension: str
+    reason: str
+    points: float = Field(gt=0)
+    when: Predicate
+
+
+class JudgeCriterion(_Strict):
+    """Points only judgment can decide; pending until the judge stage scores them."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
+    dimension: str
+    points: float = Field(gt=0)
+    question: str  # the text the judge gets
+    anchors: dict[str, str] = Field(default_factory=dict)  # score band -> what it looks like
+    applies_when: Predicate | None = None  # None: always applies
+
+
+class Rubric(_Strict):
+    schema_version: int = RUBRIC_SCHEMA_VERSION
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
+    title: str
+    description: str = ""
+    tie_gap: float = 0  # stated noise: score gaps up to this are ties
+    dimensions: list[Dimension] = Field(min_length=1)
+    tiers: list[Tier] = Field(min_length=1)
+    deductions: list[Deduction] = Field(default_factory=list)
+    bonuses: list[Bonus] = Field(default_factory=list)
+    judge_criteria: list[JudgeCriterion] = Field(default_factory=list)
+
+    @property
+    def max_total(self) -> float:
+        return sum(d.max for d in self.dimensions)
+
+    def dimension(self, dim_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dim_id)
+
+    def fact_ids(self) -> set[str]:
+        ids: set[str] = set()
+        for d in self.deductions:
+            if d.when is not None:
+                ids |= d.when.fact_ids()
+            if d.per:
+                ids.add(d.per)
+        for b in self.bonuses:
+            ids |= b.when.fact_ids()
+        for j in self.judge_criteria:
+            if j.applies_when is not None:
+                ids |= j.applies_when.fact_ids()
+        return ids
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> "Rubric":
+        # parse_rubric() asks to skip this and reports the same problems with their YAML lines.
+        if not (info.context or {}).get("defer_consistency"):
+            problems = consistency_problems(self)
+            if problems:
+                raise ValueError("; ".join(msg for _, msg in problems))
+        return self
+
+    def tier_for(self, score: float) -> str:
+        for t in self.tiers:
+            if score >= t.min:
+                return t.name
+        return self.tiers[-1].name
+
+
+def consistency_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Cross-field checks, each with the data path of the offending value."""
+    out: list[tuple[tuple, str]] = []
+    if r.schema_version != RUBRIC_SCHEMA_VERSION:
+        out.append((("schema_version",), f"schema_version {r.schema_version} is not supported (this grader reads {RUBRIC_SCHEMA_VERSION})"))
+    dims: dict[str, Dimension] = {}
+    for i, d in enumerate(r.dimensions):
+        if d.id in dims:
+            out.append((("dimensions", i, "id"), f"dimension id {d.id!r} appears twice"))
+        if d.floor is not None and d.floor > d.max:
+            out.append((("dimensions", i, "floor"), f"dimension {d.id!r}: floor {d.floor} above max {d.max}"))
+        dims[d.id] = d
+    seen: set[str] = set()
+    groups = (("deductions", "deduction", r.deductions), ("bonuses", "bonus", r.bonuses),
+              ("judge_criteria", "judge criterion", r.judge_criteria))
+    for key, kind, items in groups:
+        for i, item in enumerate(items):
+            if item.id in seen:
+                out.append(((key, i, "id"), f"{kind} id {item.id!r} is used twice"))
+            seen.add(item.id)
+            if item.dimension not in dims:
+                out.append(((key, i, "dimension"), f"{kind} {item.id!r} names unknown dimension {item.dimension!r} (known: {', '.join(dims)})"))
+                continue
+            dmax = dims[item.dimension].max
+            for field in ("points", "cap", "floor", "max_points"):
+                v = getattr(item, field, None)
+                if v is not None and v > dmax:
+                    out.append(((key, i, field), f"{kind} {item.id!r}: {field} {v} exceeds dimension {item.dimension!r} max {dmax}"))
+    for i, dim in enumerate(r.dimensions):
+        judged = sum(j.points for j in r.judge_criteria if j.dimension == dim.id)
+        if judged > dim.max:
+            out.append((("dimensions", i, "max"), f"judge criteria of {dim.id!r} govern {judged} points, more than its max {dim.max}"))
+    names = [t.name for t in r.tiers]
+    mins = [t.min for t in r.tiers]
+    if len(set(names)) != len(names):
+        out.append((("tiers",), "tier names must be unique"))
+    if mins != sorted(mins, reverse=True):
+        out.append((("tiers",), "tiers must be listed from the highest threshold down"))
+    if mins and mins[-1] != 0:
+        out.append((("tiers", len(mins) - 1, "min"), "the lowest tier must start at 0 so every score has a tier"))
+    if mins and mins[0] > r.max_total:
+        out.append((("tiers", 0, "min"), f"tier {names[0]!r} starts at {mins[0]}, above the rubric total {r.max_total}"))
+    return out

@@ -1,0 +1,80 @@
+"""Arithmetic self-check run on every report: sums, clipping, caps, floors, tiers.
+
+It re-derives what must hold from the rubric and the report's own numbers, so a corrupted
+or hand-edited report (or a scoring bug) is caught rather than published.
+"""
+
+from __future__ import annotations
+
+from grader.rubric.schema import Rubric
+from grader.scoring.models import Scorecard
+
+TOL = 0.011  # scores are rounded to 2 decimals
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= TOL
+
+
+def check_scorecard(card: Scorecard, rubric: Rubric) -> list[str]:
+    problems: list[str] = []
+    if card.rubric != rubric.id:
+        problems.append(f"report says rubric {card.rubric!r}, checked against {rubric.id!r}")
+    want_ids = [d.id for d in rubric.dimensions]
+    got_ids = [d.id for d in card.dimensions]
+    if want_ids != got_ids:
+        problems.append(f"dimensions {got_ids} do not match the rubric's {want_ids}")
+    catalog = {d.id: d for d in rubric.deductions}
+    bonus_catalog = {b.id: b for b in rubric.bonuses}
+    for dim in card.dimensions:
+        where = f"dimension {dim.id}"
+        rdim = next((d for d in rubric.dimensions if d.id == dim.id), None)
+        if rdim is not None and not _close(rdim.max, dim.max):
+            problems.append(f"{where}: max {dim.max} but the rubric says {rdim.max}")
+        if dim.score < -TOL or dim.pending_points < -TOL or dim.lost_points < -TOL:
+            problems.append(f"{where}: negative score, pending or lost points")
+        if not _close(dim.score + dim.pending_points + dim.lost_points, dim.max):
+            problems.append(f"{where}: score {dim.score} + pending {dim.pending_points} + lost {dim.lost_points} != max {dim.max}")
+        best = dim.score + dim.pending_points
+        moved = (sum(d.points for d in dim.deductions) - sum(b.points for b in dim.bonuses)
+                 - sum(p.best_case_gain for p in dim.pending))
+        if not _close(dim.max - moved, best):
+            problems.append(f"{where}: max {dim.max} - deductions {moved} != score + pending {best}")
+        for d in dim.deductions:
+            rule = catalog.get(d.id)
+            if rule is None or rule.dimension != dim.id:
+                problems.append(f"{where}: deduction {d.id!r} is not in the rubric for this dimension")
+                continue
+            if d.points < -TOL:
+                problems.append(f"{where}: deduction {d.id} moves a negative number of points")
+            if rule.kind == "points" and rule.per is None and d.points > rule.points + TOL:  # type: ignore[operator]
+                problems.append(f"{where}: deduction {d.id} takes {d.points}, more than its {rule.points}")
+            if rule.kind == "points" and rule.per is not None and rule.max_points is not None and d.points > rule.max_points + TOL:
+                problems.append(f"{where}: deduction {d.id} takes {d.points}, more than its max_points {rule.max_points}")
+            if rule.kind == "cap" and best > rule.cap + TOL:  # type: ignore[operator]
+                problems.append(f"{where}: cap {d.id} at {rule.cap} but score + pending is {best}")
+            if rule.kind == "floor" and not any(x.kind == "cap" for x in dim.deductions) and best < rule.floor - TOL:  # type: ignore[operator]
+                problems.append(f"{where}: floor {d.id} at {rule.floor} but score + pending is {best}")
+        for b in dim.bonuses:
+            rule_b = bonus_catalog.get(b.id)
+            if rule_b is None or rule_b.dimension != dim.id:
+                problems.append(f"{where}: bonus {b.id!r} is not in the rubric for this dimension")
+            elif b.points > rule_b.points + TOL:
+                problems.append(f"{where}: bonus {b.id} gives {b.points}, more than its {rule_b.points}")
+        if best > dim.max + TOL:
+            problems.append(f"{where}: score + pending {best} above max {dim.max}")
+    total = sum(d.score for d in card.dimensions)
+    pending = sum(d.pending_points for d in card.dimensions)
+    if not _close(card.total, total):
+        problems.append(f"total {card.total} != sum of dimension scores {round(total, 2)}")
+    if not _close(card.pending_points, pending):
+        problems.append(f"pending_points {card.pending_points} != sum of dimension pending points {round(pending, 2)}")
+    if not _close(card.max_total, rubric.max_total):
+        problems.append(f"max_total {card.max_total} != rubric total {rubric.max_total}")
+    if card.tier != rubric.tier_for(card.total):
+        problems.append(f"tier {card.tier!r} but {card.total} points fall in {rubric.tier_for(card.total)!r}")
+    if card.tier_provisional != (card.pending_points > TOL):
+        problems.append("tier_provisional must be true exactly when points are pending")
+    if card.tier_best_case != rubric.tier_for(card.total + card.pending_points):
+        problems.append(f"tier_best_case {card.tier_best_case!r} does not match total + pending")
+    return problems

@@ -1,0 +1,165 @@
+"""Deterministic scoring of facts against a rubric.
+
+Each dimension is scored twice: a best case (unknown rules do not fire, the judge gives
+everything) and a worst case (unknown rules fire, the judge gives nothing). The worst case is
+what is earned; best minus worst is pending; max minus best is lost. So a report never
+claims points it did not earn, nor takes away points nobody has decided on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader.rubric.predicates import Truth
+from grader.rubric.schema import Bonus, Deduction, Dimension, JudgeCriterion, Rubric
+from grader.scoring.factset import FactSet
+from grader.scoring.models import AppliedItem, DimensionScore, EvidenceRef, PendingItem, Scorecard
+
+EPS = 1e-9
+
+
+def _r(x: float) -> float:
+    return round(x + 0.0, 2)
+
+
+@dataclass
+class _Rule:
+    item: Deduction | Bonus
+    truth: Truth
+    used: list = field(default_factory=list)
+    points: float = 0.0  # nominal points after `per`
+    unknown_facts: list[str] = field(default_factory=list)
+
+
+def _evaluate(rule: Deduction | Bonus, facts: FactSet) -> _Rule:
+    when = rule.when
+    if when is None:
+        truth, used = Truth.true, []
+    else:
+        truth, used = when.evaluate(facts)
+    points = float(getattr(rule, "points", 0) or 0)
+    per = getattr(rule, "per", None)
+    if per and truth is not Truth.false:
+        n = facts.magnitude(per)
+        if n is None:
+            truth = Truth.unknown
+            n = 1
+        used = used + facts.get(per)
+        points *= n
+        if rule.max_points is not None:  # type: ignore[union-attr]
+            points = min(points, rule.max_points)  # type: ignore[union-attr]
+        if points <= 0 and truth is Truth.true:
+            truth = Truth.false
+    unknown = sorted(i for i in (when.fact_ids() if when else set()) | ({per} if per else set()) if facts.is_unknown(i))
+    return _Rule(rule, truth, used, points, unknown)
+
+
+def _at_stake(r: _Rule, dim: Dimension) -> float:
+    """Nominal points an undecided rule could move."""
+    item = r.item
+    if isinstance(item, Bonus) or item.kind == "points":
+        return r.points
+    if item.kind == "cap":
+        return max(0.0, dim.max - (item.cap or 0.0))
+    return item.floor or 0.0
+
+
+def _judge_applies(j: JudgeCriterion, facts: FactSet) -> Truth:
+    return Truth.true if j.applies_when is None else j.applies_when.evaluate(facts)[0]
+
+
+def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool) -> tuple[float, dict[str, float]]:
+    """One pass: the score and how many points each rule moved (ids -> effective points)."""
+    def fires(r: _Rule) -> bool:
+        return r.truth is Truth.true or (r.truth is Truth.unknown and worst)
+
+    def helps(r: _Rule) -> bool:  # bonuses and floors help: in the worst case unknown ones do not fire
+        return r.truth is Truth.true or (r.truth is Truth.unknown and not worst)
+
+    moved: dict[str, float] = {}
+    floor = max([dim.floor or 0.0] + [r.item.floor for r in rules  # type: ignore[union-attr]
+                                      if isinstance(r.item, Deduction) and r.item.kind == "floor" and helps(r)])
+    s = dim.max
+    for r in rules:
+        if isinstance(r.item, Deduction) and r.item.kind == "points" and fires(r):
+            after = max(s - r.points, min(floor, s))
+            moved[r.item.id] = s - after
+            s = after
+    for r in rules:
+        if isinstance(r.item, Bonus) and helps(r):
+            after = min(dim.max, s + r.points)
+            moved[r.item.id] = after - s
+            s = after
+    for r in rules:
+        if isinstance(r.item, Deduction) and r.item.kind == "cap" and fires(r):
+            after = min(s, r.item.cap)  # type: ignore[arg-type]
+            moved[r.item.id] = s - after
+            s = after
+    s = max(0.0, s)
+    if worst:
+        s = max(0.0, s - judged)
+    return s, moved
+
+
+def _evidence(used: list) -> list[EvidenceRef]:
+    out: list[EvidenceRef] = []
+    seen = set()
+    for fact in used:
+        for ev in getattr(fact, "evidence", []) or []:
+            key = (ev.file, ev.line)
+            if key not in seen:
+                seen.add(key)
+                out.append(EvidenceRef(file=ev.file, line=ev.line, snippet=ev.snippet, fact=fact.id))
+    return out
+
+
+def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> DimensionScore:
+    rules = [_evaluate(d, facts) for d in rubric.deductions if d.dimension == dim.id]
+    rules += [_evaluate(b, facts) for b in rubric.bonuses if b.dimension == dim.id]
+    pending: list[PendingItem] = []
+    judged = 0.0
+    for j in rubric.judge_criteria:
+        if j.dimension != dim.id:
+            continue
+        t = _judge_applies(j, facts)
+        if t is not Truth.false:
+            judged += j.points
+            pending.append(PendingItem(id=j.id, source="judge", points=j.points, reason=j.question.strip().splitlines()[0]))
+    best, moved = _walk(dim, rules, judged, worst=False)
+    worst, _ = _walk(dim, rules, judged, worst=True)
+    applied: list[AppliedItem] = []
+    bonuses: list[AppliedItem] = []
+    for r in rules:
+        if r.truth is Truth.unknown:
+            gain = moved.get(r.item.id, 0.0) if isinstance(r.item, Bonus) else 0.0
+            pending.append(PendingItem(id=r.item.id, source="unknown_facts", points=_r(_at_stake(r, dim)), reason=r.item.reason,
+                                       unknown_facts=r.unknown_facts, best_case_gain=_r(gain)))
+            continue
+        if r.truth is not Truth.true:
+            continue
+        kind = "bonus" if isinstance(r.item, Bonus) else r.item.kind
+        nominal = r.points if kind in ("points", "bonus") else (r.item.cap if kind == "cap" else r.item.floor)  # type: ignore[union-attr]
+        item = AppliedItem(
+            id=r.item.id, kind=kind, points=_r(moved.get(r.item.id, 0.0)), nominal=_r(nominal or 0.0),
+            reason=r.item.reason,
+            because=r.item.when.describe() if r.item.when is not None else "always",
+            facts={f.id: f.value for f in r.used},
+            evidence=_evidence(r.used),
+        )
+        (bonuses if kind == "bonus" else applied).append(item)
+    return DimensionScore(
+        id=dim.id, title=dim.title, max=dim.max,
+        score=_r(worst), pending_points=_r(best - worst), lost_points=_r(dim.max - best),
+        deductions=applied, bonuses=bonuses, pending=pending,
+    )
+
+
+def score(rubric: Rubric, facts: FactSet) -> Scorecard:
+    dims = [score_dimension(d, rubric, facts) for d in rubric.dimensions]
+    total = _r(sum(d.score for d in dims))
+    pending = _r(sum(d.pending_points for d in dims))
+    return Scorecard(
+        rubric=rubric.id, total=total, max_total=_r(rubric.max_total), pending_points=pending,
+        tier=rubric.tier_for(total), tier_provisional=pending > EPS,
+        tier_best_case=rubric.tier_for(total + pending), dimensions=dims,
+    )

@@ -1,0 +1,71 @@
+"""Facts indexed by id, knowing which ones are unknown because their stage did not run."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from static_checks.models import Fact
+
+from grader.rubric.predicates import FactLookup
+
+# Fact ids carry their producing stage as a prefix; everything else is static.
+STAGE_PREFIXES = {"runtime": "runtime.", "selfreview": "selfreview.", "judge": "judge."}
+
+
+def stage_of(fact_id: str) -> str:
+    for stage, prefix in STAGE_PREFIXES.items():
+        if fact_id.startswith(prefix):
+            return stage
+    return "static"
+
+
+class FactSet(FactLookup):
+    """missing_stages: stages that were skipped or failed; their facts are unknown, not false."""
+
+    def __init__(self, facts: Iterable[Fact], missing_stages: Iterable[str] = ()):
+        self.facts = list(facts)
+        self.missing_stages = set(missing_stages)
+        self._by_id: dict[str, list[Fact]] = defaultdict(list)
+        for f in self.facts:
+            self._by_id[f.id].append(f)
+
+    def get(self, fact_id: str) -> list[Fact]:
+        return list(self._by_id.get(fact_id, ()))
+
+    def value(self, fact_id: str, default=None):
+        found = self._by_id.get(fact_id)
+        return found[0].value if found else default
+
+    def is_stage_missing(self, fact_id: str) -> bool:
+        return stage_of(fact_id) in self.missing_stages
+
+    def is_unknown(self, fact_id: str) -> bool:
+        """Unknown: its stage is missing, nobody reported it, or it was reported as null."""
+        if self.is_stage_missing(fact_id):
+            return True
+        found = self._by_id.get(fact_id)
+        return not found or all(f.value is None for f in found)
+
+    def count(self, fact_id: str) -> int:
+        """List values count their items; other facts count 1 when truthy."""
+        n = 0
+        for f in self._by_id.get(fact_id, ()):
+            if isinstance(f.value, (list, tuple, set, dict)):
+                n += len(f.value)
+            elif f.value:
+                n += 1
+        return n
+
+    def magnitude(self, fact_id: str) -> int | None:
+        """A number for `per`: an int value, or the length of a list value; None when unknown."""
+        if self.is_unknown(fact_id):
+            return None
+        v = self._by_id[fact_id][0].value
+        if isinstance(v, bool):
+            return int(v)
+        if isinstance(v, (int, float)):
+            return int(v)
+        if isinstance(v, (list, tuple, set, dict)):
+            return len(v)
+        return 1 if v else 0
