@@ -1,0 +1,3 @@
+from grader.runtime.cli import main
+
+main()

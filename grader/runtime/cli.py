@@ -1,0 +1,100 @@
+"""`grader runtime ...`: run the runtime stage on one repo, or clean up what killed runs left."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+runtime_app = typer.Typer(help="Build, boot, test and gate a repo inside Docker (sandboxed).", no_args_is_help=True,
+                          add_completion=False, pretty_exceptions_enable=False)
+
+
+@runtime_app.command("run")
+def run_cmd(
+    path: Path = typer.Argument(..., help="Repository folder."),
+    base_image: Optional[str] = typer.Option(None, "--base-image", help="Image the test image starts from."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Runtime profile (default: detected)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    budget: float = typer.Option(1500, "--budget", help="Seconds for the whole stage."),
+    boot_timeout: Optional[float] = typer.Option(None, "--boot-timeout", help="Seconds to wait for the app."),
+    tests_timeout: Optional[float] = typer.Option(None, "--tests-timeout", help="Seconds for the test suite."),
+    build_network: bool = typer.Option(False, "--build-network", help="Allow network (and pulls) during builds."),
+    no_repo_build: bool = typer.Option(False, "--no-repo-build", help="Do not build the repo's own Dockerfile."),
+    run_id: Optional[str] = typer.Option(None, "--run-id", help="Label value for this run (default: random)."),
+) -> None:
+    """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran, 3 when skipped."""
+    from grader.runtime import RuntimeOptions, StepStatus, Timeouts, run_runtime
+
+    timeouts = Timeouts()
+    if boot_timeout is not None:
+        timeouts.boot = boot_timeout
+    if tests_timeout is not None:
+        timeouts.tests = tests_timeout
+    options = RuntimeOptions(base_image=base_image, profile=profile, budget=budget, timeouts=timeouts,
+                             build_network=build_network, build_repo_dockerfile=not no_repo_build, run_id=run_id)
+    try:
+        report = run_runtime(path, options)
+    except KeyboardInterrupt:
+        typer.echo("grader runtime: interrupted; containers of this run were removed", err=True)
+        raise typer.Exit(code=130)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        _print_summary(report)
+    raise typer.Exit(code=3 if report.status is StepStatus.skipped else 0)
+
+
+def _print_summary(report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if report.skipped_reason:
+        console.print(f"runtime stage skipped: {report.skipped_reason}")
+    table = Table(title=f"runtime {report.run_id} ({report.profile or 'no profile'}, {report.duration_seconds}s)")
+    for column in ("step", "status", "seconds", "detail"):
+        table.add_column(column)
+    t, b, g = report.tests, report.boot, report.gates
+    rows = [
+        ("build", report.build, report.build.reason or ""),
+        ("test image", report.test_image, report.test_image.reason or report.test_image.base_image or ""),
+        ("boot", b, f"HTTP {b.http_status} ready {b.ready_seconds}s turbo={b.turbo} stimulus={b.stimulus} "
+                    f"chat_form={b.chat_form}" if b.http_status else (b.reason or "")),
+        ("tests", t, f"{t.runs} runs, {t.assertions} assertions, {t.failures} failures, {t.errors} errors, "
+                     f"{t.skips} skips; line {t.line_coverage}% branch {t.branch_coverage}%" if t.runs is not None
+                     else (t.reason or "")),
+        ("rubocop", g.rubocop, f"{g.rubocop.offenses} offenses" if g.rubocop.offenses is not None else (g.rubocop.reason or "")),
+        ("brakeman", g.brakeman, f"{g.brakeman.warnings} warnings" if g.brakeman.warnings is not None else (g.brakeman.reason or "")),
+        ("bundle-audit", g.bundle_audit, f"{g.bundle_audit.vulnerabilities} vulnerable" if g.bundle_audit.vulnerabilities is not None
+         else (g.bundle_audit.reason or "")),
+        ("compose", report.compose, report.compose.file or report.compose.reason or ""),
+    ]
+    for name, step, detail in rows:
+        table.add_row(name, step.status.value, f"{step.duration_seconds:.1f}", detail)
+    console.print(table)
+
+
+@runtime_app.command("clean")
+def clean_cmd() -> None:
+    """Remove every container, image and volume labelled grader.managed=true (left by killed runs)."""
+    from grader.runtime import engine
+
+    try:
+        client = engine.connect()
+    except engine.EngineUnavailable as exc:
+        typer.echo(f"grader runtime clean: {exc}", err=True)
+        raise typer.Exit(code=3)
+    removed = engine.clean_all(client)
+    typer.echo(f"removed {len(removed)} object(s)" + (": " + ", ".join(removed) if removed else ""))
+
+
+def main() -> None:  # pragma: no cover - `python -m grader.runtime`
+    runtime_app(prog_name="grader runtime")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

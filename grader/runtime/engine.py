@@ -1,0 +1,260 @@
+"""Thin layer over the docker SDK: connect, label, run a step container under a deadline, build
+an image under a deadline, and remove what a run created. Imported only by the runtime stage.
+
+Every object we create carries `grader.managed=true` and `grader.run_id=<id>`, so a run can clean
+up after itself (finally, timeout, Ctrl-C) and `grader runtime clean` can remove what a killed run left.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import time
+from dataclasses import dataclass
+
+import docker
+import requests
+from docker.errors import APIError, DockerException, ImageNotFound, NotFound
+
+from grader.runtime.options import Limits
+
+MANAGED = "grader.managed"
+RUN_ID = "grader.run_id"
+STEP = "grader.step"
+
+# Only these reach a graded app: nothing from the host environment, never a real key.
+SAFE_ENV = {
+    "PATH": "/usr/local/bundle/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME": "/tmp",
+    "LANG": "C.UTF-8",
+    "SECRET_KEY_BASE": "grader-throwaway-" + "0" * 112,
+    "OPENROUTER_API_KEY": "sk-or-grader-dummy-key-not-valid",
+}
+
+
+class EngineUnavailable(RuntimeError):
+    pass
+
+
+def connect(timeout: float = 10.0) -> docker.DockerClient:
+    """A client negotiated to the engine's API version, or EngineUnavailable with the fix."""
+    try:
+        client = docker.from_env(version="auto", timeout=timeout)
+        client.ping()
+        return client
+    except (DockerException, requests.RequestException) as exc:
+        raise EngineUnavailable(
+            "no Docker daemon reachable: start dockerd (e.g. `bash .ci/docker-setup.sh`) or pass --no-runtime"
+            f" [{type(exc).__name__}]"
+        ) from exc
+
+
+def engine_description(client: docker.DockerClient) -> str:
+    try:
+        v = client.version()
+        return f"docker {v.get('Version')} (API {v.get('ApiVersion')})"
+    except (DockerException, requests.RequestException):
+        return "docker (version unknown)"
+
+
+def labels(run_id: str, step: str) -> dict[str, str]:
+    return {MANAGED: "true", RUN_ID: run_id, STEP: step}
+
+
+def image_present(client: docker.DockerClient, ref: str) -> bool:
+    try:
+        client.images.get(ref)
+        return True
+    except ImageNotFound:
+        return False
+
+
+@dataclass
+class BuildOutcome:
+    ok: bool
+    timed_out: bool
+    log: str
+    error: str | None = None
+
+
+def build_image(
+    client: docker.DockerClient,
+    *,
+    tag: str,
+    run_id: str,
+    step: str,
+    timeout: float,
+    network: bool,
+    limits: Limits,
+    path: str | None = None,
+    fileobj=None,
+    dockerfile: str = "Dockerfile",
+) -> BuildOutcome:
+    """Stream a classic build, stopping at the deadline. Leaving the stream early closes the
+    connection, which makes the engine abort the build."""
+    # A client of its own, whose read timeout is the step's: a build that goes silent times out too.
+    api = docker.APIClient(version=client.api.api_version, timeout=max(timeout, 1), **docker.utils.kwargs_from_env())
+    deadline = time.monotonic() + timeout
+    lines: list[str] = []
+    kwargs = dict(
+        tag=tag,
+        dockerfile=dockerfile,
+        rm=True,
+        forcerm=True,
+        pull=False,
+        decode=True,
+        labels=labels(run_id, step),
+        network_mode="default" if network else "none",
+        container_limits={"memory": _bytes(limits.memory), "memswap": _bytes(limits.memory)},
+    )
+    if fileobj is not None:
+        kwargs.update(fileobj=fileobj, custom_context=True)
+    else:
+        kwargs.update(path=path)
+    stream = None
+    try:
+        stream = api.build(**kwargs)
+        for chunk in stream:
+            if "stream" in chunk:
+                lines.append(chunk["stream"])
+            if "error" in chunk:
+                lines.append(chunk["error"] + "\n")
+                return BuildOutcome(False, False, "".join(lines), chunk["error"].strip())
+            if time.monotonic() > deadline:
+                return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
+        return BuildOutcome(True, False, "".join(lines))
+    except requests.exceptions.ReadTimeout:
+        return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
+    except (APIError, DockerException, requests.RequestException) as exc:
+        return BuildOutcome(False, False, "".join(lines), _one_line(exc))
+    finally:
+        api.close()  # closes the stream; an unfinished build is cancelled by the engine
+
+
+@dataclass
+class RunOutcome:
+    exit_code: int | None
+    timed_out: bool
+    log: str
+    container: object | None  # kept so the caller can copy files out; removed by the caller
+
+
+def create_container(client, image: str, command: list[str], *, run_id: str, step: str, env: dict[str, str],
+                     limits: Limits):
+    """A sandboxed container: no network, unprivileged, bounded, no mounts, only our environment."""
+    return client.containers.create(
+        image,
+        command=command,
+        environment={**SAFE_ENV, **env},
+        labels=labels(run_id, step),
+        network_mode="none",
+        user=limits.user,
+        working_dir="/app",
+        mem_limit=limits.memory,
+        memswap_limit=limits.memory,
+        nano_cpus=int(limits.cpus * 1e9),
+        pids_limit=limits.pids,
+        cap_drop=["ALL"],
+        security_opt=["no-new-privileges"],
+        init=True,  # reaps and forwards signals; stray children die with the container
+        detach=True,
+    )
+
+
+def run_to_completion(client, image: str, command: list[str], *, run_id: str, step: str, env: dict[str, str],
+                      limits: Limits, timeout: float) -> RunOutcome:
+    container = create_container(client, image, command, run_id=run_id, step=step, env=env, limits=limits)
+    container.start()
+    timed_out = False
+    exit_code = None
+    try:
+        result = container.wait(timeout=max(timeout, 1))
+        exit_code = int(result.get("StatusCode", -1))
+    except requests.exceptions.RequestException:
+        timed_out = True
+        kill_quietly(container)
+    return RunOutcome(exit_code, timed_out, container_logs(container), container)
+
+
+def container_logs(container, tail: int = 400) -> str:
+    try:
+        return container.logs(stdout=True, stderr=True, tail=tail).decode("utf-8", "replace")
+    except (DockerException, requests.RequestException):
+        return ""
+
+
+def kill_quietly(container) -> None:
+    try:
+        container.kill()
+    except (DockerException, requests.RequestException):
+        pass
+
+
+def remove_quietly(container) -> None:
+    if container is None:
+        return
+    try:
+        container.remove(force=True, v=True)
+    except NotFound:
+        pass
+    except (DockerException, requests.RequestException):
+        pass
+
+
+def read_file(container, path: str, limit: int = 20 * 1024 * 1024) -> bytes | None:
+    """One file out of a (stopped or running) container via get_archive; None if absent."""
+    try:
+        stream, stat = container.get_archive(path)
+        if stat.get("size", 0) > limit:
+            return None
+        buf = io.BytesIO(b"".join(stream))
+    except (NotFound, APIError):
+        return None
+    with tarfile.open(fileobj=buf) as tar:
+        for member in tar.getmembers():
+            if member.isreg():
+                fh = tar.extractfile(member)
+                return fh.read(limit) if fh else None
+    return None
+
+
+def remove_labelled(client, label_filter: str) -> list[str]:
+    """Force-remove containers, then images, then volumes carrying the label; returns what went."""
+    removed: list[str] = []
+    for container in client.containers.list(all=True, filters={"label": label_filter}):
+        remove_quietly(container)
+        removed.append(f"container {container.short_id}")
+    for image in client.images.list(filters={"label": label_filter}):
+        try:
+            client.images.remove(image.id, force=True, noprune=False)
+            removed.append(f"image {image.short_id}")
+        except (NotFound, APIError):
+            pass
+    for volume in client.volumes.list(filters={"label": label_filter}):
+        try:
+            volume.remove(force=True)
+            removed.append(f"volume {volume.name}")
+        except (NotFound, APIError):
+            pass
+    return removed
+
+
+def cleanup_run(client, run_id: str) -> list[str]:
+    return remove_labelled(client, f"{RUN_ID}={run_id}")
+
+
+def clean_all(client) -> list[str]:
+    return remove_labelled(client, f"{MANAGED}=true")
+
+
+def _bytes(size: str) -> int:
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    size = size.strip().lower()
+    if size and size[-1] in units:
+        return int(float(size[:-1]) * units[size[-1]])
+    return int(size)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "explanation", None) or exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:300]

@@ -1,0 +1,110 @@
+"""Typed runtime report: what building, booting, testing and gating a repo in Docker showed.
+
+No docker import here: the report model is read by stages (scoring, reports) that never touch Docker.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+
+class StepStatus(str, Enum):
+    ok = "ok"
+    failed = "failed"
+    timeout = "timeout"
+    skipped = "skipped"  # we chose not to run it (no daemon, budget spent, option off, nothing to run)
+    not_applicable = "not_applicable"  # an earlier step it depends on did not succeed
+    not_run = "not_run"  # gates only: the tool is not installed, which is never a pass
+
+
+class Step(BaseModel):
+    status: StepStatus = StepStatus.skipped
+    duration_seconds: float = 0.0
+    reason: str | None = None  # one line: why failed/skipped/not_applicable
+    log_tail: str = ""
+
+
+class BuildStep(Step):
+    """The repo's own Dockerfile."""
+
+    dockerfile: str | None = None
+    image: str | None = None
+
+
+class TestImageStep(Step):
+    profile: str | None = None
+    base_image: str | None = None
+    image: str | None = None
+
+
+class BootStep(Step):
+    command: list[str] = Field(default_factory=list)
+    url_path: str = "/"
+    http_status: int | None = None
+    ready_seconds: float | None = None
+    turbo: bool | None = None
+    stimulus: bool | None = None
+    chat_form: bool | None = None
+    markers: list[str] = Field(default_factory=list)  # which page markers were seen
+
+
+class TestsStep(Step):
+    framework: str | None = None  # minitest | rspec
+    command: list[str] = Field(default_factory=list)
+    exit_code: int | None = None
+    runs: int | None = None
+    assertions: int | None = None
+    failures: int | None = None
+    errors: int | None = None
+    skips: int | None = None
+    line_coverage: float | None = None  # percent, from SimpleCov when the suite produced it
+    branch_coverage: float | None = None
+    coverage_source: str | None = None  # coverage/.last_run.json | coverage/.resultset.json
+
+
+class GateResult(Step):
+    """A static gate run inside the sandbox. `status` ok means the tool ran and its report parsed;
+    `clean` says whether it found nothing. Tool missing -> status not_run, clean None."""
+
+    tool: str
+    clean: bool | None = None
+    offenses: int | None = None  # rubocop
+    files_inspected: int | None = None  # rubocop
+    warnings: int | None = None  # brakeman
+    ignored_warnings: int | None = None  # brakeman (suppressed ones still count against G12)
+    vulnerabilities: int | None = None  # bundle-audit
+    exit_code: int | None = None
+
+
+class Gates(BaseModel):
+    rubocop: GateResult = Field(default_factory=lambda: GateResult(tool="rubocop"))
+    brakeman: GateResult = Field(default_factory=lambda: GateResult(tool="brakeman"))
+    bundle_audit: GateResult = Field(default_factory=lambda: GateResult(tool="bundle-audit"))
+
+
+class ComposeStep(Step):
+    file: str | None = None
+    valid: bool | None = None
+    services: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+    validated_with: list[str] = Field(default_factory=list)  # "yaml", "docker compose config"
+    up: Step = Field(default_factory=lambda: Step(status=StepStatus.skipped, reason="compose up not requested"))
+
+
+class RuntimeReport(BaseModel):
+    status: StepStatus = StepStatus.skipped
+    skipped_reason: str | None = None
+    run_id: str | None = None
+    engine: str | None = None  # e.g. "docker 20.10.24 (API 1.41)"
+    profile: str | None = None
+    duration_seconds: float = 0.0
+    budget_seconds: float | None = None
+    build: BuildStep = Field(default_factory=BuildStep)
+    test_image: TestImageStep = Field(default_factory=TestImageStep)
+    boot: BootStep = Field(default_factory=BootStep)
+    tests: TestsStep = Field(default_factory=TestsStep)
+    gates: Gates = Field(default_factory=Gates)
+    compose: ComposeStep = Field(default_factory=ComposeStep)
+    cleanup: list[str] = Field(default_factory=list)  # what was removed at the end, or what failed to be

@@ -1,0 +1,139 @@
+"""Runtime profiles: how to build a test image, boot the app and run its tests. Profiles are YAML
+files in grader/runtime/profiles/; adding one needs no code change.
+
+Detection picks the highest-priority profile whose file rules match the repo.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import yaml
+from pydantic import BaseModel, Field
+
+
+class ProfileError(ValueError):
+    pass
+
+
+class Detect(BaseModel):
+    all: list[str] = Field(default_factory=list)  # every path must exist (file or dir)
+    any: list[str] = Field(default_factory=list)  # at least one must exist
+    none: list[str] = Field(default_factory=list)  # none may exist
+
+
+class Boot(BaseModel):
+    command: list[str]
+    port: int = 3000
+    path: str = "/"
+    env: dict[str, str] = Field(default_factory=dict)
+
+
+class Tests(BaseModel):
+    framework: str  # minitest | rspec
+    command: list[str]
+    present: list[str] = Field(default_factory=list)  # paths that show a suite exists
+    env: dict[str, str] = Field(default_factory=dict)
+
+
+class Gate(BaseModel):
+    tool: str  # executable name
+    gem: str  # name in Gemfile.lock, to prefer `bundle exec`
+    args: list[str]
+    needs: list[str] = Field(default_factory=list)  # repo paths without which the gate is not applicable
+
+
+class Profile(BaseModel):
+    name: str
+    description: str = ""
+    priority: int = 0
+    detect: Detect = Field(default_factory=Detect)
+    # Default base image when --base-image is not given; {ruby_version} comes from the repo.
+    base_image: str = "ruby:{ruby_version}-slim"
+    default_ruby_version: str = "3.3"
+    dockerfile: str | None = None  # Jinja2 template (base_image, setup, env); default: dockerfile.j2
+    setup: list[str] = Field(default_factory=list)  # build-time shell steps (run as root, no network by default)
+    env: dict[str, str] = Field(default_factory=dict)  # every step
+    boot: Boot
+    tests: Tests
+    gates: list[str] = Field(default_factory=lambda: ["rubocop", "brakeman", "bundle_audit"])
+
+    def matches(self, repo: Path) -> bool:
+        exists = lambda rel: (repo / rel).exists()  # noqa: E731
+        return (
+            all(exists(p) for p in self.detect.all)
+            and (not self.detect.any or any(exists(p) for p in self.detect.any))
+            and not any(exists(p) for p in self.detect.none)
+        )
+
+    def render_dockerfile(self, base_image: str) -> str:
+        source = self.dockerfile or _data_text("dockerfile.j2")
+        template = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True).from_string(source)
+        return template.render(base_image=base_image, setup=self.setup, env=self.env)
+
+    def default_base_image(self, repo: Path) -> str:
+        return self.base_image.format(ruby_version=ruby_version(repo) or self.default_ruby_version)
+
+
+def _data_text(name: str) -> str:
+    return resources.files("grader.runtime").joinpath(name).read_text()
+
+
+@lru_cache(maxsize=1)
+def load_gates() -> dict[str, Gate]:
+    """Gate definitions shared by every profile (gates.yaml); a profile lists which ones it runs."""
+    data = yaml.safe_load(_data_text("gates.yaml"))
+    return {name: Gate.model_validate(spec) for name, spec in data.items()}
+
+
+@lru_cache(maxsize=1)
+def load_profiles() -> dict[str, Profile]:
+    folder = resources.files("grader.runtime").joinpath("profiles")
+    profiles: dict[str, Profile] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith((".yaml", ".yml")):
+            continue
+        try:
+            profile = Profile.model_validate(yaml.safe_load(entry.read_text()))
+        except Exception as exc:  # a broken profile is our bug; say which file
+            raise ProfileError(f"profile {entry.name}: {exc}") from exc
+        profiles[profile.name] = profile
+    return profiles
+
+
+def select_profile(repo: Path, name: str | None = None) -> Profile:
+    profiles = load_profiles()
+    if name:
+        if name not in profiles:
+            raise ProfileError(f"unknown profile {name!r}; known: {', '.join(sorted(profiles))}")
+        return profiles[name]
+    matching = [p for p in profiles.values() if p.matches(repo)]
+    if not matching:
+        raise ProfileError(
+            f"no runtime profile matches this repo (known: {', '.join(sorted(profiles))}); pass --profile"
+        )
+    return max(matching, key=lambda p: p.priority)
+
+
+_GEMFILE_RUBY = re.compile(r"""^\s*ruby\s+["'](?:~>\s*|>=\s*)?(\d+\.\d+(?:\.\d+)?)""", re.MULTILINE)
+_LOCK_RUBY = re.compile(r"^RUBY VERSION\s*\n\s*ruby (\d+\.\d+(?:\.\d+)?)", re.MULTILINE)
+
+
+def ruby_version(repo: Path) -> str | None:
+    """The Ruby the repo asks for: .ruby-version, Gemfile `ruby "x"`, or Gemfile.lock RUBY VERSION."""
+    rv = repo / ".ruby-version"
+    if rv.is_file():
+        m = re.search(r"(\d+\.\d+(?:\.\d+)?)", rv.read_text(errors="replace")[:200])
+        if m:
+            return m.group(1)
+    for name, pattern in (("Gemfile", _GEMFILE_RUBY), ("Gemfile.lock", _LOCK_RUBY)):
+        path = repo / name
+        if path.is_file():
+            m = pattern.search(path.read_text(errors="replace")[:200_000])
+            if m:
+                return m.group(1)
+    return None

@@ -1,0 +1,429 @@
+"""The runtime stage: build, boot, test and gate one graded repo inside Docker.
+
+run_runtime never raises for problems of the repo or the engine: every outcome is a status in the
+report. Ctrl-C / SIGTERM still stop it (after cleanup). Steps that depend on a step that did not
+succeed are `not_applicable`; steps the budget no longer covers are `skipped`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import signal
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from grader.runtime.compose import check_compose
+from grader.runtime.models import (
+    BootStep,
+    BuildStep,
+    GateResult,
+    RuntimeReport,
+    Step,
+    StepStatus,
+    TestImageStep,
+    TestsStep,
+)
+from grader.runtime.options import RuntimeOptions
+from grader.runtime.probe import analyse_page, parse_probe_output, probe_command
+from grader.runtime.profiles import Profile, ProfileError, load_gates, select_profile
+from grader.runtime.results import GATE_PARSERS, coverage_from_last_run, coverage_from_resultset, parse_tests, tail
+
+_PROBE_INTERVAL = 0.25
+# Runs a gate tool: `bundle exec` when the repo locks the gem and it is installed, else the image's
+# binary, else exit 127 (reported as not_run). $0 is the tool, GRADER_GATE_GEM its gem name.
+_GATE_WRAPPER = (
+    'if [ -f Gemfile.lock ] && grep -q "^    $GRADER_GATE_GEM " Gemfile.lock '
+    '&& bundle exec "$0" --version >/dev/null 2>&1; then exec bundle exec "$0" "$@"; '
+    'elif command -v "$0" >/dev/null 2>&1; then exec "$0" "$@"; '
+    'else echo "grader: $0 is not installed in the test image" >&2; exit 127; fi'
+)
+_NOT_INSTALLED = 127
+
+
+class _Budget:
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def timeout(self, step_timeout: float) -> float | None:
+        """The step's timeout cut to what is left of the budget; None when nothing is left."""
+        left = self.remaining()
+        return None if left <= 1 else min(step_timeout, left)
+
+
+def run_runtime(repo: Path, options: RuntimeOptions | None = None) -> RuntimeReport:
+    options = options or RuntimeOptions()
+    started = time.monotonic()
+    run_id = options.run_id or uuid.uuid4().hex[:12]
+    report = RuntimeReport(run_id=run_id, budget_seconds=options.budget)
+    repo = Path(repo).resolve()
+    if not repo.is_dir():
+        report.status, report.skipped_reason = StepStatus.failed, f"not a folder: {repo}"
+        return report
+    try:
+        from grader.runtime import engine  # docker SDK: imported only when the stage really runs
+    except ImportError:
+        report.skipped_reason = "docker SDK for Python not installed: pip install docker, or pass --no-runtime"
+        return _skip_all(report, started)
+    try:
+        client = engine.connect()
+    except engine.EngineUnavailable as exc:
+        report.skipped_reason = str(exc)
+        return _skip_all(report, started)
+
+    report.engine = engine.engine_description(client)
+    budget = _Budget(options.budget)
+    try:
+        with _interrupt_on_termination():
+            try:
+                _run_steps(client, engine, repo, options, run_id, budget, report)
+                report.status = StepStatus.timeout if budget.remaining() <= 1 else StepStatus.ok
+            except Exception as exc:  # our bug or the engine's: keep the partial report, marked
+                report.status = StepStatus.failed
+                report.skipped_reason = f"runtime stage error: {type(exc).__name__}: {exc}"[:400]
+    finally:
+        with _sigint_deferred():
+            report.cleanup = engine.cleanup_run(client, run_id)
+            client.close()
+        report.duration_seconds = round(time.monotonic() - started, 2)
+    return report
+
+
+def _skip_all(report: RuntimeReport, started: float) -> RuntimeReport:
+    report.status = StepStatus.skipped
+    for step in _steps(report):
+        step.status, step.reason = StepStatus.skipped, report.skipped_reason
+    report.duration_seconds = round(time.monotonic() - started, 2)
+    return report
+
+
+def _steps(report: RuntimeReport) -> list[Step]:
+    g = report.gates
+    return [report.build, report.test_image, report.boot, report.tests, g.rubocop, g.brakeman, g.bundle_audit,
+            report.compose]
+
+
+def _run_steps(client, engine, repo, options, run_id, budget, report) -> None:
+    t = options.timeouts
+    report.compose = _timed(check_compose, repo, t.compose)
+    if options.build_repo_dockerfile:
+        report.build = _build_repo_image(client, engine, repo, options, run_id, budget)
+    else:
+        report.build = BuildStep(status=StepStatus.skipped, reason="repo Dockerfile build disabled")
+
+    try:
+        profile = select_profile(repo, options.profile)
+    except ProfileError as exc:
+        report.test_image = TestImageStep(status=StepStatus.failed, reason=str(exc))
+        _not_applicable(report, "no runtime profile for this repo")
+        return
+    report.profile = profile.name
+    report.test_image = _build_test_image(client, engine, repo, profile, options, run_id, budget)
+    if report.test_image.status is not StepStatus.ok:
+        _not_applicable(report, f"test image not built ({report.test_image.status.value})")
+        return
+    image = report.test_image.image
+    report.boot = _boot_and_probe(client, engine, image, profile, options, run_id, budget)
+    report.tests = _run_tests(client, engine, repo, image, profile, options, run_id, budget)
+    gates = load_gates()
+    for name in ("rubocop", "brakeman", "bundle_audit"):
+        setattr(report.gates, name, _run_gate(client, engine, repo, image, profile, name, gates[name], options,
+                                              run_id, budget))
+
+
+def _not_applicable(report: RuntimeReport, reason: str) -> None:
+    g = report.gates
+    for step in (report.boot, report.tests, g.rubocop, g.brakeman, g.bundle_audit):
+        step.status, step.reason = StepStatus.not_applicable, reason
+
+
+def _timed(fn, *args):
+    started = time.monotonic()
+    step = fn(*args)
+    step.duration_seconds = round(time.monotonic() - started, 2)
+    return step
+
+
+def _over_budget(step: Step) -> Step:
+    step.status, step.reason = StepStatus.skipped, "stage budget exhausted"
+    return step
+
+
+# --- image builds ---------------------------------------------------------------------------
+
+_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
+
+
+def _base_images(dockerfile_text: str) -> list[str]:
+    """External images a Dockerfile starts from (stage aliases and scratch excluded)."""
+    aliases: set[str] = set()
+    images: list[str] = []
+    for m in _FROM.finditer(dockerfile_text):
+        ref, alias = m.group(1), m.group(2)
+        if ref.lower() != "scratch" and ref not in aliases and "$" not in ref:
+            images.append(ref)
+        if alias:
+            aliases.add(alias)
+    return images
+
+
+def _build_repo_image(client, engine, repo, options, run_id, budget) -> BuildStep:
+    step = BuildStep()
+    dockerfile = repo / "Dockerfile"
+    if not dockerfile.is_file():
+        step.status, step.reason = StepStatus.skipped, "no Dockerfile at the repo root"
+        return step
+    step.dockerfile = "Dockerfile"
+    timeout = budget.timeout(options.timeouts.build)
+    if timeout is None:
+        return _over_budget(step)
+    missing = [ref for ref in _base_images(dockerfile.read_text(errors="replace")) if not engine.image_present(client, ref)]
+    if missing and not options.build_network:
+        step.status = StepStatus.skipped
+        step.reason = (f"base image {', '.join(missing)} not present locally and builds have no network "
+                       "(pull it first, or pass --build-network)")
+        return step
+    started = time.monotonic()
+    tag = f"grader-run-{run_id}:repo"
+    outcome = engine.build_image(client, tag=tag, run_id=run_id, step="build", timeout=timeout,
+                                 network=options.build_network, limits=options.limits, path=str(repo))
+    step.duration_seconds = round(time.monotonic() - started, 2)
+    step.log_tail = tail(outcome.log)
+    if outcome.ok:
+        step.status, step.image = StepStatus.ok, tag
+    else:
+        step.status = StepStatus.timeout if outcome.timed_out else StepStatus.failed
+        step.reason = outcome.error
+    return step
+
+
+def _build_test_image(client, engine, repo, profile: Profile, options, run_id, budget) -> TestImageStep:
+    from grader.runtime.context import DOCKERFILE_NAME, ContextError, build_context
+
+    base = options.base_image or profile.default_base_image(repo)
+    step = TestImageStep(profile=profile.name, base_image=base)
+    timeout = budget.timeout(options.timeouts.test_image)
+    if timeout is None:
+        return _over_budget(step)
+    if not engine.image_present(client, base):
+        if not options.build_network:
+            step.status = StepStatus.skipped
+            step.reason = f"base image {base} not present locally: pass --base-image IMAGE (or --build-network to pull)"
+            return step
+    started = time.monotonic()
+    try:
+        context = build_context(repo, profile.render_dockerfile(base))
+    except (ContextError, OSError) as exc:
+        step.status, step.reason = StepStatus.failed, f"could not pack the repo: {exc}"
+        return step
+    tag = f"grader-run-{run_id}:test"
+    with context:
+        outcome = engine.build_image(client, tag=tag, run_id=run_id, step="test_image", timeout=timeout,
+                                     network=options.build_network, limits=options.limits, fileobj=context,
+                                     dockerfile=DOCKERFILE_NAME)
+    step.duration_seconds = round(time.monotonic() - started, 2)
+    step.log_tail = tail(outcome.log)
+    if outcome.ok:
+        step.status, step.image = StepStatus.ok, tag
+    else:
+        step.status = StepStatus.timeout if outcome.timed_out else StepStatus.failed
+        step.reason = outcome.error
+    return step
+
+
+# --- boot and probe ---------------------------------------------------------------------------
+
+def _boot_and_probe(client, engine, image, profile: Profile, options, run_id, budget) -> BootStep:
+    boot = profile.boot
+    step = BootStep(command=boot.command, url_path=boot.path)
+    timeout = budget.timeout(options.timeouts.boot)
+    if timeout is None:
+        return _over_budget(step)
+    env = {**profile.env, **boot.env}
+    started = time.monotonic()
+    container = None
+    try:
+        container = engine.create_container(client, image, boot.command, run_id=run_id, step="boot", env=env,
+                                            limits=options.limits)
+        container.start()
+        deadline = started + timeout
+        while True:
+            container.reload()
+            if container.status not in ("running", "created"):
+                code = container.attrs.get("State", {}).get("ExitCode")
+                step.status, step.reason = StepStatus.failed, f"app exited with code {code} before answering HTTP"
+                break
+            left = deadline - time.monotonic()
+            if left <= 0:
+                step.status = StepStatus.timeout
+                step.reason = f"no HTTP answer on port {boot.port} within {timeout:.0f}s"
+                break
+            answer = _probe_once(engine, container, boot.port, boot.path, options, max(1.0, min(15.0, left)))
+            if answer is not None and answer.status is not None:
+                step.http_status = answer.status
+                elapsed = time.monotonic() - started
+                if answer.status < 400:
+                    step.status, step.ready_seconds = StepStatus.ok, round(elapsed, 2)
+                else:
+                    step.status = StepStatus.failed
+                    step.reason = f"HTTP {answer.status} at {boot.path}" + (
+                        " (server error: boot failure)" if answer.status >= 500 else "")
+                page = analyse_page(answer.body)
+                step.turbo, step.stimulus, step.chat_form, step.markers = (
+                    page.turbo, page.stimulus, page.chat_form, page.markers)
+                break
+            time.sleep(_PROBE_INTERVAL)
+    except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
+        step.status, step.reason = StepStatus.failed, f"engine error: {type(exc).__name__}: {exc}"[:300]
+    finally:
+        if container is not None:
+            step.log_tail = tail(engine.container_logs(container))
+            engine.remove_quietly(container)
+        step.duration_seconds = round(time.monotonic() - started, 2)
+    return step
+
+
+def _probe_once(engine, container, port: int, path: str, options, read_timeout: float):
+    try:
+        result = container.exec_run(probe_command(port, path, read_timeout), user=options.limits.user,
+                                    environment=engine.SAFE_ENV, demux=False)
+    except Exception:  # container stopped between reload and exec; the loop sees it next turn
+        return None
+    return parse_probe_output(result.exit_code, result.output or b"")
+
+
+# --- tests ---------------------------------------------------------------------------------
+
+def _run_tests(client, engine, repo, image, profile: Profile, options, run_id, budget) -> TestsStep:
+    spec = profile.tests
+    step = TestsStep(framework=spec.framework, command=spec.command)
+    if spec.present and not any((repo / p).exists() for p in spec.present):
+        step.status, step.reason = StepStatus.skipped, f"no test suite found ({', '.join(spec.present)})"
+        return step
+    timeout = budget.timeout(options.timeouts.tests)
+    if timeout is None:
+        return _over_budget(step)
+    started = time.monotonic()
+    outcome = None
+    try:
+        outcome = engine.run_to_completion(client, image, spec.command, run_id=run_id, step="tests",
+                                           env={**profile.env, **spec.env}, limits=options.limits, timeout=timeout)
+        step.exit_code = outcome.exit_code
+        step.log_tail = tail(outcome.log)
+        counts = parse_tests(spec.framework, outcome.log)
+        if counts:
+            step.runs, step.assertions, step.failures, step.errors, step.skips = (
+                counts.runs, counts.assertions, counts.failures, counts.errors, counts.skips)
+        if outcome.timed_out:
+            step.status, step.reason = StepStatus.timeout, f"test suite exceeded {timeout:.0f}s"
+        elif counts is None:
+            step.status = StepStatus.failed
+            step.reason = f"no {spec.framework} summary in the output (exit {outcome.exit_code})"
+        elif (counts.failures or 0) + (counts.errors or 0) > 0 or outcome.exit_code != 0:
+            step.status = StepStatus.failed
+            step.reason = f"{counts.failures} failures, {counts.errors} errors (exit {outcome.exit_code})"
+        else:
+            step.status = StepStatus.ok
+        _read_coverage(engine, outcome.container, step)
+    except Exception as exc:
+        step.status, step.reason = StepStatus.failed, f"engine error: {type(exc).__name__}: {exc}"[:300]
+    finally:
+        if outcome is not None:
+            engine.remove_quietly(outcome.container)
+        step.duration_seconds = round(time.monotonic() - started, 2)
+    return step
+
+
+def _read_coverage(engine, container, step: TestsStep) -> None:
+    for path, parse in (("/app/coverage/.last_run.json", coverage_from_last_run),
+                        ("/app/coverage/.resultset.json", coverage_from_resultset)):
+        data = engine.read_file(container, path)
+        cov = parse(data) if data else None
+        if cov:
+            step.line_coverage, step.branch_coverage, step.coverage_source = cov.line, cov.branch, cov.source
+            return
+
+
+# --- gates --------------------------------------------------------------------------------
+
+def _run_gate(client, engine, repo, image, profile: Profile, name: str, gate, options, run_id, budget) -> GateResult:
+    step = GateResult(tool=gate.tool)
+    if name not in profile.gates:
+        step.status, step.reason = StepStatus.not_applicable, f"not a gate of profile {profile.name}"
+        return step
+    missing = [p for p in gate.needs if not (repo / p).exists()]
+    if missing:
+        step.status, step.reason = StepStatus.not_applicable, f"repo has no {', '.join(missing)}"
+        return step
+    timeout = budget.timeout(options.timeouts.gate)
+    if timeout is None:
+        return _over_budget(step)
+    started = time.monotonic()
+    outcome = None
+    try:
+        command = ["sh", "-c", _GATE_WRAPPER, gate.tool, *gate.args]
+        outcome = engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",
+                                           env={**profile.env, "GRADER_GATE_GEM": gate.gem},
+                                           limits=options.limits, timeout=timeout)
+        step.exit_code = outcome.exit_code
+        step.log_tail = tail(outcome.log, lines=30, chars=3000)
+        if outcome.timed_out:
+            step.status, step.reason = StepStatus.timeout, f"{gate.tool} exceeded {timeout:.0f}s"
+        elif outcome.exit_code == _NOT_INSTALLED:
+            step.status, step.reason = StepStatus.not_run, f"{gate.tool} is not installed in the test image"
+        else:
+            counts = GATE_PARSERS[name](outcome.log)
+            if counts is None:
+                step.status = StepStatus.failed
+                step.reason = f"{gate.tool} produced no parseable report (exit {outcome.exit_code})"
+            else:
+                step.status = StepStatus.ok
+                for field in ("clean", "offenses", "files_inspected", "warnings", "ignored_warnings", "vulnerabilities"):
+                    setattr(step, field, getattr(counts, field))
+    except Exception as exc:
+        step.status, step.reason = StepStatus.failed, f"engine error: {type(exc).__name__}: {exc}"[:300]
+    finally:
+        if outcome is not None:
+            engine.remove_quietly(outcome.container)
+        step.duration_seconds = round(time.monotonic() - started, 2)
+    return step
+
+
+# --- signals ---------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _interrupt_on_termination():
+    """SIGTERM/SIGHUP behave like Ctrl-C, so `finally` cleanup runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def _sigint_deferred():
+    """A second Ctrl-C must not abort the cleanup half-way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in sigs}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
