@@ -1,0 +1,218 @@
+"""The shared model every rule reads: typed calls and method lookups, built once per app root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import tree_sitter as ts
+
+from static_checks.context import ProjectContext
+from static_checks.manifest.index import available_versions
+from static_checks.manifest.model import MethodSig
+from static_checks.manifest.versions import version_key
+from static_checks.types import Inferer, TypeRef, build_project
+from static_checks.types.scan import FileScan, Scope
+from static_checks.types.syntax import call_name, call_receiver
+
+# Test-double APIs (Mocha, Minitest, RSpec's old syntax) reachable on any object in a test;
+# rule 8 checks what they stub, rule 2 must not call them invented.
+TEST_DOUBLE_METHODS = frozenset({
+    "stubs", "expects", "any_instance", "stub", "stub_any_instance", "unstub", "mock",
+    "should_receive", "should_not_receive", "should", "should_not", "stub_chain", "stubs_chain",
+})
+
+
+@dataclass
+class TypedCall:
+    fs: FileScan
+    node: ts.Node  # the call, or the assignment for a writer
+    call: ts.Node  # the call node (left side of the assignment for a writer)
+    scope: Scope
+    rtype: TypeRef
+    name: str  # method name; writers end in "="
+    explicit: bool  # written with a receiver
+    self_receiver: bool  # receiver is literally `self`
+
+    @property
+    def pf(self):
+        return self.fs.pf
+
+
+@dataclass
+class Lookup:
+    status: str  # "found" | "app" | "open" | "missing" | "skip"
+    sig: MethodSig | None = None
+
+
+class Analysis:
+    def __init__(self, ctx: ProjectContext) -> None:
+        self.ctx = ctx
+        self.index = ctx.index
+        self.version = ctx.index.version
+        self.project = build_project(ctx.files, ctx.index)
+        self.infer = Inferer(self.project, ctx.index)
+
+    @cached_property
+    def typed_calls(self) -> list[TypedCall]:
+        out: list[TypedCall] = []
+        infer = self.infer
+        for fs in self.project.scans:
+            for call, scope in fs.calls:
+                name = call_name(call)
+                if name is None:
+                    continue
+                recv = call_receiver(call)
+                rtype = infer.receiver_type(call, scope)
+                if rtype is None:
+                    continue
+                is_self = recv is not None and recv.type == "self"
+                out.append(TypedCall(fs, call, call, scope, rtype, name, recv is not None, is_self))
+            for assign, left, scope in fs.writes:
+                name = call_name(left)
+                recv = call_receiver(left)
+                if name is None or recv is None:
+                    continue
+                rtype = infer.type_of(recv, scope)
+                if rtype is None:
+                    continue
+                out.append(TypedCall(fs, assign, left, scope, rtype, name + "=", True, recv.type == "self"))
+        return out
+
+    # ---- method lookup --------------------------------------------------------------
+    def namespaces_of(self, t: TypeRef) -> list[str]:
+        """The manifest namespaces to consult: acts_as types may use either Rails API."""
+        names = [t.name]
+        if self.project.new_acts_as is None:
+            for a, b in (("::ActsAsLegacy::", "::ActsAs::"), ("::ActsAs::", "::ActsAsLegacy::")):
+                if a in t.name:
+                    alt = t.name.replace(a, b)
+                    if self.index.namespace(alt) is not None:
+                        names.append(alt)
+        return names
+
+    def find(self, t: TypeRef, name: str) -> MethodSig | None:
+        for ns in self.namespaces_of(t):
+            sig = self.index.find_method(ns, name, singleton=t.singleton)
+            if sig is not None:
+                return sig
+        return None
+
+    def lookup(self, t: TypeRef, name: str) -> Lookup:
+        if name in TEST_DOUBLE_METHODS:
+            return Lookup("skip")
+        project = self.project
+        if t.app_class:
+            app = project.classes.get(t.app_class)
+            if app is not None and app.defines(name, t.singleton):
+                return Lookup("app")
+        inst, sing = project.patches.get(t.name, (set(), set()))
+        if name in (sing if t.singleton else inst):
+            return Lookup("app")
+        sig = self.find(t, name)
+        if sig is not None:
+            return Lookup("found", sig)
+        if t.open or t.name in project.patched_open:
+            return Lookup("open")
+        if t.app_class:
+            app = project.classes.get(t.app_class)
+            if app is not None and app.has_foreign_mixins():
+                return Lookup("open")
+        if any(self.index.has_method_missing(ns, t.singleton) for ns in self.namespaces_of(t)):
+            return Lookup("open")
+        return Lookup("missing")
+
+    def versions_with_method(self, t: TypeRef, name: str) -> list[str]:
+        found: set[str] = set()
+        for ns in self.namespaces_of(t):
+            found.update(self.index.versions_with_method(ns, name, singleton=t.singleton))
+        return sorted(found, key=version_key)
+
+    def public_names(self, t: TypeRef) -> list[str]:
+        names: set[str] = set()
+        for ns in self.namespaces_of(t):
+            names.update(self.index.method_names(ns, singleton=t.singleton))
+        return sorted(names)
+
+    def guarded(self, tc: TypedCall) -> bool:
+        """The app checks `respond_to?(:name)` itself: a version guard, not an invented call."""
+        bare = tc.name.rstrip("=")
+        src = tc.pf.source
+        return f"respond_to?(:{bare}".encode() in src or f"respond_to?(:'{bare}".encode() in src
+
+
+def analysis(ctx: ProjectContext) -> Analysis:
+    cached = ctx.cache.get("analysis")
+    if cached is None:
+        cached = Analysis(ctx)
+        ctx.cache["analysis"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def owner_label(t: TypeRef, name: str) -> str:
+    """`RubyLLM::Chat#ask` / `RubyLLM.chat` as a reader would write it."""
+    owner = t.app_class or t.name
+    if "::ActsAs" in t.name and t.app_class:
+        owner = t.app_class
+    sep = "." if t.singleton else "#"
+    return f"{owner}{sep}{name}"
+
+
+def version_phrase(locked: str, versions: list[str]) -> str:
+    """"added in 1.6.0" / "removed in 1.3.0" / "present only in 1.2.0 .. 1.4.1"."""
+    lk = version_key(locked)
+    later = [v for v in versions if version_key(v) > lk]
+    earlier = [v for v in versions if version_key(v) < lk]
+    if later and not earlier:
+        return f"added in {later[0]}"
+    if earlier and not later:
+        allv = available_versions()
+        after = [v for v in allv if version_key(v) > version_key(earlier[-1])]
+        return f"removed in {after[0]}" if after else f"last present in {earlier[-1]}"
+    return f"present only in {versions[0]} .. {versions[-1]}"
+
+
+@dataclass
+class Missing:
+    """A call the locked manifest cannot answer: what kind of proof it needs, and where it exists."""
+
+    tc: TypedCall
+    kind: str  # "method" | "config" | "schema-dsl" | "reader-only"
+    versions: list[str]  # other releases that have it (empty: invented everywhere)
+
+
+CONFIG = "RubyLLM::Configuration"
+
+
+def missing_calls(an: Analysis) -> list[Missing]:
+    cached = an.ctx.cache.get("missing_calls")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    out: list[Missing] = []
+    for tc in an.typed_calls:
+        kind = _missing_kind(an, tc)
+        if kind is None:
+            continue
+        versions = [] if kind == "reader-only" else an.versions_with_method(tc.rtype, tc.name)
+        out.append(Missing(tc, kind, versions))
+    an.ctx.cache["missing_calls"] = out
+    return out
+
+
+def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
+    t = tc.rtype
+    if not tc.explicit:
+        # receiver-less calls: only class-body DSL (`param`, `description`, schema `string`)
+        if tc.scope.kind not in ("class", "sclass") or not t.app_class:
+            return None
+        if tc.name in an.project.app_method_names:
+            return None
+    if an.lookup(t, tc.name).status != "missing" or an.guarded(tc):
+        return None
+    if tc.name.endswith("=") and tc.name[:-1] and an.find(t, tc.name[:-1]) is not None:
+        return "reader-only"
+    if t.name == CONFIG and not t.singleton:
+        return "config"
+    if not tc.explicit and an.index.is_subclass(t.name, "RubyLLM::Schema"):
+        return "schema-dsl"
+    return "method"

@@ -1,0 +1,40 @@
+"""Rule 10: `send` / `public_send` / `try` on a RubyLLM object: cannot be verified statically."""
+
+from __future__ import annotations
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import analysis
+from static_checks.rules.base import Rule
+from static_checks.types.syntax import first_arg, symbol_value
+
+DYNAMIC = frozenset({"send", "public_send", "__send__", "try", "try!", "method", "public_method"})
+
+
+def check(ctx):
+    an = analysis(ctx)
+    for tc in an.typed_calls:
+        if tc.name not in DYNAMIC or not tc.explicit:
+            continue
+        target = symbol_value(first_arg(tc.call))
+        if target is None:
+            note = "the method name is computed at run time"
+        else:
+            look = an.lookup(tc.rtype, target)
+            state = {"found": "exists", "app": "is defined by the app", "missing": "is not in the manifest"}
+            note = f"`{target}` {state.get(look.status, 'may exist')} in ruby_llm {an.version}"
+        yield RULE.finding(
+            tc.pf,
+            tc.call.child_by_field_name("method") or tc.call,
+            f"dynamic `{tc.name}` on {tc.rtype.describe()} cannot be verified statically",
+            f"{note}; calls made through `{tc.name}` are reported as unverifiable, never as invented",
+            hint=f"call the method directly (e.g. `.{target}`) so it can be checked" if target else None,
+        )
+
+
+RULE = Rule(
+    id="rubyllm/dynamic-call",
+    category=Category.unverifiable,
+    severity=Severity.info,
+    title="Dynamic call on a RubyLLM object",
+    check=check,
+)

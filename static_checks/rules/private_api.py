@@ -1,0 +1,60 @@
+"""Rule 7: private/protected RubyLLM API called from outside, or a writer on a reader-only attribute."""
+
+from __future__ import annotations
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import analysis, missing_calls, owner_label
+from static_checks.rules.base import Rule
+
+
+def check(ctx):
+    an = analysis(ctx)
+    for miss in missing_calls(an):
+        if miss.kind != "reader-only":
+            continue
+        tc = miss.tc
+        attr = tc.name[:-1]
+        yield RULE.finding(
+            tc.pf,
+            tc.node,
+            f"`{owner_label(tc.rtype, attr)}` is read-only: there is no `{tc.name}` writer",
+            f"{tc.rtype.name} in ruby_llm {an.version} (manifest) defines `{attr}` but no `{tc.name}`",
+            hint=_writer_hint(attr),
+        )
+    for tc in an.typed_calls:
+        if not tc.explicit or tc.self_receiver or tc.name.endswith("="):
+            continue
+        look = an.lookup(tc.rtype, tc.name)
+        sig = look.sig
+        if look.status != "found" or sig is None or sig.visibility == "public":
+            continue
+        if sig.visibility == "protected" and _inside_same_family(an, tc):
+            continue
+        yield RULE.finding(
+            tc.pf,
+            tc.call.child_by_field_name("method") or tc.call,
+            f"`{owner_label(tc.rtype, tc.name)}` is {sig.visibility}: it cannot be called with an explicit receiver",
+            f"{sig.owner or tc.rtype.name}#{tc.name} is {sig.visibility} in ruby_llm {an.version} (manifest"
+            + (f", {sig.location})" if sig.location else ")"),
+            hint="use the public API instead of reaching into the gem's internals",
+        )
+
+
+def _writer_hint(attr: str) -> str:
+    if attr == "messages":
+        return "add history with `add_message(role:, content:)` (or `reset_messages!` first)"
+    return f"set `{attr}` through the builder or constructor the gem provides"
+
+
+def _inside_same_family(an, tc) -> bool:
+    own = an.infer.self_type(tc.scope)
+    return own is not None and an.index.is_subclass(own.name, tc.rtype.name)
+
+
+RULE = Rule(
+    id="rubyllm/private-api",
+    category=Category.api_hallucination,
+    severity=Severity.error,
+    title="Private/protected RubyLLM API or missing writer",
+    check=check,
+)

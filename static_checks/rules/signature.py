@@ -1,0 +1,62 @@
+"""Ruby 3 argument binding against a manifest signature: what would raise ArgumentError."""
+
+from __future__ import annotations
+
+from static_checks.manifest.model import MethodSig
+from static_checks.types.syntax import ArgShape
+
+
+def format_signature(sig: MethodSig) -> str:
+    parts = []
+    for p in sig.params:
+        n = p.name or ""
+        parts.append({
+            "req": n, "opt": f"{n} = …", "rest": f"*{n}", "keyreq": f"{n}:", "key": f"{n}: …",
+            "keyrest": f"**{n}", "nokey": "**nil", "block": f"&{n}", "forward": "...",
+        }[p.kind])
+    return f"{sig.name}({', '.join(parts)})"
+
+
+def binding_errors(sig: MethodSig, shape: ArgShape) -> list[str]:
+    """Why this call cannot bind to `sig`; empty when it can (or cannot be proven wrong)."""
+    kinds = [p.kind for p in sig.params]
+    if shape.unverifiable or "forward" in kinds:
+        return []
+    req = kinds.count("req")
+    opt = kinds.count("opt")
+    rest = "rest" in kinds
+    keyreq = [p.name for p in sig.params if p.kind == "keyreq"]
+    key = {p.name for p in sig.params if p.kind == "key"}
+    keyrest = "keyrest" in kinds
+    takes_keywords = bool(keyreq or key or keyrest)
+    errors: list[str] = []
+    positional = len(shape.positional)
+    given = set(shape.keywords)
+    if given and not takes_keywords:
+        if "nokey" in kinds:
+            errors.append("it accepts no keywords (**nil)")
+            given = set()
+        else:
+            positional += 1  # Ruby 3: braceless keywords become one positional Hash
+            given = set()
+    if takes_keywords:
+        if not keyrest:
+            unknown = sorted(given - set(keyreq) - key)
+            if unknown:
+                errors.append("unknown keyword" + ("s" if len(unknown) > 1 else "") + ": "
+                              + ", ".join(f"`{k}:`" for k in unknown))
+        missing = [k for k in keyreq if k not in given]
+        if missing:
+            errors.append("missing required keyword" + ("s" if len(missing) > 1 else "") + ": "
+                          + ", ".join(f"`{k}:`" for k in missing))
+    if positional < req:
+        errors.append(f"wrong number of arguments (given {positional}, expected {_expected(req, opt, rest)})")
+    elif positional > req + opt and not rest:
+        errors.append(f"wrong number of arguments (given {positional}, expected {_expected(req, opt, rest)})")
+    return errors
+
+
+def _expected(req: int, opt: int, rest: bool) -> str:
+    if rest:
+        return f"{req}+"
+    return str(req) if not opt else f"{req}..{req + opt}"

@@ -1,0 +1,48 @@
+"""Rule 4: an API that exists in other ruby_llm releases but not in the one the app locks."""
+
+from __future__ import annotations
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import analysis, missing_calls, owner_label, version_phrase
+from static_checks.rules.base import Rule
+from static_checks.rules.unknown_constant import missing_constants
+
+
+def check(ctx):
+    an = analysis(ctx)
+    locked = an.version
+    for miss in missing_calls(an):
+        if not miss.versions:
+            continue
+        tc = miss.tc
+        label = owner_label(tc.rtype, tc.name)
+        phrase = version_phrase(locked, miss.versions)
+        yield RULE.finding(
+            tc.pf,
+            tc.call.child_by_field_name("method") or tc.call,
+            f"`{label}` is not in ruby_llm {locked} ({phrase})",
+            f"{tc.rtype.name} in ruby_llm {locked} (manifest) has no method `{tc.name}`; "
+            f"releases that have it: {', '.join(miss.versions)}",
+            hint=f"upgrade ruby_llm to {miss.versions[-1]} or avoid `{tc.name}`",
+        )
+    for miss in missing_constants(an):
+        if not miss.versions:
+            continue
+        phrase = version_phrase(locked, miss.versions)
+        yield RULE.finding(
+            miss.fs.pf,
+            miss.node,
+            f"`{miss.path}` is not defined in ruby_llm {locked} ({phrase})",
+            f"ruby_llm {locked} (manifest) defines no constant {miss.path}; "
+            f"releases that have it: {', '.join(miss.versions)}",
+            hint=f"upgrade ruby_llm to {miss.versions[-1]} or avoid `{miss.path}`",
+        )
+
+
+RULE = Rule(
+    id="rubyllm/version-mismatch",
+    category=Category.api_hallucination,
+    severity=Severity.warning,
+    title="API missing in the locked ruby_llm version, present in another",
+    check=check,
+)

@@ -1,0 +1,46 @@
+"""Rule 3: unknown keyword, missing required keyword or wrong positional arity (Ruby 3 rules)."""
+
+from __future__ import annotations
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import analysis, owner_label
+from static_checks.rules.base import Rule, did_you_mean
+from static_checks.rules.signature import binding_errors, format_signature
+from static_checks.types.syntax import arg_shape
+
+
+def check(ctx):
+    an = analysis(ctx)
+    for tc in an.typed_calls:
+        if tc.name.endswith("=") or tc.call is not tc.node:
+            continue
+        look = an.lookup(tc.rtype, tc.name)
+        sig = look.sig
+        if look.status != "found" or sig is None or sig.origin == "core":
+            continue
+        shape = arg_shape(tc.call)
+        errors = binding_errors(sig, shape)
+        if not errors:
+            continue
+        accepted = [p.name for p in sig.params if p.kind in ("key", "keyreq") and p.name]
+        unknown = [k for k in shape.keywords if k not in accepted]
+        hint = did_you_mean(unknown[0], accepted) if unknown and accepted else None
+        where = f" ({sig.location})" if sig.location else ""
+        yield RULE.finding(
+            tc.pf,
+            tc.call.child_by_field_name("method") or tc.call,
+            f"`{owner_label(tc.rtype, tc.name)}` called with bad arguments: {'; '.join(errors)}",
+            f"ruby_llm {an.version} (manifest) signature: {sig.owner or tc.rtype.name}"
+            f"{'.' if tc.rtype.singleton else '#'}{format_signature(sig)}{where}"
+            + (f", forwarding to {sig.forwards_to}" if sig.forwards_to else ""),
+            hint=hint or f"call it as {format_signature(sig)}",
+        )
+
+
+RULE = Rule(
+    id="rubyllm/wrong-arguments",
+    category=Category.api_hallucination,
+    severity=Severity.error,
+    title="Arguments that cannot bind to the RubyLLM method's signature",
+    check=check,
+)

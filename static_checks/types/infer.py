@@ -1,0 +1,275 @@
+"""Receiver type inference: is this expression a RubyLLM object, and which one?
+
+Unknown is the default. A type is given only when every path we can see agrees:
+constants under RubyLLM, locals and ivars assigned from typed expressions, methods whose
+body returns a typed value, builder chains (`with_*` return self), block parameters the
+manifest documents, and app classes built on RubyLLM (subclasses, acts_as_* models).
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter as ts
+
+from static_checks.types.project import AppClass, Project
+from static_checks.types.ref import TypeRef
+from static_checks.types.scan import ClassDef, Scope
+from static_checks.types.syntax import (
+    BLOCK_TYPES,
+    block_param_names,
+    call_name,
+    call_receiver,
+    const_path,
+    last_expression,
+    text,
+)
+
+# ActiveRecord class methods that hand back one record of the model.
+AR_FINDERS = frozenset({
+    "new", "create", "create!", "find", "find_by", "find_by!", "first", "first!", "last", "last!",
+    "take", "take!", "find_or_create_by", "find_or_create_by!", "find_or_initialize_by",
+    "create_or_find_by", "create_or_find_by!", "sole", "find_sole_by",
+})
+_TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
+_NIL = frozenset({"nil"})
+_GENERIC = re.compile(r"^(?:Array|Enumerable)<(.+)>$")
+
+
+def _agree(types: list[TypeRef | None]) -> TypeRef | None:
+    if not types or any(t is None for t in types):
+        return None
+    first = types[0]
+    return first if all(t == first for t in types) else None
+
+
+class Inferer:
+    def __init__(self, project: Project, index) -> None:
+        self.project = project
+        self.index = index
+        self._memo: dict[tuple[int, int], TypeRef | None] = {}
+        self._busy: set[tuple[int, int]] = set()
+        self._ivar_memo: dict[tuple[str, str], TypeRef | None] = {}
+
+    # ---- entry points -------------------------------------------------------------
+    def receiver_type(self, call: ts.Node, scope: Scope) -> TypeRef | None:
+        """Type of a call's receiver; for a receiver-less call, the type of `self`."""
+        recv = call_receiver(call)
+        if recv is None:
+            return self.self_type(scope)
+        return self.type_of(recv, scope)
+
+    def type_of(self, node: ts.Node | None, scope: Scope) -> TypeRef | None:
+        if node is None:
+            return None
+        key = (node.id, id(scope))
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        try:
+            result = self._infer(node, scope)
+        finally:
+            self._busy.discard(key)
+        self._memo[key] = result
+        return result
+
+    def self_type(self, scope: Scope) -> TypeRef | None:
+        app = self._app_of(scope.cls)
+        if app is None or app.base is None:
+            return None
+        b = app.base
+        return TypeRef(b.name, scope.singleton_self, app.fq, b.open)
+
+    def const_type(self, path: str, scope: Scope) -> TypeRef | None:
+        clean = path[2:] if path.startswith("::") else path
+        index = self.index
+        if clean == "RubyLLM":
+            return TypeRef("RubyLLM", singleton=True)
+        if clean.startswith("RubyLLM::"):
+            return TypeRef(clean, singleton=True) if index.namespace(clean) is not None else None
+        if not path.startswith("::") and any(n == "RubyLLM" or n.startswith("RubyLLM::") for n in scope.nesting):
+            app_hit = self.project.lookup_class(path, scope.nesting)
+            if app_hit is None:
+                fq = index.resolve_constant(path, list(scope.nesting))
+                if fq and index.namespace(fq) is not None:
+                    return TypeRef(fq, singleton=True)
+        app = self.project.lookup_class(path, scope.nesting)
+        if app is not None and app.base is not None:
+            return TypeRef(app.base.name, True, app.fq, app.base.open)
+        return None
+
+    # ---- expressions --------------------------------------------------------------
+    def _infer(self, node: ts.Node, scope: Scope) -> TypeRef | None:
+        t = node.type
+        if t in ("constant", "scope_resolution"):
+            path = const_path(node)
+            return self.const_type(path, scope) if path else None
+        if t == "call":
+            name = call_name(node)
+            if name is None:
+                return None
+            recv = call_receiver(node)
+            if recv is None:
+                return self._implicit_call(name, scope)
+            rtype = self.type_of(recv, scope)
+            return self.return_of(rtype, name) if rtype is not None else None
+        if t == "identifier":
+            return self._identifier(node, scope)
+        if t == "instance_variable":
+            return self.ivar_type(scope, text(node))
+        if t == "self":
+            return self.self_type(scope)
+        if t in _TRANSPARENT:
+            return self.type_of(last_expression(node), scope)
+        if t in ("assignment", "operator_assignment"):
+            return self.type_of(node.child_by_field_name("right"), scope)
+        if t in ("conditional", "if", "unless", "elsif", "else", "then"):
+            return self._branches(node, scope)
+        if t == "binary":
+            op = node.child_by_field_name("operator")
+            if op is not None and text(op) in ("||", "or"):
+                return self._join([node.child_by_field_name("left"), node.child_by_field_name("right")], scope)
+        return None
+
+    def _join(self, nodes: list[ts.Node | None], scope: Scope) -> TypeRef | None:
+        kept = [n for n in nodes if n is not None and n.type not in _NIL]
+        return _agree([self.type_of(n, scope) for n in kept]) if kept else None
+
+    def _branches(self, node: ts.Node, scope: Scope) -> TypeRef | None:
+        t = node.type
+        if t in ("else", "then"):
+            return self.type_of(last_expression_of_children(node), scope)
+        branches = [node.child_by_field_name("consequence"), node.child_by_field_name("alternative")]
+        if any(b is None for b in branches):
+            return None  # an `if` without else yields nil on one path: keep it unknown
+        return self._join(branches, scope)
+
+    def _identifier(self, node: ts.Node, scope: Scope) -> TypeRef | None:
+        name = text(node)
+        # innermost block (or lambda) parameter of that name wins
+        cur = node.parent
+        while cur is not None and cur.id != scope.node.id:
+            if cur.type in BLOCK_TYPES:
+                names = block_param_names(cur)
+                if name in names:
+                    return self.block_param(cur, names.index(name), scope)
+            elif cur.type == "lambda":
+                params = cur.child_by_field_name("parameters")
+                if params is not None and any(text(p) == name for p in params.named_children):
+                    return None
+            cur = cur.parent
+        entries = scope.locals.get(name)
+        if entries:
+            # flow order: the last assignment that ends before this use
+            before = [rhs for (end, rhs) in entries if end <= node.start_byte]
+            if before:
+                rhs = before[-1]
+                return None if rhs is None else self.type_of(rhs, scope)
+            return _agree([None if rhs is None else self.type_of(rhs, scope) for _, rhs in entries])
+        if name in scope.params:
+            return None
+        return self._implicit_call(name, scope)
+
+    # ---- methods, ivars, blocks ---------------------------------------------------
+    def _app_of(self, cls: ClassDef | None) -> AppClass | None:
+        if cls is None:
+            return None
+        return self.project.classes.get(cls.fq)
+
+    def _implicit_call(self, name: str, scope: Scope) -> TypeRef | None:
+        """`chat` or `self.chat` inside a class: the value its def (or attr_reader) returns."""
+        app = self._app_of(scope.cls)
+        singleton = scope.singleton_self
+        if app is not None:
+            mdef = app.find_def(name, singleton)
+            if mdef is not None:
+                return self.type_of(last_expression(mdef.body), mdef.scope)
+            if not singleton and any(name in d.readers for c in app.chain() for d in c.defs):
+                return self._app_ivar(app, "@" + name)
+        own = self.self_type(scope)
+        if own is not None:
+            return self.return_of(own, name)
+        return None
+
+    def ivar_type(self, scope: Scope, name: str) -> TypeRef | None:
+        if scope.cls is None:
+            holder = scope.file.toplevel
+            if holder is None:
+                return None
+            return self._ivar_in([holder], name)
+        app = self._app_of(scope.cls)
+        if app is None:
+            return None
+        return self._app_ivar(app, name)
+
+    def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:
+        key = (app.fq, name)
+        if key in self._ivar_memo:
+            return self._ivar_memo[key]
+        self._ivar_memo[key] = None  # recursion guard
+        defs = [d for c in app.chain() for d in c.defs]
+        result = self._ivar_in(defs, name)
+        self._ivar_memo[key] = result
+        return result
+
+    def _ivar_in(self, defs: list[ClassDef], name: str) -> TypeRef | None:
+        assigns = [a for d in defs for a in d.ivars.get(name, [])]
+        kept = [(rhs, sc) for rhs, sc in assigns if rhs is None or rhs.type not in _NIL]
+        if not kept:
+            return None
+        return _agree([None if rhs is None else self.type_of(rhs, sc) for rhs, sc in kept])
+
+    def block_param(self, block: ts.Node, position: int, scope: Scope) -> TypeRef | None:
+        call = block.parent
+        if call is None or call.type != "call" or position != 0:
+            return None
+        name = call_name(call)
+        owner = self.receiver_type(call, scope)
+        if owner is None or name is None:
+            return None
+        if owner.app_class and self._app_defined(owner, name):
+            return None
+        found = self.index.block_param_type(owner.name, name, singleton=owner.singleton)
+        return self._named_type(found)
+
+    def _app_defined(self, t: TypeRef, name: str) -> bool:
+        app = self.project.classes.get(t.app_class or "")
+        return app is not None and app.defines(name, t.singleton)
+
+    def return_of(self, t: TypeRef, name: str) -> TypeRef | None:
+        if t.app_class:
+            app = self.project.classes.get(t.app_class)
+            if app is not None:
+                mdef = app.find_def(name, t.singleton)
+                if mdef is not None:
+                    return self.type_of(last_expression(mdef.body), mdef.scope)
+                if not t.singleton and any(name in d.readers for c in app.chain() for d in c.defs):
+                    return self._app_ivar(app, "@" + name)
+            if t.singleton and (name == "new" or (t.open and name in AR_FINDERS)):
+                return t.instance()
+            if t.open and t.singleton:
+                return None
+        elif t.singleton and name == "new":
+            ns = self.index.namespace(t.name)
+            return t.instance() if ns is not None and ns.kind == "class" else None
+        found = self.index.return_type(t.name, name, singleton=t.singleton)
+        if found == "self":
+            return t
+        return self._named_type(found)
+
+    def _named_type(self, name: str | None) -> TypeRef | None:
+        if not name or name == "self":
+            return None
+        m = _GENERIC.match(name)
+        if m:
+            return None  # collections are not typed element-wise
+        if self.index.namespace(name) is not None:
+            return TypeRef(name)
+        return None
+
+
+def last_expression_of_children(node: ts.Node) -> ts.Node | None:
+    named = [c for c in node.named_children if c.type != "comment"]
+    return last_expression(named[-1]) if named else None

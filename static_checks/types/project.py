@@ -1,0 +1,216 @@
+"""The app-wide picture the inferencer needs: which files matter, app classes built on RubyLLM.
+
+Files are scanned only when they can involve RubyLLM (they name it, or name an app class
+that is built on it), so a large repo without RubyLLM costs a byte search per file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from static_checks.parsing import ParsedFile
+from static_checks.types.ref import TypeRef
+from static_checks.types.scan import ClassDef, FileScan, scan_file
+from static_checks.types.syntax import call_name, call_receiver, const_path
+
+# Rails macros whose added methods the manifest describes (index.acts_as_methods).
+ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
+_SEED = re.compile(rb"RubyLLM|acts_as_(?:chat|message|tool_call|model)")
+_NEW_ACTS_AS = re.compile(rb"use_new_acts_as\s*=\s*(true|false)")
+
+
+@dataclass
+class AppClass:
+    """All the `class X ... end` bodies of one fully-qualified app class, across files."""
+
+    fq: str
+    defs: list[ClassDef] = field(default_factory=list)
+    base: TypeRef | None = None  # set when built on RubyLLM (subclass or acts_as macro)
+    acts_as: str | None = None  # macro name, e.g. "acts_as_chat"
+    parent: AppClass | None = None  # app superclass, when it is an app class
+
+    @property
+    def superclass(self) -> str | None:
+        for d in self.defs:
+            if d.superclass:
+                return d.superclass
+        return None
+
+    def chain(self):
+        seen = set()
+        cur: AppClass | None = self
+        while cur is not None and cur.fq not in seen:
+            seen.add(cur.fq)
+            yield cur
+            cur = cur.parent
+
+    def find_def(self, name: str, singleton: bool):
+        for cls in self.chain():
+            for d in cls.defs:
+                table = d.smethods if singleton else d.methods
+                if name in table:
+                    return table[name]
+        return None
+
+    def defines(self, name: str, singleton: bool) -> bool:
+        """The app wrote this method (def, attr_*, or a macro call we cannot see through)."""
+        if self.find_def(name, singleton) is not None:
+            return True
+        if singleton:
+            return False
+        bare = name[:-1] if name.endswith("=") else None
+        for cls in self.chain():
+            for d in cls.defs:
+                if name in d.readers or (bare is not None and bare in d.writers):
+                    return True
+        return False
+
+    def has_foreign_mixins(self) -> bool:
+        """Includes an app module whose methods we did not follow."""
+        return any(not m.startswith("RubyLLM") for cls in self.chain() for d in cls.defs for m in d.mixins)
+
+
+@dataclass
+class Project:
+    scans: list[FileScan]
+    classes: dict[str, AppClass]
+    by_short: dict[str, list[str]]
+    # RubyLLM namespaces the app reopens: fq -> (instance method names, singleton method names)
+    patches: dict[str, tuple[set[str], set[str]]]
+    patched_open: set[str]  # RubyLLM namespaces the app extends with its own modules
+    app_method_names: set[str]  # every method name the app defines anywhere
+    index: object
+    new_acts_as: bool | None = None
+
+    def lookup_class(self, path: str, nesting: tuple[str, ...]) -> AppClass | None:
+        if path.startswith("::"):
+            return self.classes.get(path[2:])
+        for scope in reversed(nesting):
+            hit = self.classes.get(f"{scope}::{path}")
+            if hit is not None:
+                return hit
+        return self.classes.get(path)
+
+
+def acts_as_setting(files: list[ParsedFile]) -> bool | None:
+    """The app's `config.use_new_acts_as` (1.7+ picks one of two acts_as APIs), None if unset."""
+    for pf in files:
+        m = _NEW_ACTS_AS.search(pf.source)
+        if m:
+            return m.group(1) == b"true"
+    return None
+
+
+def _resolve_rubyllm(index, path: str, nesting: tuple[str, ...]) -> str | None:
+    """A superclass/constant path to a RubyLLM namespace name, or None."""
+    clean = path[2:] if path.startswith("::") else path
+    if clean == "RubyLLM" or clean.startswith("RubyLLM::"):
+        return clean if index.namespace(clean) is not None else None
+    if any(n == "RubyLLM" or n.startswith("RubyLLM::") for n in nesting):
+        hit = index.resolve_constant(path, list(nesting))
+        if hit and index.namespace(hit) is not None:
+            return hit
+    return None
+
+
+def build_project(files: list[ParsedFile], index) -> Project:
+    scanned: dict[str, FileScan] = {}
+    pending = [pf for pf in files if _SEED.search(pf.source)]
+    classes: dict[str, AppClass] = {}
+    typed_names: set[str] = set()
+    new_api = acts_as_setting(files)
+    # Scan files naming RubyLLM, then files naming an app class built on it, until stable.
+    while pending:
+        for pf in pending:
+            fs = scan_file(pf)
+            scanned[pf.rel] = fs
+            for cdef in fs.classes:
+                classes.setdefault(cdef.fq, AppClass(cdef.fq)).defs.append(cdef)
+        _type_classes(classes, index, new_api)
+        new_names = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if c.base is not None} - typed_names
+        if not new_names:
+            break
+        typed_names |= new_names
+        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(new_names)) + rb")\b")
+        pending = [pf for pf in files if pf.rel not in scanned and pattern.search(pf.source)]
+
+    by_short: dict[str, list[str]] = {}
+    for fq in classes:
+        by_short.setdefault(fq.rsplit("::", 1)[-1], []).append(fq)
+    patches: dict[str, tuple[set[str], set[str]]] = {}
+    patched_open: set[str] = set()
+    names: set[str] = set()
+    for app in classes.values():
+        for d in app.defs:
+            names.update(d.methods)
+            names.update(d.smethods)
+            names.update(d.readers)
+            names.update(w + "=" for w in d.writers)
+        if index.namespace(app.fq) is not None and (app.fq == "RubyLLM" or app.fq.startswith("RubyLLM::")):
+            inst, sing = patches.setdefault(app.fq, (set(), set()))
+            for d in app.defs:
+                inst.update(d.methods)
+                inst.update(d.readers)
+                inst.update(w + "=" for w in d.writers)
+                sing.update(d.smethods)
+                if d.mixins:
+                    patched_open.add(app.fq)
+    for fs in scanned.values():
+        for call, _scope in fs.calls:
+            # `RubyLLM::Chat.include(MyExt)` / `.prepend(...)` / `.class_eval` open the class
+            if call_name(call) in ("include", "prepend", "extend", "class_eval", "class_exec", "send"):
+                target = const_path(call_receiver(call))
+                if target and target.startswith("RubyLLM"):
+                    patched_open.add(target)
+    return Project(
+        scans=list(scanned.values()),
+        classes=classes,
+        by_short=by_short,
+        patches=patches,
+        patched_open=patched_open,
+        app_method_names=names,
+        index=index,
+        new_acts_as=new_api,
+    )
+
+
+def _type_classes(classes: dict[str, AppClass], index, new_api: bool | None) -> None:
+    """Give each app class built on RubyLLM its base type; link app superclasses."""
+    for app in classes.values():
+        app.parent = None
+        sup = app.superclass
+        nesting = app.defs[0].nesting if app.defs else ()
+        if sup:
+            parent = None
+            for scope in reversed(nesting):
+                parent = classes.get(f"{scope}::{sup}") or parent
+                if parent:
+                    break
+            parent = parent or classes.get(sup.lstrip(":"))
+            if parent is not None and parent is not app:
+                app.parent = parent
+        if app.fq == "RubyLLM" or app.fq.startswith("RubyLLM::"):
+            continue  # the app reopening the gem's own classes: a patch, not a subclass
+        for d in app.defs:
+            for name, _call, scope in d.macros:
+                if name in ACTS_AS and scope.kind == "class":
+                    ns = index.acts_as_methods(name, new_api)
+                    if ns:
+                        app.acts_as = name
+                        app.base = TypeRef(ns, app_class=app.fq, open=True)
+        if app.base is None and sup:
+            ns = _resolve_rubyllm(index, sup, nesting)
+            if ns:
+                app.base = TypeRef(ns, app_class=app.fq)
+    # inherit through app superclasses (a few rounds cover any realistic depth)
+    for _ in range(4):
+        changed = False
+        for app in classes.values():
+            if app.base is None and app.parent is not None and app.parent.base is not None:
+                pb = app.parent.base
+                app.base = TypeRef(pb.name, app_class=app.fq, open=pb.open)
+                app.acts_as = app.parent.acts_as
+                changed = True
+        if not changed:
+            break

@@ -1,0 +1,33 @@
+"""What the inferencer knows about an expression's value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A RubyLLM object, or an app class built on one.
+
+    name: the RubyLLM namespace whose methods apply ("RubyLLM::Chat", or for an
+          `acts_as_chat` model the namespace the macro mixes in).
+    singleton: the class/module object itself (`RubyLLM`, `RubyLLM::Chat`), not an instance.
+    app_class: set when the value is an instance (or the class) of an app class that
+          subclasses a RubyLLM class or declares an acts_as_* macro.
+    open: methods beyond the manifest may exist (ActiveRecord columns, associations):
+          never report an unknown method on it, only version drift and signatures.
+    """
+
+    name: str
+    singleton: bool = False
+    app_class: str | None = None
+    open: bool = False
+
+    def instance(self) -> TypeRef:
+        return TypeRef(self.name, False, self.app_class, self.open)
+
+    def describe(self) -> str:
+        base = self.app_class or self.name
+        if self.app_class and self.app_class != self.name:
+            base = f"{self.app_class} (a {self.name})"
+        return f"{base} (class)" if self.singleton and self.name != "RubyLLM" else base

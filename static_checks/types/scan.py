@@ -1,0 +1,251 @@
+"""One walk over a file's tree: its classes, methods, scopes, assignments and calls.
+
+Everything later (type inference, rules) reads these records instead of walking the
+tree again, so each relevant file is walked exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter as ts
+
+from static_checks.parsing import ParsedFile
+from static_checks.types.syntax import call_receiver, const_path, def_body, is_test_path, method_params, text
+
+# A local assignment: (end of the assignment, right-hand side or None when unknowable).
+Assign = tuple[int, ts.Node | None]
+
+
+@dataclass(eq=False)
+class Scope:
+    """A local-variable scope: the program, a class body, or a def. Blocks share their def's."""
+
+    kind: str  # "program" | "class" | "sclass" | "def" | "sdef"
+    node: ts.Node
+    parent: Scope | None
+    cls: ClassDef | None
+    nesting: tuple[str, ...]  # enclosing module/class names, fully qualified, outermost first
+    file: FileScan
+    method: MethodDef | None = None
+    locals: dict[str, list[Assign]] = field(default_factory=dict)
+    params: set[str] = field(default_factory=set)
+
+    @property
+    def in_class_body(self) -> bool:
+        return self.kind in ("class", "sclass")
+
+    @property
+    def singleton_self(self) -> bool:
+        """`self` here is the class object (class body, `class << self`, `def self.x`)."""
+        return self.kind in ("class", "sclass", "sdef")
+
+
+@dataclass(eq=False)
+class MethodDef:
+    name: str
+    node: ts.Node
+    singleton: bool
+    params: list[tuple[str, str | None]]
+    cls: ClassDef | None
+    scope: Scope
+    visibility: str = "public"
+
+    @property
+    def body(self) -> ts.Node | None:
+        return def_body(self.node)
+
+
+@dataclass(eq=False)
+class ClassDef:
+    fq: str
+    kind: str  # "class" | "module" | "file" (ivars of a file's top level / spec blocks)
+    superclass: str | None
+    superclass_node: ts.Node | None
+    node: ts.Node
+    nesting: tuple[str, ...]
+    file: FileScan
+    methods: dict[str, MethodDef] = field(default_factory=dict)
+    smethods: dict[str, MethodDef] = field(default_factory=dict)
+    ivars: dict[str, list[tuple[ts.Node | None, Scope]]] = field(default_factory=dict)
+    macros: list[tuple[str, ts.Node, Scope]] = field(default_factory=list)  # implicit-self calls in the body
+    readers: set[str] = field(default_factory=set)
+    writers: set[str] = field(default_factory=set)
+    mixins: list[str] = field(default_factory=list)  # include/extend/prepend arguments
+
+
+@dataclass(eq=False)
+class FileScan:
+    pf: ParsedFile
+    is_test: bool
+    classes: list[ClassDef] = field(default_factory=list)
+    calls: list[tuple[ts.Node, Scope]] = field(default_factory=list)
+    # `recv.name = value` / `recv.name ||= value`: (assignment node, left call node, scope)
+    writes: list[tuple[ts.Node, ts.Node, Scope]] = field(default_factory=list)
+    # outermost `A::B` constant paths and bare constants: (node, path, scope)
+    consts: list[tuple[ts.Node, str, Scope]] = field(default_factory=list)
+    const_assigns: set[str] = field(default_factory=set)  # `RubyLLM::Foo = ...` written by the app
+    program: Scope | None = None
+    toplevel: ClassDef | None = None  # pseudo class holding top-level ivars
+
+    def scope_ivars(self, scope: Scope) -> ClassDef:
+        if scope.cls is not None:
+            return scope.cls
+        if self.toplevel is None:
+            self.toplevel = ClassDef(
+                fq=f"<top:{self.pf.rel}>", kind="file", superclass=None, superclass_node=None,
+                node=self.pf.root, nesting=(), file=self,
+            )
+        return self.toplevel
+
+
+ATTR_MACROS = {"attr_reader": (True, False), "attr_writer": (False, True), "attr_accessor": (True, True)}
+VISIBILITY = frozenset({"private", "protected", "public"})
+MIXIN_MACROS = frozenset({"include", "extend", "prepend"})
+
+
+def _qualify(path: str, nesting: tuple[str, ...]) -> str:
+    if path.startswith("::"):
+        return path[2:]
+    return f"{nesting[-1]}::{path}" if nesting else path
+
+
+def scan_file(pf: ParsedFile) -> FileScan:
+    fs = FileScan(pf=pf, is_test=is_test_path(pf.rel))
+    program = Scope("program", pf.root, None, None, (), fs)
+    fs.program = program
+    # (node, scope, visibility-holder) ; visibility per class body is tracked in a dict
+    default_vis: dict[int, str] = {}
+    stack: list[tuple[ts.Node, Scope]] = [(pf.root, program)]
+    while stack:
+        node, scope = stack.pop()
+        t = node.type
+        if t in ("class", "module"):
+            name_node = node.child_by_field_name("name")
+            path = const_path(name_node) or "?"
+            fq = _qualify(path, scope.nesting)
+            sup_node = node.child_by_field_name("superclass") if t == "class" else None
+            sup_expr = sup_node.named_children[0] if sup_node is not None and sup_node.named_children else None
+            cdef = ClassDef(
+                fq=fq, kind=t, superclass=const_path(sup_expr), superclass_node=sup_expr,
+                node=node, nesting=scope.nesting, file=fs,
+            )
+            fs.classes.append(cdef)
+            inner = Scope("class", node, scope, cdef, scope.nesting + (fq,), fs)
+            if sup_expr is not None:
+                stack.append((sup_expr, scope))
+            if name_node is not None and name_node.type == "scope_resolution":
+                stack.append((name_node, scope))
+            body = node.child_by_field_name("body")
+            if body is not None:
+                stack.extend((c, inner) for c in reversed(body.named_children))
+            continue
+        if t == "singleton_class":
+            inner = Scope("sclass", node, scope, scope.cls, scope.nesting, fs)
+            body = node.child_by_field_name("body")
+            if body is not None:
+                stack.extend((c, inner) for c in reversed(body.named_children))
+            continue
+        if t in ("method", "singleton_method"):
+            _scan_def(node, scope, fs, stack, default_vis)
+            continue
+        if t == "call":
+            fs.calls.append((node, scope))
+            if call_receiver(node) is None and scope.in_class_body and scope.cls is not None:
+                _class_macro(node, scope, default_vis)
+        elif t in ("assignment", "operator_assignment"):
+            _record_assignment(node, scope, fs)
+        elif t == "scope_resolution" or t == "constant":
+            parent = node.parent
+            if not (parent is not None and parent.type == "scope_resolution"):
+                path = const_path(node)
+                if path:
+                    fs.consts.append((node, path, scope))
+            if t == "constant":
+                continue
+        elif t == "identifier" and scope.in_class_body and scope.cls is not None:
+            # a bare `private` / `protected` in a class body switches the default visibility
+            name = text(node)
+            if name in VISIBILITY and node.parent is not None and node.parent.type == "body_statement":
+                default_vis[id(scope)] = name
+        stack.extend((c, scope) for c in reversed(node.named_children))
+    return fs
+
+
+def _scan_def(node, scope: Scope, fs: FileScan, stack, default_vis) -> None:
+    name_node = node.child_by_field_name("name")
+    name = text(name_node) if name_node is not None else "?"
+    singleton = node.type == "singleton_method" or scope.kind == "sclass"
+    kind = "sdef" if singleton else "def"
+    inner = Scope(kind, node, scope, scope.cls, scope.nesting, fs)
+    params = method_params(node)
+    inner.params = {n for _, n in params if n}
+    vis = default_vis.get(id(scope), "public")
+    parent = node.parent
+    # `private def x` wraps the def in a call's argument list
+    if parent is not None and parent.type == "argument_list":
+        owner_call = parent.parent
+        if owner_call is not None and owner_call.type == "call":
+            mname = owner_call.child_by_field_name("method")
+            if mname is not None and text(mname) in VISIBILITY:
+                vis = text(mname)
+    mdef = MethodDef(name=name, node=node, singleton=singleton, params=params, cls=scope.cls, scope=inner, visibility=vis)
+    inner.method = mdef
+    if scope.cls is not None:
+        (scope.cls.smethods if singleton else scope.cls.methods)[name] = mdef
+    body = def_body(node)
+    if body is not None:
+        stack.append((body, inner))
+    params_node = node.child_by_field_name("parameters")
+    if params_node is not None:
+        # defaults may reference constants (`model = RubyLLM.chat`)
+        stack.append((params_node, inner))
+
+
+def _class_macro(call: ts.Node, scope: Scope, default_vis) -> None:
+    cls = scope.cls
+    name_node = call.child_by_field_name("method")
+    if name_node is None or cls is None:
+        return
+    name = text(name_node)
+    cls.macros.append((name, call, scope))
+    args = call.child_by_field_name("arguments")
+    if name in ATTR_MACROS and args is not None:
+        reader, writer = ATTR_MACROS[name]
+        for a in args.named_children:
+            if a.type == "simple_symbol":
+                attr = text(a)[1:]
+                if reader:
+                    cls.readers.add(attr)
+                if writer:
+                    cls.writers.add(attr)
+    elif name in MIXIN_MACROS and args is not None:
+        for a in args.named_children:
+            cls.mixins.append(const_path(a) or text(a))
+    elif name in VISIBILITY and args is None and scope.kind in ("class", "sclass"):
+        default_vis[id(scope)] = name
+
+
+def _record_assignment(node: ts.Node, scope: Scope, fs: FileScan) -> None:
+    left = node.child_by_field_name("left")
+    right = node.child_by_field_name("right")
+    if left is None:
+        return
+    lt = left.type
+    if lt == "identifier":
+        scope.locals.setdefault(text(left), []).append((node.end_byte, right))
+    elif lt == "instance_variable":
+        fs.scope_ivars(scope).ivars.setdefault(text(left), []).append((right, scope))
+    elif lt == "call":
+        fs.writes.append((node, left, scope))
+    elif lt in ("constant", "scope_resolution"):
+        path = const_path(left)
+        if path:
+            fs.const_assigns.add(_qualify(path, scope.nesting))
+    elif lt == "left_assignment_list":
+        for item in left.named_children:
+            target = item.named_children[0] if item.type == "rest_assignment" and item.named_children else item
+            if target.type == "identifier":
+                scope.locals.setdefault(text(target), []).append((node.end_byte, None))
+            elif target.type == "instance_variable":
+                fs.scope_ivars(scope).ivars.setdefault(text(target), []).append((None, scope))
