@@ -61,6 +61,16 @@ def _add_manifest_app() -> None:
 _add_manifest_app()
 
 
+def _add_runtime_app() -> None:
+    # Imports typer only; the docker SDK loads when `grader runtime run|clean` executes.
+    from grader.runtime.cli import runtime_app
+
+    app.add_typer(runtime_app, name="runtime")
+
+
+_add_runtime_app()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

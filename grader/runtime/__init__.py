@@ -1,11 +1,25 @@
 """Runtime stage: build, boot, test and gate a graded repo inside Docker.
 
-Importing this package does not import docker; only run_runtime does, when it runs.
+Names load on first use (PEP 562): importing grader.runtime (e.g. for the CLI sub-app) pulls in
+neither docker nor the stage; only run_runtime imports the docker SDK, when it runs.
 """
 
-from grader.runtime.facts import runtime_facts
-from grader.runtime.models import RuntimeReport, StepStatus
-from grader.runtime.options import Limits, RuntimeOptions, Timeouts
-from grader.runtime.stage import run_runtime
+from importlib import import_module
 
-__all__ = ["Limits", "RuntimeOptions", "RuntimeReport", "StepStatus", "Timeouts", "run_runtime", "runtime_facts"]
+_EXPORTS = {
+    "RuntimeReport": "grader.runtime.models",
+    "StepStatus": "grader.runtime.models",
+    "RuntimeOptions": "grader.runtime.options",
+    "Timeouts": "grader.runtime.options",
+    "Limits": "grader.runtime.options",
+    "run_runtime": "grader.runtime.stage",
+    "runtime_facts": "grader.runtime.facts",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'grader.runtime' has no attribute {name!r}")
