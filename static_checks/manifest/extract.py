@@ -24,7 +24,8 @@ ATTR_MACROS = {"attr_reader": "r", "attr_writer": "w", "attr_accessor": "rw", "a
 ASSOCIATIONS = ("has_many", "has_one", "belongs_to", "has_and_belongs_to_many")
 # Accepts anything: what we give methods whose real signature we cannot see.
 ANY_ARGS = [Param(kind="rest"), Param(kind="keyrest"), Param(kind="block")]
-STATEMENT_WRAPPERS = {"body_statement", "then", "else", "elsif", "if", "unless", "begin", "parenthesized_statements"}
+# Statement containers walked through; ERROR keeps what tree-sitter recovered around a syntax error.
+STATEMENT_WRAPPERS = {"body_statement", "then", "else", "elsif", "if", "unless", "begin", "parenthesized_statements", "ERROR"}
 
 
 @dataclass
@@ -176,6 +177,21 @@ def _last_expression(method: ts.Node) -> ts.Node | None:
     body = method.child_by_field_name("body")
     stmts = _statements(body)
     return stmts[-1] if stmts else None
+
+
+def _is_local(pf: ParsedFile, method: ts.Node, name: str) -> bool:
+    """Whether `name` is a parameter or assigned local of `method` (then a bare `name` is no call)."""
+    if any(p.name == name for p in params_of(pf, method.child_by_field_name("parameters"))):
+        return True
+    stack = [method]
+    while stack:
+        cur = stack.pop()
+        if cur.type in ("assignment", "operator_assignment"):
+            left = cur.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and pf.text(left) == name:
+                return True
+        stack.extend(cur.named_children)
+    return False
 
 
 def _walk_calls(node: ts.Node) -> Iterable[ts.Node]:
@@ -360,6 +376,9 @@ class Extractor:
         if last.type != "call":
             if last.type == "identifier" and pf.text(last) == "new" and singleton:
                 b.returns_const[key] = _Deferred("self-class", [])
+            elif last.type == "identifier" and not _is_local(pf, node, pf.text(last)):
+                # a bare `to_message` that is no parameter or local: a call on self
+                b.returns_const[key] = _Deferred(f"call:{'.' if singleton else '#'}{pf.text(last)}", [])
             return
         recv, meth = last.child_by_field_name("receiver"), last.child_by_field_name("method")
         meth_t = pf.text(meth) if meth is not None else ""
@@ -700,12 +719,16 @@ class Extractor:
             elif d.text == "self-class":
                 side[name].returns = b.name
             elif d.text.startswith("call:"):
+                # Only calls to methods the gem defines: `define_method`/`raise` as a last line are not types.
                 ref = d.text[5:]
                 if ref[0] in ".#":
-                    side[name].returns = f"call:{b.name}{ref}"
+                    if ref[1:] in side or self._inherited(b, ref[1:], singleton):
+                        side[name].returns = f"call:{b.name}{ref}"
                 else:
                     const, _, m = ref.rpartition(".")
-                    side[name].returns = f"call:{self.resolve(_Deferred(const, d.nesting))}.{m}"
+                    target = self.ns.get(self.resolve(_Deferred(const, d.nesting)))
+                    if target is not None and (m in target.sing or self._inherited(target, m, True)):
+                        side[name].returns = f"call:{target.name}.{m}"
             else:
                 resolved = resolve_constant(d.text, d.nesting, self._exists, self._ancestors_shallow)
                 side[name].returns = resolved or d.text
@@ -777,8 +800,13 @@ class Extractor:
         constant) that a model calling the macro effectively includes.
         """
         body = node.child_by_field_name("body")
-        includes = [c for c in _walk_calls(body) if body is not None and pf.text(c.child_by_field_name("method")) == "include"
-                    and c.child_by_field_name("receiver") is None]
+        if body is None:
+            return
+        includes = [
+            c
+            for c in _walk_calls(body)
+            if pf.text(c.child_by_field_name("method")) == "include" and c.child_by_field_name("receiver") is None
+        ]
         if not includes:
             return
         owner = b.name[: -len("::ClassMethods")] if b.name.endswith("::ClassMethods") else b.name
@@ -843,8 +871,9 @@ class Extractor:
 
 
 def config_options(m: Manifest) -> list[str]:
-    """Names accepted by `config.X =`: Configuration's public writers."""
-    ns = m.namespaces.get("RubyLLM::Configuration")
+    """Names accepted by `config.X =`: the public writers of the gem's `<Top>::Configuration`."""
+    names = [n for n in m.namespaces if n.count("::") == 1 and n.endswith("::Configuration")]
+    ns = m.namespaces.get("RubyLLM::Configuration") or (m.namespaces[names[0]] if len(names) == 1 else None)
     if ns is None:
         return []
     return sorted(
