@@ -7,11 +7,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from grader.rubric.schema import Bonus, Deduction, Dimension, JudgeCriterion, Rubric, Tier, consistency_problems
+from grader.rubric.schema import (
+    Bonus, Deduction, Dimension, GoalCheck, JudgeCriterion, Rubric, Tier, consistency_problems,
+)
 from grader.rubric.yaml_lines import YamlSyntaxError, line_for, load_with_lines
 
 __all__ = [
-    "Bonus", "Deduction", "Dimension", "JudgeCriterion", "Rubric", "Tier",
+    "Bonus", "Deduction", "Dimension", "GoalCheck", "JudgeCriterion", "Rubric", "Tier",
     "RubricError", "load_rubric", "rubric_dir", "available_rubrics", "parse_rubric",
 ]
 

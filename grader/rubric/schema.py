@@ -79,6 +79,20 @@ class JudgeCriterion(_Strict):
     applies_when: Predicate | None = None  # None: always applies
 
 
+class GoalCheck(_Strict):
+    """How facts bear on a brief goal: used to check a self-review's PASS claims.
+
+    contradicted_when holds -> a PASS claim on this goal is false. supported_when holds -> the
+    facts back it. Neither -> the claim is unverifiable by facts and waits for the judge.
+    """
+
+    id: str = Field(pattern=r"^G[0-9]+$")
+    title: str
+    keywords: list[str] = Field(default_factory=list)  # words a row about this goal tends to use
+    contradicted_when: Predicate | None = None
+    supported_when: Predicate | None = None
+
+
 class Rubric(_Strict):
     schema_version: int = RUBRIC_SCHEMA_VERSION
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
@@ -90,6 +104,7 @@ class Rubric(_Strict):
     deductions: list[Deduction] = Field(default_factory=list)
     bonuses: list[Bonus] = Field(default_factory=list)
     judge_criteria: list[JudgeCriterion] = Field(default_factory=list)
+    goals: list[GoalCheck] = Field(default_factory=list)  # brief goals, for self-review fidelity
 
     @property
     def max_total(self) -> float:
@@ -110,6 +125,10 @@ class Rubric(_Strict):
         for j in self.judge_criteria:
             if j.applies_when is not None:
                 ids |= j.applies_when.fact_ids()
+        for g in self.goals:
+            for p in (g.contradicted_when, g.supported_when):
+                if p is not None:
+                    ids |= p.fact_ids()
         return ids
 
     @model_validator(mode="after")
@@ -160,6 +179,10 @@ def consistency_problems(r: Rubric) -> list[tuple[tuple, str]]:
         judged = sum(j.points for j in r.judge_criteria if j.dimension == dim.id)
         if judged > dim.max:
             out.append((("dimensions", i, "max"), f"judge criteria of {dim.id!r} govern {judged} points, more than its max {dim.max}"))
+    goal_ids = [g.id for g in r.goals]
+    for i, g in enumerate(goal_ids):
+        if goal_ids.index(g) != i:
+            out.append((("goals", i, "id"), f"goal {g} appears twice"))
     names = [t.name for t in r.tiers]
     mins = [t.min for t in r.tiers]
     if len(set(names)) != len(names):

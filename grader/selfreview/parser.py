@@ -1,0 +1,178 @@
+"""Tolerant reader of SELF_REVIEW.md goal tables.
+
+Seen in the wild: `| Goal | Verdict | Evidence |`, the same with a description column, goal
+cells such as `G4 — TRUE token streaming`, emoji verdicts, rows with missing cells, reviews
+that number their own goals, and no file at all. Nothing here trusts the file's text: it is
+only data to be checked against facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NAMES = ("SELF_REVIEW.md", "SELF-REVIEW.md", "self_review.md", "SelfReview.md", "SELF_REVIEW.MD")
+MAX_BYTES = 512_000
+
+_GOAL_ID = re.compile(r"\bG\s*-?\s*(\d{1,3})\b", re.IGNORECASE)
+_BARE_NUM = re.compile(r"^\s*(?:goal\s*)?#?\s*(\d{1,3})\s*[.):—–-]?\s*(.*)$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Verdict words, strongest first; emoji forms map to the same verdicts.
+_VERDICTS = (
+    ("PARTIAL", re.compile(r"\bpartial(ly)?\b|⚠|🟡|\bmostly\b", re.IGNORECASE)),
+    ("FAIL", re.compile(r"\bfail(ed|s)?\b|❌|✗|🔴|\bnot met\b|\bmissing\b", re.IGNORECASE)),
+    ("PASS", re.compile(r"\bpass(ed|es)?\b|✅|✔|🟢|\bmet\b|\bdone\b|\byes\b", re.IGNORECASE)),
+)
+_HEADER_GOAL = re.compile(r"goal|^#$|^id$|requirement|item", re.IGNORECASE)
+_HEADER_VERDICT = re.compile(r"verdict|status|result|pass|grade|outcome", re.IGNORECASE)
+_HEADER_EVIDENCE = re.compile(r"evidence|proof|notes?|details?|justification|where", re.IGNORECASE)
+_HEADER_DESC = re.compile(r"description|title|name|what|summary", re.IGNORECASE)
+
+
+@dataclass
+class ReviewRow:
+    line: int
+    goal: str | None  # "G4" when the row names a goal number
+    number: int | None
+    label: str  # the goal cell and description, without the id
+    verdict: str | None  # PASS | PARTIAL | FAIL | None when unreadable
+    evidence: str
+    raw: str
+
+
+@dataclass
+class MalformedRow:
+    line: int
+    raw: str
+    problem: str
+
+
+@dataclass
+class SelfReview:
+    path: str | None  # relative to the repo; None when there is no file
+    rows: list[ReviewRow] = field(default_factory=list)
+    malformed: list[MalformedRow] = field(default_factory=list)
+    problem: str | None = None  # unreadable file etc.
+
+    @property
+    def present(self) -> bool:
+        return self.path is not None
+
+
+def find_self_review(repo: Path) -> Path | None:
+    """SELF_REVIEW.md at the repo root or one folder down (nested apps), any common spelling."""
+    candidates = [repo] + sorted(p for p in repo.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+    for folder in candidates:
+        for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if entry.is_file() and not entry.is_symlink() and entry.name.lower().replace("-", "_") == "self_review.md":
+                return entry
+    return None
+
+
+def _cells(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    # `\|` inside a cell is a literal bar.
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", body)]
+
+
+def verdict_of(text: str) -> str | None:
+    """The verdict named first in the cell ("PASS (mostly)" is a PASS, "⚠️ PARTIAL" a PARTIAL)."""
+    cleaned = re.sub(r"[*_`]", "", text)
+    hits = [(m.start(), name) for name, pattern in _VERDICTS if (m := pattern.search(cleaned))]
+    return min(hits)[1] if hits else None
+
+
+@dataclass
+class _Columns:
+    goal: int
+    verdict: int
+    evidence: int | None
+    description: int | None
+
+
+def _columns(header: list[str]) -> _Columns | None:
+    def find(pattern: re.Pattern, exclude: set[int]) -> int | None:
+        for i, h in enumerate(header):
+            if i not in exclude and pattern.search(re.sub(r"[*_`]", "", h)):
+                return i
+        return None
+
+    goal = find(_HEADER_GOAL, set())
+    verdict = find(_HEADER_VERDICT, {goal} if goal is not None else set())
+    if goal is None or verdict is None:
+        return None
+    evidence = find(_HEADER_EVIDENCE, {goal, verdict})
+    desc = find(_HEADER_DESC, {goal, verdict} | ({evidence} if evidence is not None else set()))
+    return _Columns(goal, verdict, evidence, desc)
+
+
+def _goal_of(cell: str) -> tuple[str | None, int | None, str]:
+    text = re.sub(r"[*_`]", "", cell).strip()
+    m = _GOAL_ID.search(text)
+    if m:
+        n = int(m.group(1))
+        label = (text[: m.start()] + text[m.end():]).strip(" .:—–-|")
+        return f"G{n}", n, label
+    m = _BARE_NUM.match(text)
+    if m and m.group(1):
+        return None, int(m.group(1)), m.group(2).strip()
+    return None, None, text
+
+
+def parse_self_review_text(text: str, rel: str = "SELF_REVIEW.md") -> SelfReview:
+    review = SelfReview(path=rel)
+    lines = text.splitlines()
+    cols: _Columns | None = None
+    width = 0
+    for idx, line in enumerate(lines):
+        lineno = idx + 1
+        stripped = line.strip()
+        if not stripped.startswith("|"):
+            if stripped and cols is not None and not stripped.startswith("<!--"):
+                cols = None  # a table ends at the first non-table line
+            continue
+        if _SEPARATOR.match(stripped):
+            continue
+        cells = _cells(stripped)
+        nxt = lines[idx + 1].strip() if idx + 1 < len(lines) else ""
+        if _SEPARATOR.match(nxt):  # a header row
+            cols = _columns(cells)
+            width = len(cells)
+            continue
+        if cols is None:
+            continue
+        if len(cells) < max(cols.goal, cols.verdict) + 1:
+            review.malformed.append(MalformedRow(lineno, stripped, f"{len(cells)} cells where the header has {width}"))
+            continue
+        goal, number, label = _goal_of(cells[cols.goal])
+        if cols.description is not None and cols.description < len(cells):
+            label = (label + " " + cells[cols.description]).strip()
+        verdict = verdict_of(cells[cols.verdict])
+        evidence = " | ".join(c for i, c in enumerate(cells) if i not in (cols.goal, cols.verdict, cols.description))
+        if cols.evidence is not None and cols.evidence < len(cells):
+            evidence = cells[cols.evidence]
+        if verdict is None:
+            review.malformed.append(MalformedRow(lineno, stripped, f"no PASS/PARTIAL/FAIL verdict in {cells[cols.verdict]!r}"))
+            continue
+        if goal is None and number is None and not label:
+            review.malformed.append(MalformedRow(lineno, stripped, "no goal in the goal cell"))
+            continue
+        review.rows.append(ReviewRow(lineno, goal, number, label, verdict, evidence, stripped))
+    return review
+
+
+def read_self_review(repo: Path) -> SelfReview:
+    path = find_self_review(repo)
+    if path is None:
+        return SelfReview(path=None)
+    rel = path.relative_to(repo).as_posix()
+    try:
+        data = path.read_bytes()[:MAX_BYTES]
+    except OSError as exc:
+        return SelfReview(path=rel, problem=f"unreadable: {exc.strerror}")
+    return parse_self_review_text(data.decode("utf-8", errors="replace"), rel)
