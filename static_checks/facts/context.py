@@ -1,0 +1,156 @@
+"""What a fact collector sees: the repo, its parsed Ruby, the findings and the chosen app root."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import tree_sitter as ts
+
+from static_checks.facts.ruby_nodes import NodeIndex
+from static_checks.models import AppRoot, Evidence, Fact, Finding
+from static_checks.parsing import ParsedFile
+from static_checks.sources import SKIP_DIRS
+
+TEXT_MAX_BYTES = 1_000_000
+
+
+def choose_app_root(base: Path, candidates: list[str]) -> str:
+    """The Rails app to grade: a folder with config/application.rb, shallowest first, '.' preferred.
+
+    Falls back to the shallowest folder with a Gemfile, then to the repo root.
+    """
+
+    def depth(p: str) -> tuple[int, str]:
+        return (0 if p == "." else p.count("/") + 1, p)
+
+    ordered = sorted(set(candidates) | {"."}, key=depth)
+    for cand in ordered:
+        if (base / cand / "config" / "application.rb").is_file():
+            return cand
+    # A Rails app nested without a Gemfile of its own is still found by its config.
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        rel = Path(dirpath).relative_to(base).as_posix() or "."
+        if rel.count("/") > 2:
+            dirnames[:] = []
+            continue
+        if rel.endswith("config") and "application.rb" in filenames:
+            parent = str(Path(rel).parent)
+            return parent if parent != "" else "."
+    with_gemfile = [c for c in ordered if (base / c / "Gemfile").is_file()]
+    return with_gemfile[0] if with_gemfile else "."
+
+
+@dataclass
+class FactContext:
+    base: Path
+    parsed: list[ParsedFile]
+    findings: list[Finding]
+    roots: list[AppRoot]
+    app_root: str = "."
+    _indexes: dict[str, NodeIndex] = field(default_factory=dict)
+    # Collectors share derived analysis here (e.g. which classes call RubyLLM), keyed by name.
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    # ---- paths ----------------------------------------------------------------------
+    @property
+    def prefix(self) -> str:
+        return "" if self.app_root == "." else self.app_root.rstrip("/") + "/"
+
+    @property
+    def app_dir(self) -> Path:
+        return self.base if self.app_root == "." else self.base / self.app_root
+
+    def app_rel(self, rel_in_app: str) -> str:
+        """Repo-relative path of a path given relative to the app root."""
+        return self.prefix + rel_in_app
+
+    @cached_property
+    def by_rel(self) -> dict[str, ParsedFile]:
+        return {pf.rel: pf for pf in self.parsed}
+
+    def parsed_file(self, rel_in_app: str) -> ParsedFile | None:
+        return self.by_rel.get(self.app_rel(rel_in_app))
+
+    def app_files(self, *folders: str, kind: str | None = None) -> list[ParsedFile]:
+        """Parsed files of the app under any of `folders` (relative to the app root)."""
+        prefixes = tuple(self.app_rel(f.rstrip("/") + "/") for f in folders) if folders else (self.prefix,)
+        return [
+            pf
+            for pf in self.parsed
+            if pf.rel.startswith(prefixes) and (kind is None or pf.kind == kind)
+        ]
+
+    def code_files(self) -> list[ParsedFile]:
+        """App code that runs in production: app/, lib/, config/ (not tests)."""
+        return self.app_files("app", "lib", "config")
+
+    def test_files(self) -> list[ParsedFile]:
+        return [pf for pf in self.app_files("test", "spec") if pf.kind == "ruby"]
+
+    def index(self, pf: ParsedFile) -> NodeIndex:
+        idx = self._indexes.get(pf.rel)
+        if idx is None:
+            idx = self._indexes[pf.rel] = NodeIndex(pf)
+        return idx
+
+    # ---- plain files (not Ruby) ---------------------------------------------------------
+    @cached_property
+    def all_files(self) -> list[str]:
+        """Every regular file of the repo (repo-relative), skipping vendored and VCS folders.
+
+        One walk, links never followed.
+        """
+        out: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(self.base, followlinks=False):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not (here / d).is_symlink())
+            for name in sorted(filenames):
+                p = here / name
+                if p.is_symlink():
+                    continue
+                out.append(p.relative_to(self.base).as_posix())
+        return out
+
+    def exists(self, rel: str) -> bool:
+        p = self.base / rel
+        return p.is_file() and not p.is_symlink()
+
+    def read_text(self, rel: str, max_bytes: int = TEXT_MAX_BYTES) -> str | None:
+        """Text of a repo file, or None if missing, a link, binary or too large."""
+        p = self.base / rel
+        try:
+            if p.is_symlink() or not p.is_file() or p.stat().st_size > max_bytes:
+                return None
+            data = p.read_bytes()
+        except OSError:
+            return None
+        if b"\0" in data[:8192]:
+            return None
+        return data.decode("utf-8", "replace")
+
+    def first_existing(self, names: list[str], in_app_then_repo: bool = True) -> str | None:
+        """First of `names` found in the app root, then in the repo root."""
+        folders = [self.prefix, ""] if in_app_then_repo and self.prefix else [self.prefix]
+        for folder in folders:
+            for n in names:
+                if self.exists(folder + n):
+                    return folder + n
+        return None
+
+    # ---- evidence and facts -------------------------------------------------------------
+    @staticmethod
+    def ev(pf: ParsedFile, node: ts.Node) -> Evidence:
+        line = pf.line_of(node)
+        return Evidence(file=pf.rel, line=line, column=node.start_point[1] + 1, snippet=pf.line_text(line)[:200])
+
+    def ev_text(self, rel: str, line: int, snippet: str | None = None) -> Evidence:
+        return Evidence(file=rel, line=line, snippet=(snippet or "").strip()[:200] or None)
+
+
+def fact(id: str, value: Any, rule: str, evidence: list[Evidence] | None = None, note: str | None = None) -> Fact:
+    return Fact(id=id, value=value, rule=rule, evidence=evidence or [], note=note)

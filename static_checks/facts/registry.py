@@ -1,0 +1,107 @@
+"""The fact collectors, and the one function that runs them all.
+
+A collector is a function FactContext -> list[Fact] registered with the ids it emits, so a
+collector that crashes still yields its ids, marked unknown (value None, note with the error):
+partial results are kept and marked, never silently false or zero.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from static_checks.facts.context import FactContext, choose_app_root, fact
+from static_checks.models import AppRoot, Fact, Finding
+from static_checks.parsing import ParsedFile
+
+CATALOG_PATH = Path(__file__).with_name("catalog.yaml")
+
+# One module per fact family; importing a module registers its collectors.
+FAMILY_MODULES = (
+    "layout",
+    "gemfile",
+    "docker",
+    "readme",
+    "secrets",
+    "rails_config",
+    "model_slug",
+    "rubyllm_usage",
+    "tests",
+    "error_handling",
+    "persistence",
+    "hotwire",
+    "architecture",
+    "security",
+    "v2_goals",
+)
+
+
+@dataclass(frozen=True)
+class Collector:
+    family: str
+    ids: tuple[str, ...]
+    fn: Callable[[FactContext], list[Fact]]
+
+
+_COLLECTORS: list[Collector] = []
+
+
+def collector(family: str, ids: list[str]):
+    def register(fn: Callable[[FactContext], list[Fact]]):
+        _COLLECTORS.append(Collector(family=family, ids=tuple(ids), fn=fn))
+        return fn
+
+    return register
+
+
+def collectors() -> list[Collector]:
+    for name in FAMILY_MODULES:
+        importlib.import_module(f"static_checks.facts.{name}")
+    return list(_COLLECTORS)
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict]:
+    """Fact id -> catalog entry (type, values, meaning), in catalog order."""
+    data = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+    return {entry["id"]: entry for entry in data["facts"]}
+
+
+def collect_facts(
+    base: Path, parsed: list[ParsedFile], findings: list[Finding], roots: list[AppRoot]
+) -> list[Fact]:
+    """Every catalogued fact about the repo at `base`, in catalog order."""
+    base = Path(base).resolve()
+    app_root = choose_app_root(base, [r.path for r in roots])
+    ctx = FactContext(base=base, parsed=parsed, findings=findings, roots=roots, app_root=app_root)
+    out: dict[str, Fact] = {}
+    for col in collectors():
+        try:
+            produced = col.fn(ctx)
+        except Exception as exc:  # one broken collector must not lose the others' facts
+            produced = [
+                fact(i, None, f"facts/{col.family}", note=f"collector failed: {type(exc).__name__}: {exc}")
+                for i in col.ids
+            ]
+        for f in produced:
+            if f.id not in col.ids:
+                raise RuntimeError(f"collector {col.fn.__name__} emitted undeclared fact id {f.id!r}")
+            out[f.id] = f
+        for i in col.ids:
+            if i not in out:
+                out[i] = fact(i, None, f"facts/{col.family}", note="collector produced no value")
+    order = {fid: n for n, fid in enumerate(catalog())}
+    return sorted(out.values(), key=lambda f: order.get(f.id, len(order)))
+
+
+def collect_for_path(path: Path) -> list[Fact]:
+    """Facts for a folder, reusing the static engine's parse and findings (one parse per file)."""
+    from static_checks.engine import check_path
+
+    report = check_path(Path(path), with_facts=True)
+    return report.facts
