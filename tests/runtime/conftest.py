@@ -1,0 +1,84 @@
+"""Docker fixtures for the runtime-stage tests: a real engine and the local base image.
+
+Tests marked `docker` skip only when no daemon answers (start one with `bash .ci/docker-setup.sh`).
+A daemon without the base image is a setup error, reported as such rather than skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "runtime"
+BASE_IMAGE = os.environ.get("GRADER_BASE_IMAGE", "grader-base:bookworm")
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="session")
+def docker_client():
+    import docker
+    import requests
+
+    try:
+        client = docker.from_env(version="auto", timeout=30)
+        client.ping()
+    except (docker.errors.DockerException, requests.RequestException) as exc:
+        pytest.skip(f"no Docker daemon reachable ({type(exc).__name__}); start one with `bash .ci/docker-setup.sh`")
+    try:
+        client.images.get(BASE_IMAGE)
+    except docker.errors.ImageNotFound:
+        pytest.fail(f"Docker runs but base image {BASE_IMAGE} is missing: run `bash scripts/build_base_image.sh`")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def base_image(docker_client) -> str:
+    return BASE_IMAGE
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+def managed(client, run_id: str | None = None) -> dict[str, list]:
+    """Objects carrying our labels (all runs, or one run)."""
+    label = f"grader.run_id={run_id}" if run_id else "grader.managed=true"
+    return {
+        "containers": client.containers.list(all=True, filters={"label": label}),
+        "images": client.images.list(filters={"label": label}),
+        "volumes": client.volumes.list(filters={"label": label}),
+    }
+
+
+def assert_nothing_left(client, run_id: str) -> None:
+    left = managed(client, run_id)
+    assert left == {"containers": [], "images": [], "volumes": []}, left
+
+
+def grader_cli(*args: str, **kwargs) -> subprocess.Popen:
+    """`grader runtime ...` in a child process (so it can be killed like a user would)."""
+    return subprocess.Popen([sys.executable, "-m", "grader.runtime", *args], cwd=ROOT, **kwargs)
+
+
+class DockerKit:
+    """Helpers handed to tests as one fixture (test modules here are not a package)."""
+
+    managed = staticmethod(managed)
+    assert_nothing_left = staticmethod(assert_nothing_left)
+    grader_cli = staticmethod(grader_cli)
+
+
+@pytest.fixture(scope="session")
+def kit() -> DockerKit:
+    return DockerKit()

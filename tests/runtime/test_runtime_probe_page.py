@@ -1,0 +1,37 @@
+"""Page analysis of the boot probe: Turbo/Stimulus markers and the chat form."""
+
+from grader.runtime.probe import PROBE_NO_ANSWER, analyse_page, parse_probe_output
+
+RAILS_PAGE = """<html><head><script type="importmap">{"imports":{"@hotwired/turbo-rails":"/t.js",
+"@hotwired/stimulus":"/s.js"}}</script></head><body>
+<turbo-cable-stream-source channel="Turbo::StreamsChannel"></turbo-cable-stream-source>
+<form action="/chats/1/messages" method="post"><textarea name="message[content]"></textarea></form></body></html>"""
+
+
+def test_rails_chat_page_has_everything():
+    page = analyse_page(RAILS_PAGE)
+    assert page.turbo and page.stimulus and page.chat_form
+    assert "turbo-cable-stream-source" in page.markers
+
+
+def test_plain_page_has_nothing():
+    page = analyse_page("<html><body><h1>Welcome</h1><form action=/login><input type=password name=pw></form></body></html>")
+    assert (page.turbo, page.stimulus, page.chat_form) == (False, False, False)
+
+
+def test_text_input_named_like_a_message_is_a_chat_form():
+    assert analyse_page('<form><input type="text" name="prompt"></form>').chat_form is True
+    # A textarea outside any form is not a form the user can submit.
+    assert analyse_page("<div><textarea></textarea></div><form><input type=hidden name=message></form>").chat_form is False
+
+
+def test_malformed_html_does_not_raise():
+    assert analyse_page("<form><textarea <<< </form").turbo is False
+
+
+def test_probe_output_parsing():
+    assert parse_probe_output(0, b"HTTP 500\n<h1>oops</h1>").status == 500
+    ok = parse_probe_output(0, b"HTTP 200\nbody")
+    assert (ok.status, ok.body) == (200, "body")
+    none = parse_probe_output(PROBE_NO_ANSWER, b"NOANSWER Errno::ECONNREFUSED: refused\n")
+    assert none.status is None and "ECONNREFUSED" in none.error

@@ -1,0 +1,59 @@
+"""Runtime profiles are data: detection, Ruby version, Dockerfile rendering."""
+
+from pathlib import Path
+
+import pytest
+
+from grader.runtime.profiles import ProfileError, load_gates, load_profiles, ruby_version, select_profile
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "runtime"
+
+
+def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def test_shipped_profiles_load_and_name_known_gates():
+    profiles = load_profiles()
+    assert {"rails-minitest", "rails-rspec", "rack-minitest"} <= set(profiles)
+    gates = load_gates()
+    for profile in profiles.values():
+        assert set(profile.gates) <= set(gates), profile.name
+
+
+def test_detection(tmp_path):
+    assert select_profile(FIXTURES / "rack_green").name == "rack-minitest"
+    rails = _repo(tmp_path / "r", {"config/application.rb": "", "config.ru": "", "test/x_test.rb": ""})
+    assert select_profile(rails).name == "rails-minitest"
+    rspec = _repo(tmp_path / "s", {"config/application.rb": "", "config.ru": "", "spec/rails_helper.rb": ""})
+    assert select_profile(rspec).name == "rails-rspec"
+    with pytest.raises(ProfileError, match="no runtime profile"):
+        select_profile(_repo(tmp_path / "e", {"README.md": "hi"}))
+    with pytest.raises(ProfileError, match="unknown profile"):
+        select_profile(rails, "django")
+
+
+def test_ruby_version_sources(tmp_path):
+    assert ruby_version(_repo(tmp_path / "a", {".ruby-version": "ruby-3.4.1\n"})) == "3.4.1"
+    assert ruby_version(_repo(tmp_path / "b", {"Gemfile": 'source "x"\nruby "~> 3.3.0"\n'})) == "3.3.0"
+    lock = "GEM\n  specs:\n\nRUBY VERSION\n   ruby 3.2.2p53\n"
+    assert ruby_version(_repo(tmp_path / "c", {"Gemfile.lock": lock})) == "3.2.2"
+    assert ruby_version(_repo(tmp_path / "d", {"Gemfile": 'gem "rails"\n'})) is None
+
+
+def test_default_base_image_follows_the_repo(tmp_path):
+    profile = load_profiles()["rails-minitest"]
+    assert profile.default_base_image(_repo(tmp_path, {".ruby-version": "3.4.1"})) == "ruby:3.4.1-slim"
+
+
+def test_rendered_dockerfile_copies_and_drops_root():
+    text = load_profiles()["rack-minitest"].render_dockerfile("grader-base:bookworm")
+    assert text.startswith("# Rendered by grader")
+    assert "FROM grader-base:bookworm" in text
+    assert "COPY --chown=1000:1000 . /app" in text
+    assert text.rstrip().endswith("USER 1000:1000")
+    assert 'RACK_ENV="development"' in text
