@@ -9,8 +9,14 @@ from __future__ import annotations
 from static_checks.context import ProjectContext
 from static_checks.models import Finding
 from static_checks.rules import (
+    bypass,
     dynamic_call,
+    fake_mismatch,
     private_api,
+    schema_dsl,
+    stub_never_fires,
+    stub_unknown,
+    tool_execute,
     unknown_config_option,
     unknown_constant,
     unknown_method,
@@ -25,8 +31,14 @@ REGISTRY: tuple[Rule, ...] = (
     wrong_arguments.RULE,
     version_mismatch.RULE,
     unknown_config_option.RULE,
+    tool_execute.RULE,
+    schema_dsl.RULE,
     private_api.RULE,
+    stub_unknown.RULE,
+    stub_never_fires.RULE,
+    fake_mismatch.RULE,
     dynamic_call.RULE,
+    bypass.RULE,
 )
 
 

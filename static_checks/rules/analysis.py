@@ -8,6 +8,7 @@ from functools import cached_property
 import tree_sitter as ts
 
 from static_checks.context import ProjectContext
+from static_checks.manifest.core import private_kernel_methods
 from static_checks.manifest.index import available_versions
 from static_checks.manifest.model import MethodSig
 from static_checks.manifest.versions import version_key
@@ -20,6 +21,16 @@ from static_checks.types.syntax import call_name, call_receiver
 TEST_DOUBLE_METHODS = frozenset({
     "stubs", "expects", "any_instance", "stub", "stub_any_instance", "unstub", "mock",
     "should_receive", "should_not_receive", "should", "should_not", "stub_chain", "stubs_chain",
+})
+# ActiveSupport's Module extensions and Concern hooks: class-body macros any Rails class may use.
+ACTIVESUPPORT_MODULE = frozenset({
+    "delegate", "delegate_missing_to", "class_attribute", "cattr_accessor", "cattr_reader",
+    "cattr_writer", "mattr_accessor", "mattr_reader", "mattr_writer", "thread_mattr_accessor",
+    "thread_cattr_accessor", "attr_internal", "attr_internal_accessor", "attr_internal_reader",
+    "attr_internal_writer", "redefine_method", "silence_redefinition_of_method", "module_parent",
+    "module_parent_name", "deprecate", "concerning", "included", "class_methods", "prepended",
+    "extended", "inherited", "alias_attribute", "define_model_callbacks", "define_callbacks",
+    "set_callback", "run_callbacks", "rescue_from", "validates", "validate", "attribute",
 })
 
 
@@ -205,7 +216,9 @@ def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
         # receiver-less calls: only class-body DSL (`param`, `description`, schema `string`)
         if tc.scope.kind not in ("class", "sclass") or not t.app_class:
             return None
-        if tc.name in an.project.app_method_names:
+        if tc.name in an.project.app_method_names or tc.name in ACTIVESUPPORT_MODULE:
+            return None
+        if tc.name in private_kernel_methods():
             return None
     if an.lookup(t, tc.name).status != "missing" or an.guarded(tc):
         return None

@@ -49,7 +49,7 @@ class Rule:
 def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str | None:
     """A fix hint naming the closest real names, or None when nothing is close."""
     pool = [c for c in candidates if c and not c.startswith("_")]
-    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
+    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.7)
     if not close:
         return None
     return "did you mean " + " or ".join(f"`{c}`" for c in close) + "?"

@@ -164,10 +164,14 @@ def scan_file(pf: ParsedFile) -> FileScan:
             if t == "constant":
                 continue
         elif t == "identifier" and scope.in_class_body and scope.cls is not None:
-            # a bare `private` / `protected` in a class body switches the default visibility
-            name = text(node)
-            if name in VISIBILITY and node.parent is not None and node.parent.type == "body_statement":
-                default_vis[id(scope)] = name
+            parent = node.parent
+            if parent is not None and parent.type == "body_statement":
+                # a bare statement in a class body: a macro without arguments (`acts_as_chat`),
+                # or `private` / `protected` switching the default visibility
+                name = text(node)
+                scope.cls.macros.append((name, node, scope))
+                if name in VISIBILITY:
+                    default_vis[id(scope)] = name
         stack.extend((c, scope) for c in reversed(node.named_children))
     return fs
 

@@ -1,0 +1,141 @@
+"""Test doubles in a project's tests, read once for rules 8 and 9.
+
+Recognised forms (each yields: what object is stubbed, which method, what it returns):
+  Mocha     X.stubs(:m).returns(v)   X.expects(:m)   X.any_instance.stubs(:m)   X.stubs(m: v)
+  Minitest  X.stub(:m, v) do ... end   X.stub_any_instance(:m, v)
+  RSpec     allow(X).to receive(:m).and_return(v)   expect(X).to receive(:m)
+            allow_any_instance_of(K).to receive(:m)   receive_messages(m: v)   have_received(:m)
+            instance_double("RubyLLM::Chat", m: v)   class_double(RubyLLM, m: v)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import tree_sitter as ts
+
+from static_checks.rules.analysis import Analysis
+from static_checks.types.ref import TypeRef
+from static_checks.types.scan import FileScan, Scope
+from static_checks.types.syntax import arg_shape, call_name, call_receiver, const_path, first_arg, symbol_value
+
+MOCHA = frozenset({"stubs", "expects"})
+RSPEC_TARGETS = {"allow": False, "expect": False, "allow_any_instance_of": True, "expect_any_instance_of": True}
+RSPEC_MATCHERS = frozenset({"receive", "receive_messages", "have_received", "receive_message_chain"})
+RETURNS = frozenset({"returns", "and_return"})
+VERIFIED_DOUBLES = {"instance_double": False, "instance_spy": False, "class_double": True, "class_spy": True}
+
+
+@dataclass
+class Stub:
+    fs: FileScan
+    node: ts.Node  # where to report: the stubbing call
+    target: TypeRef | None  # the object whose method is replaced
+    target_node: ts.Node | None
+    method: str
+    value: ts.Node | None  # what the stub returns, when visible
+    scope: Scope
+
+
+def _rspec_matcher(node: ts.Node | None) -> ts.Node | None:
+    """Innermost `receive(...)` of `receive(:m).with(..).and_return(..)`."""
+    while node is not None and node.type == "call":
+        recv = call_receiver(node)
+        if recv is None:
+            return node if call_name(node) in RSPEC_MATCHERS else None
+        node = recv
+    return None
+
+
+def _returned(outer: ts.Node, inner: ts.Node) -> ts.Node | None:
+    """The `and_return(v)` / `returns(v)` value in the chain from `inner` up to `outer`."""
+    cur = inner.parent
+    while cur is not None:
+        if cur.type == "call" and call_name(cur) in RETURNS:
+            return first_arg(cur)
+        if cur.id == outer.id:
+            break
+        cur = cur.parent
+    return None
+
+
+def _names(call: ts.Node) -> list[tuple[str, ts.Node | None]]:
+    """`(:m)` -> [(m, None)]; `(m: v, n: w)` -> [(m, v), (n, w)]."""
+    sym = symbol_value(first_arg(call))
+    if sym is not None:
+        return [(sym, None)]
+    shape = arg_shape(call)
+    return [(k, pair.child_by_field_name("value")) for k, pair in shape.keywords.items()]
+
+
+def find_stubs(an: Analysis) -> list[Stub]:
+    cached = an.ctx.cache.get("stubs")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    out: list[Stub] = []
+    infer = an.infer
+    for fs in an.project.scans:
+        if not fs.is_test:
+            continue
+        for call, scope in fs.calls:
+            name = call_name(call)
+            recv = call_receiver(call)
+            if name in MOCHA and recv is not None:
+                target_node = recv
+                if recv.type == "call" and call_name(recv) == "any_instance":
+                    base = infer.type_of(call_receiver(recv), scope)
+                    target = base.instance() if base is not None and base.singleton else None
+                else:
+                    target = infer.type_of(recv, scope)
+                for m, val in _names(call):
+                    out.append(Stub(fs, call, target, target_node, m, val or _returned(_top(call), call), scope))
+            elif name in ("stub", "stub_any_instance") and recv is not None:
+                m = symbol_value(first_arg(call))
+                if m is None:
+                    continue
+                target = infer.type_of(recv, scope)
+                if name == "stub_any_instance":
+                    target = target.instance() if target is not None and target.singleton else None
+                args = arg_shape(call).positional
+                out.append(Stub(fs, call, target, recv, m, args[1] if len(args) > 1 else None, scope))
+            elif name in ("to", "not_to", "to_not") and recv is not None and recv.type == "call":
+                wrapper = call_name(recv)
+                if wrapper not in RSPEC_TARGETS:
+                    continue
+                subject = first_arg(recv)
+                matcher = _rspec_matcher(first_arg(call))
+                if subject is None or matcher is None:
+                    continue
+                target = infer.type_of(subject, scope)
+                if RSPEC_TARGETS[wrapper]:
+                    target = target.instance() if target is not None and target.singleton else None
+                if call_name(matcher) == "receive_message_chain":
+                    names = [(symbol_value(first_arg(matcher)) or "", None)]
+                else:
+                    names = _names(matcher)
+                for m, val in names:
+                    if m:
+                        out.append(Stub(fs, call, target, subject, m, val or _returned(call, matcher), scope))
+            elif name in VERIFIED_DOUBLES and recv is None:
+                head = first_arg(call)
+                path = const_path(head) or symbol_value(head)
+                if not path:
+                    continue
+                target = infer.const_type(path, scope)
+                if target is None:
+                    continue
+                if not VERIFIED_DOUBLES[name]:
+                    target = target.instance()
+                for m, pair in arg_shape(call).keywords.items():
+                    out.append(Stub(fs, call, target, head, m, pair.child_by_field_name("value"), scope))
+    an.ctx.cache["stubs"] = out
+    return out
+
+
+def _top(call: ts.Node) -> ts.Node:
+    """The outermost call of a method chain containing `call` (`X.stubs(:m).returns(v)`)."""
+    cur = call
+    while cur.parent is not None and cur.parent.type == "call" and call_receiver(cur.parent) is not None \
+            and call_receiver(cur.parent).id == cur.id:
+        cur = cur.parent
+    return cur

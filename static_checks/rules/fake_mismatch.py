@@ -1,0 +1,176 @@
+"""Rule 9: a hand-written test fake standing in for a RubyLLM object, with methods the real one lacks.
+
+A fake stands in for a RubyLLM type when a stub returns it (`RubyLLM.stub(:chat, FakeChat.new)`,
+`allow(RubyLLM).to receive(:chat).and_return(fake)`), or when a test class named after a
+RubyLLM class (`FakeChat`, `MockMessage`) sits in a test file that uses RubyLLM.
+Reported, at the fake's definition:
+  - a writer the real class lacks (`attr_accessor :messages` hides that `chat.messages =` fails);
+  - a method the real class has, with keywords or arity the real one rejects (`def ask(prompt, model:)`);
+  - a method the real class lacks that app code calls (the fake makes an invented call pass).
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter as ts
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import Analysis, analysis
+from static_checks.rules.base import Rule
+from static_checks.rules.doubles import find_stubs
+from static_checks.rules.signature import format_signature
+from static_checks.types.project import AppClass
+from static_checks.types.ref import TypeRef
+from static_checks.types.scan import ClassDef
+from static_checks.types.syntax import call_name, call_receiver, const_path, text
+
+_FAKE_NAME = re.compile(r"^(?:Fake|Mock|Stub|Dummy|Spy|Test)([A-Z]\w*)$|^([A-Z]\w*?)(?:Fake|Mock|Stub|Double|Spy)$")
+
+
+def _fake_class_of(an: Analysis, node: ts.Node | None, scope) -> AppClass | None:
+    """`FakeChat.new(...)`, or a local/ivar assigned from it, to the app's FakeChat class."""
+    if node is None:
+        return None
+    if node.type in ("identifier", "instance_variable"):
+        name = text(node)
+        if node.type == "identifier":
+            entries = scope.locals.get(name) or []
+            rhs = [r for _, r in entries if r is not None]
+        else:
+            holder = scope.cls or scope.file.toplevel
+            rhs = [r for r, _ in (holder.ivars.get(name, []) if holder else []) if r is not None]
+        return _fake_class_of(an, rhs[-1], scope) if rhs else None
+    if node.type == "call" and call_name(node) == "new":
+        path = const_path(call_receiver(node))
+        if path:
+            return an.project.lookup_class(path, scope.nesting)
+    return None
+
+
+def stand_ins(an: Analysis) -> dict[str, TypeRef]:
+    """Test fake class fq -> the RubyLLM type it stands in for."""
+    found: dict[str, TypeRef] = {}
+    for stub in find_stubs(an):
+        if stub.target is None:
+            continue
+        fake = _fake_class_of(an, stub.value, stub.scope)
+        if fake is None or fake.base is not None or not fake.defs[0].file.is_test:
+            continue
+        rtype = an.infer.return_of(stub.target, stub.method)
+        if rtype is not None and not rtype.app_class:
+            found.setdefault(fake.fq, rtype)
+    for app in an.project.classes.values():
+        if app.fq in found or app.base is not None:
+            continue
+        d = app.defs[0]
+        if not d.file.is_test or b"RubyLLM" not in d.file.pf.source:
+            continue
+        m = _FAKE_NAME.match(app.fq.rsplit("::", 1)[-1])
+        short = (m.group(1) or m.group(2)) if m else None
+        if not short or an.project.by_short.get(short):
+            continue  # no name match, or the app has its own class of that name (e.g. a Chat model)
+        real = f"RubyLLM::{short}"
+        ns = an.index.namespace(real)
+        if ns is not None and ns.kind == "class":
+            found[app.fq] = TypeRef(real)
+    return found
+
+
+def _app_called_names(an: Analysis) -> dict[str, ts.Node]:
+    out: dict[str, ts.Node] = {}
+    for fs in an.project.scans:
+        if fs.is_test:
+            continue
+        for call, _scope in fs.calls:
+            if call_receiver(call) is not None:
+                out.setdefault(call_name(call) or "", call)
+    return out
+
+
+def _attr_nodes(d: ClassDef) -> dict[str, ts.Node]:
+    """Writer name -> the attr_accessor/attr_writer call that makes it."""
+    out: dict[str, ts.Node] = {}
+    for name, call, _scope in d.macros:
+        if name in ("attr_accessor", "attr_writer"):
+            args = call.child_by_field_name("arguments")
+            for a in args.named_children if args is not None else []:
+                if a.type == "simple_symbol":
+                    out[text(a)[1:] + "="] = call
+    return out
+
+
+def _rejects(real_params, fake_params) -> list[str]:
+    """What the fake accepts that the real method would reject with ArgumentError."""
+    rk = [p.kind for p in real_params]
+    if "forward" in rk or "rest" in rk and "keyrest" in rk:
+        return []
+    real_kw = {p.name for p in real_params if p.kind in ("key", "keyreq")}
+    out: list[str] = []
+    if "keyrest" not in rk:
+        takes_kw = bool(real_kw)
+        for kind, name in fake_params:
+            if kind in ("key", "keyreq") and name not in real_kw and takes_kw:
+                out.append(f"keyword `{name}:`")
+    req_fake = sum(1 for k, _ in fake_params if k == "req")
+    max_real = sum(1 for k in rk if k in ("req", "opt"))
+    if "rest" not in rk and req_fake > max_real + (0 if real_kw else 1):
+        out.append(f"{req_fake} required positional arguments (real takes at most {max_real})")
+    return out
+
+
+def check(ctx):
+    an = analysis(ctx)
+    fakes = stand_ins(an)
+    if not fakes:
+        return
+    called = _app_called_names(an)
+    for fq, real in fakes.items():
+        app = an.project.classes[fq]
+        for d in app.defs:
+            pf = d.file.pf
+            for writer, node in _attr_nodes(d).items():
+                if an.find(real, writer) is None and an.find(real, writer[:-1]) is not None:
+                    yield RULE.finding(
+                        pf, node,
+                        f"fake `{fq}` defines `{writer}`, which the real {real.name} lacks: "
+                        "it hides a NoMethodError the app would raise",
+                        f"{real.name} in ruby_llm {an.version} (manifest) has `{writer[:-1]}` but no `{writer}`",
+                        hint=f"drop the writer from the fake; make the app use the real {real.name} API",
+                    )
+            for name, mdef in d.methods.items():
+                if mdef.visibility != "public" or name in ("initialize", "method_missing", "respond_to_missing?"):
+                    continue
+                sig = an.find(real, name)
+                node = mdef.node.child_by_field_name("name") or mdef.node
+                if sig is None:
+                    use = called.get(name)
+                    if use is None:
+                        continue
+                    yield RULE.finding(
+                        pf, node,
+                        f"fake `{fq}` defines `{name}`, which the real {real.name} lacks, and app code calls "
+                        f"`.{name}`: tests pass against an invented API",
+                        f"{real.name} in ruby_llm {an.version} (manifest) has no method `{name}`",
+                        hint="make the fake mirror the real public methods only",
+                    )
+                    continue
+                if sig.origin == "core":
+                    continue
+                bad = _rejects(sig.params, mdef.params)
+                if bad:
+                    yield RULE.finding(
+                        pf, node,
+                        f"fake `{fq}#{name}` accepts {', '.join(bad)} that the real {real.name}#{name} rejects",
+                        f"real signature in ruby_llm {an.version} (manifest): {format_signature(sig)}",
+                        hint=f"mirror the real signature: def {format_signature(sig)}",
+                    )
+
+
+RULE = Rule(
+    id="rubyllm/fake-mismatch",
+    category=Category.api_hallucination,
+    severity=Severity.error,
+    title="Test fake whose methods or signatures differ from the real RubyLLM class",
+    check=check,
+)

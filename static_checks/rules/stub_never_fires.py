@@ -1,0 +1,76 @@
+"""Rule 8b: a stub the code under test can never hit.
+
+- `RubyLLM.chat` stubbed while the app builds chats only with `RubyLLM::Chat.new`
+  (the reverse does fire: `RubyLLM.chat` itself calls `Chat.new`).
+- A method stubbed on an object built inline (`RubyLLM.chat.stubs(:ask)`): nobody else holds it.
+"""
+
+from __future__ import annotations
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import analysis
+from static_checks.rules.base import Rule
+from static_checks.rules.doubles import find_stubs
+
+CONSTRUCTORS = frozenset({"new", "chat"})
+
+
+def _entry_points(an) -> tuple[int, int, bool]:
+    """(RubyLLM.chat / context.chat calls, RubyLLM::Chat.new calls, acts_as_chat present) in app code."""
+    via_chat = via_new = 0
+    for tc in an.typed_calls:
+        if tc.fs.is_test:
+            continue
+        t = tc.rtype
+        if tc.name == "chat" and (t.name == "RubyLLM" and t.singleton or t.name == "RubyLLM::Context"):
+            via_chat += 1
+        elif tc.name == "new" and t.name == "RubyLLM::Chat" and t.singleton and not t.app_class:
+            via_new += 1
+    acts = any(a.acts_as == "acts_as_chat" for a in an.project.classes.values())
+    return via_chat, via_new, acts
+
+
+def check(ctx):
+    an = analysis(ctx)
+    stubs = find_stubs(an)
+    if not stubs:
+        return
+    via_chat, via_new, acts = _entry_points(an)
+    for stub in stubs:
+        t = stub.target
+        if t is None:
+            continue
+        if t.name == "RubyLLM" and t.singleton and stub.method == "chat" and via_new and not via_chat and not acts:
+            yield RULE.finding(
+                stub.fs.pf,
+                stub.node,
+                "test stubs `RubyLLM.chat`, but the app builds chats with `RubyLLM::Chat.new`: the stub never fires",
+                f"app code calls RubyLLM::Chat.new {via_new} time(s) and RubyLLM.chat 0 times; "
+                "`Chat.new` does not go through `RubyLLM.chat`",
+                hint="stub `RubyLLM::Chat.new` (it also catches `RubyLLM.chat`) or make the app call `RubyLLM.chat`",
+            )
+            continue
+        node = stub.target_node
+        if (
+            node is not None and node.type == "call" and t is not None and not t.singleton
+            and (node.child_by_field_name("method") is not None)
+            and node.child_by_field_name("method").text.decode() in CONSTRUCTORS
+            and an.infer.type_of(node.child_by_field_name("receiver"), stub.scope) is not None
+        ):
+            yield RULE.finding(
+                stub.fs.pf,
+                stub.node,
+                f"test stubs `{stub.method}` on a {t.name} built inline: no code under test can reach that object",
+                "the stubbed receiver is a fresh object created in the stub expression itself",
+                hint=f"stub `{stub.method}` on every instance (`any_instance` / `allow_any_instance_of`) "
+                "or inject the object you stub",
+            )
+
+
+RULE = Rule(
+    id="rubyllm/stub-never-fires",
+    category=Category.api_hallucination,
+    severity=Severity.warning,
+    title="Test stub that the code under test never reaches",
+    check=check,
+)

@@ -1,0 +1,40 @@
+"""Rule 8a: a test stubs or mocks a RubyLLM method that does not exist (in the locked version).
+
+Such a test passes against a fake API: it proves nothing about the real gem.
+"""
+
+from __future__ import annotations
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import analysis, version_phrase
+from static_checks.rules.base import Rule, did_you_mean, short_list
+from static_checks.rules.doubles import find_stubs
+
+
+def check(ctx):
+    an = analysis(ctx)
+    for stub in find_stubs(an):
+        t = stub.target
+        if t is None or an.lookup(t, stub.method).status != "missing":
+            continue
+        versions = an.versions_with_method(t, stub.method)
+        names = an.public_names(t)
+        where = f"; {version_phrase(an.version, versions)}" if versions else ", nor does any release"
+        yield RULE.finding(
+            stub.fs.pf,
+            stub.node,
+            f"test stubs `{stub.method}` on {t.describe()}, which has no such method",
+            f"{t.name} in ruby_llm {an.version} (manifest) has no "
+            f"{'singleton ' if t.singleton else ''}method `{stub.method}`{where}; "
+            f"public methods: {short_list(names)}",
+            hint=did_you_mean(stub.method, names) or "stub a method the gem really has",
+        )
+
+
+RULE = Rule(
+    id="rubyllm/stub-unknown-method",
+    category=Category.api_hallucination,
+    severity=Severity.error,
+    title="Test stubs a RubyLLM method that does not exist",
+    check=check,
+)

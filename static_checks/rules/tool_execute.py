@@ -1,0 +1,114 @@
+"""Rule 6a: a RubyLLM::Tool whose `execute` cannot receive the params it declares, or has none.
+
+The gem calls `execute(**arguments)` with one keyword per declared `param`, so every
+declared param must be an accepted keyword, and every required keyword must be declared
+(from the release that infers params from `execute`, only when some params are declared).
+"""
+
+from __future__ import annotations
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import analysis
+from static_checks.rules.base import Rule
+from static_checks.types.syntax import first_arg, symbol_value
+
+TOOL = "RubyLLM::Tool"
+
+
+def _declared(app) -> tuple[list[str], bool]:
+    """Param names the class declares with `param :x`, and whether any are dynamic (`params`)."""
+    names: list[str] = []
+    dynamic = False
+    for cls in app.chain():
+        for d in cls.defs:
+            for name, call, scope in d.macros:
+                if scope.kind != "class":
+                    continue
+                if name == "param":
+                    sym = symbol_value(first_arg(call))
+                    if sym is None:
+                        dynamic = True
+                    else:
+                        names.append(sym)
+                elif name in ("params", "parameters"):
+                    dynamic = True
+    return names, dynamic
+
+
+def _problems(params: list[tuple[str, str | None]], declared: list[str], infers: bool) -> list[str]:
+    kinds = [k for k, _ in params]
+    if "forward" in kinds:
+        return []
+    keywords = {n for k, n in params if k in ("key", "keyreq")}
+    required = [n for k, n in params if k == "keyreq"]
+    takes_keywords = bool(keywords) or "keyrest" in kinds
+    out: list[str] = []
+    if takes_keywords:
+        if "keyrest" not in kinds:
+            extra = [p for p in declared if p not in keywords]
+            if extra:
+                out.append("declared param" + ("s " if len(extra) > 1 else " ")
+                           + ", ".join(f"`{p}`" for p in extra) + " not accepted as keyword"
+                           + ("s" if len(extra) > 1 else ""))
+        if declared or not infers:
+            lost = [k for k in required if k not in declared]
+            if lost:
+                out.append("required keyword" + ("s " if len(lost) > 1 else " ")
+                           + ", ".join(f"`{k}:`" for k in lost) + " never declared with `param`")
+        return out
+    req = kinds.count("req")
+    if declared and ("rest" not in kinds) and (req + kinds.count("opt") == 0):
+        out.append("execute takes no arguments but params are declared")
+    elif req > 1:
+        out.append(f"execute needs {req} positional arguments; the gem passes keywords")
+    return out
+
+
+def check(ctx):
+    an = analysis(ctx)
+    index = an.index
+    if index.namespace(TOOL) is None:
+        return
+    infers = index.find_method(TOOL, "inferred_parameters") is not None
+    parents = {a.parent.fq for a in an.project.classes.values() if a.parent is not None}
+    for app in an.project.classes.values():
+        base = app.base
+        if base is None or base.open or not index.is_subclass(base.name, TOOL):
+            continue
+        declared, dynamic = _declared(app)
+        execute = app.find_def("execute", False)
+        cdef = app.defs[0]
+        if execute is None:
+            if app.fq in parents or app.has_foreign_mixins() or cdef.file.is_test:
+                continue
+            yield RULE.finding(
+                cdef.file.pf,
+                cdef.node.child_by_field_name("name") or cdef.node,
+                f"tool `{app.fq}` defines no `execute`: calling it raises NotImplementedError",
+                f"RubyLLM::Tool#execute in ruby_llm {an.version} (manifest) raises NotImplementedError "
+                "unless a subclass overrides it",
+                hint="define `def execute(**params)` with one keyword per declared `param`",
+            )
+            continue
+        if dynamic:
+            continue
+        problems = _problems(execute.params, declared, infers)
+        if not problems:
+            continue
+        yield RULE.finding(
+            execute.scope.file.pf,
+            execute.node.child_by_field_name("name") or execute.node,
+            f"tool `{app.fq}`: `execute` does not match its params: {'; '.join(problems)}",
+            f"declared params: {', '.join(declared) or '(none)'}; RubyLLM::Tool#call in ruby_llm "
+            f"{an.version} passes them as keywords to execute",
+            hint="def execute(" + ", ".join(f"{p}:" for p in declared) + ")" if declared else None,
+        )
+
+
+RULE = Rule(
+    id="rubyllm/tool-execute",
+    category=Category.api_hallucination,
+    severity=Severity.error,
+    title="Tool execute keywords do not match declared params",
+    check=check,
+)
