@@ -33,7 +33,7 @@ ACTIVESUPPORT_OBJECT = (
     "html_safe?",  # core_ext/string/output_safety
 )
 
-MODULES = ("BasicObject", "Kernel", "Object", "Comparable", "Enumerable", "Module", "Class")
+MODULES = ("BasicObject", "Kernel", "Object", "Comparable", "Enumerable", "Module", "Class", "Exception", "Struct")
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +63,15 @@ def class_methods() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def module_methods() -> frozenset[str]:
     return frozenset(_data()["module_singleton_public"]) | frozenset(ACTIVESUPPORT_OBJECT)
+
+
+def core_superclass(name: str) -> str | None:
+    """`StandardError` -> `Exception`: core classes a gem class may inherit from."""
+    return _data()["superclasses"].get(name)
+
+
+def is_core(name: str) -> bool:
+    return name in MODULES or core_superclass(name) is not None
 
 
 def mixin_methods(module: str) -> frozenset[str]:

@@ -20,8 +20,6 @@ from static_checks.manifest.versions import satisfies, version_key
 
 SCHEMA_GEM = "ruby_llm-schema"
 ANY_ARGS = [Param(kind="rest"), Param(kind="keyrest"), Param(kind="block")]
-# Core namespaces whose methods come from the generated Ruby core list.
-CORE_MIXINS = ("Enumerable", "Comparable", "Kernel")
 
 
 @lru_cache(maxsize=None)
@@ -151,6 +149,9 @@ class ManifestIndex:
         out = [name]
         ns = self.namespace(name)
         if ns is None:
+            sup = core.core_superclass(name)  # StandardError -> Exception -> Object
+            if sup and sup != "Object":
+                out.extend(m for m in self._instance_mro(sup, seen) if m not in out)
             return out
         for mod in reversed(ns.includes):
             out.extend(m for m in self._instance_mro(mod, seen) if m not in out)
@@ -171,6 +172,18 @@ class ManifestIndex:
                 cm = f"{mod}::ClassMethods"
                 if self.namespace(cm) is not None and cm not in out:
                     out.append(cm)
+        return out
+
+    def external_ancestors(self, name: str, singleton: bool = False) -> list[str]:
+        """Ancestors that are neither in the gem nor Ruby core (Faraday::Middleware, Rails::Railtie...).
+
+        Their methods are unknown to us, so a name missing on `name` is unverifiable, not invented.
+        """
+        out = []
+        for where in self.ancestors(name, singleton):
+            where = where.rstrip(".")
+            if self.namespace(where) is None and not core.is_core(where) and where not in out:
+                out.append(where)
         return out
 
     def is_subclass(self, name: str, ancestor: str) -> bool:
@@ -201,7 +214,7 @@ class ManifestIndex:
             sig = ns.instance_methods.get(name) if ns else None
             singleton = False
         if sig is None:
-            if where in CORE_MIXINS and name in core.mixin_methods(where):
+            if core.is_core(where) and name in core.mixin_methods(where):
                 return MethodSig(name=name, params=list(ANY_ARGS), origin="core", owner=where)
             return None
         sig = sig.model_copy(update={"owner": where})

@@ -200,3 +200,11 @@ def test_object_core_methods_present(latest):
     assert latest.find_method(CHAT, "present?").origin == "core"
     assert latest.find_method(CHAT, "respond_to?").origin == "core"
     assert latest.find_method(CHAT, "name", singleton=True).origin == "core"
+
+
+def test_errors_have_exception_methods_and_external_ancestors_are_named(latest):
+    sig = latest.find_method("RubyLLM::RateLimitError", "message")
+    assert sig.origin == "core" and sig.owner == "Exception"
+    assert latest.find_method("RubyLLM::RateLimitError", "response").owner == "RubyLLM::Error"
+    assert latest.external_ancestors("RubyLLM::RateLimitError") == []
+    assert latest.external_ancestors("RubyLLM::ErrorMiddleware") == ["Faraday::Middleware"]
