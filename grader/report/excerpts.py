@@ -1,0 +1,43 @@
+"""Code excerpts around a file:line of the graded repo, read defensively (hostile input)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 2_000_000
+MAX_LINE_CHARS = 300
+
+
+@dataclass
+class Excerpt:
+    file: str
+    line: int
+    lines: list[tuple[int, str]]  # (number, text)
+
+
+def excerpt(repo: Path | None, rel: str, line: int, context: int = 2) -> Excerpt | None:
+    """Lines line-context..line+context of repo/rel; None when the file is outside the repo,
+    a link, binary, too big or unreadable."""
+    if repo is None or not rel or line < 1:
+        return None
+    base = repo.resolve()
+    path = (base / rel)
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        resolved = path.resolve()
+        if base not in resolved.parents:
+            return None
+        if resolved.stat().st_size > MAX_FILE_BYTES:
+            return None
+        data = resolved.read_bytes()
+    except OSError:
+        return None
+    if b"\0" in data[:8192]:
+        return None
+    text = data.decode("utf-8", errors="replace").splitlines()
+    lo, hi = max(1, line - context), min(len(text), line + context)
+    if line > len(text):
+        return None
+    return Excerpt(rel, line, [(n, text[n - 1][:MAX_LINE_CHARS]) for n in range(lo, hi + 1)])

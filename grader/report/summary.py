@@ -1,0 +1,71 @@
+"""Words about a report shared by the Markdown and HTML renderers (one place, no drift)."""
+
+from __future__ import annotations
+
+from grader.report.model import GradeReport
+from grader.scoring.models import AppliedItem, DimensionScore
+
+
+def fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def where(item: AppliedItem, limit: int = 3) -> str:
+    refs = [f"{e.file}:{e.line}" for e in item.evidence[:limit]]
+    more = len(item.evidence) - limit
+    return ", ".join(refs) + (f" (+{more} more)" if more > 0 else "")
+
+
+def fact_values(item: AppliedItem) -> str:
+    return ", ".join(f"{k} = {v!r}" for k, v in item.facts.items())
+
+
+def one_line_summary(r: GradeReport) -> str:
+    lost = sorted(r.dimensions, key=lambda d: d.lost_points, reverse=True)
+    worst = [d for d in lost if d.lost_points > 0][:2]
+    lost_txt = "; ".join(f"{d.title} -{fmt(d.lost_points)}" for d in worst) or "no points lost on facts"
+    pend = f", {fmt(r.pending_points)} points pending" if r.pending_points else ""
+    tier = f"tier {r.tier}" + (" (provisional)" if r.tier_provisional else "")
+    return f"{r.repo.name}: {fmt(r.total)}/{fmt(r.max_total)} earned on {r.rubric}{pend}, {tier}; biggest losses: {lost_txt}."
+
+
+def _ratio(d: DimensionScore) -> float:
+    return d.score / d.max if d.max else 0.0
+
+
+def strongest(r: GradeReport) -> DimensionScore | None:
+    decided = [d for d in r.dimensions if d.score > 0]
+    return max(decided, key=lambda d: (_ratio(d), -d.lost_points, d.max)) if decided else None
+
+
+def weakest(r: GradeReport) -> DimensionScore | None:
+    lost = [d for d in r.dimensions if d.lost_points > 0]
+    return max(lost, key=lambda d: (d.lost_points / d.max, d.lost_points)) if lost else None
+
+
+def dimension_reason(d: DimensionScore) -> str:
+    """One line: why the dimension stands where it does."""
+    parts = []
+    for x in d.deductions:
+        if x.points > 0:
+            parts.append(f"-{fmt(x.points)} {x.reason}")
+    for b in d.bonuses:
+        if b.points > 0:
+            parts.append(f"+{fmt(b.points)} {b.reason}")
+    if not parts:
+        parts.append("no deduction applies on the facts")
+    if d.pending_points:
+        parts.append(f"{fmt(d.pending_points)} pending")
+    return "; ".join(parts)
+
+
+def invented_findings(r: GradeReport) -> list[dict]:
+    return [f for f in r.findings if f.get("category") == "api-hallucination"]
+
+
+STATUS_WORDS = {
+    "contradicted": "contradicted by facts",
+    "supported": "supported by facts",
+    "unverifiable": "unverifiable by facts (judge)",
+    "not_a_claim": "not a PASS claim",
+}
