@@ -22,6 +22,8 @@ from static_checks.parsing import ParsedFile, parse_ruby
 VISIBILITIES = ("public", "protected", "private")
 ATTR_MACROS = {"attr_reader": "r", "attr_writer": "w", "attr_accessor": "rw", "attr": "r"}
 ASSOCIATIONS = ("has_many", "has_one", "belongs_to", "has_and_belongs_to_many")
+# Calls that make a class macro (acts_as_chat) shape the model that calls it.
+MODEL_MACROS = ("include", "delegate", *ASSOCIATIONS)
 # Accepts anything: what we give methods whose real signature we cannot see.
 ANY_ARGS = [Param(kind="rest"), Param(kind="keyrest"), Param(kind="block")]
 # Statement containers walked through; ERROR keeps what tree-sitter recovered around a syntax error.
@@ -794,7 +796,7 @@ class Extractor:
             b.inst[f"{name}="] = MethodSig(name=f"{name}=", params=[Param(kind="req", name="value")], origin="option", location=loc)
 
     def _acts_as_macro(self, b: _NsBuild, name: str, pf: ParsedFile, node: ts.Node, nesting: list[str]) -> None:
-        """A class macro that `include`s a module (acts_as_chat & co.): record what it adds.
+        """A class macro that includes a module or declares associations/delegates (acts_as_chat & co.).
 
         The macro becomes a synthetic module `<Owner>::<macro>` (lower-case, so never a real
         constant) that a model calling the macro effectively includes.
@@ -802,12 +804,12 @@ class Extractor:
         body = node.child_by_field_name("body")
         if body is None:
             return
-        includes = [
+        model_macros = [
             c
             for c in _walk_calls(body)
-            if pf.text(c.child_by_field_name("method")) == "include" and c.child_by_field_name("receiver") is None
+            if pf.text(c.child_by_field_name("method")) in MODEL_MACROS and c.child_by_field_name("receiver") is None
         ]
-        if not includes:
+        if not model_macros:
             return
         owner = b.name[: -len("::ClassMethods")] if b.name.endswith("::ClassMethods") else b.name
         fq = f"{owner}::{name}"

@@ -43,7 +43,16 @@ EXPECTED: dict[str, dict] = {
     "ToyLLM::ActiveRecord::ActsAs::ClassMethods": {
         "kind": "module",
         # last line is define_method: not a type, so no return recorded
-        "i": {"acts_as_chat": {"p": "key:messages,key:model_class"}},
+        "i": {
+            "acts_as_chat": {"p": "key:messages,key:model_class"},
+            "acts_as_tool_call": {"p": "key:message_class"},
+            "not_a_model_macro": {"p": "req:value"},
+        },
+    },
+    # a macro with associations but no include still describes what the model gains
+    "ToyLLM::ActiveRecord::ActsAs::acts_as_tool_call": {
+        "kind": "module",
+        "i": {"message": {"p": "", "o": "macro"}, "message=": {"p": "req:value", "o": "macro"}},
     },
     AAC: {  # what a model calling acts_as_chat gains
         "kind": "module",
