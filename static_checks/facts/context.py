@@ -153,4 +153,10 @@ class FactContext:
 
 
 def fact(id: str, value: Any, rule: str, evidence: list[Evidence] | None = None, note: str | None = None) -> Fact:
-    return Fact(id=id, value=value, rule=rule, evidence=evidence or [], note=note)
+    seen: set[tuple[str, int]] = set()
+    unique = []
+    for e in evidence or []:
+        if (e.file, e.line) not in seen:
+            seen.add((e.file, e.line))
+            unique.append(e)
+    return Fact(id=id, value=value, rule=rule, evidence=unique, note=note)

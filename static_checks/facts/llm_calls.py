@@ -1,0 +1,108 @@
+"""RubyLLM-typed calls of the app, from the shared receiver-type inference (static_checks.types).
+
+Built once per fact run and cached in ctx.cache: every call whose receiver is a RubyLLM object
+(RubyLLM itself, a Chat, a Message, a Tool subclass, an acts_as_chat model...), with its scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter as ts
+
+from static_checks.facts.context import FactContext
+from static_checks.parsing import ParsedFile
+from static_checks.types import Inferer, Project, Scope, TypeRef, build_project
+from static_checks.types.syntax import call_name
+
+CHAT = "RubyLLM::Chat"
+SEND_METHODS = frozenset({"ask", "say", "complete"})
+
+
+@dataclass
+class TypedCall:
+    pf: ParsedFile
+    node: ts.Node
+    name: str
+    scope: Scope
+    recv: TypeRef
+    is_test: bool
+
+
+@dataclass
+class LlmModel:
+    project: Project | None
+    inferer: Inferer | None
+    calls: list[TypedCall] = field(default_factory=list)
+    error: str | None = None
+
+    def code_calls(self, *names: str) -> list[TypedCall]:
+        return [c for c in self.calls if not c.is_test and (not names or c.name in names)]
+
+    def is_chat(self, t: TypeRef) -> bool:
+        """A RubyLLM::Chat, or an instance of an acts_as_chat model (which forwards to one)."""
+        if t.singleton:
+            return False
+        if t.name == CHAT:
+            return True
+        app = self.project.classes.get(t.app_class or "") if self.project else None
+        return app is not None and app.acts_as == "acts_as_chat"
+
+    def chat_calls(self, *names: str) -> list[TypedCall]:
+        return [c for c in self.code_calls(*names) if self.is_chat(c.recv)]
+
+    def acts_as_chat_classes(self) -> list[str]:
+        if self.project is None:
+            return []
+        return sorted(fq for fq, app in self.project.classes.items() if app.acts_as == "acts_as_chat")
+
+    def tool_classes(self):
+        """App classes built on RubyLLM::Tool: fq name -> AppClass."""
+        if self.project is None:
+            return {}
+        return {
+            fq: app
+            for fq, app in self.project.classes.items()
+            if app.base is not None and app.base.name == "RubyLLM::Tool" and app.acts_as is None
+        }
+
+    def subclasses_of(self, base: str):
+        if self.project is None:
+            return {}
+        return {fq: app for fq, app in self.project.classes.items() if app.base is not None and app.base.name == base}
+
+
+def _version(ctx: FactContext) -> str:
+    from static_checks.manifest.index import available_versions
+
+    for root in ctx.roots:
+        if root.path == ctx.app_root:
+            return root.ruby_llm_version
+    if ctx.roots:
+        return ctx.roots[0].ruby_llm_version
+    return available_versions()[-1]
+
+
+def llm_model(ctx: FactContext) -> LlmModel:
+    if "llm_model" in ctx.cache:
+        return ctx.cache["llm_model"]
+    from static_checks.manifest.index import ManifestIndex
+
+    files = ctx.app_files()
+    try:
+        index = ManifestIndex.load(_version(ctx))
+        project = build_project(files, index)
+        inferer = Inferer(project, index)
+    except (ValueError, OSError) as exc:
+        model = LlmModel(None, None, error=f"no receiver types: {exc}")
+        ctx.cache["llm_model"] = model
+        return model
+    model = LlmModel(project, inferer)
+    for fs in project.scans:
+        for call, scope in fs.calls:
+            t = inferer.receiver_type(call, scope)
+            name = call_name(call)
+            if t is not None and name is not None:
+                model.calls.append(TypedCall(fs.pf, call, name, scope, t, fs.is_test))
+    ctx.cache["llm_model"] = model
+    return model

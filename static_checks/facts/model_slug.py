@@ -1,0 +1,233 @@
+"""The chat model the app configures, whether an env var overrides it, and whether it is the latest
+of its family per the dated list in static_checks/data/model_slugs.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import tree_sitter as ts
+import yaml
+
+from static_checks.facts.context import FactContext, fact
+from static_checks.facts.llm_calls import llm_model
+from static_checks.facts.registry import collector
+from static_checks.facts.ruby_nodes import args, call_name, const_path, enclosing_method, kwarg, literal, receiver
+from static_checks.models import Evidence
+from static_checks.parsing import ParsedFile
+from static_checks.types.syntax import def_body, last_expression
+
+SLUGS_PATH = Path(__file__).resolve().parent.parent / "data" / "model_slugs.yaml"
+PASS_THROUGH = frozenset({"presence", "to_s", "strip", "freeze", "to_str", "dup"})
+MAX_DEPTH = 5
+
+
+@lru_cache(maxsize=4)
+def load_slugs(path: Path = SLUGS_PATH) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def normalize(slug: str) -> str:
+    """Provider prefix, date and variant suffixes dropped; version dashes read as dots."""
+    s = slug.strip().lower().split(":")[0]
+    s = s.rsplit("/", 1)[-1]
+    s = re.sub(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$", "", s)
+    s = re.sub(r"(?<=\d)-(?=\d(?:\D|$))", ".", s)
+    s = re.sub(r"(?<=\d)\.0$", "", s)
+    return s
+
+
+def judge(slug: str | None, data: dict | None = None) -> tuple[str, str | None, str | None]:
+    """(verdict, family, latest slug of that family)."""
+    data = data or load_slugs()
+    if not slug:
+        return "missing", None, None
+    norm = normalize(slug)
+    for fam in data["families"]:
+        if all(w in norm for w in fam.get("match", [])) and not any(w in norm for w in fam.get("exclude", [])):
+            known = {normalize(k) for k in fam["known"]}
+            if norm == normalize(fam["latest"]):
+                return "latest", fam["family"], fam["latest"]
+            return ("stale" if norm in known else "unknown_slug"), fam["family"], fam["latest"]
+    return "unknown_family", None, None
+
+
+@dataclass
+class Resolved:
+    slug: str | None = None
+    env_vars: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Symbols:
+    """Constants and methods of the app's code, by short name, for following a model expression."""
+
+    constants: dict[str, list[tuple[ParsedFile, ts.Node]]]
+    methods: dict[str, list[tuple[ParsedFile, ts.Node]]]
+
+
+def symbols(ctx: FactContext) -> Symbols:
+    if "symbols" in ctx.cache:
+        return ctx.cache["symbols"]
+    consts: dict[str, list] = {}
+    methods: dict[str, list] = {}
+    for pf in ctx.code_files():
+        idx = ctx.index(pf)
+        for a in idx.of("assignment", "operator_assignment"):
+            left = a.child_by_field_name("left")
+            if left is not None and left.type in ("constant", "scope_resolution"):
+                name = (const_path(left) or pf.text(left)).rsplit("::", 1)[-1]
+                consts.setdefault(name, []).append((pf, a.child_by_field_name("right")))
+        for m in idx.of("method", "singleton_method"):
+            n = m.child_by_field_name("name")
+            if n is not None:
+                methods.setdefault(pf.text(n), []).append((pf, m))
+    ctx.cache["symbols"] = Symbols(consts, methods)
+    return ctx.cache["symbols"]
+
+
+def resolve(ctx: FactContext, pf: ParsedFile, node: ts.Node | None, depth: int = 0) -> Resolved:
+    """Follow a model expression to a literal slug and the env vars that can override it."""
+    out = Resolved()
+    if node is None or depth > MAX_DEPTH:
+        return out
+    t = node.type
+    if t in ("string", "simple_symbol"):
+        value = literal(node)
+        if value:
+            out.slug = value
+            out.evidence.append(ctx.ev(pf, node))
+        return out
+    if t == "parenthesized_statements" and node.named_children:
+        return resolve(ctx, pf, node.named_children[-1], depth + 1)
+    if t == "element_reference" and node.named_children and pf.text(node.named_children[0]) == "ENV":
+        key = literal(node.named_children[1]) if len(node.named_children) > 1 else None
+        out.env_vars.append(key or pf.text(node))
+        out.evidence.append(ctx.ev(pf, node))
+        return out
+    if t == "binary" and pf.text(node.child_by_field_name("operator")) in ("||", "or"):
+        return merge(resolve(ctx, pf, node.child_by_field_name("left"), depth + 1),
+                     resolve(ctx, pf, node.child_by_field_name("right"), depth + 1))
+    if t == "call":
+        name = call_name(node)
+        recv = receiver(node)
+        if recv is not None and pf.text(recv) == "ENV" and name in ("fetch", "[]"):
+            a = args(node)
+            key = literal(a[0]) if a else None
+            out.env_vars.append(key or "?")
+            out.evidence.append(ctx.ev(pf, node))
+            default = a[1] if len(a) > 1 else None
+            block = node.child_by_field_name("block")
+            if default is None and block is not None:
+                body = block.child_by_field_name("body")
+                default = last_expression(body) if body is not None else None
+            return merge(out, resolve(ctx, pf, default, depth + 1))
+        if name in PASS_THROUGH and recv is not None:
+            return resolve(ctx, pf, recv, depth + 1)
+        if not args(node) and name:
+            return follow_method(ctx, name, depth)
+        return out
+    if t in ("constant", "scope_resolution"):
+        short = (const_path(node) or pf.text(node)).rsplit("::", 1)[-1]
+        for cpf, value in symbols(ctx).constants.get(short, [])[:1]:
+            return resolve(ctx, cpf, value, depth + 1)
+        return out
+    if t == "identifier":
+        method = enclosing_method(node)
+        if method is not None:
+            # the last assignment to this local before the use, in the same method
+            for a in reversed(ctx.index(pf).of("assignment", "operator_assignment")):
+                left = a.child_by_field_name("left")
+                if (a.end_byte <= node.start_byte and method.start_byte <= a.start_byte and left is not None
+                        and left.type == "identifier" and pf.text(left) == pf.text(node)):
+                    return resolve(ctx, pf, a.child_by_field_name("right"), depth + 1)
+        return follow_method(ctx, pf.text(node), depth)
+    if t == "instance_variable":
+        for a in ctx.index(pf).of("assignment", "operator_assignment"):
+            left = a.child_by_field_name("left")
+            if left is not None and pf.text(left) == pf.text(node):
+                return resolve(ctx, pf, a.child_by_field_name("right"), depth + 1)
+    return out
+
+
+def follow_method(ctx: FactContext, name: str, depth: int) -> Resolved:
+    for mpf, m in symbols(ctx).methods.get(name, [])[:1]:
+        return resolve(ctx, mpf, last_expression(def_body(m)), depth + 1)
+    return Resolved()
+
+
+def merge(a: Resolved, b: Resolved) -> Resolved:
+    return Resolved(a.slug or b.slug, a.env_vars + b.env_vars, a.evidence + b.evidence)
+
+
+def model_sites(ctx: FactContext) -> list[tuple[ParsedFile, ts.Node, ts.Node]]:
+    """(file, site, model expression) for chat(model:), Chat.new(model:), with_model(x), default_model = x."""
+    model = llm_model(ctx)
+    sites = []
+    for c in model.code_calls("chat", "new", "with_model", "default_model", "model="):
+        if c.name in ("chat", "new") and c.recv.singleton and c.recv.name in ("RubyLLM", "RubyLLM::Chat"):
+            expr = kwarg(c.pf, c.node, "model")
+        elif c.name == "with_model" and model.is_chat(c.recv):
+            a = args(c.node)
+            expr = a[0] if a else None
+        elif c.name == "default_model" and c.recv.name == "RubyLLM::Configuration":
+            parent = c.node.parent
+            expr = parent.child_by_field_name("right") if parent is not None and parent.type == "assignment" else None
+        else:
+            expr = None
+        if expr is not None:
+            sites.append((c.pf, c.node, expr))
+    return sites
+
+
+MODEL_FACTS = ["model.slug", "model.family", "model.latest_in_family", "model.verdict", "model.is_claude_sonnet",
+               "model.env_overridable"]
+
+
+@collector("model_slug", ids=MODEL_FACTS)
+def configured_model(ctx: FactContext):
+    rule = "facts/model/slug"
+    data = load_slugs()
+    resolved = []
+    for pf, site, expr in model_sites(ctx):
+        r = resolve(ctx, pf, expr)
+        r.evidence.insert(0, ctx.ev(pf, site))
+        resolved.append(r)
+    slugs = [r for r in resolved if r.slug]
+    note = None
+    if slugs:
+        chosen = slugs[0]
+        distinct = sorted({r.slug for r in slugs})
+        if len(distinct) > 1:
+            note = f"several models configured: {', '.join(distinct)}; the first site's is judged"
+    else:
+        chosen = fallback_literal(ctx, data)
+        note = "no model argument or default_model found; a model-like string in app code was used" if chosen.slug else None
+    env_vars = sorted({v for r in resolved for v in r.env_vars})
+    verdict, family, latest = judge(chosen.slug, data)
+    ev = chosen.evidence[:3]
+    as_of = f"model list as of {data['as_of']}"
+    env_ev = [e for r in resolved if r.env_vars for e in r.evidence][:3]
+    return [
+        fact("model.slug", chosen.slug, rule, ev, note),
+        fact("model.family", family, rule, ev),
+        fact("model.latest_in_family", latest, rule, ev, as_of),
+        fact("model.verdict", verdict, rule, ev, as_of),
+        fact("model.is_claude_sonnet", family == "anthropic/claude-sonnet" if chosen.slug else None, rule, ev,
+             None if chosen.slug else "no model configured"),
+        fact("model.env_overridable", bool(env_vars), "facts/model/env-override", env_ev,
+             f"env vars: {', '.join(env_vars)}" if env_vars else None),
+    ]
+
+
+def fallback_literal(ctx: FactContext, data: dict) -> Resolved:
+    for pf in ctx.code_files():
+        for s in ctx.index(pf).of("string"):
+            value = literal(s)
+            if value and "/" in value or (value and value.startswith(("claude", "gpt-", "gemini"))):
+                if judge(value, data)[0] in ("latest", "stale", "unknown_slug") and " " not in value:
+                    return Resolved(value, [], [ctx.ev(pf, s)])
+    return Resolved()

@@ -1,0 +1,208 @@
+"""How the app uses RubyLLM: entry point, ask, content, multi-turn, instructions, invented calls, bypass."""
+
+from __future__ import annotations
+
+import tree_sitter as ts
+
+from static_checks.facts.context import FactContext, fact
+from static_checks.facts.llm_calls import LlmModel, llm_model
+from static_checks.facts.registry import collector
+from static_checks.facts.ruby_nodes import call_name, const_path, kwarg, receiver
+from static_checks.models import Category, Finding
+from static_checks.types.syntax import is_test_path
+
+ENTRY_CHAT = "RubyLLM.chat"
+ENTRY_NEW = "RubyLLM::Chat.new"
+ENTRY_ACTS_AS = "acts_as_chat"
+ROLE_METHODS = frozenset({"user", "assistant", "system", "add_user_message", "add_assistant_message"})
+READER_METHODS = frozenset({"text", "message", "output_text", "choices", "completion", "response", "body", "dig"})
+# Hosts of provider HTTP APIs: calling them directly bypasses the gem.
+PROVIDER_HOSTS = ("openrouter.ai/api", "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com")
+
+
+def entry_points(ctx: FactContext, model: LlmModel) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for c in model.code_calls("chat", "new"):
+        if c.recv.singleton and c.recv.app_class is None:
+            if c.name == "chat" and c.recv.name == "RubyLLM":
+                found.setdefault(ENTRY_CHAT, []).append(ctx.ev(c.pf, c.node))
+            elif c.name == "new" and c.recv.name == "RubyLLM::Chat":
+                found.setdefault(ENTRY_NEW, []).append(ctx.ev(c.pf, c.node))
+    for fq in model.acts_as_chat_classes():
+        app = model.project.classes[fq]
+        for d in app.defs:
+            for name, node, _scope in d.macros:
+                if name == ENTRY_ACTS_AS:
+                    found.setdefault(ENTRY_ACTS_AS, []).append(ctx.ev(d.file.pf, node))
+    return found
+
+
+def _stores_chat(model: LlmModel) -> list:
+    """Chats kept beyond one request: assigned into class variables, globals, constants' slots or a cache."""
+    hits = []
+    if model.inferer is None:
+        return hits
+    for fs in model.project.scans:
+        if fs.is_test:
+            continue
+        for call, scope in fs.calls:
+            name = call_name(call)
+            if name in ("write", "fetch") and receiver(call) is not None and fs.pf.text(receiver(call)).endswith("cache"):
+                args = call.child_by_field_name("arguments")
+                values = list(args.named_children) if args is not None else []
+                block = call.child_by_field_name("block")
+                if block is not None:
+                    values.append(block)
+                for v in values:
+                    target = v.child_by_field_name("body") or v
+                    last = target.named_children[-1] if target.type in ("block_body", "block") and target.named_children else target
+                    t = model.inferer.type_of(last, scope)
+                    if t is not None and model.is_chat(t):
+                        hits.append((fs.pf, call))
+    return hits
+
+
+def _long_lived_assignments(ctx: FactContext, model: LlmModel) -> list:
+    """`@@chats[id] ||= RubyLLM.chat`, `$chat = ...`, `CHATS[id] = chat`: a chat outliving the request."""
+    hits = []
+    if model.inferer is None:
+        return hits
+    for fs in model.project.scans:
+        if fs.is_test:
+            continue
+        idx = ctx.index(fs.pf)
+        for node in idx.of("assignment", "operator_assignment"):
+            left = node.child_by_field_name("left")
+            holder = left
+            if left is not None and left.type == "element_reference":
+                holder = left.named_children[0] if left.named_children else None
+            if holder is None or holder.type not in ("class_variable", "global_variable", "constant"):
+                continue
+            right = node.child_by_field_name("right")
+            scope = _scope_at(fs, node)
+            t = model.inferer.type_of(right, scope) if scope is not None else None
+            if t is not None and model.is_chat(t):
+                hits.append((fs.pf, node))
+    return hits + _stores_chat(model)
+
+
+def _scope_at(fs, node: ts.Node):
+    """The scan scope whose node most tightly encloses `node` (scopes are recorded per call)."""
+    best = None
+    for call, scope in fs.calls:
+        if scope.node.start_byte <= node.start_byte and node.end_byte <= scope.node.end_byte:
+            if best is None or scope.node.start_byte >= best.node.start_byte:
+                best = scope
+    return best or fs.program
+
+
+@collector("rubyllm_usage", ids=["rubyllm.used", "rubyllm.entry_points", "rubyllm.ask", "rubyllm.reads_content",
+                                 "rubyllm.multi_turn", "rubyllm.with_instructions"])
+def usage(ctx: FactContext):
+    model = llm_model(ctx)
+    rule = "facts/rubyllm/usage"
+    if model.project is None:
+        return [fact(i, None, rule, note=model.error) for i in (
+            "rubyllm.used", "rubyllm.entry_points", "rubyllm.ask", "rubyllm.reads_content",
+            "rubyllm.multi_turn", "rubyllm.with_instructions")]
+    entries = entry_points(ctx, model)
+    code_scans = [fs for fs in model.project.scans if not fs.is_test]
+    used_ev = [ev for evs in entries.values() for ev in evs[:1]]
+    if not used_ev:
+        used_ev = [ctx.ev(c.pf, c.node) for c in model.code_calls()[:1]]
+    asks = model.chat_calls("ask", "say")
+    content = [c for c in model.code_calls("content") if c.recv.name in ("RubyLLM::Message", "RubyLLM::Chunk")]
+    instructions = model.chat_calls("with_instructions")
+    replay = model.chat_calls("add_message")
+    persisted = [c for c in asks if c.recv.app_class is not None]
+    reused = _long_lived_assignments(ctx, model)
+    if replay:
+        multi, multi_ev = "replayed_history", [ctx.ev(c.pf, c.node) for c in replay]
+    elif persisted:
+        multi, multi_ev = "persisted_chat", [ctx.ev(c.pf, c.node) for c in persisted]
+    elif reused:
+        multi, multi_ev = "reused_chat", [ctx.ev(pf, n) for pf, n in reused]
+    else:
+        multi, multi_ev = "none", []
+
+    def evs(calls):
+        return [ctx.ev(c.pf, c.node) for c in calls[:5]]
+
+    return [
+        fact("rubyllm.used", bool(code_scans) or bool(entries), rule, used_ev[:3]),
+        fact("rubyllm.entry_points", sorted(entries), "facts/rubyllm/entry-point", used_ev[:5]),
+        fact("rubyllm.ask", bool(asks), "facts/rubyllm/ask", evs(asks)),
+        fact("rubyllm.reads_content", bool(content), "facts/rubyllm/content", evs(content)),
+        fact("rubyllm.multi_turn", multi, "facts/rubyllm/multi-turn", multi_ev[:5],
+             "a chat asked once per request with no replay, record or long-lived store" if multi == "none" else None),
+        fact("rubyllm.with_instructions", bool(instructions), "facts/rubyllm/instructions", evs(instructions)),
+    ]
+
+
+def finding_node(ctx: FactContext, f: Finding) -> tuple[object, ts.Node] | None:
+    """The smallest call node at a finding's position, for classifying what was invented."""
+    pf = ctx.by_rel.get(f.file)
+    if pf is None:
+        return None
+    point = (f.line - 1, max(f.column - 1, 0))
+    node = pf.root.named_descendant_for_point_range(point, point)
+    while node is not None and node.type != "call":
+        node = node.parent
+    return (pf, node) if node is not None else None
+
+
+def invented_kind(ctx: FactContext, f: Finding) -> str:
+    """entry_class / batch_messages / fluent_role / response_reader / config_option / other."""
+    hit = finding_node(ctx, f)
+    if hit is None:
+        return "other"
+    pf, call = hit
+    name = call_name(call)
+    recv = receiver(call)
+    path = const_path(recv) if recv is not None else None
+    if name in ("chat", "new") and kwarg(pf, call, "messages") is not None:
+        return "batch_messages"
+    index = llm_model(ctx).project.index if llm_model(ctx).project is not None else None
+    if path and path != "RubyLLM" and (index is None or index.namespace(path) is None):
+        if name == "new" or path.split("::")[0].lower() in ("rubyllm", "openrouter", "open_router"):
+            return "entry_class"
+    if name in ROLE_METHODS:
+        return "fluent_role"
+    if name in READER_METHODS or (name or "").endswith("_text"):
+        return "response_reader"
+    if recv is not None and pf.text(recv) == "config":
+        return "config_option"
+    return "other"
+
+
+def app_findings(ctx: FactContext, category: Category, tests: bool) -> list[Finding]:
+    return [
+        f for f in ctx.findings
+        if f.category is category and f.file.startswith(ctx.prefix) and is_test_path(f.file) == tests
+    ]
+
+
+@collector("rubyllm_usage", ids=["rubyllm.invented_calls", "rubyllm.invented_kinds"])
+def invented(ctx: FactContext):
+    found = app_findings(ctx, Category.api_hallucination, tests=False)
+    kinds = sorted({invented_kind(ctx, f) for f in found})
+    ev = [ctx.ev_text(f.file, f.line, f.snippet) for f in found[:10]]
+    note = ", ".join(sorted({f.rule for f in found})) or None
+    return [
+        fact("rubyllm.invented_calls", len(found), "facts/rubyllm/invented", ev, note),
+        fact("rubyllm.invented_kinds", kinds, "facts/rubyllm/invented", ev, note),
+    ]
+
+
+@collector("rubyllm_usage", ids=["rubyllm.bypass"])
+def bypass(ctx: FactContext):
+    from static_checks.facts.gemfile import LLM_ALTERNATIVES, declared_gems
+
+    ev = [ctx.ev_text(f.file, f.line, f.snippet) for f in app_findings(ctx, Category.bypass, tests=False)]
+    gems = declared_gems(ctx)
+    ev += [gems[g] for g in sorted(gems) if g in LLM_ALTERNATIVES]
+    for pf in ctx.code_files():
+        for s in ctx.index(pf).of("string_content"):
+            if any(h in pf.text(s) for h in PROVIDER_HOSTS):
+                ev.append(ctx.ev(pf, s))
+    return [fact("rubyllm.bypass", bool(ev), "facts/rubyllm/bypass", ev[:10])]

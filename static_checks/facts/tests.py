@@ -1,0 +1,228 @@
+"""What the app's tests cover: files, cases, the LLM path, mocking, error paths, payload assertions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import tree_sitter as ts
+
+from static_checks.facts.context import FactContext, fact
+from static_checks.facts.llm_calls import llm_model
+from static_checks.facts.registry import collector
+from static_checks.facts.ruby_nodes import args, call_name, class_path, const_path, contains, literal, receiver
+from static_checks.facts.rubyllm_usage import app_findings
+from static_checks.models import Category
+from static_checks.parsing import ParsedFile
+
+CASE_CALLS = frozenset({"test", "it", "specify", "scenario"})
+# Mocking tool -> (calls with a receiver, calls without one) that prove it is used.
+MOCK_USES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "webmock": (frozenset(), frozenset({"stub_request", "assert_requested", "assert_not_requested", "a_request"})),
+    "mocha": (frozenset({"stubs", "expects", "any_instance"}), frozenset({"mock", "stub_everything"})),
+    "rspec-mocks": (frozenset(), frozenset({"allow", "double", "instance_double", "class_double", "receive",
+                                            "have_received", "allow_any_instance_of"})),
+    "vcr": (frozenset({"use_cassette"}), frozenset()),
+}
+FAKE_NAME = re.compile(r"(?:Fake|Stub|Mock|Dummy|Double|Spy)")
+ERROR_NAME = re.compile(r"error|fail|timeout|missing|invalid|unavailable|rescue|raise|exception|refus|degrad|budget",
+                        re.I)
+RAISING_CALLS = frozenset({"assert_raises", "assert_raise", "raise_error", "raises", "to_raise", "to_timeout",
+                           "and_raise", "assert_nothing_raised"})
+SIZE_CALLS = frozenset({"size", "count", "length"})
+PAYLOAD_WORDS = ("message", "payload", "history", "body", "request")
+LLM_SEND = frozenset({"ask", "say", "complete"})
+
+
+@dataclass
+class Case:
+    pf: ParsedFile
+    node: ts.Node  # the def or the `test "..." do` call
+    name: str
+
+
+def test_cases(ctx: FactContext) -> list[Case]:
+    if "test_cases" in ctx.cache:
+        return ctx.cache["test_cases"]
+    cases = []
+    for pf in ctx.test_files():
+        idx = ctx.index(pf)
+        for m in idx.of("method"):
+            name = m.child_by_field_name("name")
+            if name is not None and pf.text(name).startswith("test_"):
+                cases.append(Case(pf, m, pf.text(name)))
+        for c in idx.calls(*CASE_CALLS):
+            if receiver(c) is None and c.child_by_field_name("block") is not None:
+                a = args(c)
+                cases.append(Case(pf, c, (literal(a[0]) if a else None) or pf.text(c)[:60]))
+    ctx.cache["test_cases"] = cases
+    return cases
+
+
+def calls_within(ctx: FactContext, pf: ParsedFile, node: ts.Node, *names: str) -> list[ts.Node]:
+    return [c for c in ctx.index(pf).calls(*names) if contains(node, c)]
+
+
+@collector("tests", ids=["tests.folder_present", "tests.framework", "tests.files", "tests.count"])
+def inventory(ctx: FactContext):
+    rule = "facts/tests/inventory"
+    ruby = ctx.test_files()
+    files = [pf for pf in ruby if pf.rel.endswith(("_test.rb", "_spec.rb"))]
+    minitest = [pf for pf in files if pf.rel.endswith("_test.rb")]
+    rspec = [pf for pf in files if pf.rel.endswith("_spec.rb")]
+    framework = {(True, True): "both", (True, False): "minitest", (False, True): "rspec"}.get(
+        (bool(minitest), bool(rspec)), "none")
+    cases = test_cases(ctx)
+    return [
+        fact("tests.folder_present", bool(ruby), rule, [ctx.ev_text(pf.rel, 1) for pf in ruby[:1]]),
+        fact("tests.framework", framework, rule, [ctx.ev_text(pf.rel, 1) for pf in (minitest[:1] + rspec[:1])]),
+        fact("tests.files", len(files), rule, [ctx.ev_text(pf.rel, 1) for pf in files[:10]]),
+        fact("tests.count", len(cases), "facts/tests/cases", [ctx.ev(c.pf, c.node) for c in cases[:10]]),
+    ]
+
+
+@collector("tests", ids=["tests.mocking_libraries", "tests.fakes", "tests.real_mocking"])
+def mocking(ctx: FactContext):
+    used: dict[str, list] = {}
+    fakes: dict[str, object] = {}
+    for pf in ctx.test_files():
+        idx = ctx.index(pf)
+        for lib, (with_recv, bare) in MOCK_USES.items():
+            hits = [c for c in idx.calls(*with_recv) if receiver(c) is not None] if with_recv else []
+            hits += [c for c in idx.calls(*bare) if receiver(c) is None] if bare else []
+            if hits:
+                used.setdefault(lib, []).append(ctx.ev(pf, hits[0]))
+        # Minitest's own: Minitest::Mock, or `obj.stub(:name, value) { ... }` (it needs the block).
+        mm = [n for n in idx.of("scope_resolution") if const_path(n) == "Minitest::Mock"]
+        mm += [c for c in idx.calls("stub") if receiver(c) is not None and c.child_by_field_name("block") is not None]
+        if mm:
+            used.setdefault("minitest-mock", []).append(ctx.ev(pf, mm[0]))
+        for cls in idx.of("class", "module"):
+            name = cls.child_by_field_name("name")
+            if name is not None and FAKE_NAME.search(pf.text(name)):
+                fakes.setdefault(class_path(pf, cls), ctx.ev(pf, cls))
+        for a in idx.of("assignment"):
+            left = a.child_by_field_name("left")
+            if left is not None and left.type == "constant" and FAKE_NAME.search(pf.text(left)):
+                fakes.setdefault(pf.text(left), ctx.ev(pf, a))
+    libs = sorted(used)
+    ev = [e for lib in libs for e in used[lib][:1]]
+    return [
+        fact("tests.mocking_libraries", libs, "facts/tests/mocking", ev),
+        fact("tests.fakes", sorted(fakes), "facts/tests/fakes", list(fakes.values())[:10]),
+        fact("tests.real_mocking", bool(libs or fakes), "facts/tests/mocking", (ev + list(fakes.values()))[:10]),
+    ]
+
+
+def _is_error_case(ctx: FactContext, case: Case) -> bool:
+    if ERROR_NAME.search(case.name):
+        return True
+    if calls_within(ctx, case.pf, case.node, *RAISING_CALLS):
+        return True
+    # WebMock `to_return(status: 5xx)` / `stub_openrouter(status: 500)`: a provider failure.
+    for pair in ctx.index(case.pf).of("pair"):
+        if contains(case.node, pair):
+            key = pair.child_by_field_name("key")
+            val = pair.child_by_field_name("value")
+            if key is not None and literal(key) == "status" and val is not None and val.type == "integer":
+                if int(case.pf.text(val).replace("_", "")) >= 400:
+                    return True
+    return False
+
+
+@collector("tests", ids=["tests.error_path"])
+def error_paths(ctx: FactContext):
+    cases = [c for c in test_cases(ctx) if _is_error_case(ctx, c)]
+    return [fact("tests.error_path", len(cases), "facts/tests/error-path", [ctx.ev(c.pf, c.node) for c in cases[:10]])]
+
+
+def llm_classes(ctx: FactContext) -> set[str]:
+    """Short names of app classes whose code calls RubyLLM, plus classes that use those (one hop)."""
+    model = llm_model(ctx)
+    direct: set[str] = set()
+    for c in model.code_calls():
+        entry = c.recv.singleton and c.recv.name in ("RubyLLM", "RubyLLM::Chat") and c.name in ("chat", "new")
+        if entry or (c.name in LLM_SEND and model.is_chat(c.recv)):
+            owner = class_path(c.pf, c.node)
+            if owner:
+                direct.add(owner.rsplit("::", 1)[-1])
+    direct |= {fq.rsplit("::", 1)[-1] for fq in model.acts_as_chat_classes()}
+    reach = set(direct)
+    for pf in ctx.app_files("app", "lib"):
+        for const in ctx.index(pf).of("constant"):
+            if pf.text(const) in direct:
+                owner = class_path(pf, const)
+                if owner:
+                    reach.add(owner.rsplit("::", 1)[-1])
+    return reach
+
+
+@collector("tests", ids=["tests.reach_llm_path"])
+def reach_llm(ctx: FactContext):
+    targets = llm_classes(ctx)
+    ev = []
+    for pf in ctx.test_files():
+        if not pf.rel.endswith(("_test.rb", "_spec.rb")):
+            continue
+        idx = ctx.index(pf)
+        hit = next((c for c in idx.of("constant") if pf.text(c) in targets), None)
+        if hit is None:
+            # `class ChatsControllerTest` exercises ChatsController through its routes.
+            for cls in idx.of("class"):
+                name = cls.child_by_field_name("name")
+                tested = re.sub(r"(Test|Spec)$", "", pf.text(name)) if name is not None else ""
+                if tested in targets:
+                    hit = cls
+                    break
+        if hit is not None:
+            ev.append(ctx.ev(pf, hit))
+    note = f"classes on the LLM path: {', '.join(sorted(targets))}" if targets else "no app class calls RubyLLM"
+    return [fact("tests.reach_llm_path", bool(ev), "facts/tests/llm-path", ev[:10], note)]
+
+
+@collector("tests", ids=["tests.mock_invented_api"])
+def mock_invented(ctx: FactContext):
+    found = app_findings(ctx, Category.api_hallucination, tests=True)
+    return [fact("tests.mock_invented_api", len(found), "facts/tests/invented-mock",
+                 [ctx.ev_text(f.file, f.line, f.snippet) for f in found[:10]])]
+
+
+def _role_content_hash(pf: ParsedFile, node: ts.Node) -> bool:
+    if node.type != "hash":
+        return False
+    keys = {literal(p.child_by_field_name("key")) for p in node.named_children if p.type == "pair"}
+    return {"role", "content"} <= keys
+
+
+def _array_of_messages(ctx: FactContext, pf: ParsedFile, node: ts.Node | None, at: ts.Node) -> bool:
+    if node is None:
+        return False
+    if node.type == "identifier":
+        # `expected = [...]` earlier in the same test
+        for a in ctx.index(pf).of("assignment"):
+            left = a.child_by_field_name("left")
+            if left is not None and pf.text(left) == pf.text(node) and a.end_byte <= at.start_byte:
+                node = a.child_by_field_name("right")
+        if node is None or node.type == "identifier":
+            return False
+    elems = [e for e in node.named_children if e.type != "comment"] if node.type == "array" else []
+    return bool(elems) and all(_role_content_hash(pf, e) for e in elems)
+
+
+@collector("tests", ids=["tests.exact_payload_array", "tests.count_based_payload"])
+def payload_assertions(ctx: FactContext):
+    exact, counted = [], []
+    for pf in ctx.test_files():
+        idx = ctx.index(pf)
+        for c in idx.calls("assert_equal", "eq", "match_array", "contain_exactly"):
+            a = args(c)
+            if a and _array_of_messages(ctx, pf, a[0], c):
+                exact.append(ctx.ev(pf, c))
+            elif (call_name(c) == "assert_equal" and len(a) >= 2 and a[0].type == "integer"
+                  and a[1].type == "call" and call_name(a[1]) in SIZE_CALLS
+                  and any(w in pf.text(a[1]).lower() for w in PAYLOAD_WORDS)):
+                counted.append(ctx.ev(pf, c))
+    return [
+        fact("tests.exact_payload_array", bool(exact), "facts/tests/exact-payload", exact[:5]),
+        fact("tests.count_based_payload", bool(counted), "facts/tests/count-payload", counted[:5]),
+    ]
