@@ -1,0 +1,108 @@
+"""Precision and recall of the RubyLLM API audit on the labelled corpus (tests/corpus/*/expected.yaml).
+
+    python bench/audit_accuracy.py [CORPUS_DIR] [--verbose]
+
+A finding counts as a true positive when (file, line, rule) matches a label; every other
+`rubyllm/*` finding is a false positive; every unmatched label is a false negative.
+Parse findings are not scored. Prints per-rule and overall figures.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from static_checks.engine import check_path
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+
+Key = tuple[str, str, int, str]  # case, file, line, rule
+
+
+@dataclass
+class Score:
+    tp: Counter = field(default_factory=Counter)
+    fp: Counter = field(default_factory=Counter)
+    fn: Counter = field(default_factory=Counter)
+    false_pos: list[tuple[Key, str]] = field(default_factory=list)
+    missed: list[tuple[Key, str]] = field(default_factory=list)
+
+    @staticmethod
+    def ratio(a: int, b: int) -> float:
+        return a / b if b else 1.0
+
+    def precision(self, rule: str | None = None) -> float:
+        tp = self.tp[rule] if rule else sum(self.tp.values())
+        fp = self.fp[rule] if rule else sum(self.fp.values())
+        return self.ratio(tp, tp + fp)
+
+    def recall(self, rule: str | None = None) -> float:
+        tp = self.tp[rule] if rule else sum(self.tp.values())
+        fn = self.fn[rule] if rule else sum(self.fn.values())
+        return self.ratio(tp, tp + fn)
+
+    def rules(self) -> list[str]:
+        return sorted(set(self.tp) | set(self.fp) | set(self.fn))
+
+
+def load_labels(case: Path) -> dict[Key, str]:
+    data = yaml.safe_load((case / "expected.yaml").read_text()) or {}
+    out: dict[Key, str] = {}
+    for item in data.get("findings") or []:
+        out[(case.name, item["file"], int(item["line"]), item["rule"])] = item.get("why", "")
+    return out
+
+
+def cases(corpus: Path = CORPUS) -> list[Path]:
+    return sorted(p for p in corpus.iterdir() if (p / "expected.yaml").is_file())
+
+
+def score(corpus: Path = CORPUS) -> Score:
+    s = Score()
+    for case in cases(corpus):
+        labels = load_labels(case)
+        report = check_path(case)
+        found: dict[Key, str] = {}
+        for f in report.findings:
+            if not f.rule.startswith("rubyllm/"):
+                continue
+            found.setdefault((case.name, f.file, f.line, f.rule), f.message)
+        for key, msg in found.items():
+            if key in labels:
+                s.tp[key[3]] += 1
+            else:
+                s.fp[key[3]] += 1
+                s.false_pos.append((key, msg))
+        for key, why in labels.items():
+            if key not in found:
+                s.fn[key[3]] += 1
+                s.missed.append((key, why))
+    return s
+
+
+def main(argv: list[str]) -> int:
+    verbose = "--verbose" in argv
+    args = [a for a in argv if not a.startswith("--")]
+    corpus = Path(args[0]) if args else CORPUS
+    s = score(corpus)
+    n_cases = len(cases(corpus))
+    print(f"corpus: {corpus} ({n_cases} apps)")
+    print(f"{'rule':34} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
+    for rule in s.rules():
+        print(f"{rule:34} {s.tp[rule]:4} {s.fp[rule]:4} {s.fn[rule]:4} {s.precision(rule):10.3f} {s.recall(rule):8.3f}")
+    tp, fp, fn = sum(s.tp.values()), sum(s.fp.values()), sum(s.fn.values())
+    print(f"{'OVERALL':34} {tp:4} {fp:4} {fn:4} {s.precision():10.3f} {s.recall():8.3f}")
+    if verbose or s.false_pos or s.missed:
+        for (case, file, line, rule), msg in s.false_pos:
+            print(f"FP {case}/{file}:{line} {rule}: {msg}")
+        for (case, file, line, rule), why in s.missed:
+            print(f"FN {case}/{file}:{line} {rule}: {why}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
