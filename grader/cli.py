@@ -71,6 +71,19 @@ def _add_runtime_app() -> None:
 _add_runtime_app()
 
 
+def _add_grade_commands() -> None:
+    # Imports typer only; the pipeline, scoring and renderers load when a command runs.
+    from grader.commands.grade import grade_cmd, grade_many_cmd
+    from grader.commands.rubric import rubric_app
+
+    app.command("grade")(grade_cmd)
+    app.command("grade-many")(grade_many_cmd)
+    app.add_typer(rubric_app, name="rubric")
+
+
+_add_grade_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -1,0 +1,69 @@
+"""`grader rubric validate FILE` and `grader rubric show NAME`."""
+
+from __future__ import annotations
+
+import typer
+
+rubric_app = typer.Typer(help="Validate and show rubric files.", no_args_is_help=True)
+
+
+@rubric_app.command("validate")
+def validate_cmd(file: str = typer.Argument(..., help="Rubric YAML file (or a named rubric).")) -> None:
+    """Check a rubric file; errors name the YAML line. Warns about fact ids no stage emits."""
+    from grader.rubric import RubricError, load_rubric
+    from grader.rubric.catalogs import known_fact_ids
+
+    try:
+        rubric = load_rubric(file)
+    except RubricError as exc:
+        for line, msg in exc.problems:
+            typer.echo(f"{exc.source}:{line or '?'}: {msg}", err=True)
+        raise typer.Exit(code=1)
+    known, unread = known_fact_ids()
+    unknown = sorted(i for i in rubric.fact_ids() if i not in known)
+    for path in unread:
+        typer.echo(f"warning: fact catalog not readable: {path}", err=True)
+    for fid in unknown:
+        typer.echo(f"warning: fact id {fid!r} is in no stage's catalog: rules over it stay pending", err=True)
+    typer.echo(f"{rubric.id}: valid ({len(rubric.dimensions)} dimensions, {rubric.max_total:g} points, "
+               f"{len(rubric.deductions)} deductions, {len(rubric.bonuses)} bonuses, "
+               f"{len(rubric.judge_criteria)} judge criteria)")
+
+
+@rubric_app.command("show")
+def show_cmd(name: str = typer.Argument(..., help="Named rubric (e.g. rails-rubyllm-v2) or a file.")) -> None:
+    """Print a rubric's dimensions, tiers, deductions and judge criteria."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from grader.rubric import RubricError, available_rubrics, load_rubric
+
+    try:
+        r = load_rubric(name)
+    except RubricError as exc:
+        typer.echo(str(exc), err=True)
+        typer.echo("named rubrics: " + ", ".join(available_rubrics()), err=True)
+        raise typer.Exit(code=1)
+    console = Console()
+    console.print(f"[bold]{r.id}[/bold]: {r.title} ({r.max_total:g} points)")
+    console.print("tiers: " + ", ".join(f"{t.name} ≥ {t.min:g}" for t in r.tiers))
+    for dim in r.dimensions:
+        table = Table(title=f"{dim.title} [{dim.id}] max {dim.max:g}" + (f", floor {dim.floor:g}" if dim.floor else ""),
+                      title_justify="left", show_lines=False)
+        table.add_column("id")
+        table.add_column("effect", justify="right")
+        table.add_column("when")
+        table.add_column("reason")
+        for d in r.deductions:
+            if d.dimension == dim.id:
+                value = {"points": d.points, "cap": d.cap, "floor": d.floor}[d.kind]
+                effect = (f"-{value:g}" + (f" × {d.per}" if d.per else "")) if d.kind == "points" else f"{d.kind} {value:g}"
+                table.add_row(d.id, effect, d.when.describe() if d.when else "always", d.reason)
+        for b in r.bonuses:
+            if b.dimension == dim.id:
+                table.add_row(b.id, f"+{b.points:g}", b.when.describe(), b.reason)
+        for j in r.judge_criteria:
+            if j.dimension == dim.id:
+                table.add_row(j.id, f"judge {j.points:g}", j.applies_when.describe() if j.applies_when else "always",
+                              " ".join(j.question.split()))
+        console.print(table)

@@ -1,0 +1,94 @@
+"""Leaderboard of a grade-many run: CSV, Markdown and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+class LeaderRow(BaseModel):
+    name: str
+    source: str
+    total: float | None = None
+    max_total: float | None = None
+    pending_points: float | None = None
+    tier: str | None = None
+    tier_provisional: bool = False
+    tier_best_case: str | None = None
+    report_dir: str | None = None
+    check_ok: bool | None = None
+    stage_problems: list[str] = Field(default_factory=list)
+    error: str | None = None  # the repo could not be graded
+    rank: int | None = None
+
+
+class Leaderboard(BaseModel):
+    rubric: str
+    rubric_title: str
+    max_total: float
+    tie_gap: float = 0
+    rows: list[LeaderRow]
+
+    def sort(self) -> None:
+        """By earned points, then fewer pending; failures last, by name. Ranks tie within tie_gap
+        of the row above (the rubric's stated noise)."""
+        graded = sorted((r for r in self.rows if r.error is None), key=lambda r: (-(r.total or 0), r.pending_points or 0, r.name))
+        failed = sorted((r for r in self.rows if r.error is not None), key=lambda r: r.name)
+        prev = None
+        for i, r in enumerate(graded, 1):
+            if prev is not None and abs((prev.total or 0) - (r.total or 0)) <= self.tie_gap and self.tie_gap > 0:
+                r.rank = prev.rank
+            else:
+                r.rank = i
+            prev = r
+        self.rows = graded + failed
+
+
+COLUMNS = ("rank", "name", "total", "max_total", "pending_points", "tier", "tier_provisional", "tier_best_case",
+           "error", "stage_problems", "report_dir", "source")
+
+
+def to_csv(board: Leaderboard) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(COLUMNS)
+    for r in board.rows:
+        d = r.model_dump()
+        d["stage_problems"] = "; ".join(r.stage_problems)
+        writer.writerow(["" if d[c] is None else d[c] for c in COLUMNS])
+    return buf.getvalue()
+
+
+def _md(text: object) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def to_markdown(board: Leaderboard) -> str:
+    out = [f"# Leaderboard: {board.rubric}", "", f"{board.rubric_title}. Scores are earned points; pending points await "
+           f"stages that did not run (judge, runtime). Gaps of {board.tie_gap:g} point or less are ties.", "",
+           "| rank | repo | score | pending | tier | notes |", "|---:|---|---:|---:|---|---|"]
+    for r in board.rows:
+        if r.error:
+            out.append(f"| - | {_md(r.name)} | - | - | - | **not graded**: {_md(r.error)} |")
+            continue
+        tier = f"{r.tier}" + (f" (provisional, up to {r.tier_best_case})" if r.tier_provisional else "")
+        notes = "; ".join(r.stage_problems + ([] if r.check_ok else ["arithmetic self-check failed"]))
+        link = f"[{_md(r.name)}]({r.report_dir}/report.md)" if r.report_dir else _md(r.name)
+        out.append(f"| {r.rank} | {link} | {r.total:g}/{r.max_total:g} | {r.pending_points:g} | {tier} | {_md(notes)} |")
+    return "\n".join(out) + "\n"
+
+
+def to_html(board: Leaderboard) -> str:
+    from grader.report.render import _env, pct
+
+    return _env().get_template("leaderboard.html.j2").render(b=board, pct=pct)
+
+
+def write_leaderboard(board: Leaderboard, out_dir: Path) -> None:
+    (out_dir / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
+    (out_dir / "leaderboard.md").write_text(to_markdown(board), encoding="utf-8")
+    (out_dir / "leaderboard.html").write_text(to_html(board), encoding="utf-8")
+    (out_dir / "leaderboard.json").write_text(board.model_dump_json(indent=2), encoding="utf-8")
