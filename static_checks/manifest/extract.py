@@ -62,6 +62,8 @@ class _NsBuild:
     # return types written as constants: (singleton?, name) -> deferred constant
     returns_const: dict[tuple[bool, str], _Deferred] = field(default_factory=dict)
     forwards: dict[tuple[bool, str], tuple[str, _Deferred | None, str, list[str]]] = field(default_factory=dict)
+    # instance variable -> what each assignment to it evaluates to (None: unknown)
+    ivars: dict[str, list[_Deferred | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -366,35 +368,67 @@ class Extractor:
         return name
 
     def _infer_return(self, pf: ParsedFile, node: ts.Node, b: _NsBuild, singleton: bool, name: str, ctx: _Ctx) -> None:
-        last = _last_expression(node)
-        if last is None:
-            return
-        if last.type == "operator_assignment":  # @x ||= Foo.new
-            last = last.child_by_field_name("right") or last
-        key = (singleton, name)
-        if last.type == "self":
-            b.returns_const[key] = _Deferred("self", [])
-            return
-        if last.type != "call":
-            if last.type == "identifier" and pf.text(last) == "new" and singleton:
-                b.returns_const[key] = _Deferred("self-class", [])
-            elif last.type == "identifier" and not _is_local(pf, node, pf.text(last)):
-                # a bare `to_message` that is no parameter or local: a call on self
-                b.returns_const[key] = _Deferred(f"call:{'.' if singleton else '#'}{pf.text(last)}", [])
-            return
-        recv, meth = last.child_by_field_name("receiver"), last.child_by_field_name("method")
+        if not singleton:
+            self._collect_ivars(pf, node, b, ctx)
+        last = _last_expression(node) if name != "initialize" else None  # `new` returns the instance anyway
+        if last is not None and last.type in ("assignment", "operator_assignment"):  # @x ||= Foo.new
+            last = last.child_by_field_name("right")
+        found = self._expr_type(pf, last, node, singleton, ctx) if last is not None else None
+        if found is not None:
+            b.returns_const[(singleton, name)] = found
+
+    def _expr_type(self, pf: ParsedFile, expr: ts.Node, method: ts.Node, singleton: bool, ctx: _Ctx) -> _Deferred | None:
+        """What an expression evaluates to, as far as the source shows: a constant, self, or a call to type later."""
+        t = expr.type
+        side = "." if singleton else "#"
+        if t == "self":
+            return _Deferred("self", [])
+        if t == "instance_variable" and not singleton:
+            return _Deferred(f"ivar:{pf.text(expr)}", [])
+        if t == "binary" and pf.text(expr.child_by_field_name("operator")) == "||":
+            # `given || default`: the default is what the source can type
+            for part in (expr.child_by_field_name("right"), expr.child_by_field_name("left")):
+                found = self._expr_type(pf, part, method, singleton, ctx) if part is not None else None
+                if found is not None:
+                    return found
+            return None
+        if t == "identifier":
+            word = pf.text(expr)
+            if word == "new":
+                return _Deferred("self-class", []) if singleton else None
+            if not _is_local(pf, method, word):  # a bare `to_message`: a call on self
+                return _Deferred(f"call:{side}{word}", [])
+            return None
+        if t != "call":
+            return None
+        recv, meth = expr.child_by_field_name("receiver"), expr.child_by_field_name("method")
         meth_t = pf.text(meth) if meth is not None else ""
-        if recv is None:
-            if meth_t == "new" and singleton:
-                b.returns_const[key] = _Deferred("self-class", [])
-            elif meth_t:
-                b.returns_const[key] = _Deferred(f"call:{'.' if singleton else '#'}{meth_t}", [])
-            return
+        if not meth_t:
+            return None
+        if recv is None or recv.type == "self":
+            if meth_t == "new":
+                return _Deferred("self-class", []) if singleton else None
+            return _Deferred(f"call:{side}{meth_t}", [])
         if recv.type in ("constant", "scope_resolution"):
             if meth_t == "new":
-                b.returns_const[key] = _Deferred(pf.text(recv), ctx.nesting)
-            elif meth_t:
-                b.returns_const[key] = _Deferred(f"call:{pf.text(recv)}.{meth_t}", ctx.nesting)
+                return _Deferred(pf.text(recv), ctx.nesting)
+            return _Deferred(f"call:{pf.text(recv)}.{meth_t}", ctx.nesting)
+        return None
+
+    def _collect_ivars(self, pf: ParsedFile, method: ts.Node, b: _NsBuild, ctx: _Ctx) -> None:
+        """`@chat = chat || RubyLLM.chat(...)` in an instance method: a candidate type for @chat."""
+        body = method.child_by_field_name("body")
+        stack = [body] if body is not None else []
+        while stack:
+            cur = stack.pop()
+            if cur.type in ("assignment", "operator_assignment"):
+                left, right = cur.child_by_field_name("left"), cur.child_by_field_name("right")
+                if left is not None and left.type == "instance_variable" and right is not None and right.type != "nil":
+                    found = self._expr_type(pf, right, method, False, ctx)
+                    if found is not None and found.text.startswith("call:#"):
+                        found = None  # a call on self whose type depends on the same analysis; stay unknown
+                    b.ivars.setdefault(pf.text(left), []).append(found)
+            stack.extend(cur.named_children)
 
     def _infer_forward(self, pf: ParsedFile, node: ts.Node, sig: MethodSig, b: _NsBuild, singleton: bool, ctx: _Ctx) -> None:
         """`def x(...) = T.y(...)` or `def x(*a, **k, &b) T.y(*a, **k, &b)`: the call takes T.y's signature."""
@@ -662,6 +696,7 @@ class Extractor:
                 continue
             self._apply_aliases(b)
             self._apply_visibility(b)
+            self._type_ivars(b)
             self._apply_returns(b)
             out[fq] = Namespace(
                 name=fq,
@@ -711,6 +746,27 @@ class Extractor:
                 if n in side:
                     side[n].visibility = vis  # type: ignore[assignment]
 
+    def _type_ivars(self, b: _NsBuild) -> None:
+        """Readers (attr_reader :chat) and `def x; @x; end` take the one type every assignment agrees on."""
+
+        def ivar_type(ivar: str) -> _Deferred | None:
+            found = b.ivars.get(ivar, [])
+            keys = {(d.text, tuple(d.nesting)) if d else None for d in found}
+            return found[0] if len(keys) == 1 and found[0] is not None else None
+
+        for (singleton, name), d in list(b.returns_const.items()):
+            if d.text.startswith("ivar:"):
+                typed = ivar_type(d.text[5:])
+                if typed is None:
+                    del b.returns_const[(singleton, name)]
+                else:
+                    b.returns_const[(singleton, name)] = typed
+        for name, sig in b.inst.items():
+            if sig.origin in ("attr_reader", "attr_accessor") and (False, name) not in b.returns_const:
+                typed = ivar_type(f"@{name}")
+                if typed is not None:
+                    b.returns_const[(False, name)] = typed
+
     def _apply_returns(self, b: _NsBuild) -> None:
         for (singleton, name), d in b.returns_const.items():
             side = b.sing if singleton else b.inst
@@ -732,8 +788,9 @@ class Extractor:
                     if target is not None and (m in target.sing or self._inherited(target, m, True)):
                         side[name].returns = f"call:{target.name}.{m}"
             else:
+                # A class outside the gem (`Faraday.new`) stays untyped: we know none of its methods.
                 resolved = resolve_constant(d.text, d.nesting, self._exists, self._ancestors_shallow)
-                side[name].returns = resolved or d.text
+                side[name].returns = resolved
         for (singleton, name), (how, const, ref, _) in b.forwards.items():
             side = b.sing if singleton else b.inst
             if name not in side:

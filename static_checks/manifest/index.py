@@ -238,10 +238,13 @@ class ManifestIndex:
         if sig is None:
             return self._core(owner, name, singleton)
         if sig.forwards_to and depth < 8:
-            target = self._follow(sig.forwards_to)
-            if target is not None:
+            followed = self._follow(sig.forwards_to)
+            if followed is not None:
+                target, target_receiver = followed
                 sig.params = list(target.params)
-                sig.returns = sig.returns if sig.returns and not sig.returns.startswith("call:") else target.returns
+                if not sig.returns or sig.returns.startswith("call:"):
+                    # the target's `self` is the object forwarded to, not this receiver
+                    sig.returns = target_receiver if target.returns == "self" else target.returns
                 if target.block_param and not sig.block_param:
                     sig.block_param = target.block_param
         return sig
@@ -266,8 +269,8 @@ class ManifestIndex:
             return None
         return MethodSig(name=name, params=list(ANY_ARGS), origin="core", owner="Class" if singleton else "Object")
 
-    def _follow(self, ref: str) -> MethodSig | None:
-        """Resolve "X.m", "X#m" or "X#a.b" (call a, then b on a's return type)."""
+    def _follow(self, ref: str) -> tuple[MethodSig, str] | None:
+        """Resolve "X.m", "X#m" or "X#a.b" (call a, then b on a's return type): (target, its receiver type)."""
         if "#" in ref:
             owner, _, rest = ref.partition("#")
             singleton = False
@@ -284,7 +287,7 @@ class ManifestIndex:
                 return None
             owner = rtype
             sig = self.find_method(owner, step)
-        return sig
+        return (sig, owner) if sig is not None else None
 
     def _returns_of(self, receiver: str, sig: MethodSig, depth: int = 0) -> str | None:
         r = sig.returns
@@ -293,12 +296,12 @@ class ManifestIndex:
         if r == "self":
             return receiver
         if r.startswith("call:"):
-            ref = r[5:]
-            target = self._follow(ref)
-            if target is None:
+            followed = self._follow(r[5:])
+            if followed is None:
                 return None
-            base = ref.partition("#")[0] if "#" in ref else ref.rpartition(".")[0]
-            return self._returns_of(receiver if "#" in ref else base, target, depth + 1)
+            target, target_receiver = followed
+            # `call:X#m` is a call on the receiver itself (self in a subclass stays the subclass)
+            return self._returns_of(receiver if "#" in r else target_receiver, target, depth + 1)
         return r
 
     def return_type(self, owner: str, name: str, singleton: bool = False) -> str | None:

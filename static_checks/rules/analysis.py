@@ -44,6 +44,7 @@ class TypedCall:
     name: str  # method name; writers end in "="
     explicit: bool  # written with a receiver
     self_receiver: bool  # receiver is literally `self`
+    in_block: bool = False  # receiver-less call inside a block in a class body (DSL context)
 
     @property
     def pf(self):
@@ -77,8 +78,11 @@ class Analysis:
                 rtype = infer.receiver_type(call, scope)
                 if rtype is None:
                     continue
+                in_block = recv is None and scope.in_class_body and _inside_block(call, scope)
+                if in_block and not self.index.is_subclass(rtype.name, "RubyLLM::Schema"):
+                    continue  # `params do ... end` and friends run the block on another object
                 is_self = recv is not None and recv.type == "self"
-                out.append(TypedCall(fs, call, call, scope, rtype, name, recv is not None, is_self))
+                out.append(TypedCall(fs, call, call, scope, rtype, name, recv is not None, is_self, in_block))
             for assign, left, scope in fs.writes:
                 name = call_name(left)
                 recv = call_receiver(left)
@@ -152,6 +156,15 @@ class Analysis:
         return f"respond_to?(:{bare}".encode() in src or f"respond_to?(:'{bare}".encode() in src
 
 
+def _inside_block(node: ts.Node, scope: Scope) -> bool:
+    cur = node.parent
+    while cur is not None and cur.id != scope.node.id:
+        if cur.type in ("block", "do_block"):
+            return True
+        cur = cur.parent
+    return False
+
+
 def analysis(ctx: ProjectContext) -> Analysis:
     cached = ctx.cache.get("analysis")
     if cached is None:
@@ -205,7 +218,9 @@ def missing_calls(an: Analysis) -> list[Missing]:
         if kind is None:
             continue
         versions = [] if kind == "reader-only" else an.versions_with_method(tc.rtype, tc.name)
-        out.append(Missing(tc, kind, versions))
+        if kind == "drift-only" and not versions:
+            continue  # open types (ActiveRecord models): only version drift is provable
+        out.append(Missing(tc, "method" if kind == "drift-only" else kind, versions))
     an.ctx.cache["missing_calls"] = out
     return out
 
@@ -220,8 +235,11 @@ def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
             return None
         if tc.name in private_kernel_methods():
             return None
-    if an.lookup(t, tc.name).status != "missing" or an.guarded(tc):
+    status = an.lookup(t, tc.name).status
+    if status not in ("missing", "open") or an.guarded(tc):
         return None
+    if status == "open":
+        return "drift-only" if t.open and tc.explicit and not tc.name.endswith("=") else None
     if tc.name.endswith("=") and tc.name[:-1] and an.find(t, tc.name[:-1]) is not None:
         return "reader-only"
     if t.name == CONFIG and not t.singleton:

@@ -12,7 +12,7 @@ from static_checks.types.syntax import arg_shape
 def check(ctx):
     an = analysis(ctx)
     for tc in an.typed_calls:
-        if tc.name.endswith("=") or tc.call is not tc.node:
+        if tc.name.endswith("=") or tc.call is not tc.node or tc.in_block:
             continue
         look = an.lookup(tc.rtype, tc.name)
         sig = look.sig

@@ -232,6 +232,11 @@ class Inferer:
         if owner.app_class and self._app_defined(owner, name):
             return None
         found = self.index.block_param_type(owner.name, name, singleton=owner.singleton)
+        if found is None and owner.open and not owner.singleton and "::ActsAs" in owner.name:
+            # acts_as_chat's ask/complete hand their block to to_llm's RubyLLM::Chat method
+            sig = self.index.find_method(owner.name, name)
+            if sig is not None and sig.origin != "core":
+                found = self.index.block_param_type("RubyLLM::Chat", name)
         return self._named_type(found)
 
     def _app_defined(self, t: TypeRef, name: str) -> bool:
