@@ -1,0 +1,198 @@
+"""Where conversation state lives: process-local stores, Rails.cache and its store, session, caps, TTLs."""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter as ts
+
+from static_checks.facts.context import FactContext, fact
+from static_checks.facts.llm_calls import llm_model
+from static_checks.facts.registry import collector
+from static_checks.facts.ruby_nodes import args, call_name, const_path, enclosing, literal, receiver
+from static_checks.parsing import ParsedFile
+
+HARMLESS_GLOBALS = frozenset({"$stdout", "$stderr", "$stdin", "$PROGRAM_NAME", "$0", "$VERBOSE", "$DEBUG",
+                              "$LOAD_PATH", "$LOADED_FEATURES", "$,", "$/"})
+MUTABLE_CTORS = frozenset({"Hash.new", "Array.new", "Set.new", "Concurrent::Map.new", "Concurrent::Hash.new",
+                           "Concurrent::Array.new", "ThreadSafe::Cache.new"})
+MUTATORS = frozenset({"<<", "push", "store", "delete", "clear", "merge!", "update", "concat", "shift", "unshift",
+                      "pop", "append", "prepend", "compute_if_absent", "put_if_absent", "fetch_or_store", "[]="})
+CAP_CALLS = frozenset({"last", "first", "take", "shift", "drop", "slice!", "pop", "take_while", "drop_while"})
+STATE_WORDS = re.compile(r"messag|histor|conversation|chat|turn|session|store|memory|cache|context", re.I)
+SESSION_KEY_WORDS = re.compile(r"messag|histor|conversation|chat|turn", re.I)
+TTL_KEYS = frozenset({"expires_in", "expire_after", "expires_at", "ttl"})
+
+
+def _short_const(pf: ParsedFile, node: ts.Node) -> str:
+    return (const_path(node) or pf.text(node)).rsplit("::", 1)[-1]
+
+
+def _holder(left: ts.Node) -> ts.Node:
+    """`X[k]` -> X; `X` -> X."""
+    if left.type == "element_reference" and left.named_children:
+        return left.named_children[0]
+    return left
+
+
+def process_local_stores(ctx: FactContext) -> dict[str, list]:
+    """kind -> evidence for class variables, globals, mutated mutable constants, class-level ivar stores."""
+    if "process_local" in ctx.cache:
+        return ctx.cache["process_local"]
+    found: dict[str, dict[str, object]] = {"class_variable": {}, "global": {}, "mutable_constant": {}, "singleton": {}}
+    mutable_consts: dict[str, tuple[ParsedFile, ts.Node]] = {}
+    mutated: set[str] = set()
+    for pf in ctx.app_files("app", "lib", kind="ruby"):
+        idx = ctx.index(pf)
+        for a in idx.of("assignment", "operator_assignment"):
+            left = a.child_by_field_name("left")
+            right = a.child_by_field_name("right")
+            if left is None:
+                continue
+            holder = _holder(left)
+            name = pf.text(holder)
+            if holder.type == "class_variable":
+                found["class_variable"].setdefault(name, ctx.ev(pf, a))
+            elif holder.type == "global_variable" and name not in HARMLESS_GLOBALS:
+                found["global"].setdefault(name, ctx.ev(pf, a))
+            elif holder.type in ("constant", "scope_resolution"):
+                if left is holder and right is not None and _is_mutable_literal(pf, right):
+                    mutable_consts.setdefault(_short_const(pf, holder), (pf, a))
+                elif left is not holder:
+                    mutated.add(_short_const(pf, holder))  # CONST[k] = v
+            elif holder.type == "instance_variable" and enclosing(a, "singleton_method", "singleton_class"):
+                if right is not None and _is_mutable_literal(pf, right):
+                    found["singleton"].setdefault(name, ctx.ev(pf, a))
+        for c in idx.calls(*MUTATORS):
+            r = receiver(c)
+            if r is not None:
+                root = r.named_children[0] if r.type == "element_reference" and r.named_children else r
+                if root.type in ("constant", "scope_resolution"):
+                    mutated.add(_short_const(pf, root))
+        for c in idx.calls("include"):
+            if any(pf.text(x) == "Singleton" for x in args(c)):
+                found["singleton"].setdefault("Singleton", ctx.ev(pf, c))
+    for name, (pf, node) in mutable_consts.items():
+        if name in mutated:
+            found["mutable_constant"][name] = ctx.ev(pf, node)
+    ctx.cache["process_local"] = {k: list(v.values()) for k, v in found.items()}
+    ctx.cache["process_local_names"] = {k: list(v) for k, v in found.items()}
+    return ctx.cache["process_local"]
+
+
+def _is_mutable_literal(pf: ParsedFile, node: ts.Node) -> bool:
+    if node.type in ("hash", "array"):
+        return True
+    if node.type == "call":
+        if call_name(node) == "freeze":
+            return False
+        r = receiver(node)
+        return r is not None and f"{const_path(r)}.{call_name(node)}" in MUTABLE_CTORS
+    return False
+
+
+def rails_cache_uses(ctx: FactContext) -> list:
+    ev = []
+    for pf in ctx.app_files("app", "lib", kind="ruby"):
+        for c in ctx.index(pf).calls("cache"):
+            r = receiver(c)
+            if r is not None and pf.text(r) == "Rails":
+                ev.append(ctx.ev(pf, c))
+    return ev
+
+
+@collector("persistence", ids=["persistence.class_variables", "persistence.globals", "persistence.mutable_constants",
+                               "persistence.singleton_store", "persistence.process_local_store"])
+def process_local(ctx: FactContext):
+    stores = process_local_stores(ctx)
+    names = ctx.cache["process_local_names"]
+    rule = "facts/persistence/process-local"
+    stateful = [
+        ev for kind in stores for name, ev in zip(names[kind], stores[kind], strict=True)
+        if STATE_WORDS.search(name) or kind in ("mutable_constant", "singleton", "class_variable")
+    ]
+    return [
+        fact("persistence.class_variables", len(stores["class_variable"]), rule, stores["class_variable"][:5],
+             ", ".join(names["class_variable"]) or None),
+        fact("persistence.globals", len(stores["global"]), rule, stores["global"][:5], ", ".join(names["global"]) or None),
+        fact("persistence.mutable_constants", len(stores["mutable_constant"]), rule, stores["mutable_constant"][:5],
+             ", ".join(names["mutable_constant"]) or None),
+        fact("persistence.singleton_store", bool(stores["singleton"]), rule, stores["singleton"][:5]),
+        fact("persistence.process_local_store", bool(stateful), rule, stateful[:5]),
+    ]
+
+
+def production_cache_store(ctx: FactContext) -> tuple[str, list]:
+    for rel in ("config/environments/production.rb", "config/application.rb"):
+        pf = ctx.parsed_file(rel)
+        if pf is None:
+            continue
+        for a in ctx.index(pf).of("assignment"):
+            left = a.child_by_field_name("left")
+            if left is not None and left.type == "call" and call_name(left) == "cache_store":
+                right = a.child_by_field_name("right")
+                first = right.named_children[0] if right is not None and right.type == "right_assignment_list" else right
+                value = literal(first) if first is not None else None
+                return (value or (pf.text(first) if first is not None else "unknown")), [ctx.ev(pf, a)]
+    return "default", []
+
+
+@collector("persistence", ids=["persistence.rails_cache", "persistence.cache_store", "persistence.session",
+                               "persistence.cap", "persistence.ttl", "persistence.database", "persistence.strategy"])
+def stores(ctx: FactContext):
+    cache_ev = rails_cache_uses(ctx)
+    store, store_ev = production_cache_store(ctx)
+    session_ev, cap_ev, ttl_ev = [], [], []
+    for pf in ctx.app_files("app", "lib", "config"):
+        idx = ctx.index(pf)
+        for ref in idx.of("element_reference"):
+            obj = ref.named_children[0] if ref.named_children else None
+            key = literal(ref.named_children[1]) if len(ref.named_children) > 1 else None
+            # `session[:conversation_id]` only names the conversation; the state lives elsewhere.
+            if (obj is not None and pf.text(obj) == "session" and key and SESSION_KEY_WORDS.search(key)
+                    and not key.endswith("id")):
+                session_ev.append(ctx.ev(pf, ref))
+        for c in idx.calls(*CAP_CALLS):
+            r = receiver(c)
+            if r is not None and (args(c) or call_name(c) in ("shift", "pop")) and STATE_WORDS.search(pf.text(r) + " " + pf.text(c)):
+                cap_ev.append(ctx.ev(pf, c))
+        for b in idx.of("binary"):
+            op = b.child_by_field_name("operator")
+            text = pf.text(b)
+            if op is not None and pf.text(op) in (">", ">=", "<", "<=") and re.search(r"\b(size|count|length|bytesize)\b", text) \
+                    and re.search(r"MAX|LIMIT|CAP", text):
+                cap_ev.append(ctx.ev(pf, b))
+        for p in idx.of("pair"):
+            k = p.child_by_field_name("key")
+            if k is not None and literal(k) in TTL_KEYS:
+                ttl_ev.append(ctx.ev(pf, p))
+    model = llm_model(ctx)
+    db_ev = [ctx.ev(pf, cls) for pf in ctx.app_files("app/models", kind="ruby") for cls in ctx.index(pf).of("class")
+             if (cls.child_by_field_name("superclass") is not None
+                 and pf.text(cls.child_by_field_name("superclass")).lstrip("< ").strip() in ("ApplicationRecord", "ActiveRecord::Base"))
+             and not pf.rel.endswith("application_record.rb")]
+    if model.acts_as_chat_classes():
+        db_ev = db_ev or [ctx.ev_text(ctx.app_rel("app/models"), 1, "acts_as_chat")]
+    local = process_local_stores(ctx)
+    local_ev = [e for evs in local.values() for e in evs]
+    if db_ev:
+        strategy = "database"
+    elif cache_ev:
+        strategy = "rails_cache"
+    elif session_ev:
+        strategy = "session"
+    elif local_ev:
+        strategy = "process_local"
+    else:
+        strategy = "none"
+    rule = "facts/persistence/store"
+    return [
+        fact("persistence.rails_cache", bool(cache_ev), rule, cache_ev[:5]),
+        fact("persistence.cache_store", store, "facts/persistence/cache-store", store_ev,
+             None if store_ev else "config.cache_store not set in production.rb or application.rb"),
+        fact("persistence.session", bool(session_ev), rule, session_ev[:5]),
+        fact("persistence.cap", bool(cap_ev), "facts/persistence/cap", cap_ev[:5]),
+        fact("persistence.ttl", bool(ttl_ev), "facts/persistence/ttl", ttl_ev[:5]),
+        fact("persistence.database", bool(db_ev), rule, db_ev[:5]),
+        fact("persistence.strategy", strategy, rule, (db_ev or cache_ev or session_ev or local_ev)[:3]),
+    ]
