@@ -207,8 +207,14 @@ EXPECTED: dict[str, dict] = {
         "kind": "class",
         "i": {
             "call": {"p": "req:args", "r": "call:ToyLLM::Tool#execute"},
+            "current": {"p": "", "r": "call:ToyLLM.chat"},  # returns @owner_chat
             "execute": {"p": "keyrest"},
             "halt": {"p": "req:message", "vis": "protected"},
+            "initialize": {"p": "opt:chat", "vis": "private"},
+            "mixed": {"p": "", "o": "attr_reader"},  # Message.new here, Embedding.new there: no single type
+            # @owner_chat = chat || ToyLLM.chat: the default side is what the source types
+            "owner_chat": {"p": "", "o": "attr_reader", "r": "call:ToyLLM.chat"},
+            "remix": {"p": "", "r": "ToyLLM::Embedding"},
         },
         "s": {"desc": {"p": "opt:text", "o": "alias"}, "description": {"p": "opt:text"}},  # alias in class << self
     },

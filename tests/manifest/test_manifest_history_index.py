@@ -137,6 +137,10 @@ def test_macro_namespace_resolves_through_to_llm(toy_index):
     assert kinds(tools) == [("rest", "tools"), ("key", "replace")]  # ChatMethods#to_llm -> ToyLLM.chat -> Chat
     assert idx.return_type(AAC, "with_tools") == AAC
     assert kinds(idx.find_method(AAC, "complete")) == [("block", "block")]
+    # a delegate's builder returns the object delegated to; a forwarder that ends in `self` returns the model
+    assert idx.return_type(AAC, "with_model") == "ToyLLM::Chat"
+    assert idx.return_type(AAC, "complete") == "ToyLLM::Message"
+    assert idx.return_type("ToyLLM::Tool", "owner_chat") == "ToyLLM::Chat"  # @owner_chat = chat || ToyLLM.chat
     assert idx.find_method(AAC, "messages").origin == "macro"
 
 

@@ -208,3 +208,13 @@ def test_errors_have_exception_methods_and_external_ancestors_are_named(latest):
     assert latest.find_method("RubyLLM::RateLimitError", "response").owner == "RubyLLM::Error"
     assert latest.external_ancestors("RubyLLM::RateLimitError") == []
     assert latest.external_ancestors("RubyLLM::ErrorMiddleware") == ["Faraday::Middleware"]
+
+
+def test_agent_delegates_to_its_chat(latest):
+    # def_delegators :chat, ... with `@chat = chat || RubyLLM.chat(...)` in initialize
+    ask = latest.find_method("RubyLLM::Agent", "ask")
+    assert ask.origin == "delegate" and kinds(ask) == kinds(latest.find_method(CHAT, "ask"))
+    assert latest.return_type("RubyLLM::Agent", "with_tools") == CHAT
+    assert latest.return_type("RubyLLM::Agent", "ask") == "RubyLLM::Message"
+    # Faraday.new: a class outside the gem stays untyped
+    assert latest.return_type("RubyLLM::Connection", "connection") is None
