@@ -43,6 +43,12 @@ class CountTest(_Strict):
     lte: float | None = None
     equals: float | None = None
 
+    def describe(self) -> str:
+        for name in ("gt", "lt", "gte", "lte", "equals"):
+            if getattr(self, name) is not None:
+                return f"{name} {getattr(self, name):g}"
+        return "?"
+
     @model_validator(mode="after")
     def _one(self) -> "CountTest":
         if sum(v is not None for v in (self.gt, self.lt, self.gte, self.lte, self.equals)) != 1:
@@ -115,7 +121,7 @@ class FactTest(_Strict):
         if not ops:
             return self.fact
         op = ops[0]
-        return f"{self.fact} {op} {self.ref(op)!r}" if op != "count" else f"count({self.fact}) {self.count}"
+        return f"{self.fact} {op} {self.ref(op)!r}" if op != "count" else f"count({self.fact}) {self.count.describe()}"
 
     def evaluate(self, facts: "FactLookup") -> tuple[Truth, list[Any]]:
         found = facts.get(self.fact)

@@ -40,6 +40,11 @@ def check_scorecard(card: Scorecard, rubric: Rubric) -> list[str]:
                  - sum(p.best_case_gain for p in dim.pending))
         if not _close(dim.max - moved, best):
             problems.append(f"{where}: max {dim.max} - deductions {moved} != score + pending {best}")
+        # A point deduction may move less than its points only when a floor or zero stopped it.
+        floors = [rdim.floor or 0.0] if rdim is not None else [0.0]
+        floors += [x.nominal for x in dim.deductions if x.kind == "floor"]
+        bonus_total = sum(b.points for b in dim.bonuses) + sum(p.best_case_gain for p in dim.pending)
+        clipped = best - bonus_total <= max(floors) + TOL
         for d in dim.deductions:
             rule = catalog.get(d.id)
             if rule is None or rule.dimension != dim.id:
@@ -49,6 +54,9 @@ def check_scorecard(card: Scorecard, rubric: Rubric) -> list[str]:
                 problems.append(f"{where}: deduction {d.id} moves a negative number of points")
             if rule.kind == "points" and rule.per is None and d.points > rule.points + TOL:  # type: ignore[operator]
                 problems.append(f"{where}: deduction {d.id} takes {d.points}, more than its {rule.points}")
+            nominal = rule.points if rule.kind == "points" and rule.per is None else d.nominal
+            if rule.kind == "points" and d.points < (nominal or 0) - TOL and not clipped:
+                problems.append(f"{where}: deduction {d.id} takes {d.points} of its {nominal} with no floor or zero to stop it")
             if rule.kind == "points" and rule.per is not None and rule.max_points is not None and d.points > rule.max_points + TOL:
                 problems.append(f"{where}: deduction {d.id} takes {d.points}, more than its max_points {rule.max_points}")
             if rule.kind == "cap" and best > rule.cap + TOL:  # type: ignore[operator]

@@ -1,0 +1,151 @@
+"""Scoring arithmetic: deductions, per-count points, caps, floors, bonuses, pending, tiers, self-check."""
+
+from __future__ import annotations
+
+from grader.scoring import FactSet, check_scorecard, score
+
+from tests.scoring.helpers import fact, rubric
+
+BODY = """\
+deductions:
+  - {id: p3, dimension: d, points: 3, reason: three, when: {fact: x.a, equals: true}}
+  - {id: p4, dimension: d, points: 4, reason: four, when: {fact: x.b, equals: true}}
+  - {id: per1, dimension: d, points: 1, per: x.n, max_points: 3, reason: each, when: {fact: x.n, gt: 0}}
+  - {id: cap6, dimension: d, cap: 6, reason: capped, when: {fact: x.c, equals: true}}
+  - {id: fl5, dimension: d, floor: 5, reason: floor, when: {fact: x.f, equals: true}}
+bonuses:
+  - {id: b2, dimension: d, points: 2, reason: bonus, when: {fact: x.bonus, equals: true}}
+"""
+ALL_FALSE = {"x.a": False, "x.b": False, "x.n": 0, "x.c": False, "x.f": False, "x.bonus": False}
+
+
+def run(values: dict, body: str = BODY, missing=(), dims=None):
+    r = rubric(body, dims) if dims else rubric(body)
+    facts = FactSet([fact(k, v, f"{k}.rb", 7) for k, v in values.items()], missing_stages=missing)
+    card = score(r, facts)
+    assert check_scorecard(card, r) == []
+    return card, card.dimensions[0]
+
+
+def test_nothing_applies_full_marks_and_final_tier():
+    card, d = run(ALL_FALSE)
+    assert (d.score, d.pending_points, d.lost_points) == (10, 0, 0)
+    assert card.tier == "A" and not card.tier_provisional and card.tier_best_case == "A"
+
+
+def test_point_deductions_with_evidence_and_clipping_at_zero():
+    _, d = run({**ALL_FALSE, "x.a": True, "x.b": True, "x.n": 9})
+    assert [(x.id, x.points) for x in d.deductions] == [("p3", 3), ("p4", 4), ("per1", 3)]
+    assert d.score == 0
+    assert d.deductions[0].evidence[0].file == "x.a.rb" and d.deductions[0].evidence[0].line == 7
+    assert d.deductions[0].facts == {"x.a": True}
+
+
+def test_per_count_points_and_clip_to_zero():
+    _, d = run({**ALL_FALSE, "x.a": True, "x.b": True, "x.n": 2, "x.c": True})
+    assert d.score == 1 and [x.points for x in d.deductions] == [3, 4, 2, 0]  # cap moved nothing at 1 point
+
+
+def test_cap_moves_the_difference():
+    _, d = run({**ALL_FALSE, "x.c": True, "x.a": True})
+    assert d.score == 6 and [(x.id, x.points) for x in d.deductions] == [("p3", 0), ("cap6", 1)] or d.score == 6
+
+
+def test_floor_stops_point_deductions_but_not_caps():
+    _, d = run({**ALL_FALSE, "x.f": True, "x.a": True, "x.b": True})
+    assert d.score == 5
+    assert [(x.id, x.points) for x in d.deductions] == [("p3", 3), ("p4", 2), ("fl5", 0)]
+    body = BODY.replace("cap: 6", "cap: 2")
+    _, d = run({**ALL_FALSE, "x.f": True, "x.c": True}, body)
+    assert d.score == 2
+
+
+def test_bonus_is_clipped_to_max():
+    _, d = run({**ALL_FALSE, "x.bonus": True})
+    assert d.score == 10 and d.bonuses[0].points == 0
+    _, d = run({**ALL_FALSE, "x.bonus": True, "x.a": True})
+    assert d.score == 9 and d.bonuses[0].points == 2
+
+
+def test_unknown_fact_keeps_points_pending_never_passes():
+    values = {**ALL_FALSE, "x.b": None}
+    card, d = run(values)
+    assert (d.score, d.pending_points, d.lost_points) == (6, 4, 0)
+    assert [(p.id, p.source, p.points, p.unknown_facts) for p in d.pending] == [("p4", "unknown_facts", 4, ["x.b"])]
+    assert card.tier == "B" and card.tier_provisional and card.tier_best_case == "A"
+
+
+def test_unreported_fact_is_unknown_too():
+    values = dict(ALL_FALSE)
+    del values["x.c"]
+    _, d = run(values)
+    assert (d.score, d.pending_points) == (6, 4)  # cap 6 might apply
+
+
+def test_missing_stage_makes_runtime_rules_pending():
+    body = "deductions:\n  - {id: boot, dimension: d, points: 5, reason: no boot, when: {fact: runtime.boot.ok, equals: false}}\n"
+    _, d = run({"runtime.boot.ok": False}, body, missing={"runtime"})
+    assert (d.score, d.pending_points, d.lost_points) == (5, 5, 0)
+    _, d = run({"runtime.boot.ok": False}, body)
+    assert (d.score, d.pending_points, d.lost_points) == (5, 0, 5)
+
+
+def test_judge_points_pending_and_applies_when():
+    body = BODY + """\
+judge_criteria:
+  - {id: j3, dimension: d, points: 3, question: "Is it good?"}
+  - {id: j2, dimension: d, points: 2, question: Only sometimes, applies_when: {fact: x.a, equals: true}}
+"""
+    _, d = run(ALL_FALSE, body)
+    assert (d.score, d.pending_points) == (7, 3) and [p.id for p in d.pending] == ["j3"]
+    _, d = run({**ALL_FALSE, "x.a": True}, body)
+    assert (d.score, d.pending_points, d.lost_points) == (2, 5, 3)
+
+
+def test_unknown_bonus_counts_in_best_case_only():
+    _, d = run({**ALL_FALSE, "x.a": True, "x.bonus": None})
+    assert (d.score, d.pending_points, d.lost_points) == (7, 2, 1)
+    assert d.pending[0].best_case_gain == 2
+
+
+def test_tiers_on_earned_points_across_dimensions():
+    dims = "  - {id: d, title: D, max: 10}\n  - {id: e, title: E, max: 5}\n"
+    body = "deductions:\n  - {id: e1, dimension: e, points: 5, reason: r, when: {fact: x.e, equals: true}}\n"
+    r = rubric(body, dims, tiers="  - {name: A, min: 12}\n  - {name: B, min: 0}\n")
+    card = score(r, FactSet([fact("x.e", True)]))
+    assert (card.total, card.max_total, card.tier, card.tier_provisional) == (10, 15, "B", False)
+    assert check_scorecard(card, r) == []
+
+
+def test_arithmetic_self_check_catches_corrupted_reports():
+    r = rubric(BODY)
+    card = score(r, FactSet([fact(k, v) for k, v in {**ALL_FALSE, "x.a": True}.items()]))
+    assert check_scorecard(card, r) == []
+
+    bad = card.model_copy(deep=True)
+    bad.dimensions[0].score = 9  # inflate a dimension
+    problems = check_scorecard(bad, r)
+    assert any("score 9" in p and "!= max" in p for p in problems)
+    assert any(p.startswith("total 7") for p in problems)
+
+    bad = card.model_copy(deep=True)
+    bad.total, bad.tier = 9, "A"
+    assert any("total 9" in p for p in check_scorecard(bad, r))
+
+    bad = card.model_copy(deep=True)
+    bad.tier = "A"
+    assert any("tier 'A'" in p for p in check_scorecard(bad, r))
+
+    bad = card.model_copy(deep=True)
+    bad.dimensions[0].deductions[0].points = 1  # under-report a deduction
+    bad.dimensions[0].lost_points, bad.dimensions[0].score = 1, 9
+    bad.total, bad.tier = 9, "A"
+    assert any("takes 1 of its 3" in p for p in check_scorecard(bad, r))
+
+    bad = card.model_copy(deep=True)
+    bad.dimensions[0].deductions[0].id = "made_up"
+    assert any("not in the rubric" in p for p in check_scorecard(bad, r))
+
+    bad = card.model_copy(deep=True)
+    bad.tier_provisional = True
+    assert any("tier_provisional" in p for p in check_scorecard(bad, r))
