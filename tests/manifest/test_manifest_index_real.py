@@ -218,3 +218,26 @@ def test_agent_delegates_to_its_chat(latest):
     assert latest.return_type("RubyLLM::Agent", "ask") == "RubyLLM::Message"
     # Faraday.new: a class outside the gem stays untyped
     assert latest.return_type("RubyLLM::Connection", "connection") is None
+
+
+def test_overlay_entries_annotate_real_methods():
+    """Every overlay entry names a method the extractor found in some release (no typos, no inventions)."""
+    from static_checks.manifest.index import _overlay
+
+    for (owner, name, singleton), entries in _overlay().items():
+        for entry in entries:
+            versions = [v for v in available_versions() if ManifestIndex.load(v).namespace(owner) is not None]
+            assert versions, owner
+            found = [v for v in versions if ManifestIndex.load(v).find_method(owner, name, singleton) is not None]
+            assert found, (owner, name)
+            if "since" in entry:
+                assert str(entry["since"]) in found, (owner, name, entry["since"])
+            first = str(entry.get("since", found[0]))
+            for key in ("returns", "block_param"):
+                if key in entry:
+                    assert ManifestIndex.load(first).has_constant(entry[key]), (owner, name, entry[key])
+
+
+def test_chat_model_is_model_info_from_1_3():
+    assert ManifestIndex.load("1.3.0").return_type(CHAT, "model") == "RubyLLM::Model::Info"
+    assert ManifestIndex.load("1.2.0").return_type(CHAT, "model") is None
