@@ -15,15 +15,23 @@ from dataclasses import dataclass
 import tree_sitter as ts
 
 from static_checks.rules.analysis import Analysis
+from static_checks.types.infer import VERIFIED_DOUBLES
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import FileScan, Scope
-from static_checks.types.syntax import arg_shape, call_name, call_receiver, const_path, first_arg, symbol_value
+from static_checks.types.syntax import (
+    arg_shape,
+    call_name,
+    call_receiver,
+    const_path,
+    first_arg,
+    last_expression,
+    symbol_value,
+)
 
 MOCHA = frozenset({"stubs", "expects"})
 RSPEC_TARGETS = {"allow": False, "expect": False, "allow_any_instance_of": True, "expect_any_instance_of": True}
 RSPEC_MATCHERS = frozenset({"receive", "receive_messages", "have_received", "receive_message_chain"})
 RETURNS = frozenset({"returns", "and_return"})
-VERIFIED_DOUBLES = {"instance_double": False, "instance_spy": False, "class_double": True, "class_spy": True}
 
 
 @dataclass
@@ -128,7 +136,68 @@ def find_stubs(an: Analysis) -> list[Stub]:
                     target = target.instance()
                 for m, pair in arg_shape(call).keywords.items():
                     out.append(Stub(fs, call, target, head, m, pair.child_by_field_name("value"), scope))
+    out.extend(_stand_in_stubs(an, out))
     an.ctx.cache["stubs"] = out
+    return out
+
+
+def _value_expr(node: ts.Node | None, scope: Scope, fs: FileScan) -> ts.Node | None:
+    """Follow a local or `let` name to the expression that built it."""
+    for _ in range(3):
+        if node is None or node.type != "identifier":
+            return node
+        name = node.text.decode()
+        entries = [r for _, r in scope.locals.get(name, []) if r is not None]
+        if entries:
+            node = entries[-1]
+            continue
+        lets = fs.lets.get(name)
+        if lets and lets[-1][0] is not None:
+            node = last_expression(lets[-1][0])
+            continue
+        return None
+    return node
+
+
+def _stand_in_keys(an: Analysis, value: ts.Node | None, stub: Stub) -> list[tuple[str, ts.Node]]:
+    """Methods a hand-built stand-in answers: `double(ask: x)`, `OpenStruct.new(text: y)`, Minitest::Mock."""
+    node = _value_expr(value, stub.scope, stub.fs)
+    if node is None or node.type != "call":
+        return []
+    name = call_name(node)
+    recv = call_receiver(node)
+    if recv is None and name in ("double", "spy"):
+        return [(k, node) for k in arg_shape(node).keywords]
+    path = const_path(recv) if recv is not None else None
+    if name == "new" and path == "OpenStruct":
+        return [(k, node) for k in arg_shape(node).keywords]
+    if name == "new" and path == "Minitest::Mock" and value is not None and value.type == "identifier":
+        var = value.text.decode()
+        keys = []
+        for call, _scope in stub.fs.calls:
+            r = call_receiver(call)
+            if call_name(call) == "expect" and r is not None and r.type == "identifier" and r.text.decode() == var:
+                m = symbol_value(first_arg(call))
+                if m:
+                    keys.append((m, call))
+        return keys
+    return []
+
+
+def _stand_in_stubs(an: Analysis, stubs: list[Stub]) -> list[Stub]:
+    """A stand-in returned by a stub must answer like the real return value would."""
+    out: list[Stub] = []
+    for stub in stubs:
+        if stub.target is None or stub.value is None:
+            continue
+        keys = _stand_in_keys(an, stub.value, stub)
+        if not keys:
+            continue
+        real = an.infer.return_of(stub.target, stub.method)
+        if real is None or real.app_class:
+            continue
+        for key, node in keys:
+            out.append(Stub(stub.fs, node, real, None, key, None, stub.scope))
     return out
 
 

@@ -21,7 +21,9 @@ from static_checks.types.syntax import (
     call_name,
     call_receiver,
     const_path,
+    first_arg,
     last_expression,
+    symbol_value,
     text,
 )
 
@@ -31,6 +33,8 @@ AR_FINDERS = frozenset({
     "take", "take!", "find_or_create_by", "find_or_create_by!", "find_or_initialize_by",
     "create_or_find_by", "create_or_find_by!", "sole", "find_sole_by",
 })
+# RSpec verifying doubles: name -> whether the double stands for the class object itself.
+VERIFIED_DOUBLES = {"instance_double": False, "instance_spy": False, "class_double": True, "class_spy": True}
 _TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
 _NIL = frozenset({"nil"})
 _GENERIC = re.compile(r"^(?:Array|Enumerable)<(.+)>$")
@@ -112,6 +116,8 @@ class Inferer:
                 return None
             recv = call_receiver(node)
             if recv is None:
+                if name in VERIFIED_DOUBLES and scope.file.is_test:
+                    return self._verified_double(node, name, scope)
                 return self._implicit_call(name, scope)
             rtype = self.type_of(recv, scope)
             return self.return_of(rtype, name) if rtype is not None else None
@@ -132,6 +138,15 @@ class Inferer:
             if op is not None and text(op) in ("||", "or"):
                 return self._join([node.child_by_field_name("left"), node.child_by_field_name("right")], scope)
         return None
+
+    def _verified_double(self, call: ts.Node, name: str, scope: Scope) -> TypeRef | None:
+        """`instance_double(RubyLLM::Chat, ...)` / `instance_double("RubyLLM::Chat")` act as that type."""
+        head = first_arg(call)
+        path = const_path(head) or symbol_value(head)
+        t = self.const_type(path, scope) if path else None
+        if t is None:
+            return None
+        return t if VERIFIED_DOUBLES[name] else t.instance()
 
     def _join(self, nodes: list[ts.Node | None], scope: Scope) -> TypeRef | None:
         kept = [n for n in nodes if n is not None and n.type not in _NIL]
@@ -191,6 +206,10 @@ class Inferer:
         own = self.self_type(scope)
         if own is not None:
             return self.return_of(own, name)
+        lets = scope.file.lets.get(name)
+        if lets:
+            # RSpec memoized helpers: every `let(:name)` in the file must agree
+            return _agree([self.type_of(last_expression(body), sc) for body, sc in lets])
         return None
 
     def ivar_type(self, scope: Scope, name: str) -> TypeRef | None:

@@ -85,6 +85,8 @@ class FileScan:
     # outermost `A::B` constant paths and bare constants: (node, path, scope)
     consts: list[tuple[ts.Node, str, Scope]] = field(default_factory=list)
     const_assigns: set[str] = field(default_factory=set)  # `RubyLLM::Foo = ...` written by the app
+    # RSpec `let(:name) { expr }` / `let!` / `subject(:name)`: name -> [(value expression, scope)]
+    lets: dict[str, list[tuple[ts.Node | None, Scope]]] = field(default_factory=dict)
     program: Scope | None = None
     toplevel: ClassDef | None = None  # pseudo class holding top-level ivars
 
@@ -151,6 +153,8 @@ def scan_file(pf: ParsedFile) -> FileScan:
             continue
         if t == "call":
             fs.calls.append((node, scope))
+            if fs.is_test and call_receiver(node) is None:
+                _record_let(node, scope, fs)
             if call_receiver(node) is None and scope.in_class_body and scope.cls is not None:
                 _class_macro(node, scope, default_vis)
         elif t in ("assignment", "operator_assignment"):
@@ -228,6 +232,24 @@ def _class_macro(call: ts.Node, scope: Scope, default_vis) -> None:
             cls.mixins.append(const_path(a) or text(a))
     elif name in VISIBILITY and args is None and scope.kind in ("class", "sclass"):
         default_vis[id(scope)] = name
+
+
+LET_MACROS = frozenset({"let", "let!", "subject"})
+
+
+def _record_let(call: ts.Node, scope: Scope, fs: FileScan) -> None:
+    name_node = call.child_by_field_name("method")
+    if name_node is None or text(name_node) not in LET_MACROS:
+        return
+    args = call.child_by_field_name("arguments")
+    block = call.child_by_field_name("block")
+    if args is None or block is None or not args.named_children:
+        return
+    sym = args.named_children[0]
+    if sym.type != "simple_symbol":
+        return
+    body = block.child_by_field_name("body")
+    fs.lets.setdefault(text(sym)[1:], []).append((body, scope))
 
 
 def _record_assignment(node: ts.Node, scope: Scope, fs: FileScan) -> None:
