@@ -24,7 +24,8 @@ _VERDICTS = (
     ("FAIL", re.compile(r"\bfail(ed|s)?\b|❌|✗|🔴|\bnot met\b|\bmissing\b", re.IGNORECASE)),
     ("PASS", re.compile(r"\bpass(ed|es)?\b|✅|✔|🟢|\bmet\b|\bdone\b|\byes\b", re.IGNORECASE)),
 )
-_HEADER_GOAL = re.compile(r"goal|^#$|^id$|requirement|item", re.IGNORECASE)
+_HEADER_GOAL = re.compile(r"goal", re.IGNORECASE)
+_HEADER_GOAL_FALLBACK = re.compile(r"^#$|^id$|requirement|item", re.IGNORECASE)
 _HEADER_VERDICT = re.compile(r"verdict|status|result|pass|grade|outcome", re.IGNORECASE)
 _HEADER_EVIDENCE = re.compile(r"evidence|proof|notes?|details?|justification|where", re.IGNORECASE)
 _HEADER_DESC = re.compile(r"description|title|name|what|summary", re.IGNORECASE)
@@ -103,6 +104,8 @@ def _columns(header: list[str]) -> _Columns | None:
         return None
 
     goal = find(_HEADER_GOAL, set())
+    if goal is None:
+        goal = find(_HEADER_GOAL_FALLBACK, set())
     verdict = find(_HEADER_VERDICT, {goal} if goal is not None else set())
     if goal is None or verdict is None:
         return None
