@@ -20,6 +20,8 @@ from static_checks.manifest.versions import satisfies, version_key
 
 SCHEMA_GEM = "ruby_llm-schema"
 ANY_ARGS = [Param(kind="rest"), Param(kind="keyrest"), Param(kind="block")]
+# Core ancestors whose `initialize` takes no arguments.
+PLAIN_OBJECT = ("Object", "Kernel", "BasicObject", "Comparable", "Enumerable")
 
 
 @lru_cache(maxsize=None)
@@ -254,7 +256,14 @@ class ManifestIndex:
         if ns is None or ns.kind != "class":
             return None
         init = self.find_method(owner, "initialize")
-        params = list(init.params) if init is not None and init.origin != "core" else []
+        if init is not None and init.origin != "core":
+            params = list(init.params)
+        elif self.external_ancestors(owner) or any(
+            core.is_core(a) and a not in PLAIN_OBJECT for a in self.ancestors(owner)
+        ):
+            params = list(ANY_ARGS)  # Exception#initialize(msg = nil), Struct, a Faraday class...: not ours to check
+        else:
+            params = []  # Object#initialize takes nothing
         return MethodSig(name="new", params=params, origin="core", returns=owner, owner=owner,
                          forwards_to=f"{init.owner}#initialize" if init is not None and init.owner else None,
                          location=init.location if init is not None else None)

@@ -166,7 +166,7 @@ def _stand_in_keys(an: Analysis, value: ts.Node | None, stub: Stub) -> list[tupl
         return []
     name = call_name(node)
     recv = call_receiver(node)
-    if recv is None and name in ("double", "spy"):
+    if recv is None and name in ("double", "spy", "stub", "mock"):  # RSpec / Mocha builders
         return [(k, node) for k in arg_shape(node).keywords]
     path = const_path(recv) if recv is not None else None
     if name == "new" and path == "OpenStruct":
