@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import docker
 import requests
+import urllib3
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 
 from grader.runtime.options import Limits
@@ -103,6 +104,7 @@ def build_image(
         forcerm=True,
         pull=False,
         decode=True,
+        timeout=max(timeout, 1),  # api.build's own default (None) would override the client's
         labels=labels(run_id, step),
         network_mode="default" if network else "none",
         container_limits={"memory": _bytes(limits.memory), "memswap": _bytes(limits.memory)},
@@ -123,9 +125,9 @@ def build_image(
             if time.monotonic() > deadline:
                 return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
         return BuildOutcome(True, False, "".join(lines))
-    except requests.exceptions.ReadTimeout:
+    except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
         return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
-    except (APIError, DockerException, requests.RequestException) as exc:
+    except (APIError, DockerException, requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         return BuildOutcome(False, False, "".join(lines), _one_line(exc))
     finally:
         api.close()  # closes the stream; an unfinished build is cancelled by the engine
@@ -224,12 +226,15 @@ def remove_labelled(client, label_filter: str) -> list[str]:
     for container in client.containers.list(all=True, filters={"label": label_filter}):
         remove_quietly(container)
         removed.append(f"container {container.short_id}")
-    for image in client.images.list(filters={"label": label_filter}):
+    # all=True: a failed build leaves labelled intermediate images that a plain listing hides.
+    # Newest first, so children go before the parents they depend on.
+    images = client.images.list(all=True, filters={"label": label_filter})
+    for image in sorted(images, key=lambda i: i.attrs.get("Created", ""), reverse=True):
         try:
             client.images.remove(image.id, force=True, noprune=False)
             removed.append(f"image {image.short_id}")
         except (NotFound, APIError):
-            pass
+            pass  # already gone with a child it parented
     for volume in client.volumes.list(filters={"label": label_filter}):
         try:
             volume.remove(force=True)

@@ -1,0 +1,193 @@
+"""The runtime stage against a real Docker engine, on fixture repos (no mocked client)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+
+from grader.runtime import RuntimeOptions, StepStatus, Timeouts, run_runtime
+
+pytestmark = pytest.mark.docker
+
+
+def _run(fixtures_dir, name, base_image, **kw):
+    options = RuntimeOptions(base_image=base_image, timeouts=Timeouts(**kw.pop("timeouts", {})), **kw)
+    return run_runtime(fixtures_dir / name, options)
+
+
+def test_green_rack_app(docker_client, fixtures_dir, base_image, kit):
+    report = _run(fixtures_dir, "rack_green", base_image)
+    assert report.status is StepStatus.ok, report.skipped_reason
+    assert report.profile == "rack-minitest"
+    # The repo's own Dockerfile wants ruby:3.3-slim, which no registry can provide here.
+    assert report.build.status is StepStatus.skipped and "ruby:3.3-slim" in report.build.reason
+    assert report.test_image.status is StepStatus.ok
+    boot = report.boot
+    assert boot.status is StepStatus.ok and boot.http_status == 200
+    assert boot.ready_seconds is not None and 0 < boot.ready_seconds < 30
+    assert (boot.turbo, boot.stimulus, boot.chat_form) == (True, True, True)
+    tests = report.tests
+    assert tests.status is StepStatus.ok and tests.framework == "minitest"
+    assert (tests.runs, tests.assertions, tests.failures, tests.errors, tests.skips) == (4, 8, 0, 0, 0)
+    assert tests.line_coverage == 100.0 and tests.branch_coverage is not None and tests.branch_coverage < 100
+    assert tests.coverage_source == "coverage/.last_run.json"
+    rubocop = report.gates.rubocop
+    assert (rubocop.status, rubocop.clean, rubocop.offenses) == (StepStatus.ok, True, 0)
+    assert rubocop.files_inspected == 4
+    assert report.gates.brakeman.status is StepStatus.not_applicable
+    assert report.compose.status is StepStatus.ok and report.compose.file == "compose.yaml"
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_failing_suite_counts_and_ignores_committed_coverage(docker_client, fixtures_dir, base_image, kit):
+    report = _run(fixtures_dir, "rack_failing", base_image)
+    tests = report.tests
+    assert tests.status is StepStatus.failed
+    assert (tests.runs, tests.failures, tests.errors, tests.skips) == (4, 1, 1, 1)
+    assert tests.exit_code == 1 and "ZeroDivisionError" in tests.log_tail
+    # The repo ships coverage/.last_run.json claiming 100%; this run produced none.
+    assert tests.line_coverage is None and tests.coverage_source is None
+    assert report.boot.status is StepStatus.ok and report.boot.chat_form is False
+    rubocop = report.gates.rubocop
+    assert rubocop.status is StepStatus.ok and rubocop.clean is False and rubocop.offenses > 0
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_boot_crash_is_a_failure_with_its_log(docker_client, fixtures_dir, base_image, kit):
+    report = _run(fixtures_dir, "rack_boot_crash", base_image)
+    assert report.boot.status is StepStatus.failed
+    assert "exited with code" in report.boot.reason
+    assert "CHAT_MODEL is not configured" in report.boot.log_tail
+    assert report.boot.http_status is None
+    assert report.tests.status is StepStatus.skipped  # no test/ folder
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_never_ready_times_out_and_leaves_nothing(docker_client, fixtures_dir, base_image, kit):
+    started = time.monotonic()
+    report = _run(fixtures_dir, "rack_never_ready", base_image, timeouts={"boot": 4})
+    assert report.boot.status is StepStatus.timeout
+    assert "within 4s" in report.boot.reason
+    assert 4 <= report.boot.duration_seconds < 15
+    assert time.monotonic() - started < 60
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_http_500_is_a_boot_failure(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text(
+        'run ->(_env) { [500, {"content-type" => "text/html"}, ["<h1>We are sorry</h1>"]] }\n')
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image))
+    assert report.boot.status is StepStatus.failed and report.boot.http_status == 500
+    assert "server error" in report.boot.reason
+    assert report.boot.ready_seconds is None
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_sandbox_has_no_network_no_root_no_host_secrets(docker_client, fixtures_dir, base_image, monkeypatch, kit):
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-HOST-SECRET-must-not-leak")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "host-aws-secret")
+    report = _run(fixtures_dir, "rack_network", base_image)
+    tests = report.tests
+    assert tests.status is StepStatus.ok, tests.log_tail
+    assert (tests.runs, tests.failures, tests.errors) == (3, 0, 0)
+    log = tests.log_tail
+    assert "SANDBOX-TCP: blocked" in log and "SANDBOX-HTTP: blocked" in log
+    assert "SANDBOX-UID: 1000" in log
+    assert "SANDBOX-INTERFACES: lo\n" in log
+    assert "HOST-SECRET" not in report.model_dump_json() and "AWS_SECRET" not in log
+    assert "SANDBOX-KEY: sk-or-grader-dummy" in log
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_processes_spawned_by_tests_do_not_outlive_the_run(docker_client, fixtures_dir, base_image, kit):
+    report = _run(fixtures_dir, "rack_orphan", base_image)
+    assert report.tests.status is StepStatus.ok and "ORPHANS-SPAWNED" in report.tests.log_tail
+    kit.assert_nothing_left(docker_client, report.run_id)
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    assert "sleep 4242" not in ps and "sleep 4243" not in ps
+
+
+def test_container_settings_are_sandboxed(docker_client, base_image):
+    from grader.runtime import engine
+    from grader.runtime.options import Limits
+
+    container = engine.create_container(docker_client, base_image, ["true"], run_id="settings-check", step="t",
+                                        env={}, limits=Limits())
+    try:
+        host = container.attrs["HostConfig"]
+        assert host["NetworkMode"] == "none"
+        assert host["Memory"] == 1024**3 and host["PidsLimit"] == 256 and host["NanoCpus"] == 10**9
+        assert not host.get("Binds") and not container.attrs.get("Mounts")
+        assert host["CapDrop"] == ["ALL"] and "no-new-privileges" in host["SecurityOpt"]
+        assert container.attrs["Config"]["User"] == "1000:1000"
+        assert container.labels["grader.managed"] == "true" and container.labels["grader.run_id"] == "settings-check"
+        env_names = {e.split("=", 1)[0] for e in container.attrs["Config"]["Env"]}
+        assert env_names <= {"PATH", "HOME", "LANG", "SECRET_KEY_BASE", "OPENROUTER_API_KEY"}
+    finally:
+        container.remove(force=True)
+
+
+def test_repo_dockerfile_build_ok_and_failed(docker_client, base_image, tmp_path, kit):
+    ok = tmp_path / "ok"
+    ok.mkdir()
+    (ok / "config.ru").write_text('run ->(_e) { [200, {}, ["ok"]] }\n')
+    (ok / "Dockerfile").write_text(f"FROM {base_image}\nCOPY config.ru /srv/\nRUN ruby -e 'puts 6*7'\n")
+    report = run_runtime(ok, RuntimeOptions(base_image=base_image))
+    assert report.build.status is StepStatus.ok and "42" in report.build.log_tail
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "config.ru").write_text('run ->(_e) { [200, {}, ["ok"]] }\n')
+    # Builds have no network unless the user asks: a RUN that downloads must fail.
+    (bad / "Dockerfile").write_text(
+        f"FROM {base_image}\nRUN ruby -rnet/http -e 'Net::HTTP.get(URI(\"http://deb.debian.org/\"))'\n")
+    report = run_runtime(bad, RuntimeOptions(base_image=base_image))
+    assert report.build.status is StepStatus.failed
+    assert "returned a non-zero code" in report.build.reason
+    assert "SocketError" in report.build.log_tail or "getaddrinfo" in report.build.log_tail
+    assert report.boot.status is StepStatus.ok  # the test image path does not depend on the repo's Dockerfile
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_build_timeout_is_reported_and_cleaned(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text('run ->(_e) { [200, {}, ["ok"]] }\n')
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nRUN sleep 60\n")
+    started = time.monotonic()
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, timeouts=Timeouts(build=3)))
+    assert report.build.status is StepStatus.timeout
+    assert time.monotonic() - started < 45
+    kit.assert_nothing_left(docker_client, report.run_id)
+    # The aborted build's container must not linger either (the engine removes it, forcerm).
+    time.sleep(1)
+    assert not docker_client.containers.list(all=True, filters={"ancestor": base_image, "status": "running"})
+
+
+def test_missing_base_image_makes_later_steps_not_applicable(docker_client, fixtures_dir, kit):
+    report = run_runtime(fixtures_dir / "rack_green", RuntimeOptions(base_image="grader-no-such-image:1"))
+    assert report.test_image.status is StepStatus.skipped and "--base-image" in report.test_image.reason
+    for step in (report.boot, report.tests, report.gates.rubocop):
+        assert step.status is StepStatus.not_applicable
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_budget_exhaustion_skips_remaining_steps(docker_client, fixtures_dir, base_image, kit):
+    report = _run(fixtures_dir, "rack_never_ready", base_image, budget=6, timeouts={"boot": 60})
+    assert report.boot.status is StepStatus.timeout
+    assert report.status is StepStatus.timeout
+    assert report.gates.rubocop.status is StepStatus.skipped and report.gates.rubocop.reason == "stage budget exhausted"
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_missing_tool_gate_is_not_run(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text('run ->(_e) { [200, {}, ["ok"]] }\n')
+    (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\n')
+    (tmp_path / "Gemfile.lock").write_text("GEM\n  remote: https://rubygems.org/\n  specs:\n\nPLATFORMS\n  ruby\n\n"
+                                           "DEPENDENCIES\n\nBUNDLED WITH\n   2.3.15\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image))
+    audit = report.gates.bundle_audit
+    assert audit.status is StepStatus.not_run and audit.clean is None and audit.exit_code == 127
+    assert "not installed" in audit.reason
+    kit.assert_nothing_left(docker_client, report.run_id)
