@@ -241,3 +241,14 @@ def test_overlay_entries_annotate_real_methods():
 def test_chat_model_is_model_info_from_1_3():
     assert ManifestIndex.load("1.3.0").return_type(CHAT, "model") == "RubyLLM::Model::Info"
     assert ManifestIndex.load("1.2.0").return_type(CHAT, "model") is None
+
+
+def test_new_without_gem_initialize(latest):
+    # ModelNotFoundError < StandardError defines no initialize: Exception#initialize(msg = nil) applies
+    sig = latest.find_method("RubyLLM::ModelNotFoundError", "new", singleton=True)
+    assert [p.kind for p in sig.params] == ["rest", "keyrest", "block"]
+    # a plain gem class without initialize: Object#initialize takes nothing
+    plain = [n for n in latest.namespace_names() if latest.namespace(n).kind == "class"
+             and latest.find_method(n, "initialize") is None and not latest.external_ancestors(n)
+             and latest.ancestors(n)[-1] == n]
+    assert plain and latest.find_method(plain[0], "new", singleton=True).params == []
