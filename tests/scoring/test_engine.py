@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.scoring import FactSet, check_scorecard, score
 
-from tests.scoring.helpers import fact, rubric
+from scoring_helpers import fact, rubric
 
 BODY = """\
 deductions:

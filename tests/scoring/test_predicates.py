@@ -8,7 +8,7 @@ from pydantic import TypeAdapter, ValidationError
 from grader.rubric.predicates import Predicate, Truth
 from grader.scoring.factset import FactSet
 
-from tests.scoring.helpers import fact
+from scoring_helpers import fact
 
 P = TypeAdapter(Predicate)
 

@@ -8,7 +8,7 @@ from grader.rubric import load_rubric
 from grader.scoring import FactSet
 from grader.selfreview import assess, fidelity_facts, parse_self_review_text, read_self_review
 
-from tests.scoring.helpers import fact
+from scoring_helpers import fact
 
 GOALS = load_rubric("rails-rubyllm-v2").goals
 

@@ -1,0 +1,66 @@
+"""report.md reads like an audit: summary, dimensions with reasons at file:line, total and tier,
+verification of each invented call from the manifest, strongest and weakest point."""
+
+from __future__ import annotations
+
+import json
+
+from grader.report.markdown import render_markdown
+from grader.report.render import write_all
+
+
+def test_markdown_audit_of_an_app_with_an_invented_client(graded):
+    report = graded.grade("rubyllm_client", "rails-rubyllm-v1")
+    md = render_markdown(report)
+    lines = md.splitlines()
+    assert lines[0] == "# Grade report: rubyllm_client"
+    assert lines[2].startswith("**rubyllm_client: ") and "earned on rails-rubyllm-v1" in lines[2]
+    assert f"- Total: **{report.total:g} / 100** earned, {report.pending_points:g} pending" in md
+    assert f"- Tier: **{report.tier}**: " in md
+    for d in report.dimensions:
+        assert f"### {d.title}: {d.score:g}/{d.max:g}" in md
+    # Each applied deduction is listed with its points and, when facts carry it, file:line.
+    for d in report.dimensions:
+        for x in d.deductions:
+            if x.points:
+                assert f"`{x.id}`" in md
+                if x.evidence:
+                    assert f"{x.evidence[0].file}:{x.evidence[0].line}" in md
+    # Verification: the invented RubyLLM::Client call, with the manifest's proof.
+    invented = [f for f in report.findings if f["category"] == "api-hallucination"]
+    assert invented, "the static check should find RubyLLM::Client"
+    section = md.split("## Verification of invented calls")[1].split("\n## ")[0]
+    for f in invented:
+        assert f"`{f['file']}:{f['line']}`" in section
+        assert "proof: " in section and "manifest" in section
+    assert "- Strongest: " in md and "- Weakest: " in md
+    assert "## Arithmetic self-check\n\nPassed" in md
+
+
+def test_markdown_marks_pending_points_and_skipped_stages(graded):
+    report = graded.grade("good_app", "rails-rubyllm-v1")
+    md = render_markdown(report)
+    assert "| runtime | skipped | --no-runtime" in md
+    assert "| judge | skipped |" in md
+    assert "(judge criterion)" in md
+    assert "unknown facts: runtime." in md
+    assert report.pending_points > 0 and report.tier_provisional
+
+
+def test_write_all_writes_three_files_and_json_contract(graded, tmp_path):
+    report = graded.grade("stock_readme", "rails-rubyllm-v1")
+    written = write_all(report, tmp_path / "out", graded.repo("stock_readme"))
+    assert sorted(written) == ["report.html", "report.json", "report.md"]
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    for key in ("schema_version", "rubric", "total", "max_total", "pending_points", "tier", "dimensions", "facts",
+                "findings", "runtime"):
+        assert key in data
+    dim = data["dimensions"][0]
+    assert {"id", "max", "score", "pending_points", "deductions"} <= set(dim)
+    for d in data["dimensions"]:
+        for x in d["deductions"]:
+            assert {"id", "points", "evidence"} <= set(x)
+            for e in x["evidence"]:
+                assert isinstance(e["file"], str) and isinstance(e["line"], int)
+    assert data["runtime"]["status"] == "skipped"
+    assert data["arithmetic_check"] == {"ok": True, "problems": []}
