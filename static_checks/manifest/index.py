@@ -39,8 +39,9 @@ def _overlay() -> dict[tuple[str, str, bool], list[dict[str, Any]]]:
     import yaml
 
     text = resources.files("static_checks.manifest").joinpath("overlay.yaml").read_text()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
-    for e in yaml.safe_load(text) or []:
+    for e in yaml.load(text, Loader=loader) or []:  # noqa: S506 - a safe loader
         out.setdefault((e["owner"], e["method"], bool(e.get("singleton", False))), []).append(e)
     return out
 
