@@ -45,7 +45,9 @@ def check_path(
     path: Path,
     ruby_llm_version: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    with_facts: bool = False,
 ) -> CheckReport:
+    """Findings for a folder; with_facts also fills CheckReport.facts (static_checks.facts)."""
     from static_checks.manifest.index import ManifestIndex
     from static_checks.manifest.versions import resolve_version
     from static_checks.rules import run_rules
@@ -75,10 +77,17 @@ def check_path(
         findings.extend(run_rules(ctx))
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
+    facts = []
+    if with_facts:
+        # Same parse trees and findings: facts never re-parse a file.
+        from static_checks.facts import collect_facts
+
+        facts = collect_facts(base, parsed, findings, roots)
     return CheckReport(
         tool_version=__version__,
         roots=roots,
         findings=findings,
         files_analyzed=len(parsed),
         skipped=skipped,
+        facts=facts,
     )

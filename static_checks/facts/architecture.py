@@ -5,7 +5,7 @@ from __future__ import annotations
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.layout import controller_files, public_actions
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import class_path, def_name, line_count
+from static_checks.facts.ruby_nodes import class_path, def_name, enclosing, line_count
 
 SERVICE_FOLDERS = ("app/services", "app/lib", "app/clients", "app/interactors", "app/operations", "app/llm")
 LONG_ACTION_LINES = 25
@@ -16,7 +16,8 @@ def services(ctx: FactContext):
     found = []
     for pf in ctx.app_files(*SERVICE_FOLDERS, kind="ruby"):
         for cls in ctx.index(pf).of("class", "module"):
-            found.append(ctx.ev(pf, cls))
+            if enclosing(cls, "class", "module") is None:  # nested error/schema classes are not services
+                found.append(ctx.ev(pf, cls))
     return [fact("arch.service_objects", len(found), "facts/architecture/services", found[:10])]
 
 
