@@ -51,6 +51,11 @@ class TypedCall:
         return self.fs.pf
 
 
+def has_signature(sig: MethodSig | None) -> bool:
+    """The manifest knows real parameters (core methods carry a catch-all; `new` borrows initialize's)."""
+    return sig is not None and (sig.origin != "core" or sig.forwards_to is not None)
+
+
 @dataclass
 class Lookup:
     status: str  # "found" | "app" | "open" | "missing" | "skip"

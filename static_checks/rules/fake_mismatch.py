@@ -16,7 +16,7 @@ import re
 import tree_sitter as ts
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import Analysis, analysis
+from static_checks.rules.analysis import Analysis, analysis, has_signature
 from static_checks.rules.base import Rule
 from static_checks.rules.doubles import find_stubs
 from static_checks.rules.signature import format_signature
@@ -155,7 +155,7 @@ def check(ctx):
                         hint="make the fake mirror the real public methods only",
                     )
                     continue
-                if sig.origin == "core":
+                if not has_signature(sig):
                     continue
                 bad = _rejects(sig.params, mdef.params)
                 if bad:

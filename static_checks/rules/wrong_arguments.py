@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import analysis, owner_label
+from static_checks.rules.analysis import analysis, has_signature, owner_label
 from static_checks.rules.base import Rule, did_you_mean
 from static_checks.rules.signature import binding_errors, format_signature
 from static_checks.types.syntax import arg_shape
@@ -16,7 +16,7 @@ def check(ctx):
             continue
         look = an.lookup(tc.rtype, tc.name)
         sig = look.sig
-        if look.status != "found" or sig is None or sig.origin == "core":
+        if look.status != "found" or not has_signature(sig):
             continue
         shape = arg_shape(tc.call)
         errors = binding_errors(sig, shape)
