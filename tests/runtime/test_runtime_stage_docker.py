@@ -191,3 +191,23 @@ def test_missing_tool_gate_is_not_run(docker_client, base_image, tmp_path, kit):
     assert audit.status is StepStatus.not_run and audit.clean is None and audit.exit_code == 127
     assert "not installed" in audit.reason
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_real_rails_app_boots_and_its_tests_run(docker_client, fixtures_dir, base_image, kit):
+    """A Rails 6.1 app on Debian's rails: bundle resolved offline, `bin/rails server`, `bin/rails test`."""
+    report = _run(fixtures_dir, "rails_chat", base_image)
+    assert report.profile == "rails-minitest"
+    assert report.test_image.status is StepStatus.ok and "Bundle complete" in report.test_image.log_tail
+    boot = report.boot
+    assert boot.status is StepStatus.ok and boot.http_status == 200
+    assert boot.turbo and boot.stimulus and boot.chat_form
+    assert "Processing by ChatsController#show" in boot.log_tail
+    tests = report.tests
+    assert tests.status is StepStatus.ok, tests.log_tail
+    assert (tests.runs, tests.assertions, tests.failures, tests.errors) == (3, 5, 0, 0)
+    assert tests.line_coverage == 100.0
+    # Tools Debian does not package for bookworm: never reported as a pass.
+    assert report.gates.brakeman.status is StepStatus.not_run and report.gates.brakeman.clean is None
+    assert report.gates.bundle_audit.status is StepStatus.not_run
+    assert report.gates.rubocop.status is StepStatus.ok and report.gates.rubocop.offenses > 0
+    kit.assert_nothing_left(docker_client, report.run_id)
