@@ -1,39 +1,11 @@
-"""Fixture repos materialized once per session and their facts, collected with real parsing."""
+"""Fixtures for the fact tests (helpers live in facts_helpers.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
-
-from static_checks.engine import parse_tree
-from static_checks.facts import collect_facts
-from static_checks.models import AppRoot, VersionSource
-
-APPS = Path(__file__).resolve().parents[1] / "fixtures" / "apps"
-
-
-def _load_fixture_apps():
-    spec = importlib.util.spec_from_file_location("fixture_apps", APPS / "fixture_apps.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("fixture_apps", mod)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-fixture_apps = _load_fixture_apps()
-
-
-def facts_of(repo: Path) -> dict:
-    """Fact id -> Fact for a folder: engine parse, app roots from the Gemfiles, no rules run."""
-    sources, parsed, findings, _skipped = parse_tree(repo)
-    roots = [
-        AppRoot(path=r, ruby_llm_version="1.9.1", version_source=VersionSource.override)
-        for r in (sources.app_roots or ["."])
-    ]
-    return {f.id: f for f in collect_facts(repo, parsed, findings, roots)}
+from facts_helpers import SKELETON, facts_of, fixture_apps, write_app
 
 
 @pytest.fixture(scope="session")
@@ -62,10 +34,23 @@ def fixture_facts(fixture_repo):
     return get
 
 
-def write_app(root: Path, files: dict[str, str]) -> Path:
-    """A tiny repo from {relative path: text}, for focused positive/negative cases."""
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
-    return root
+@pytest.fixture
+def facts_for(tmp_path):
+    """Facts of a small repo: a Rails skeleton plus the given {path: text} files."""
+
+    def run(files: dict[str, str], skeleton: bool = True) -> dict:
+        repo = write_app(tmp_path / "repo", {**(SKELETON if skeleton else {}), **files})
+        return {k: f.value for k, f in facts_of(repo).items()}
+
+    return run
+
+
+@pytest.fixture
+def full_facts_for(tmp_path):
+    """Like facts_for but returns the Fact objects (value, evidence, note)."""
+
+    def run(files: dict[str, str], skeleton: bool = True) -> dict:
+        repo = write_app(tmp_path / "repo", {**(SKELETON if skeleton else {}), **files})
+        return facts_of(repo)
+
+    return run
