@@ -136,6 +136,9 @@ def find_stubs(an: Analysis) -> list[Stub]:
                     target = target.instance()
                 for m, pair in arg_shape(call).keywords.items():
                     out.append(Stub(fs, call, target, head, m, pair.child_by_field_name("value"), scope))
+    for stub in out:
+        if stub.target is not None and stub.target.plain:
+            stub.target = None  # app classes not built on RubyLLM are not our business
     out.extend(_stand_in_stubs(an, out))
     an.ctx.cache["stubs"] = out
     return out

@@ -91,18 +91,19 @@ class Inferer:
         index = self.index
         if clean == "RubyLLM":
             return TypeRef("RubyLLM", singleton=True)
-        if clean.startswith("RubyLLM::"):
-            return TypeRef(clean, singleton=True) if index.namespace(clean) is not None else None
+        if clean.startswith("RubyLLM::") and index.namespace(clean) is not None:
+            return TypeRef(clean, singleton=True)
+        app = self.project.lookup_class(path, scope.nesting)
         if not path.startswith("::") and any(n == "RubyLLM" or n.startswith("RubyLLM::") for n in scope.nesting):
-            app_hit = self.project.lookup_class(path, scope.nesting)
-            if app_hit is None:
+            if app is None or index.namespace(app.fq) is not None:
                 fq = index.resolve_constant(path, list(scope.nesting))
                 if fq and index.namespace(fq) is not None:
                     return TypeRef(fq, singleton=True)
-        app = self.project.lookup_class(path, scope.nesting)
-        if app is not None and app.base is not None:
+        if app is None or index.namespace(app.fq) is not None:
+            return None
+        if app.base is not None:
             return TypeRef(app.base.name, True, app.fq, app.base.open)
-        return None
+        return TypeRef(app.fq, True, app.fq, open=True, plain=True)
 
     # ---- expressions --------------------------------------------------------------
     def _infer(self, node: ts.Node, scope: Scope) -> TypeRef | None:
@@ -119,6 +120,8 @@ class Inferer:
                 if name in VERIFIED_DOUBLES and scope.file.is_test:
                     return self._verified_double(node, name, scope)
                 return self._implicit_call(name, scope)
+            if recv.type == "self" and self.self_type(scope) is None:
+                return self._implicit_call(name, scope)  # `self.chat` in a plain class
             rtype = self.type_of(recv, scope)
             return self.return_of(rtype, name) if rtype is not None else None
         if t == "identifier":
@@ -271,9 +274,9 @@ class Inferer:
                     return self.type_of(last_expression(mdef.body), mdef.scope)
                 if not t.singleton and any(name in d.readers for c in app.chain() for d in c.defs):
                     return self._app_ivar(app, "@" + name)
-            if t.singleton and (name == "new" or (t.open and name in AR_FINDERS)):
+            if t.singleton and (name == "new" or (t.open and not t.plain and name in AR_FINDERS)):
                 return t.instance()
-            if t.open and t.singleton:
+            if t.plain or (t.open and t.singleton):
                 return None
         elif t.singleton and name == "new":
             ns = self.index.namespace(t.name)

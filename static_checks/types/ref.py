@@ -16,15 +16,18 @@ class TypeRef:
           subclasses a RubyLLM class or declares an acts_as_* macro.
     open: methods beyond the manifest may exist (ActiveRecord columns, associations):
           never report an unknown method on it, only version drift and signatures.
+    plain: an app class not built on RubyLLM; typed only so that its methods' return
+          values can be followed (`Factory.build.ask`); rules never check calls on it.
     """
 
     name: str
     singleton: bool = False
     app_class: str | None = None
     open: bool = False
+    plain: bool = False
 
     def instance(self) -> TypeRef:
-        return TypeRef(self.name, False, self.app_class, self.open)
+        return TypeRef(self.name, False, self.app_class, self.open, self.plain)
 
     def describe(self) -> str:
         base = self.app_class or self.name
