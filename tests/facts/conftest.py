@@ -39,8 +39,9 @@ def facts_for(tmp_path):
     """Facts of a small repo: a Rails skeleton plus the given {path: text} files."""
 
     def run(files: dict[str, str], skeleton: bool = True) -> dict:
-        repo = write_app(tmp_path / "repo", {**(SKELETON if skeleton else {}), **files})
-        return {k: f.value for k, f in facts_of(repo).items()}
+        return {k: f.value for k, f in full(files, skeleton).items()}
+
+    full = _fresh_repo_facts(tmp_path)
 
     return run
 
@@ -49,8 +50,15 @@ def facts_for(tmp_path):
 def full_facts_for(tmp_path):
     """Like facts_for but returns the Fact objects (value, evidence, note)."""
 
+    return _fresh_repo_facts(tmp_path)
+
+
+def _fresh_repo_facts(tmp_path):
+    made = []
+
     def run(files: dict[str, str], skeleton: bool = True) -> dict:
-        repo = write_app(tmp_path / "repo", {**(SKELETON if skeleton else {}), **files})
+        made.append(1)  # a new folder per call: cases in one test never see each other's files
+        repo = write_app(tmp_path / f"repo{len(made)}", {**(SKELETON if skeleton else {}), **files})
         return facts_of(repo)
 
     return run
