@@ -101,6 +101,12 @@ def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool) -> tup
     return s, moved
 
 
+def _floor_stopped(rules: list[_Rule], moved: dict[str, float]) -> bool:
+    """Did some point deduction move less than its points (so a floor held)?"""
+    return any(isinstance(r.item, Deduction) and r.item.kind == "points" and r.truth is Truth.true
+               and moved.get(r.item.id, 0.0) < r.points - EPS for r in rules)
+
+
 def _evidence(used: list) -> list[EvidenceRef]:
     out: list[EvidenceRef] = []
     seen = set()
@@ -138,6 +144,8 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
         if r.truth is not Truth.true:
             continue
         kind = "bonus" if isinstance(r.item, Bonus) else r.item.kind
+        if kind == "floor" and not _floor_stopped(rules, moved):
+            continue  # a floor that stopped nothing is not a reason worth reporting
         nominal = r.points if kind in ("points", "bonus") else (r.item.cap if kind == "cap" else r.item.floor)  # type: ignore[union-attr]
         item = AppliedItem(
             id=r.item.id, kind=kind, points=_r(moved.get(r.item.id, 0.0)), nominal=_r(nominal or 0.0),

@@ -1,0 +1,132 @@
+"""Each fixture app graded without runtime or judge: exact deductions and scores per dimension.
+
+Expected values are written per app as differences from good_app, so each defect reads as the
+deductions it must cause and nothing else. Runtime and judge points stay pending (exact).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+V1_BASE = {
+    # dimension: (score, pending, applied deduction ids)
+    "deliverables": (20, 5, []),  # 5 pending: runtime build/boot (validation phase)
+    "rubyllm": (20, 0, []),
+    "tests": (12, 3, []),  # 3 pending: runtime test run
+    "errors": (8, 2, []),  # judge
+    "persistence": (8, 2, []),  # judge
+    "hotwire": (10, 0, []),
+    "architecture": (3, 2, []),  # judge
+    "production": (5, 0, []),
+}
+V1 = {
+    "good_app": ({}, 86, "A"),
+    "stock_readme": ({"deliverables": (15, 5, ["readme_stock"])}, 81, "A"),
+    "no_compose": ({"deliverables": (15, 5, ["compose_missing"])}, 81, "A"),
+    "nested_folder": ({"deliverables": (15, 5, ["nested_app_folder"])}, 81, "A"),
+    "committed_env": ({"deliverables": (17, 5, ["secrets_committed"]), "production": (4, 0, ["secrets_leaked"])}, 82, "A"),
+    "rubyllm_client": ({
+        "rubyllm": (0, 0, ["no_rubyllm_entry_point", "no_ask", "no_content_read", "no_multi_turn",
+                           "no_with_instructions", "invented_entry_class"]),
+        "tests": (2, 3, ["tests_never_reach_llm"]),
+    }, 56, "C"),
+    "fetch_innerhtml": ({"hotwire": (9, 0, ["fetch_innerhtml"])}, 85, "A"),  # -3, +2 broadcast bonus back
+    "class_var_store": ({"persistence": (2, 2, ["process_local_store"]),
+                         "production": (4, 0, ["process_local_state_not_multi_worker_safe"])}, 79, "B"),
+    "csrf_off": ({"production": (3, 0, ["csrf_disabled_globally"])}, 84, "A"),
+    "eval_calculator": ({"production": (3, 0, ["eval_in_app_code"])}, 84, "A"),
+    "overclaiming_self_review": ({"production": (3, 0, ["eval_in_app_code"])}, 84, "A"),  # v1 has no self-review
+}
+
+V2_BASE = {
+    "goal_gates": (13, 2, []),  # runtime boot
+    "streaming": (6, 4, []),  # judge
+    "payload": (6, 4, []),  # judge
+    "persistence": (8, 2, []),  # judge
+    "tools": (8, 2, []),  # judge
+    "structured_output": (4, 1, []),  # judge
+    "budget": (3, 2, []),  # judge
+    "robustness": (9, 1, []),  # judge
+    "tests_gates": (5, 5, []),  # runtime tests and gates
+    "self_review": (12, 3, []),  # judge: unverifiable PASS claims (G5, G12, G13)
+}
+V2 = {
+    "good_app": ({}, 74, "B"),
+    "stock_readme": ({"goal_gates": (12, 2, ["readme_stock"]), "self_review": (11, 3, ["one_overclaim"])}, 72, "C"),
+    "no_compose": ({"goal_gates": (11, 2, ["compose_missing"]),
+                    "self_review": (8, 3, ["one_overclaim", "fabricated_citations"])}, 68, "C"),
+    "nested_folder": ({"goal_gates": (10, 2, ["nested_app_folder"]), "self_review": (9, 3, ["several_overclaims"])}, 68, "C"),
+    "committed_env": ({"goal_gates": (10, 2, ["secrets_committed"]), "self_review": (11, 3, ["one_overclaim"])}, 70, "C"),
+    "rubyllm_client": ({
+        "streaming": (0, 2, ["reply_appended_at_end"]),
+        "payload": (0, 2, ["no_multi_turn"]),
+        "tools": (5, 2, ["tools_not_registered"]),
+        "structured_output": (0, 0, ["title_absent"]),
+        "budget": (0, 2, ["budget_not_checked_before_call"]),
+        "robustness": (7, 1, ["no_with_instructions"]),
+        "tests_gates": (2, 5, ["tests_never_reach_llm"]),
+        "self_review": (7, 3, ["several_overclaims", "fabricated_citations", "fidelity_band_floor"]),
+    }, 42, "D"),
+    "fetch_innerhtml": ({"goal_gates": (11, 2, ["fetch_innerhtml"]), "self_review": (11, 3, ["one_overclaim"])}, 71, "C"),
+    "class_var_store": ({
+        "persistence": (2, 2, ["concurrency_hazards", "history_unbounded", "history_without_ttl", "process_local_store"]),
+        "self_review": (11, 3, ["one_overclaim"]),
+    }, 67, "C"),
+    "csrf_off": ({}, 74, "B"),  # rubric v2 has no CSRF rule of its own (Brakeman at runtime catches it)
+    "eval_calculator": ({"tools": (6, 2, ["eval_calculator"]), "self_review": (11, 3, ["one_overclaim"])}, 71, "C"),
+    "overclaiming_self_review": ({
+        "payload": (2, 4, ["exact_array_test_missing"]),
+        "tools": (6, 2, ["eval_calculator"]),
+        "self_review": (7, 3, ["several_overclaims", "fabricated_citations", "no_honest_confession", "fidelity_band_floor"]),
+    }, 63, "C"),
+}
+CASES = [("rails-rubyllm-v1", app, V1_BASE, *spec) for app, spec in V1.items()] + \
+        [("rails-rubyllm-v2", app, V2_BASE, *spec) for app, spec in V2.items()]
+
+
+@pytest.mark.parametrize("rubric,app,base,changes,total,tier", CASES, ids=[f"{c[0][-2:]}-{c[1]}" for c in CASES])
+def test_fixture_app_exact_scores(graded, rubric, app, base, changes, total, tier):
+    report = graded.grade(app, rubric)
+    assert [s.name for s in report.stages if s.status == "failed"] == []
+    want = {**base, **changes}
+    got = {d.id: (d.score, d.pending_points, [x.id for x in d.deductions]) for d in report.dimensions}
+    assert got == want
+    pending = sum(p for _, p, _ in want.values())
+    assert (report.total, report.pending_points, report.tier) == (total, pending, tier)
+    assert report.tier_provisional and report.arithmetic_check.ok
+
+
+def test_v1_pending_points_name_their_cause(graded):
+    report = graded.grade("good_app", "rails-rubyllm-v1")
+    pend = {p.id: (p.source, p.points) for d in report.dimensions for p in d.pending}
+    assert pend == {
+        "validation_phase_failed": ("unknown_facts", 5),
+        "tests_fail_at_runtime": ("unknown_facts", 3),
+        "error_ui_quality": ("judge", 2),
+        "persistence_design": ("judge", 2),
+        "architecture_quality": ("judge", 2),
+    }
+    assert report.pending_points == 14 and report.tier_best_case == "A"
+
+
+def test_deduction_evidence_points_at_the_defect(graded):
+    def ev(app, rubric, dim, ded):
+        report = graded.grade(app, rubric)
+        d = next(d for d in report.dimensions if d.id == dim)
+        x = next(x for x in d.deductions if x.id == ded)
+        return {(e.file, e.line) for e in x.evidence}
+
+    assert ("README.md", 3) in ev("stock_readme", "rails-rubyllm-v1", "deliverables", "readme_stock")
+    assert any(f == "app/controllers/application_controller.rb" for f, _ in
+               ev("csrf_off", "rails-rubyllm-v1", "production", "csrf_disabled_globally"))
+    assert any(f == "app/tools/calculator_tool.rb" for f, _ in ev("eval_calculator", "rails-rubyllm-v2", "tools", "eval_calculator"))
+    assert ("SELF_REVIEW.md", 11) in ev("overclaiming_self_review", "rails-rubyllm-v2", "self_review", "fabricated_citations")
+
+
+def test_overclaiming_review_claims(graded):
+    sr = graded.grade("overclaiming_self_review", "rails-rubyllm-v2").self_review
+    status = {c.goal: c.status for c in sr.claims}
+    assert [g for g, s in status.items() if s == "contradicted"] == ["G5", "G7"]
+    assert sorted(g for g, s in status.items() if s == "unverifiable") == ["G11", "G12", "G13", "G4"]
+    assert sr.fabricated_citations == [{"line": 11, "cited": "test/services/chat_reply_test.rb:13"}]
+    assert not sr.invented_numbering
