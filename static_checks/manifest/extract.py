@@ -340,7 +340,7 @@ class Extractor(TypeInference, MacroExpansion):
         tname = literal_name(pf, target) if target is not None else None
         if tname and not tname.startswith("@") and not ctx.singleton:
             # `to: :to_llm` -> the method on whatever to_llm returns; resolved at query time.
-            b.forwards[(False, name)] = ("self", None, f"#{tname}.{target_meth or name}", [])
+            b.forwards[(False, name)] = ("self", None, f"#{tname}.{target_meth or name}")
         self._add(b, ctx.singleton, sig)
 
     # ---- constant arrays -----------------------------------------------------

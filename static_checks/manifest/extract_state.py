@@ -49,7 +49,8 @@ class NsBuild:
     bodies: dict[tuple[bool, str], tuple[ParsedFile, ts.Node, list[str]]] = field(default_factory=dict)
     # return types written as constants: (singleton?, name) -> deferred constant
     returns_const: dict[tuple[bool, str], Deferred] = field(default_factory=dict)
-    forwards: dict[tuple[bool, str], tuple[str, Deferred | None, str, list[str]]] = field(default_factory=dict)
+    # forwarders: (singleton?, name) -> ("self" | "const", the constant if "const", "#m" / ".m" / "#via.m")
+    forwards: dict[tuple[bool, str], tuple[str, Deferred | None, str]] = field(default_factory=dict)
     # instance variable -> what each assignment to it evaluates to (None: unknown)
     ivars: dict[str, list[Deferred | None]] = field(default_factory=dict)
 

@@ -99,12 +99,12 @@ class TypeInference:
             meth_t = pf.text(meth)
             side = "." if singleton else "#"
             if recv is None or recv.type == "self":
-                b.forwards[(singleton, sig.name)] = ("self", None, f"{side}{meth_t}", [])
+                b.forwards[(singleton, sig.name)] = ("self", None, f"{side}{meth_t}")
             elif recv.type in ("constant", "scope_resolution"):
-                b.forwards[(singleton, sig.name)] = ("const", Deferred(pf.text(recv), ctx.nesting), f".{meth_t}", [])
+                b.forwards[(singleton, sig.name)] = ("const", Deferred(pf.text(recv), ctx.nesting), f".{meth_t}")
             elif recv.type == "identifier" or (recv.type == "call" and recv.child_by_field_name("receiver") is None):
                 via = pf.text(recv if recv.type == "identifier" else recv.child_by_field_name("method"))
-                b.forwards[(singleton, sig.name)] = ("self", None, f"{side}{via}.{meth_t}", [])
+                b.forwards[(singleton, sig.name)] = ("self", None, f"{side}{via}.{meth_t}")
             return
 
     def _type_ivars(self, b: NsBuild) -> None:
@@ -152,7 +152,7 @@ class TypeInference:
                 # A class outside the gem (`Faraday.new`) stays untyped: we know none of its methods.
                 resolved = resolve_constant(d.text, d.nesting, self._exists, self._ancestors_shallow)
                 side[name].returns = resolved
-        for (singleton, name), (how, const, ref, _) in b.forwards.items():
+        for (singleton, name), (how, const, ref) in b.forwards.items():
             side = b.sing if singleton else b.inst
             if name not in side:
                 continue
