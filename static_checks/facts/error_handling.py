@@ -71,8 +71,9 @@ def _caller_rescued(ctx: FactContext, pf: ParsedFile, method: ts.Node) -> tuple[
         for c in ctx.index(other).calls(name):
             r = receiver(c)
             same_class = r is None and class_path(other, c).rsplit("::", 1)[-1] == owner
-            if (same_class or (r is not None and owner and owner in other.text(r))) and protected_by_rescue(c):
-                return other, c
+            clause = protected_by_rescue(c) if (same_class or (r is not None and owner and owner in other.text(r))) else None
+            if clause is not None:
+                return other, clause
     return None
 
 

@@ -49,6 +49,10 @@ class Rule:
 def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str | None:
     """A fix hint naming the closest real names, or None when nothing is close."""
     pool = [c for c in candidates if c and not c.startswith("_")]
+    # `api_key` -> every `*_api_key`: a name that is a part of real names points at all of them
+    affix = sorted(c for c in pool if c != name and (c.endswith("_" + name) or c.startswith(name + "_")))
+    if 1 < len(affix) <= 15:
+        return "did you mean one of " + ", ".join(f"`{c}`" for c in affix) + "?"
     close = difflib.get_close_matches(name, pool, n=n, cutoff=0.7)
     if not close:
         return None

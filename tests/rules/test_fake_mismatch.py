@@ -1,0 +1,40 @@
+RULE = "rubyllm/fake-mismatch"
+
+
+def test_fake_chat_hiding_missing_writer_and_bad_signature(run_app):
+    found = run_app({
+        "app/s.rb": "class S\n  def initialize(chat = RubyLLM.chat) = @chat = chat\nend\n",
+        "test/s_test.rb": """
+            require "test_helper"
+            class FakeChat
+              attr_accessor :messages
+              attr_reader :prompts
+              def ask(prompt, model: nil) = (@prompts ||= []) << prompt
+              def complete = nil
+              def helper_for_asserts = true
+            end
+            class STest < Minitest::Test
+              def test_x
+                RubyLLM.stub(:chat, FakeChat.new) { S.new }
+              end
+            end
+        """,
+    })
+    assert sorted(found) == [("test/s_test.rb", 3, RULE), ("test/s_test.rb", 5, RULE)]
+
+
+def test_faithful_fake_and_unrelated_test_class(run_app):
+    found = run_app({
+        "test/s_test.rb": """
+            class FakeChat
+              attr_reader :messages
+              def ask(message = nil, with: nil) = message
+              def add_message(attrs) = attrs
+            end
+            class FakeMailer
+              attr_accessor :deliveries
+            end
+            RubyLLM.stub(:chat, FakeChat.new) { }
+        """,
+    })
+    assert found == []

@@ -1,0 +1,46 @@
+RULE = "rubyllm/tool-execute"
+
+
+def test_execute_keywords_must_match_params(run_app):
+    found = run_app({"app/tools/calc.rb": """
+        class Calc < RubyLLM::Tool
+          description "calc"
+          param :expression, desc: "math"
+          def execute(expr:) = expr
+        end
+    """}, full=True)
+    assert [(f.line, f.rule) for f in found] == [(4, RULE)]
+    assert "expression" in found[0].message and found[0].hint == "def execute(expression:)"
+
+
+def test_missing_execute_and_valid_variants(run_app):
+    found = run_app({"app/tools/t.rb": """
+        class Base < RubyLLM::Tool
+        end
+        class NoExec < Base
+          description "x"
+          param :q
+        end
+        class Ok < Base
+          param :q
+          param :limit, required: false
+          def execute(q:, limit: 5) = q
+        end
+        class Splat < Base
+          param :q
+          def execute(**args) = args
+        end
+        class Inferred < Base
+          def execute(city: "Berlin") = city
+        end
+        class Dynamic < Base
+          params { string :q }
+          def execute(q:) = q
+        end
+    """})
+    assert found == [("app/tools/t.rb", 3, RULE)]
+
+
+def test_undeclared_required_keyword_before_inference_existed(run_app):
+    src = {"app/tools/t.rb": "class T < RubyLLM::Tool\n  description 'x'\n  def execute(city:) = city\nend\n"}
+    assert run_app(src, version="1.6.2") == [("app/tools/t.rb", 3, RULE)]

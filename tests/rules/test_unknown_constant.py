@@ -1,0 +1,38 @@
+RULE = "rubyllm/unknown-constant"
+
+
+def test_invented_client_class_is_reported_with_proof(run_app):
+    found = run_app({"app/services/a.rb": """
+        class A
+          def client = RubyLLM::Client.new(api_key: "x")
+        end
+    """}, full=True)
+    hits = [f for f in found if f.rule == RULE]
+    assert [(f.file, f.line) for f in hits] == [("app/services/a.rb", 2)]
+    assert "RubyLLM::Client" in hits[0].message and "1.16.0" in hits[0].evidence
+    assert hits[0].severity.value == "error" and hits[0].category.value == "api-hallucination"
+
+
+def test_real_constants_app_defined_and_guarded_ones_are_not(run_app):
+    found = run_app({"app/services/a.rb": """
+        class A
+          def go
+            RubyLLM::Chat.new
+          rescue RubyLLM::RateLimitError, RubyLLM::Error
+            nil
+          end
+          def maybe = defined?(RubyLLM::Agent) ? 1 : 2
+        end
+        module RubyLLM
+          class MyHelper; end
+        end
+        RubyLLM::MyHelper.new
+        # RubyLLM::Client.new in a comment
+        X = "RubyLLM::Client"
+    """})
+    assert [f for f in found if f[2] == RULE] == []
+
+
+def test_documented_but_undefined_timeout_error(run_app):
+    found = run_app({"app/a.rb": "begin\n  x\nrescue RubyLLM::TimeoutError\nend\n"})
+    assert ("app/a.rb", 3, RULE) in found

@@ -1,0 +1,36 @@
+RULE = "rubyllm/wrong-arguments"
+
+
+def test_unknown_keyword_on_forwarded_chat(run_app):
+    found = run_app({"app/a.rb": 'RubyLLM.chat(model: "x", messages: [])\n'}, full=True)
+    assert [(f.line, f.rule) for f in found] == [(1, RULE)]
+    assert "messages:" in found[0].message and "forwarding to RubyLLM::Chat.new" in found[0].evidence
+
+
+def test_keyword_hash_to_positional_method_is_valid_ruby3(run_app):
+    found = run_app({"app/a.rb": """
+        chat = RubyLLM.chat
+        chat.add_message(role: :user, content: "x")
+        chat.add_message({ role: :user, content: "x" })
+        chat.with_params(**opts)
+        chat.with_tools(*tools)
+        chat.ask("x", &blk)
+        chat.with_headers("X-Title" => "y")
+        RubyLLM::Chat.new(model: "m", provider: :openai, assume_model_exists: true)
+    """})
+    assert found == []
+
+
+def test_missing_positional_and_wrong_keyword(run_app):
+    found = run_app({"app/a.rb": """
+        chat = RubyLLM::Chat.new
+        chat.with_model { |c| c }
+        chat.with_model("gpt", assume_model_exists: true)
+        chat.complete(stream: true)
+    """})
+    assert found == [("app/a.rb", 2, RULE), ("app/a.rb", 3, RULE), ("app/a.rb", 4, RULE)]
+
+
+def test_constructor_uses_initialize_signature(run_app):
+    found = run_app({"app/a.rb": 'RubyLLM::Chat.new(model: "x", temperature: 0.2)\n'})
+    assert found == [("app/a.rb", 1, RULE)]
