@@ -1,0 +1,125 @@
+"""RubyLLM usage, model slug and the invented-call facts, on small apps through the real engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from static_checks.facts.model_slug import judge, normalize
+
+
+@pytest.mark.parametrize(
+    "slug, verdict",
+    [("anthropic/claude-sonnet-4.5", "latest"), ("claude-sonnet-4-5-20250929", "latest"),
+     ("anthropic/claude-3.5-sonnet", "stale"), ("claude-3-5-sonnet-20241022", "stale"),
+     ("anthropic/claude-sonnet-4", "stale"), ("anthropic/claude-sonnet-9", "unknown_slug"),
+     ("openai/gpt-4o-mini", "stale"), ("meta-llama/llama-3-70b", "unknown_family"), (None, "missing")],
+)
+def test_slug_verdicts(slug, verdict):
+    assert judge(slug)[0] == verdict
+
+
+def test_normalize_reads_dashes_as_dots_and_drops_suffixes():
+    assert normalize("anthropic/claude-sonnet-4.5:thinking") == "claude-sonnet-4.5"
+    assert normalize("claude-sonnet-4-0") == "claude-sonnet-4"
+
+
+SERVICE = """class Chatter
+  MODEL = "anthropic/claude-3.7-sonnet"
+
+  def reply(text)
+    chat = RubyLLM::Chat.new(model: MODEL)
+    chat.ask(text).content
+  end
+end
+"""
+
+
+def test_chat_new_entry_with_constant_model(facts_for):
+    f = facts_for({"app/services/chatter.rb": SERVICE})
+    assert f["rubyllm.entry_points"] == ["RubyLLM::Chat.new"]
+    assert f["rubyllm.ask"] is True and f["rubyllm.reads_content"] is True
+    assert f["rubyllm.with_instructions"] is False
+    assert f["rubyllm.multi_turn"] == "none"
+    assert (f["model.slug"], f["model.verdict"], f["model.env_overridable"]) == (
+        "anthropic/claude-3.7-sonnet", "stale", False)
+    assert f["model.is_claude_sonnet"] is True
+
+
+def test_env_override_with_or_default(full_facts_for):
+    f = full_facts_for({"config/initializers/llm.rb": 'RubyLLM.configure do |c|\n'
+                        '  c.default_model = ENV["CHAT_MODEL"].presence || "openai/gpt-5.1"\nend\n'})
+    assert f["model.slug"].value == "openai/gpt-5.1"
+    assert f["model.env_overridable"].value is True
+    assert "CHAT_MODEL" in f["model.env_overridable"].note
+    assert f["model.is_claude_sonnet"].value is False
+
+
+def test_no_model_is_missing(facts_for):
+    f = facts_for({"app/services/a.rb": "class A\n  def x = RubyLLM.chat.ask('hi')\nend\n"})
+    assert f["model.slug"] is None and f["model.verdict"] == "missing"
+
+
+def test_an_apps_own_ask_is_not_a_rubyllm_call(facts_for):
+    f = facts_for({"app/services/survey.rb": "class Survey\n  def ask(q) = q\n  def run = ask('name?')\nend\n",
+                   "app/services/bot.rb": "class Bot\n  def run(s) = s.ask('x').content\nend\n"})
+    assert f["rubyllm.ask"] is False and f["rubyllm.reads_content"] is False
+    assert f["rubyllm.used"] is False
+
+
+def test_chat_kept_in_a_class_variable_is_reused(facts_for):
+    f = facts_for({"app/services/sessions.rb": (
+        "class Sessions\n  @@chats = {}\n  def self.for(id)\n    @@chats[id] ||= RubyLLM.chat\n  end\n"
+        "  def self.say(id, text)\n    self.for(id).ask(text)\n  end\nend\n")})
+    assert f["rubyllm.multi_turn"] == "reused_chat"
+    assert f["persistence.class_variables"] == 1 and f["persistence.process_local_store"] is True
+
+
+def test_acts_as_chat_is_a_persisted_chat(facts_for):
+    f = facts_for({
+        "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\nend\n",
+        "app/controllers/chats_controller.rb": (
+            "class ChatsController < ApplicationController\n  def create\n"
+            "    Chat.find(params[:id]).ask(params[:content])\n  end\nend\n"),
+    })
+    assert f["rubyllm.entry_points"] == ["acts_as_chat"]
+    assert f["rubyllm.multi_turn"] == "persisted_chat"
+    assert f["persistence.database"] is True and f["persistence.strategy"] == "database"
+
+
+INVENTED = """class Bad
+  def one(text)
+    RubyLLM.chat(model: "anthropic/claude-sonnet-4.5", messages: [{ role: "user", content: text }])
+  end
+
+  def two(text)
+    chat = RubyLLM.chat
+    chat.user(text)
+    chat.ask(text).text
+  end
+end
+"""
+
+
+def test_invented_calls_are_classified_from_real_findings(full_facts_for):
+    f = full_facts_for({"app/services/bad.rb": INVENTED})
+    kinds = f["rubyllm.invented_kinds"].value
+    assert f["rubyllm.invented_calls"].value >= 3
+    assert {"batch_messages", "fluent_role", "response_reader"} <= set(kinds)
+    assert "entry_class" not in kinds
+    assert {e.line for e in f["rubyllm.invented_calls"].evidence} >= {3, 8, 9}
+
+
+def test_invented_calls_in_tests_are_mock_facts_not_app_facts(full_facts_for):
+    f = full_facts_for({"test/services/bad_test.rb": (
+        'require "test_helper"\nclass BadTest < ActiveSupport::TestCase\n'
+        '  test "x" do\n    RubyLLM::Client.any_instance.stubs(:chat).returns("hi")\n  end\nend\n')})
+    assert f["rubyllm.invented_calls"].value == 0
+    assert f["tests.mock_invented_api"].value >= 1
+
+
+def test_raw_http_to_the_provider_is_a_bypass(facts_for):
+    f = facts_for({"app/services/raw.rb": (
+        'class Raw\n  URL = "https://openrouter.ai/api/v1/chat/completions"\n'
+        '  def call(body) = Net::HTTP.post(URI(URL), body)\nend\n')})
+    assert f["rubyllm.bypass"] is True
+    assert facts_for({"app/services/ok.rb": "class Ok\nend\n"})["rubyllm.bypass"] is False

@@ -1,0 +1,105 @@
+"""Facts about an app's tests and its error handling."""
+
+from __future__ import annotations
+
+SERVICE = {"app/services/replier.rb": "class Replier\n  def call(t)\n    RubyLLM.chat.ask(t).content\n  end\nend\n"}
+
+
+def test_counts_cases_in_three_styles(facts_for):
+    f = facts_for({
+        "test/models/a_test.rb": "class ATest < Minitest::Test\n  def test_one; end\n  def helper; end\nend\n",
+        "test/models/b_test.rb": 'class BTest < ActiveSupport::TestCase\n  test "two" do\n  end\n  test "three" do\n  end\nend\n',
+        "spec/c_spec.rb": 'RSpec.describe "C" do\n  it "four" do\n  end\nend\n',
+    })
+    assert (f["tests.files"], f["tests.count"], f["tests.framework"]) == (3, 4, "both")
+    assert f["tests.folder_present"] is True
+
+
+def test_no_tests(facts_for):
+    f = facts_for({})
+    assert (f["tests.folder_present"], f["tests.files"], f["tests.count"], f["tests.framework"]) == (False, 0, 0, "none")
+    assert f["tests.reach_llm_path"] is False
+
+
+def test_reach_llm_path_direct_and_through_a_controller(facts_for):
+    direct = facts_for({**SERVICE, "test/services/replier_test.rb":
+                        'class ReplierTest < ActiveSupport::TestCase\n  test "x" do\n    Replier.new\n  end\nend\n'})
+    assert direct["tests.reach_llm_path"] is True
+    via = facts_for({**SERVICE,
+                     "app/controllers/msgs_controller.rb": "class MsgsController < ApplicationController\n"
+                                                           "  def create = Replier.new.call(params[:t])\nend\n",
+                     "test/controllers/msgs_controller_test.rb":
+                         'class MsgsControllerTest < ActionDispatch::IntegrationTest\n  test "p" do\n    post "/m"\n  end\nend\n'})
+    assert via["tests.reach_llm_path"] is True
+    other = facts_for({**SERVICE, "test/models/x_test.rb":
+                       'class XTest < ActiveSupport::TestCase\n  test "x" do\n    assert true\n  end\nend\n'})
+    assert other["tests.reach_llm_path"] is False
+
+
+def test_mocking_tools_and_fakes(facts_for):
+    f = facts_for({"test/a_test.rb": (
+        "class ATest < Minitest::Test\n  class FakeChat\n    def ask(m) = Struct.new(:content).new('x')\n  end\n"
+        "  def test_stub\n    RubyLLM.stub(:chat, FakeChat.new) { assert true }\n  end\nend\n")})
+    assert f["tests.mocking_libraries"] == ["minitest-mock"]
+    assert f["tests.fakes"] == ["ATest::FakeChat"]
+    assert f["tests.real_mocking"] is True
+    g = facts_for({"test/a_test.rb": "class ATest < Minitest::Test\n  def test_x\n    assert_equal 1, 1\n  end\nend\n"})
+    assert g["tests.mocking_libraries"] == [] and g["tests.real_mocking"] is False
+
+
+def test_error_path_tests(facts_for):
+    f = facts_for({"test/a_test.rb": (
+        "class ATest < Minitest::Test\n"
+        "  def test_raises\n    assert_raises(ArgumentError) { Integer('x') }\n  end\n"
+        "  def test_provider_down\n    stub_request(:post, 'https://x').to_return(status: 503)\n  end\n"
+        "  def test_happy\n    assert_equal 2, 1 + 1\n  end\nend\n")})
+    assert f["tests.error_path"] == 2
+
+
+def test_exact_payload_array_and_count_only(facts_for):
+    exact = facts_for({"test/p_test.rb": (
+        "class PTest < Minitest::Test\n  def test_payload\n"
+        '    expected = [{ role: "system", content: "s" }, { "role" => "user", "content" => "hi" }]\n'
+        "    assert_equal expected, sent_messages\n  end\nend\n")})
+    assert exact["tests.exact_payload_array"] is True and exact["tests.count_based_payload"] is False
+    counted = facts_for({"test/p_test.rb": (
+        "class PTest < Minitest::Test\n  def test_payload\n    assert_equal 3, payload[:messages].size\n"
+        '    assert_equal ["a", "b"], names\n  end\nend\n')})
+    assert counted["tests.exact_payload_array"] is False and counted["tests.count_based_payload"] is True
+
+
+def test_unrescued_llm_call(facts_for):
+    f = facts_for(SERVICE)
+    assert (f["errors.llm_calls"], f["errors.llm_calls_rescued"], f["errors.rescue_around_llm"]) == (1, 0, "none")
+    assert f["errors.rescues_rubyllm_error"] is False
+
+
+def test_rescue_in_the_caller_counts(full_facts_for):
+    f = full_facts_for({**SERVICE, "app/controllers/msgs_controller.rb": (
+        "class MsgsController < ApplicationController\n  def create\n    Replier.new.call(params[:t])\n"
+        "  rescue RubyLLM::Error => e\n    flash.now[:alert] = e.message\n    render :new\n  end\nend\n")})
+    assert f["errors.rescue_around_llm"].value == "all"
+    assert (f["errors.rescue_around_llm"].evidence[0].file, f["errors.rescue_around_llm"].evidence[0].line) == (
+        "app/controllers/msgs_controller.rb", 4)
+    assert f["errors.rescues_rubyllm_error"].value is True
+    assert f["errors.degraded_ui"].value is True
+
+
+def test_rescue_modifier_and_rescue_from(facts_for):
+    mod = facts_for({"app/services/r.rb": "class R\n  def call(t) = (RubyLLM.chat.ask(t) rescue nil)\nend\n"})
+    assert mod["errors.rescue_around_llm"] == "all"
+    rf = facts_for({**SERVICE, "app/controllers/application_controller.rb": (
+        "class ApplicationController < ActionController::Base\n  rescue_from RubyLLM::Error, with: :oops\nend\n")})
+    assert rf["errors.rescue_around_llm"] == "all" and rf["errors.rescues_rubyllm_error"] is True
+
+
+def test_missing_key_preflight(facts_for):
+    yes = facts_for({"app/controllers/c_controller.rb": (
+        'class CController < ApplicationController\n  def index\n'
+        '    @missing = ENV["OPENROUTER_API_KEY"].blank?\n  end\nend\n')})
+    assert yes["errors.missing_key_preflight"] is True
+    boot_only = facts_for({"config/initializers/llm.rb": 'raise "no key" if ENV["OPENROUTER_API_KEY"].blank?\n'})
+    assert boot_only["errors.missing_key_preflight"] is False
+    unrelated = facts_for({"app/models/u.rb": "class U\n  def ok? = name.blank?\nend\n"})
+    assert unrelated["errors.missing_key_preflight"] is False
+    assert unrelated["errors.degraded_ui"] is False
