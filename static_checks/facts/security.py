@@ -74,10 +74,14 @@ def raw_erb_outputs(template: bytes) -> list[tuple[int, str]]:
     while stack:
         node = stack.pop()
         if node.type == "output_directive":
+            # Grammar versions differ: `<%==` is one token, or `<%=` followed by code starting with "=".
+            opener = node.children[0] if node.children else None
+            double = opener is not None and opener.type == "<%=="
             for child in node.children:
-                if child.type == "code" and template[child.start_byte:child.end_byte].startswith(b"="):
-                    code = template[child.start_byte + 1:child.end_byte].decode("utf-8", "replace").strip()
-                    out.append((child.start_point[0] + 1, code))
+                code = template[child.start_byte:child.end_byte]
+                if child.type == "code" and (double or code.startswith(b"=")):
+                    text = code[0 if double else 1:].decode("utf-8", "replace").strip()
+                    out.append((child.start_point[0] + 1, text))
             continue
         stack.extend(node.children)
     return sorted(out)

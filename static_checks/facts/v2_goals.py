@@ -28,7 +28,8 @@ from static_checks.parsing import ParsedFile
 from static_checks.types.syntax import def_body, last_expression
 
 BUDGET_ENV = re.compile(r"BUDGET|TOKEN_LIMIT|MAX_TOKENS|TOKENS_PER|TOKEN_CAP", re.I)
-BUDGET_WORDS = re.compile(r"budget|exceed|over_limit|quota|remaining|tokens_used|token_limit|max_tokens", re.I)
+BUDGET_WORDS = re.compile(r"budget|exceed|over_limit|quota|remaining|tokens?_used|used_tokens|token_limit|max_tokens"
+                          r"|token_count|usage", re.I)
 GUARD_EXITS = frozenset({"return", "raise", "render", "redirect_to", "head", "fail"})
 LOCKS = frozenset({"with_lock", "lock", "lock!", "synchronize", "transaction", "with_advisory_lock", "mutex",
                    "locked", "with_conversation_lock", "exclusive"})
