@@ -36,6 +36,12 @@ class LlmModel:
     calls: list[TypedCall] = field(default_factory=list)
     error: str | None = None
 
+    def code_scans(self):
+        """Scanned app files that are not tests (none when receiver types are unavailable)."""
+        if self.project is None or self.inferer is None:
+            return []
+        return [fs for fs in self.project.scans if not fs.is_test]
+
     def code_calls(self, *names: str) -> list[TypedCall]:
         return [c for c in self.calls if not c.is_test and (not names or c.name in names)]
 

@@ -40,11 +40,7 @@ def entry_points(ctx: FactContext, model: LlmModel) -> dict[str, list]:
 def _stores_chat(model: LlmModel) -> list:
     """Chats kept beyond one request: assigned into class variables, globals, constants' slots or a cache."""
     hits = []
-    if model.inferer is None:
-        return hits
-    for fs in model.project.scans:
-        if fs.is_test:
-            continue
+    for fs in model.code_scans():
         for call, scope in fs.calls:
             name = call_name(call)
             if name in ("write", "fetch") and receiver(call) is not None and fs.pf.text(receiver(call)).endswith("cache"):
@@ -65,11 +61,7 @@ def _stores_chat(model: LlmModel) -> list:
 def _long_lived_assignments(ctx: FactContext, model: LlmModel) -> list:
     """`@@chats[id] ||= RubyLLM.chat`, `$chat = ...`, `CHATS[id] = chat`: a chat outliving the request."""
     hits = []
-    if model.inferer is None:
-        return hits
-    for fs in model.project.scans:
-        if fs.is_test:
-            continue
+    for fs in model.code_scans():
         idx = ctx.index(fs.pf)
         for node in idx.of("assignment", "operator_assignment"):
             left = node.child_by_field_name("left")
@@ -106,7 +98,7 @@ def usage(ctx: FactContext):
             "rubyllm.used", "rubyllm.entry_points", "rubyllm.ask", "rubyllm.reads_content",
             "rubyllm.multi_turn", "rubyllm.with_instructions")]
     entries = entry_points(ctx, model)
-    code_scans = [fs for fs in model.project.scans if not fs.is_test]
+    code_scans = list(model.code_scans())
     used_ev = [ev for evs in entries.values() for ev in evs[:1]]
     if not used_ev:
         used_ev = [ctx.ev(c.pf, c.node) for c in model.code_calls()[:1]]

@@ -38,7 +38,7 @@ def test_rubyllm_client_invented_entry_class_comes_from_the_rules(fixture_facts)
     f = fixture_facts("rubyllm_client")
     assert f["rubyllm.invented_calls"].value >= 1
     assert "entry_class" in f["rubyllm.invented_kinds"].value
-    assert any(e.file == "app/services/chat_reply.rb" and e.line == 20 for e in f["rubyllm.invented_kinds"].evidence)
+    assert any(e.file == "app/services/chat_reply.rb" and e.line == 19 for e in f["rubyllm.invented_kinds"].evidence)
 
 
 def test_committed_env_evidence_is_masked(fixture_repo, fixture_facts):
