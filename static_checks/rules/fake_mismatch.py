@@ -60,11 +60,12 @@ def stand_ins(an: Analysis) -> dict[str, TypeRef]:
         rtype = an.infer.return_of(stub.target, stub.method)
         if rtype is not None and not rtype.app_class:
             found.setdefault(fake.fq, rtype)
+    used = {tc.rtype.name for tc in an.typed_calls if not tc.fs.is_test}  # RubyLLM types the app uses
     for app in an.project.classes.values():
         if app.fq in found or app.base is not None:
             continue
         d = app.defs[0]
-        if not d.file.is_test or b"RubyLLM" not in d.file.pf.source:
+        if not d.file.is_test:
             continue
         m = _FAKE_NAME.match(app.fq.rsplit("::", 1)[-1])
         short = (m.group(1) or m.group(2)) if m else None
@@ -72,7 +73,7 @@ def stand_ins(an: Analysis) -> dict[str, TypeRef]:
             continue  # no name match, or the app has its own class of that name (e.g. a Chat model)
         real = f"RubyLLM::{short}"
         ns = an.index.namespace(real)
-        if ns is not None and ns.kind == "class":
+        if ns is not None and ns.kind == "class" and (real in used or b"RubyLLM" in d.file.pf.source):
             found[app.fq] = TypeRef(real)
     return found
 

@@ -139,7 +139,11 @@ class Inferer:
         if t == "binary":
             op = node.child_by_field_name("operator")
             if op is not None and text(op) in ("||", "or"):
-                return self._join([node.child_by_field_name("left"), node.child_by_field_name("right")], scope)
+                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+                if left is not None and left.type == "identifier" and text(left) in scope.params:
+                    # `chat || RubyLLM.chat`: an injectable dependency whose default is the real object
+                    return self.type_of(right, scope)
+                return self._join([left, right], scope)
         return None
 
     def _verified_double(self, call: ts.Node, name: str, scope: Scope) -> TypeRef | None:
@@ -187,8 +191,20 @@ class Inferer:
                 return None if rhs is None else self.type_of(rhs, scope)
             return _agree([None if rhs is None else self.type_of(rhs, scope) for _, rhs in entries])
         if name in scope.params:
-            return None
+            return self._param_default(name, scope)
         return self._implicit_call(name, scope)
+
+    def _param_default(self, name: str, scope: Scope) -> TypeRef | None:
+        """`def initialize(chat: RubyLLM.chat)`: a parameter typed by its default value."""
+        params = scope.node.child_by_field_name("parameters") if scope.method is not None else None
+        if params is None:
+            return None
+        for p in params.named_children:
+            if p.type in ("optional_parameter", "keyword_parameter"):
+                pname = p.child_by_field_name("name")
+                if pname is not None and text(pname) == name:
+                    return self.type_of(p.child_by_field_name("value"), scope)
+        return None
 
     # ---- methods, ivars, blocks ---------------------------------------------------
     def _app_of(self, cls: ClassDef | None) -> AppClass | None:
