@@ -188,6 +188,8 @@ def grade_path(repo: Path, rubric: Rubric | str | Path, options: GradeOptions | 
         if got is not None:
             fidelity, review_facts = got
 
+    # The judge stage, when built, reports each criterion as a fact `judge.<criterion id>` (points
+    # awarded, evidence = its citations); scoring then decides those points instead of leaving them pending.
     if options.judge:
         run.skip("judge", "the LLM judge stage is not built yet: judge criteria pending", fact_stage="judge")
     else:

@@ -56,7 +56,7 @@ def render_markdown(r: GradeReport) -> str:
         w("")
         for x in d.deductions:
             label = {"points": f"-{fmt(x.points)}", "cap": f"cap {fmt(x.nominal)} (-{fmt(x.points)})",
-                     "floor": f"floor {fmt(x.nominal)}"}[x.kind]
+                     "floor": f"floor {fmt(x.nominal)}", "judge": f"-{fmt(x.points)} (judge)"}[x.kind]
             refs = where(x)
             w(f"- {label} `{x.id}`: {x.reason}. Because {fact_values(x) or x.because}"
               + (f"; at {refs}" if refs else "") + ".")

@@ -45,7 +45,15 @@ def check_scorecard(card: Scorecard, rubric: Rubric) -> list[str]:
         floors += [x.nominal for x in dim.deductions if x.kind == "floor"]
         bonus_total = sum(b.points for b in dim.bonuses) + sum(p.best_case_gain for p in dim.pending)
         clipped = best - bonus_total <= max(floors) + TOL
+        judge_catalog = {j.id: j for j in rubric.judge_criteria}
         for d in dim.deductions:
+            if d.kind == "judge":
+                crit = judge_catalog.get(d.id)
+                if crit is None or crit.dimension != dim.id:
+                    problems.append(f"{where}: judge criterion {d.id!r} is not in the rubric for this dimension")
+                elif d.points > crit.points + TOL or d.points < -TOL:
+                    problems.append(f"{where}: judge criterion {d.id} moves {d.points}, outside 0..{crit.points}")
+                continue
             rule = catalog.get(d.id)
             if rule is None or rule.dimension != dim.id:
                 problems.append(f"{where}: deduction {d.id!r} is not in the rubric for this dimension")

@@ -68,8 +68,28 @@ def _judge_applies(j: JudgeCriterion, facts: FactSet) -> Truth:
     return Truth.true if j.applies_when is None else j.applies_when.evaluate(facts)[0]
 
 
-def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool) -> tuple[float, dict[str, float]]:
-    """One pass: the score and how many points each rule moved (ids -> effective points)."""
+def judge_fact_id(criterion_id: str) -> str:
+    """The judge stage reports each criterion as a fact `judge.<id>` whose value is the points awarded."""
+    return f"judge.{criterion_id}"
+
+
+def _judge_award(j: JudgeCriterion, facts: FactSet):
+    """(awarded points, fact) when the judge decided this criterion, else None."""
+    fid = judge_fact_id(j.id)
+    if facts.is_unknown(fid):
+        return None
+    fact = facts.get(fid)[0]
+    if isinstance(fact.value, bool) or not isinstance(fact.value, (int, float)):
+        return None  # not a score: stays pending rather than guessing
+    return min(max(float(fact.value), 0.0), j.points), fact
+
+
+def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool,
+          judge_lost: list[tuple[str, float]] = ()) -> tuple[float, dict[str, float]]:
+    """One pass: the score and how many points each rule moved (ids -> effective points).
+
+    Order: point deductions (stopped by floors), bonuses (clipped to max), caps, then the judge's
+    decided losses, then (worst case only) every judge point still pending."""
     def fires(r: _Rule) -> bool:
         return r.truth is Truth.true or (r.truth is Truth.unknown and worst)
 
@@ -96,6 +116,10 @@ def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool) -> tup
             moved[r.item.id] = s - after
             s = after
     s = max(0.0, s)
+    for jid, lost in judge_lost:
+        after = max(0.0, s - lost)
+        moved[jid] = s - after
+        s = after
     if worst:
         s = max(0.0, s - judged)
     return s, moved
@@ -124,15 +148,19 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
     rules += [_evaluate(b, facts) for b in rubric.bonuses if b.dimension == dim.id]
     pending: list[PendingItem] = []
     judged = 0.0
+    decided: list[tuple[JudgeCriterion, float, object]] = []  # (criterion, awarded, fact)
     for j in rubric.judge_criteria:
-        if j.dimension != dim.id:
+        if j.dimension != dim.id or _judge_applies(j, facts) is Truth.false:
             continue
-        t = _judge_applies(j, facts)
-        if t is not Truth.false:
-            judged += j.points
-            pending.append(PendingItem(id=j.id, source="judge", points=j.points, reason=j.question.strip().splitlines()[0]))
-    best, moved = _walk(dim, rules, judged, worst=False)
-    worst, _ = _walk(dim, rules, judged, worst=True)
+        award = _judge_award(j, facts)
+        if award is not None:
+            decided.append((j, award[0], award[1]))
+            continue
+        judged += j.points
+        pending.append(PendingItem(id=j.id, source="judge", points=j.points, reason=j.question.strip().splitlines()[0]))
+    judge_lost = [(j.id, j.points - awarded) for j, awarded, _ in decided]
+    best, moved = _walk(dim, rules, judged, worst=False, judge_lost=judge_lost)
+    worst, _ = _walk(dim, rules, judged, worst=True, judge_lost=judge_lost)
     applied: list[AppliedItem] = []
     bonuses: list[AppliedItem] = []
     for r in rules:
@@ -155,6 +183,14 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
             evidence=_evidence(r.used),
         )
         (bonuses if kind == "bonus" else applied).append(item)
+    for j, awarded, fact in decided:
+        if j.points - awarded <= EPS:
+            continue
+        applied.append(AppliedItem(
+            id=j.id, kind="judge", points=_r(moved.get(j.id, 0.0)), nominal=_r(j.points),
+            reason=" ".join(j.question.split()), because=f"the judge awarded {awarded:g} of {j.points:g}",
+            facts={fact.id: fact.value}, evidence=_evidence([fact]),  # type: ignore[attr-defined]
+        ))
     return DimensionScore(
         id=dim.id, title=dim.title, max=dim.max,
         score=_r(worst), pending_points=_r(best - worst), lost_points=_r(dim.max - best),

@@ -18,7 +18,7 @@ class AppliedItem(BaseModel):
     """A deduction (or bonus) that holds. `points` is what it actually moved, after clipping."""
 
     id: str
-    kind: Literal["points", "cap", "floor", "bonus"]
+    kind: Literal["points", "cap", "floor", "bonus", "judge"]
     points: float
     nominal: float  # the rubric's number: points, cap or floor value
     reason: str

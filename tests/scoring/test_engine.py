@@ -149,3 +149,27 @@ def test_arithmetic_self_check_catches_corrupted_reports():
     bad = card.model_copy(deep=True)
     bad.tier_provisional = True
     assert any("tier_provisional" in p for p in check_scorecard(bad, r))
+
+
+def test_judge_verdict_facts_decide_their_criteria():
+    body = BODY + """\
+judge_criteria:
+  - {id: j3, dimension: d, points: 3, question: "Is it good?"}
+  - {id: j2, dimension: d, points: 2, question: "Is it safe?"}
+"""
+    # j3 judged 1 of 3 (with a citation), j2 not judged yet: pending.
+    r = rubric(body)
+    facts = FactSet([fact(k, v, "why.rb", 2) for k, v in {**ALL_FALSE, "x.a": True, "judge.j3": 1}.items()])
+    card = score(r, facts)
+    d = card.dimensions[0]
+    assert [(x.id, x.kind, x.points) for x in d.deductions] == [("p3", "points", 3), ("j3", "judge", 2)]
+    assert d.deductions[1].evidence[0].file == "why.rb"
+    assert (d.score, d.pending_points, d.lost_points) == (3, 2, 5)
+    assert [p.id for p in d.pending] == ["j2"]
+    assert check_scorecard(card, r) == []
+    # A judge stage that did not run leaves every criterion pending, whatever facts say.
+    card = score(r, FactSet(facts.facts, missing_stages={"judge"}))
+    assert (card.dimensions[0].score, card.dimensions[0].pending_points) == (2, 5)
+    # A verdict that is not a number is not guessed at.
+    card = score(r, FactSet([fact(k, v) for k, v in {**ALL_FALSE, "judge.j3": "good"}.items()]))
+    assert card.dimensions[0].pending_points == 5

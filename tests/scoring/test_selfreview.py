@@ -113,3 +113,12 @@ def test_fabricated_citations(tmp_path):
     out = {f.id: f for f in fidelity_facts(fid)}
     assert out["selfreview.fabricated_citations"].value == 2
     assert [e.line for e in out["selfreview.fabricated_citations"].evidence] == [4, 5]
+
+
+def test_a_review_with_its_own_numbered_list_is_invented_numbering(tmp_path):
+    text = ("| # | Requirement | Status |\n|---|---|---|\n| 1 | Chat interface | PASS |\n"
+            "| 2 | Conversation history | PASS |\n| 3 | Tools | PARTIAL |\n")
+    fid = _fid(text, [fact("tools.server_time", False)], tmp_path)
+    assert fid.invented_numbering and "no row names a goal as G1-G14" in fid.invented_reasons
+    # Rows are still mapped by what they talk about, so claims can be checked.
+    assert [c.goal for c in fid.claims] == [None, "G5", "G7"]

@@ -1,0 +1,22 @@
+"""Leaderboard order, ties within the rubric's stated noise, failures kept at the bottom."""
+
+from __future__ import annotations
+
+from grader.report.leaderboard import Leaderboard, LeaderRow, to_csv, to_markdown
+
+
+def _row(name, total, pending=0.0, error=None):
+    return LeaderRow(name=name, source=name, total=None if error else total, max_total=100,
+                     pending_points=None if error else pending, tier=None if error else "B", error=error, report_dir=name)
+
+
+def test_sort_ranks_ties_and_keeps_failures():
+    board = Leaderboard(rubric="r", rubric_title="R", max_total=100, tie_gap=1, rows=[
+        _row("c", 70), _row("broken", 0, error="IngestError: bad archive"), _row("a", 80, 5), _row("b", 79.5),
+        _row("d", 80, 2),
+    ])
+    board.sort()
+    assert [(r.name, r.rank) for r in board.rows] == [("d", 1), ("a", 1), ("b", 1), ("c", 4), ("broken", None)]
+    csv_text = to_csv(board)
+    assert csv_text.splitlines()[-1].startswith(",broken,,100.0,,,False,,IngestError: bad archive")
+    assert "**not graded**: IngestError: bad archive" in to_markdown(board)
