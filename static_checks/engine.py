@@ -68,6 +68,7 @@ def check_path(
         # Ruby outside any Gemfile's folder is still checked, against the top's version rules.
         root_names.insert(0, ".")
     roots: list[AppRoot] = []
+    caches: dict[str, dict] = {}  # per-root analysis the rules built, reused by the facts
     for name in root_names:
         root_dir = base if name == "." else base / name
         version, source, detail = resolve_version(root_dir, override=ruby_llm_version)
@@ -75,6 +76,7 @@ def check_path(
         roots.append(root)
         ctx = ProjectContext(root=root, files=by_root.get(name, []), index=ManifestIndex.load(version))
         findings.extend(run_rules(ctx))
+        caches[name] = ctx.cache
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     facts = []
@@ -82,7 +84,7 @@ def check_path(
         # Same parse trees and findings: facts never re-parse a file.
         from static_checks.facts import collect_facts
 
-        facts = collect_facts(base, parsed, findings, roots)
+        facts = collect_facts(base, parsed, findings, roots, shared=caches)
     return CheckReport(
         tool_version=__version__,
         roots=roots,

@@ -95,10 +95,14 @@ def llm_model(ctx: FactContext) -> LlmModel:
     from static_checks.manifest.index import ManifestIndex
 
     files = ctx.app_files()
+    reused = ctx.cache.get("rules_cache", {}).get("analysis")
     try:
-        index = ManifestIndex.load(_version(ctx))
-        project = build_project(files, index)
-        inferer = Inferer(project, index)
+        if reused is not None:  # the rules' analysis of the same root: same files, same manifest
+            project, inferer = reused.project, reused.infer
+        else:
+            index = ManifestIndex.load(_version(ctx))
+            project = build_project(files, index)
+            inferer = Inferer(project, index)
     except (ValueError, OSError) as exc:
         model = LlmModel(None, None, error=f"no receiver types: {exc}")
         ctx.cache["llm_model"] = model

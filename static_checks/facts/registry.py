@@ -73,12 +73,22 @@ def catalog() -> dict[str, dict]:
 
 
 def collect_facts(
-    base: Path, parsed: list[ParsedFile], findings: list[Finding], roots: list[AppRoot]
+    base: Path,
+    parsed: list[ParsedFile],
+    findings: list[Finding],
+    roots: list[AppRoot],
+    shared: dict[str, dict] | None = None,
 ) -> list[Fact]:
-    """Every catalogued fact about the repo at `base`, in catalog order."""
+    """Every catalogued fact about the repo at `base`, in catalog order.
+
+    shared: per-root caches the rules filled (root path -> ProjectContext.cache), so the receiver
+    types they built are reused rather than rebuilt.
+    """
     base = Path(base).resolve()
     app_root = choose_app_root(base, [r.path for r in roots])
     ctx = FactContext(base=base, parsed=parsed, findings=findings, roots=roots, app_root=app_root)
+    if shared and app_root in shared:
+        ctx.cache["rules_cache"] = shared[app_root]
     out: dict[str, Fact] = {}
     for col in collectors():
         try:

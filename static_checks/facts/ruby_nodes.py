@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import tree_sitter as ts
 
 from static_checks.parsing import ParsedFile
+
 # Readers shared with the rules and the type inferencer (one reading of the syntax).
 from static_checks.types.syntax import (
     call_block as block_of,
@@ -21,12 +22,14 @@ from static_checks.types.syntax import (
     symbol_value as literal,
 )
 
+
 class NodeIndex:
     """All named nodes of one file bucketed by type, from a single depth-first walk."""
 
     def __init__(self, pf: ParsedFile):
         self.pf = pf
         self._by_type: dict[str, list[ts.Node]] = defaultdict(list)
+        self._calls_by_name: dict[str | None, list[ts.Node]] | None = None
         cursor = pf.root.walk()
         # Iterative pre-order walk with the cursor: no recursion, no per-node child lists.
         while True:
@@ -53,8 +56,15 @@ class NodeIndex:
         found = self._by_type.get("call", [])
         if not names:
             return found
-        wanted = set(names)
-        return [c for c in found if method_name(self.pf, c) in wanted]
+        if self._calls_by_name is None:
+            self._calls_by_name = defaultdict(list)
+            for c in found:
+                self._calls_by_name[call_name(c)].append(c)
+        if len(names) == 1:
+            return self._calls_by_name.get(names[0], [])
+        out = [c for n in set(names) for c in self._calls_by_name.get(n, [])]
+        out.sort(key=lambda n: n.start_byte)
+        return out
 
     def bare_identifiers(self, *names: str) -> list[ts.Node]:
         """Identifiers used as zero-argument calls or variables (e.g. `skip_forgery_protection`)."""
