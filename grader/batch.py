@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from grader.ingest import ARCHIVE_SUFFIXES
-from grader.pipeline import GradeOptions, grade
+from grader.pipeline import GradeOptions, display_name, grade
 from grader.report.leaderboard import Leaderboard, LeaderRow, write_leaderboard
 from grader.rubric import Rubric
 
@@ -26,11 +26,7 @@ def discover_repos(folder: Path) -> list[Path]:
 
 
 def _slug(name: str) -> str:
-    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "repo"
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", display_name(name)).strip("._") or "repo"
 
 
 def _out_names(repos: list[Path]) -> list[str]:

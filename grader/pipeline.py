@@ -237,6 +237,20 @@ def write_reports(report: GradeReport, out_dir: Path, repo: Path | None = None) 
     return write_all(report, Path(out_dir), repo)
 
 
+def display_name(source: str) -> str:
+    """A repo's name from what the user gave: folder name, archive name without its suffix,
+    or the last part of a git URL without `.git` and `@commit`."""
+    from grader.ingest import ARCHIVE_SUFFIXES, is_git_url, split_git_ref
+
+    if is_git_url(source) and not Path(source).exists():
+        source = split_git_ref(source)[0]
+    name = Path(source.rstrip("/")).name
+    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name.removesuffix(".git")
+
+
 def grade(source: str, rubric: Rubric | str | Path, out_dir: Path | None, options: GradeOptions | None = None) -> GradeReport:
     """Ingest `source` (folder, archive, git URL), grade it, write the reports when out_dir is given."""
     from grader.ingest import ingest
@@ -246,7 +260,7 @@ def grade(source: str, rubric: Rubric | str | Path, out_dir: Path | None, option
     with ingest(source) as got:
         report = grade_path(got.path, rubric, options, source=source, kind=got.kind, commit=got.commit)
         if got.kind != "folder":
-            report.repo.name = Path(source.rstrip("/")).name.split("@")[0].removesuffix(".git") or report.repo.name
+            report.repo.name = display_name(source) or report.repo.name
         if out_dir is not None:
             write_reports(report, Path(out_dir), got.path)
     return report

@@ -102,3 +102,19 @@ def test_rubric_validate_and_show(tmp_path):
     assert res.exit_code == 0 and "fact id 'no.such.fact' is in no stage's catalog" in res.output
     res = runner.invoke(app, ["rubric", "show", "rails-rubyllm-v1"])
     assert res.exit_code == 0 and "Deliverable completeness" in res.output and "compose_missing" in res.output
+
+
+def test_grade_an_archive_through_ingest(graded, tmp_path):
+    import tarfile
+
+    archive = tmp_path / "no_compose.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(graded.repo("no_compose"), arcname="no_compose")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["grade", str(archive), "--rubric", "rails-rubyllm-v1", "--no-runtime", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "report.json").read_text())
+    assert data["repo"]["kind"] == "archive" and data["repo"]["name"] == "no_compose"
+    deliverables = next(d for d in data["dimensions"] if d["id"] == "deliverables")
+    assert [x["id"] for x in deliverables["deductions"]] == ["compose_missing"]
+    assert "compose.yaml" not in (out / "report.md").read_text().split("## Dimensions")[0]
