@@ -118,3 +118,13 @@ def test_grade_an_archive_through_ingest(graded, tmp_path):
     deliverables = next(d for d in data["dimensions"] if d["id"] == "deliverables")
     assert [x["id"] for x in deliverables["deductions"]] == ["compose_missing"]
     assert "compose.yaml" not in (out / "report.md").read_text().split("## Dimensions")[0]
+
+
+def test_cli_import_stays_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, grader.cli; heavy = [m for m in ('docker', 'jinja2', 'grader.pipeline', 'grader.scoring', "
+            "'grader.report.render', 'grader.selfreview') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
