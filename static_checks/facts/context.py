@@ -142,6 +142,22 @@ class FactContext:
                     return folder + n
         return None
 
+    def callers(self, pf: ParsedFile, method: ts.Node):
+        """(file, call) for calls of `method` in app code, one hop: receiver-less calls from the same
+        class, or calls whose receiver names the method's class (`ChatReply.new(...).call`)."""
+        from static_checks.facts.ruby_nodes import class_path, def_name
+
+        name = def_name(pf, method)
+        owner = class_path(pf, method).rsplit("::", 1)[-1]
+        if not name:
+            return
+        for other in self.app_files("app", "lib", kind="ruby"):
+            for c in self.index(other).calls(name):
+                r = c.child_by_field_name("receiver")
+                same_class = r is None and class_path(other, c).rsplit("::", 1)[-1] == owner
+                if same_class or (r is not None and owner and owner in other.text(r)):
+                    yield other, c
+
     # ---- evidence and facts -------------------------------------------------------------
     @staticmethod
     def ev(pf: ParsedFile, node: ts.Node) -> Evidence:

@@ -12,11 +12,8 @@ from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import (
     ancestors,
     args,
-    call_name,
-    class_path,
     const_path,
     contains,
-    def_name,
     enclosing_method,
     literal,
     receiver,
@@ -62,18 +59,11 @@ def rescue_from_handlers(ctx: FactContext) -> list[tuple[ParsedFile, ts.Node]]:
 
 
 def _caller_rescued(ctx: FactContext, pf: ParsedFile, method: ts.Node) -> tuple[ParsedFile, ts.Node] | None:
-    """A call of this method from app code that sits inside a rescue (one level up)."""
-    name = def_name(pf, method)
-    owner = class_path(pf, method).rsplit("::", 1)[-1]
-    if not name:
-        return None
-    for other in ctx.app_files("app", "lib", kind="ruby"):
-        for c in ctx.index(other).calls(name):
-            r = receiver(c)
-            same_class = r is None and class_path(other, c).rsplit("::", 1)[-1] == owner
-            clause = protected_by_rescue(c) if (same_class or (r is not None and owner and owner in other.text(r))) else None
-            if clause is not None:
-                return other, clause
+    """The rescue clause around a call of this method from app code (one level up)."""
+    for other, c in ctx.callers(pf, method):
+        clause = protected_by_rescue(c)
+        if clause is not None:
+            return other, clause
     return None
 
 

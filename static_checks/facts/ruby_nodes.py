@@ -14,13 +14,14 @@ from static_checks.parsing import ParsedFile
 
 # Readers shared with the rules and the type inferencer (one reading of the syntax).
 from static_checks.types.syntax import (
-    call_block as block_of,
     call_name,
     call_receiver as receiver,
     const_path,
-    first_arg,
     symbol_value as literal,
 )
+
+__all__ = ["NodeIndex", "call_name", "receiver", "const_path", "literal", "args", "kwarg", "ancestors", "enclosing",
+           "enclosing_method", "def_name", "class_path", "line_count", "contains", "method_name"]
 
 
 class NodeIndex:
@@ -127,35 +128,6 @@ def class_path(pf: ParsedFile, node: ts.Node) -> str:
             if n is not None:
                 names.append(pf.text(n))
     return "::".join(reversed(names))
-
-
-def superclass_name(pf: ParsedFile, cls: ts.Node) -> str | None:
-    sc = cls.child_by_field_name("superclass")
-    if sc is None:
-        return None
-    inner = sc.named_children[0] if sc.named_children else None
-    return pf.text(inner).lstrip(":") if inner is not None else None
-
-
-def chain_root(node: ts.Node) -> ts.Node:
-    """The innermost receiver of a method chain: for `a.b(1).c`, the node `a`."""
-    cur = node
-    while cur.type == "call" and cur.child_by_field_name("receiver") is not None:
-        cur = cur.child_by_field_name("receiver")
-    return cur
-
-
-def chain_calls(node: ts.Node) -> list[ts.Node]:
-    """The calls of a chain from the inside out: for `a.b.c`, [a.b, a.b.c]."""
-    out = []
-    cur = node
-    while cur.type == "call":
-        out.append(cur)
-        r = cur.child_by_field_name("receiver")
-        if r is None:
-            break
-        cur = r
-    return list(reversed(out))
 
 
 def line_count(node: ts.Node) -> int:

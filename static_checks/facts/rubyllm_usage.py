@@ -88,6 +88,26 @@ def _scope_at(fs, node: ts.Node):
     return best or fs.program
 
 
+def multi_turn(ctx: FactContext) -> tuple[str, list]:
+    """(kind, evidence): replayed_history, persisted_chat, reused_chat or none (cached)."""
+    if "multi_turn" in ctx.cache:
+        return ctx.cache["multi_turn"]
+    model = llm_model(ctx)
+    replay = model.chat_calls("add_message")
+    persisted = [c for c in model.chat_calls("ask", "say") if c.recv.app_class is not None]
+    reused = _long_lived_assignments(ctx, model) if model.project is not None else []
+    if replay:
+        out = "replayed_history", [ctx.ev(c.pf, c.node) for c in replay]
+    elif persisted:
+        out = "persisted_chat", [ctx.ev(c.pf, c.node) for c in persisted]
+    elif reused:
+        out = "reused_chat", [ctx.ev(pf, n) for pf, n in reused]
+    else:
+        out = "none", []
+    ctx.cache["multi_turn"] = out
+    return out
+
+
 @collector("rubyllm_usage", ids=["rubyllm.used", "rubyllm.entry_points", "rubyllm.ask", "rubyllm.reads_content",
                                  "rubyllm.multi_turn", "rubyllm.with_instructions"])
 def usage(ctx: FactContext):
@@ -105,17 +125,7 @@ def usage(ctx: FactContext):
     asks = model.chat_calls("ask", "say")
     content = [c for c in model.code_calls("content") if c.recv.name in ("RubyLLM::Message", "RubyLLM::Chunk")]
     instructions = model.chat_calls("with_instructions")
-    replay = model.chat_calls("add_message")
-    persisted = [c for c in asks if c.recv.app_class is not None]
-    reused = _long_lived_assignments(ctx, model)
-    if replay:
-        multi, multi_ev = "replayed_history", [ctx.ev(c.pf, c.node) for c in replay]
-    elif persisted:
-        multi, multi_ev = "persisted_chat", [ctx.ev(c.pf, c.node) for c in persisted]
-    elif reused:
-        multi, multi_ev = "reused_chat", [ctx.ev(pf, n) for pf, n in reused]
-    else:
-        multi, multi_ev = "none", []
+    multi, multi_ev = multi_turn(ctx)
 
     def evs(calls):
         return [ctx.ev(c.pf, c.node) for c in calls[:5]]

@@ -31,8 +31,7 @@ BUDGET_ENV = re.compile(r"BUDGET|TOKEN_LIMIT|MAX_TOKENS|TOKENS_PER|TOKEN_CAP", r
 BUDGET_WORDS = re.compile(r"budget|exceed|over_limit|quota|remaining|tokens?_used|used_tokens|token_limit|max_tokens"
                           r"|token_count|usage", re.I)
 GUARD_EXITS = frozenset({"return", "raise", "render", "redirect_to", "head", "fail"})
-LOCKS = frozenset({"with_lock", "lock", "lock!", "synchronize", "transaction", "with_advisory_lock", "mutex",
-                   "locked", "with_conversation_lock", "exclusive"})
+LOCKS = re.compile(r"lock|synchronize|transaction|mutex|exclusive|serialize", re.I)
 ATOMIC_WRITES = frozenset({"increment", "decrement", "unless_exist"})
 POOL_CTORS = re.compile(r"^(Redis|ConnectionPool|Faraday|Net::HTTP|RedisClient|Redis::Namespace)(::\w+)*\.(new|start)$")
 
@@ -169,7 +168,7 @@ def budget(ctx: FactContext):
 def _in_lock(node: ts.Node, pf: ParsedFile) -> bool:
     cur = node.parent
     while cur is not None:
-        if cur.type == "call" and call_name(cur) in LOCKS:
+        if cur.type == "call" and LOCKS.search(call_name(cur) or "") and cur.child_by_field_name("block") is not None:
             return True
         if cur.type in ("method", "singleton_method"):
             return False
@@ -204,6 +203,9 @@ def concurrency(ctx: FactContext):
                     and re.search(r"\b(size|count|length)\b", pf.text(b)) and re.search(r"MAX|LIMIT|CAP", pf.text(b))]
             if caps and writes:
                 hazards.setdefault("read_then_write_cap", []).append(ctx.ev(pf, caps[0]))
+    unserialized = _unserialized_turns(ctx)
+    if unserialized:
+        hazards["unserialized_turns"] = unserialized
     hazards.update(_fork_unsafe(ctx))
     kinds = sorted(hazards)
     ev = [e for k in kinds for e in hazards[k][:2]]
@@ -250,3 +252,24 @@ def _fork_unsafe(ctx: FactContext) -> dict[str, list]:
                     and POOL_CTORS.match(pf.text(right).split("(")[0].strip())):
                 ev.append(ctx.ev(pf, a))
     return {"fork_unsafe_pool": ev} if ev else {}
+
+
+def _unserialized_turns(ctx: FactContext) -> list:
+    """A turn (read history, ask, store) that two requests of one conversation can run at once:
+    the provider call sits in no lock block, in its method or in a caller, while history is kept."""
+    from static_checks.facts.rubyllm_usage import multi_turn
+
+    kind, evidence = multi_turn(ctx)
+    if kind == "none":
+        return []
+    history_files = {e.file for e in evidence}
+    out = []
+    for c in llm_model(ctx).chat_calls(*SEND_METHODS):
+        # only the turns that carry history (a one-off call, e.g. a title, has no turn to race)
+        if c.pf.rel not in history_files or _in_lock(c.node, c.pf):
+            continue
+        m = enclosing_method(c.node)
+        if m is not None and any(_in_lock(call, other) for other, call in ctx.callers(c.pf, m)):
+            continue
+        out.append(ctx.ev(c.pf, c.node))
+    return out

@@ -155,3 +155,22 @@ def test_schema_title_and_tools(facts_for):
     assert f["tools.registered"] is False
     none = facts_for({})
     assert none["schema.with_schema"] is False and none["tools.count"] == 0 and none["title.generated"] is False
+
+
+TURN = """class Turn
+  def call(text)
+    chat = RubyLLM.chat
+    history.each { |m| chat.add_message(m) }
+    reply = chat.ask(text)
+    history << reply
+  end
+end
+"""
+
+
+def test_unserialized_turns(facts_for):
+    assert "unserialized_turns" in facts_for({"app/services/turn.rb": TURN})["concurrency.hazards"]
+    locked = TURN.replace("    reply = chat.ask(text)\n", "    reply = store.with_lock { chat.ask(text) }\n")
+    assert "unserialized_turns" not in facts_for({"app/services/turn.rb": locked})["concurrency.hazards"]
+    one_off = "class T\n  def call(t) = RubyLLM.chat.ask(t)\nend\n"
+    assert facts_for({"app/services/t.rb": one_off})["concurrency.hazards"] == []
