@@ -8,6 +8,7 @@ up after itself (finally, timeout, Ctrl-C) and `grader runtime clean` can remove
 from __future__ import annotations
 
 import io
+import re
 import tarfile
 import time
 from dataclasses import dataclass
@@ -90,9 +91,11 @@ def build_image(
     path: str | None = None,
     fileobj=None,
     dockerfile: str = "Dockerfile",
+    labelled_in_dockerfile: bool = False,
 ) -> BuildOutcome:
     """Stream a classic build, stopping at the deadline. Leaving the stream early closes the
-    connection, which makes the engine abort the build."""
+    connection, which makes the engine abort the build. Layers a failed build leaves behind
+    are removed (the classic builder keeps them as cache, unlabelled when labels come last)."""
     # A client of its own, whose read timeout is the step's: a build that goes silent times out too.
     api = docker.APIClient(version=client.api.api_version, timeout=max(timeout, 1), **docker.utils.kwargs_from_env())
     deadline = time.monotonic() + timeout
@@ -105,7 +108,7 @@ def build_image(
         pull=False,
         decode=True,
         timeout=max(timeout, 1),  # api.build's own default (None) would override the client's
-        labels=labels(run_id, step),
+        labels=None if labelled_in_dockerfile else labels(run_id, step),
         network_mode="default" if network else "none",
         container_limits={"memory": _bytes(limits.memory), "memswap": _bytes(limits.memory)},
     )
@@ -113,10 +116,15 @@ def build_image(
         kwargs.update(fileobj=fileobj, custom_context=True)
     else:
         kwargs.update(path=path)
-    stream = None
+    outcome = _stream_build(api, kwargs, deadline, timeout, lines)
+    if not outcome.ok:
+        _remove_layers(client, outcome.log)
+    return outcome
+
+
+def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str]) -> BuildOutcome:
     try:
-        stream = api.build(**kwargs)
-        for chunk in stream:
+        for chunk in api.build(**kwargs):
             if "stream" in chunk:
                 lines.append(chunk["stream"])
             if "error" in chunk:
@@ -131,6 +139,25 @@ def build_image(
         return BuildOutcome(False, False, "".join(lines), _one_line(exc))
     finally:
         api.close()  # closes the stream; an unfinished build is cancelled by the engine
+
+
+_LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$", re.MULTILINE)
+
+
+def _remove_layers(client, log: str) -> None:
+    """Remove the layers a failed build reported, newest first. [0] is the FROM image (not ours);
+    tagged images are left alone. A cancelled build's step container may still hold the newest
+    layer, so containers started from a layer go first."""
+    for layer in reversed(_LAYER.findall(log)[1:]):
+        try:
+            image = client.images.get(layer)
+            if image.tags:
+                continue
+            for container in client.containers.list(all=True, filters={"ancestor": image.id}):
+                remove_quietly(container)
+            client.images.remove(image.id, force=False, noprune=False)
+        except (NotFound, APIError, requests.RequestException):
+            pass
 
 
 @dataclass

@@ -47,6 +47,13 @@ class Gate(BaseModel):
     needs: list[str] = Field(default_factory=list)  # repo paths without which the gate is not applicable
 
 
+class SetupStep(BaseModel):
+    """A build-time shell step (root, no network by default), run only when `when_exists` is in the repo."""
+
+    run: str
+    when_exists: str | None = None
+
+
 class Profile(BaseModel):
     name: str
     description: str = ""
@@ -56,7 +63,7 @@ class Profile(BaseModel):
     base_image: str = "ruby:{ruby_version}-slim"
     default_ruby_version: str = "3.3"
     dockerfile: str | None = None  # Jinja2 template (base_image, setup, env); default: dockerfile.j2
-    setup: list[str] = Field(default_factory=list)  # build-time shell steps (run as root, no network by default)
+    setup: list[SetupStep] = Field(default_factory=list)
     env: dict[str, str] = Field(default_factory=dict)  # every step
     boot: Boot
     tests: Tests
@@ -70,10 +77,13 @@ class Profile(BaseModel):
             and not any(exists(p) for p in self.detect.none)
         )
 
-    def render_dockerfile(self, base_image: str) -> str:
+    def render_dockerfile(self, base_image: str, repo: Path | None = None, labels: dict[str, str] | None = None) -> str:
+        """The test image's Dockerfile. Labels go in one LABEL right after FROM, so every layer,
+        including those of a build that fails half-way, carries them and can be cleaned up."""
         source = self.dockerfile or _data_text("dockerfile.j2")
         template = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True).from_string(source)
-        return template.render(base_image=base_image, setup=self.setup, env=self.env)
+        setup = [s.run for s in self.setup if s.when_exists is None or (repo is not None and (repo / s.when_exists).exists())]
+        return template.render(base_image=base_image, setup=setup, env=self.env, labels=labels or {})
 
     def default_base_image(self, repo: Path) -> str:
         return self.base_image.format(ruby_version=ruby_version(repo) or self.default_ruby_version)

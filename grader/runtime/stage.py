@@ -217,7 +217,7 @@ def _build_test_image(client, engine, repo, profile: Profile, options, run_id, b
             return step
     started = time.monotonic()
     try:
-        context = build_context(repo, profile.render_dockerfile(base))
+        context = build_context(repo, profile.render_dockerfile(base, repo, engine.labels(run_id, "test_image")))
     except (ContextError, OSError) as exc:
         step.status, step.reason = StepStatus.failed, f"could not pack the repo: {exc}"
         return step
@@ -225,7 +225,7 @@ def _build_test_image(client, engine, repo, profile: Profile, options, run_id, b
     with context:
         outcome = engine.build_image(client, tag=tag, run_id=run_id, step="test_image", timeout=timeout,
                                      network=options.build_network, limits=options.limits, fileobj=context,
-                                     dockerfile=DOCKERFILE_NAME)
+                                     dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True)
     step.duration_seconds = round(time.monotonic() - started, 2)
     step.log_tail = tail(outcome.log)
     if outcome.ok:

@@ -50,10 +50,15 @@ def test_default_base_image_follows_the_repo(tmp_path):
     assert profile.default_base_image(_repo(tmp_path, {".ruby-version": "3.4.1"})) == "ruby:3.4.1-slim"
 
 
-def test_rendered_dockerfile_copies_and_drops_root():
-    text = load_profiles()["rack-minitest"].render_dockerfile("grader-base:bookworm")
-    assert text.startswith("# Rendered by grader")
-    assert "FROM grader-base:bookworm" in text
+def test_rendered_dockerfile_copies_labels_and_drops_root(tmp_path):
+    profile = load_profiles()["rack-minitest"]
+    text = profile.render_dockerfile("grader-base:bookworm", tmp_path, {"grader.managed": "true", "grader.run_id": "r1"})
+    lines = text.splitlines()
+    assert lines[1] == "FROM grader-base:bookworm"
+    assert lines[2] == 'LABEL grader.managed="true" grader.run_id="r1"'  # right after FROM: every layer has it
     assert "COPY --chown=1000:1000 . /app" in text
-    assert text.rstrip().endswith("USER 1000:1000")
+    assert lines[-1] == "USER 1000:1000"
     assert 'RACK_ENV="development"' in text
+    assert "bundle install" not in text  # setup step only when the repo has a Gemfile
+    (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\n')
+    assert "RUN bundle install --local || bundle install" in profile.render_dockerfile("b", tmp_path)

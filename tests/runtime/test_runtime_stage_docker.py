@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 
@@ -150,16 +151,30 @@ def test_repo_dockerfile_build_ok_and_failed(docker_client, base_image, tmp_path
     assert "SocketError" in report.build.log_tail or "getaddrinfo" in report.build.log_tail
     assert report.boot.status is StepStatus.ok  # the test image path does not depend on the repo's Dockerfile
     kit.assert_nothing_left(docker_client, report.run_id)
+    # Layers of the failed build (unlabelled: build labels come last) are removed too.
+    _assert_layers_gone(docker_client, report.build.log_tail)
+
+
+def _assert_layers_gone(client, build_log: str) -> list[str]:
+    """Every layer the build reported after FROM no longer exists."""
+    import docker
+
+    layers = re.findall(r"^ ---> ([0-9a-f]{12})$", build_log, flags=re.MULTILINE)[1:]
+    for layer in layers:
+        with pytest.raises(docker.errors.ImageNotFound):
+            client.images.get(layer)
+    return layers
 
 
 def test_build_timeout_is_reported_and_cleaned(docker_client, base_image, tmp_path, kit):
     (tmp_path / "config.ru").write_text('run ->(_e) { [200, {}, ["ok"]] }\n')
-    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nRUN sleep 60\n")
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nRUN echo layer-one > /one\nRUN sleep 60\n")
     started = time.monotonic()
     report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, timeouts=Timeouts(build=3)))
     assert report.build.status is StepStatus.timeout
     assert time.monotonic() - started < 45
     kit.assert_nothing_left(docker_client, report.run_id)
+    assert len(_assert_layers_gone(docker_client, report.build.log_tail)) == 1  # the layer-one step
     # The aborted build's container must not linger either (the engine removes it, forcerm).
     time.sleep(1)
     assert not docker_client.containers.list(all=True, filters={"ancestor": base_image, "status": "running"})
