@@ -46,7 +46,7 @@ def test_grade_with_runtime_reports_and_decides_runtime_rules(docker_ready, tmp_
     facts = {f["id"]: f["value"] for f in data["facts"]}
     pending = {p["id"] for d in data["dimensions"] for p in d["pending"]}
     applied = {x["id"] for d in data["dimensions"] for x in d["deductions"]}
-    for rule, fact_id in (("validation_phase_failed", "runtime.boot.ok"), ("tests_fail_at_runtime", "runtime.tests.ok")):
+    for rule, fact_id in (("validation_phase_failed", "runtime.boot.ok"),):
         if facts[fact_id] is None:
             assert rule in pending
         else:

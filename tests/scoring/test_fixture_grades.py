@@ -12,7 +12,7 @@ V1_BASE = {
     # dimension: (score, pending, applied deduction ids)
     "deliverables": (20, 5, []),  # 5 pending: runtime build/boot (validation phase)
     "rubyllm": (20, 0, []),
-    "tests": (12, 3, []),  # 3 pending: runtime test run
+    "tests": (15, 0, []),
     "errors": (8, 2, []),  # judge
     "persistence": (8, 2, []),  # judge
     "hotwire": (10, 0, []),
@@ -20,22 +20,22 @@ V1_BASE = {
     "production": (5, 0, []),
 }
 V1 = {
-    "good_app": ({}, 86, "A"),
-    "stock_readme": ({"deliverables": (15, 5, ["readme_stock"])}, 81, "A"),
-    "no_compose": ({"deliverables": (15, 5, ["compose_missing"])}, 81, "A"),
-    "nested_folder": ({"deliverables": (15, 5, ["nested_app_folder"])}, 81, "A"),
-    "committed_env": ({"deliverables": (17, 5, ["secrets_committed"]), "production": (4, 0, ["secrets_leaked"])}, 82, "A"),
+    "good_app": ({}, 89, "A"),
+    "stock_readme": ({"deliverables": (15, 5, ["readme_stock"])}, 84, "A"),
+    "no_compose": ({"deliverables": (15, 5, ["compose_missing"])}, 84, "A"),
+    "nested_folder": ({"deliverables": (15, 5, ["nested_app_folder"])}, 84, "A"),
+    "committed_env": ({"deliverables": (17, 5, ["secrets_committed"]), "production": (4, 0, ["secrets_leaked"])}, 85, "A"),
     "rubyllm_client": ({
         "rubyllm": (0, 0, ["no_rubyllm_entry_point", "no_ask", "no_content_read", "no_multi_turn",
                            "no_with_instructions", "invented_entry_class"]),
-        "tests": (2, 3, ["tests_never_reach_llm"]),
-    }, 56, "C"),
-    "fetch_innerhtml": ({"hotwire": (9, 0, ["fetch_innerhtml"])}, 85, "A"),  # -3, +2 broadcast bonus back
+        "tests": (5, 0, ["tests_never_reach_llm"]),
+    }, 59, "C"),
+    "fetch_innerhtml": ({"hotwire": (9, 0, ["fetch_innerhtml"])}, 88, "A"),  # -3, +2 broadcast bonus back
     "class_var_store": ({"persistence": (2, 2, ["process_local_store"]),
-                         "production": (4, 0, ["process_local_state_not_multi_worker_safe"])}, 79, "B"),
-    "csrf_off": ({"production": (3, 0, ["csrf_disabled_globally"])}, 84, "A"),
-    "eval_calculator": ({"production": (3, 0, ["eval_in_app_code"])}, 84, "A"),
-    "overclaiming_self_review": ({"production": (3, 0, ["eval_in_app_code"])}, 84, "A"),  # v1 has no self-review
+                         "production": (4, 0, ["process_local_state_not_multi_worker_safe"])}, 82, "A"),
+    "csrf_off": ({"production": (3, 0, ["csrf_disabled_globally"])}, 87, "A"),
+    "eval_calculator": ({"production": (3, 0, ["eval_in_app_code"])}, 87, "A"),
+    "overclaiming_self_review": ({"production": (3, 0, ["eval_in_app_code"])}, 87, "A"),  # v1 has no self-review
 }
 
 V2_BASE = {
@@ -101,12 +101,11 @@ def test_v1_pending_points_name_their_cause(graded):
     pend = {p.id: (p.source, p.points) for d in report.dimensions for p in d.pending}
     assert pend == {
         "validation_phase_failed": ("unknown_facts", 5),
-        "tests_fail_at_runtime": ("unknown_facts", 3),
         "error_ui_quality": ("judge", 2),
         "persistence_design": ("judge", 2),
         "architecture_quality": ("judge", 2),
     }
-    assert report.pending_points == 14 and report.tier_best_case == "A"
+    assert report.pending_points == 11 and report.tier_best_case == "A"
 
 
 def test_deduction_evidence_points_at_the_defect(graded):
@@ -128,5 +127,6 @@ def test_overclaiming_review_claims(graded):
     status = {c.goal: c.status for c in sr.claims}
     assert [g for g, s in status.items() if s == "contradicted"] == ["G5", "G7"]
     assert sorted(g for g, s in status.items() if s == "unverifiable") == ["G11", "G12", "G13", "G4"]
-    assert sr.fabricated_citations == [{"line": 11, "cited": "test/services/chat_reply_test.rb:13"}]
+    assert [(c["line"], c["cited"].split(":")[0]) for c in sr.fabricated_citations] == [
+        (11, "test/services/chat_reply_test.rb")]  # the fixture removed that test file
     assert not sr.invented_numbering
