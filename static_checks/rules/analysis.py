@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import tree_sitter as ts
 
 from static_checks.context import ProjectContext
-from static_checks.manifest.core import private_kernel_methods
+from static_checks.manifest.core import mixin_methods, object_methods, private_kernel_methods
 from static_checks.manifest.index import available_versions
 from static_checks.manifest.model import MethodSig
 from static_checks.manifest.versions import version_key
@@ -51,6 +52,14 @@ class TypedCall:
         return self.fs.pf
 
 
+@lru_cache(maxsize=1)
+def generic_names() -> frozenset[str]:
+    """Names any Ruby value answers (Object, Enumerable, conversions): no evidence on their own."""
+    extra = {"to_a", "to_h", "to_s", "to_str", "to_ary", "to_hash", "to_json", "call", "size", "length",
+             "first", "last", "keys", "values", "fetch", "dig", "[]", "each", "map", "name", "id", "value"}
+    return object_methods() | mixin_methods("Enumerable") | frozenset(extra)
+
+
 def has_signature(sig: MethodSig | None) -> bool:
     """The manifest knows real parameters (core methods carry a catch-all; `new` borrows initialize's)."""
     return sig is not None and (sig.origin != "core" or sig.forwards_to is not None)
@@ -62,13 +71,57 @@ class Lookup:
     sig: MethodSig | None = None
 
 
+# Installed gems inside a repo (`.gems/ruby/3.3.0/gems/ruby_llm-1.0.0/...`): not the app's code.
+_INSTALLED_GEM = re.compile(r"(?:^|/)gems/[^/]+-\d[^/]*/")
+# Other gems extending RubyLLM (`ruby_llm-mcp` -> RubyLLM::MCP) named in a Gemfile or gemspec.
+_RESPOND_TO = re.compile(rb"""respond_to\?\(?\s*:["']?(\w+[?!]?)""")
+_EXTENSION_GEM = re.compile(rb"""["']ruby_llm[-_]([a-z0-9_]+)["']""")
+
+
+def app_files(ctx: ProjectContext) -> list:
+    return [pf for pf in ctx.files if not _INSTALLED_GEM.search(pf.rel)]
+
+
+def extension_namespaces(ctx: ProjectContext) -> set[str]:
+    """Squashed lower-case names (`mcp`, `redcandle`) of RubyLLM extension gems the app requires."""
+    out: set[str] = set()
+    for pf in ctx.files:
+        base = pf.rel.rsplit("/", 1)[-1]
+        if base == "Gemfile" or base.endswith(".gemspec"):
+            for m in _EXTENSION_GEM.finditer(pf.source):
+                out.add(m.group(1).decode().replace("_", "").lower())
+    out.discard("schema")  # RubyLLM::Schema is in the manifests
+    return out
+
+
 class Analysis:
     def __init__(self, ctx: ProjectContext) -> None:
         self.ctx = ctx
         self.index = ctx.index
         self.version = ctx.index.version
-        self.project = build_project(ctx.files, ctx.index)
+        self.files = app_files(ctx)
+        self.extensions = extension_namespaces(ctx)
+        self.project = build_project(self.files, ctx.index)
         self.infer = Inferer(self.project, ctx.index)
+
+    def from_extension(self, fq: str) -> bool:
+        """`RubyLLM::MCP::Client` when the app requires ruby_llm-mcp."""
+        parts = fq.split("::")
+        return len(parts) > 1 and parts[1].replace("_", "").lower() in self.extensions
+
+    @cached_property
+    def app_called_names(self) -> dict[str, TypedCall | ts.Node]:
+        """Method names app code (not tests) calls with a receiver, minus generic Ruby names."""
+        out: dict[str, ts.Node] = {}
+        for fs in self.project.scans:
+            if fs.is_test:
+                continue
+            for call, _scope in fs.calls:
+                name = call_name(call)
+                if name and call_receiver(call) is not None and name not in generic_names() \
+                        and name not in self.respond_to_names:
+                    out.setdefault(name, call)
+        return out
 
     @cached_property
     def typed_calls(self) -> list[TypedCall]:
@@ -154,11 +207,18 @@ class Analysis:
             names.update(self.index.method_names(ns, singleton=t.singleton))
         return sorted(names)
 
+    @cached_property
+    def respond_to_names(self) -> set[str]:
+        """Names the code probes with `respond_to?(:name)`: optional API, guarded at run time."""
+        out: set[str] = set()
+        for pf in self.files:
+            if b"respond_to?" in pf.source:
+                out.update(m.decode() for m in _RESPOND_TO.findall(pf.source))
+        return out
+
     def guarded(self, tc: TypedCall) -> bool:
         """The app checks `respond_to?(:name)` itself: a version guard, not an invented call."""
-        bare = tc.name.rstrip("=")
-        src = tc.pf.source
-        return f"respond_to?(:{bare}".encode() in src or f"respond_to?(:'{bare}".encode() in src
+        return tc.name.rstrip("=") in self.respond_to_names
 
 
 def _inside_block(node: ts.Node, scope: Scope) -> bool:
@@ -244,7 +304,11 @@ def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
     if status not in ("missing", "open") or an.guarded(tc):
         return None
     if status == "open":
-        return "drift-only" if t.open and tc.explicit and not tc.name.endswith("=") else None
+        # ActiveRecord models: a bare `chat.model_id` may be a column, so only calls with
+        # arguments or a block are proof of a missing macro method
+        has_args = tc.call.child_by_field_name("arguments") is not None or \
+            tc.call.child_by_field_name("block") is not None
+        return "drift-only" if t.open and tc.explicit and has_args and not tc.name.endswith("=") else None
     if tc.name.endswith("=") and tc.name[:-1] and an.find(t, tc.name[:-1]) is not None:
         return "reader-only"
     if t.name == CONFIG and not t.singleton:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from static_checks.models import Category, Severity
+from static_checks.rules.analysis import app_files
 from static_checks.rules.base import Rule
 from static_checks.types.syntax import is_test_path, text
 
@@ -22,6 +23,8 @@ PROVIDER_HOSTS = re.compile(
     r"api\.openai\.com|openrouter\.ai/api|api\.anthropic\.com|generativelanguage\.googleapis\.com"
     r"|api\.mistral\.ai|api\.deepseek\.com|api\.perplexity\.ai|api\.x\.ai|api\.groq\.com"
 )
+# Public model/pricing lists are metadata, not LLM calls.
+_MODEL_LIST = re.compile(r"/models/?(?:[?#\"']|$)")
 _HOST_BYTES = re.compile(PROVIDER_HOSTS.pattern.encode())
 _HTTP_CLIENT = re.compile(rb"Net::HTTP|Faraday|HTTParty|\bHTTP\.(?:post|get|headers|auth)|RestClient|Excon|Typhoeus|URI\.open")
 _REQUIRES_GEM = re.compile(rb"""^\s*gem\s+['"]ruby_llm['"]""", re.M)
@@ -49,7 +52,7 @@ def _walk(node):
 def check(ctx):
     if not _requires_ruby_llm(ctx):
         return
-    for pf in ctx.files:
+    for pf in app_files(ctx):
         if is_test_path(pf.rel):
             continue
         src = pf.source
@@ -66,7 +69,7 @@ def check(ctx):
                     f"{text(node)} comes from a provider SDK gem, not RubyLLM; the Gemfile requires ruby_llm",
                     hint="use `RubyLLM.chat(model: ...)` so configuration, retries and tooling stay in one place",
                 )
-            elif http and t == "string" and PROVIDER_HOSTS.search(text(node)):
+            elif http and t == "string" and PROVIDER_HOSTS.search(text(node)) and not _MODEL_LIST.search(text(node)):
                 host = PROVIDER_HOSTS.search(text(node)).group(0)
                 yield RULE.finding(
                     pf, node,

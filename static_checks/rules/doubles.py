@@ -170,10 +170,10 @@ def _stand_in_keys(an: Analysis, value: ts.Node | None, stub: Stub) -> list[tupl
     name = call_name(node)
     recv = call_receiver(node)
     if recv is None and name in ("double", "spy", "stub", "mock"):  # RSpec / Mocha builders
-        return [(k, node) for k in arg_shape(node).keywords]
+        return _called([(k, node) for k in arg_shape(node).keywords], an)
     path = const_path(recv) if recv is not None else None
     if name == "new" and path == "OpenStruct":
-        return [(k, node) for k in arg_shape(node).keywords]
+        return _called([(k, node) for k in arg_shape(node).keywords], an)
     if name == "new" and path == "Minitest::Mock" and value is not None and value.type == "identifier":
         var = value.text.decode()
         keys = []
@@ -183,8 +183,13 @@ def _stand_in_keys(an: Analysis, value: ts.Node | None, stub: Stub) -> list[tupl
                 m = symbol_value(first_arg(call))
                 if m:
                     keys.append((m, call))
-        return keys
+        return _called(keys, an)
     return []
+
+
+def _called(keys: list[tuple[str, ts.Node]], an: Analysis) -> list[tuple[str, ts.Node]]:
+    """Unverified stand-ins may carry extra test-only answers; only those the app calls matter."""
+    return [(k, n) for k, n in keys if k in an.app_called_names]
 
 
 def _stand_in_stubs(an: Analysis, stubs: list[Stub]) -> list[Stub]:

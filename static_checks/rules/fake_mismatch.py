@@ -78,17 +78,6 @@ def stand_ins(an: Analysis) -> dict[str, TypeRef]:
     return found
 
 
-def _app_called_names(an: Analysis) -> dict[str, ts.Node]:
-    out: dict[str, ts.Node] = {}
-    for fs in an.project.scans:
-        if fs.is_test:
-            continue
-        for call, _scope in fs.calls:
-            if call_receiver(call) is not None:
-                out.setdefault(call_name(call) or "", call)
-    return out
-
-
 def _attr_nodes(d: ClassDef) -> dict[str, ts.Node]:
     """Writer name -> the attr_accessor/attr_writer call that makes it."""
     out: dict[str, ts.Node] = {}
@@ -125,7 +114,7 @@ def check(ctx):
     fakes = stand_ins(an)
     if not fakes:
         return
-    called = _app_called_names(an)
+    called = an.app_called_names
     for fq, real in fakes.items():
         app = an.project.classes[fq]
         for d in app.defs:

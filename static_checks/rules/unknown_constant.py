@@ -54,7 +54,7 @@ def missing_constants(an: Analysis) -> list[MissingConstant]:
                     continue
                 if prefix in app_defined or any(p.startswith(prefix + "::") for p in app_defined):
                     break
-                if _guarded(node) or _schema_elsewhere(an, prefix):
+                if _guarded(node) or _schema_elsewhere(an, prefix) or an.from_extension(prefix):
                     break
                 out.append(MissingConstant(fs, node, prefix, index.versions_with_constant(prefix)))
                 break

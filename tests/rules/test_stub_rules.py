@@ -51,11 +51,12 @@ def test_stub_of_chat_new_fires_for_rubyllm_chat(run_app):
 
 def test_stand_in_double_answers_an_invented_method(run_app):
     files = {
-        "app/s.rb": "class S\n  def go = RubyLLM.chat.ask('x').content\nend\n",
+        # the app reads `.text` through an untyped block parameter: only the stand-in shows it
+        "app/s.rb": "class S\n  def go = RubyLLM.chat.ask('x').then { |r| r.text }\nend\n",
         "spec/s_spec.rb": """
             RSpec.describe S do
               it "x" do
-                allow(RubyLLM).to receive(:chat).and_return(double(ask: double(content: "y")))
+                allow(RubyLLM).to receive(:chat).and_return(double(ask: double(content: "y"), helper: 1))
                 allow_any_instance_of(RubyLLM::Chat).to receive(:ask).and_return(OpenStruct.new(text: "y"))
               end
             end
