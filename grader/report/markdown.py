@@ -10,7 +10,8 @@ from grader.report.summary import (
 
 def _cell(text: object) -> str:
     """Text from the graded repo, made safe for a Markdown table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|").replace("`", "'")[:300]
+    # Angle brackets as entities: Markdown viewers would otherwise render the repo's HTML.
+    return " ".join(str(text).split()).replace("|", "\\|").replace("`", "'").replace("<", "&lt;")[:300]
 
 
 def _code(text: object) -> str:

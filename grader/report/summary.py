@@ -16,8 +16,13 @@ def where(item: AppliedItem, limit: int = 3) -> str:
     return ", ".join(refs) + (f" (+{more} more)" if more > 0 else "")
 
 
+def _short(value: object, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def fact_values(item: AppliedItem) -> str:
-    return ", ".join(f"{k} = {v!r}" for k, v in item.facts.items())
+    return ", ".join(f"{k} = {_short(v)}" for k, v in item.facts.items())
 
 
 def one_line_summary(r: GradeReport) -> str:

@@ -75,3 +75,22 @@ def test_code_excerpts_are_read_from_the_repo_and_escaped(graded):
     html = render_html(report, graded.repo("rubyllm_client"))
     assert 'class="ln hit"' in html and "RubyLLM::Client.new" in html
     assert "ENV[&#34;OPENROUTER_API_KEY&#34;]" in html or "ENV[&quot;OPENROUTER_API_KEY&quot;]" in html
+
+
+def test_hostile_repo_text_is_escaped_everywhere(graded, tmp_path):
+    import shutil
+
+    from grader.pipeline import GradeOptions, grade_path
+
+    repo = tmp_path / "hostile"
+    shutil.copytree(graded.repo("good_app"), repo)
+    (repo / "SELF_REVIEW.md").write_text(
+        "| Goal | Verdict | Evidence |\n|---|---|---|\n"
+        "| G1 <script>alert(1)</script> | PASS | <img src=x onerror=alert(2)> app/<b>x</b>.rb:1 |\n"
+        "| G2 | <iframe src=//evil> | bad |\n"
+    )
+    report = grade_path(repo, "rails-rubyllm-v2", GradeOptions(runtime=False))
+    html = render_html(report, repo)
+    for bad in ("<script>alert", "<img src=x", "<iframe", "<b>x</b>"):
+        assert bad not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
