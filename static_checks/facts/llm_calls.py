@@ -66,11 +66,14 @@ class LlmModel:
         """App classes built on RubyLLM::Tool: fq name -> AppClass."""
         if self.project is None:
             return {}
-        return {
+        tools = {
             fq: app
             for fq, app in self.project.classes.items()
             if app.base is not None and app.base.name == "RubyLLM::Tool" and app.acts_as is None
         }
+        # An app base class (`ApplicationTool < RubyLLM::Tool`) that other tools extend is not a tool.
+        bases = {app.parent.fq for app in tools.values() if app.parent is not None}
+        return {fq: app for fq, app in tools.items() if fq not in bases}
 
     def subclasses_of(self, base: str):
         if self.project is None:

@@ -22,6 +22,7 @@ from static_checks.types.syntax import def_body, last_expression
 SLUGS_PATH = Path(__file__).resolve().parent.parent / "data" / "model_slugs.yaml"
 PASS_THROUGH = frozenset({"presence", "to_s", "strip", "freeze", "to_str", "dup"})
 MAX_DEPTH = 5
+ACTS_AS_CREATE = ("create", "create!", "find_or_create_by", "find_or_create_by!", "new")
 
 
 @lru_cache(maxsize=4)
@@ -167,12 +168,15 @@ def model_sites(ctx: FactContext) -> list[tuple[ParsedFile, ts.Node, ts.Node]]:
     """(file, site, model expression) for chat(model:), Chat.new(model:), with_model(x), default_model = x."""
     model = llm_model(ctx)
     sites = []
-    for c in model.code_calls("chat", "new", "with_model", "default_model", "model="):
+    for c in model.code_calls("chat", "new", "with_model", "default_model", *ACTS_AS_CREATE):
         if c.name in ("chat", "new") and c.recv.singleton and c.recv.name in ("RubyLLM", "RubyLLM::Chat"):
             expr = kwarg(c.pf, c.node, "model")
         elif c.name == "with_model" and model.is_chat(c.recv):
             a = args(c.node)
             expr = a[0] if a else None
+        elif c.recv.singleton and c.recv.app_class and c.name in ACTS_AS_CREATE and model.is_chat(c.recv.instance()):
+            # acts_as_chat: `Chat.create!(model: "...")` (model_id: before 1.7)
+            expr = kwarg(c.pf, c.node, "model") or kwarg(c.pf, c.node, "model_id")
         elif c.name == "default_model" and c.recv.name == "RubyLLM::Configuration":
             parent = c.node.parent
             expr = parent.child_by_field_name("right") if parent is not None and parent.type == "assignment" else None

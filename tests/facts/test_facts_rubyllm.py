@@ -123,3 +123,13 @@ def test_raw_http_to_the_provider_is_a_bypass(facts_for):
         '  def call(body) = Net::HTTP.post(URI(URL), body)\nend\n')})
     assert f["rubyllm.bypass"] is True
     assert facts_for({"app/services/ok.rb": "class Ok\nend\n"})["rubyllm.bypass"] is False
+
+
+def test_acts_as_chat_model_from_create(facts_for):
+    f = facts_for({
+        "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\nend\n",
+        "app/controllers/chats_controller.rb": (
+            "class ChatsController < ApplicationController\n  def create\n"
+            '    @chat = Chat.create!(model: ENV.fetch("MODEL", "anthropic/claude-sonnet-4"))\n  end\nend\n'),
+    })
+    assert (f["model.slug"], f["model.verdict"], f["model.env_overridable"]) == ("anthropic/claude-sonnet-4", "stale", True)

@@ -174,3 +174,10 @@ def test_unserialized_turns(facts_for):
     assert "unserialized_turns" not in facts_for({"app/services/turn.rb": locked})["concurrency.hazards"]
     one_off = "class T\n  def call(t) = RubyLLM.chat.ask(t)\nend\n"
     assert facts_for({"app/services/t.rb": one_off})["concurrency.hazards"] == []
+
+
+def test_an_app_tool_base_class_is_not_a_tool(facts_for):
+    f = facts_for({"app/tools/application_tool.rb": "class ApplicationTool < RubyLLM::Tool\nend\n",
+                   "app/tools/calculator_tool.rb": "class CalculatorTool < ApplicationTool\n  def execute(e:) = e\nend\n",
+                   "app/tools/weather_tool.rb": "class WeatherTool < RubyLLM::Tool\n  def execute = 1\nend\n"})
+    assert f["tools.classes"] == ["calculator", "weather"] and f["tools.count"] == 2
