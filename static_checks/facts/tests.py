@@ -157,6 +157,22 @@ def llm_classes(ctx: FactContext) -> set[str]:
     return reach
 
 
+REQUEST_CALLS = ("get", "post", "put", "patch", "delete", "visit")
+REQUEST_TEST_BASES = ("IntegrationTest", "SystemTestCase")
+
+
+def _is_request_test(ctx: FactContext, pf: ParsedFile) -> bool:
+    idx = ctx.index(pf)
+    request_class = any(
+        c.child_by_field_name("superclass") is not None
+        and pf.text(c.child_by_field_name("superclass")).endswith(REQUEST_TEST_BASES)
+        for c in idx.of("class")
+    )
+    rspec_request = any(literal(p.child_by_field_name("value")) in ("request", "system", "feature")
+                        for p in idx.of("pair") if literal(p.child_by_field_name("key")) == "type")
+    return (request_class or rspec_request) and any(receiver(c) is None for c in idx.calls(*REQUEST_CALLS))
+
+
 @collector("tests", ids=["tests.reach_llm_path"])
 def reach_llm(ctx: FactContext):
     targets = llm_classes(ctx)
@@ -174,6 +190,10 @@ def reach_llm(ctx: FactContext):
                 if tested in targets:
                     hit = cls
                     break
+        if hit is None and any(t.endswith("Controller") for t in targets) and _is_request_test(ctx, pf):
+            # An integration/system test that sends requests reaches the controllers through the routes;
+            # which controller a path hits is not resolved here, so any LLM-path controller counts.
+            hit = next(iter(ctx.index(pf).calls(*REQUEST_CALLS)), None)
         if hit is not None:
             ev.append(ctx.ev(pf, hit))
     note = f"classes on the LLM path: {', '.join(sorted(targets))}" if targets else "no app class calls RubyLLM"

@@ -103,3 +103,13 @@ def test_missing_key_preflight(facts_for):
     unrelated = facts_for({"app/models/u.rb": "class U\n  def ok? = name.blank?\nend\n"})
     assert unrelated["errors.missing_key_preflight"] is False
     assert unrelated["errors.degraded_ui"] is False
+
+
+def test_request_test_reaches_an_llm_controller_through_routes(facts_for):
+    ctl = {"app/controllers/msgs_controller.rb":
+           "class MsgsController < ApplicationController\n  def create = RubyLLM.chat.ask(params[:t])\nend\n"}
+    flow = ('class ChatFlowTest < ActionDispatch::IntegrationTest\n  test "talk" do\n'
+            '    post "/msgs", params: { t: "hi" }\n  end\nend\n')
+    assert facts_for({**ctl, "test/integration/chat_flow_test.rb": flow})["tests.reach_llm_path"] is True
+    unit = flow.replace("ActionDispatch::IntegrationTest", "ActiveSupport::TestCase").replace('post "/msgs", params: { t: "hi" }', "assert true")
+    assert facts_for({**ctl, "test/models/chat_flow_test.rb": unit})["tests.reach_llm_path"] is False
