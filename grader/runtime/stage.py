@@ -156,6 +156,7 @@ def _over_budget(step: Step) -> Step:
 
 # --- image builds ---------------------------------------------------------------------------
 
+_REMOTE_ADD = re.compile(r"^\s*ADD\s+(?:--\S+\s+)*(?:https?://|git@)", re.IGNORECASE | re.MULTILINE)
 _FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
 
 
@@ -182,7 +183,12 @@ def _build_repo_image(client, engine, repo, options, run_id, budget) -> BuildSte
     timeout = budget.timeout(options.timeouts.build)
     if timeout is None:
         return _over_budget(step)
-    missing = [ref for ref in _base_images(dockerfile.read_text(errors="replace")) if not engine.image_present(client, ref)]
+    text = dockerfile.read_text(errors="replace")
+    if _REMOTE_ADD.search(text) and not options.build_network:
+        # The engine fetches ADD <url> itself, outside the build's network mode.
+        step.status, step.reason = StepStatus.skipped, "Dockerfile ADDs a remote URL and builds have no network"
+        return step
+    missing = [ref for ref in _base_images(text) if not engine.image_present(client, ref)]
     if missing and not options.build_network:
         step.status = StepStatus.skipped
         step.reason = (f"base image {', '.join(missing)} not present locally and builds have no network "
