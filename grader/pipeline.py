@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from static_checks.models import CheckReport, Fact
 
+from grader.report.redact import redact, redact_finding
 from grader.report.model import (
     ArithmeticCheck, ClaimRow, GradeReport, RepoInfo, SelfReviewSummary, StageResult,
 )
@@ -114,12 +115,12 @@ def _self_review_summary(fid) -> SelfReviewSummary:
     return SelfReviewSummary(
         file=review.path,
         rows=len(review.rows),
-        malformed=[{"line": m.line, "problem": m.problem, "raw": m.raw[:200]} for m in review.malformed],
+        malformed=[{"line": m.line, "problem": redact(m.problem), "raw": redact(m.raw[:200])} for m in review.malformed],
         invented_numbering=fid.invented_numbering,
         invented_reasons=fid.invented_reasons,
         claims=[
-            ClaimRow(line=c.row.line, goal_cell=(c.row.goal or "") + (" " + c.row.label if c.row.label else ""),
-                     goal=c.goal, verdict=c.row.verdict, status=c.status, evidence=c.row.evidence[:300],
+            ClaimRow(line=c.row.line, goal_cell=redact((c.row.goal or "") + (" " + c.row.label if c.row.label else "")),
+                     goal=c.goal, verdict=c.row.verdict, status=c.status, evidence=redact(c.row.evidence[:300]),
                      decided_by=sorted({f.id for f in c.facts}))
             for c in fid.claims
         ],
@@ -206,8 +207,8 @@ def grade_path(repo: Path, rubric: Rubric | str | Path, options: GradeOptions | 
         rubric_title=rubric.title,
         generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         repo=RepoInfo(source=source or str(repo), name=repo.name, kind=kind, commit=commit),
-        facts=[f.model_dump(mode="json") for f in all_facts],
-        findings=[f.model_dump(mode="json") for f in (check.findings if check else [])],
+        facts=[_redacted_fact(f) for f in all_facts],
+        findings=[redact_finding(f.model_dump(mode="json")) for f in (check.findings if check else [])],
         static=({"roots": [r.model_dump(mode="json") for r in check.roots], "files_analyzed": check.files_analyzed,
                  "skipped": [s.model_dump(mode="json") for s in check.skipped]} if check else {}),
         runtime=(runtime_report.model_dump(mode="json") if runtime_report is not None
@@ -219,6 +220,14 @@ def grade_path(repo: Path, rubric: Rubric | str | Path, options: GradeOptions | 
     problems = check_scorecard(report, rubric)
     report.arithmetic_check = ArithmeticCheck(ok=not problems, problems=problems)
     return report
+
+
+def _redacted_fact(fact: Fact) -> dict:
+    data = fact.model_dump(mode="json")
+    for ev in data.get("evidence", []):
+        if isinstance(ev.get("snippet"), str):
+            ev["snippet"] = redact(ev["snippet"], ev.get("file"))
+    return data
 
 
 def _tier_note(r: GradeReport) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.report.redact import redact
+
 MAX_FILE_BYTES = 2_000_000
 MAX_LINE_CHARS = 300
 
@@ -40,4 +42,4 @@ def excerpt(repo: Path | None, rel: str, line: int, context: int = 2) -> Excerpt
     lo, hi = max(1, line - context), min(len(text), line + context)
     if line > len(text):
         return None
-    return Excerpt(rel, line, [(n, text[n - 1][:MAX_LINE_CHARS]) for n in range(lo, hi + 1)])
+    return Excerpt(rel, line, [(n, redact(text[n - 1][:MAX_LINE_CHARS], rel)) for n in range(lo, hi + 1)])

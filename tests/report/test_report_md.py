@@ -64,3 +64,15 @@ def test_write_all_writes_three_files_and_json_contract(graded, tmp_path):
                 assert isinstance(e["file"], str) and isinstance(e["line"], int)
     assert data["runtime"]["status"] == "skipped"
     assert data["arithmetic_check"] == {"ok": True, "problems": []}
+
+
+def test_committed_key_never_reaches_any_report(graded, tmp_path):
+    repo = graded.repo("committed_env")
+    env = (repo / ".env").read_text()
+    key = env.split("=", 1)[1].split()[0]
+    assert key.startswith("sk-") and len(key) > 30
+    write_all(graded.grade("committed_env", "rails-rubyllm-v1"), tmp_path, repo)
+    for name in ("report.json", "report.md", "report.html"):
+        text = (tmp_path / name).read_text()
+        assert key not in text and key[:20] not in text, name
+    assert "OPENROUTER_API_KEY=****" in (tmp_path / "report.html").read_text()
