@@ -128,30 +128,18 @@ def _self_review_summary(fid) -> SelfReviewSummary:
     )
 
 
-def grade_path(repo: Path, rubric: Rubric | str | Path, options: GradeOptions | None = None,
-               source: str | None = None, kind: str = "folder", commit: str | None = None) -> GradeReport:
-    """Grade a folder already on disk. Never raises for a stage failure: it is in report.stages."""
-    from static_checks import __version__ as tool_version
-
-    options = options or GradeOptions()
-    if not isinstance(rubric, Rubric):
-        rubric = load_rubric(rubric)
-    repo = Path(repo).resolve()
-    run = _Run()
-
-    # One parse serves findings and facts when the engine supports it; if that combined pass
-    # fails, findings are retried alone so one broken fact collector does not lose them.
+def _static_stage(run: _Run, repo: Path, options: GradeOptions) -> tuple[CheckReport | None, list[Fact]]:
+    """Findings and static facts. One parse serves both when the engine supports it; if that
+    combined pass fails, findings are retried alone so one broken fact collector does not lose them."""
     check: CheckReport | None = None
     static_facts: list[Fact] = []
-    combined = _engine_collects_facts()
-    if combined:
+    if _engine_collects_facts():
         check = run.guard("static", lambda: _static_check(repo, options, with_facts=True))
         if check is not None:
             static_facts = list(check.facts)
             run.stages.append(StageResult(name="facts", status="ok", detail="collected in the static pass"))
         else:
-            failed = run.last()
-            failed.name = "facts"
+            run.last().name = "facts"
             check = run.guard("static", lambda: _static_check(repo, options, with_facts=False))
             run.missing.add("static")
     else:
@@ -163,6 +151,21 @@ def grade_path(repo: Path, rubric: Rubric | str | Path, options: GradeOptions | 
     if check is None:
         # Without findings, rules over invented calls cannot be trusted: static facts are unknown.
         run.missing.add("static")
+    return check, static_facts
+
+
+def grade_path(repo: Path, rubric: Rubric | str | Path, options: GradeOptions | None = None,
+               source: str | None = None, kind: str = "folder", commit: str | None = None) -> GradeReport:
+    """Grade a folder already on disk. Never raises for a stage failure: it is in report.stages."""
+    from static_checks import __version__ as tool_version
+
+    options = options or GradeOptions()
+    if not isinstance(rubric, Rubric):
+        rubric = load_rubric(rubric)
+    repo = Path(repo).resolve()
+    run = _Run()
+
+    check, static_facts = _static_stage(run, repo, options)
 
     runtime_report = None
     runtime_facts: list[Fact] = []
