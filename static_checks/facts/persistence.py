@@ -122,19 +122,41 @@ def process_local(ctx: FactContext):
     ]
 
 
+def cache_store_in(ctx: FactContext, rel: str) -> tuple[str, object] | None:
+    """(store, evidence) of `config.cache_store = ...` in one config file, or None."""
+    pf = ctx.parsed_file(rel)
+    if pf is None:
+        return None
+    for a in ctx.index(pf).of("assignment"):
+        left = a.child_by_field_name("left")
+        if left is not None and left.type == "call" and call_name(left) == "cache_store":
+            right = a.child_by_field_name("right")
+            first = right.named_children[0] if right is not None and right.type == "right_assignment_list" else right
+            value = literal(first) if first is not None else None
+            return (value or (pf.text(first) if first is not None else "unknown")), ctx.ev(pf, a)
+    return None
+
+
 def production_cache_store(ctx: FactContext) -> tuple[str, list]:
     for rel in ("config/environments/production.rb", "config/application.rb"):
-        pf = ctx.parsed_file(rel)
-        if pf is None:
-            continue
-        for a in ctx.index(pf).of("assignment"):
-            left = a.child_by_field_name("left")
-            if left is not None and left.type == "call" and call_name(left) == "cache_store":
-                right = a.child_by_field_name("right")
-                first = right.named_children[0] if right is not None and right.type == "right_assignment_list" else right
-                value = literal(first) if first is not None else None
-                return (value or (pf.text(first) if first is not None else "unknown")), [ctx.ev(pf, a)]
+        hit = cache_store_in(ctx, rel)
+        if hit is not None:
+            return hit[0], [hit[1]]
     return "default", []
+
+
+@collector("persistence", ids=["persistence.cache_store_by_env"])
+def cache_store_by_env(ctx: FactContext):
+    """`env:store` for every config/environments/*.rb (and `all:` for config/application.rb)."""
+    out, ev = [], []
+    prefix = ctx.app_rel("config/environments/")
+    files = sorted(pf.rel for pf in ctx.parsed if pf.rel.startswith(prefix) and pf.rel.endswith(".rb"))
+    for rel, env in [(ctx.app_rel("config/application.rb"), "all")] + [(f, f[len(prefix):-3]) for f in files]:
+        hit = cache_store_in(ctx, rel[len(ctx.prefix):])
+        if hit is not None:
+            out.append(f"{env}:{hit[0]}")
+            ev.append(hit[1])
+    return [fact("persistence.cache_store_by_env", out, "facts/persistence/cache-store", ev)]
 
 
 @collector("persistence", ids=["persistence.rails_cache", "persistence.cache_store", "persistence.session",
