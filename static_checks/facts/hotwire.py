@@ -8,7 +8,7 @@ from static_checks.facts.context import FactContext, fact
 from static_checks.facts.javascript import JS_SUFFIXES, inline_scripts, scan_js
 from static_checks.facts.llm_calls import SEND_METHODS, llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import call_name, contains, def_name, enclosing_method, literal, receiver
+from static_checks.facts.ruby_nodes import call_name, contains, def_name, enclosing, enclosing_method, literal, receiver
 
 BROADCAST = re.compile(r"^broadcast(s_to|_(append|prepend|replace|update|remove|before|after|action|refresh|render)"
                        r"(_later)?_to|_(append|prepend|replace|update|remove|action|render)(_later)?)$")
@@ -26,6 +26,13 @@ def _is_broadcast(pf, call) -> bool:
     return name in ("broadcast", "broadcast_to") and r is not None and ("ActionCable" in pf.text(r) or "Channel" in pf.text(r))
 
 
+def _in_respond_to(pf, node) -> bool:
+    """Inside the block of a `respond_to do |f| ... end` (its parameter may have any name)."""
+    block = enclosing(node, "block", "do_block")
+    owner = block.parent if block is not None else None
+    return owner is not None and owner.type == "call" and call_name(owner) == "respond_to"
+
+
 @collector("hotwire", ids=["hotwire.turbo_stream_responses", "hotwire.broadcasts", "hotwire.turbo_stream_from"])
 def turbo(ctx: FactContext):
     responses, broadcasts, subscriptions = [], [], []
@@ -35,7 +42,8 @@ def turbo(ctx: FactContext):
             name = call_name(c)
             r = receiver(c)
             rtext = pf.text(r) if r is not None else ""
-            if name == "turbo_stream" and rtext == "format":
+            if name == "turbo_stream" and r is not None and r.type == "identifier" and (
+                    rtext == "format" or _in_respond_to(pf, c)):
                 responses.append(ctx.ev(pf, c))
             elif name in TURBO_STREAM_ACTIONS and rtext == "turbo_stream":
                 responses.append(ctx.ev(pf, c))

@@ -181,3 +181,11 @@ def test_an_app_tool_base_class_is_not_a_tool(facts_for):
                    "app/tools/calculator_tool.rb": "class CalculatorTool < ApplicationTool\n  def execute(e:) = e\nend\n",
                    "app/tools/weather_tool.rb": "class WeatherTool < RubyLLM::Tool\n  def execute = 1\nend\n"})
     assert f["tools.classes"] == ["calculator", "weather"] and f["tools.count"] == 2
+
+
+def test_turbo_stream_format_with_any_block_name(facts_for):
+    ctl = ("class MController < ApplicationController\n  def create\n    respond_to do |wants|\n"
+           "      wants.turbo_stream\n      wants.html { redirect_to root_path }\n    end\n  end\nend\n")
+    assert facts_for({"app/controllers/m_controller.rb": ctl})["hotwire.turbo_stream_responses"] == 1
+    plain = ctl.replace("wants.turbo_stream\n", "wants.json\n")
+    assert facts_for({"app/controllers/m_controller.rb": plain})["hotwire.turbo_stream_responses"] == 0
