@@ -38,6 +38,7 @@ FAMILY_MODULES = (
     "architecture",
     "security",
     "v2_goals",
+    "v2_concurrency",
 )
 
 
