@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.report.model import GradeReport
 from grader.report.summary import (
-    STATUS_WORDS, dimension_reason, fact_values, fmt, invented_findings, one_line_summary, strongest, weakest, where,
+    STATUS_WORDS, by_weight, dimension_reason, fact_values, fmt, invented_findings, one_line_summary, strongest, weakest, where,
 )
 
 
@@ -55,8 +55,8 @@ def render_markdown(r: GradeReport) -> str:
         w("")
         w(dimension_reason(d) + ".")
         w("")
-        for x in d.deductions:
-            label = {"points": f"-{fmt(x.points)}", "cap": f"cap {fmt(x.nominal)} (-{fmt(x.points)})",
+        for x in by_weight(d.deductions):
+            label = {"points": f"-{fmt(x.points)}" if x.points else f"0 of {fmt(x.nominal)} (nothing left to take)", "cap": f"cap {fmt(x.nominal)} (-{fmt(x.points)})",
                      "floor": f"floor {fmt(x.nominal)}", "judge": f"-{fmt(x.points)} (judge)"}[x.kind]
             refs = where(x)
             w(f"- {label} `{x.id}`: {x.reason}. Because {fact_values(x) or x.because}"

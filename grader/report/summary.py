@@ -48,10 +48,15 @@ def weakest(r: GradeReport) -> DimensionScore | None:
     return max(lost, key=lambda d: (d.lost_points / d.max, d.lost_points)) if lost else None
 
 
+def by_weight(items: list[AppliedItem]) -> list[AppliedItem]:
+    """Deductions as a reader wants them: what cost most first (stable for equal points)."""
+    return sorted(items, key=lambda x: -x.points)
+
+
 def dimension_reason(d: DimensionScore) -> str:
     """One line: why the dimension stands where it does."""
     parts = []
-    for x in d.deductions:
+    for x in by_weight(d.deductions):
         if x.points > 0:
             parts.append(f"-{fmt(x.points)} {x.reason}")
     for b in d.bonuses:

@@ -88,7 +88,7 @@ def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool,
           judge_lost: list[tuple[str, float]] = ()) -> tuple[float, dict[str, float]]:
     """One pass: the score and how many points each rule moved (ids -> effective points).
 
-    Order: point deductions (stopped by floors), bonuses (clipped to max), caps, then the judge's
+    Order: point deductions, largest first (stopped by floors), bonuses (clipped to max), caps, then the judge's
     decided losses, then (worst case only) every judge point still pending."""
     def fires(r: _Rule) -> bool:
         return r.truth is Truth.true or (r.truth is Truth.unknown and worst)
@@ -100,7 +100,9 @@ def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool,
     floor = max([dim.floor or 0.0] + [r.item.floor for r in rules  # type: ignore[union-attr]
                                       if isinstance(r.item, Deduction) and r.item.kind == "floor" and helps(r)])
     s = dim.max
-    for r in rules:
+    # Largest deductions first: when clipping at a floor or zero leaves a deduction with nothing to
+    # take, the points lost are attributed to the most severe defect, not to the first listed.
+    for r in sorted(rules, key=lambda r: -r.points):
         if isinstance(r.item, Deduction) and r.item.kind == "points" and fires(r):
             after = max(s - r.points, min(floor, s))
             moved[r.item.id] = s - after

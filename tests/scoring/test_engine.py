@@ -54,7 +54,8 @@ def test_cap_moves_the_difference():
 def test_floor_stops_point_deductions_but_not_caps():
     _, d = run({**ALL_FALSE, "x.f": True, "x.a": True, "x.b": True})
     assert d.score == 5
-    assert [(x.id, x.points) for x in d.deductions] == [("p3", 3), ("p4", 2), ("fl5", 0)]
+    # The larger deduction is applied first, so the floor shortens the smaller one.
+    assert [(x.id, x.points) for x in d.deductions] == [("p3", 1), ("p4", 4), ("fl5", 0)]
     body = BODY.replace("cap: 6", "cap: 2")
     _, d = run({**ALL_FALSE, "x.f": True, "x.c": True}, body)
     assert d.score == 2
