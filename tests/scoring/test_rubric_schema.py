@@ -115,3 +115,12 @@ def test_lowest_tier_must_start_at_zero():
     text = GOOD.replace("{name: B, min: 0}", "{name: B, min: 3}")
     (line, msg), = _problems(text)
     assert line == 8 and "start at 0" in msg
+
+
+def test_the_readme_example_is_a_valid_rubric():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "rubric" / "README.md").read_text()
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    r = parse_rubric(block, "README example")
+    assert r.id == "my-rubric" and r.max_total == 35 and [d.kind for d in r.deductions] == ["points", "points", "cap"]
