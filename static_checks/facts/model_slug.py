@@ -32,7 +32,7 @@ def load_slugs(path: Path = SLUGS_PATH) -> dict:
 
 def normalize(slug: str) -> str:
     """Provider prefix, date and variant suffixes dropped; version dashes read as dots."""
-    s = slug.strip().lower().split(":")[0]
+    s = slug.strip().lower().lstrip("~").split(":")[0]
     s = s.rsplit("/", 1)[-1]
     s = re.sub(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$", "", s)
     s = re.sub(r"(?<=\d)-(?=\d(?:\D|$))", ".", s)
@@ -40,18 +40,41 @@ def normalize(slug: str) -> str:
     return s
 
 
-def judge(slug: str | None, data: dict | None = None) -> tuple[str, str | None, str | None]:
-    """(verdict, family, latest slug of that family)."""
+def released_by(family: dict, as_of: str, file_as_of: str) -> list[dict]:
+    """The family's releases out by `as_of` (undated ones once a later release is out, or at the file's date)."""
+    releases = family["releases"]
+    out = []
+    for i, r in enumerate(releases):
+        date = r.get("released")
+        if date is not None:
+            known = str(date) <= as_of
+        else:
+            later = [str(x["released"]) for x in releases[i + 1:] if x.get("released")]
+            known = as_of >= file_as_of or any(d <= as_of for d in later)
+        if known:
+            out.append(r)
+    return out
+
+
+def judge(slug: str | None, data: dict | None = None, as_of: str | None = None) -> tuple[str, str | None, str | None]:
+    """(verdict, family, latest slug of that family as of `as_of`, default the data file's date)."""
     data = data or load_slugs()
+    file_as_of = str(data["as_of"])
+    as_of = as_of or file_as_of
     if not slug:
         return "missing", None, None
     norm = normalize(slug)
+    raw = slug.strip().lower().lstrip("~").split(":")[0]
     for fam in data["families"]:
         if all(w in norm for w in fam.get("match", [])) and not any(w in norm for w in fam.get("exclude", [])):
-            known = {normalize(k) for k in fam["known"]}
-            if norm == normalize(fam["latest"]):
-                return "latest", fam["family"], fam["latest"]
-            return ("stale" if norm in known else "unknown_slug"), fam["family"], fam["latest"]
+            out = released_by(fam, as_of, file_as_of)
+            latest = out[-1]["slug"] if out else None
+            if any(raw.endswith(a.rsplit("/", 1)[-1]) for a in fam.get("aliases", [])):
+                return "latest", fam["family"], latest
+            if latest is not None and norm == normalize(latest):
+                return "latest", fam["family"], latest
+            known = {normalize(r["slug"]) for r in out}
+            return ("stale" if norm in known else "unknown_slug"), fam["family"], latest
     return "unknown_family", None, None
 
 

@@ -117,7 +117,7 @@ class Analysis:
             if fs.is_test:
                 continue
             for call, _scope in fs.calls:
-                name = call_name(call)
+                name = fs.name_of(call)
                 if name and call_receiver(call) is not None and name not in generic_names() \
                         and name not in self.respond_to_names:
                     out.setdefault(name, call)
@@ -129,7 +129,7 @@ class Analysis:
         infer = self.infer
         for fs in self.project.scans:
             for call, scope in fs.calls:
-                name = call_name(call)
+                name = fs.name_of(call)
                 if name is None:
                     continue
                 recv = call_receiver(call)

@@ -32,6 +32,7 @@ MOCHA = frozenset({"stubs", "expects"})
 RSPEC_TARGETS = {"allow": False, "expect": False, "allow_any_instance_of": True, "expect_any_instance_of": True}
 RSPEC_MATCHERS = frozenset({"receive", "receive_messages", "have_received", "receive_message_chain"})
 RETURNS = frozenset({"returns", "and_return"})
+_STUB_NAMES = MOCHA | {"stub", "stub_any_instance", "to", "not_to", "to_not"} | set(VERIFIED_DOUBLES)
 
 
 @dataclass
@@ -86,7 +87,9 @@ def find_stubs(an: Analysis) -> list[Stub]:
         if not fs.is_test:
             continue
         for call, scope in fs.calls:
-            name = call_name(call)
+            name = fs.name_of(call)
+            if name not in _STUB_NAMES:
+                continue
             recv = call_receiver(call)
             if name in MOCHA and recv is not None:
                 target_node = recv
@@ -178,8 +181,10 @@ def _stand_in_keys(an: Analysis, value: ts.Node | None, stub: Stub) -> list[tupl
         var = value.text.decode()
         keys = []
         for call, _scope in stub.fs.calls:
+            if stub.fs.name_of(call) != "expect":
+                continue
             r = call_receiver(call)
-            if call_name(call) == "expect" and r is not None and r.type == "identifier" and r.text.decode() == var:
+            if r is not None and r.type == "identifier" and r.text.decode() == var:
                 m = symbol_value(first_arg(call))
                 if m:
                     keys.append((m, call))

@@ -159,7 +159,7 @@ def build_project(files: list[ParsedFile], index) -> Project:
     for fs in scanned.values():
         for call, _scope in fs.calls:
             # `RubyLLM::Chat.include(MyExt)` / `.prepend(...)` / `.class_eval` open the class
-            if call_name(call) in ("include", "prepend", "extend", "class_eval", "class_exec", "send"):
+            if fs.name_of(call) in ("include", "prepend", "extend", "class_eval", "class_exec", "send"):
                 target = const_path(call_receiver(call))
                 if target and target.startswith("RubyLLM"):
                     patched_open.add(target)

@@ -7,6 +7,7 @@ tree again, so each relevant file is walked exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import tree_sitter as ts
 
@@ -89,6 +90,15 @@ class FileScan:
     lets: dict[str, list[tuple[ts.Node | None, Scope]]] = field(default_factory=dict)
     program: Scope | None = None
     toplevel: ClassDef | None = None  # pseudo class holding top-level ivars
+    names: dict[int, str] = field(default_factory=dict)  # call node id -> method name, read once
+
+    def name_of(self, call: ts.Node) -> str | None:
+        name = self.names.get(call.id)
+        if name is None:
+            m = call.child_by_field_name("method")
+            name = text(m) if m is not None else ""
+            self.names[call.id] = name
+        return name or None
 
     def scope_ivars(self, scope: Scope) -> ClassDef:
         if scope.cls is not None:
@@ -112,80 +122,100 @@ def _qualify(path: str, nesting: tuple[str, ...]) -> str:
     return f"{nesting[-1]}::{path}" if nesting else path
 
 
+# One query, compiled once per process, finds every node the scan needs; the rest of the
+# tree (identifiers, literals, operators: most of it) is never turned into Python objects.
+_QUERY_SOURCE = """
+(class) @class
+(module) @module
+(singleton_class) @sclass
+(method) @def
+(singleton_method) @def
+(call) @call
+(assignment) @assign
+(operator_assignment) @assign
+(scope_resolution) @const
+(body_statement (identifier) @bare)
+"""
+
+
+@lru_cache(maxsize=1)
+def _query() -> ts.Query:
+    from static_checks.parsing import ruby_language
+
+    return ts.Query(ruby_language(), _QUERY_SOURCE)
+
+
 def scan_file(pf: ParsedFile) -> FileScan:
     fs = FileScan(pf=pf, is_test=is_test_path(pf.rel))
     program = Scope("program", pf.root, None, None, (), fs)
     fs.program = program
-    # (node, scope, visibility-holder) ; visibility per class body is tracked in a dict
+    captures = ts.QueryCursor(_query()).captures(pf.root)
+    nodes = [(n.start_byte, -n.end_byte, kind, n) for kind, found in captures.items() for n in found]
+    nodes.sort(key=lambda item: (item[0], item[1]))
     default_vis: dict[int, str] = {}
-    stack: list[tuple[ts.Node, Scope]] = [(pf.root, program)]
-    while stack:
-        node, scope = stack.pop()
-        t = node.type
-        if t in ("class", "module"):
-            name_node = node.child_by_field_name("name")
-            path = const_path(name_node) or "?"
-            fq = _qualify(path, scope.nesting)
-            sup_node = node.child_by_field_name("superclass") if t == "class" else None
-            sup_expr = sup_node.named_children[0] if sup_node is not None and sup_node.named_children else None
-            cdef = ClassDef(
-                fq=fq, kind=t, superclass=const_path(sup_expr), superclass_node=sup_expr,
-                node=node, nesting=scope.nesting, file=fs,
-            )
-            fs.classes.append(cdef)
-            inner = Scope("class", node, scope, cdef, scope.nesting + (fq,), fs)
-            if sup_expr is not None:
-                stack.append((sup_expr, scope))
-            if name_node is not None and name_node.type == "scope_resolution":
-                stack.append((name_node, scope))
+    # open scopes: (first byte inside, end byte, scope); a class's scope starts at its body
+    stack: list[tuple[int, int, Scope]] = [(0, 1 << 62, program)]
+    for start, neg_end, kind, node in nodes:
+        while len(stack) > 1 and stack[-1][1] <= start:
+            stack.pop()
+        scope = next(sc for first, _end, sc in reversed(stack) if first <= start)
+        if kind in ("class", "module"):
+            inner = _scan_class(node, scope, fs)
             body = node.child_by_field_name("body")
             if body is not None:
-                stack.extend((c, inner) for c in reversed(body.named_children))
-            continue
-        if t == "singleton_class":
-            inner = Scope("sclass", node, scope, scope.cls, scope.nesting, fs)
+                stack.append((body.start_byte, -neg_end, inner))
+        elif kind == "sclass":
             body = node.child_by_field_name("body")
             if body is not None:
-                stack.extend((c, inner) for c in reversed(body.named_children))
-            continue
-        if t in ("method", "singleton_method"):
-            _scan_def(node, scope, fs, stack, default_vis)
-            continue
-        if t == "call":
+                stack.append((body.start_byte, -neg_end, Scope("sclass", node, scope, scope.cls, scope.nesting, fs)))
+        elif kind == "def":
+            inner = _scan_def(node, scope, fs, default_vis)
+            stack.append((start, -neg_end, inner))
+        elif kind == "call":
             fs.calls.append((node, scope))
-            if fs.is_test and call_receiver(node) is None:
-                _record_let(node, scope, fs)
-            if call_receiver(node) is None and scope.in_class_body and scope.cls is not None:
-                _class_macro(node, scope, default_vis)
-        elif t in ("assignment", "operator_assignment"):
+            fs.name_of(node)
+            if call_receiver(node) is None:
+                if scope.in_class_body and scope.cls is not None:
+                    _class_macro(node, scope, default_vis)
+                if fs.is_test:
+                    _record_let(node, scope, fs)
+        elif kind == "assign":
             _record_assignment(node, scope, fs)
-        elif t == "scope_resolution" or t == "constant":
+        elif kind == "const":
             parent = node.parent
             if not (parent is not None and parent.type == "scope_resolution"):
                 path = const_path(node)
                 if path:
                     fs.consts.append((node, path, scope))
-            if t == "constant":
-                continue
-        elif t == "identifier" and scope.in_class_body and scope.cls is not None:
-            parent = node.parent
-            if parent is not None and parent.type == "body_statement":
-                # a bare statement in a class body: a macro without arguments (`acts_as_chat`),
-                # or `private` / `protected` switching the default visibility
-                name = text(node)
-                scope.cls.macros.append((name, node, scope))
-                if name in VISIBILITY:
-                    default_vis[id(scope)] = name
-        stack.extend((c, scope) for c in reversed(node.named_children))
+        elif kind == "bare" and scope.in_class_body and scope.cls is not None:
+            # a bare statement in a class body: a macro without arguments (`acts_as_chat`),
+            # or `private` / `protected` switching the default visibility
+            name = text(node)
+            scope.cls.macros.append((name, node, scope))
+            if name in VISIBILITY:
+                default_vis[id(scope)] = name
     return fs
 
 
-def _scan_def(node, scope: Scope, fs: FileScan, stack, default_vis) -> None:
+def _scan_class(node: ts.Node, scope: Scope, fs: FileScan) -> Scope:
+    name_node = node.child_by_field_name("name")
+    path = const_path(name_node) or "?"
+    fq = _qualify(path, scope.nesting)
+    sup_node = node.child_by_field_name("superclass") if node.type == "class" else None
+    sup_expr = sup_node.named_children[0] if sup_node is not None and sup_node.named_children else None
+    cdef = ClassDef(
+        fq=fq, kind=node.type, superclass=const_path(sup_expr), superclass_node=sup_expr,
+        node=node, nesting=scope.nesting, file=fs,
+    )
+    fs.classes.append(cdef)
+    return Scope("class", node, scope, cdef, scope.nesting + (fq,), fs)
+
+
+def _scan_def(node, scope: Scope, fs: FileScan, default_vis) -> Scope:
     name_node = node.child_by_field_name("name")
     name = text(name_node) if name_node is not None else "?"
     singleton = node.type == "singleton_method" or scope.kind == "sclass"
-    kind = "sdef" if singleton else "def"
-    inner = Scope(kind, node, scope, scope.cls, scope.nesting, fs)
+    inner = Scope("sdef" if singleton else "def", node, scope, scope.cls, scope.nesting, fs)
     params = method_params(node)
     inner.params = {n for _, n in params if n}
     vis = default_vis.get(id(scope), "public")
@@ -201,13 +231,7 @@ def _scan_def(node, scope: Scope, fs: FileScan, stack, default_vis) -> None:
     inner.method = mdef
     if scope.cls is not None:
         (scope.cls.smethods if singleton else scope.cls.methods)[name] = mdef
-    body = def_body(node)
-    if body is not None:
-        stack.append((body, inner))
-    params_node = node.child_by_field_name("parameters")
-    if params_node is not None:
-        # defaults may reference constants (`model = RubyLLM.chat`)
-        stack.append((params_node, inner))
+    return inner
 
 
 def _class_macro(call: ts.Node, scope: Scope, default_vis) -> None:
