@@ -1,0 +1,5 @@
+module AnswersHelper
+  def quick_answer(question)
+    RubyLLM.chat.ask(question).content
+  end
+end
