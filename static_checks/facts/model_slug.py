@@ -50,7 +50,9 @@ def released_by(family: dict, as_of: str, file_as_of: str) -> list[dict]:
             known = str(date) <= as_of
         else:
             later = [str(x["released"]) for x in releases[i + 1:] if x.get("released")]
-            known = as_of >= file_as_of or any(d <= as_of for d in later)
+            out_by = r.get("out_by")
+            known = (as_of >= file_as_of or any(d <= as_of for d in later)
+                     or (out_by is not None and str(out_by) <= as_of))
         if known:
             out.append(r)
     return out

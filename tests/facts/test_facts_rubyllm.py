@@ -9,13 +9,26 @@ from static_checks.facts.model_slug import judge, normalize
 
 @pytest.mark.parametrize(
     "slug, verdict",
-    [("anthropic/claude-sonnet-4.5", "latest"), ("claude-sonnet-4-5-20250929", "latest"),
-     ("anthropic/claude-3.5-sonnet", "stale"), ("claude-3-5-sonnet-20241022", "stale"),
-     ("anthropic/claude-sonnet-4", "stale"), ("anthropic/claude-sonnet-9", "unknown_slug"),
+    [("anthropic/claude-sonnet-5", "latest"), ("~anthropic/claude-sonnet-latest", "latest"),
+     ("claude-sonnet-4-5-20250929", "stale"), ("anthropic/claude-3.5-sonnet", "stale"),
+     ("claude-3-5-sonnet-20241022", "stale"), ("anthropic/claude-sonnet-9", "unknown_slug"),
      ("openai/gpt-4o-mini", "stale"), ("meta-llama/llama-3-70b", "unknown_family"), (None, "missing")],
 )
-def test_slug_verdicts(slug, verdict):
+def test_slug_verdicts_as_of_the_data_date(slug, verdict):
     assert judge(slug)[0] == verdict
+
+
+@pytest.mark.parametrize(
+    "slug, as_of, verdict, latest",
+    [("anthropic/claude-sonnet-4.5", "2026-01-10", "latest", "anthropic/claude-sonnet-4.5"),
+     ("anthropic/claude-sonnet-4.5", "2026-04-20", "stale", "anthropic/claude-sonnet-4.6"),  # 4.6 out by 2026-04-04
+     ("anthropic/claude-sonnet-4.6", "2026-04-20", "latest", "anthropic/claude-sonnet-4.6"),
+     ("anthropic/claude-sonnet-4.6", "2026-07-01", "stale", "anthropic/claude-sonnet-5"),  # Sonnet 5: 2026-06-30
+     ("anthropic/claude-sonnet-5", "2026-04-20", "unknown_slug", "anthropic/claude-sonnet-4.6")],
+)
+def test_latest_depends_on_the_build_date(slug, as_of, verdict, latest):
+    got = judge(slug, as_of=as_of)
+    assert (got[0], got[2]) == (verdict, latest)
 
 
 def test_normalize_reads_dashes_as_dots_and_drops_suffixes():
