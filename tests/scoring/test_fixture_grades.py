@@ -63,10 +63,10 @@ V2 = {
         "tools": (5, 2, ["tools_not_registered"]),
         "structured_output": (0, 0, ["title_absent"]),
         "budget": (0, 2, ["budget_not_checked_before_call"]),
-        "robustness": (7, 1, ["no_with_instructions"]),
+        "robustness": (4, 1, ["no_with_instructions", "llm_calls_unrescued"]),  # no gem call left to rescue
         "tests_gates": (2, 5, ["tests_never_reach_llm"]),
         "self_review": (7, 3, ["several_overclaims", "fabricated_citations", "fidelity_band_floor"]),
-    }, 42, "D"),
+    }, 39, "D"),
     "fetch_innerhtml": ({"goal_gates": (11, 2, ["fetch_innerhtml"]), "self_review": (11, 3, ["one_overclaim"])}, 71, "C"),
     "class_var_store": ({
         "persistence": (2, 2, ["concurrency_hazards", "history_unbounded", "history_without_ttl", "process_local_store"]),
