@@ -198,6 +198,10 @@ def _build_repo_image(client, engine, repo, options, run_id, budget) -> BuildSte
     tag = f"grader-run-{run_id}:repo"
     outcome = engine.build_image(client, tag=tag, run_id=run_id, step="build", timeout=timeout,
                                  network=options.build_network, limits=options.limits, path=str(repo))
+    return _record_build(step, outcome, tag, started)
+
+
+def _record_build(step, outcome, tag: str, started: float):
     step.duration_seconds = round(time.monotonic() - started, 2)
     step.log_tail = tail(outcome.log)
     if outcome.ok:
@@ -232,14 +236,7 @@ def _build_test_image(client, engine, repo, profile: Profile, options, run_id, b
         outcome = engine.build_image(client, tag=tag, run_id=run_id, step="test_image", timeout=timeout,
                                      network=options.build_network, limits=options.limits, fileobj=context,
                                      dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True)
-    step.duration_seconds = round(time.monotonic() - started, 2)
-    step.log_tail = tail(outcome.log)
-    if outcome.ok:
-        step.status, step.image = StepStatus.ok, tag
-    else:
-        step.status = StepStatus.timeout if outcome.timed_out else StepStatus.failed
-        step.reason = outcome.error
-    return step
+    return _record_build(step, outcome, tag, started)
 
 
 # --- boot and probe ---------------------------------------------------------------------------
@@ -314,12 +311,10 @@ def _run_tests(client, engine, repo, image, profile: Profile, options, run_id, b
     timeout = budget.timeout(options.timeouts.tests)
     if timeout is None:
         return _over_budget(step)
-    started = time.monotonic()
-    outcome = None
-    try:
-        outcome = engine.run_to_completion(client, image, spec.command, run_id=run_id, step="tests",
+    run = lambda: engine.run_to_completion(client, image, spec.command, run_id=run_id, step="tests",  # noqa: E731
                                            env={**profile.env, **spec.env}, limits=options.limits, timeout=timeout)
-        step.exit_code = outcome.exit_code
+
+    def interpret(outcome) -> None:
         step.log_tail = tail(outcome.log)
         counts = parse_tests(spec.framework, outcome.log)
         if counts:
@@ -336,7 +331,19 @@ def _run_tests(client, engine, repo, image, profile: Profile, options, run_id, b
         else:
             step.status = StepStatus.ok
         _read_coverage(engine, outcome.container, step)
-    except Exception as exc:
+
+    return _step_in_container(engine, step, run, interpret)
+
+
+def _step_in_container(engine, step, run, interpret):
+    """Run one step container to completion, let `interpret` fill the step, always remove it."""
+    started = time.monotonic()
+    outcome = None
+    try:
+        outcome = run()
+        step.exit_code = outcome.exit_code
+        interpret(outcome)
+    except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
         step.status, step.reason = StepStatus.failed, f"engine error: {type(exc).__name__}: {exc}"[:300]
     finally:
         if outcome is not None:
@@ -369,35 +376,26 @@ def _run_gate(client, engine, repo, image, profile: Profile, name: str, gate, op
     timeout = budget.timeout(options.timeouts.gate)
     if timeout is None:
         return _over_budget(step)
-    started = time.monotonic()
-    outcome = None
-    try:
-        command = ["sh", "-c", _GATE_WRAPPER, gate.tool, *gate.args]
-        outcome = engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",
+    command = ["sh", "-c", _GATE_WRAPPER, gate.tool, *gate.args]
+    run = lambda: engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",  # noqa: E731
                                            env={**profile.env, "GRADER_GATE_GEM": gate.gem},
                                            limits=options.limits, timeout=timeout)
-        step.exit_code = outcome.exit_code
+
+    def interpret(outcome) -> None:
         step.log_tail = tail(outcome.log, lines=30, chars=3000)
         if outcome.timed_out:
             step.status, step.reason = StepStatus.timeout, f"{gate.tool} exceeded {timeout:.0f}s"
         elif outcome.exit_code == _NOT_INSTALLED:
             step.status, step.reason = StepStatus.not_run, f"{gate.tool} is not installed in the test image"
+        elif (counts := GATE_PARSERS[name](outcome.log)) is None:
+            step.status = StepStatus.failed
+            step.reason = f"{gate.tool} produced no parseable report (exit {outcome.exit_code})"
         else:
-            counts = GATE_PARSERS[name](outcome.log)
-            if counts is None:
-                step.status = StepStatus.failed
-                step.reason = f"{gate.tool} produced no parseable report (exit {outcome.exit_code})"
-            else:
-                step.status = StepStatus.ok
-                for field in ("clean", "offenses", "files_inspected", "warnings", "ignored_warnings", "vulnerabilities"):
-                    setattr(step, field, getattr(counts, field))
-    except Exception as exc:
-        step.status, step.reason = StepStatus.failed, f"engine error: {type(exc).__name__}: {exc}"[:300]
-    finally:
-        if outcome is not None:
-            engine.remove_quietly(outcome.container)
-        step.duration_seconds = round(time.monotonic() - started, 2)
-    return step
+            step.status = StepStatus.ok
+            for field in ("clean", "offenses", "files_inspected", "warnings", "ignored_warnings", "vulnerabilities"):
+                setattr(step, field, getattr(counts, field))
+
+    return _step_in_container(engine, step, run, interpret)
 
 
 # --- signals ---------------------------------------------------------------------------------
