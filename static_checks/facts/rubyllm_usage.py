@@ -7,7 +7,7 @@ import tree_sitter as ts
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import LlmModel, llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import call_name, const_path, kwarg, receiver
+from static_checks.facts.ruby_nodes import args, call_name, const_path, kwarg, receiver
 from static_checks.models import Category, Finding
 from static_checks.types.syntax import is_test_path
 
@@ -164,6 +164,8 @@ def invented_kind(ctx: FactContext, f: Finding) -> str:
     path = const_path(recv) if recv is not None else None
     if name in ("chat", "new") and kwarg(pf, call, "messages") is not None:
         return "batch_messages"
+    if name == "with_model" and call.child_by_field_name("block") is not None and not args(call):
+        return "with_model_block"  # `Chat.new.with_model { |c| ... }`: the benchmark charges it like an invented entry
     index = llm_model(ctx).project.index if llm_model(ctx).project is not None else None
     if path and path != "RubyLLM" and (index is None or index.namespace(path) is None):
         if name == "new" or path.split("::")[0].lower() in ("rubyllm", "openrouter", "open_router"):

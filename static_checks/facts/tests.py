@@ -10,7 +10,7 @@ import tree_sitter as ts
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import args, call_name, class_path, const_path, contains, literal, receiver
+from static_checks.facts.ruby_nodes import ancestors, args, call_name, class_path, const_path, contains, literal, receiver
 from static_checks.facts.rubyllm_usage import app_findings
 from static_checks.models import Category
 from static_checks.parsing import ParsedFile
@@ -198,6 +198,39 @@ def reach_llm(ctx: FactContext):
             ev.append(ctx.ev(pf, hit))
     note = f"classes on the LLM path: {', '.join(sorted(targets))}" if targets else "no app class calls RubyLLM"
     return [fact("tests.reach_llm_path", bool(ev), "facts/tests/llm-path", ev[:10], note)]
+
+
+COMPONENT_FOLDERS = ("app/controllers", "app/services", "app/models", "app/jobs", "app/tools", "app/channels",
+                     "app/lib")
+NOT_COMPONENTS = frozenset({"ApplicationController", "ApplicationRecord", "ApplicationJob", "ApplicationMailer",
+                            "ApplicationCable", "ApplicationTool", "Connection", "Channel"})
+
+
+@collector("tests", ids=["tests.untested_components", "tests.untested_component_count"])
+def untested(ctx: FactContext):
+    """Outermost app classes that no test mentions (a constant in a test, or `<Name>Test`/`<Name>Spec`)."""
+    mentioned: set[str] = set()
+    for pf in ctx.test_files():
+        idx = ctx.index(pf)
+        mentioned |= {pf.text(c) for c in idx.of("constant")}
+        for cls in idx.of("class"):
+            name = cls.child_by_field_name("name")
+            if name is not None:
+                mentioned.add(re.sub(r"(Test|Spec)$", "", pf.text(name).rsplit("::", 1)[-1]))
+    missing, ev = [], []
+    for pf in ctx.app_files(*COMPONENT_FOLDERS, kind="ruby"):
+        for cls in ctx.index(pf).of("class", "module"):
+            if any(a.type in ("class", "module") for a in ancestors(cls)):
+                continue
+            name_node = cls.child_by_field_name("name")
+            short = pf.text(name_node).rsplit("::", 1)[-1] if name_node is not None else ""
+            if short and short not in NOT_COMPONENTS and short not in mentioned:
+                missing.append(short)
+                ev.append(ctx.ev(pf, cls))
+    return [
+        fact("tests.untested_components", sorted(set(missing)), "facts/tests/untested", ev[:10]),
+        fact("tests.untested_component_count", len(set(missing)), "facts/tests/untested", ev[:10]),
+    ]
 
 
 @collector("tests", ids=["tests.mock_invented_api"])

@@ -177,8 +177,9 @@ class Analysis:
         project = self.project
         if t.app_class:
             app = project.classes.get(t.app_class)
-            if app is not None and app.defines(name, t.singleton):
-                return Lookup("app")
+            if app is not None and (app.defines(name, t.singleton) or (
+                    t.singleton and name == "new" and app.find_def("initialize", False) is not None)):
+                return Lookup("app")  # the app's own method (or constructor) answers
         inst, sing = project.patches.get(t.name, (set(), set()))
         if name in (sing if t.singleton else inst):
             return Lookup("app")

@@ -34,3 +34,18 @@ def test_missing_positional_and_wrong_keyword(run_app):
 def test_constructor_uses_initialize_signature(run_app):
     found = run_app({"app/a.rb": 'RubyLLM::Chat.new(model: "x", temperature: 0.2)\n'})
     assert found == [("app/a.rb", 1, RULE)]
+
+
+def test_app_subclass_constructor_uses_the_apps_initialize(run_app):
+    found = run_app({"app/schemas/s.rb": """
+        class Report < RubyLLM::Schema
+          string :title
+          def initialize(a, b, c) = super()
+        end
+        class Plain < RubyLLM::Schema
+          string :title
+        end
+        Report.new(1, 2, 3)
+        Plain.new(1, 2, 3)
+    """})
+    assert found == [("app/schemas/s.rb", 9, "rubyllm/wrong-arguments")]
