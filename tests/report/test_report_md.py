@@ -76,3 +76,20 @@ def test_committed_key_never_reaches_any_report(graded, tmp_path):
         text = (tmp_path / name).read_text()
         assert key not in text and key[:20] not in text, name
     assert "OPENROUTER_API_KEY=****" in (tmp_path / "report.html").read_text()
+
+
+def test_self_check_catches_a_hand_edited_report_json(graded, tmp_path):
+    from grader.report.model import GradeReport
+    from grader.rubric import load_rubric
+    from grader.scoring import check_scorecard
+
+    write_all(graded.grade("no_compose", "rails-rubyllm-v1"), tmp_path)
+    data = json.loads((tmp_path / "report.json").read_text())
+    rubric = load_rubric(data["rubric"])
+    assert check_scorecard(GradeReport.model_validate(data), rubric) == []
+    deliverables = next(d for d in data["dimensions"] if d["id"] == "deliverables")
+    deliverables["deductions"] = []  # someone hides the compose deduction...
+    deliverables["score"] += 5  # ...and gives the points back
+    data["total"] += 5
+    problems = check_scorecard(GradeReport.model_validate(data), rubric)
+    assert any("dimension deliverables: score" in p and "!= max" in p for p in problems), problems
