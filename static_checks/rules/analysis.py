@@ -13,7 +13,7 @@ from static_checks.manifest.core import mixin_methods, object_methods, private_k
 from static_checks.manifest.index import available_versions
 from static_checks.manifest.model import MethodSig
 from static_checks.manifest.versions import version_key
-from static_checks.types import Inferer, TypeRef, build_project
+from static_checks.types import TypeRef, analyze, app_files
 from static_checks.types.scan import FileScan, Scope
 from static_checks.types.syntax import call_name, call_receiver
 
@@ -71,15 +71,9 @@ class Lookup:
     sig: MethodSig | None = None
 
 
-# Installed gems inside a repo (`.gems/ruby/3.3.0/gems/ruby_llm-1.0.0/...`): not the app's code.
-_INSTALLED_GEM = re.compile(r"(?:^|/)gems/[^/]+-\d[^/]*/")
 # Other gems extending RubyLLM (`ruby_llm-mcp` -> RubyLLM::MCP) named in a Gemfile or gemspec.
 _RESPOND_TO = re.compile(rb"""respond_to\?\(?\s*:["']?(\w+[?!]?)""")
 _EXTENSION_GEM = re.compile(rb"""["']ruby_llm[-_]([a-z0-9_]+)["']""")
-
-
-def app_files(ctx: ProjectContext) -> list:
-    return [pf for pf in ctx.files if not _INSTALLED_GEM.search(pf.rel)]
 
 
 def extension_namespaces(ctx: ProjectContext) -> set[str]:
@@ -99,10 +93,11 @@ class Analysis:
         self.ctx = ctx
         self.index = ctx.index
         self.version = ctx.index.version
-        self.files = app_files(ctx)
+        model = analyze(ctx)
+        self.files = model.files
         self.extensions = extension_namespaces(ctx)
-        self.project = build_project(self.files, ctx.index)
-        self.infer = Inferer(self.project, ctx.index)
+        self.project = model.project
+        self.infer = model.infer
 
     def from_extension(self, fq: str) -> bool:
         """`RubyLLM::MCP::Client` when the app requires ruby_llm-mcp."""

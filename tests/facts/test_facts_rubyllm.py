@@ -146,3 +146,8 @@ def test_acts_as_chat_model_from_create(facts_for):
             '    @chat = Chat.create!(model: ENV.fetch("MODEL", "anthropic/claude-sonnet-4"))\n  end\nend\n'),
     })
     assert (f["model.slug"], f["model.verdict"], f["model.env_overridable"]) == ("anthropic/claude-sonnet-4", "stale", True)
+
+
+def test_with_model_block_form_is_its_own_kind(facts_for):
+    f = facts_for({"app/services/w.rb": "class W\n  def chat = RubyLLM::Chat.new.with_model { |c| c.temperature = 0.1 }\nend\n"})
+    assert "with_model_block" in f["rubyllm.invented_kinds"]

@@ -113,3 +113,16 @@ def test_request_test_reaches_an_llm_controller_through_routes(facts_for):
     assert facts_for({**ctl, "test/integration/chat_flow_test.rb": flow})["tests.reach_llm_path"] is True
     unit = flow.replace("ActionDispatch::IntegrationTest", "ActiveSupport::TestCase").replace('post "/msgs", params: { t: "hi" }', "assert true")
     assert facts_for({**ctl, "test/models/chat_flow_test.rb": unit})["tests.reach_llm_path"] is False
+
+
+def test_untested_components(facts_for):
+    f = facts_for({
+        "app/services/alpha.rb": "class Alpha\n  class Inner; end\nend\n",
+        "app/services/beta.rb": "class Beta\nend\n",
+        "app/controllers/application_controller.rb": "class ApplicationController < ActionController::Base\nend\n",
+        "app/controllers/pages_controller.rb": "class PagesController < ApplicationController\n  def show; end\nend\n",
+        "test/services/alpha_test.rb": "class AlphaTest < Minitest::Test\n  def test_x = assert(true)\nend\n",
+        "test/integration/flow_test.rb": "class FlowTest < Minitest::Test\n  def test_y = Beta.new\nend\n",
+    })
+    assert f["tests.untested_components"] == ["PagesController"]
+    assert f["tests.untested_component_count"] == 1
