@@ -51,6 +51,11 @@ class TypedCall:
     def pf(self):
         return self.fs.pf
 
+    @property
+    def method_node(self) -> ts.Node:
+        """Where to point a finding: the method name (`chat.user` -> `user`)."""
+        return self.call.child_by_field_name("method") or self.call
+
 
 @lru_cache(maxsize=1)
 def generic_names() -> frozenset[str]:

@@ -27,7 +27,7 @@ def check(ctx):
             note = f"`{target}` is not in the manifest of ruby_llm {an.version}"
         yield RULE.finding(
             tc.pf,
-            tc.call.child_by_field_name("method") or tc.call,
+            tc.method_node,
             f"dynamic `{tc.name}` on {tc.rtype.describe()} cannot be verified statically",
             f"{note}; calls made through `{tc.name}` are reported as unverifiable, never as invented",
             hint=f"call the method directly (e.g. `.{target}`) so it can be checked" if target else None,

@@ -32,7 +32,7 @@ def check(ctx):
             continue
         yield RULE.finding(
             tc.pf,
-            tc.call.child_by_field_name("method") or tc.call,
+            tc.method_node,
             f"`{owner_label(tc.rtype, tc.name)}` is {sig.visibility}: it cannot be called with an explicit receiver",
             f"{sig.owner or tc.rtype.name}#{tc.name} is {sig.visibility} in ruby_llm {an.version} (manifest"
             + (f", {sig.location})" if sig.location else ")"),

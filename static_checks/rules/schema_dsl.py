@@ -16,7 +16,7 @@ def check(ctx):
         names = an.public_names(tc.rtype)
         yield RULE.finding(
             tc.pf,
-            tc.call.child_by_field_name("method") or tc.call,
+            tc.method_node,
             f"schema `{tc.rtype.app_class}` uses `{tc.name}`, which is not a RubyLLM::Schema DSL method",
             f"RubyLLM::Schema (ruby_llm-schema {an.index.schema_version or '?'} for ruby_llm {an.version}, "
             f"manifest) has no class method `{tc.name}`; DSL: {short_list(names, 20)}",

@@ -17,7 +17,7 @@ def check(ctx):
         option = tc.name.rstrip("=")
         yield RULE.finding(
             tc.pf,
-            tc.call.child_by_field_name("method") or tc.call,
+            tc.method_node,
             f"`{option}` is not a RubyLLM configuration option (NoMethodError at boot)",
             f"RubyLLM::Configuration in ruby_llm {an.version} (manifest) has no option `{option}`, "
             f"nor does any release; options: {short_list(options, 16)}",

@@ -17,7 +17,7 @@ def check(ctx):
         where = tc.rtype.describe()
         yield RULE.finding(
             tc.pf,
-            tc.call.child_by_field_name("method") or tc.call,
+            tc.method_node,
             f"`{owner_label(tc.rtype, tc.name)}` does not exist: {where} has no method `{tc.name}`",
             f"{tc.rtype.name} in ruby_llm {an.version} (manifest) has no "
             f"{'singleton ' if tc.rtype.singleton else ''}method `{tc.name}`, nor does any release "

@@ -19,7 +19,7 @@ def check(ctx):
         phrase = version_phrase(locked, miss.versions)
         yield RULE.finding(
             tc.pf,
-            tc.call.child_by_field_name("method") or tc.call,
+            tc.method_node,
             f"`{label}` is not in ruby_llm {locked} ({phrase})",
             f"{tc.rtype.name} in ruby_llm {locked} (manifest) has no method `{tc.name}`; "
             f"releases that have it: {', '.join(miss.versions)}",

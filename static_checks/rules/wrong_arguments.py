@@ -28,7 +28,7 @@ def check(ctx):
         where = f" ({sig.location})" if sig.location else ""
         yield RULE.finding(
             tc.pf,
-            tc.call.child_by_field_name("method") or tc.call,
+            tc.method_node,
             f"`{owner_label(tc.rtype, tc.name)}` called with bad arguments: {'; '.join(errors)}",
             f"ruby_llm {an.version} (manifest) signature: {sig.owner or tc.rtype.name}"
             f"{'.' if tc.rtype.singleton else '#'}{format_signature(sig)}{where}"
