@@ -7,12 +7,14 @@ Built once per fact run and cached in ctx.cache: every call whose receiver is a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import tree_sitter as ts
 
 from static_checks.facts.context import FactContext
 from static_checks.parsing import ParsedFile
 from static_checks.types import Inferer, Project, Scope, TypeRef, build_project
+from static_checks.types import app_files as types_app_files
 from static_checks.types.syntax import call_name
 
 CHAT = "RubyLLM::Chat"
@@ -97,10 +99,12 @@ def llm_model(ctx: FactContext) -> LlmModel:
         return ctx.cache["llm_model"]
     from static_checks.manifest.index import ManifestIndex
 
-    files = ctx.app_files()
-    reused = ctx.cache.get("rules_cache", {}).get("analysis")
+    # Installed gems vendored into the repo are not the app's code (same filter as the rules).
+    files = types_app_files(SimpleNamespace(files=ctx.app_files()))
+    shared = ctx.cache.get("rules_cache", {})
+    reused = shared.get("types") or shared.get("analysis")
     try:
-        if reused is not None:  # the rules' analysis of the same root: same files, same manifest
+        if reused is not None:  # the rules' type model of the same root: same files, same manifest
             project, inferer = reused.project, reused.infer
         else:
             index = ManifestIndex.load(_version(ctx))
@@ -115,7 +119,8 @@ def llm_model(ctx: FactContext) -> LlmModel:
         for call, scope in fs.calls:
             t = inferer.receiver_type(call, scope)
             name = call_name(call)
-            if t is not None and name is not None:
+            # `plain` types are app classes typed only to follow return values: not RubyLLM objects.
+            if t is not None and not t.plain and name is not None:
                 model.calls.append(TypedCall(fs.pf, call, name, scope, t, fs.is_test))
     ctx.cache["llm_model"] = model
     return model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis, has_signature, owner_label
 from static_checks.rules.base import Rule, did_you_mean
@@ -26,15 +27,33 @@ def check(ctx):
         unknown = [k for k in shape.keywords if k not in accepted]
         hint = did_you_mean(unknown[0], accepted) if unknown and accepted else None
         where = f" ({sig.location})" if sig.location else ""
+        drift = _keyword_drift(an, tc, unknown) if unknown and accepted else ""
         yield RULE.finding(
             tc.pf,
             tc.method_node,
             f"`{owner_label(tc.rtype, tc.name)}` called with bad arguments: {'; '.join(errors)}",
             f"ruby_llm {an.version} (manifest) signature: {sig.owner or tc.rtype.name}"
             f"{'.' if tc.rtype.singleton else '#'}{format_signature(sig)}{where}"
-            + (f", forwarding to {sig.forwards_to}" if sig.forwards_to else ""),
+            + (f", forwarding to {sig.forwards_to}" if sig.forwards_to else "") + drift,
             hint=hint or f"call it as {format_signature(sig)}",
         )
+
+
+def _keyword_drift(an, tc, unknown: list[str]) -> str:
+    """"; `concurrency:` is accepted in ruby_llm 1.16.0..": the keyword exists in other releases."""
+    notes = []
+    for kw in unknown:
+        versions = []
+        for v in available_versions():
+            other = ManifestIndex.load(v)
+            for ns in an.namespaces_of(tc.rtype):
+                sig = other.find_method(ns, tc.name, singleton=tc.rtype.singleton)
+                if sig is not None and any(p.name == kw and p.kind in ("key", "keyreq") for p in sig.params):
+                    versions.append(v)
+                    break
+        if versions:
+            notes.append(f"`{kw}:` is accepted in ruby_llm {versions[0]}..{versions[-1]}")
+    return ("; " + "; ".join(notes)) if notes else ""
 
 
 RULE = Rule(

@@ -37,6 +37,10 @@ def test_missing_execute_and_valid_variants(run_app):
           params { string :q }
           def execute(q:) = q
         end
+        class OwnCall < Base
+          param :q
+          def call(args) = args
+        end
     """})
     assert found == [("app/tools/t.rb", 3, RULE)]
 

@@ -49,3 +49,9 @@ def test_app_subclass_constructor_uses_the_apps_initialize(run_app):
         Plain.new(1, 2, 3)
     """})
     assert found == [("app/schemas/s.rb", 9, "rubyllm/wrong-arguments")]
+
+
+def test_keyword_from_a_later_release_is_named_in_the_evidence(run_app):
+    found = run_app({"app/a.rb": "RubyLLM.chat.with_tool(String, concurrency: 2)\n"}, version="1.15.0", full=True)
+    assert [(f.line, f.rule) for f in found] == [(1, "rubyllm/wrong-arguments")]
+    assert "`concurrency:` is accepted in ruby_llm 1.16.0" in found[0].evidence

@@ -252,3 +252,23 @@ def test_rspec_suite_is_detected_and_counted(docker_client, fixtures_dir, base_i
     assert tests.framework == "rspec" and tests.status is StepStatus.failed
     assert (tests.runs, tests.failures, tests.skips, tests.errors, tests.assertions) == (4, 1, 1, 0, None)
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_compose_web_service_comes_up_in_the_sandbox(docker_client, base_image, tmp_path, monkeypatch, kit):
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-HOST-SECRET")
+    (tmp_path / "config.ru").write_text(
+        '$stdout.puts "KEY=#{ENV["OPENROUTER_API_KEY"]} MODE=#{ENV["APP_MODE"]} UID=#{Process.uid}"\n'
+        '$stdout.flush\n'
+        'run ->(_e) { [200, {"content-type" => "text/html"}, ["ok"]] }\n')
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nCOPY config.ru /srv/config.ru\nWORKDIR /srv\n")
+    (tmp_path / "compose.yml").write_text(
+        "services:\n  web:\n    build: .\n    command: puma -b tcp://0.0.0.0:9292 config.ru\n    ports: ['8080:9292']\n"
+        "    environment:\n      OPENROUTER_API_KEY: ${OPENROUTER_API_KEY}\n      APP_MODE: demo\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, compose_up=True))
+    up = report.compose.up
+    assert report.build.status is StepStatus.ok
+    assert up.status is StepStatus.ok, (up.reason, up.log_tail)
+    assert up.http_status == 200 and up.ready_seconds is not None
+    assert "KEY=sk-or-grader-dummy-key-not-valid MODE=demo UID=1000" in up.log_tail
+    assert "HOST-SECRET" not in report.model_dump_json()
+    kit.assert_nothing_left(docker_client, report.run_id)

@@ -122,3 +122,29 @@ def test_a_review_with_its_own_numbered_list_is_invented_numbering(tmp_path):
     assert fid.invented_numbering and "no row names a goal as G1-G14" in fid.invented_reasons
     # Rows are still mapped by what they talk about, so claims can be checked.
     assert [c.goal for c in fid.claims] == [None, "G5", "G7"]
+
+
+def test_variants_seen_in_real_reviews():
+    # A missing bar between goal and verdict; the id in its own column before a "Goal (short)" column;
+    # one row covering every goal with a verdict that is none of ours.
+    r = parse_self_review_text(
+        "| Goal | Verdict | Evidence |\n|---|---|---|\n| G8  PASS      | app/x.rb:1 uses a schema |\n"
+        "| G9 | FAIL | none |\n\n"
+        "| ID | Goal (short) | Verdict | Evidence |\n|---|---|---|---|\n| G3 | RubyLLM via OpenRouter | **PASS** | ok |\n\n"
+        "| Goal ID | Verdict | Evidence |\n|---|---|---|\n| G1–G14 | UNVERIFIABLE | no brief found |\n"
+    )
+    assert [(x.goal, x.verdict, x.label, x.evidence) for x in r.rows] == [
+        ("G8", "PASS", "", "app/x.rb:1 uses a schema"), ("G9", "FAIL", "", "none"),
+        ("G3", "PASS", "RubyLLM via OpenRouter", "ok")]
+    assert [m.line for m in r.malformed] == [13]
+
+
+def test_a_review_without_any_readable_verdict_scores_low(tmp_path):
+    from grader.scoring import score
+
+    (tmp_path / "SELF_REVIEW.md").write_text("| Goal ID | Verdict |\n|---|---|\n| G1–G14 | UNVERIFIABLE |\n")
+    rubric = load_rubric("rails-rubyllm-v2")
+    fid = assess(read_self_review(tmp_path), GOALS, FactSet([]), tmp_path)
+    card = score(rubric, FactSet(fidelity_facts(fid)))
+    dim = next(d for d in card.dimensions if d.id == "self_review")
+    assert dim.score + dim.pending_points == 5 and "no_readable_verdicts" in [x.id for x in dim.deductions]
