@@ -127,6 +127,46 @@ def _goal_of(cell: str) -> tuple[str | None, int | None, str]:
     return None, None, text
 
 
+def _merged_goal_and_verdict(cells: list[str], cols: _Columns, width: int):
+    """`| G8  PASS | evidence |`: a row one cell short whose goal cell also holds the verdict
+    (a missing bar). Read it as goal + verdict, the rest as evidence; None if it is not that."""
+    if len(cells) != width - 1 or cols.goal >= cols.verdict:
+        return None
+    verdict = verdict_of(cells[cols.goal])
+    goal, number, _ = _goal_of(cells[cols.goal])
+    if verdict is None or goal is None:
+        return None
+    label = re.sub(r"(?i)\b(pass|partial|fail)\b|[✅❌⚠️*]", "", _goal_of(cells[cols.goal])[2]).strip()
+    evidence = " | ".join(cells[cols.goal + 1:])
+    return goal, number, label, verdict, evidence
+
+
+def _read_row(cells: list[str], cols: _Columns, width: int):
+    """(goal, number, label, verdict, evidence) or a string saying why the row is unreadable."""
+    if len(cells) < max(cols.goal, cols.verdict) + 1:
+        return _merged_goal_and_verdict(cells, cols, width) or f"{len(cells)} cells where the header has {width}"
+    verdict = verdict_of(cells[cols.verdict])
+    if verdict is None:
+        merged = _merged_goal_and_verdict(cells, cols, width)
+        return merged or f"no PASS/PARTIAL/FAIL verdict in {cells[cols.verdict]!r}"
+    goal, number, label = _goal_of(cells[cols.goal])
+    if goal is None:
+        # `| ID | Goal (short) | Verdict |`: the id may sit in another cell before the verdict.
+        for i in range(min(cols.verdict, len(cells))):
+            if i != cols.goal and (found := _goal_of(cells[i]))[0] is not None:
+                goal, number = found[0], found[1]
+                label = (found[2] + " " + label).strip()
+                break
+    if cols.description is not None and cols.description < len(cells):
+        label = (label + " " + cells[cols.description]).strip()
+    evidence = " | ".join(c for i, c in enumerate(cells) if i not in (cols.goal, cols.verdict, cols.description))
+    if cols.evidence is not None and cols.evidence < len(cells):
+        evidence = cells[cols.evidence]
+    if goal is None and number is None and not label:
+        return "no goal in the goal cell"
+    return goal, number, label, verdict, evidence
+
+
 def parse_self_review_text(text: str, rel: str = "SELF_REVIEW.md") -> SelfReview:
     review = SelfReview(path=rel)
     lines = text.splitlines()
@@ -149,22 +189,11 @@ def parse_self_review_text(text: str, rel: str = "SELF_REVIEW.md") -> SelfReview
             continue
         if cols is None:
             continue
-        if len(cells) < max(cols.goal, cols.verdict) + 1:
-            review.malformed.append(MalformedRow(lineno, stripped, f"{len(cells)} cells where the header has {width}"))
+        row = _read_row(cells, cols, width)
+        if isinstance(row, str):
+            review.malformed.append(MalformedRow(lineno, stripped, row))
             continue
-        goal, number, label = _goal_of(cells[cols.goal])
-        if cols.description is not None and cols.description < len(cells):
-            label = (label + " " + cells[cols.description]).strip()
-        verdict = verdict_of(cells[cols.verdict])
-        evidence = " | ".join(c for i, c in enumerate(cells) if i not in (cols.goal, cols.verdict, cols.description))
-        if cols.evidence is not None and cols.evidence < len(cells):
-            evidence = cells[cols.evidence]
-        if verdict is None:
-            review.malformed.append(MalformedRow(lineno, stripped, f"no PASS/PARTIAL/FAIL verdict in {cells[cols.verdict]!r}"))
-            continue
-        if goal is None and number is None and not label:
-            review.malformed.append(MalformedRow(lineno, stripped, "no goal in the goal cell"))
-            continue
+        goal, number, label, verdict, evidence = row
         review.rows.append(ReviewRow(lineno, goal, number, label, verdict, evidence, stripped))
     return review
 

@@ -136,7 +136,7 @@ def test_variants_seen_in_real_reviews():
     assert [(x.goal, x.verdict, x.label, x.evidence) for x in r.rows] == [
         ("G8", "PASS", "", "app/x.rb:1 uses a schema"), ("G9", "FAIL", "", "none"),
         ("G3", "PASS", "RubyLLM via OpenRouter", "ok")]
-    assert [m.line for m in r.malformed] == [13]
+    assert [m.line for m in r.malformed] == [12]
 
 
 def test_a_review_without_any_readable_verdict_scores_low(tmp_path):
