@@ -212,8 +212,8 @@ def model_sites(ctx: FactContext) -> list[tuple[ParsedFile, ts.Node, ts.Node]]:
     return sites
 
 
-MODEL_FACTS = ["model.slug", "model.family", "model.latest_in_family", "model.verdict", "model.is_claude_sonnet",
-               "model.env_overridable"]
+MODEL_FACTS = ["model.slug", "model.family", "model.latest_in_family", "model.verdict", "model.as_of",
+               "model.is_claude_sonnet", "model.env_overridable"]
 
 
 @collector("model_slug", ids=MODEL_FACTS)
@@ -245,6 +245,7 @@ def configured_model(ctx: FactContext):
         fact("model.family", family, rule, ev),
         fact("model.latest_in_family", latest, rule, ev, as_of),
         fact("model.verdict", verdict, rule, ev, as_of),
+        fact("model.as_of", str(data["as_of"]), "facts/model/data", [], f"date of {SLUGS_PATH.name}"),
         fact("model.is_claude_sonnet", family == "anthropic/claude-sonnet" if chosen.slug else None, rule, ev,
              None if chosen.slug else "no model configured"),
         fact("model.env_overridable", bool(env_vars), "facts/model/env-override", env_ev,

@@ -7,7 +7,7 @@ import tree_sitter as ts
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import LlmModel, llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import args, call_name, const_path, kwarg, receiver
+from static_checks.facts.ruby_nodes import args, call_name, const_path, contains, enclosing, kwarg, receiver
 from static_checks.models import Category, Finding
 from static_checks.types.syntax import is_test_path
 
@@ -68,7 +68,13 @@ def _long_lived_assignments(ctx: FactContext, model: LlmModel) -> list:
             holder = left
             if left is not None and left.type == "element_reference":
                 holder = left.named_children[0] if left.named_children else None
-            if holder is None or holder.type not in ("class_variable", "global_variable", "constant"):
+            if holder is None:
+                continue
+            # `@chat ||= ...` lives on only in a class-level method or a Singleton instance.
+            class_level_ivar = holder.type == "instance_variable" and (
+                enclosing(node, "singleton_method", "singleton_class") is not None
+                or _includes_singleton(ctx, fs.pf, node))
+            if holder.type not in ("class_variable", "global_variable", "constant") and not class_level_ivar:
                 continue
             right = node.child_by_field_name("right")
             scope = _scope_at(fs, node)
@@ -76,6 +82,12 @@ def _long_lived_assignments(ctx: FactContext, model: LlmModel) -> list:
             if t is not None and model.is_chat(t):
                 hits.append((fs.pf, node))
     return hits + _stores_chat(model)
+
+
+def _includes_singleton(ctx: FactContext, pf, node: ts.Node) -> bool:
+    cls = enclosing(node, "class")
+    return cls is not None and any(
+        contains(cls, c) and any(pf.text(a) == "Singleton" for a in args(c)) for c in ctx.index(pf).calls("include"))
 
 
 def _scope_at(fs, node: ts.Node):

@@ -151,3 +151,11 @@ def test_acts_as_chat_model_from_create(facts_for):
 def test_with_model_block_form_is_its_own_kind(facts_for):
     f = facts_for({"app/services/w.rb": "class W\n  def chat = RubyLLM::Chat.new.with_model { |c| c.temperature = 0.1 }\nend\n"})
     assert "with_model_block" in f["rubyllm.invented_kinds"]
+
+
+def test_chat_memoized_on_a_singleton_is_reused(facts_for):
+    svc = ("class Assistant\n  include Singleton\n  def chat\n    @chat ||= RubyLLM.chat\n  end\n"
+           "  def reply(t) = chat.ask(t).content\nend\n")
+    assert facts_for({"app/services/assistant.rb": svc})["rubyllm.multi_turn"] == "reused_chat"
+    per_request = svc.replace("  include Singleton\n", "")
+    assert facts_for({"app/services/assistant.rb": per_request})["rubyllm.multi_turn"] == "none"
