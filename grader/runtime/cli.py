@@ -24,6 +24,7 @@ def run_cmd(
     tests_timeout: Optional[float] = typer.Option(None, "--tests-timeout", help="Seconds for the test suite."),
     build_network: bool = typer.Option(False, "--build-network", help="Allow network (and pulls) during builds."),
     no_repo_build: bool = typer.Option(False, "--no-repo-build", help="Do not build the repo's own Dockerfile."),
+    compose_up: bool = typer.Option(False, "--compose-up", help="Also start the compose web service (sandboxed) and probe it."),
     run_id: Optional[str] = typer.Option(None, "--run-id", help="Label value for this run (default: random)."),
 ) -> None:
     """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran, 3 when skipped."""
@@ -35,7 +36,8 @@ def run_cmd(
     if tests_timeout is not None:
         timeouts.tests = tests_timeout
     options = RuntimeOptions(base_image=base_image, profile=profile, budget=budget, timeouts=timeouts,
-                             build_network=build_network, build_repo_dockerfile=not no_repo_build, run_id=run_id)
+                             build_network=build_network, build_repo_dockerfile=not no_repo_build, run_id=run_id,
+                             compose_up=compose_up)
     try:
         report = run_runtime(path, options)
     except KeyboardInterrupt:
@@ -72,6 +74,8 @@ def _print_summary(report) -> None:
         ("bundle-audit", g.bundle_audit, f"{g.bundle_audit.vulnerabilities} vulnerable" if g.bundle_audit.vulnerabilities is not None
          else (g.bundle_audit.reason or "")),
         ("compose", report.compose, report.compose.file or report.compose.reason or ""),
+        ("compose up", report.compose.up, f"HTTP {report.compose.up.http_status}" if report.compose.up.http_status
+         else (report.compose.up.reason or "")),
     ]
     for name, step, detail in rows:
         table.add_row(name, step.status.value, f"{step.duration_seconds:.1f}", detail)

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -74,6 +75,50 @@ def _inline_secrets(environment) -> list[str]:
         if value and _SECRET_NAMES.search(str(key)) and "${" not in str(value) and not str(value).startswith("$"):
             found.append(f"environment {key} has a literal value (committed secret?)")
     return found
+
+
+@dataclass
+class WebService:
+    name: str
+    build_context: str | None  # relative to the repo
+    dockerfile: str
+    image: str | None
+    command: list[str] | None
+    port: int
+    env: dict[str, str]
+
+
+def web_service(repo: Path, file: str) -> WebService:
+    """The service to probe: the first one publishing a port, else the first one that builds."""
+    services = yaml.safe_load((repo / file).read_text(errors="replace"))["services"]
+    name, svc = next(((n, s) for n, s in services.items() if s.get("ports")),
+                     next(((n, s) for n, s in services.items() if s.get("build")), next(iter(services.items()))))
+    build = svc.get("build")
+    context = build if isinstance(build, str) else (build or {}).get("context", ".") if build is not None else None
+    dockerfile = (build or {}).get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
+    command = svc.get("command")
+    if isinstance(command, str):
+        command = ["sh", "-c", command]
+    return WebService(name, context, dockerfile, svc.get("image"), command, _container_port(svc), _sandbox_env(svc))
+
+
+def _container_port(svc: dict) -> int:
+    for port in svc.get("ports") or []:
+        target = port.get("target") if isinstance(port, dict) else str(port).split("/")[0].rsplit(":", 1)[-1]
+        try:
+            return int(str(target).split("-")[0])
+        except ValueError:
+            continue
+    return 3000
+
+
+def _sandbox_env(svc: dict) -> dict[str, str]:
+    """The service's literal, non-secret settings. ${VAR} references and secret-like names get
+    nothing from the host: the sandbox's own dummy values apply instead."""
+    env = svc.get("environment") or {}
+    items = env.items() if isinstance(env, dict) else (e.partition("=")[::2] for e in env if isinstance(e, str))
+    return {str(k): str(v) for k, v in items
+            if v is not None and "$" not in str(v) and not _SECRET_NAMES.search(str(k))}
 
 
 def compose_cli() -> list[str] | None:

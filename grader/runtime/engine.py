@@ -168,8 +168,8 @@ class RunOutcome:
     container: object | None  # kept so the caller can copy files out; removed by the caller
 
 
-def create_container(client, image: str, command: list[str], *, run_id: str, step: str, env: dict[str, str],
-                     limits: Limits):
+def create_container(client, image: str, command: list[str] | None, *, run_id: str, step: str, env: dict[str, str],
+                     limits: Limits, working_dir: str | None = "/app"):
     """A sandboxed container: no network, unprivileged, bounded, no mounts, only our environment."""
     return client.containers.create(
         image,
@@ -178,7 +178,7 @@ def create_container(client, image: str, command: list[str], *, run_id: str, ste
         labels=labels(run_id, step),
         network_mode="none",
         user=limits.user,
-        working_dir="/app",
+        working_dir=working_dir,  # None: the image's own WORKDIR (compose services)
         mem_limit=limits.memory,
         memswap_limit=limits.memory,
         nano_cpus=int(limits.cpus * 1e9),

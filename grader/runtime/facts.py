@@ -58,4 +58,6 @@ def runtime_facts(report: RuntimeReport) -> list[Fact]:
     compose = report.compose
     facts.append(_fact("runtime.compose.file", compose.file, compose))
     facts.append(_fact("runtime.compose.valid", compose.valid, compose))
+    facts.append(_fact("runtime.compose.up.status", compose.up.status.value, note=compose.up.reason))
+    facts.append(_fact("runtime.compose.up.ok", _ok(compose.up), compose.up))
     return facts

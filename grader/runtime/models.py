@@ -90,7 +90,7 @@ class ComposeStep(Step):
     services: list[str] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
     validated_with: list[str] = Field(default_factory=list)  # "yaml", "docker compose config"
-    up: Step = Field(default_factory=lambda: Step(status=StepStatus.skipped, reason="compose up not requested"))
+    up: BootStep = Field(default_factory=lambda: BootStep(status=StepStatus.skipped, reason="compose up not requested"))
 
 
 class RuntimeReport(BaseModel):

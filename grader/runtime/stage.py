@@ -134,6 +134,8 @@ def _run_steps(client, engine, repo, options, run_id, budget, report) -> None:
     for name in ("rubocop", "brakeman", "bundle_audit"):
         setattr(report.gates, name, _run_gate(client, engine, repo, image, profile, name, gates[name], options,
                                               run_id, budget))
+    if options.compose_up:
+        report.compose.up = _compose_up(client, engine, repo, report, options, run_id, budget)
 
 
 def _not_applicable(report: RuntimeReport, reason: str) -> None:
@@ -173,13 +175,14 @@ def _base_images(dockerfile_text: str) -> list[str]:
     return images
 
 
-def _build_repo_image(client, engine, repo, options, run_id, budget) -> BuildStep:
+def _build_repo_image(client, engine, repo, options, run_id, budget, dockerfile: str = "Dockerfile",
+                      tag_suffix: str = "repo") -> BuildStep:
     step = BuildStep()
-    dockerfile = repo / "Dockerfile"
+    name, dockerfile = dockerfile, repo / dockerfile
     if not dockerfile.is_file():
-        step.status, step.reason = StepStatus.skipped, "no Dockerfile at the repo root"
+        step.status, step.reason = StepStatus.skipped, f"no {name} in {repo.name}"
         return step
-    step.dockerfile = "Dockerfile"
+    step.dockerfile = name
     timeout = budget.timeout(options.timeouts.build)
     if timeout is None:
         return _over_budget(step)
@@ -195,9 +198,10 @@ def _build_repo_image(client, engine, repo, options, run_id, budget) -> BuildSte
                        "(pull it first, or pass --build-network)")
         return step
     started = time.monotonic()
-    tag = f"grader-run-{run_id}:repo"
+    tag = f"grader-run-{run_id}:{tag_suffix}"
     outcome = engine.build_image(client, tag=tag, run_id=run_id, step="build", timeout=timeout,
-                                 network=options.build_network, limits=options.limits, path=str(repo))
+                                 network=options.build_network, limits=options.limits, path=str(repo),
+                                 dockerfile=name)
     return _record_build(step, outcome, tag, started)
 
 
@@ -247,12 +251,18 @@ def _boot_and_probe(client, engine, image, profile: Profile, options, run_id, bu
     timeout = budget.timeout(options.timeouts.boot)
     if timeout is None:
         return _over_budget(step)
-    env = {**profile.env, **boot.env}
+    return _serve_and_probe(client, engine, step, image, boot.command, boot.port, {**profile.env, **boot.env},
+                            options, run_id, "boot", timeout)
+
+
+def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, env, options, run_id, step_name,
+                     timeout: float, working_dir: str | None = "/app") -> BootStep:
+    """Start the app in a sandboxed container and poll it from inside until it answers HTTP."""
     started = time.monotonic()
     container = None
     try:
-        container = engine.create_container(client, image, boot.command, run_id=run_id, step="boot", env=env,
-                                            limits=options.limits)
+        container = engine.create_container(client, image, command, run_id=run_id, step=step_name, env=env,
+                                            limits=options.limits, working_dir=working_dir)
         container.start()
         deadline = started + timeout
         while True:
@@ -264,21 +274,11 @@ def _boot_and_probe(client, engine, image, profile: Profile, options, run_id, bu
             left = deadline - time.monotonic()
             if left <= 0:
                 step.status = StepStatus.timeout
-                step.reason = f"no HTTP answer on port {boot.port} within {timeout:.0f}s"
+                step.reason = f"no HTTP answer on port {port} within {timeout:.0f}s"
                 break
-            answer = _probe_once(engine, container, boot.port, boot.path, options, max(1.0, min(15.0, left)))
+            answer = _probe_once(engine, container, port, step.url_path, options, max(1.0, min(15.0, left)))
             if answer is not None and answer.status is not None:
-                step.http_status = answer.status
-                elapsed = time.monotonic() - started
-                if answer.status < 400:
-                    step.status, step.ready_seconds = StepStatus.ok, round(elapsed, 2)
-                else:
-                    step.status = StepStatus.failed
-                    step.reason = f"HTTP {answer.status} at {boot.path}" + (
-                        " (server error: boot failure)" if answer.status >= 500 else "")
-                page = analyse_page(answer.body)
-                step.turbo, step.stimulus, step.chat_form, step.markers = (
-                    page.turbo, page.stimulus, page.chat_form, page.markers)
+                _record_answer(step, answer, time.monotonic() - started)
                 break
             time.sleep(_PROBE_INTERVAL)
     except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
@@ -291,6 +291,19 @@ def _boot_and_probe(client, engine, image, profile: Profile, options, run_id, bu
     return step
 
 
+def _record_answer(step: BootStep, answer, elapsed: float) -> None:
+    """Any HTTP answer ends the wait; below 400 is ready, a 5xx page is a boot failure."""
+    step.http_status = answer.status
+    if answer.status < 400:
+        step.status, step.ready_seconds = StepStatus.ok, round(elapsed, 2)
+    else:
+        step.status = StepStatus.failed
+        step.reason = f"HTTP {answer.status} at {step.url_path}" + (
+            " (server error: boot failure)" if answer.status >= 500 else "")
+    page = analyse_page(answer.body)
+    step.turbo, step.stimulus, step.chat_form, step.markers = page.turbo, page.stimulus, page.chat_form, page.markers
+
+
 def _probe_once(engine, container, port: int, path: str, options, read_timeout: float):
     try:
         result = container.exec_run(probe_command(port, path, read_timeout), user=options.limits.user,
@@ -298,6 +311,48 @@ def _probe_once(engine, container, port: int, path: str, options, read_timeout: 
     except Exception:  # container stopped between reload and exec; the loop sees it next turn
         return None
     return parse_probe_output(result.exit_code, result.output or b"")
+
+
+def _compose_up(client, engine, repo, report: RuntimeReport, options, run_id, budget) -> BootStep:
+    """Bring up the compose file's web service inside the same sandbox and probe it.
+
+    Not `docker compose up`: that would give the app a network and the host's environment. The
+    service is built from its own build section (no network unless allowed), started with
+    network none, and probed from inside like the boot step."""
+    from grader.runtime.compose import web_service
+
+    compose = report.compose
+    step = BootStep()
+    if not compose.valid:
+        step.status, step.reason = StepStatus.not_applicable, "compose file missing or invalid"
+        return step
+    service = web_service(repo, compose.file)
+    step.command = service.command or []
+    timeout = budget.timeout(options.timeouts.build + options.timeouts.boot)
+    if timeout is None:
+        return _over_budget(step)
+    if (service.build_context in (".", "./") and service.dockerfile == "Dockerfile"
+            and report.build.status is StepStatus.ok):
+        image = report.build.image  # the repo's own image, built already
+    elif service.build_context is not None:
+        build = _build_repo_image(client, engine, repo / service.build_context, options, run_id, budget,
+                                  dockerfile=service.dockerfile, tag_suffix="compose")
+        if build.status is not StepStatus.ok:
+            step.status = StepStatus.not_applicable if build.status is StepStatus.skipped else build.status
+            step.reason, step.log_tail = f"service {service.name} image: {build.reason}", build.log_tail
+            return step
+        image = build.image
+    elif service.image and engine.image_present(client, service.image):
+        image = service.image
+    else:
+        step.status = StepStatus.skipped
+        step.reason = f"service {service.name} image {service.image} not present locally"
+        return step
+    boot_timeout = budget.timeout(options.timeouts.boot)
+    if boot_timeout is None:
+        return _over_budget(step)
+    return _serve_and_probe(client, engine, step, image, service.command, service.port, service.env, options,
+                            run_id, "compose", boot_timeout, working_dir=None)
 
 
 # --- tests ---------------------------------------------------------------------------------
