@@ -30,7 +30,7 @@ V1 = {
                            "no_with_instructions", "invented_entry_class"]),
         "tests": (5, 0, ["tests_never_reach_llm"]),
     }, 59, "C"),
-    "fetch_innerhtml": ({"hotwire": (9, 0, ["fetch_innerhtml"])}, 88, "A"),  # -3, +2 broadcast bonus back
+    "fetch_innerhtml": ({"hotwire": (7, 0, ["fetch_innerhtml"])}, 86, "A"),
     "class_var_store": ({"persistence": (2, 2, ["process_local_store"]),
                          "production": (4, 0, ["process_local_state_not_multi_worker_safe"])}, 82, "A"),
     "csrf_off": ({"production": (3, 0, ["csrf_disabled_globally"])}, 87, "A"),
