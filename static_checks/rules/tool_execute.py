@@ -10,14 +10,15 @@ from __future__ import annotations
 from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis
 from static_checks.rules.base import Rule
-from static_checks.types.syntax import first_arg, symbol_value
+from static_checks.types.syntax import arg_shape, first_arg, symbol_value
 
 TOOL = "RubyLLM::Tool"
 
 
-def _declared(app) -> tuple[list[str], bool]:
-    """Param names the class declares with `param :x`, and whether any are dynamic (`params`)."""
+def _declared(app) -> tuple[list[str], set[str], bool]:
+    """Params declared with `param :x`, those marked `required: false`, and whether any are dynamic."""
     names: list[str] = []
+    optional: set[str] = set()
     dynamic = False
     for cls in app.chain():
         for d in cls.defs:
@@ -28,14 +29,19 @@ def _declared(app) -> tuple[list[str], bool]:
                     sym = symbol_value(first_arg(call))
                     if sym is None:
                         dynamic = True
-                    else:
-                        names.append(sym)
+                        continue
+                    names.append(sym)
+                    req = arg_shape(call).keywords.get("required")
+                    value = req.child_by_field_name("value") if req is not None else None
+                    if value is not None and value.type == "false":
+                        optional.add(sym)
                 elif name in ("params", "parameters"):
                     dynamic = True
-    return names, dynamic
+    return names, optional, dynamic
 
 
-def _problems(params: list[tuple[str, str | None]], declared: list[str], infers: bool) -> list[str]:
+def _problems(params: list[tuple[str, str | None]], declared: list[str], optional: set[str],
+              infers: bool) -> list[str]:
     kinds = [k for k, _ in params]
     if "forward" in kinds:
         return []
@@ -55,6 +61,11 @@ def _problems(params: list[tuple[str, str | None]], declared: list[str], infers:
             if lost:
                 out.append("required keyword" + ("s " if len(lost) > 1 else " ")
                            + ", ".join(f"`{k}:`" for k in lost) + " never declared with `param`")
+        # the model may leave out a `required: false` param: a required keyword then raises
+        omitted = [k for k in required if k in optional]
+        if omitted:
+            out.append("optional param" + ("s " if len(omitted) > 1 else " ")
+                       + ", ".join(f"`{k}`" for k in omitted) + " required by execute (give a default)")
         return out
     req = kinds.count("req")
     if declared and ("rest" not in kinds) and (req + kinds.count("opt") == 0):
@@ -75,7 +86,7 @@ def check(ctx):
         base = app.base
         if base is None or base.open or not index.is_subclass(base.name, TOOL):
             continue
-        declared, dynamic = _declared(app)
+        declared, optional, dynamic = _declared(app)
         execute = app.find_def("execute", False)
         cdef = app.defs[0]
         if execute is None:
@@ -93,7 +104,7 @@ def check(ctx):
             continue
         if dynamic:
             continue
-        problems = _problems(execute.params, declared, infers)
+        problems = _problems(execute.params, declared, optional, infers)
         if not problems:
             continue
         yield RULE.finding(

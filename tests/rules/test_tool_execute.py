@@ -48,3 +48,22 @@ def test_missing_execute_and_valid_variants(run_app):
 def test_undeclared_required_keyword_before_inference_existed(run_app):
     src = {"app/tools/t.rb": "class T < RubyLLM::Tool\n  description 'x'\n  def execute(city:) = city\nend\n"}
     assert run_app(src, version="1.6.2") == [("app/tools/t.rb", 3, RULE)]
+
+
+def test_optional_param_must_not_be_a_required_keyword(run_app):
+    found = run_app({"app/tools/t.rb": """
+        class Search < RubyLLM::Tool
+          description "s"
+          param :query
+          param :limit, type: :integer, required: false
+          def execute(query:, limit:) = [query, limit]
+        end
+        class SearchOk < RubyLLM::Tool
+          description "s"
+          param :query
+          param :limit, required: false
+          def execute(query:, limit: 10) = [query, limit]
+        end
+    """}, full=True)
+    assert [(f.line, f.rule) for f in found] == [(5, RULE)]
+    assert "limit" in found[0].message and "default" in found[0].message
