@@ -31,6 +31,7 @@ RAISING_CALLS = frozenset({"assert_raises", "assert_raise", "raise_error", "rais
                            "and_raise", "assert_nothing_raised"})
 SIZE_CALLS = frozenset({"size", "count", "length"})
 PAYLOAD_WORDS = ("message", "payload", "history", "body", "request")
+LLM_SEND = frozenset({"ask", "say", "complete"})
 
 
 @dataclass
