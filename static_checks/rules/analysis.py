@@ -121,6 +121,10 @@ class Analysis:
                 if name and call_receiver(call) is not None and name not in generic_names() \
                         and name not in self.respond_to_names:
                     out.setdefault(name, call)
+            for _assign, left, _scope in fs.writes:
+                name = fs.name_of(left)
+                if name:
+                    out.setdefault(name + "=", left)
         return out
 
     @cached_property
@@ -171,7 +175,7 @@ class Analysis:
                 return sig
         return None
 
-    def lookup(self, t: TypeRef, name: str) -> Lookup:
+    def lookup(self, t: TypeRef, name: str, in_test: bool = False) -> Lookup:
         if name in TEST_DOUBLE_METHODS:
             return Lookup("skip")
         project = self.project
@@ -180,13 +184,13 @@ class Analysis:
             if app is not None and (app.defines(name, t.singleton) or (
                     t.singleton and name == "new" and app.find_def("initialize", False) is not None)):
                 return Lookup("app")  # the app's own method (or constructor) answers
-        inst, sing = project.patches.get(t.name, (set(), set()))
+        inst, sing = project.patches[in_test].get(t.name, (set(), set()))
         if name in (sing if t.singleton else inst):
             return Lookup("app")
         sig = self.find(t, name)
         if sig is not None:
             return Lookup("found", sig)
-        if t.open or t.name in project.patched_open:
+        if t.open or t.name in project.patched_open[in_test]:
             return Lookup("open")
         if t.app_class:
             app = project.classes.get(t.app_class)
@@ -301,7 +305,7 @@ def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
             return None
         if tc.name in private_kernel_methods():
             return None
-    status = an.lookup(t, tc.name).status
+    status = an.lookup(t, tc.name, tc.fs.is_test).status
     if status not in ("missing", "open") or an.guarded(tc):
         return None
     if status == "open":

@@ -21,7 +21,7 @@ def check(ctx):
                 continue  # app models: computed names are mostly their own attributes
             note = "the method name is computed at run time"
         else:
-            look = an.lookup(tc.rtype, target)
+            look = an.lookup(tc.rtype, target, tc.fs.is_test)
             if look.status != "missing":
                 continue  # a literal name the manifest or the app answers for is verified
             note = f"`{target}` is not in the manifest of ruby_llm {an.version}"

@@ -111,6 +111,7 @@ def _rejects(real_params, fake_params) -> list[str]:
 
 def check(ctx):
     an = analysis(ctx)
+    yield from _gem_rewrites(an)
     fakes = stand_ins(an)
     if not fakes:
         return
@@ -154,6 +155,44 @@ def check(ctx):
                         f"fake `{fq}#{name}` accepts {', '.join(bad)} that the real {real.name}#{name} rejects",
                         f"real signature in ruby_llm {an.version} (manifest): {format_signature(sig)}",
                         hint=f"mirror the real signature: def {format_signature(sig)}",
+                    )
+
+
+def _gem_rewrites(an: Analysis):
+    """Test files that reopen the gem: methods or classes the real gem lacks, that app code uses."""
+    index = an.index
+    app_consts = {path.lstrip(":") for fs in an.project.scans if not fs.is_test for _n, path, _s in fs.consts}
+    for app in an.project.classes.values():
+        fq = app.fq
+        if not (fq == "RubyLLM" or fq.startswith("RubyLLM::")) or an.from_extension(fq):
+            continue
+        for d in app.defs:
+            if not d.file.is_test:
+                continue
+            pf = d.file.pf
+            if index.namespace(fq) is None:
+                if fq in app_consts and not any(not x.file.is_test for x in app.defs):
+                    yield RULE.finding(
+                        pf, d.node.child_by_field_name("name") or d.node,
+                        f"test code defines `{fq}`, which ruby_llm does not have, and app code uses it: "
+                        "tests pass against an invented class",
+                        f"ruby_llm {an.version} (manifest) defines no {fq}",
+                        hint="remove the stand-in and use the real RubyLLM API in the app",
+                    )
+                continue
+            for singleton, table in ((False, d.methods), (True, d.smethods)):
+                for name, mdef in table.items():
+                    if index.find_method(fq, name, singleton=singleton) is not None:
+                        continue
+                    if name not in an.app_called_names:
+                        continue
+                    sep = "." if singleton else "#"
+                    yield RULE.finding(
+                        pf, mdef.node.child_by_field_name("name") or mdef.node,
+                        f"test code adds `{fq}{sep}{name}`, which ruby_llm lacks, and app code calls `{name}`",
+                        f"{fq} in ruby_llm {an.version} (manifest) has no {'singleton ' if singleton else ''}"
+                        f"method `{name}`",
+                        hint="stub only methods the gem really has",
                     )
 
 

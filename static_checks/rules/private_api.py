@@ -24,7 +24,7 @@ def check(ctx):
     for tc in an.typed_calls:
         if not tc.explicit or tc.self_receiver or tc.name.endswith("="):
             continue
-        look = an.lookup(tc.rtype, tc.name)
+        look = an.lookup(tc.rtype, tc.name, tc.fs.is_test)
         sig = look.sig
         if look.status != "found" or sig is None or sig.visibility == "public":
             continue

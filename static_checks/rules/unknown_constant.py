@@ -38,11 +38,18 @@ def missing_constants(an: Analysis) -> list[MissingConstant]:
     if cached is not None:
         return cached  # type: ignore[return-value]
     index, project = an.index, an.project
-    app_defined = set(project.classes)
+    # constants the app defines itself; a test file's stub of the gem counts in tests only
+    defined: dict[bool, set[str]] = {False: set(), True: set()}
+    for app in project.classes.values():
+        for d in app.defs:
+            for in_test in {True, d.file.is_test}:
+                defined[in_test].add(app.fq)
     for fs in project.scans:
-        app_defined |= fs.const_assigns
+        for in_test in {True, fs.is_test}:
+            defined[in_test] |= fs.const_assigns
     out: list[MissingConstant] = []
     for fs in project.scans:
+        app_defined = defined[fs.is_test]
         for node, path, _scope in fs.consts:
             clean = path.lstrip(":")
             if not clean.startswith("RubyLLM::"):

@@ -15,7 +15,7 @@ def check(ctx):
     for tc in an.typed_calls:
         if tc.name.endswith("=") or tc.call is not tc.node or tc.in_block:
             continue
-        look = an.lookup(tc.rtype, tc.name)
+        look = an.lookup(tc.rtype, tc.name, tc.fs.is_test)
         sig = look.sig
         if look.status != "found" or not has_signature(sig):
             continue

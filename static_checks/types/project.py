@@ -76,9 +76,10 @@ class Project:
     scans: list[FileScan]
     classes: dict[str, AppClass]
     by_short: dict[str, list[str]]
-    # RubyLLM namespaces the app reopens: fq -> (instance method names, singleton method names)
-    patches: dict[str, tuple[set[str], set[str]]]
-    patched_open: set[str]  # RubyLLM namespaces the app extends with its own modules
+    # RubyLLM namespaces the app reopens, keyed by "seen from a test file?":
+    # fq -> (instance method names, singleton method names)
+    patches: dict[bool, dict[str, tuple[set[str], set[str]]]]
+    patched_open: dict[bool, set[str]]  # RubyLLM namespaces the app extends with its own modules
     app_method_names: set[str]  # every method name the app defines anywhere
     index: object
     new_acts_as: bool | None = None
@@ -138,8 +139,9 @@ def build_project(files: list[ParsedFile], index) -> Project:
     by_short: dict[str, list[str]] = {}
     for fq in classes:
         by_short.setdefault(fq.rsplit("::", 1)[-1], []).append(fq)
-    patches: dict[str, tuple[set[str], set[str]]] = {}
-    patched_open: set[str] = set()
+    # Reopened RubyLLM classes; a reopening in a test file (a stub of the gem) counts for tests only.
+    patches: dict[bool, dict[str, tuple[set[str], set[str]]]] = {False: {}, True: {}}
+    patched_open: dict[bool, set[str]] = {False: set(), True: set()}
     names: set[str] = set()
     for app in classes.values():
         for d in app.defs:
@@ -148,21 +150,23 @@ def build_project(files: list[ParsedFile], index) -> Project:
             names.update(d.readers)
             names.update(w + "=" for w in d.writers)
         if index.namespace(app.fq) is not None and (app.fq == "RubyLLM" or app.fq.startswith("RubyLLM::")):
-            inst, sing = patches.setdefault(app.fq, (set(), set()))
             for d in app.defs:
-                inst.update(d.methods)
-                inst.update(d.readers)
-                inst.update(w + "=" for w in d.writers)
-                sing.update(d.smethods)
-                if d.mixins:
-                    patched_open.add(app.fq)
+                for in_test in {True, d.file.is_test}:
+                    inst, sing = patches[in_test].setdefault(app.fq, (set(), set()))
+                    inst.update(d.methods)
+                    inst.update(d.readers)
+                    inst.update(w + "=" for w in d.writers)
+                    sing.update(d.smethods)
+                    if d.mixins or "method_missing" in d.methods:
+                        patched_open[in_test].add(app.fq)
     for fs in scanned.values():
         for call, _scope in fs.calls:
             # `RubyLLM::Chat.include(MyExt)` / `.prepend(...)` / `.class_eval` open the class
             if fs.name_of(call) in ("include", "prepend", "extend", "class_eval", "class_exec", "send"):
                 target = const_path(call_receiver(call))
                 if target and target.startswith("RubyLLM"):
-                    patched_open.add(target)
+                    for in_test in {True, fs.is_test}:
+                        patched_open[in_test].add(target)
     return Project(
         scans=list(scanned.values()),
         classes=classes,

@@ -38,3 +38,28 @@ def test_faithful_fake_and_unrelated_test_class(run_app):
         """,
     })
     assert found == []
+
+
+def test_test_support_rewriting_the_gem(run_app):
+    found = run_app({
+        "app/services/s.rb": """
+            class S
+              def client = RubyLLM::Client.new
+              def setup! = RubyLLM.configure { |c| c.openai_api_key = "k" }
+              def key = RubyLLM.api_key
+            end
+        """,
+        "spec/support/ruby_llm_stub.rb": """
+            module RubyLLM
+              class Client
+                def initialize(*); end
+              end
+              class MockConfig; end
+              def self.api_key = "test"
+              def self.configure = yield(self)
+            end
+        """,
+    })
+    assert sorted(f for f in found if f[2] == RULE) == [
+        ("spec/support/ruby_llm_stub.rb", 2, RULE), ("spec/support/ruby_llm_stub.rb", 6, RULE)]
+    assert ("app/services/s.rb", 2, "rubyllm/unknown-constant") in found

@@ -87,3 +87,7 @@ def test_tail_keeps_the_end():
     text = "\n".join(f"line {i}" for i in range(200))
     kept = tail(text, lines=5)
     assert kept.splitlines() == [f"line {i}" for i in range(195, 200)]
+
+
+def test_tail_strips_terminal_colours():
+    assert tail("\x1b[91mCould not reach host\x1b[0m\n") == "Could not reach host"
