@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from static_checks.parsing import ParsedFile
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
-from static_checks.types.syntax import call_name, call_receiver, const_path
+from static_checks.types.syntax import call_receiver, const_path
 
 # Rails macros whose added methods the manifest describes (index.acts_as_methods).
 ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
