@@ -17,6 +17,7 @@ import docker
 import requests
 import urllib3
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
+from docker.types import LogConfig
 
 from grader.runtime.options import Limits
 
@@ -116,7 +117,11 @@ def build_image(
         kwargs.update(fileobj=fileobj, custom_context=True)
     else:
         kwargs.update(path=path)
-    outcome = _stream_build(api, kwargs, deadline, timeout, lines)
+    try:
+        outcome = _stream_build(api, kwargs, deadline, timeout, lines)
+    except BaseException:  # Ctrl-C mid-build: its unlabelled layers must not outlive the run
+        _remove_layers(client, "".join(lines))
+        raise
     if not outcome.ok:
         _remove_layers(client, outcome.log)
     return outcome
@@ -186,6 +191,8 @@ def create_container(client, image: str, command: list[str] | None, *, run_id: s
         cap_drop=["ALL"],
         security_opt=["no-new-privileges"],
         init=True,  # reaps and forwards signals; stray children die with the container
+        # A flooding app must not fill the host disk with its log; we only ever read the tail.
+        log_config=LogConfig(type="json-file", config={"max-size": "5m", "max-file": "1"}),
         detach=True,
     )
 

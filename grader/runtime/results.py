@@ -182,7 +182,10 @@ def parse_bundle_audit(output: str) -> GateCounts | None:
 GATE_PARSERS = {"rubocop": parse_rubocop, "brakeman": parse_brakeman, "bundle_audit": parse_bundle_audit}
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
 def tail(text: str, lines: int = 60, chars: int = 6000) -> str:
-    """The end of a log, which is where build and boot errors are."""
-    kept = "\n".join(text.rstrip().splitlines()[-lines:])
+    """The end of a log, which is where build and boot errors are; terminal colour codes removed."""
+    kept = "\n".join(_ANSI.sub("", text).rstrip().splitlines()[-lines:])
     return kept[-chars:]

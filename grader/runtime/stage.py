@@ -240,7 +240,11 @@ def _build_test_image(client, engine, repo, profile: Profile, options, run_id, b
         outcome = engine.build_image(client, tag=tag, run_id=run_id, step="test_image", timeout=timeout,
                                      network=options.build_network, limits=options.limits, fileobj=context,
                                      dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True)
-    return _record_build(step, outcome, tag, started)
+    step = _record_build(step, outcome, tag, started)
+    if step.status is StepStatus.failed and not options.build_network and "bundle install" in step.log_tail:
+        step.reason = (f"{step.reason} (builds have no network: gems missing from {base} cannot be installed; "
+                       "pass a --base-image that has the bundle, or --build-network)")
+    return step
 
 
 # --- boot and probe ---------------------------------------------------------------------------
