@@ -13,7 +13,7 @@ from static_checks.manifest.core import mixin_methods, object_methods, private_k
 from static_checks.manifest.index import available_versions
 from static_checks.manifest.model import MethodSig
 from static_checks.manifest.versions import version_key
-from static_checks.types import TypeRef, analyze, app_files  # noqa: F401 (re-exported for rules)
+from static_checks.types import TypeRef, analyze
 from static_checks.types.scan import FileScan, Scope
 from static_checks.types.syntax import call_name, call_receiver
 

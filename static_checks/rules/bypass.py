@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import app_files
+from static_checks.types import app_files
 from static_checks.rules.base import Rule
 from static_checks.types.syntax import is_test_path, text
 
