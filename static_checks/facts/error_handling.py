@@ -7,7 +7,7 @@ import re
 import tree_sitter as ts
 
 from static_checks.facts.context import FactContext, fact
-from static_checks.facts.rubyllm_usage import attempted_llm_calls
+from static_checks.facts.llm_calls import SEND_METHODS, llm_model
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import (
     ancestors,
@@ -69,12 +69,14 @@ def _caller_rescued(ctx: FactContext, pf: ParsedFile, method: ts.Node) -> tuple[
 
 @collector("error_handling", ids=["errors.llm_calls", "errors.llm_calls_rescued", "errors.rescue_around_llm"])
 def rescues(ctx: FactContext):
+    model = llm_model(ctx)
     rule = "facts/errors/rescue-around-llm"
+    sends = [c for c in model.chat_calls(*SEND_METHODS)]
     methods: dict[tuple[str, int], tuple[ParsedFile, ts.Node, ts.Node]] = {}
-    for pf, call in attempted_llm_calls(ctx):
-        m = enclosing_method(call)
-        key = (pf.rel, m.start_byte if m is not None else call.start_byte)
-        methods.setdefault(key, (pf, m, call))
+    for c in sends:
+        m = enclosing_method(c.node)
+        key = (c.pf.rel, m.start_byte if m is not None else c.node.start_byte)
+        methods.setdefault(key, (c.pf, m, c.node))
     handlers = rescue_from_handlers(ctx)
     rescued_ev, bare_ev = [], []
     for pf, m, call in methods.values():

@@ -198,26 +198,6 @@ def app_findings(ctx: FactContext, category: Category, tests: bool) -> list[Find
     ]
 
 
-# Invented forms that stand where a provider call would be (the app means to call the LLM there).
-PROVIDER_KINDS = frozenset({"entry_class", "batch_messages", "fluent_role", "with_model_block"})
-
-
-def attempted_llm_calls(ctx: FactContext) -> list[tuple[object, ts.Node]]:
-    """(file, call) of every place app code asks a provider: typed ask/say/complete on a chat, and
-    invented entry/batch/fluent calls the rules found (a broken call is still an LLM call site)."""
-    if "attempted_llm_calls" in ctx.cache:
-        return ctx.cache["attempted_llm_calls"]
-    from static_checks.facts.llm_calls import SEND_METHODS
-
-    out = [(c.pf, c.node) for c in llm_model(ctx).chat_calls(*SEND_METHODS)]
-    for f in app_findings(ctx, Category.api_hallucination, tests=False):
-        hit = finding_node(ctx, f)
-        if hit is not None and invented_kind(ctx, f) in PROVIDER_KINDS:
-            out.append(hit)
-    ctx.cache["attempted_llm_calls"] = out
-    return out
-
-
 @collector("rubyllm_usage", ids=["rubyllm.invented_calls", "rubyllm.invented_kinds"])
 def invented(ctx: FactContext):
     found = app_findings(ctx, Category.api_hallucination, tests=False)

@@ -11,7 +11,7 @@ from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import llm_model
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import ancestors, args, call_name, class_path, const_path, contains, literal, receiver
-from static_checks.facts.rubyllm_usage import app_findings, attempted_llm_calls
+from static_checks.facts.rubyllm_usage import app_findings
 from static_checks.models import Category
 from static_checks.parsing import ParsedFile
 
@@ -142,11 +142,11 @@ def llm_classes(ctx: FactContext) -> set[str]:
     direct: set[str] = set()
     for c in model.code_calls():
         entry = c.recv.singleton and c.recv.name in ("RubyLLM", "RubyLLM::Chat") and c.name in ("chat", "new")
-        if entry:
-            direct.add(class_path(c.pf, c.node).rsplit("::", 1)[-1])
-    direct |= {class_path(pf, call).rsplit("::", 1)[-1] for pf, call in attempted_llm_calls(ctx)}
+        if entry or (c.name in LLM_SEND and model.is_chat(c.recv)):
+            owner = class_path(c.pf, c.node)
+            if owner:
+                direct.add(owner.rsplit("::", 1)[-1])
     direct |= {fq.rsplit("::", 1)[-1] for fq in model.acts_as_chat_classes()}
-    direct.discard("")
     reach = set(direct)
     for pf in ctx.app_files("app", "lib"):
         for const in ctx.index(pf).of("constant"):
