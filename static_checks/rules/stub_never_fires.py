@@ -16,16 +16,17 @@ CONSTRUCTORS = frozenset({"new", "chat"})
 
 
 def _entry_points(an) -> tuple[int, int, bool]:
-    """(RubyLLM.chat / context.chat calls, RubyLLM::Chat.new calls, acts_as_chat present) in app code."""
+    """(RubyLLM.chat calls, Chat.new / Context#chat calls, acts_as_chat present) in app code."""
     via_chat = via_new = 0
     for tc in an.typed_calls:
         if tc.fs.is_test:
             continue
         t = tc.rtype
-        if tc.name == "chat" and (t.name == "RubyLLM" and t.singleton or t.name == "RubyLLM::Context"):
+        if tc.name == "chat" and t.name == "RubyLLM" and t.singleton:
             via_chat += 1
-        elif tc.name == "new" and t.name == "RubyLLM::Chat" and t.singleton and not t.app_class:
-            via_new += 1
+        elif (tc.name == "new" and t.name == "RubyLLM::Chat" and t.singleton and not t.app_class) or (
+                tc.name == "chat" and t.name == "RubyLLM::Context" and not t.singleton):
+            via_new += 1  # Context#chat builds with Chat.new too, never through RubyLLM.chat
     acts = any(a.acts_as == "acts_as_chat" for a in an.project.classes.values())
     return via_chat, via_new, acts
 

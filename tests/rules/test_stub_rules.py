@@ -63,3 +63,11 @@ def test_stand_in_double_answers_an_invented_method(run_app):
         """,
     }
     assert run_app(files) == [("spec/s_spec.rb", 4, UNKNOWN)]
+
+
+def test_context_chat_does_not_go_through_rubyllm_chat(run_app):
+    files = {
+        "app/s.rb": "class S\n  def go = RubyLLM.context { |c| c.request_timeout = 5 }.chat.ask('x')\nend\n",
+        "test/s_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM.stub(:chat, 1) { S.new.go }\n  end\nend\n",
+    }
+    assert run_app(files) == [("test/s_test.rb", 3, NEVER)]
