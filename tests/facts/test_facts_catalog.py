@@ -77,3 +77,20 @@ def test_undeclared_ids_are_refused(monkeypatch, fixture_repo):
     monkeypatch.setattr(registry, "collectors", lambda: [*cols, rogue])
     with pytest.raises(RuntimeError, match="undeclared fact id"):
         facts_of(fixture_repo("good_app"))
+
+
+def test_collecting_facts_never_reparses_ruby(monkeypatch, fixture_repo):
+    """Facts reuse the engine's trees: no Ruby parse happens while the collectors run."""
+    from static_checks import parsing
+    from static_checks.engine import parse_tree
+    from static_checks.facts import collect_facts
+    from static_checks.models import AppRoot, VersionSource
+
+    repo = fixture_repo("good_app")
+    _sources, parsed, findings, _skipped = parse_tree(repo)
+    calls = []
+    real = parsing.ruby_parser()
+    monkeypatch.setattr(parsing, "ruby_parser", lambda: calls.append(1) or real)
+    roots = [AppRoot(path=".", ruby_llm_version="1.9.1", version_source=VersionSource.override)]
+    facts = collect_facts(repo, parsed, findings, roots)
+    assert len(facts) == len(catalog()) and calls == []
