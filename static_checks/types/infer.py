@@ -16,8 +16,6 @@ from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, Scope
 from static_checks.types.syntax import (
-    BLOCK_TYPES,
-    block_param_names,
     call_name,
     call_receiver,
     const_path,
@@ -171,17 +169,10 @@ class Inferer:
     def _identifier(self, node: ts.Node, scope: Scope) -> TypeRef | None:
         name = text(node)
         # innermost block (or lambda) parameter of that name wins
-        cur = node.parent
-        while cur is not None and cur.id != scope.node.id:
-            if cur.type in BLOCK_TYPES:
-                names = block_param_names(cur)
-                if name in names:
-                    return self.block_param(cur, names.index(name), scope)
-            elif cur.type == "lambda":
-                params = cur.child_by_field_name("parameters")
-                if params is not None and any(text(p) == name for p in params.named_children):
-                    return None
-            cur = cur.parent
+        bound = scope.block_binding(name, node.start_byte)
+        if bound is not None:
+            block, position = bound
+            return None if block.type == "lambda" else self.block_param(block, position, scope)
         entries = scope.locals.get(name)
         if entries:
             # flow order: the last assignment that ends before this use

@@ -37,13 +37,18 @@ class AppClass:
                 return d.superclass
         return None
 
-    def chain(self):
-        seen = set()
-        cur: AppClass | None = self
-        while cur is not None and cur.fq not in seen:
-            seen.add(cur.fq)
-            yield cur
-            cur = cur.parent
+    def chain(self) -> list[AppClass]:
+        """This class and its app superclasses (computed once the project is built)."""
+        cached = self.__dict__.get("_chain")
+        if cached is None:
+            cached, seen = [], set()
+            cur: AppClass | None = self
+            while cur is not None and cur.fq not in seen:
+                seen.add(cur.fq)
+                cached.append(cur)
+                cur = cur.parent
+            self.__dict__["_chain"] = cached
+        return cached
 
     def find_def(self, name: str, singleton: bool):
         for cls in self.chain():

@@ -11,8 +11,16 @@ from functools import lru_cache
 
 import tree_sitter as ts
 
-from static_checks.parsing import ParsedFile
-from static_checks.types.syntax import call_receiver, const_path, def_body, is_test_path, method_params, text
+from static_checks.parsing import ParsedFile, ruby_language
+from static_checks.types.syntax import (
+    block_param_names,
+    call_receiver,
+    const_path,
+    def_body,
+    is_test_path,
+    method_params,
+    text,
+)
 
 # A local assignment: (end of the assignment, right-hand side or None when unknowable).
 Assign = tuple[int, ts.Node | None]
@@ -31,6 +39,16 @@ class Scope:
     method: MethodDef | None = None
     locals: dict[str, list[Assign]] = field(default_factory=dict)
     params: set[str] = field(default_factory=set)
+    # blocks and lambdas with parameters in this scope: (start, end, parameter names, node)
+    blocks: list[tuple[int, int, list[str | None], ts.Node]] = field(default_factory=list)
+
+    def block_binding(self, name: str, at: int) -> tuple[ts.Node, int] | None:
+        """The innermost block/lambda around byte `at` binding `name`: (node, position)."""
+        best = None
+        for start, end, names, node in self.blocks:
+            if start <= at < end and name in names and (best is None or start > best[0].start_byte):
+                best = (node, names.index(name))
+        return best
 
     @property
     def in_class_body(self) -> bool:
@@ -135,13 +153,14 @@ _QUERY_SOURCE = """
 (operator_assignment) @assign
 (scope_resolution) @const
 (body_statement (identifier) @bare)
+(block parameters: (block_parameters)) @block
+(do_block parameters: (block_parameters)) @block
+(lambda parameters: (_)) @block
 """
 
 
 @lru_cache(maxsize=1)
 def _query() -> ts.Query:
-    from static_checks.parsing import ruby_language
-
     return ts.Query(ruby_language(), _QUERY_SOURCE)
 
 
@@ -187,6 +206,13 @@ def scan_file(pf: ParsedFile) -> FileScan:
                 path = const_path(node)
                 if path:
                     fs.consts.append((node, path, scope))
+        elif kind == "block":
+            if node.type == "lambda":
+                params = node.child_by_field_name("parameters")
+                names = [text(p) for p in params.named_children] if params is not None else []
+            else:
+                names = block_param_names(node)
+            scope.blocks.append((start, -neg_end, names, node))
         elif kind == "bare" and scope.in_class_body and scope.cls is not None:
             # a bare statement in a class body: a macro without arguments (`acts_as_chat`),
             # or `private` / `protected` switching the default visibility
