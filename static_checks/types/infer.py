@@ -227,7 +227,11 @@ class Inferer:
             holder = scope.file.toplevel
             if holder is None:
                 return None
-            return self._ivar_in([holder], name)
+            key = (holder.fq, name)
+            if key not in self._ivar_memo:
+                self._ivar_memo[key] = None  # recursion guard
+                self._ivar_memo[key] = self._ivar_in([holder], name)
+            return self._ivar_memo[key]
         app = self._app_of(scope.cls)
         if app is None:
             return None
