@@ -64,7 +64,8 @@ def render_markdown(r: GradeReport) -> str:
         for b in d.bonuses:
             w(f"- +{fmt(b.points)} `{b.id}` (bonus): {b.reason}" + (f"; at {where(b)}" if b.evidence else "") + ".")
         for p in d.pending:
-            why = "judge criterion" if p.source == "judge" else "unknown facts: " + ", ".join(p.unknown_facts)
+            why = "judge criterion" if p.source == "judge" else "unknown: " + "; ".join(
+                f"{f} ({w})" if w else f for f, w in zip(p.unknown_facts, p.why_unknown or [""] * len(p.unknown_facts)))
             w(f"- pending {fmt(p.points)} `{p.id}` ({why}): {_cell(p.reason)}")
         w("")
     w("## Verification of invented calls")

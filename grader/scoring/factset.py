@@ -57,6 +57,16 @@ class FactSet(FactLookup):
                 n += 1
         return n
 
+    def why_unknown(self, fact_id: str) -> str:
+        """One line for a report: why this fact is undecided."""
+        stage = stage_of(fact_id)
+        if stage in self.missing_stages:
+            return f"{stage} stage did not run"
+        found = self._by_id.get(fact_id)
+        if not found:
+            return "not reported by any stage"
+        return next((f.note for f in found if f.note), "value undecided")
+
     def magnitude(self, fact_id: str) -> int | None:
         """A number for `per`: an int value, or the length of a list value; None when unknown."""
         if self.is_unknown(fact_id):

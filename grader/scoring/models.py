@@ -35,6 +35,7 @@ class PendingItem(BaseModel):
     points: float  # nominal points at stake
     reason: str
     unknown_facts: list[str] = Field(default_factory=list)
+    why_unknown: list[str] = Field(default_factory=list)  # one line per unknown fact, same order
     # An undecided bonus is counted in the best case: the points it adds there (for the self-check).
     best_case_gain: float = 0.0
 

@@ -43,7 +43,7 @@ def test_markdown_marks_pending_points_and_skipped_stages(graded):
     assert "| runtime | skipped | --no-runtime" in md
     assert "| judge | skipped |" in md
     assert "(judge criterion)" in md
-    assert "unknown facts: runtime." in md
+    assert "unknown: runtime.boot.ok (runtime stage did not run)" in md
     assert report.pending_points > 0 and report.tier_provisional
 
 
