@@ -83,8 +83,10 @@ def _print_summary(report) -> None:
 
 
 @runtime_app.command("clean")
-def clean_cmd() -> None:
-    """Remove every container, image and volume labelled grader.managed=true (left by killed runs)."""
+def clean_cmd(
+    include_live: bool = typer.Option(False, "--all", help="Also remove objects of grading runs still in progress."),
+) -> None:
+    """Remove containers, images and volumes labelled grader.managed=true that killed runs left behind."""
     from grader.runtime import engine
 
     try:
@@ -92,8 +94,10 @@ def clean_cmd() -> None:
     except engine.EngineUnavailable as exc:
         typer.echo(f"grader runtime clean: {exc}", err=True)
         raise typer.Exit(code=3)
-    removed = engine.clean_all(client)
+    removed, kept = engine.clean_all(client, include_live=include_live)
     typer.echo(f"removed {len(removed)} object(s)" + (": " + ", ".join(removed) if removed else ""))
+    if kept:
+        typer.echo(f"kept {len(kept)} object(s) of grading runs still in progress (--all removes them too)")
 
 
 def main() -> None:  # pragma: no cover - `python -m grader.runtime`

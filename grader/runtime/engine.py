@@ -8,7 +8,9 @@ up after itself (finally, timeout, Ctrl-C) and `grader runtime clean` can remove
 from __future__ import annotations
 
 import io
+import os
 import re
+import socket
 import tarfile
 import time
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from grader.runtime.options import Limits
 MANAGED = "grader.managed"
 RUN_ID = "grader.run_id"
 STEP = "grader.step"
+OWNER = "grader.owner"  # "<hostname>:<pid>" of the grading process, so `clean` can spare live runs
 
 # Only these reach a graded app: nothing from the host environment, never a real key.
 SAFE_ENV = {
@@ -61,7 +64,21 @@ def engine_description(client: docker.DockerClient) -> str:
 
 
 def labels(run_id: str, step: str) -> dict[str, str]:
-    return {MANAGED: "true", RUN_ID: run_id, STEP: step}
+    return {MANAGED: "true", RUN_ID: run_id, STEP: step, OWNER: f"{socket.gethostname()}:{os.getpid()}"}
+
+
+def owner_alive(object_labels: dict[str, str] | None) -> bool:
+    """Whether the grading process that created an object still runs (on this host)."""
+    host, _, pid = (object_labels or {}).get(OWNER, "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
 
 
 def image_present(client: docker.DockerClient, ref: str) -> bool:
@@ -254,36 +271,51 @@ def read_file(container, path: str, limit: int = 20 * 1024 * 1024) -> bytes | No
     return None
 
 
-def remove_labelled(client, label_filter: str) -> list[str]:
-    """Force-remove containers, then images, then volumes carrying the label; returns what went."""
+def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], list[str]]:
+    """Force-remove containers, then images, then volumes carrying the label, except those for
+    which keep(labels) is true. Returns (removed, kept) descriptions."""
     removed: list[str] = []
+    kept: list[str] = []
+
+    def spare(kind: str, name: str, object_labels) -> bool:
+        if keep is not None and keep(object_labels or {}):
+            kept.append(f"{kind} {name}")
+            return True
+        return False
+
     for container in client.containers.list(all=True, filters={"label": label_filter}):
-        remove_quietly(container)
-        removed.append(f"container {container.short_id}")
+        if not spare("container", container.short_id, container.labels):
+            remove_quietly(container)
+            removed.append(f"container {container.short_id}")
     # all=True: a failed build leaves labelled intermediate images that a plain listing hides.
     # Newest first, so children go before the parents they depend on.
     images = client.images.list(all=True, filters={"label": label_filter})
     for image in sorted(images, key=lambda i: i.attrs.get("Created", ""), reverse=True):
+        if spare("image", image.short_id, image.labels):
+            continue
         try:
             client.images.remove(image.id, force=True, noprune=False)
             removed.append(f"image {image.short_id}")
         except (NotFound, APIError):
             pass  # already gone with a child it parented
     for volume in client.volumes.list(filters={"label": label_filter}):
+        if spare("volume", volume.name, volume.attrs.get("Labels")):
+            continue
         try:
             volume.remove(force=True)
             removed.append(f"volume {volume.name}")
         except (NotFound, APIError):
             pass
-    return removed
+    return removed, kept
 
 
 def cleanup_run(client, run_id: str) -> list[str]:
-    return remove_labelled(client, f"{RUN_ID}={run_id}")
+    return remove_labelled(client, f"{RUN_ID}={run_id}")[0]
 
 
-def clean_all(client) -> list[str]:
-    return remove_labelled(client, f"{MANAGED}=true")
+def clean_all(client, include_live: bool = False) -> tuple[list[str], list[str]]:
+    """Everything grader-managed whose grading process is gone (or everything, include_live)."""
+    return remove_labelled(client, f"{MANAGED}=true", keep=None if include_live else owner_alive)
 
 
 def _bytes(size: str) -> int:

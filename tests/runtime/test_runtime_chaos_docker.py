@@ -37,12 +37,39 @@ def test_sigkill_mid_boot_then_clean_leaves_nothing(docker_client, fixtures_dir,
     # A killed process cleans nothing: its container and image are still there...
     left = kit.managed(docker_client, run_id)
     assert left["containers"] and left["images"]
-    # ...until `grader runtime clean`.
+    # ...until `grader runtime clean`, which removes what dead runs left (runs still in progress,
+    # e.g. another grading on the same engine, are spared unless --all).
     clean = kit.grader_cli("clean", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = clean.communicate(timeout=60)
     assert clean.returncode == 0, err
     assert "removed" in out
-    assert kit.managed(docker_client) == {"containers": [], "images": [], "volumes": []}
+    kit.assert_nothing_left(docker_client, run_id)
+    from grader.runtime.engine import owner_alive
+
+    orphans = [c for c in kit.managed(docker_client)["containers"] if not owner_alive(c.labels)]
+    assert orphans == []
+
+
+def test_clean_spares_live_runs_unless_all(docker_client, base_image, kit):
+    from grader.runtime import engine
+    from grader.runtime.options import Limits
+
+    # Created by this (live) test process, like a grading run in progress. Scoped to its run id so
+    # the test never removes other live runs sharing the engine.
+    run_id = "live-" + uuid.uuid4().hex[:6]
+    live = engine.create_container(docker_client, base_image, ["sleep", "30"], run_id=run_id, step="boot", env={},
+                                   limits=Limits())
+    try:
+        assert engine.owner_alive(live.labels)
+        removed, kept = engine.remove_labelled(docker_client, f"grader.run_id={run_id}", keep=engine.owner_alive)
+        assert kept == [f"container {live.short_id}"] and removed == []
+        live.reload()  # still there
+        removed, kept = engine.remove_labelled(docker_client, f"grader.run_id={run_id}")
+        assert removed == [f"container {live.short_id}"] and kept == []
+        assert not engine.owner_alive({"grader.owner": "some-other-host:1"})
+        assert not engine.owner_alive({})
+    finally:
+        engine.remove_quietly(live)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
