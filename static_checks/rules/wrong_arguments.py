@@ -20,6 +20,7 @@ def check(ctx):
         if look.status != "found" or not has_signature(sig):
             continue
         shape = arg_shape(tc.call)
+        sig = _options_target(an.index, tc, sig)
         errors = binding_errors(sig, shape)
         if not errors:
             continue
@@ -33,10 +34,24 @@ def check(ctx):
             tc.method_node,
             f"`{owner_label(tc.rtype, tc.name)}` called with bad arguments: {'; '.join(errors)}",
             f"ruby_llm {an.version} (manifest) signature: {sig.owner or tc.rtype.name}"
-            f"{'.' if tc.rtype.singleton else '#'}{format_signature(sig)}{where}"
+            f"{'.' if tc.rtype.singleton and sig.name != 'initialize' else '#'}{format_signature(sig)}{where}"
             + (f", forwarding to {sig.forwards_to}" if sig.forwards_to else "") + drift,
             hint=hint or f"call it as {format_signature(sig)}",
         )
+
+
+# `**options` handed whole to a constructor, a flow the manifest's `(...)` resolution does not
+# follow: Tool.param(name, **options) builds Parameter.new(name, **options), so an unknown
+# option (`default:`, `enum:`, `description:` before 1.15) is an ArgumentError at class load.
+OPTIONS_FORWARDED = {("RubyLLM::Tool", "param", True): ("RubyLLM::Parameter", "initialize")}
+
+
+def _options_target(index, tc, sig):
+    target = OPTIONS_FORWARDED.get((sig.owner, tc.name, tc.rtype.singleton))
+    if target is None:
+        return sig
+    init = index.find_method(*target)
+    return sig if init is None else init
 
 
 def _keyword_drift(an, tc, unknown: list[str]) -> str:
@@ -48,6 +63,7 @@ def _keyword_drift(an, tc, unknown: list[str]) -> str:
             other = ManifestIndex.load(v)
             for ns in an.namespaces_of(tc.rtype):
                 sig = other.find_method(ns, tc.name, singleton=tc.rtype.singleton)
+                sig = _options_target(other, tc, sig) if sig is not None else None
                 if sig is not None and any(p.name == kw and p.kind in ("key", "keyreq") for p in sig.params):
                     versions.append(v)
                     break

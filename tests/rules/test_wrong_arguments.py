@@ -55,3 +55,19 @@ def test_keyword_from_a_later_release_is_named_in_the_evidence(run_app):
     found = run_app({"app/a.rb": "RubyLLM.chat.with_tool(String, concurrency: 2)\n"}, version="1.15.0", full=True)
     assert [(f.line, f.rule) for f in found] == [(1, "rubyllm/wrong-arguments")]
     assert "`concurrency:` is accepted in ruby_llm 1.16.0" in found[0].evidence
+
+
+def test_tool_param_options_are_checked_against_parameter(run_app):
+    src = {"app/tools/t.rb": """
+        class T < RubyLLM::Tool
+          description "t"
+          param :q, desc: "query", type: :string, required: true
+          param :limit, description: "max", default: 10
+          def execute(q:, limit: 10) = q
+        end
+    """}
+    found = run_app(src, version="1.16.0", full=True)
+    assert [(f.line, f.rule) for f in found] == [(4, "rubyllm/wrong-arguments")]
+    assert "`default:`" in found[0].message and "description" not in found[0].message
+    old = run_app(src, version="1.14.1", full=True)
+    assert "`description:`" in old[0].message and "1.15.0" in old[0].evidence
