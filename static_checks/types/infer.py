@@ -33,6 +33,9 @@ AR_FINDERS = frozenset({
 })
 # RSpec verifying doubles: name -> whether the double stands for the class object itself.
 VERIFIED_DOUBLES = {"instance_double": False, "instance_spy": False, "class_double": True, "class_spy": True}
+# Kernel/Object methods that hand back (or yield) the receiver itself: `chat.tap { |c| ... }`.
+RETURNS_SELF = frozenset({"tap", "itself", "dup", "clone", "freeze"})
+YIELDS_SELF = frozenset({"tap", "then", "yield_self"})
 _TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
 _NIL = frozenset({"nil"})
 _GENERIC = re.compile(r"^(?:Array|Enumerable)<(.+)>$")
@@ -264,6 +267,8 @@ class Inferer:
             return None
         if owner.app_class and self._app_defined(owner, name):
             return None
+        if name in YIELDS_SELF and not owner.plain:
+            return owner
         found = self.index.block_param_type(owner.name, name, singleton=owner.singleton)
         if found is None and owner.open and not owner.singleton and "::ActsAs" in owner.name:
             # acts_as_chat's ask/complete hand their block to to_llm's RubyLLM::Chat method
@@ -292,6 +297,8 @@ class Inferer:
         elif t.singleton and name == "new":
             ns = self.index.namespace(t.name)
             return t.instance() if ns is not None and ns.kind == "class" else None
+        if name in RETURNS_SELF and not t.plain:
+            return t
         found = self.index.return_type(t.name, name, singleton=t.singleton)
         if found == "self":
             return t

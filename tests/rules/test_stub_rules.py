@@ -52,7 +52,7 @@ def test_stub_of_chat_new_fires_for_rubyllm_chat(run_app):
 def test_stand_in_double_answers_an_invented_method(run_app):
     files = {
         # the app reads `.text` through an untyped block parameter: only the stand-in shows it
-        "app/s.rb": "class S\n  def go = RubyLLM.chat.ask('x').then { |r| r.text }\nend\n",
+        "app/s.rb": "class S\n  def go = show(RubyLLM.chat.ask('x'))\n  def show(reply) = reply.text\nend\n",
         "spec/s_spec.rb": """
             RSpec.describe S do
               it "x" do

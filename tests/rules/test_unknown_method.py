@@ -94,3 +94,12 @@ def test_respond_to_guard_is_not_reported(run_app):
         chat.stream("x") if chat.respond_to?(:stream)
     """})
     assert found == []
+
+
+def test_tap_and_then_yield_the_chat(run_app):
+    found = run_app({"app/a.rb": """
+        chat = RubyLLM.chat.tap { |c| c.with_instructions("x") }
+        chat.user("hi")
+        RubyLLM.chat.then { |c| c.system("y") }
+    """})
+    assert found == [("app/a.rb", 2, RULE), ("app/a.rb", 3, RULE)]
