@@ -138,7 +138,7 @@ class Analysis:
                     continue
                 recv = call_receiver(call)
                 rtype = infer.receiver_type(call, scope)
-                if rtype is None or rtype.plain:
+                if rtype is None or not rtype.checkable:
                     continue
                 in_block = recv is None and scope.in_class_body and _inside_block(call, scope)
                 if in_block and not self.index.is_subclass(rtype.name, "RubyLLM::Schema"):
@@ -151,7 +151,7 @@ class Analysis:
                 if name is None or recv is None:
                     continue
                 rtype = infer.type_of(recv, scope)
-                if rtype is None or rtype.plain:
+                if rtype is None or not rtype.checkable:
                     continue
                 out.append(TypedCall(fs, assign, left, scope, rtype, name + "=", True, recv.type == "self"))
         return out

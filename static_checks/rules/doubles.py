@@ -140,7 +140,7 @@ def find_stubs(an: Analysis) -> list[Stub]:
                 for m, pair in arg_shape(call).keywords.items():
                     out.append(Stub(fs, call, target, head, m, pair.child_by_field_name("value"), scope))
     for stub in out:
-        if stub.target is not None and stub.target.plain:
+        if stub.target is not None and not stub.target.checkable:
             stub.target = None  # app classes not built on RubyLLM are not our business
     out.extend(_stand_in_stubs(an, out))
     an.ctx.cache["stubs"] = out
@@ -207,7 +207,7 @@ def _stand_in_stubs(an: Analysis, stubs: list[Stub]) -> list[Stub]:
         if not keys:
             continue
         real = an.infer.return_of(stub.target, stub.method)
-        if real is None or real.app_class:
+        if real is None or real.app_class or not real.checkable:
             continue
         for key, node in keys:
             out.append(Stub(stub.fs, node, real, None, key, None, stub.scope))

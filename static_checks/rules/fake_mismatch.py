@@ -58,7 +58,7 @@ def stand_ins(an: Analysis) -> dict[str, TypeRef]:
         if fake is None or fake.base is not None or not fake.defs[0].file.is_test:
             continue
         rtype = an.infer.return_of(stub.target, stub.method)
-        if rtype is not None and not rtype.app_class:
+        if rtype is not None and rtype.checkable and not rtype.app_class:
             found.setdefault(fake.fq, rtype)
     used = {tc.rtype.name for tc in an.typed_calls if not tc.fs.is_test}  # RubyLLM types the app uses
     for app in an.project.classes.values():

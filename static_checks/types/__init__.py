@@ -60,4 +60,4 @@ def resolve_receiver(ctx, rel: str, call: ts.Node) -> TypeRef | None:
     if scope is None:
         return None
     found = model.infer.receiver_type(call, scope)
-    return None if found is None or found.plain else found
+    return None if found is None or not found.checkable else found

@@ -36,6 +36,20 @@ VERIFIED_DOUBLES = {"instance_double": False, "instance_spy": False, "class_doub
 # Kernel/Object methods that hand back (or yield) the receiver itself: `chat.tap { |c| ... }`.
 RETURNS_SELF = frozenset({"tap", "itself", "dup", "clone", "freeze"})
 YIELDS_SELF = frozenset({"tap", "then", "yield_self"})
+# What the manifest cannot say about collections (source: lib/ruby_llm/chat.rb):
+# `attr_reader :messages` is the Array of Message the chat appends to, and
+# `Chat#each(&) = messages.each(&)` makes the chat itself Enumerable over those messages.
+COLLECTIONS = {("RubyLLM::Chat", "messages"): "RubyLLM::Message"}
+ENUMERABLE_OF = {"RubyLLM::Chat": "RubyLLM::Message"}
+# Array methods returning one element (without arguments) or yielding elements first.
+ELEMENT_METHODS = frozenset({"first", "last", "sample", "find", "detect", "min_by", "max_by", "sole", "[]",
+                             "dig", "fetch", "at", "pop", "shift"})
+ITERATORS = frozenset({
+    "each", "map", "collect", "flat_map", "filter_map", "select", "filter", "reject", "find", "detect",
+    "each_with_index", "each_with_object", "reverse_each", "sum", "count", "any?", "all?", "none?",
+    "group_by", "partition", "sort_by", "min_by", "max_by", "index_by", "find_index", "take_while",
+    "drop_while", "each_slice", "each_cons", "tally_by", "sum", "uniq",
+})
 _TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
 _NIL = frozenset({"nil"})
 _GENERIC = re.compile(r"^(?:Array|Enumerable)<(.+)>$")
@@ -124,7 +138,12 @@ class Inferer:
             if recv.type == "self" and self.self_type(scope) is None:
                 return self._implicit_call(name, scope)  # `self.chat` in a plain class
             rtype = self.type_of(recv, scope)
-            return self.return_of(rtype, name) if rtype is not None else None
+            if rtype is None:
+                return None
+            if rtype.collection:
+                has_args = node.child_by_field_name("arguments") is not None
+                return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
+            return self.return_of(rtype, name)
         if t == "identifier":
             return self._identifier(node, scope)
         if t == "instance_variable":
@@ -269,6 +288,10 @@ class Inferer:
             return None
         if name in YIELDS_SELF and not owner.plain:
             return owner
+        if name in ITERATORS and not owner.singleton:
+            element = owner.name if owner.collection else ENUMERABLE_OF.get(owner.name)
+            if element and not (owner.app_class and not owner.collection):
+                return TypeRef(element)
         found = self.index.block_param_type(owner.name, name, singleton=owner.singleton)
         if found is None and owner.open and not owner.singleton and "::ActsAs" in owner.name:
             # acts_as_chat's ask/complete hand their block to to_llm's RubyLLM::Chat method
@@ -299,6 +322,9 @@ class Inferer:
             return t.instance() if ns is not None and ns.kind == "class" else None
         if name in RETURNS_SELF and not t.plain:
             return t
+        element = COLLECTIONS.get((t.name, name)) if not t.singleton else None
+        if element is not None and self.index.find_method(t.name, name) is not None:
+            return TypeRef(element, collection=True)
         found = self.index.return_type(t.name, name, singleton=t.singleton)
         if found == "self":
             return t

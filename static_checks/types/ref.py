@@ -18,6 +18,8 @@ class TypeRef:
           never report an unknown method on it, only version drift and signatures.
     plain: an app class not built on RubyLLM; typed only so that its methods' return
           values can be followed (`Factory.build.ask`); rules never check calls on it.
+    collection: an Array of `name` instances (`chat.messages`); rules never check calls on
+          it, it only types its elements (`.last`, `.each { |m| }`).
     """
 
     name: str
@@ -25,9 +27,15 @@ class TypeRef:
     app_class: str | None = None
     open: bool = False
     plain: bool = False
+    collection: bool = False
 
     def instance(self) -> TypeRef:
         return TypeRef(self.name, False, self.app_class, self.open, self.plain)
+
+    @property
+    def checkable(self) -> bool:
+        """Calls on it are RubyLLM calls the rules may judge."""
+        return not (self.plain or self.collection)
 
     def describe(self) -> str:
         base = self.app_class or self.name

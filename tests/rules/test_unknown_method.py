@@ -103,3 +103,15 @@ def test_tap_and_then_yield_the_chat(run_app):
         RubyLLM.chat.then { |c| c.system("y") }
     """})
     assert found == [("app/a.rb", 2, RULE), ("app/a.rb", 3, RULE)]
+
+
+def test_messages_elements_and_enumerable_chat(run_app):
+    found = run_app({"app/a.rb": """
+        chat = RubyLLM.chat
+        chat.messages.last.text
+        chat.messages.each { |m| m.body }
+        chat.each { |m| m.role }
+        chat.messages.first(2).map(&:content)
+        chat.messages.map { |m| m.content }
+    """})
+    assert found == [("app/a.rb", 2, RULE), ("app/a.rb", 3, RULE)]
