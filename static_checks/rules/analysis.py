@@ -252,6 +252,25 @@ def owner_label(t: TypeRef, name: str) -> str:
     return f"{owner}{sep}{name}"
 
 
+def version_ranges(versions: list[str]) -> str:
+    """Releases as contiguous runs of the known release list: "1.3.0..1.6.4, 1.10.0..1.16.0"."""
+    allv = available_versions()
+    have = set(versions)
+    runs: list[list[str]] = []
+    for v in allv:
+        if v in have:
+            if runs and runs[-1][-1] == allv[allv.index(v) - 1]:
+                runs[-1].append(v)
+            else:
+                runs.append([v])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}..{r[-1]}" for r in runs)
+
+
+def all_releases() -> str:
+    allv = available_versions()
+    return f"{allv[0]}..{allv[-1]}"
+
+
 def version_phrase(locked: str, versions: list[str]) -> str:
     """"added in 1.6.0" / "removed in 1.3.0" / "present only in 1.2.0 .. 1.4.1"."""
     lk = version_key(locked)

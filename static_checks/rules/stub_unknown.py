@@ -6,7 +6,7 @@ Such a test passes against a fake API: it proves nothing about the real gem.
 from __future__ import annotations
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import analysis, version_phrase
+from static_checks.rules.analysis import all_releases, analysis, version_phrase
 from static_checks.rules.base import Rule, did_you_mean, short_list
 from static_checks.rules.doubles import find_stubs
 
@@ -19,7 +19,8 @@ def check(ctx):
             continue
         versions = an.versions_with_method(t, stub.method)
         names = an.public_names(t)
-        where = f"; {version_phrase(an.version, versions)}" if versions else ", nor does any release"
+        where = f"; {version_phrase(an.version, versions)}" if versions else \
+            f", nor does any release ({all_releases()})"
         yield RULE.finding(
             stub.fs.pf,
             stub.node,

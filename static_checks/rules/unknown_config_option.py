@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import analysis, missing_calls
+from static_checks.rules.analysis import all_releases, analysis, missing_calls
 from static_checks.rules.base import Rule, did_you_mean, short_list
 
 
@@ -20,7 +20,7 @@ def check(ctx):
             tc.method_node,
             f"`{option}` is not a RubyLLM configuration option (NoMethodError at boot)",
             f"RubyLLM::Configuration in ruby_llm {an.version} (manifest) has no option `{option}`, "
-            f"nor does any release; options: {short_list(options, 16)}",
+            f"nor does any release ({all_releases()}); options: {short_list(options, 16)}",
             hint=did_you_mean(option, options),
         )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import tree_sitter as ts
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import Analysis, analysis
+from static_checks.rules.analysis import Analysis, all_releases, analysis
 from static_checks.rules.base import Rule, did_you_mean, short_list
 from static_checks.types.scan import FileScan
 
@@ -91,7 +91,8 @@ def check(ctx):
             miss.fs.pf,
             miss.node,
             f"`{miss.path}` does not exist in ruby_llm",
-            f"ruby_llm {an.version} (manifest) defines no constant {miss.path}, nor does any release; "
+            f"ruby_llm {an.version} (manifest) defines no constant {miss.path}, nor does any release "
+            f"({all_releases()}); "
             f"constants under {owner}: {short_list(siblings)}",
             hint=did_you_mean(short, siblings),
         )

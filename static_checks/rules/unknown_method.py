@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import analysis, missing_calls, owner_label
+from static_checks.rules.analysis import all_releases, analysis, missing_calls, owner_label
 from static_checks.rules.base import Rule, did_you_mean, short_list
 
 
@@ -21,7 +21,7 @@ def check(ctx):
             f"`{owner_label(tc.rtype, tc.name)}` does not exist: {where} has no method `{tc.name}`",
             f"{tc.rtype.name} in ruby_llm {an.version} (manifest) has no "
             f"{'singleton ' if tc.rtype.singleton else ''}method `{tc.name}`, nor does any release "
-            f"1.0.0..; public methods: {short_list(names)}",
+            f"{all_releases()}; public methods: {short_list(names)}",
             hint=did_you_mean(tc.name, names),
         )
 

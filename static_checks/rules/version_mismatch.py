@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import analysis, missing_calls, owner_label, version_phrase
+from static_checks.rules.analysis import analysis, missing_calls, owner_label, version_phrase, version_ranges
 from static_checks.rules.base import Rule
 from static_checks.rules.unknown_constant import missing_constants
 
@@ -22,7 +22,7 @@ def check(ctx):
             tc.method_node,
             f"`{label}` is not in ruby_llm {locked} ({phrase})",
             f"{tc.rtype.name} in ruby_llm {locked} (manifest) has no method `{tc.name}`; "
-            f"releases that have it: {', '.join(miss.versions)}",
+            f"releases that have it: {version_ranges(miss.versions)}",
             hint=f"upgrade ruby_llm to {miss.versions[-1]} or avoid `{tc.name}`",
         )
     for miss in missing_constants(an):
@@ -34,7 +34,7 @@ def check(ctx):
             miss.node,
             f"`{miss.path}` is not defined in ruby_llm {locked} ({phrase})",
             f"ruby_llm {locked} (manifest) defines no constant {miss.path}; "
-            f"releases that have it: {', '.join(miss.versions)}",
+            f"releases that have it: {version_ranges(miss.versions)}",
             hint=f"upgrade ruby_llm to {miss.versions[-1]} or avoid `{miss.path}`",
         )
 
