@@ -32,12 +32,14 @@ def binding_errors(sig: MethodSig, shape: ArgShape) -> list[str]:
     errors: list[str] = []
     positional = len(shape.positional)
     given = set(shape.keywords)
+    folded = ""
     if given and not takes_keywords:
         if "nokey" in kinds:
             errors.append("it accepts no keywords (**nil)")
             given = set()
         else:
             positional += 1  # Ruby 3: braceless keywords become one positional Hash
+            folded = ", ".join(f"`{k}:`" for k in sorted(given))
             given = set()
     if takes_keywords:
         if not keyrest:
@@ -49,10 +51,9 @@ def binding_errors(sig: MethodSig, shape: ArgShape) -> list[str]:
         if missing:
             errors.append("missing required keyword" + ("s" if len(missing) > 1 else "") + ": "
                           + ", ".join(f"`{k}:`" for k in missing))
-    if positional < req:
-        errors.append(f"wrong number of arguments (given {positional}, expected {_expected(req, opt, rest)})")
-    elif positional > req + opt and not rest:
-        errors.append(f"wrong number of arguments (given {positional}, expected {_expected(req, opt, rest)})")
+    if positional < req or (positional > req + opt and not rest):
+        note = f"; {folded} count as one positional Hash, the method takes no keywords" if folded else ""
+        errors.append(f"wrong number of arguments (given {positional}, expected {_expected(req, opt, rest)}){note}")
     return errors
 
 
