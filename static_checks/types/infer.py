@@ -12,6 +12,7 @@ import re
 
 import tree_sitter as ts
 
+from static_checks.manifest.lookup import lexical_candidates
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, Scope
@@ -102,23 +103,21 @@ class Inferer:
         return TypeRef(b.name, scope.singleton_self, app.fq, b.open)
 
     def const_type(self, path: str, scope: Scope) -> TypeRef | None:
-        clean = path[2:] if path.startswith("::") else path
+        """Ruby's lexical lookup over both the gem's namespaces and the app's classes."""
         index = self.index
-        if clean == "RubyLLM":
-            return TypeRef("RubyLLM", singleton=True)
-        if clean.startswith("RubyLLM::") and index.namespace(clean) is not None:
-            return TypeRef(clean, singleton=True)
-        app = self.project.lookup_class(path, scope.nesting)
-        if not path.startswith("::") and any(n == "RubyLLM" or n.startswith("RubyLLM::") for n in scope.nesting):
-            if app is None or index.namespace(app.fq) is not None:
-                fq = index.resolve_constant(path, list(scope.nesting))
-                if fq and index.namespace(fq) is not None:
-                    return TypeRef(fq, singleton=True)
-        if app is None or index.namespace(app.fq) is not None:
-            return None
-        if app.base is not None:
-            return TypeRef(app.base.name, True, app.fq, app.base.open)
-        return TypeRef(app.fq, True, app.fq, open=True, plain=True)
+        for cand in lexical_candidates(path, list(scope.nesting)):
+            if cand == "RubyLLM":
+                return TypeRef("RubyLLM", singleton=True)
+            if (cand.startswith("RubyLLM::") or path.startswith("RubyLLM")) and index.namespace(cand) is not None:
+                return TypeRef(cand, singleton=True)
+            app = self.project.classes.get(cand)
+            if app is not None:
+                if index.namespace(app.fq) is not None:
+                    return TypeRef(app.fq, singleton=True)  # the app reopening a gem class
+                if app.base is not None:
+                    return TypeRef(app.base.name, True, app.fq, app.base.open)
+                return TypeRef(app.fq, True, app.fq, open=True, plain=True)
+        return None
 
     # ---- expressions --------------------------------------------------------------
     def _infer(self, node: ts.Node, scope: Scope) -> TypeRef | None:

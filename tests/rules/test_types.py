@@ -103,3 +103,12 @@ def test_tool_subclass_self_in_class_body_and_methods():
     """})
     assert t[("t.rb", 2, "description")] == "Weather.class"
     assert t[("t.rb", 3, "halt")] == "Weather"
+
+
+def test_lexical_lookup_prefers_the_gem_inside_module_rubyllm():
+    t = _types({
+        "app/models/message.rb": "class Message < ApplicationRecord\n  acts_as_message\nend\n",
+        "lib/ext.rb": "module RubyLLM\n  def self.probe = Message.new.content\nend\nMessage.new.to_llm\n",
+    })
+    assert t[("lib/ext.rb", 2, "content")] == "RubyLLM::Message"
+    assert t[("lib/ext.rb", 4, "to_llm")] == "Message"
