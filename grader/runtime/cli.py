@@ -56,7 +56,9 @@ def _print_summary(report) -> None:
 
     console = Console()
     if report.skipped_reason:
-        console.print(f"runtime stage skipped: {report.skipped_reason}")
+        console.print(f"runtime stage {report.status.value}: {report.skipped_reason}", markup=False)
+    if report.status.value == "skipped":
+        return
     table = Table(title=f"runtime {report.run_id} ({report.profile or 'no profile'}, {report.duration_seconds}s)")
     for column in ("step", "status", "seconds", "detail"):
         table.add_column(column)

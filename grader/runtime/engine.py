@@ -42,8 +42,10 @@ class EngineUnavailable(RuntimeError):
     pass
 
 
-def connect(timeout: float = 10.0) -> docker.DockerClient:
-    """A client negotiated to the engine's API version, or EngineUnavailable with the fix."""
+def connect(timeout: float = 120.0) -> docker.DockerClient:
+    """A client negotiated to the engine's API version, or EngineUnavailable with the fix.
+    The HTTP timeout bounds single calls (an in-container probe takes up to 15 s); long waits pass
+    their own step timeout. A missing daemon fails at once (refused / no socket), not after it."""
     try:
         client = docker.from_env(version="auto", timeout=timeout)
         client.ping()
