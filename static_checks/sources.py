@@ -43,6 +43,15 @@ def source_kind(name: str) -> str | None:
     return None
 
 
+def is_installed_gems(folder: Path) -> bool:
+    """A bundle or GEM_HOME committed into the repo (e.g. `.gems/ruby/3.3.0`), wherever
+    BUNDLE_PATH pointed: third-party code, not the app's own, so it is not graded."""
+    try:
+        return (folder / "specifications").is_dir() and (folder / "gems").is_dir()
+    except OSError:
+        return False
+
+
 def _rel(base: Path, path: Path) -> str:
     rel = path.relative_to(base).as_posix()
     return rel or "."
@@ -57,6 +66,9 @@ def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
         kept = []
         for d in sorted(dirnames):
             if d in SKIP_DIRS:
+                continue
+            if is_installed_gems(here / d):
+                found.skipped.append(SkippedFile(file=_rel(base, here / d), reason="installed gems (GEM_HOME layout)"))
                 continue
             if (here / d).is_symlink():
                 found.skipped.append(SkippedFile(file=_rel(base, here / d), reason="symbolic link not followed"))

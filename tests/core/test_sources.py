@@ -65,3 +65,17 @@ def test_binary_file_is_refused_with_reason(tmp_path):
     (src,) = discover(tmp_path).files
     data, reason = read_source(src)
     assert data is None and reason == "binary file"
+
+
+def test_committed_gem_home_is_skipped_and_reported(tmp_path):
+    write(tmp_path, "Gemfile", "")
+    write(tmp_path, "app/a.rb", "")
+    write(tmp_path, ".gems/ruby/3.3.0/gems/ruby_llm-1.6.2/lib/ruby_llm.rb", "module RubyLLM; end\n")
+    write(tmp_path, ".gems/ruby/3.3.0/gems/ruby_llm-1.6.2/Gemfile", "")
+    write(tmp_path, ".gems/ruby/3.3.0/specifications/ruby_llm-1.6.2.gemspec", "")
+    # an app folder that merely has a `gems` folder is still the app's own code
+    write(tmp_path, "lib/gems/local.rb", "")
+    found = discover(tmp_path)
+    assert sorted(f.rel for f in found.files) == ["Gemfile", "app/a.rb", "lib/gems/local.rb"]
+    assert found.app_roots == ["."]
+    assert {s.file: s.reason for s in found.skipped} == {".gems/ruby/3.3.0": "installed gems (GEM_HOME layout)"}
