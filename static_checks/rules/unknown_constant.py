@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import tree_sitter as ts
 
+from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.models import Category, Severity
 from static_checks.rules.analysis import Analysis, all_releases, analysis
 from static_checks.rules.base import Rule, did_you_mean, short_list
@@ -70,11 +71,14 @@ def missing_constants(an: Analysis) -> list[MissingConstant]:
 
 
 def _schema_elsewhere(an: Analysis, prefix: str) -> bool:
-    """RubyLLM::Schema from a separately required ruby_llm-schema gem (before ruby_llm 1.9)."""
-    if not prefix.startswith("RubyLLM::Schema") or an.index.namespace("RubyLLM::Schema") is not None:
+    """A constant of a separately required ruby_llm-schema gem (ruby_llm before 1.9 lacks it)."""
+    if an.index.namespace("RubyLLM::Schema") is not None:
         return False
-    return any(pf.rel.rsplit("/", 1)[-1] in ("Gemfile", "Gemfile.lock") or pf.rel.endswith(".gemspec")
-               for pf in an.ctx.files if b"ruby_llm-schema" in pf.source)
+    if not any(b"ruby_llm-schema" in pf.source for pf in an.ctx.files
+               if pf.rel.rsplit("/", 1)[-1] == "Gemfile" or pf.rel.endswith(".gemspec")):
+        return False
+    newest = available_versions("ruby_llm-schema")[-1]
+    return ManifestIndex.load(newest, gem="ruby_llm-schema").has_constant(prefix)
 
 
 def check(ctx):

@@ -36,3 +36,10 @@ def test_real_constants_app_defined_and_guarded_ones_are_not(run_app):
 def test_documented_but_undefined_timeout_error(run_app):
     found = run_app({"app/a.rb": "begin\n  x\nrescue RubyLLM::TimeoutError\nend\n"})
     assert ("app/a.rb", 3, RULE) in found
+
+
+def test_schema_gem_required_separately_before_1_9(run_app):
+    src = {"app/a.rb": "include RubyLLM::Helpers\nclass S < RubyLLM::Schema\nend\n"}
+    assert run_app(src, version="1.6.2", gemfile_extra='gem "ruby_llm-schema"\n') == []
+    assert sorted(run_app(src, version="1.6.2")) == [
+        ("app/a.rb", 1, "rubyllm/version-mismatch"), ("app/a.rb", 2, "rubyllm/version-mismatch")]
