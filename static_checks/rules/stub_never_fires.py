@@ -41,7 +41,9 @@ def check(ctx):
         t = stub.target
         if t is None:
             continue
-        if t.name == "RubyLLM" and t.singleton and stub.method == "chat" and via_new and not via_chat and not acts:
+        # (an extension gem in the Gemfile may call RubyLLM.chat on the app's behalf)
+        if t.name == "RubyLLM" and t.singleton and stub.method == "chat" and via_new and not via_chat \
+                and not acts and not an.extensions:
             yield RULE.finding(
                 stub.fs.pf,
                 stub.node,
