@@ -2,6 +2,22 @@
 
 `run_rules(ctx)` runs every rule over one app root. Rules share one analysis of the root
 (receiver types, typed calls) through ctx.cache, so adding a rule adds no tree walk.
+A call is judged only when its receiver is known to be a RubyLLM object (static_checks.types);
+the proof is always the generated manifest of the release the app locks.
+
+  rubyllm/unknown-constant       1  `RubyLLM::X` no release defines                     error
+  rubyllm/unknown-method         2  method no release has, on a typed receiver/module    error
+  rubyllm/wrong-arguments        3  Ruby 3 binding fails (keyword, required, arity)      error
+  rubyllm/version-mismatch       4  method/constant/option absent in the locked release  warning
+  rubyllm/unknown-config-option  5  `config.x =` for an option no release has            error
+  rubyllm/tool-execute           6  Tool execute vs declared params, or no execute       error
+  rubyllm/schema-dsl             6  Schema subclass using a DSL method that is not there  error
+  rubyllm/private-api            7  private/protected call from outside, missing writer  error
+  rubyllm/stub-unknown-method    8  test stubs/doubles a method the gem lacks            error
+  rubyllm/stub-never-fires       8  stub the code under test cannot reach                warning
+  rubyllm/fake-mismatch          9  hand-written fake (or gem rewrite) hiding invented API error
+  rubyllm/dynamic-call          10  send/public_send/try with an unresolved name         info
+  rubyllm/bypass                11  provider SDK / raw HTTP while ruby_llm is required   warning
 """
 
 from __future__ import annotations
