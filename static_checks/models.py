@@ -67,6 +67,10 @@ class VersionSource(str, Enum):
     gemfile_lock = "Gemfile.lock"
     gemfile_constraint = "Gemfile constraint"
     newest_release = "newest release"
+    # Additive: where the app's ruby_llm comes from when it is not a plain release.
+    gemspec_constraint = "gemspec constraint"  # the gem's own add_dependency line
+    git = "git"  # a Gemfile.lock GIT section or `gem ..., github:/git:` (may be ahead of every release)
+    path = "path"  # a Gemfile.lock PATH section or `gem ..., path:` (a local checkout)
 
 
 class AppRoot(BaseModel):

@@ -33,6 +33,52 @@ ACTIVESUPPORT_OBJECT = (
     "html_safe?",  # core_ext/string/output_safety
 )
 
+# ActiveSupport's core_ext/module and core_ext/class add these public methods to every Module
+# (and so every class). A Rails app may call them on a gem class with an explicit receiver:
+# `RubyLLM::Tool.descendants`, `RubyLLM::Chat.module_parent`. Only what Rails loads on every
+# Module is here; macros of ActiveModel/ActiveRecord concerns (validates, ...) are not.
+ACTIVESUPPORT_MODULE = (
+    "alias_attribute",  # core_ext/module/aliasing
+    "anonymous?",  # core_ext/module/anonymous
+    "attr_internal",  # core_ext/module/attr_internal
+    "attr_internal_accessor",
+    "attr_internal_reader",
+    "attr_internal_writer",
+    "mattr_accessor",  # core_ext/module/attribute_accessors
+    "mattr_reader",
+    "mattr_writer",
+    "cattr_accessor",
+    "cattr_reader",
+    "cattr_writer",
+    "thread_mattr_accessor",  # core_ext/module/attribute_accessors_per_thread
+    "thread_mattr_reader",
+    "thread_mattr_writer",
+    "thread_cattr_accessor",
+    "thread_cattr_reader",
+    "thread_cattr_writer",
+    "concerning",  # core_ext/module/concerning
+    "concern",
+    "delegate",  # core_ext/module/delegation
+    "delegate_missing_to",
+    "deprecate",  # core_ext/module/deprecation
+    "module_parent",  # core_ext/module/introspection
+    "module_parent_name",
+    "module_parents",
+    "redefine_method",  # core_ext/module/redefine_method
+    "redefine_singleton_method",
+    "silence_redefinition_of_method",
+    "remove_possible_method",  # core_ext/module/remove_method
+    "remove_possible_singleton_method",
+)
+# core_ext/class: only classes answer these.
+ACTIVESUPPORT_CLASS = (
+    "class_attribute",  # core_ext/class/attribute
+    "descendants",  # core_ext/class/subclasses (DescendantsTracker before Ruby 3.1)
+    "subclasses",
+)
+# ActiveSupport::Concern's hooks: a gem module that is a Concern answers these publicly.
+ACTIVESUPPORT_CONCERN = ("included", "prepended", "class_methods")
+
 MODULES = ("BasicObject", "Kernel", "Object", "Comparable", "Enumerable", "Module", "Class", "Exception", "Struct")
 
 
@@ -57,12 +103,23 @@ def object_methods() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def class_methods() -> frozenset[str]:
     """Public methods of a class object (`Foo.new`, `Foo.name`, `Foo.instance_method`)."""
-    return frozenset(_data()["class_singleton_public"]) | frozenset(ACTIVESUPPORT_OBJECT)
+    return (
+        frozenset(_data()["class_singleton_public"])
+        | frozenset(ACTIVESUPPORT_OBJECT)
+        | frozenset(ACTIVESUPPORT_MODULE)
+        | frozenset(ACTIVESUPPORT_CLASS)
+    )
 
 
 @lru_cache(maxsize=1)
 def module_methods() -> frozenset[str]:
-    return frozenset(_data()["module_singleton_public"]) | frozenset(ACTIVESUPPORT_OBJECT)
+    """Public methods of a module object (`RubyLLM::Helpers.module_parent`)."""
+    return (
+        frozenset(_data()["module_singleton_public"])
+        | frozenset(ACTIVESUPPORT_OBJECT)
+        | frozenset(ACTIVESUPPORT_MODULE)
+        | frozenset(ACTIVESUPPORT_CONCERN)
+    )
 
 
 def core_superclass(name: str) -> str | None:

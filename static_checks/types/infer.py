@@ -134,6 +134,8 @@ class Inferer:
                 if name in VERIFIED_DOUBLES and scope.file.is_test:
                     return self._verified_double(node, name, scope)
                 return self._implicit_call(name, scope)
+            if recv.type == "self" and name == "class":
+                return self._class_of(scope)  # `self.class.client` reaches the class methods
             if recv.type == "self" and self.self_type(scope) is None:
                 return self._implicit_call(name, scope)  # `self.chat` in a plain class
             rtype = self.type_of(recv, scope)
@@ -223,6 +225,14 @@ class Inferer:
         if cls is None:
             return None
         return self.project.classes.get(cls.fq)
+
+    def _class_of(self, scope: Scope) -> TypeRef | None:
+        app = self._app_of(scope.cls)
+        if app is None or scope.singleton_self:
+            return None
+        if app.base is not None:
+            return TypeRef(app.base.name, True, app.fq, app.base.open)
+        return TypeRef(app.fq, True, app.fq, open=True, plain=True)
 
     def _implicit_call(self, name: str, scope: Scope) -> TypeRef | None:
         """`chat` or `self.chat` inside a class: the value its def (or attr_reader) returns."""

@@ -112,3 +112,13 @@ def test_lexical_lookup_prefers_the_gem_inside_module_rubyllm():
     })
     assert t[("lib/ext.rb", 2, "content")] == "RubyLLM::Message"
     assert t[("lib/ext.rb", 4, "to_llm")] == "Message"
+
+
+def test_class_level_memo_reached_through_self_class():
+    t = _types({"s.rb": """
+        class Svc
+          def self.llm = @llm ||= RubyLLM.chat
+          def run = self.class.llm.ask("x")
+        end
+    """})
+    assert t[("s.rb", 3, "ask")] == "RubyLLM::Chat"
