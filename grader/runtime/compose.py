@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from grader.runtime.models import ComposeStep, StepStatus
+from grader.runtime.repo_files import inside_repo, read_repo_text
 from grader.runtime.results import tail
 
 # Rails 8 generates compose.yaml; older guides use docker-compose.yml. All four are valid.
@@ -23,7 +24,7 @@ _SECRET_NAMES = re.compile(r"(API_KEY|SECRET|TOKEN|PASSWORD)", re.IGNORECASE)
 
 def find_compose_file(repo: Path) -> Path | None:
     for name in COMPOSE_NAMES:
-        if (repo / name).is_file():
+        if inside_repo(repo, name) is not None:
             return repo / name
     return None
 
@@ -47,8 +48,7 @@ def static_problems(repo: Path, doc) -> tuple[list[str], list[str]]:
         if context is not None and not _inside(repo, context):
             problems.append(f"service {name}: build context {context!r} is not a folder inside the repo")
         if isinstance(build, dict) and build.get("dockerfile"):
-            df = repo / str(context or ".") / str(build["dockerfile"])
-            if not df.is_file():
+            if inside_repo(repo, Path(str(context or ".")) / str(build["dockerfile"])) is None:
                 problems.append(f"service {name}: dockerfile {build['dockerfile']!r} not found")
         for port in svc.get("ports") or []:
             text = str(port.get("target", "")) if isinstance(port, dict) else str(port)
@@ -90,7 +90,7 @@ class WebService:
 
 def web_service(repo: Path, file: str) -> WebService:
     """The service to probe: the first one publishing a port, else the first one that builds."""
-    services = yaml.safe_load((repo / file).read_text(errors="replace"))["services"]
+    services = yaml.safe_load(read_repo_text(repo, file) or "")["services"]
     name, svc = next(((n, s) for n, s in services.items() if s.get("ports")),
                      next(((n, s) for n, s in services.items() if s.get("build")), next(iter(services.items()))))
     build = svc.get("build")
@@ -156,7 +156,7 @@ def check_compose(repo: Path, timeout: float) -> ComposeStep:
         return step
     step.file = path.name
     try:
-        doc = yaml.safe_load(path.read_text(errors="replace"))
+        doc = yaml.safe_load(read_repo_text(repo, path.name) or "")
         step.validated_with.append("yaml")
     except yaml.YAMLError as exc:
         step.status, step.valid = StepStatus.failed, False

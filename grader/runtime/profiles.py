@@ -15,6 +15,8 @@ import jinja2
 import yaml
 from pydantic import BaseModel, Field
 
+from grader.runtime.repo_files import read_repo_text
+
 
 class ProfileError(ValueError):
     pass
@@ -129,21 +131,16 @@ def select_profile(repo: Path, name: str | None = None) -> Profile:
     return max(matching, key=lambda p: p.priority)
 
 
+_RUBY_VERSION_FILE = re.compile(r"\A\s*(?:ruby-)?(\d+\.\d+(?:\.\d+)?)")
 _GEMFILE_RUBY = re.compile(r"""^\s*ruby\s+["'](?:~>\s*|>=\s*)?(\d+\.\d+(?:\.\d+)?)""", re.MULTILINE)
 _LOCK_RUBY = re.compile(r"^RUBY VERSION\s*\n\s*ruby (\d+\.\d+(?:\.\d+)?)", re.MULTILINE)
 
 
 def ruby_version(repo: Path) -> str | None:
     """The Ruby the repo asks for: .ruby-version, Gemfile `ruby "x"`, or Gemfile.lock RUBY VERSION."""
-    rv = repo / ".ruby-version"
-    if rv.is_file():
-        m = re.search(r"(\d+\.\d+(?:\.\d+)?)", rv.read_text(errors="replace")[:200])
+    for name, pattern in ((".ruby-version", _RUBY_VERSION_FILE), ("Gemfile", _GEMFILE_RUBY),
+                          ("Gemfile.lock", _LOCK_RUBY)):
+        m = pattern.search(read_repo_text(repo, name, limit=200_000) or "")
         if m:
             return m.group(1)
-    for name, pattern in (("Gemfile", _GEMFILE_RUBY), ("Gemfile.lock", _LOCK_RUBY)):
-        path = repo / name
-        if path.is_file():
-            m = pattern.search(path.read_text(errors="replace")[:200_000])
-            if m:
-                return m.group(1)
     return None

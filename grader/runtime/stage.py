@@ -29,14 +29,15 @@ from grader.runtime.models import (
 from grader.runtime.options import RuntimeOptions
 from grader.runtime.probe import analyse_page, parse_probe_output, probe_command
 from grader.runtime.profiles import Profile, ProfileError, load_gates, select_profile
+from grader.runtime.repo_files import gem_from_registry, read_repo_text
 from grader.runtime.results import GATE_PARSERS, coverage_from_last_run, coverage_from_resultset, parse_tests, tail
 
 _PROBE_INTERVAL = 0.25
-# Runs a gate tool: `bundle exec` when the repo locks the gem and it is installed, else the image's
-# binary, else exit 127 (reported as not_run). $0 is the tool, GRADER_GATE_GEM its gem name.
+# Runs a gate tool: `bundle exec` when the repo locks the gem from rubygems.org (GRADER_GATE_BUNDLE=1)
+# and it is installed, else the image's binary, else exit 127 (reported as not_run). $0 is the tool.
 _GATE_WRAPPER = (
-    'if [ -f Gemfile.lock ] && grep -q "^    $GRADER_GATE_GEM " Gemfile.lock '
-    '&& bundle exec "$0" --version >/dev/null 2>&1; then exec bundle exec "$0" "$@"; '
+    'if [ "$GRADER_GATE_BUNDLE" = 1 ] && bundle exec "$0" --version >/dev/null 2>&1; '
+    'then exec bundle exec "$0" "$@"; '
     'elif command -v "$0" >/dev/null 2>&1; then exec "$0" "$@"; '
     'else echo "grader: $0 is not installed in the test image" >&2; exit 127; fi'
 )
@@ -178,15 +179,15 @@ def _base_images(dockerfile_text: str) -> list[str]:
 def _build_repo_image(client, engine, repo, options, run_id, budget, dockerfile: str = "Dockerfile",
                       tag_suffix: str = "repo") -> BuildStep:
     step = BuildStep()
-    name, dockerfile = dockerfile, repo / dockerfile
-    if not dockerfile.is_file():
-        step.status, step.reason = StepStatus.skipped, f"no {name} in {repo.name}"
+    name = dockerfile
+    text = read_repo_text(repo, name)
+    if text is None:
+        step.status, step.reason = StepStatus.skipped, f"no {name} in {repo.name} (or it points outside the repo)"
         return step
     step.dockerfile = name
     timeout = budget.timeout(options.timeouts.build)
     if timeout is None:
         return _over_budget(step)
-    text = dockerfile.read_text(errors="replace")
     if _REMOTE_ADD.search(text) and not options.build_network:
         # The engine fetches ADD <url> itself, outside the build's network mode.
         step.status, step.reason = StepStatus.skipped, "Dockerfile ADDs a remote URL and builds have no network"
@@ -436,8 +437,9 @@ def _run_gate(client, engine, repo, image, profile: Profile, name: str, gate, op
     if timeout is None:
         return _over_budget(step)
     command = ["sh", "-c", _GATE_WRAPPER, gate.tool, *gate.args]
+    bundle = "1" if gem_from_registry(repo, gate.gem) else "0"
     run = lambda: engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",  # noqa: E731
-                                           env={**profile.env, "GRADER_GATE_GEM": gate.gem},
+                                           env={**profile.env, "GRADER_GATE_BUNDLE": bundle},
                                            limits=options.limits, timeout=timeout)
 
     def interpret(outcome) -> None:

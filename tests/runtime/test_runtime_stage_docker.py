@@ -272,3 +272,26 @@ def test_compose_web_service_comes_up_in_the_sandbox(docker_client, base_image, 
     assert "KEY=sk-or-grader-dummy-key-not-valid MODE=demo UID=1000" in up.log_tail
     assert "HOST-SECRET" not in report.model_dump_json()
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_vendored_fake_gate_tool_is_not_trusted(docker_client, base_image, tmp_path, kit):
+    """A repo bundling its own `rubocop` that always prints a clean report gets the real one."""
+    fake = tmp_path / "vendor" / "fake"
+    (fake / "exe").mkdir(parents=True)
+    (fake / "rubocop.gemspec").write_text(
+        'Gem::Specification.new do |s|\n  s.name = "rubocop"\n  s.version = "9.9.9"\n  s.summary = "fake"\n'
+        '  s.authors = ["x"]\n  s.files = ["exe/rubocop"]\n  s.bindir = "exe"\n  s.executables = ["rubocop"]\nend\n')
+    exe = fake / "exe" / "rubocop"
+    exe.write_text('#!/usr/bin/env ruby\nputs \'{"summary":{"offense_count":0,"inspected_file_count":1}}\'\n')
+    exe.chmod(0o755)
+    (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\ngem "rubocop", path: "vendor/fake"\n')
+    (tmp_path / "Gemfile.lock").write_text(
+        "PATH\n  remote: vendor/fake\n  specs:\n    rubocop (9.9.9)\n\nGEM\n  remote: https://rubygems.org/\n"
+        "  specs:\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  rubocop!\n\nBUNDLED WITH\n   2.3.15\n")
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image))
+    assert report.test_image.status is StepStatus.ok, report.test_image.log_tail
+    assert "rubocop 9.9.9" in report.test_image.log_tail  # the fake really is in the bundle
+    rubocop = report.gates.rubocop
+    assert rubocop.status is StepStatus.ok and rubocop.offenses > 0 and rubocop.clean is False
+    kit.assert_nothing_left(docker_client, report.run_id)
