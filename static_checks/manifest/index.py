@@ -2,8 +2,9 @@
 
 Loaded from the per-gem history files (data/manifests/*.json.gz); namespaces are rebuilt
 lazily and every lookup is cached, so loading a release costs one JSON parse per gem.
-`RubyLLM::Schema` (a separate gem from ruby_llm 1.9.0) is merged in from the
-ruby_llm-schema release the gemspec constraint allows (newest matching).
+`RubyLLM::Schema`, `RubyLLM::Helpers` (the separate ruby_llm-schema gem, a dependency from ruby_llm
+1.9.0) are merged in from the ruby_llm-schema release the app declares (its Gemfile.lock pin, see
+versions.resolve_schema_version), else the one ruby_llm's gemspec constraint allows (newest matching).
 """
 
 from __future__ import annotations
@@ -74,12 +75,14 @@ def _schema_version_for(deps: dict[str, str]) -> str | None:
 
 
 class ManifestIndex:
-    def __init__(self, gem: str, version: str) -> None:
+    def __init__(self, gem: str, version: str, schema_version: str | None = None) -> None:
         self.gem, self.version = gem, version
         self._views = [_View(gem, version)]
+        # the app's own ruby_llm-schema pin (kept when looking at other ruby_llm releases)
+        self.schema_pin = schema_version if gem == "ruby_llm" else None
         self.schema_version: str | None = None
         if gem == "ruby_llm":
-            self.schema_version = _schema_version_for(self._views[0].deps())
+            self.schema_version = schema_version or _schema_version_for(self._views[0].deps())
             if self.schema_version:
                 self._views.append(_View(SCHEMA_GEM, self.schema_version))
         self._ns: dict[str, Namespace | None] = {}
@@ -87,11 +90,13 @@ class ManifestIndex:
         self._anc: dict[tuple[str, bool], list[str]] = {}
 
     @classmethod
-    def load(cls, version: str, gem: str = "ruby_llm") -> ManifestIndex:
-        if version not in available_versions(gem):
-            known = available_versions(gem)
-            raise ValueError(f"{gem} {version!r} is not a known release; known: {known[0]} .. {known[-1]}")
-        return _load(version, gem)
+    def load(cls, version: str, gem: str = "ruby_llm", schema_version: str | None = None) -> ManifestIndex:
+        """One release; schema_version: the ruby_llm-schema release the app locks (None: the one ruby_llm implies)."""
+        for g, v in ((gem, version), (SCHEMA_GEM, schema_version)):
+            if v is not None and v not in available_versions(g):
+                known = available_versions(g)
+                raise ValueError(f"{g} {v!r} is not a known release; known: {known[0]} .. {known[-1]}")
+        return _load(version, gem, schema_version if gem == "ruby_llm" else None)
 
     # ---- namespaces and constants -------------------------------------------
     def namespace(self, name: str) -> Namespace | None:
@@ -358,13 +363,37 @@ class ManifestIndex:
         return new if self.namespace(new) is not None else None
 
     # ---- across releases -------------------------------------------------------
+    # Other ruby_llm releases are seen with the app's ruby_llm-schema pin when it has one: the
+    # lock keeps that gem where it is, so a schema symbol is in all of them or in none.
     def versions_with_method(self, owner: str, name: str, singleton: bool = False) -> list[str]:
-        return [v for v in available_versions(self.gem) if _load(v, self.gem).find_method(owner, name, singleton) is not None]
+        return [v for v in available_versions(self.gem)
+                if _load(v, self.gem, self.schema_pin).find_method(owner, name, singleton) is not None]
 
     def versions_with_constant(self, name: str) -> list[str]:
-        return [v for v in available_versions(self.gem) if _load(v, self.gem).has_constant(name)]
+        return [v for v in available_versions(self.gem) if _load(v, self.gem, self.schema_pin).has_constant(name)]
+
+    def schema_versions_with_method(self, owner: str, name: str, singleton: bool = False) -> list[str]:
+        """ruby_llm-schema releases (not ruby_llm ones) whose own API has `owner#name`."""
+        return [v for v in available_versions(SCHEMA_GEM)
+                if _load(v, SCHEMA_GEM, None).find_method(owner, name, singleton) is not None]
+
+    def schema_versions_with_constant(self, name: str) -> list[str]:
+        return [v for v in available_versions(SCHEMA_GEM) if _load(v, SCHEMA_GEM, None).has_constant(name)]
+
+    def gem_of(self, name: str) -> str | None:
+        """Which gem of this index defines the namespace or constant `name` ("ruby_llm-schema"...)."""
+        name = name.lstrip(":")
+        owner = name.rpartition("::")[0]
+        for view in self._views:
+            if view.entry(name) is not None:
+                return view.gem
+            e = view.entry(owner) if owner else None
+            if e is not None and e["c"].get(name.rpartition("::")[2], 0) & view.bit:
+                return view.gem
+        return None
 
 
-@lru_cache(maxsize=64)
-def _load(version: str, gem: str) -> ManifestIndex:
-    return ManifestIndex(gem, version)
+# Room for every release twice (with and without an app's schema pin) plus the schema gem's own.
+@lru_cache(maxsize=128)
+def _load(version: str, gem: str, schema_version: str | None = None) -> ManifestIndex:
+    return ManifestIndex(gem, version, schema_version)

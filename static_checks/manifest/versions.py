@@ -1,4 +1,9 @@
-"""Which release of a gem a graded app uses: Gemfile.lock, else the Gemfile constraint, else newest.
+"""Which release of a gem a graded app uses.
+
+Order: Gemfile.lock > the Gemfile's constraint > the gem's own *.gemspec dependency > newest release.
+A lock entry under a GIT or PATH section (or a Gemfile `github:`/`git:`/`path:` option) is code that
+may be ahead of every release: it is reported as VersionSource.git / .path and checked against the
+nearest release not newer than the version it declares.
 
 RubyGems requirement semantics: `~> 1.2` means >= 1.2, < 2.0; `~> 1.2.3` means >= 1.2.3, < 1.3;
 a bare "1.4.0" means exactly that; several requirements must all hold.
@@ -7,6 +12,7 @@ a bare "1.4.0" means exactly that; several requirements must all hold.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from static_checks.models import VersionSource
@@ -60,31 +66,166 @@ def satisfies(version: str, requirements: list[str]) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class LockEntry:
+    """One gem's line in a Gemfile.lock `specs:` list and the section it sits in."""
+
+    version: str
+    section: str  # "GEM", "GIT" or "PATH"
+    remote: str | None = None  # git URL, or the folder for PATH
+    revision: str | None = None
+    ref: str | None = None  # branch, tag or ref when the Gemfile named one
+
+
+_LOCK_SOURCES = ("GEM", "GIT", "PATH")
+
+
+def lock_entry(lock_text: str, gem: str) -> LockEntry | None:
+    """`    ruby_llm (1.6.2)` under a source's `specs:` list (4-space indent: the gem itself, not a dependency)."""
+    section, opts, in_specs = "", {}, False
+    spec = re.compile(rf"^    {re.escape(gem)} \(([^)\s]+)\)\s*$")
+    for line in lock_text.splitlines():
+        if line[:1] and not line[:1].isspace():
+            section, opts, in_specs = line.strip(), {}, False
+            continue
+        if section not in _LOCK_SOURCES:
+            continue
+        opt = re.match(r"^  ([a-z_]+):\s*(.*?)\s*$", line)
+        if opt:
+            in_specs = opt.group(1) == "specs"
+            opts[opt.group(1)] = opt.group(2)
+            continue
+        m = spec.match(line)
+        if m and in_specs:
+            ref = opts.get("branch") or opts.get("tag") or opts.get("ref")
+            return LockEntry(m.group(1), section, opts.get("remote"), opts.get("revision"), ref)
+    return None
+
+
 def locked_version(lock_text: str, gem: str) -> str | None:
-    """`    ruby_llm (1.6.2)` under a `specs:` list (4-space indent: the gem itself, not a dependency)."""
-    m = re.search(rf"^    {re.escape(gem)} \(([^)\s]+)\)\s*$", lock_text, re.M)
-    return m.group(1) if m else None
+    entry = lock_entry(lock_text, gem)
+    return entry.version if entry else None
 
 
-def gemfile_requirements(gemfile_text: str, gem: str) -> list[str] | None:
-    """Requirement strings on the `gem "ruby_llm", ...` line; [] when unconstrained, None when absent."""
+_OPTION = re.compile(r"""(?::(\w+)\s*=>\s*|(\w+):\s*)?['"]([^'"]*)['"]""")
+
+
+def _gem_line(gemfile_text: str, gem: str) -> tuple[list[str], dict[str, str]] | None:
+    """(requirement strings, keyword options) of the `gem "ruby_llm", ...` line, None when absent."""
     for line in gemfile_text.splitlines():
         code = line.split("#", 1)[0]
         m = re.match(rf"""^\s*gem\s*\(?\s*['"]{re.escape(gem)}['"]\s*(.*)$""", code)
         if not m:
             continue
-        reqs = []
-        for part in re.finditer(r"""(\w+:\s*)?['"]([^'"]*)['"]""", m.group(1)):
-            if part.group(1):  # keyword option (require:, github:...)
-                continue
-            reqs.append(part.group(2))
-        return reqs
+        reqs, opts = [], {}
+        for part in _OPTION.finditer(m.group(1)):
+            key = part.group(1) or part.group(2)
+            if key:  # keyword option (require:, github:, path: ...)
+                opts[key] = part.group(3)
+            else:
+                reqs.append(part.group(3))
+        return reqs, opts
     return None
+
+
+def gemfile_requirements(gemfile_text: str, gem: str) -> list[str] | None:
+    """Requirement strings on the `gem "ruby_llm", ...` line; [] when unconstrained, None when absent."""
+    line = _gem_line(gemfile_text, gem)
+    return line[0] if line else None
+
+
+def gemspec_requirements(gemspec_text: str, gem: str) -> list[str] | None:
+    """Requirements from `add_dependency "ruby_llm", "~> 1.3"` lines (runtime or development); None when absent.
+
+    Interpolated strings (`"~> #{VERSION}"`) cannot be read and are left out.
+    """
+    found: list[str] | None = None
+    dep = re.compile(rf"""\.add_(?:runtime_|development_)?dependency\s*\(?\s*['"]{re.escape(gem)}['"]\s*(.*)$""")
+    for line in gemspec_text.splitlines():
+        m = None if line.lstrip().startswith("#") else dep.search(line)
+        if not m:
+            continue
+        found = found if found is not None else []
+        for part in re.finditer(r"""['"]([^'"]*)['"]""", m.group(1)):
+            if "#{" not in part.group(1) and _REQ.match(part.group(1).split(",")[0]):
+                found.append(part.group(1))
+    return found
 
 
 def _newest(releases: list[str], reqs: list[str]) -> str | None:
     matching = [r for r in releases if satisfies(r, reqs)]
     return matching[-1] if matching else None
+
+
+def _nearest(releases: list[str], version: str) -> str:
+    """The newest release not newer than `version` (the oldest when all are newer)."""
+    try:
+        older = [r for r in releases if version_key(r) <= version_key(version)]
+    except ValueError:
+        return releases[-1]
+    return older[-1] if older else releases[0]
+
+
+def is_unreleased_source(source: VersionSource) -> bool:
+    """Code from a git checkout or a local path: it may define APIs no release has yet."""
+    return source in (VersionSource.git, VersionSource.path)
+
+
+def _from_lock(entry: LockEntry, releases: list[str]) -> tuple[str, VersionSource, str | None]:
+    chosen = entry.version if entry.version in releases else _nearest(releases, entry.version)
+    if entry.section == "GEM":
+        detail = None if chosen == entry.version else f"locked {entry.version} is not a known release; using {chosen}"
+        return chosen, VersionSource.gemfile_lock, detail
+    if entry.section == "GIT":
+        where = entry.remote or "git"
+        if entry.revision:
+            where += f" @{entry.revision[:7]}"
+        if entry.ref:
+            where += f" ({entry.ref})"
+        source = VersionSource.git
+    else:
+        where, source = f"path {entry.remote or '?'}", VersionSource.path
+    return chosen, source, f"{where}; declares {entry.version}, checked against release {chosen}"
+
+
+def _constrained(releases: list[str], reqs: list[str]) -> str | None:
+    try:
+        return _newest(releases, reqs)
+    except ValueError:
+        return None
+
+
+def _declared(app_root: Path, gem: str, releases: list[str]) -> tuple[str, VersionSource, str | None] | None:
+    """What the app's own files say about `gem`; None when none of them names it."""
+    lock = app_root / "Gemfile.lock"
+    if lock.is_file():
+        entry = lock_entry(lock.read_text(errors="replace"), gem)
+        if entry:
+            return _from_lock(entry, releases)
+    gemfile = app_root / "Gemfile"
+    line = _gem_line(gemfile.read_text(errors="replace"), gem) if gemfile.is_file() else None
+    if line is not None:
+        reqs, opts = line
+        text = ", ".join(reqs)
+        chosen = _constrained(releases, reqs) if reqs else releases[-1]
+        for key, source in (("github", VersionSource.git), ("git", VersionSource.git), ("path", VersionSource.path)):
+            if key in opts:
+                return chosen or releases[-1], source, f"Gemfile {key}: {opts[key]} (no lock)" + (
+                    f"; constraint {text}" if text else "")
+        if reqs:
+            if chosen:
+                return chosen, VersionSource.gemfile_constraint, text
+            return releases[-1], VersionSource.newest_release, f"no known release matches {text!r}"
+    for spec in sorted(app_root.glob("*.gemspec")) if app_root.is_dir() else []:
+        reqs = gemspec_requirements(spec.read_text(errors="replace"), gem)
+        if not reqs:
+            continue
+        text = ", ".join(reqs)
+        chosen = _constrained(releases, reqs)
+        if chosen:
+            return chosen, VersionSource.gemspec_constraint, f"{spec.name}: {text}"
+        return releases[-1], VersionSource.newest_release, f"no known release matches {spec.name}: {text!r}"
+    return None
 
 
 def resolve_version(
@@ -101,25 +242,17 @@ def resolve_version(
                 f"({len(releases)} releases: {', '.join(releases)})"
             )
         return override, VersionSource.override, None
-    lock = app_root / "Gemfile.lock"
-    if lock.is_file():
-        locked = locked_version(lock.read_text(errors="replace"), gem)
-        if locked:
-            if locked in releases:
-                return locked, VersionSource.gemfile_lock, None
-            older = [r for r in releases if version_key(r) <= version_key(locked)]
-            chosen = older[-1] if older else releases[0]
-            return chosen, VersionSource.gemfile_lock, f"locked {locked} is not a known release; using {chosen}"
-    gemfile = app_root / "Gemfile"
-    if gemfile.is_file():
-        reqs = gemfile_requirements(gemfile.read_text(errors="replace"), gem)
-        if reqs:
-            text = ", ".join(reqs)
-            try:
-                chosen = _newest(releases, reqs)
-            except ValueError:
-                chosen = None
-            if chosen:
-                return chosen, VersionSource.gemfile_constraint, text
-            return releases[-1], VersionSource.newest_release, f"no known release matches {text!r}"
-    return releases[-1], VersionSource.newest_release, None
+    declared = _declared(app_root, gem, releases)
+    return declared if declared is not None else (releases[-1], VersionSource.newest_release, None)
+
+
+def resolve_schema_version(app_root: Path) -> str | None:
+    """The ruby_llm-schema release the app itself declares (lock, Gemfile or gemspec), else None.
+
+    None means "whatever ruby_llm's own gemspec implies" (ManifestIndex's default); a declared one
+    also counts before ruby_llm 1.9, when apps added the schema gem by hand.
+    """
+    from static_checks.manifest.index import SCHEMA_GEM, available_versions
+
+    declared = _declared(app_root, SCHEMA_GEM, available_versions(SCHEMA_GEM))
+    return declared[0] if declared is not None else None
