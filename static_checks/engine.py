@@ -49,7 +49,7 @@ def check_path(
 ) -> CheckReport:
     """Findings for a folder; with_facts also fills CheckReport.facts (static_checks.facts)."""
     from static_checks.manifest.index import ManifestIndex
-    from static_checks.manifest.versions import resolve_version
+    from static_checks.manifest.versions import resolve_schema_version, resolve_version
     from static_checks.rules import run_rules
 
     path = Path(path)
@@ -74,7 +74,9 @@ def check_path(
         version, source, detail = resolve_version(root_dir, override=ruby_llm_version)
         root = AppRoot(path=name, ruby_llm_version=version, version_source=source, version_detail=detail)
         roots.append(root)
-        ctx = ProjectContext(root=root, files=by_root.get(name, []), index=ManifestIndex.load(version))
+        # the app's own ruby_llm-schema pin (RubyLLM::Schema, RubyLLM::Helpers) wins over the one ruby_llm implies
+        index = ManifestIndex.load(version, schema_version=resolve_schema_version(root_dir))
+        ctx = ProjectContext(root=root, files=by_root.get(name, []), index=index)
         findings.extend(run_rules(ctx))
         caches[name] = ctx.cache
 
