@@ -13,6 +13,7 @@ _EXPORTS = {
     "Timeouts": "grader.runtime.options",
     "Limits": "grader.runtime.options",
     "run_runtime": "grader.runtime.stage",
+    "cancel_all_runs": "grader.runtime.stage",
     "runtime_facts": "grader.runtime.facts",
 }
 

@@ -45,8 +45,11 @@ _NOT_INSTALLED = 127
 
 
 class _Budget:
+    """Time left for the stage, and whether the run was cancelled (cancel_all_runs)."""
+
     def __init__(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
+        self.cancelled = threading.Event()
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -54,7 +57,29 @@ class _Budget:
     def timeout(self, step_timeout: float) -> float | None:
         """The step's timeout cut to what is left of the budget; None when nothing is left."""
         left = self.remaining()
-        return None if left <= 1 else min(step_timeout, left)
+        return None if left <= 1 or self.cancelled.is_set() else min(step_timeout, left)
+
+    def why_not(self) -> str:
+        return "run cancelled" if self.cancelled.is_set() else "stage budget exhausted"
+
+
+# Runs in progress in this process, so a caller grading several repos in threads can stop them
+# all at once on Ctrl-C (signals only reach the main thread).
+_ACTIVE: dict[str, tuple[object, _Budget]] = {}
+_ACTIVE_LOCK = threading.Lock()
+
+
+def cancel_all_runs() -> list[str]:
+    """Stop every runtime run of this process now: later steps are skipped and the containers of
+    running steps are removed (which ends their waits). Returns the run ids cancelled."""
+    from grader.runtime import engine
+
+    with _ACTIVE_LOCK:
+        runs = dict(_ACTIVE)
+    for run_id, (client, budget) in runs.items():
+        budget.cancelled.set()
+        engine.cleanup_run(client, run_id)
+    return list(runs)
 
 
 def run_runtime(repo: Path, options: RuntimeOptions | None = None) -> RuntimeReport:
@@ -79,6 +104,8 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None) -> RuntimeRep
 
     report.engine = engine.engine_description(client)
     budget = _Budget(options.budget)
+    with _ACTIVE_LOCK:
+        _ACTIVE[run_id] = (client, budget)
     try:
         with _interrupt_on_termination():
             try:
@@ -87,8 +114,12 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None) -> RuntimeRep
             except Exception as exc:  # our bug or the engine's: keep the partial report, marked
                 report.status = StepStatus.failed
                 report.skipped_reason = f"runtime stage error: {type(exc).__name__}: {exc}"[:400]
+        if budget.cancelled.is_set():
+            report.status, report.skipped_reason = StepStatus.failed, "run cancelled before it finished"
     finally:
         with _sigint_deferred():
+            with _ACTIVE_LOCK:
+                _ACTIVE.pop(run_id, None)
             report.cleanup = engine.cleanup_run(client, run_id)
             client.close()
         report.duration_seconds = round(time.monotonic() - started, 2)
@@ -152,8 +183,8 @@ def _timed(fn, *args):
     return step
 
 
-def _over_budget(step: Step) -> Step:
-    step.status, step.reason = StepStatus.skipped, "stage budget exhausted"
+def _over_budget(step: Step, budget: _Budget) -> Step:
+    step.status, step.reason = StepStatus.skipped, budget.why_not()
     return step
 
 
@@ -187,7 +218,7 @@ def _build_repo_image(client, engine, repo, options, run_id, budget, dockerfile:
     step.dockerfile = name
     timeout = budget.timeout(options.timeouts.build)
     if timeout is None:
-        return _over_budget(step)
+        return _over_budget(step, budget)
     if _REMOTE_ADD.search(text) and not options.build_network:
         # The engine fetches ADD <url> itself, outside the build's network mode.
         step.status, step.reason = StepStatus.skipped, "Dockerfile ADDs a remote URL and builds have no network"
@@ -224,7 +255,7 @@ def _build_test_image(client, engine, repo, profile: Profile, options, run_id, b
     step = TestImageStep(profile=profile.name, base_image=base)
     timeout = budget.timeout(options.timeouts.test_image)
     if timeout is None:
-        return _over_budget(step)
+        return _over_budget(step, budget)
     if not engine.image_present(client, base):
         if not options.build_network:
             step.status = StepStatus.skipped
@@ -255,13 +286,13 @@ def _boot_and_probe(client, engine, image, profile: Profile, options, run_id, bu
     step = BootStep(command=boot.command, url_path=boot.path)
     timeout = budget.timeout(options.timeouts.boot)
     if timeout is None:
-        return _over_budget(step)
+        return _over_budget(step, budget)
     return _serve_and_probe(client, engine, step, image, boot.command, boot.port, {**profile.env, **boot.env},
-                            options, run_id, "boot", timeout)
+                            options, run_id, "boot", timeout, budget)
 
 
 def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, env, options, run_id, step_name,
-                     timeout: float, working_dir: str | None = "/app") -> BootStep:
+                     timeout: float, budget: _Budget, working_dir: str | None = "/app") -> BootStep:
     """Start the app in a sandboxed container and poll it from inside until it answers HTTP."""
     started = time.monotonic()
     container = None
@@ -271,6 +302,9 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
         container.start()
         deadline = started + timeout
         while True:
+            if budget.cancelled.is_set():
+                step.status, step.reason = StepStatus.skipped, budget.why_not()
+                break
             container.reload()
             if container.status not in ("running", "created"):
                 code = container.attrs.get("State", {}).get("ExitCode")
@@ -287,7 +321,7 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
                 break
             time.sleep(_PROBE_INTERVAL)
     except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
-        step.status, step.reason = StepStatus.failed, f"engine error: {type(exc).__name__}: {exc}"[:300]
+        _engine_trouble(step, exc, budget)
     finally:
         if container is not None:
             step.log_tail = tail(engine.container_logs(container))
@@ -335,7 +369,7 @@ def _compose_up(client, engine, repo, report: RuntimeReport, options, run_id, bu
     step.command = service.command or []
     timeout = budget.timeout(options.timeouts.build + options.timeouts.boot)
     if timeout is None:
-        return _over_budget(step)
+        return _over_budget(step, budget)
     if (service.build_context in (".", "./") and service.dockerfile == "Dockerfile"
             and report.build.status is StepStatus.ok):
         image = report.build.image  # the repo's own image, built already
@@ -355,9 +389,9 @@ def _compose_up(client, engine, repo, report: RuntimeReport, options, run_id, bu
         return step
     boot_timeout = budget.timeout(options.timeouts.boot)
     if boot_timeout is None:
-        return _over_budget(step)
+        return _over_budget(step, budget)
     return _serve_and_probe(client, engine, step, image, service.command, service.port, service.env, options,
-                            run_id, "compose", boot_timeout, working_dir=None)
+                            run_id, "compose", boot_timeout, budget, working_dir=None)
 
 
 # --- tests ---------------------------------------------------------------------------------
@@ -370,7 +404,7 @@ def _run_tests(client, engine, repo, image, profile: Profile, options, run_id, b
         return step
     timeout = budget.timeout(options.timeouts.tests)
     if timeout is None:
-        return _over_budget(step)
+        return _over_budget(step, budget)
     run = lambda: engine.run_to_completion(client, image, spec.command, run_id=run_id, step="tests",  # noqa: E731
                                            env={**profile.env, **spec.env}, limits=options.limits, timeout=timeout)
 
@@ -392,19 +426,28 @@ def _run_tests(client, engine, repo, image, profile: Profile, options, run_id, b
             step.status = StepStatus.ok
         _read_coverage(engine, outcome.container, step)
 
-    return _step_in_container(engine, step, run, interpret)
+    return _step_in_container(engine, step, run, interpret, budget)
 
 
-def _step_in_container(engine, step, run, interpret):
+def _engine_trouble(step: Step, exc: Exception, budget: _Budget) -> None:
+    if budget.cancelled.is_set():  # cancel_all_runs removed the container under us
+        step.status, step.reason = StepStatus.skipped, budget.why_not()
+    else:
+        step.status, step.reason = StepStatus.failed, f"engine error: {type(exc).__name__}: {exc}"[:300]
+
+
+def _step_in_container(engine, step, run, interpret, budget: _Budget):
     """Run one step container to completion, let `interpret` fill the step, always remove it."""
     started = time.monotonic()
     outcome = None
     try:
         outcome = run()
         step.exit_code = outcome.exit_code
+        if budget.cancelled.is_set():
+            raise RuntimeError("cancelled")
         interpret(outcome)
     except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
-        step.status, step.reason = StepStatus.failed, f"engine error: {type(exc).__name__}: {exc}"[:300]
+        _engine_trouble(step, exc, budget)
     finally:
         if outcome is not None:
             engine.remove_quietly(outcome.container)
@@ -435,7 +478,7 @@ def _run_gate(client, engine, repo, image, profile: Profile, name: str, gate, op
         return step
     timeout = budget.timeout(options.timeouts.gate)
     if timeout is None:
-        return _over_budget(step)
+        return _over_budget(step, budget)
     command = ["sh", "-c", _GATE_WRAPPER, gate.tool, *gate.args]
     bundle = "1" if gem_from_registry(repo, gate.gem) else "0"
     run = lambda: engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",  # noqa: E731
@@ -456,7 +499,7 @@ def _run_gate(client, engine, repo, image, profile: Profile, name: str, gate, op
             for field in ("clean", "offenses", "files_inspected", "warnings", "ignored_warnings", "vulnerabilities"):
                 setattr(step, field, getattr(counts, field))
 
-    return _step_in_container(engine, step, run, interpret)
+    return _step_in_container(engine, step, run, interpret, budget)
 
 
 # --- signals ---------------------------------------------------------------------------------

@@ -80,3 +80,41 @@ def test_interrupted_run_cleans_up_after_itself(docker_client, fixtures_dir, bas
     assert proc.returncode == 130, err
     assert b"interrupted" in err
     kit.assert_nothing_left(docker_client, run_id)
+
+
+def test_cancel_all_runs_stops_threaded_runs_fast(docker_client, fixtures_dir, base_image, kit):
+    """What a caller grading with --jobs N does on Ctrl-C: every run in the process stops now."""
+    import threading
+
+    from grader.runtime import RuntimeOptions, StepStatus, Timeouts, run_runtime
+    from grader.runtime.stage import cancel_all_runs
+
+    run_ids = ["cancel-" + uuid.uuid4().hex[:8] for _ in range(2)]
+    reports = {}
+
+    def grade(run_id):
+        options = RuntimeOptions(base_image=base_image, run_id=run_id, build_repo_dockerfile=False,
+                                 timeouts=Timeouts(boot=120))
+        reports[run_id] = run_runtime(fixtures_dir / "rack_never_ready", options)
+
+    threads = [threading.Thread(target=grade, args=(r,)) for r in run_ids]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        booting = docker_client.containers.list(filters={"label": "grader.step=boot"})
+        if {c.labels["grader.run_id"] for c in booting} >= set(run_ids):
+            break
+        time.sleep(0.2)
+    started = time.monotonic()
+    assert set(cancel_all_runs()) >= set(run_ids)
+    for t in threads:
+        t.join(timeout=30)
+    assert time.monotonic() - started < 20
+    for run_id in run_ids:
+        report = reports[run_id]
+        assert report.status is StepStatus.failed and "cancelled" in report.skipped_reason
+        assert report.boot.status is StepStatus.skipped and report.boot.reason == "run cancelled"
+        assert report.tests.status is StepStatus.skipped
+        assert report.gates.rubocop.status is StepStatus.skipped and report.gates.rubocop.reason == "run cancelled"
+        kit.assert_nothing_left(docker_client, run_id)
