@@ -35,6 +35,11 @@ def available_versions(gem: str = "ruby_llm") -> list[str]:
     return sorted((v["version"] for v in _history(gem)["versions"]), key=version_key)
 
 
+def release_commits(gem: str = "ruby_llm") -> dict[str, str]:
+    """Source commit -> release, for a git-locked gem whose revision is exactly a release."""
+    return {v["commit"]: v["version"] for v in _history(gem)["versions"] if v.get("commit")}
+
+
 @lru_cache(maxsize=1)
 def _overlay() -> dict[tuple[str, str, bool], list[dict[str, Any]]]:
     import yaml

@@ -171,8 +171,13 @@ def is_unreleased_source(source: VersionSource) -> bool:
     return source in (VersionSource.git, VersionSource.path)
 
 
-def _from_lock(entry: LockEntry, releases: list[str]) -> tuple[str, VersionSource, str | None]:
+def _from_lock(entry: LockEntry, releases: list[str], gem: str) -> tuple[str, VersionSource, str | None]:
+    from static_checks.manifest.index import release_commits
+
     chosen = entry.version if entry.version in releases else _nearest(releases, entry.version)
+    tagged = release_commits(gem).get(entry.revision or "") if entry.section == "GIT" else None
+    if tagged is not None:  # a git pin on a release's own commit is that release
+        return tagged, VersionSource.gemfile_lock, f"{entry.remote or 'git'} @{entry.revision[:7]} is release {tagged}"
     if entry.section == "GEM":
         detail = None if chosen == entry.version else f"locked {entry.version} is not a known release; using {chosen}"
         return chosen, VersionSource.gemfile_lock, detail
@@ -201,7 +206,7 @@ def _declared(app_root: Path, gem: str, releases: list[str]) -> tuple[str, Versi
     if lock.is_file():
         entry = lock_entry(lock.read_text(errors="replace"), gem)
         if entry:
-            return _from_lock(entry, releases)
+            return _from_lock(entry, releases, gem)
     gemfile = app_root / "Gemfile"
     line = _gem_line(gemfile.read_text(errors="replace"), gem) if gemfile.is_file() else None
     if line is not None:

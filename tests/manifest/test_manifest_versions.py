@@ -240,3 +240,17 @@ def test_schema_version_from_gemfile_and_absent(tmp_path):
 def test_schema_version_unknown_pin_uses_nearest_older(tmp_path):
     lock = LOCK.replace("ruby_llm-schema (0.2.1)", "ruby_llm-schema (0.2.99)")
     assert resolve_schema_version(app(tmp_path, None, lock)) == "0.2.5"
+
+
+def test_git_pin_on_a_release_commit_is_that_release(tmp_path):
+    from static_checks.manifest.index import release_commits
+
+    commit = next(c for c, v in release_commits().items() if v == "1.6.4")
+    lock = GIT_LOCK.replace("0123456789abcdef0123456789abcdef01234567", commit).replace("ruby_llm (1.16.0)",
+                                                                                        "ruby_llm (1.6.4)")
+    version, source, detail = resolve_version(app(tmp_path, None, lock))
+    assert (version, source) == ("1.6.4", VersionSource.gemfile_lock)
+    assert "is release 1.6.4" in detail
+    # a different commit declaring the same number stays "git"
+    other = lock.replace(commit, "f" * 40)
+    assert resolve_version(app(tmp_path, None, other))[1] is VersionSource.git
