@@ -7,7 +7,8 @@
    and poll it with the same in-container probe, run the suite, run rubocop, remove everything),
    without our sandbox options, labels, parsing or report. Goal: overhead <= 10%.
    The repo-Dockerfile build is off in both (its base image is not available offline).
-2. Jobs: wall time of grading N fixtures one after another, then with N worker threads.
+2. Jobs: wall time of the runtime stage on N fixtures one after another, then in N worker
+   processes (the way `grader grade --jobs N` runs repos).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 import statistics
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,8 +97,8 @@ def jobs(base_image: str, n: int) -> None:
         grader_once(repo, base_image)
     sequential = time.perf_counter() - started
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        list(pool.map(lambda r: grader_once(r, base_image), repos))
+    with ProcessPoolExecutor(max_workers=n) as pool:  # as `grader grade --jobs N` does (grader/batch.py)
+        list(pool.map(grader_once, repos, [base_image] * n))
     parallel = time.perf_counter() - started
     print(f"grading {n} fixtures ({', '.join(r.name for r in repos)}):")
     print(f"  --jobs 1  {sequential:6.2f} s")
