@@ -22,8 +22,10 @@ the proof is always the generated manifest of the release the app locks.
 
 from __future__ import annotations
 
+import re
+
 from static_checks.context import ProjectContext
-from static_checks.models import Finding
+from static_checks.models import Category, Finding, Severity, VersionSource
 from static_checks.rules import (
     bypass,
     dynamic_call,
@@ -62,6 +64,45 @@ def rule_ids() -> list[str]:
     return [r.id for r in REGISTRY]
 
 
+# Rules whose proof is "no release (or not the locked one) defines X". Against code from git or a
+# local path that proof is void: the checkout may be ahead of every release.
+ABSENCE_RULES = frozenset({
+    "rubyllm/unknown-constant", "rubyllm/unknown-method", "rubyllm/version-mismatch",
+    "rubyllm/unknown-config-option", "rubyllm/stub-unknown-method", "rubyllm/schema-dsl",
+    "rubyllm/fake-mismatch",
+})
+_UNRELEASED = (VersionSource.git, VersionSource.path)
+
+
+def for_unreleased_source(ctx: ProjectContext, findings: list[Finding]) -> list[Finding]:
+    """Absence findings become unverifiable infos when the root runs ruby_llm from git or a path.
+
+    Done once here rather than in each rule; other findings keep their severity and gain the caveat.
+    """
+    root = ctx.root
+    if root.version_source not in _UNRELEASED:
+        return findings
+    detail = root.version_detail or root.version_source.value
+    rev = re.search(r"@([0-9a-f]{7,40})", detail)
+    at = f" at {rev.group(1)}" if rev else ""
+    short = (f"unverifiable: the app uses unreleased ruby_llm from {root.version_source.value}{at}; "
+             f"checked against the nearest release {root.ruby_llm_version}")
+    caveat = f"ruby_llm comes from {detail}"
+    out = []
+    for f in findings:
+        if f.category is not Category.api_hallucination:
+            out.append(f)
+        elif f.rule in ABSENCE_RULES:
+            out.append(f.model_copy(update={
+                "category": Category.unverifiable, "severity": Severity.info,
+                "message": f"{f.message} ({short})",
+                "evidence": f"{f.evidence}; {caveat}",
+            }))
+        else:
+            out.append(f.model_copy(update={"evidence": f"{f.evidence}; {caveat}"}))
+    return out
+
+
 def run_rules(ctx: ProjectContext, only: set[str] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[str, str, int, int]] = set()
@@ -73,4 +114,4 @@ def run_rules(ctx: ProjectContext, only: set[str] | None = None) -> list[Finding
             if key not in seen:
                 seen.add(key)
                 findings.append(f)
-    return findings
+    return for_unreleased_source(ctx, findings)

@@ -2,16 +2,24 @@
 
 Two proofs: a provider SDK client constant (`OpenAI::Client`, `Anthropic::Client`), or a
 provider API URL in a file that also uses an HTTP client (Net::HTTP, Faraday, HTTParty...).
+Only where the locked ruby_llm could have done the job: bypass_capabilities.yaml maps endpoints,
+SDK methods and hosts to the first release that supports them (text-to-speech: none).
 Tests are skipped: WebMock/VCR stubs name provider URLs on purpose.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
+
+from static_checks.manifest.versions import version_key
 from static_checks.models import Category, Severity
-from static_checks.types import app_files
 from static_checks.rules.base import Rule
+from static_checks.types import app_files
 from static_checks.types.syntax import is_test_path, text
 
 SDK_CLIENTS = frozenset({
@@ -19,15 +27,84 @@ SDK_CLIENTS = frozenset({
     "Mistral::Client", "Cohere::Client", "Gemini::Client",
 })
 _SDK_BYTES = re.compile(rb"(?:OpenAI|Anthropic|OpenRouter|Groq|Mistral|Cohere|Gemini)::Client")
-PROVIDER_HOSTS = re.compile(
-    r"api\.openai\.com|openrouter\.ai/api|api\.anthropic\.com|generativelanguage\.googleapis\.com"
-    r"|api\.mistral\.ai|api\.deepseek\.com|api\.perplexity\.ai|api\.x\.ai|api\.groq\.com"
-)
-# Public model/pricing lists are metadata, not LLM calls.
-_MODEL_LIST = re.compile(r"/models/?(?:[?#\"']|$)")
-_HOST_BYTES = re.compile(PROVIDER_HOSTS.pattern.encode())
 _HTTP_CLIENT = re.compile(rb"Net::HTTP|Faraday|HTTParty|\bHTTP\.(?:post|get|headers|auth)|RestClient|Excon|Typhoeus|URI\.open")
 _REQUIRES_GEM = re.compile(rb"""^\s*gem\s+['"]ruby_llm['"]""", re.M)
+# Public model/pricing lists are metadata, not LLM calls.
+_MODEL_LIST = re.compile(r"/models/?(?:[?#\"']|$)")
+_DATA = Path(__file__).with_name("bypass_capabilities.yaml")
+
+
+@dataclass(frozen=True)
+class Capability:
+    id: str
+    what: str
+    since: str | None  # first release that can do it; None: no release
+    use: str
+    paths: re.Pattern
+    sdk: re.Pattern
+
+
+@dataclass(frozen=True)
+class Host:
+    pattern: str
+    name: str
+    native: str | None
+    compatible: str | None
+    provider: str | None
+
+
+def _alt(patterns: list[str], escape: bool) -> re.Pattern:
+    return re.compile("|".join(re.escape(p) if escape else p for p in patterns))
+
+
+@lru_cache(maxsize=1)
+def capabilities() -> tuple[tuple[Capability, ...], tuple[Host, ...]]:
+    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    caps = tuple(
+        Capability(c["id"], c["what"], c.get("since"), c.get("use", ""),
+                   _alt(c["paths"], escape=True), _alt(c["sdk"], escape=False))
+        for c in data["capabilities"]
+    )
+    hosts = tuple(Host(h["pattern"], h["name"], h.get("native"), h.get("compatible"), h.get("provider"))
+                  for h in data["hosts"])
+    return caps, hosts
+
+
+@lru_cache(maxsize=1)
+def provider_hosts() -> re.Pattern:
+    return re.compile("|".join(h.pattern for h in capabilities()[1]))
+
+
+def _has(version: str, since: str | None) -> bool:
+    if since is None:
+        return False
+    try:
+        return version_key(version) >= version_key(since)
+    except ValueError:
+        return True
+
+
+def used_capabilities(*texts: str, sdk: bool) -> list[Capability]:
+    """What the request does: the first text with a recognisable endpoint (or SDK method) decides."""
+    caps = capabilities()[0]
+    for t in texts:
+        found = [c for c in caps if c.paths.search(t) or (sdk and c.sdk.search(t))]
+        if found:
+            return found
+    return [caps[0]]  # no clue: a chat request
+
+
+def _host(s: str) -> Host | None:
+    return next((h for h in capabilities()[1] if re.search(h.pattern, s)), None)
+
+
+def _host_hint(host: Host, version: str) -> str:
+    if host.provider and _has(version, host.native):
+        return f"use `RubyLLM.chat(model: ..., provider: :{host.provider})` with `config.{host.provider}_api_key`"
+    if _has(version, host.native):
+        return "use `RubyLLM.chat(model: ...)`"
+    return "use `RubyLLM.chat(model: ..., provider: :openai, assume_model_exists: true)` " \
+           f"with `config.openai_api_base` pointing at {host.name}"
 
 
 def _requires_ruby_llm(ctx) -> bool:
@@ -49,33 +126,59 @@ def _walk(node):
         stack.extend(cur.named_children)
 
 
+def _chain_text(node) -> str:
+    """`OpenAI::Client.new.audio.transcribe(...)`: the call chain the constant starts."""
+    top = node
+    while top.parent is not None and top.parent.type == "call" and top.parent.child_by_field_name("receiver") == top:
+        top = top.parent
+    return text(top) if top is not node else ""
+
+
+def _supported_hint(caps: list[Capability], version: str) -> str | None:
+    ok = [c for c in caps if _has(version, c.since)]
+    if not ok:
+        return None
+    return "; ".join(f"{c.what}: {c.use}" for c in ok)
+
+
 def check(ctx):
     if not _requires_ruby_llm(ctx):
         return
+    version = ctx.root.ruby_llm_version
+    host_bytes = re.compile(provider_hosts().pattern.encode())
     for pf in app_files(ctx):
         if is_test_path(pf.rel):
             continue
         src = pf.source
         sdk = _SDK_BYTES.search(src) is not None
-        http = _HOST_BYTES.search(src) is not None and _HTTP_CLIENT.search(src) is not None
+        http = host_bytes.search(src) is not None and _HTTP_CLIENT.search(src) is not None
         if not (sdk or http):
             continue
+        file_text = src.decode("utf-8", "replace")
         for node in _walk(pf.root):
             t = node.type
             if sdk and t == "scope_resolution" and text(node).lstrip(":") in SDK_CLIENTS:
+                use = _supported_hint(used_capabilities(_chain_text(node), file_text, sdk=True), version)
+                if use is None:
+                    continue  # the locked ruby_llm cannot do what this client does
                 yield RULE.finding(
                     pf, node,
                     f"`{text(node)}` calls the provider SDK directly although the app uses ruby_llm",
-                    f"{text(node)} comes from a provider SDK gem, not RubyLLM; the Gemfile requires ruby_llm",
-                    hint="use `RubyLLM.chat(model: ...)` so configuration, retries and tooling stay in one place",
+                    f"{text(node)} comes from a provider SDK gem, not RubyLLM; the Gemfile requires ruby_llm "
+                    f"{version}, which covers it",
+                    hint=f"use ruby_llm ({use}) so configuration, retries and tooling stay in one place",
                 )
-            elif http and t == "string" and PROVIDER_HOSTS.search(text(node)) and not _MODEL_LIST.search(text(node)):
-                host = PROVIDER_HOSTS.search(text(node)).group(0)
+            elif http and t == "string" and (host := _host(text(node))) and not _MODEL_LIST.search(text(node)):
+                reach = host.native if _has(version, host.native) else host.compatible
+                use = _supported_hint(used_capabilities(text(node), file_text, sdk=False), version)
+                if use is None or not _has(version, reach):
+                    continue  # nothing ruby_llm at this release could send
                 yield RULE.finding(
                     pf, node,
-                    f"raw HTTP request to {host} bypasses ruby_llm",
-                    f"this file builds a request to {host} with an HTTP client; the Gemfile requires ruby_llm",
-                    hint="use `RubyLLM.chat(model: ...)`; set a custom endpoint with `config.openai_api_base`",
+                    f"raw HTTP request to {host.name} bypasses ruby_llm",
+                    f"this file builds a request to {host.name} with an HTTP client; the Gemfile requires "
+                    f"ruby_llm {version}, which covers it",
+                    hint=_host_hint(host, version) + f" ({use})",
                 )
 
 

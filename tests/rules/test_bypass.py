@@ -18,3 +18,25 @@ def test_no_finding_without_ruby_llm_in_the_gemfile(tmp_path):
     (tmp_path / "Gemfile").write_text('gem "ruby-openai"\n')
     (tmp_path / "a.rb").write_text("OpenAI::Client.new\n")
     assert [f for f in check_path(tmp_path).findings if f.rule == RULE] == []
+
+
+def test_capability_the_locked_release_lacks_is_not_a_bypass(run_app):
+    # transcription arrived in 1.9.0; text-to-speech is in no release; OpenRouter needs 1.2.0 (api base)
+    files = {
+        "app/jobs/transcribe.rb": "class T\n  def run(io) = OpenAI::Client.new.audio.transcribe(parameters: { file: io })\nend\n",
+        "app/services/voice.rb": 'require "faraday"\nclass V\n  BASE = "https://api.openai.com"\n'
+                                 '  def say(b) = Faraday.new(url: BASE).post("/v1/audio/speech", b)\nend\n',
+        "app/services/router.rb": 'require "net/http"\nclass R\n  URL = "https://openrouter.ai/api/v1/chat/completions"\n'
+                                  "  def go(b) = Net::HTTP.post(URI(URL), b)\nend\n",
+    }
+    assert [f for f in run_app(files, version="1.1.0") if f[2] == RULE] == []
+    later = sorted(f[:2] for f in run_app(files, version="1.9.0") if f[2] == RULE)
+    assert later == [("app/jobs/transcribe.rb", 2), ("app/services/router.rb", 3)]  # speech: never
+
+
+def test_hint_follows_the_locked_release(run_app):
+    src = {"app/r.rb": 'require "net/http"\nURL = "https://openrouter.ai/api/v1/chat/completions"\n'
+                       "Net::HTTP.post(URI(URL), '{}')\n"}
+    (old,) = run_app(src, version="1.2.0", full=True)
+    (new,) = run_app(src, version="1.16.0", full=True)
+    assert "openai_api_base" in old.hint and "provider: :openrouter" in new.hint

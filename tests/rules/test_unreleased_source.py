@@ -1,0 +1,52 @@
+"""Findings that rest on "no release has it" are unverifiable when ruby_llm comes from git or a path."""
+
+from __future__ import annotations
+
+from static_checks.engine import check_path
+
+GIT_LOCK = """GIT
+  remote: https://github.com/example/ruby_llm.git
+  revision: 0123456789abcdef0123456789abcdef01234567
+  branch: main
+  specs:
+    ruby_llm (1.16.0)
+
+GEM
+  remote: https://rubygems.org/
+  specs:
+    rails (8.0.0)
+
+DEPENDENCIES
+  ruby_llm!
+"""
+GEM_LOCK = GIT_LOCK.split("\n\n", 1)[1].replace("    rails (8.0.0)", "    ruby_llm (1.16.0)")
+APP = """class Flow
+  def run = RubyLLM.render_template(:hi)
+  def two = RubyLLM.chat(bogus_kw: 1)
+end
+"""
+
+
+def _run(tmp_path, lock):
+    (tmp_path / "Gemfile").write_text('gem "ruby_llm", github: "example/ruby_llm"\n')
+    (tmp_path / "Gemfile.lock").write_text(lock)
+    (tmp_path / "app").mkdir(exist_ok=True)
+    (tmp_path / "app/flow.rb").write_text(APP)
+    return {f.rule: f for f in check_path(tmp_path).findings if f.rule.startswith("rubyllm/")}
+
+
+def test_git_source_turns_absence_into_unverifiable_info(tmp_path):
+    found = _run(tmp_path, GIT_LOCK)
+    miss = found["rubyllm/unknown-method"]
+    assert (miss.severity.value, miss.category.value) == ("info", "unverifiable")
+    assert "unreleased ruby_llm from git at 0123456" in miss.message
+    # a wrong keyword on a method every release has keeps its severity, with the caveat
+    bad = found["rubyllm/wrong-arguments"]
+    assert bad.severity.value == "error" and "ruby_llm comes from" in bad.evidence
+
+
+def test_released_gem_keeps_errors(tmp_path):
+    found = _run(tmp_path, GEM_LOCK)
+    miss = found["rubyllm/unknown-method"]
+    assert (miss.severity.value, miss.category.value) == ("error", "api-hallucination")
+    assert "unreleased" not in miss.message
