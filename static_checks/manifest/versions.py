@@ -213,10 +213,13 @@ def _declared(app_root: Path, gem: str, releases: list[str]) -> tuple[str, Versi
         reqs, opts = line
         text = ", ".join(reqs)
         chosen = _constrained(releases, reqs) if reqs else releases[-1]
+        tag = opts.get("tag", "").lstrip("v")
         for key, source in (("github", VersionSource.git), ("git", VersionSource.git), ("path", VersionSource.path)):
             if key in opts:
+                if tag in releases and source is VersionSource.git:
+                    chosen, text = tag, f"tag {opts['tag']}"  # a release tag names its number
                 return chosen or releases[-1], source, f"Gemfile {key}: {opts[key]} (no lock)" + (
-                    f"; constraint {text}" if text else "")
+                    f"; {text}" if text else "")
         if reqs:
             if chosen:
                 return chosen, VersionSource.gemfile_constraint, text

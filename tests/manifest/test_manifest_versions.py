@@ -173,6 +173,15 @@ def test_gemfile_git_or_path_without_lock(tmp_path, line, source):
     assert "no lock" in detail
 
 
+def test_gemfile_git_tag_names_the_release(tmp_path):
+    line = 'gem "ruby_llm", github: "someone/ruby_llm", tag: "v1.6.2"\n'
+    version, source, detail = resolve_version(app(tmp_path, line))
+    assert (version, source) == ("1.6.2", VersionSource.git)
+    assert "tag v1.6.2" in detail
+    # a branch says nothing about the number
+    assert resolve_version(app(tmp_path, line.replace("tag:", "branch:")))[0] == "1.16.0"
+
+
 def test_lock_entry_reads_section_details():
     entry = lock_entry(GIT_LOCK, "ruby_llm")
     assert entry == LockEntry("1.16.0", "GIT", "https://example.test/someone/ruby_llm.git",
