@@ -107,7 +107,9 @@ def llm_model(ctx: FactContext) -> LlmModel:
         if reused is not None:  # the rules' type model of the same root: same files, same manifest
             project, inferer = reused.project, reused.infer
         else:
-            index = ManifestIndex.load(_version(ctx))
+            from static_checks.manifest.versions import resolve_schema_version
+
+            index = ManifestIndex.load(_version(ctx), schema_version=resolve_schema_version(ctx.app_dir))
             project = build_project(files, index)
             inferer = Inferer(project, index)
     except (ValueError, OSError) as exc:
