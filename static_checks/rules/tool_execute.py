@@ -75,6 +75,36 @@ def _problems(params: list[tuple[str, str | None]], declared: list[str], optiona
     return out
 
 
+def takes_one_positional(params: list[tuple[str, str | None]]) -> bool:
+    """Can `call(args)` (one positional Hash, as the gem's chat loop passes it) bind to these params?"""
+    kinds = [k for k, _ in params]
+    if "forward" in kinds or "rest" in kinds:
+        return True
+    req, opt = kinds.count("req"), kinds.count("opt")
+    return req <= 1 and req + opt >= 1 and "keyreq" not in kinds
+
+
+def _bad_call(app, an):
+    """An app `call` override the gem's `tool.call(args)` cannot reach (keywords only, or no argument)."""
+    call = app.find_def("call", False)
+    if call is None or takes_one_positional(call.params):
+        return None
+    return RULE.finding(
+        call.scope.file.pf,
+        call.node.child_by_field_name("name") or call.node,
+        f"tool `{app.fq}` overrides `call` without one positional argument: the gem's chat loop calls "
+        "`tool.call(arguments)` with one Hash (ArgumentError)",
+        f"RubyLLM::Chat in ruby_llm {an.version} runs tools as `tool.call(args)` (one positional Hash); "
+        f"this `call` takes {_describe(call.params)}",
+        hint="rename it to `execute` (keywords per `param`), or accept `call(args)`",
+    )
+
+
+def _describe(params) -> str:
+    return ", ".join(f"{n}:" if k in ("key", "keyreq") else f"**{n or ''}" if k == "keyrest" else str(n)
+                     for k, n in params if k != "block") or "no arguments"
+
+
 def check(ctx):
     an = analysis(ctx)
     index = an.index
@@ -89,6 +119,10 @@ def check(ctx):
         declared, optional, dynamic = _declared(app)
         execute = app.find_def("execute", False)
         cdef = app.defs[0]
+        bad_call = None if cdef.file.is_test else _bad_call(app, an)
+        if bad_call is not None:
+            yield bad_call
+            continue
         if execute is None:
             # an app `call` override replaces the gem's call -> execute path entirely
             if app.fq in parents or app.has_foreign_mixins() or cdef.file.is_test or app.find_def("call", False):

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import tree_sitter as ts
 
 from static_checks.manifest.index import ManifestIndex, available_versions
+from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models import Category, Severity
 from static_checks.rules.analysis import Analysis, all_releases, analysis
 from static_checks.rules.base import Rule, did_you_mean, short_list
 from static_checks.types.scan import FileScan
+from static_checks.types.syntax import call_receiver, text
 
 _GUARDS = ("defined?", "const_defined?", "safe_constantize")
 
@@ -21,6 +23,31 @@ class MissingConstant:
     node: ts.Node
     path: str  # the first missing prefix, e.g. "RubyLLM::Client"
     versions: list[str]
+    miscased: bool = False  # `RubyLlm`: the gem's namespace spelt with the wrong case
+
+
+def _miscased(head: str) -> bool:
+    return head.replace("_", "").lower() == "rubyllm"
+
+
+def _bare_receivers(fs: FileScan):
+    """`RubyLlm.chat`: a bare constant receiver (scans record only `A::B` paths) with a miscased name."""
+    for call, scope in fs.calls:
+        recv = call_receiver(call)
+        if recv is not None and recv.type == "constant" and _miscased(text(recv)):
+            yield recv, text(recv), scope
+
+
+def _app_names_it(head: str, path: str, scope, app_defined: set[str]) -> bool:
+    """Ruby's lexical lookup of `head` reaches an app constant (`module MyGem; module RubyLLM`) first."""
+    if path.startswith("::"):
+        return head in app_defined and head != "RubyLLM"
+    for cand in lexical_candidates(head, list(scope.nesting)):
+        if cand == "RubyLLM":
+            return False  # the gem's top-level module (an app reopening it adds to the gem)
+        if cand in app_defined:
+            return True
+    return False
 
 
 def _guarded(node: ts.Node) -> bool:
@@ -48,19 +75,28 @@ def missing_constants(an: Analysis) -> list[MissingConstant]:
     for fs in project.scans:
         for in_test in {True, fs.is_test}:
             defined[in_test] |= fs.const_assigns
+    for names in defined.values():  # `A::B::C` defined makes `A` and `A::B` exist too
+        names |= {n.rsplit("::", i)[0] for n in list(names) for i in range(1, n.count("::") + 1)}
     out: list[MissingConstant] = []
     for fs in project.scans:
         app_defined = defined[fs.is_test]
-        for node, path, _scope in fs.consts:
+        for node, path, scope in [*fs.consts, *_bare_receivers(fs)]:
+            if (node.text or b"").startswith(b"::"):  # const_path drops the top-level marker
+                path = "::" + path.lstrip(":")
             clean = path.lstrip(":")
-            if not clean.startswith("RubyLLM::"):
+            head = clean.partition("::")[0]
+            if head != "RubyLLM" and _miscased(head):
+                if not _app_names_it(head, path, scope, app_defined) and not _guarded(node):
+                    out.append(MissingConstant(fs, node, head, [], miscased=True))
+                continue
+            if not clean.startswith("RubyLLM::") or _app_names_it(head, path, scope, app_defined):
                 continue
             parts = clean.split("::")
             for i in range(2, len(parts) + 1):
                 prefix = "::".join(parts[:i])
                 if index.has_constant(prefix):
                     continue
-                if prefix in app_defined or any(p.startswith(prefix + "::") for p in app_defined):
+                if prefix in app_defined:
                     break
                 if _guarded(node) or _schema_elsewhere(an, prefix) or an.from_extension(prefix):
                     break
@@ -84,6 +120,15 @@ def _schema_elsewhere(an: Analysis, prefix: str) -> bool:
 def check(ctx):
     an = analysis(ctx)
     for miss in missing_constants(an):
+        if miss.miscased:
+            yield RULE.finding(
+                miss.fs.pf, miss.node,
+                f"`{miss.path}` is not defined: the gem's namespace is `RubyLLM` (NameError)",
+                f"ruby_llm {an.version} (manifest) defines the module RubyLLM; Ruby constants are "
+                f"case-sensitive and the app defines no `{miss.path}`",
+                hint="did you mean `RubyLLM`?",
+            )
+            continue
         if miss.versions:
             continue
         owner, _, short = miss.path.rpartition("::")

@@ -16,7 +16,7 @@ from static_checks.types.syntax import call_receiver, const_path
 
 # Rails macros whose added methods the manifest describes (index.acts_as_methods).
 ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
-_SEED = re.compile(rb"RubyLLM|acts_as_(?:chat|message|tool_call|model)")
+_SEED = re.compile(rb"Ruby_?(?i:llm)|acts_as_(?:chat|message|tool_call|model)")  # also miscased `RubyLlm`
 _NEW_ACTS_AS = re.compile(rb"use_new_acts_as\s*=\s*(true|false)")
 
 

@@ -67,3 +67,36 @@ def test_optional_param_must_not_be_a_required_keyword(run_app):
     """}, full=True)
     assert [(f.line, f.rule) for f in found] == [(5, RULE)]
     assert "limit" in found[0].message and "default" in found[0].message
+
+
+def test_call_override_must_take_the_gems_positional_hash(run_app):
+    found = run_app({
+        "app/tools/weather.rb": """
+            class Weather < RubyLLM::Tool
+              description "Weather"
+              param :city
+              def call(city:) = "sunny in #{city}"
+            end
+        """,
+        "app/tools/clock.rb": "class Clock < RubyLLM::Tool\n  description 'now'\n  def call = Time.now.to_s\nend\n",
+        # accepted: one positional Hash (with or without extras), a splat, a forwarder
+        "app/tools/ok.rb": """
+            class Echo < RubyLLM::Tool
+              param :text
+              def call(args) = args["text"]
+            end
+            class Logged < RubyLLM::Tool
+              param :text
+              def execute(text:) = text
+              def call(args, log: nil) = super(args)
+            end
+            class Splat < RubyLLM::Tool
+              def call(*args) = args.first
+            end
+            class Fwd < RubyLLM::Tool
+              def call(...) = super(...)
+            end
+        """,
+    })
+    hits = sorted((f[0], f[1]) for f in found if f[2] == "rubyllm/tool-execute")
+    assert hits == [("app/tools/clock.rb", 3), ("app/tools/weather.rb", 4)]

@@ -43,3 +43,44 @@ def test_schema_gem_required_separately_before_1_9(run_app):
     assert run_app(src, version="1.6.2", gemfile_extra='gem "ruby_llm-schema"\n') == []
     assert sorted(run_app(src, version="1.6.2")) == [
         ("app/a.rb", 1, "rubyllm/version-mismatch"), ("app/a.rb", 2, "rubyllm/version-mismatch")]
+
+
+def test_app_module_named_rubyllm_shadows_the_gem_lexically(run_app):
+    found = run_app({"lib/tracing/ruby_llm.rb": """
+        module Tracing
+          module RubyLLM
+            class Client
+              def self.build = new
+            end
+            def self.setup = RubyLLM::Client.build
+            def self.gem_chat = ::RubyLLM::Client.new
+          end
+        end
+        class Outside
+          def go = RubyLLM::Client.new
+        end
+    """})
+    # inside Tracing, RubyLLM is Tracing::RubyLLM; `::RubyLLM` and code outside reach the gem
+    assert sorted(f[1] for f in found if f[2] == RULE) == [7, 11]
+
+
+def test_miscased_namespace_gets_a_did_you_mean(run_app):
+    found = run_app({"app/services/a.rb": """
+        class A
+          def one(q) = RubyLlm.chat.ask(q)
+          def two = Rubyllm::Client.new
+          def three = Ruby_LLM.embed("x")
+        end
+    """}, full=True)
+    hits = [f for f in found if f.rule == RULE]
+    assert [f.line for f in hits] == [2, 3, 4]
+    assert all(f.hint == "did you mean `RubyLLM`?" for f in hits)
+
+
+def test_miscased_name_the_app_defines_is_its_own(run_app):
+    found = run_app({
+        "app/services/ruby_llm/wrapper.rb": "module RubyLlm\n  class Wrapper\n    def self.go = RubyLLM.chat\n  end\nend\n",
+        "app/services/b.rb": "class B\n  def go = RubyLlm::Wrapper.go\n  def s = 'RubyLlm.chat'\nend\n",
+        "app/services/c.rb": "RubyLLm = RubyLLM\nRubyLLm.chat\n",
+    })
+    assert [f for f in found if f[2] == RULE] == []
