@@ -295,3 +295,16 @@ def test_vendored_fake_gate_tool_is_not_trusted(docker_client, base_image, tmp_p
     rubocop = report.gates.rubocop
     assert rubocop.status is StepStatus.ok and rubocop.offenses > 0 and rubocop.clean is False
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_compose_up_does_not_depend_on_a_runtime_profile(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "srv").mkdir()
+    (tmp_path / "srv" / "app.ru").write_text("run ->(_e) { [200, {}, ['from compose']] }\n")
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nCOPY srv /srv\nWORKDIR /srv\n"
+                                         'CMD ["puma", "-b", "tcp://0.0.0.0:4000", "app.ru"]\n')
+    (tmp_path / "docker-compose.yaml").write_text("services:\n  app:\n    build: .\n    ports: ['4000:4000']\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, compose_up=True))
+    assert report.test_image.status is StepStatus.failed and "no runtime profile" in report.test_image.reason
+    assert report.boot.status is StepStatus.not_applicable
+    assert report.compose.up.status is StepStatus.ok and report.compose.up.http_status == 200
+    kit.assert_nothing_left(docker_client, report.run_id)

@@ -1,0 +1,243 @@
+"""Steps that run in containers of the test image: boot and probe, tests, gates, compose up.
+
+Every container is sandboxed by engine.create_container and removed when its step ends.
+"""
+
+from __future__ import annotations
+
+import time
+
+from grader.runtime.budget import Budget, engine_trouble, over_budget
+from grader.runtime.builds import build_repo_image
+from grader.runtime.models import BootStep, GateResult, RuntimeReport, StepStatus, TestsStep
+from grader.runtime.probe import analyse_page, parse_probe_output, probe_command
+from grader.runtime.profiles import Profile
+from grader.runtime.repo_files import gem_from_registry
+from grader.runtime.results import GATE_PARSERS, coverage_from_last_run, coverage_from_resultset, parse_tests, tail
+
+_PROBE_INTERVAL = 0.25
+# Runs a gate tool: `bundle exec` when the repo locks the gem from rubygems.org (GRADER_GATE_BUNDLE=1)
+# and it is installed, else the image's binary, else exit 127 (reported as not_run). $0 is the tool.
+_GATE_WRAPPER = (
+    'if [ "$GRADER_GATE_BUNDLE" = 1 ] && bundle exec "$0" --version >/dev/null 2>&1; '
+    'then exec bundle exec "$0" "$@"; '
+    'elif command -v "$0" >/dev/null 2>&1; then exec "$0" "$@"; '
+    'else echo "grader: $0 is not installed in the test image" >&2; exit 127; fi'
+)
+_NOT_INSTALLED = 127
+
+
+# --- boot and probe ---------------------------------------------------------------------------
+
+def boot_and_probe(client, engine, image, profile: Profile, options, run_id, budget) -> BootStep:
+    boot = profile.boot
+    step = BootStep(command=boot.command, url_path=boot.path)
+    timeout = budget.timeout(options.timeouts.boot)
+    if timeout is None:
+        return over_budget(step, budget)
+    return _serve_and_probe(client, engine, step, image, boot.command, boot.port, {**profile.env, **boot.env},
+                            options, run_id, "boot", timeout, budget)
+
+
+def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, env, options, run_id, step_name,
+                     timeout: float, budget: Budget, working_dir: str | None = "/app") -> BootStep:
+    """Start the app in a sandboxed container and poll it from inside until it answers HTTP."""
+    started = time.monotonic()
+    container = None
+    try:
+        container = engine.create_container(client, image, command, run_id=run_id, step=step_name, env=env,
+                                            limits=options.limits, working_dir=working_dir)
+        container.start()
+        deadline = started + timeout
+        while True:
+            if budget.cancelled.is_set():
+                step.status, step.reason = StepStatus.skipped, budget.why_not()
+                break
+            container.reload()
+            if container.status not in ("running", "created"):
+                code = container.attrs.get("State", {}).get("ExitCode")
+                step.status, step.reason = StepStatus.failed, f"app exited with code {code} before answering HTTP"
+                break
+            left = deadline - time.monotonic()
+            if left <= 0:
+                step.status = StepStatus.timeout
+                step.reason = f"no HTTP answer on port {port} within {timeout:.0f}s"
+                break
+            answer = _probe_once(engine, container, port, step.url_path, options, max(1.0, min(15.0, left)))
+            if answer is not None and answer.status is not None:
+                _record_answer(step, answer, time.monotonic() - started)
+                break
+            time.sleep(_PROBE_INTERVAL)
+    except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
+        engine_trouble(step, exc, budget)
+    finally:
+        if container is not None:
+            step.log_tail = tail(engine.container_logs(container))
+            engine.remove_quietly(container)
+        step.duration_seconds = round(time.monotonic() - started, 2)
+    return step
+
+
+def _record_answer(step: BootStep, answer, elapsed: float) -> None:
+    """Any HTTP answer ends the wait; below 400 is ready, a 5xx page is a boot failure."""
+    step.http_status = answer.status
+    if answer.status < 400:
+        step.status, step.ready_seconds = StepStatus.ok, round(elapsed, 2)
+    else:
+        step.status = StepStatus.failed
+        step.reason = f"HTTP {answer.status} at {step.url_path}" + (
+            " (server error: boot failure)" if answer.status >= 500 else "")
+    page = analyse_page(answer.body)
+    step.turbo, step.stimulus, step.chat_form, step.markers = page.turbo, page.stimulus, page.chat_form, page.markers
+
+
+def _probe_once(engine, container, port: int, path: str, options, read_timeout: float):
+    try:
+        result = container.exec_run(probe_command(port, path, read_timeout), user=options.limits.user,
+                                    environment=engine.SAFE_ENV, demux=False)
+    except Exception:  # container stopped between reload and exec; the loop sees it next turn
+        return None
+    return parse_probe_output(result.exit_code, result.output or b"")
+
+
+def compose_up(client, engine, repo, report: RuntimeReport, options, run_id, budget) -> BootStep:
+    """Bring up the compose file's web service inside the same sandbox and probe it.
+
+    Not `docker compose up`: that would give the app a network and the host's environment. The
+    service is built from its own build section (no network unless allowed), started with
+    network none, and probed from inside like the boot step."""
+    from grader.runtime.compose import web_service
+
+    compose = report.compose
+    step = BootStep()
+    if not compose.valid:
+        step.status, step.reason = StepStatus.not_applicable, "compose file missing or invalid"
+        return step
+    service = web_service(repo, compose.file)
+    step.command = service.command or []
+    timeout = budget.timeout(options.timeouts.build + options.timeouts.boot)
+    if timeout is None:
+        return over_budget(step, budget)
+    if (service.build_context in (".", "./") and service.dockerfile == "Dockerfile"
+            and report.build.status is StepStatus.ok):
+        image = report.build.image  # the repo's own image, built already
+    elif service.build_context is not None:
+        build = build_repo_image(client, engine, repo / service.build_context, options, run_id, budget,
+                                  dockerfile=service.dockerfile, tag_suffix="compose")
+        if build.status is not StepStatus.ok:
+            step.status = StepStatus.not_applicable if build.status is StepStatus.skipped else build.status
+            step.reason, step.log_tail = f"service {service.name} image: {build.reason}", build.log_tail
+            return step
+        image = build.image
+    elif service.image and engine.image_present(client, service.image):
+        image = service.image
+    else:
+        step.status = StepStatus.skipped
+        step.reason = f"service {service.name} image {service.image} not present locally"
+        return step
+    boot_timeout = budget.timeout(options.timeouts.boot)
+    if boot_timeout is None:
+        return over_budget(step, budget)
+    return _serve_and_probe(client, engine, step, image, service.command, service.port, service.env, options,
+                            run_id, "compose", boot_timeout, budget, working_dir=None)
+
+
+# --- tests ---------------------------------------------------------------------------------
+
+def run_tests(client, engine, repo, image, profile: Profile, options, run_id, budget) -> TestsStep:
+    spec = profile.tests
+    step = TestsStep(framework=spec.framework, command=spec.command)
+    if spec.present and not any((repo / p).exists() for p in spec.present):
+        step.status, step.reason = StepStatus.skipped, f"no test suite found ({', '.join(spec.present)})"
+        return step
+    timeout = budget.timeout(options.timeouts.tests)
+    if timeout is None:
+        return over_budget(step, budget)
+    run = lambda: engine.run_to_completion(client, image, spec.command, run_id=run_id, step="tests",  # noqa: E731
+                                           env={**profile.env, **spec.env}, limits=options.limits, timeout=timeout)
+
+    def interpret(outcome) -> None:
+        step.log_tail = tail(outcome.log)
+        counts = parse_tests(spec.framework, outcome.log)
+        if counts:
+            step.runs, step.assertions, step.failures, step.errors, step.skips = (
+                counts.runs, counts.assertions, counts.failures, counts.errors, counts.skips)
+        if outcome.timed_out:
+            step.status, step.reason = StepStatus.timeout, f"test suite exceeded {timeout:.0f}s"
+        elif counts is None:
+            step.status = StepStatus.failed
+            step.reason = f"no {spec.framework} summary in the output (exit {outcome.exit_code})"
+        elif (counts.failures or 0) + (counts.errors or 0) > 0 or outcome.exit_code != 0:
+            step.status = StepStatus.failed
+            step.reason = f"{counts.failures} failures, {counts.errors} errors (exit {outcome.exit_code})"
+        else:
+            step.status = StepStatus.ok
+        _read_coverage(engine, outcome.container, step)
+
+    return _step_in_container(engine, step, run, interpret, budget)
+
+
+def _step_in_container(engine, step, run, interpret, budget: Budget):
+    """Run one step container to completion, let `interpret` fill the step, always remove it."""
+    started = time.monotonic()
+    outcome = None
+    try:
+        outcome = run()
+        step.exit_code = outcome.exit_code
+        if budget.cancelled.is_set():
+            raise RuntimeError("cancelled")
+        interpret(outcome)
+    except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
+        engine_trouble(step, exc, budget)
+    finally:
+        if outcome is not None:
+            engine.remove_quietly(outcome.container)
+        step.duration_seconds = round(time.monotonic() - started, 2)
+    return step
+
+
+def _read_coverage(engine, container, step: TestsStep) -> None:
+    for path, parse in (("/app/coverage/.last_run.json", coverage_from_last_run),
+                        ("/app/coverage/.resultset.json", coverage_from_resultset)):
+        data = engine.read_file(container, path)
+        cov = parse(data) if data else None
+        if cov:
+            step.line_coverage, step.branch_coverage, step.coverage_source = cov.line, cov.branch, cov.source
+            return
+
+
+# --- gates --------------------------------------------------------------------------------
+
+def run_gate(client, engine, repo, image, profile: Profile, name: str, gate, options, run_id, budget) -> GateResult:
+    step = GateResult(tool=gate.tool)
+    if name not in profile.gates:
+        step.status, step.reason = StepStatus.not_applicable, f"not a gate of profile {profile.name}"
+        return step
+    missing = [p for p in gate.needs if not (repo / p).exists()]
+    if missing:
+        step.status, step.reason = StepStatus.not_applicable, f"repo has no {', '.join(missing)}"
+        return step
+    timeout = budget.timeout(options.timeouts.gate)
+    if timeout is None:
+        return over_budget(step, budget)
+    command = ["sh", "-c", _GATE_WRAPPER, gate.tool, *gate.args]
+    bundle = "1" if gem_from_registry(repo, gate.gem) else "0"
+    run = lambda: engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",  # noqa: E731
+                                           env={**profile.env, "GRADER_GATE_BUNDLE": bundle},
+                                           limits=options.limits, timeout=timeout)
+
+    def interpret(outcome) -> None:
+        step.log_tail = tail(outcome.log, lines=30, chars=3000)
+        if outcome.timed_out:
+            step.status, step.reason = StepStatus.timeout, f"{gate.tool} exceeded {timeout:.0f}s"
+        elif outcome.exit_code == _NOT_INSTALLED:
+            step.status, step.reason = StepStatus.not_run, f"{gate.tool} is not installed in the test image"
+        elif (counts := GATE_PARSERS[name](outcome.log)) is None:
+            step.status = StepStatus.failed
+            step.reason = f"{gate.tool} produced no parseable report (exit {outcome.exit_code})"
+        else:
+            step.status = StepStatus.ok
+            for field in ("clean", "offenses", "files_inspected", "warnings", "ignored_warnings", "vulnerabilities"):
+                setattr(step, field, getattr(counts, field))
+
+    return _step_in_container(engine, step, run, interpret, budget)
