@@ -7,11 +7,13 @@ from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis, has_signature, owner_label
 from static_checks.rules.base import Rule, did_you_mean
 from static_checks.rules.signature import binding_errors, format_signature
+from static_checks.types.project import ACTS_AS
 from static_checks.types.syntax import arg_shape
 
 
 def check(ctx):
     an = analysis(ctx)
+    yield from _macro_findings(an)
     for tc in an.typed_calls:
         if tc.name.endswith("=") or tc.call is not tc.node or tc.in_block:
             continue
@@ -24,20 +26,60 @@ def check(ctx):
         errors = binding_errors(sig, shape)
         if not errors:
             continue
-        accepted = [p.name for p in sig.params if p.kind in ("key", "keyreq") and p.name]
-        unknown = [k for k in shape.keywords if k not in accepted]
-        hint = did_you_mean(unknown[0], accepted) if unknown and accepted else None
-        where = f" ({sig.location})" if sig.location else ""
-        drift = _keyword_drift(an, tc, unknown) if unknown and accepted else ""
-        yield RULE.finding(
-            tc.pf,
-            tc.method_node,
-            f"`{owner_label(tc.rtype, tc.name)}` called with bad arguments: {'; '.join(errors)}",
-            f"ruby_llm {an.version} (manifest) signature: {sig.owner or tc.rtype.name}"
-            f"{'.' if tc.rtype.singleton and sig.name != 'initialize' else '#'}{format_signature(sig)}{where}"
-            + (f", forwarding to {sig.forwards_to}" if sig.forwards_to else "") + drift,
-            hint=hint or f"call it as {format_signature(sig)}",
-        )
+        sep = "." if tc.rtype.singleton and sig.name != "initialize" else "#"
+        yield _bad_call(an, tc.pf, tc.method_node, owner_label(tc.rtype, tc.name), errors, sig,
+                        f"{sig.owner or tc.rtype.name}{sep}", shape,
+                        lambda unknown: _keyword_drift(an, tc, unknown))
+
+
+def _bad_call(an, pf, node, label, errors, sig, owner, shape, drift=None, note=""):
+    """One finding for a call that cannot bind: the errors, the manifest signature, a fix hint."""
+    accepted = [p.name for p in sig.params if p.kind in ("key", "keyreq") and p.name]
+    unknown = [k for k in shape.keywords if k not in accepted]
+    hint = did_you_mean(unknown[0], accepted) if unknown and accepted else None
+    where = f" ({sig.location})" if sig.location else ""
+    extra = drift(unknown) if drift and unknown and accepted else ""
+    return RULE.finding(
+        pf, node,
+        f"`{label}` called with bad arguments: {'; '.join(errors)}{note}",
+        f"ruby_llm {an.version} (manifest) signature: {owner}{format_signature(sig)}{where}"
+        + (f", forwarding to {sig.forwards_to}" if sig.forwards_to else "") + extra,
+        hint=hint or f"call it as {format_signature(sig)}",
+    )
+
+
+def _macro_findings(an):
+    """`acts_as_chat messages_foreign_key: ...` bound against the macro of the acts_as API in use.
+
+    From 1.7 the gem includes ActsAsLegacy unless `config.use_new_acts_as = true` (default false),
+    and the two APIs take different keywords; a keyword the chosen one lacks raises at class load.
+    """
+    index, new_api = an.index, an.project.new_acts_as
+    for app in an.project.classes.values():
+        if app.fq == "RubyLLM" or app.fq.startswith("RubyLLM::"):
+            continue
+        for d in app.defs:
+            for name, call, scope in d.macros:
+                if name not in ACTS_AS or scope.kind != "class":
+                    continue
+                api = index.acts_as_methods(name, new_api)
+                sig = index.find_method(api.rsplit("::", 1)[0] + "::ClassMethods", name) if api else None
+                if sig is None or not has_signature(sig):
+                    continue
+                shape = arg_shape(call)
+                errors = binding_errors(sig, shape)
+                if not errors:
+                    continue
+                legacy = "ActsAsLegacy" in api
+                note = ""
+                if legacy:
+                    note = " (legacy API: `config.use_new_acts_as` is " + (
+                        "false)" if new_api is False else "unset, default false)")
+                    new = index.find_method("RubyLLM::ActiveRecord::ActsAs::ClassMethods", name)
+                    if new is not None and not binding_errors(new, shape):
+                        note += "; the new API takes these keywords: set `config.use_new_acts_as = true`"
+                yield _bad_call(an, d.file.pf, call.child_by_field_name("method") or call, name, errors, sig,
+                                f"{sig.owner}#", shape, note=note)
 
 
 # `**options` handed whole to a constructor, a flow the manifest's `(...)` resolution does not

@@ -71,3 +71,33 @@ def test_tool_param_options_are_checked_against_parameter(run_app):
     assert "`default:`" in found[0].message and "description" not in found[0].message
     old = run_app(src, version="1.14.1", full=True)
     assert "`description:`" in old[0].message and "1.15.0" in old[0].evidence
+
+
+ACTS_AS_MODELS = {
+    "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat messages_foreign_key: :chat_id\nend\n",
+    "app/models/message.rb": "class Message < ApplicationRecord\n  acts_as_message chat_class: 'Chat', touch_chat: true\nend\n",
+    "app/models/tool_call.rb": "class ToolCall < ApplicationRecord\n  acts_as_tool_call\nend\n",
+}
+
+
+def test_acts_as_keywords_bind_against_the_legacy_api_by_default(run_app):
+    found = run_app(ACTS_AS_MODELS, version="1.9.2", full=True)
+    hits = [f for f in found if f.rule == "rubyllm/wrong-arguments"]
+    assert [(f.file, f.line) for f in hits] == [("app/models/chat.rb", 2)]
+    assert "messages_foreign_key" in hits[0].message and "use_new_acts_as = true" in hits[0].message
+    assert "ActsAsLegacy" in hits[0].evidence
+
+
+def test_acts_as_keywords_of_the_new_api_once_enabled(run_app):
+    files = dict(ACTS_AS_MODELS)
+    files["config/initializers/ruby_llm.rb"] = "RubyLLM.configure do |config|\n  config.use_new_acts_as = true\nend\n"
+    assert [f for f in run_app(files, version="1.9.2") if f[2] == "rubyllm/wrong-arguments"] == []
+    files["app/models/chat.rb"] = "class Chat < ApplicationRecord\n  acts_as_chat messages_fk: :chat_id\nend\n"
+    (hit,) = [f for f in run_app(files, version="1.16.0", full=True) if f.rule == "rubyllm/wrong-arguments"]
+    assert hit.hint.startswith("did you mean") and "`messages_foreign_key`" in hit.hint
+
+
+def test_acts_as_before_the_new_api_existed(run_app):
+    found = run_app({"app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat message_class: 'Msg', bogus: 1\nend\n"},
+                    version="1.0.0")
+    assert [f[:2] for f in found if f[2] == "rubyllm/wrong-arguments"] == [("app/models/chat.rb", 2)]
