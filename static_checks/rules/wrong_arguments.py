@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
 from static_checks.manifest.index import ManifestIndex, available_versions
+from static_checks.manifest.model import MethodSig, Param
 from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis, has_signature, owner_label
 from static_checks.rules.base import Rule, did_you_mean
@@ -19,6 +25,8 @@ def check(ctx):
             continue
         look = an.lookup(tc.rtype, tc.name, tc.fs.is_test)
         sig = look.sig
+        if look.status == "found" and sig is not None and not has_signature(sig):
+            sig = core_signature(sig)
         if look.status != "found" or not has_signature(sig):
             continue
         shape = arg_shape(tc.call)
@@ -30,6 +38,21 @@ def check(ctx):
         yield _bad_call(an, tc.pf, tc.method_node, owner_label(tc.rtype, tc.name), errors, sig,
                         f"{sig.owner or tc.rtype.name}{sep}", shape,
                         lambda unknown: _keyword_drift(an, tc, unknown))
+
+
+@lru_cache(maxsize=1)
+def _core_table() -> dict[tuple[str, str], list[str]]:
+    data = yaml.safe_load(Path(__file__).with_name("core_signatures.yaml").read_text(encoding="utf-8"))
+    return {(owner, name): kinds for owner, methods in data.items() for name, kinds in methods.items()}
+
+
+def core_signature(sig: MethodSig) -> MethodSig | None:
+    """A mixed-in core method's real parameters (core_signatures.yaml), else None (unverifiable)."""
+    kinds = _core_table().get((sig.owner or "", sig.name))
+    if kinds is None:
+        return None
+    params = [Param(kind=k, name=f"arg{i}") for i, k in enumerate(kinds)] + [Param(kind="block", name="block")]
+    return sig.model_copy(update={"params": params, "origin": "overlay"})
 
 
 def _bad_call(an, pf, node, label, errors, sig, owner, shape, drift=None, note=""):

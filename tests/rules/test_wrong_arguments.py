@@ -101,3 +101,15 @@ def test_acts_as_before_the_new_api_existed(run_app):
     found = run_app({"app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat message_class: 'Msg', bogus: 1\nend\n"},
                     version="1.0.0")
     assert [f[:2] for f in found if f[2] == "rubyllm/wrong-arguments"] == [("app/models/chat.rb", 2)]
+
+
+def test_core_enumerable_methods_on_gem_objects_are_bound(run_app):
+    found = run_app({"app/services/picker.rb": """
+        class Picker
+          def bad = RubyLLM.models.select(provider: :openai)
+          def also_bad = RubyLLM.models.each_slice
+          def good = RubyLLM.models.select { |m| m.provider == "openai" }.first(3)
+          def fine = RubyLLM.models.each_slice(10).map(&:size).sum
+        end
+    """})
+    assert [f[1] for f in found if f[2] == "rubyllm/wrong-arguments"] == [2, 3]
