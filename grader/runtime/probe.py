@@ -44,10 +44,13 @@ class ProbeAnswer:
     status: int | None  # None: nothing answered
     body: str = ""
     error: str = ""
+    missing_runtime: bool = False  # the image has no `ruby` to run the probe with
 
 
 def parse_probe_output(exit_code: int | None, output: bytes) -> ProbeAnswer:
     text = output.decode("utf-8", "replace")
+    if exit_code in (126, 127):  # exec could not start the probe at all
+        return ProbeAnswer(None, "", text.strip()[:500], missing_runtime=True)
     head, _, body = text.partition("\n")
     if exit_code == 0 and head.startswith("HTTP "):
         try:

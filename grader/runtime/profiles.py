@@ -47,6 +47,7 @@ class Gate(BaseModel):
     gem: str  # name in Gemfile.lock, to prefer `bundle exec`
     args: list[str]
     needs: list[str] = Field(default_factory=list)  # repo paths without which the gate is not applicable
+    ok_exit_codes: list[int] = Field(default_factory=lambda: [0])  # others: the tool failed
 
 
 class SetupStep(BaseModel):

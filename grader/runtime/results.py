@@ -125,14 +125,19 @@ def _pct(value) -> float | None:
 
 
 def _json_document(output: str):
-    """Tools print warnings around their JSON; take the outermost {...}."""
-    start, end = output.find("{"), output.rfind("}")
-    if start < 0 or end <= start:
+    """Tools print warnings and stack traces around their JSON: try each line that opens a JSON
+    object (last first, reading to the last `}`), then the outermost {...}."""
+    end = output.rfind("}")
+    if end < 0:
         return None
-    try:
-        return json.loads(output[start : end + 1])
-    except ValueError:
-        return None
+    starts = [i for i in range(len(output)) if output[i] == "{" and (i == 0 or output[i - 1] == "\n")]
+    for start in [*reversed(starts), output.find("{")]:
+        if 0 <= start < end:
+            try:
+                return json.loads(output[start : end + 1])
+            except ValueError:
+                continue
+    return None
 
 
 @dataclass
@@ -151,7 +156,10 @@ def parse_rubocop(output: str) -> GateCounts | None:
     if not isinstance(summary, dict) or "offense_count" not in summary:
         return None
     offenses = int(summary["offense_count"])
-    return GateCounts(clean=offenses == 0, offenses=offenses, files_inspected=summary.get("inspected_file_count"))
+    inspected, targets = summary.get("inspected_file_count"), summary.get("target_file_count")
+    if inspected is not None and targets is not None and inspected < targets:
+        return None  # RuboCop crashed on some files: a zero count would be a false pass
+    return GateCounts(clean=offenses == 0, offenses=offenses, files_inspected=inspected)
 
 
 def parse_brakeman(output: str) -> GateCounts | None:

@@ -5,6 +5,7 @@ Every container is sandboxed by engine.create_container and removed when its ste
 
 from __future__ import annotations
 
+import re
 import time
 
 from grader.runtime.budget import Budget, engine_trouble, over_budget
@@ -64,6 +65,9 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
                 step.reason = f"no HTTP answer on port {port} within {timeout:.0f}s"
                 break
             answer = _probe_once(engine, container, port, step.url_path, options, max(1.0, min(15.0, left)))
+            if answer is not None and answer.missing_runtime:
+                step.status, step.reason = StepStatus.failed, "the probe needs `ruby` in the image; this image has none"
+                break
             if answer is not None and answer.status is not None:
                 _record_answer(step, answer, time.monotonic() - started)
                 break
@@ -232,12 +236,28 @@ def run_gate(client, engine, repo, image, profile: Profile, name: str, gate, opt
             step.status, step.reason = StepStatus.timeout, f"{gate.tool} exceeded {timeout:.0f}s"
         elif outcome.exit_code == _NOT_INSTALLED:
             step.status, step.reason = StepStatus.not_run, f"{gate.tool} is not installed in the test image"
+        elif outcome.exit_code not in gate.ok_exit_codes:
+            step.status = StepStatus.failed
+            step.reason = f"{gate.tool} failed (exit {outcome.exit_code})" + _first_error(outcome.log)
         elif (counts := GATE_PARSERS[name](outcome.log)) is None:
             step.status = StepStatus.failed
-            step.reason = f"{gate.tool} produced no parseable report (exit {outcome.exit_code})"
+            step.reason = f"{gate.tool} produced no parseable report (exit {outcome.exit_code})" + _first_error(outcome.log)
         else:
             step.status = StepStatus.ok
             for field in ("clean", "offenses", "files_inspected", "warnings", "ignored_warnings", "vulnerabilities"):
                 setattr(step, field, getattr(counts, field))
 
     return _step_in_container(engine, step, run, interpret, budget)
+
+
+_FRAME = re.compile(r"^\s*(?:from\s+)?/?\S+:\d+:in\s")
+
+
+def _first_error(log: str) -> str:
+    """The tool's own first message (e.g. an unknown Ruby version, a missing config plugin):
+    the first line that is neither a stack frame nor the JSON report."""
+    for line in log.splitlines():
+        text = line.strip()
+        if text and not text.startswith("{") and not _FRAME.match(line):
+            return ": " + text[:200]
+    return ""

@@ -34,4 +34,6 @@ def test_probe_output_parsing():
     ok = parse_probe_output(0, b"HTTP 200\nbody")
     assert (ok.status, ok.body) == (200, "body")
     none = parse_probe_output(PROBE_NO_ANSWER, b"NOANSWER Errno::ECONNREFUSED: refused\n")
-    assert none.status is None and "ECONNREFUSED" in none.error
+    assert none.status is None and "ECONNREFUSED" in none.error and not none.missing_runtime
+    no_ruby = parse_probe_output(126, b'OCI runtime exec failed: exec: "ruby": executable file not found')
+    assert no_ruby.missing_runtime and no_ruby.status is None

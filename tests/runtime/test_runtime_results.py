@@ -64,6 +64,10 @@ def test_rubocop_json_with_noise_around_it():
     assert (c.clean, c.offenses, c.files_inspected) == (False, 3, 9)
     assert parse_rubocop('{"summary":{"offense_count":0,"inspected_file_count":2}}').clean is True
     assert parse_rubocop("Error: RuboCop found unknown Ruby version 3.4") is None
+    # Crashed on every file, still printed a zero count: not a pass.
+    crashed = ('An error occurred while Lint cop was inspecting /app/a.rb {oops}\n'
+               '{"files":[],"summary":{"offense_count":0,"target_file_count":3,"inspected_file_count":0}}\n')
+    assert parse_rubocop(crashed) is None
 
 
 def test_brakeman_counts_ignored_warnings_against_clean():

@@ -308,3 +308,15 @@ def test_compose_up_does_not_depend_on_a_runtime_profile(docker_client, base_ima
     assert report.boot.status is StepStatus.not_applicable
     assert report.compose.up.status is StepStatus.ok and report.compose.up.http_status == 200
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_gate_tool_crash_is_failed_with_its_error_not_clean(docker_client, base_image, tmp_path, kit):
+    """Debian's RuboCop 1.39 does not know Ruby 3.4: the gate failed (unknown), never clean."""
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (tmp_path / ".ruby-version").write_text("3.4.1\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image))
+    rubocop = report.gates.rubocop
+    assert rubocop.status is StepStatus.failed and rubocop.clean is None and rubocop.offenses is None
+    assert rubocop.exit_code == 2 and "rubocop failed (exit 2)" in rubocop.reason
+    assert "unknown Ruby version: 3.4" in rubocop.reason
+    kit.assert_nothing_left(docker_client, report.run_id)
