@@ -51,10 +51,15 @@ class Gate(BaseModel):
 
 
 class SetupStep(BaseModel):
-    """A build-time shell step (root, no network by default), run only when `when_exists` is in the repo."""
+    """A build-time shell step (root, no network by default), rendered only when one of the
+    `when_exists` paths is in the repo (always when empty)."""
 
     run: str
-    when_exists: str | None = None
+    when_exists: str | list[str] = Field(default_factory=list)
+
+    def applies(self, repo: Path | None) -> bool:
+        paths = [self.when_exists] if isinstance(self.when_exists, str) else self.when_exists
+        return not paths or (repo is not None and any((repo / p).exists() for p in paths))
 
 
 class Profile(BaseModel):
@@ -85,7 +90,7 @@ class Profile(BaseModel):
         including those of a build that fails half-way, carries them and can be cleaned up."""
         source = self.dockerfile or _data_text("dockerfile.j2")
         template = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True).from_string(source)
-        setup = [s.run for s in self.setup if s.when_exists is None or (repo is not None and (repo / s.when_exists).exists())]
+        setup = [s.run for s in self.setup if s.applies(repo)]
         return template.render(base_image=base_image, setup=setup, env=self.env, labels=labels or {})
 
     def default_base_image(self, repo: Path) -> str:

@@ -62,3 +62,12 @@ def test_rendered_dockerfile_copies_labels_and_drops_root(tmp_path):
     assert "bundle install" not in text  # setup step only when the repo has a Gemfile
     (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\n')
     assert "RUN bundle install --local || bundle install" in profile.render_dockerfile("b", tmp_path)
+
+
+def test_rails_setup_builds_tailwind_only_when_the_app_uses_it(tmp_path):
+    profile = load_profiles()["rails-minitest"]
+    repo = _repo(tmp_path, {"Gemfile": "", "config/application.rb": ""})
+    assert "tailwindcss:build" not in profile.render_dockerfile("b", repo)
+    _repo(tmp_path, {"config/tailwind.config.js": ""})
+    text = profile.render_dockerfile("b", repo)
+    assert text.index("bundle install") < text.index("tailwindcss:build")
