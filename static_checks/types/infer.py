@@ -124,6 +124,8 @@ class Inferer:
         t = node.type
         if t in ("constant", "scope_resolution"):
             path = const_path(node)
+            if path and (node.text or b"").startswith(b"::"):
+                path = "::" + path  # top-level: skips the lexical scopes (const_path drops the marker)
             return self.const_type(path, scope) if path else None
         if t == "call":
             name = call_name(node)

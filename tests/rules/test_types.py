@@ -122,3 +122,16 @@ def test_class_level_memo_reached_through_self_class():
         end
     """})
     assert t[("s.rb", 3, "ask")] == "RubyLLM::Chat"
+
+
+def test_top_level_rubyllm_skips_an_app_namespace_of_the_same_name(run_app):
+    found = run_app({"lib/acme/ruby_llm.rb": """
+        module Acme
+          module RubyLLM
+            def self.hook = ::RubyLLM.subscribe(:x)
+            def self.local = RubyLLM.subscribe(:x)
+          end
+        end
+    """})
+    # `::RubyLLM` is the gem (no subscribe); bare `RubyLLM` here is Acme::RubyLLM
+    assert [(f[1], f[2]) for f in found] == [(3, "rubyllm/unknown-method")]

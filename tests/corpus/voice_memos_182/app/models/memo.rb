@@ -1,0 +1,4 @@
+class Memo < ApplicationRecord
+  has_one_attached :audio
+  validates :title, presence: true
+end
