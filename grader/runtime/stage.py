@@ -70,6 +70,8 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None) -> RuntimeRep
             try:
                 _run_steps(client, engine, repo, options, run_id, budget, report)
                 report.status = StepStatus.timeout if budget.remaining() <= 1 else StepStatus.ok
+                if _nothing_ran(report):  # e.g. no base image here: say so, don't grade on it
+                    report.status, report.skipped_reason = StepStatus.skipped, report.test_image.reason
             except Exception as exc:  # our bug or the engine's: keep the partial report, marked
                 report.status = StepStatus.failed
                 report.skipped_reason = f"runtime stage error: {type(exc).__name__}: {exc}"[:400]
@@ -83,6 +85,12 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None) -> RuntimeRep
             client.close()
         report.duration_seconds = round(time.monotonic() - started, 2)
     return report
+
+
+def _nothing_ran(report: RuntimeReport) -> bool:
+    """The test image could not even be attempted and the repo's own image was not built either:
+    nothing about the app was measured (compose validation alone does not count)."""
+    return report.test_image.status is StepStatus.skipped and report.build.status is not StepStatus.ok
 
 
 def _skip_all(report: RuntimeReport, started: float) -> RuntimeReport:

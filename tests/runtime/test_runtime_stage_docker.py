@@ -185,6 +185,8 @@ def test_build_timeout_is_reported_and_cleaned(docker_client, base_image, tmp_pa
 def test_missing_base_image_makes_later_steps_not_applicable(docker_client, fixtures_dir, kit):
     report = run_runtime(fixtures_dir / "rack_green", RuntimeOptions(base_image="grader-no-such-image:1"))
     assert report.test_image.status is StepStatus.skipped and "--base-image" in report.test_image.reason
+    # Nothing about the app was measured: the stage as a whole is skipped (points pending, not lost).
+    assert report.status is StepStatus.skipped and report.skipped_reason == report.test_image.reason
     for step in (report.boot, report.tests, report.gates.rubocop):
         assert step.status is StepStatus.not_applicable
     kit.assert_nothing_left(docker_client, report.run_id)
