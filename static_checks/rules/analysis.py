@@ -13,6 +13,7 @@ from static_checks.manifest.core import mixin_methods, object_methods, private_k
 from static_checks.manifest.index import available_versions
 from static_checks.manifest.model import MethodSig
 from static_checks.manifest.versions import version_key
+from static_checks.rules.base import did_you_mean
 from static_checks.types import TypeRef, analyze
 from static_checks.types.scan import FileScan, Scope
 from static_checks.types.syntax import call_name, call_receiver
@@ -312,6 +313,21 @@ def missing_calls(an: Analysis) -> list[Missing]:
         out.append(Missing(tc, "method" if kind == "drift-only" else kind, versions))
     an.ctx.cache["missing_calls"] = out
     return out
+
+
+def absent_calls(an: Analysis, kind: str):
+    """(typed call, public names of its receiver) for `kind` misses that no release has."""
+    for miss in missing_calls(an):
+        if miss.kind == kind and not miss.versions:
+            yield miss.tc, an.public_names(miss.tc.rtype)
+
+
+def absent_call_findings(rule, ctx, kind: str, describe):
+    """Findings for absent calls of `kind`: describe(an, tc, names) -> (message, evidence); hint from names."""
+    an = analysis(ctx)
+    for tc, names in absent_calls(an, kind):
+        message, evidence = describe(an, tc, names)
+        yield rule.finding(tc.pf, tc.method_node, message, evidence, hint=did_you_mean(tc.name, names))
 
 
 def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:

@@ -46,6 +46,11 @@ class Rule:
         )
 
 
+def api_rule(id: str, title: str, check, severity: Severity = Severity.error) -> Rule:
+    """An api-hallucination rule (rules 1-9): the category every invented-API rule shares."""
+    return Rule(id=id, category=Category.api_hallucination, severity=severity, title=title, check=check)
+
+
 def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str | None:
     """A fix hint naming the closest real names, or None when nothing is close."""
     pool = [c for c in candidates if c and not c.startswith("_")]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity
-from static_checks.rules.analysis import all_releases, analysis, missing_calls
-from static_checks.rules.base import Rule, did_you_mean, short_list
+from static_checks.rules.analysis import absent_calls, all_releases, analysis
+from static_checks.rules.base import api_rule, did_you_mean, short_list
 
 
 def check(ctx):
     an = analysis(ctx)
     options = sorted(an.index.config_options())
-    for miss in missing_calls(an):
-        if miss.kind != "config" or miss.versions:
-            continue
-        tc = miss.tc
+    for tc, _names in absent_calls(an, "config"):
         option = tc.name.rstrip("=")
         yield RULE.finding(
             tc.pf,
@@ -25,10 +21,4 @@ def check(ctx):
         )
 
 
-RULE = Rule(
-    id="rubyllm/unknown-config-option",
-    category=Category.api_hallucination,
-    severity=Severity.error,
-    title="Unknown RubyLLM configuration option",
-    check=check,
-)
+RULE = api_rule("rubyllm/unknown-config-option", "Unknown RubyLLM configuration option", check)

@@ -8,9 +8,8 @@ import tree_sitter as ts
 
 from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.manifest.lookup import lexical_candidates
-from static_checks.models import Category, Severity
 from static_checks.rules.analysis import Analysis, all_releases, analysis
-from static_checks.rules.base import Rule, did_you_mean, short_list
+from static_checks.rules.base import api_rule, did_you_mean, short_list
 from static_checks.types.scan import FileScan
 from static_checks.types.syntax import call_receiver, text
 
@@ -147,10 +146,4 @@ def check(ctx):
         )
 
 
-RULE = Rule(
-    id="rubyllm/unknown-constant",
-    category=Category.api_hallucination,
-    severity=Severity.error,
-    title="Unknown constant under RubyLLM",
-    check=check,
-)
+RULE = api_rule("rubyllm/unknown-constant", "Unknown constant under RubyLLM", check)
