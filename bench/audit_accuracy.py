@@ -1,10 +1,18 @@
 """Precision and recall of the RubyLLM API audit on the labelled corpus (tests/corpus/*/expected.yaml).
 
     python bench/audit_accuracy.py [CORPUS_DIR] [--verbose]
+    python bench/audit_accuracy.py REPOS_DIR --labels LABELS.yaml [--severity error,warning]
 
 A finding counts as a true positive when (file, line, rule) matches a label; every other
 `rubyllm/*` finding is a false positive; every unmatched label is a false negative.
 Parse findings are not scored. Prints per-rule and overall figures.
+
+With --labels, every sub-folder of REPOS_DIR is one checked repo (e.g. local exports of public
+repos) and LABELS.yaml maps a folder name to its true findings:
+    owner+name: [{file: app/x.rb, line: 3, rule: rubyllm/unknown-method, why: "..."}]
+A folder missing from the file is skipped (not judged). --severity keeps only findings of those
+severities (real-repo reviews usually judge errors and warnings; infos are not claims).
+Keep such label files local: they describe other people's code.
 """
 
 from __future__ import annotations
@@ -49,10 +57,12 @@ class Score:
         return sorted(set(self.tp) | set(self.fp) | set(self.fn))
 
 
-def load_labels(case: Path) -> dict[Key, str]:
-    data = yaml.safe_load((case / "expected.yaml").read_text()) or {}
+def load_labels(case: Path, items: list[dict] | None = None) -> dict[Key, str]:
+    if items is None:
+        data = yaml.safe_load((case / "expected.yaml").read_text()) or {}
+        items = data.get("findings") or []
     out: dict[Key, str] = {}
-    for item in data.get("findings") or []:
+    for item in items:
         out[(case.name, item["file"], int(item["line"]), item["rule"])] = item.get("why", "")
     return out
 
@@ -61,14 +71,21 @@ def cases(corpus: Path = CORPUS) -> list[Path]:
     return sorted(p for p in corpus.iterdir() if (p / "expected.yaml").is_file())
 
 
-def score(corpus: Path = CORPUS) -> Score:
+def score(corpus: Path = CORPUS, labels_file: Path | None = None, severities: set[str] | None = None) -> Score:
     s = Score()
-    for case in cases(corpus):
-        labels = load_labels(case)
+    external = yaml.safe_load(labels_file.read_text()) or {} if labels_file else None
+    if external is None:
+        todo = [(case, load_labels(case)) for case in cases(corpus)]
+    else:
+        todo = [(corpus / name, load_labels(corpus / name, items or [])) for name, items in sorted(external.items())
+                if (corpus / name).is_dir()]
+    for case, labels in todo:
         report = check_path(case)
         found: dict[Key, str] = {}
         for f in report.findings:
             if not f.rule.startswith("rubyllm/"):
+                continue
+            if severities is not None and f.severity.value not in severities:
                 continue
             found.setdefault((case.name, f.file, f.line, f.rule), f.message)
         for key, msg in found.items():
@@ -86,11 +103,24 @@ def score(corpus: Path = CORPUS) -> Score:
 
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv
-    args = [a for a in argv if not a.startswith("--")]
+    opts = {"--labels": None, "--severity": None}
+    args: list[str] = []
+    it = iter(argv)
+    for a in it:
+        if a in opts:
+            opts[a] = next(it, None)
+        elif not a.startswith("--"):
+            args.append(a)
     corpus = Path(args[0]) if args else CORPUS
-    s = score(corpus)
-    n_cases = len(cases(corpus))
-    print(f"corpus: {corpus} ({n_cases} apps)")
+    labels_file = Path(opts["--labels"]) if opts["--labels"] else None
+    severities = set(opts["--severity"].split(",")) if opts["--severity"] else None
+    s = score(corpus, labels_file, severities)
+    if labels_file:
+        n_cases = sum(1 for n in (yaml.safe_load(labels_file.read_text()) or {}) if (corpus / n).is_dir())
+    else:
+        n_cases = len(cases(corpus))
+    print(f"corpus: {corpus} ({n_cases} apps)" + (f", labels {labels_file}" if labels_file else "")
+          + (f", severities {','.join(sorted(severities))}" if severities else ""))
     print(f"{'rule':34} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
     for rule in s.rules():
         print(f"{rule:34} {s.tp[rule]:4} {s.fp[rule]:4} {s.fn[rule]:4} {s.precision(rule):10.3f} {s.recall(rule):8.3f}")
