@@ -54,6 +54,8 @@ class Host:
 
 
 def _alt(patterns: list[str], escape: bool) -> re.Pattern:
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing (an empty alternation would match everything)
     return re.compile("|".join(re.escape(p) if escape else p for p in patterns))
 
 

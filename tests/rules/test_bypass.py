@@ -40,3 +40,15 @@ def test_hint_follows_the_locked_release(run_app):
     (old,) = run_app(src, version="1.2.0", full=True)
     (new,) = run_app(src, version="1.16.0", full=True)
     assert "openai_api_base" in old.hint and "provider: :openrouter" in new.hint
+
+
+def test_sdk_features_ruby_llm_never_wrapped_are_not_a_bypass(run_app):
+    found = run_app({
+        "app/services/kb.rb": "class Kb\n  def client = @client ||= OpenAI::Client.new\n"
+                              "  def upload(io) = client.files.upload(parameters: { file: io, purpose: 'assistants' })\n"
+                              "  def ask(id) = client.threads.create(parameters: { assistant_id: id })\nend\n",
+        "app/services/models.rb": "class M\n  def all = OpenAI::Client.new.models.list\nend\n",
+        "app/services/mixed.rb": "class X\n  def c = OpenAI::Client.new\n  def up(io) = c.files.upload(parameters: { file: io })\n"
+                                 "  def talk(m) = c.chat(parameters: { model: 'gpt-4o', messages: m })\nend\n",
+    })
+    assert [f[:2] for f in found if f[2] == RULE] == [("app/services/mixed.rb", 2)]
