@@ -77,6 +77,11 @@ def _names(call: ts.Node) -> list[tuple[str, ts.Node | None]]:
     return [(k, pair.child_by_field_name("value")) for k, pair in shape.keywords.items()]
 
 
+def _instances(t: TypeRef | None) -> TypeRef | None:
+    """`any_instance` / `allow_any_instance_of`: a class's instances; anything else is unknown."""
+    return t.instance() if t is not None and t.singleton else None
+
+
 def find_stubs(an: Analysis) -> list[Stub]:
     cached = an.ctx.cache.get("stubs")
     if cached is not None:
@@ -94,8 +99,7 @@ def find_stubs(an: Analysis) -> list[Stub]:
             if name in MOCHA and recv is not None:
                 target_node = recv
                 if recv.type == "call" and call_name(recv) == "any_instance":
-                    base = infer.type_of(call_receiver(recv), scope)
-                    target = base.instance() if base is not None and base.singleton else None
+                    target = _instances(infer.type_of(call_receiver(recv), scope))
                 else:
                     target = infer.type_of(recv, scope)
                 for m, val in _names(call):
@@ -106,7 +110,7 @@ def find_stubs(an: Analysis) -> list[Stub]:
                     continue
                 target = infer.type_of(recv, scope)
                 if name == "stub_any_instance":
-                    target = target.instance() if target is not None and target.singleton else None
+                    target = _instances(target)
                 args = arg_shape(call).positional
                 out.append(Stub(fs, call, target, recv, m, args[1] if len(args) > 1 else None, scope))
             elif name in ("to", "not_to", "to_not") and recv is not None and recv.type == "call":
@@ -119,7 +123,7 @@ def find_stubs(an: Analysis) -> list[Stub]:
                     continue
                 target = infer.type_of(subject, scope)
                 if RSPEC_TARGETS[wrapper]:
-                    target = target.instance() if target is not None and target.singleton else None
+                    target = _instances(target)
                 if call_name(matcher) == "receive_message_chain":
                     names = [(symbol_value(first_arg(matcher)) or "", None)]
                 else:
@@ -128,15 +132,10 @@ def find_stubs(an: Analysis) -> list[Stub]:
                     if m:
                         out.append(Stub(fs, call, target, subject, m, val or _returned(call, matcher), scope))
             elif name in VERIFIED_DOUBLES and recv is None:
-                head = first_arg(call)
-                path = const_path(head) or symbol_value(head)
-                if not path:
-                    continue
-                target = infer.const_type(path, scope)
+                target = infer.verified_double(call, name, scope)  # the same typing as `x = instance_double(...)`
                 if target is None:
                     continue
-                if not VERIFIED_DOUBLES[name]:
-                    target = target.instance()
+                head = first_arg(call)
                 for m, pair in arg_shape(call).keywords.items():
                     out.append(Stub(fs, call, target, head, m, pair.child_by_field_name("value"), scope))
     for stub in out:

@@ -134,7 +134,7 @@ class Inferer:
             recv = call_receiver(node)
             if recv is None:
                 if name in VERIFIED_DOUBLES and scope.file.is_test:
-                    return self._verified_double(node, name, scope)
+                    return self.verified_double(node, name, scope)
                 return self._implicit_call(name, scope)
             if recv.type == "self" and name == "class":
                 return self._class_of(scope)  # `self.class.client` reaches the class methods
@@ -169,7 +169,7 @@ class Inferer:
                 return self._join([left, right], scope)
         return None
 
-    def _verified_double(self, call: ts.Node, name: str, scope: Scope) -> TypeRef | None:
+    def verified_double(self, call: ts.Node, name: str, scope: Scope) -> TypeRef | None:
         """`instance_double(RubyLLM::Chat, ...)` / `instance_double("RubyLLM::Chat")` act as that type."""
         head = first_arg(call)
         path = const_path(head) or symbol_value(head)
