@@ -13,7 +13,7 @@ from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis, has_signature, owner_label
 from static_checks.rules.base import Rule, did_you_mean
 from static_checks.rules.signature import binding_errors, format_signature
-from static_checks.types.project import ACTS_AS
+from static_checks.types.project import ACTS_AS, acts_as_settings
 from static_checks.types.syntax import arg_shape
 
 
@@ -78,6 +78,9 @@ def _macro_findings(an):
     and the two APIs take different keywords; a keyword the chosen one lacks raises at class load.
     """
     index, new_api = an.index, an.project.new_acts_as
+    settings = acts_as_settings(an.ctx.files)
+    if len(settings) > 1 or None in settings:
+        return  # set both ways, or computed at boot: which API is active is unknown
     for app in an.project.classes.values():
         if app.fq == "RubyLLM" or app.fq.startswith("RubyLLM::"):
             continue

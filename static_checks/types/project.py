@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from static_checks.parsing import ParsedFile
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
-from static_checks.types.syntax import call_receiver, const_path
+from static_checks.types.syntax import call_receiver, const_path, is_test_path
 
 # Rails macros whose added methods the manifest describes (index.acts_as_methods).
 ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
 _SEED = re.compile(rb"Ruby_?(?i:llm)|acts_as_(?:chat|message|tool_call|model)")  # also miscased `RubyLlm`
-_NEW_ACTS_AS = re.compile(rb"use_new_acts_as\s*=\s*(true|false)")
+# `use_new_acts_as = true|false` not on a comment line; any other value is computed at boot
+_NEW_ACTS_AS = re.compile(rb"^[^#\n]*use_new_acts_as\s*=(?!=)\s*(true|false)?", re.M)
 
 
 @dataclass
@@ -99,13 +100,19 @@ class Project:
         return self.classes.get(path)
 
 
+def acts_as_settings(files: list[ParsedFile]) -> set[bool | None]:
+    """Every value app (non-test) code gives `config.use_new_acts_as` (None: computed); tests may toggle it."""
+    return {None if m.group(1) is None else m.group(1) == b"true"
+            for pf in files if not is_test_path(pf.rel) for m in _NEW_ACTS_AS.finditer(pf.source)}
+
+
 def acts_as_setting(files: list[ParsedFile]) -> bool | None:
-    """The app's `config.use_new_acts_as` (1.7+ picks one of two acts_as APIs), None if unset."""
-    for pf in files:
-        m = _NEW_ACTS_AS.search(pf.source)
-        if m:
-            return m.group(1) == b"true"
-    return None
+    """The app's `config.use_new_acts_as` (1.7+ picks one of two acts_as APIs), None if unset.
+
+    Set both ways in app code (e.g. per environment): True, the API every generator since 1.7 writes.
+    """
+    found = acts_as_settings(files)
+    return True if True in found else False if found == {False} else None
 
 
 def _resolve_rubyllm(index, path: str, nesting: tuple[str, ...]) -> str | None:

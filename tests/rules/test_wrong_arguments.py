@@ -113,3 +113,11 @@ def test_core_enumerable_methods_on_gem_objects_are_bound(run_app):
         end
     """})
     assert [f[1] for f in found if f[2] == "rubyllm/wrong-arguments"] == [2, 3]
+
+
+def test_acts_as_not_judged_when_the_api_choice_is_unknown(run_app):
+    files = dict(ACTS_AS_MODELS)
+    files["config/initializers/ruby_llm.rb"] = ("RubyLLM.configure do |config|\n"
+                                                "  # config.use_new_acts_as = false\n"
+                                                "  config.use_new_acts_as = ENV['NEW_ACTS_AS'] == '1'\nend\n")
+    assert [f for f in run_app(files, version="1.9.2") if f[2] == "rubyllm/wrong-arguments"] == []
