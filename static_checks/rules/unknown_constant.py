@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import tree_sitter as ts
@@ -27,6 +28,33 @@ class MissingConstant:
 
 def _miscased(head: str) -> bool:
     return head.replace("_", "").lower() == "rubyllm"
+
+
+_EXT_GEM = re.compile(rb"""^\s*(?:gem\s+['"]|    )(ruby[_-]?llm[-_][\w-]+)""", re.M | re.I)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_]", "", name).lower()
+
+
+def _extension_gems(ctx) -> set[str]:
+    """Normalised names of third-party `ruby_llm-foo` gems: `bundle gem` names their module RubyLlm::Foo.
+
+    The repo's own gemspecs are left out: their code is here and scanned.
+    """
+    own = {_norm(pf.rel.rsplit("/", 1)[-1][: -len(".gemspec")]) for pf in ctx.files if pf.rel.endswith(".gemspec")}
+    found: set[str] = set()
+    for pf in ctx.files:
+        base = pf.rel.rsplit("/", 1)[-1]
+        if base in ("Gemfile", "Gemfile.lock") or base.endswith(".gemspec"):
+            found |= {_norm(m.group(1).decode()) for m in _EXT_GEM.finditer(pf.source)}
+    return found - own
+
+
+def _from_extension_gem(path: str, extensions: set[str]) -> bool:
+    """`RubyLlm::Foo...` while a ruby_llm-foo gem (not part of this repo) is a dependency."""
+    parts = path.split("::")
+    return len(parts) > 1 and _norm("rubyllm" + parts[1]) in extensions
 
 
 def _bare_receivers(fs: FileScan):
@@ -77,6 +105,7 @@ def missing_constants(an: Analysis) -> list[MissingConstant]:
     for names in defined.values():  # `A::B::C` defined makes `A` and `A::B` exist too
         names |= {n.rsplit("::", i)[0] for n in list(names) for i in range(1, n.count("::") + 1)}
     out: list[MissingConstant] = []
+    extensions = _extension_gems(an.ctx)
     for fs in project.scans:
         app_defined = defined[fs.is_test]
         for node, path, scope in [*fs.consts, *_bare_receivers(fs)]:
@@ -85,7 +114,8 @@ def missing_constants(an: Analysis) -> list[MissingConstant]:
             clean = path.lstrip(":")
             head = clean.partition("::")[0]
             if head != "RubyLLM" and _miscased(head):
-                if not _app_names_it(head, path, scope, app_defined) and not _guarded(node):
+                if (not _app_names_it(head, path, scope, app_defined) and not _guarded(node)
+                        and not _from_extension_gem(clean, extensions)):
                     out.append(MissingConstant(fs, node, head, [], miscased=True))
                 continue
             if not clean.startswith("RubyLLM::") or _app_names_it(head, path, scope, app_defined):
@@ -122,9 +152,9 @@ def check(ctx):
         if miss.miscased:
             yield RULE.finding(
                 miss.fs.pf, miss.node,
-                f"`{miss.path}` is not defined: the gem's namespace is `RubyLLM` (NameError)",
-                f"ruby_llm {an.version} (manifest) defines the module RubyLLM; Ruby constants are "
-                f"case-sensitive and the app defines no `{miss.path}`",
+                f"`{miss.path}` is not the gem's namespace `RubyLLM` (constants are case-sensitive)",
+                f"ruby_llm {an.version} (manifest) defines the module RubyLLM; the app defines no "
+                f"`{miss.path}` and no ruby_llm extension gem in its bundle names one",
                 hint="did you mean `RubyLLM`?",
             )
             continue

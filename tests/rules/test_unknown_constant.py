@@ -84,3 +84,10 @@ def test_miscased_name_the_app_defines_is_its_own(run_app):
         "app/services/c.rb": "RubyLLm = RubyLLM\nRubyLLm.chat\n",
     })
     assert [f for f in found if f[2] == RULE] == []
+
+
+def test_miscased_path_of_a_bundled_extension_gem_is_not_judged(run_app):
+    # `bundle gem ruby_llm-audit` names its module RubyLlm::Audit; the code is not in this repo
+    src = {"app/services/a.rb": "class A\n  def go = RubyLlm::Audit.record(:x)\n  def bad = RubyLlm.chat\nend\n"}
+    assert [f[1] for f in run_app(src, gemfile_extra='gem "ruby_llm-audit"\n') if f[2] == RULE] == [3]
+    assert [f[1] for f in run_app(src) if f[2] == RULE] == [2, 3]
