@@ -17,7 +17,12 @@ the proof is always the generated manifest of the release the app locks.
   rubyllm/stub-never-fires       8  stub the code under test cannot reach                warning
   rubyllm/fake-mismatch          9  hand-written fake (or gem rewrite) hiding invented API error
   rubyllm/dynamic-call          10  send/public_send/try with an unresolved name         info
-  rubyllm/bypass                11  provider SDK / raw HTTP while ruby_llm is required   warning
+  rubyllm/bypass                11  provider SDK / raw HTTP for a job the locked ruby_llm warning
+                                     can do (bypass_capabilities.yaml)
+
+Rule 3 also binds `acts_as_*` macro keywords (the acts_as API in use) and core Enumerable methods
+on gem objects (core_signatures.yaml). When the root runs ruby_llm from git or a local path,
+run_rules turns the absence findings (ABSENCE_RULES) into unverifiable infos, in one place.
 """
 
 from __future__ import annotations
