@@ -322,3 +322,45 @@ def test_gate_tool_crash_is_failed_with_its_error_not_clean(docker_client, base_
     assert rubocop.exit_code == 2 and "rubocop failed (exit 2)" in rubocop.reason
     assert "unknown Ruby version: 3.4" in rubocop.reason
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def _suite(repo, body: str):
+    (repo / "test").mkdir(parents=True, exist_ok=True)
+    (repo / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (repo / "test" / "limits_test.rb").write_text(
+        'require "minitest/autorun"\n\nclass LimitsTest < Minitest::Test\n' + body + "end\n")
+    return repo
+
+
+def test_fork_bomb_hits_the_pids_limit(docker_client, base_image, tmp_path, kit):
+    # Ruby retries a refused fork instead of raising, so the suite hangs at the limit until the
+    # step timeout kills it; the count it printed shows where the kernel said no.
+    repo = _suite(tmp_path, """  def test_forks_without_end
+    400.times do |i|
+      fork { sleep 60 }
+      $stdout.puts("FORKED #{i + 1}")
+      $stdout.flush
+    end
+  end
+""")
+    report = run_runtime(repo, RuntimeOptions(base_image=base_image, timeouts=Timeouts(tests=15)))
+    tests = report.tests
+    assert tests.status is StepStatus.timeout, tests.log_tail
+    forked = max(int(n) for n in re.findall(r"FORKED (\d+)", tests.log_tail))
+    assert 100 < forked < 256  # pids_limit 256, counting the suite's own processes
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_memory_hog_is_killed_by_the_memory_limit(docker_client, base_image, tmp_path, kit):
+    from grader.runtime import Limits
+
+    repo = _suite(tmp_path, """  def test_allocates_far_too_much
+    hog = "x" * (600 * 1024 * 1024)
+    assert hog.size.positive?
+  end
+""")
+    report = run_runtime(repo, RuntimeOptions(base_image=base_image, limits=Limits(memory="256m")))
+    tests = report.tests
+    assert tests.status is StepStatus.failed and tests.exit_code == 137  # SIGKILL from the OOM killer
+    assert tests.runs is None  # no summary: unknown, not zero
+    kit.assert_nothing_left(docker_client, report.run_id)
