@@ -103,7 +103,8 @@ class Project:
 def acts_as_settings(files: list[ParsedFile]) -> set[bool | None]:
     """Every value app (non-test) code gives `config.use_new_acts_as` (None: computed); tests may toggle it."""
     return {None if m.group(1) is None else m.group(1) == b"true"
-            for pf in files if not is_test_path(pf.rel) for m in _NEW_ACTS_AS.finditer(pf.source)}
+            for pf in files if b"use_new_acts_as" in pf.source and not is_test_path(pf.rel)
+            for m in _NEW_ACTS_AS.finditer(pf.source)}
 
 
 def acts_as_setting(files: list[ParsedFile]) -> bool | None:
