@@ -128,7 +128,7 @@ def _keyword_drift(an, tc, unknown: list[str]) -> str:
     for kw in unknown:
         versions = []
         for v in available_versions():
-            other = ManifestIndex.load(v)
+            other = ManifestIndex.load(v, schema_version=an.index.schema_pin)
             for ns in an.namespaces_of(tc.rtype):
                 sig = other.find_method(ns, tc.name, singleton=tc.rtype.singleton)
                 sig = _options_target(other, tc, sig) if sig is not None else None
