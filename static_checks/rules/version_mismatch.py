@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity
+from static_checks.models import Category, Severity, VersionSource
 from static_checks.rules.analysis import analysis, missing_calls, owner_label, version_phrase, version_ranges
 from static_checks.rules.base import Rule
 from static_checks.rules.unknown_constant import missing_constants
 
 
+# With an exact release (lock file or the user's override) the call raises NoMethodError or
+# NameError when the app runs: an error. A version inferred from a constraint or the newest
+# release may not be the one the app really bundles: a warning.
+EXACT_SOURCES = frozenset({VersionSource.gemfile_lock, VersionSource.override})
+
+
+def severity_for(source: VersionSource) -> Severity:
+    return Severity.error if source in EXACT_SOURCES else Severity.warning
+
+
 def check(ctx):
     an = analysis(ctx)
     locked = an.version
+    severity = severity_for(ctx.root.version_source)
     for miss in missing_calls(an):
         if not miss.versions:
             continue
@@ -24,6 +35,7 @@ def check(ctx):
             f"{tc.rtype.name} in ruby_llm {locked} (manifest) has no method `{tc.name}`; "
             f"releases that have it: {version_ranges(miss.versions)}",
             hint=f"upgrade ruby_llm to {miss.versions[-1]} or avoid `{tc.name}`",
+            severity=severity,
         )
     for miss in missing_constants(an):
         if not miss.versions:
@@ -36,6 +48,7 @@ def check(ctx):
             f"ruby_llm {locked} (manifest) defines no constant {miss.path}; "
             f"releases that have it: {version_ranges(miss.versions)}",
             hint=f"upgrade ruby_llm to {miss.versions[-1]} or avoid `{miss.path}`",
+            severity=severity,
         )
 
 

@@ -4,7 +4,19 @@ RULE = "rubyllm/version-mismatch"
 def test_method_added_later_names_the_release(run_app):
     found = run_app({"app/a.rb": "RubyLLM.chat.with_thinking(effort: :low)\n"}, version="1.6.2", full=True)
     assert [(f.line, f.rule) for f in found] == [(1, RULE)]
-    assert "added in 1.10.0" in found[0].message and found[0].severity.value == "warning"
+    # locked exactly: the call raises NoMethodError on the release the app bundles
+    assert "added in 1.10.0" in found[0].message and found[0].severity.value == "error"
+
+
+def test_version_from_a_constraint_only_warns(tmp_path):
+    from static_checks.engine import check_path
+
+    (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\ngem "ruby_llm", "~> 1.6.0"\n')
+    (tmp_path / "a.rb").write_text("RubyLLM.chat.with_thinking(effort: :low)\n")
+    report = check_path(tmp_path)
+    (finding,) = [f for f in report.findings if f.rule == RULE]
+    assert report.roots[0].version_source.value == "Gemfile constraint"
+    assert finding.severity.value == "warning" and "added in 1.10.0" in finding.message
 
 
 def test_same_call_is_fine_on_a_release_that_has_it(run_app):
