@@ -144,7 +144,9 @@ def usage(ctx: FactContext):
 
     return [
         fact("rubyllm.used", bool(code_scans) or bool(entries), rule, used_ev[:3]),
-        fact("rubyllm.entry_points", sorted(entries), "facts/rubyllm/entry-point", used_ev[:5]),
+        # Only the entry calls themselves: an absent entry point cites nothing, not some other RubyLLM line.
+        fact("rubyllm.entry_points", sorted(entries), "facts/rubyllm/entry-point",
+             [ev for evs in entries.values() for ev in evs][:5]),
         fact("rubyllm.ask", bool(asks), "facts/rubyllm/ask", evs(asks)),
         fact("rubyllm.reads_content", bool(content), "facts/rubyllm/content", evs(content)),
         fact("rubyllm.multi_turn", multi, "facts/rubyllm/multi-turn", multi_ev[:5],

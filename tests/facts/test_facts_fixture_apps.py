@@ -39,6 +39,15 @@ def test_rubyllm_client_invented_entry_class_comes_from_the_rules(fixture_facts)
     assert f["rubyllm.invented_calls"].value >= 1
     assert "entry_class" in f["rubyllm.invented_kinds"].value
     assert any(e.file == "app/services/chat_reply.rb" and e.line == 19 for e in f["rubyllm.invented_kinds"].evidence)
+    # No entry point: the fact cites nothing (it once cited a Tool class's unrelated RubyLLM line).
+    assert f["rubyllm.entry_points"].value == [] and f["rubyllm.entry_points"].evidence == []
+
+
+def test_entry_point_evidence_is_the_entry_call(fixture_facts):
+    f = fixture_facts("good_app")
+    assert f["rubyllm.entry_points"].value == ["RubyLLM.chat"]
+    ev = f["rubyllm.entry_points"].evidence
+    assert ev and all("RubyLLM.chat" in (e.snippet or "") for e in ev)
 
 
 def test_committed_env_evidence_is_masked(fixture_repo, fixture_facts):

@@ -120,6 +120,8 @@ def test_deduction_evidence_points_at_the_defect(graded):
                ev("csrf_off", "rails-rubyllm-v1", "production", "csrf_disabled_globally"))
     assert any(f == "app/tools/calculator_tool.rb" for f, _ in ev("eval_calculator", "rails-rubyllm-v2", "tools", "eval_calculator"))
     assert ("SELF_REVIEW.md", 11) in ev("overclaiming_self_review", "rails-rubyllm-v2", "self_review", "fabricated_citations")
+    # A deduction for something absent cites no unrelated place.
+    assert ev("rubyllm_client", "rails-rubyllm-v1", "rubyllm", "no_rubyllm_entry_point") == set()
 
 
 def test_overclaiming_review_claims(graded):
