@@ -33,3 +33,4 @@ class RuntimeOptions(BaseModel):
     compose_up: bool = False
     run_id: str | None = None  # default: a fresh random id
     build_repo_dockerfile: bool = True
+    parallel_steps: int = 2  # tests and gates side by side (each container keeps its own limits)

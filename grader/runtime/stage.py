@@ -8,10 +8,12 @@ succeed are `not_applicable`; steps the budget no longer covers are `skipped`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grader.runtime.budget import Budget
@@ -132,12 +134,35 @@ def _run_profile_steps(client, engine, repo, options, run_id, budget, report) ->
         _not_applicable(report, f"test image not built ({report.test_image.status.value})")
         return
     image = report.test_image.image
+    # Boot alone, so ready_seconds is not inflated by other steps competing for the CPU.
     report.boot = boot_and_probe(client, engine, image, profile, options, run_id, budget)
-    report.tests = run_tests(client, engine, repo, image, profile, options, run_id, budget)
     gates = load_gates()
+    checks = {"tests": lambda: run_tests(client, engine, repo, image, profile, options, run_id, budget)}
     for name in ("rubocop", "brakeman", "bundle_audit"):
-        setattr(report.gates, name, run_gate(client, engine, repo, image, profile, name, gates[name], options,
-                                             run_id, budget))
+        checks[name] = functools.partial(run_gate, client, engine, repo, image, profile, name, gates[name], options,
+                                         run_id, budget)
+    results = _run_independent(checks, options.parallel_steps, engine, client, run_id, budget)
+    report.tests = results.pop("tests")
+    for name, gate in results.items():
+        setattr(report.gates, name, gate)
+
+
+def _run_independent(checks: dict, workers: int, engine, client, run_id: str, budget: Budget) -> dict:
+    """Tests and gates need only the test image, so they may run side by side. On Ctrl-C the run
+    is cancelled (no new containers) and the running ones are removed before the threads are
+    joined, so nothing starts after the final cleanup."""
+    if workers <= 1:
+        return {name: check() for name, check in checks.items()}
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"grader-{run_id}")
+    try:
+        futures = {name: pool.submit(check) for name, check in checks.items()}
+        return {name: future.result() for name, future in futures.items()}
+    except BaseException:
+        budget.cancelled.set()
+        engine.cleanup_run(client, run_id)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _not_applicable(report: RuntimeReport, reason: str) -> None:

@@ -118,3 +118,21 @@ def test_cancel_all_runs_stops_threaded_runs_fast(docker_client, fixtures_dir, b
         assert report.tests.status is StepStatus.skipped
         assert report.gates.rubocop.status is StepStatus.skipped and report.gates.rubocop.reason == "run cancelled"
         kit.assert_nothing_left(docker_client, run_id)
+
+
+def test_sigint_while_tests_and_gates_run_side_by_side(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "test").mkdir()
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (tmp_path / "test" / "slow_test.rb").write_text(
+        'require "minitest/autorun"\nclass SlowTest < Minitest::Test\n  def test_slow\n    sleep 120\n  end\nend\n')
+    run_id = "chaos-par-" + uuid.uuid4().hex[:6]
+    proc = kit.grader_cli("run", str(tmp_path), "--base-image", base_image, "--run-id", run_id,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not docker_client.containers.list(filters={"label": [f"grader.run_id={run_id}", "grader.step=tests"]}):
+        assert time.monotonic() < deadline and proc.poll() is None, "tests never started"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    kit.assert_nothing_left(docker_client, run_id)
