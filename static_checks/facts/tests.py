@@ -11,7 +11,7 @@ from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import llm_model
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import ancestors, args, call_name, class_path, const_path, contains, literal, receiver
-from static_checks.facts.rubyllm_usage import app_findings
+from static_checks.facts.rubyllm_usage import app_findings, invented_kind
 from static_checks.models import Category
 from static_checks.parsing import ParsedFile
 
@@ -147,6 +147,7 @@ def llm_classes(ctx: FactContext) -> set[str]:
             if owner:
                 direct.add(owner.rsplit("::", 1)[-1])
     direct |= {fq.rsplit("::", 1)[-1] for fq in model.acts_as_chat_classes()}
+    direct |= _attempted_llm_owners(ctx)
     reach = set(direct)
     for pf in ctx.app_files("app", "lib"):
         for const in ctx.index(pf).of("constant"):
@@ -155,6 +156,25 @@ def llm_classes(ctx: FactContext) -> set[str]:
                 if owner:
                     reach.add(owner.rsplit("::", 1)[-1])
     return reach
+
+
+def _attempted_llm_owners(ctx: FactContext) -> set[str]:
+    """Classes whose code tries to reach the provider without a typed gem call: an invented entry
+    class (`RubyLLM::Client.new`) or a bypass of the gem. Their tests still exercise the LLM path;
+    the broken call itself is charged by its own rules, not a second time as "untested"."""
+    found = [f for f in app_findings(ctx, Category.api_hallucination, tests=False) if invented_kind(ctx, f) == "entry_class"]
+    found += app_findings(ctx, Category.bypass, tests=False)
+    owners: set[str] = set()
+    for f in found:
+        pf = ctx.by_rel.get(f.file)
+        if pf is None:
+            continue
+        point = (f.line - 1, max(f.column - 1, 0))
+        node = pf.root.named_descendant_for_point_range(point, point)
+        owner = class_path(pf, node) if node is not None else ""
+        if owner:
+            owners.add(owner.rsplit("::", 1)[-1])
+    return owners
 
 
 REQUEST_CALLS = ("get", "post", "put", "patch", "delete", "visit")

@@ -126,3 +126,24 @@ def test_untested_components(facts_for):
     })
     assert f["tests.untested_components"] == ["PagesController"]
     assert f["tests.untested_component_count"] == 1
+
+
+def test_reach_llm_path_through_an_invented_entry_class_or_a_bypass(facts_for):
+    """Code that tries to reach the provider through an invented class or around the gem is still the
+    LLM path: testing it is not "tests never reach the LLM" (its own rules charge the broken call)."""
+    test = 'class ReplierTest < ActiveSupport::TestCase\n  test "x" do\n    Replier.new.call("hi")\n  end\nend\n'
+    invented = {"app/services/replier.rb": (
+        "class Replier\n  def call(t)\n    client = RubyLLM::Client.new(api_key: ENV['K'])\n"
+        "    client.chat(messages: [{ role: 'user', content: t }])\n  end\nend\n")}
+    f = facts_for({**invented, "test/services/replier_test.rb": test})
+    assert f["tests.reach_llm_path"] is True and "entry_class" in f["rubyllm.invented_kinds"]
+    untested = facts_for({**invented, "test/models/x_test.rb":
+                          'class XTest < ActiveSupport::TestCase\n  test "x" do\n    assert true\n  end\nend\n'})
+    assert untested["tests.reach_llm_path"] is False
+    bypass = {"Gemfile": 'source "https://rubygems.org"\ngem "rails", "~> 8.1"\ngem "ruby_llm"\ngem "ruby-openai"\n',
+              "app/services/replier.rb": (
+                  "class Replier\n  def call(t)\n    client = OpenAI::Client.new(access_token: ENV['K'])\n"
+                  "    client.chat(parameters: { model: 'x', messages: [{ role: 'user', content: t }] })\n  end\nend\n")}
+    g = facts_for({**bypass, "test/services/replier_test.rb": test})
+    assert g["rubyllm.bypass"] is True
+    assert g["tests.reach_llm_path"] is True

@@ -75,7 +75,7 @@ def test_grade_many_lists_a_broken_repo_with_its_error(graded, tmp_path):
     assert "graded 3/4 repos" in res.output
     rows = list(csv.DictReader((out / "leaderboard.csv").open()))
     assert [(r["rank"], r["name"], r["total"], r["tier"]) for r in rows] == [
-        ("1", "good_app", "89.0", "A"), ("2", "stock_readme", "84.0", "A"), ("3", "rubyllm_client", "59.0", "C"),
+        ("1", "good_app", "89.0", "A"), ("2", "stock_readme", "84.0", "A"), ("3", "rubyllm_client", "69.0", "B"),
         ("", "broken", "", ""),
     ]
     assert rows[3]["error"].startswith("IngestError: ") and "broken.tar.gz" in rows[3]["error"]

@@ -28,8 +28,8 @@ V1 = {
     "rubyllm_client": ({
         "rubyllm": (0, 0, ["no_rubyllm_entry_point", "no_ask", "no_content_read", "no_multi_turn",
                            "no_with_instructions", "invented_entry_class"]),
-        "tests": (5, 0, ["tests_never_reach_llm"]),
-    }, 59, "C"),
+        # Tests do exercise ChatReply, the (broken) LLM path: the invented class is charged above.
+    }, 69, "B"),
     "fetch_innerhtml": ({"hotwire": (7, 0, ["fetch_innerhtml"])}, 86, "A"),
     "class_var_store": ({"persistence": (2, 2, ["process_local_store"]),
                          "production": (4, 0, ["process_local_state_not_multi_worker_safe"])}, 82, "A"),
@@ -64,9 +64,8 @@ V2 = {
         "structured_output": (0, 0, ["title_absent"]),
         "budget": (0, 2, ["budget_not_checked_before_call"]),
         "robustness": (4, 1, ["no_with_instructions", "llm_calls_unrescued"]),  # no gem call left to rescue
-        "tests_gates": (2, 5, ["tests_never_reach_llm"]),
         "self_review": (7, 3, ["several_overclaims", "fabricated_citations", "fidelity_band_floor"]),
-    }, 39, "D"),
+    }, 42, "D"),
     "fetch_innerhtml": ({"goal_gates": (11, 2, ["fetch_innerhtml"]), "self_review": (11, 3, ["one_overclaim"])}, 71, "C"),
     "class_var_store": ({
         "persistence": (2, 2, ["concurrency_hazards", "history_unbounded", "history_without_ttl", "process_local_store"]),
