@@ -18,9 +18,9 @@ def test_grade_writes_three_reports(graded, tmp_path):
     out = tmp_path / "out"
     res = runner.invoke(app, ["grade", str(repo), "--rubric", "rails-rubyllm-v1", "--no-runtime", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("csrf_off: 87/100 earned on rails-rubyllm-v1, 11 points pending, tier A (provisional)")
+    assert res.output.startswith("csrf_off: 85/100 earned on rails-rubyllm-v1, 11 points pending, tier A (provisional)")
     data = json.loads((out / "report.json").read_text())
-    assert (data["total"], data["pending_points"], data["tier"]) == (87, 11, "A")
+    assert (data["total"], data["pending_points"], data["tier"]) == (85, 11, "A")
     assert "# Grade report: csrf_off" in (out / "report.md").read_text()
     assert "<html" in (out / "report.html").read_text()
 
@@ -75,7 +75,7 @@ def test_grade_many_lists_a_broken_repo_with_its_error(graded, tmp_path):
     assert "graded 3/4 repos" in res.output
     rows = list(csv.DictReader((out / "leaderboard.csv").open()))
     assert [(r["rank"], r["name"], r["total"], r["tier"]) for r in rows] == [
-        ("1", "good_app", "89.0", "A"), ("2", "stock_readme", "84.0", "A"), ("3", "rubyllm_client", "69.0", "B"),
+        ("1", "good_app", "87.0", "A"), ("2", "stock_readme", "82.0", "A"), ("3", "rubyllm_client", "69.0", "B"),
         ("", "broken", "", ""),
     ]
     assert rows[3]["error"].startswith("IngestError: ") and "broken.tar.gz" in rows[3]["error"]

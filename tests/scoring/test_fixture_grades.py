@@ -12,7 +12,7 @@ V1_BASE = {
     # dimension: (score, pending, applied deduction ids)
     "deliverables": (20, 5, []),  # 5 pending: runtime build/boot (validation phase)
     "rubyllm": (20, 0, []),
-    "tests": (15, 0, []),
+    "tests": (13, 0, ["untested_components"]),  # TitleGenerator has no test (a known gap of good_app)
     "errors": (8, 2, []),  # judge
     "persistence": (8, 2, []),  # judge
     "hotwire": (10, 0, []),
@@ -20,22 +20,23 @@ V1_BASE = {
     "production": (5, 0, []),
 }
 V1 = {
-    "good_app": ({}, 89, "A"),
-    "stock_readme": ({"deliverables": (15, 5, ["readme_stock"])}, 84, "A"),
-    "no_compose": ({"deliverables": (15, 5, ["compose_missing"])}, 84, "A"),
-    "nested_folder": ({"deliverables": (15, 5, ["nested_app_folder"])}, 84, "A"),
-    "committed_env": ({"deliverables": (17, 5, ["secrets_committed"]), "production": (4, 0, ["secrets_leaked"])}, 85, "A"),
+    "good_app": ({}, 87, "A"),
+    "stock_readme": ({"deliverables": (15, 5, ["readme_stock"])}, 82, "A"),
+    "no_compose": ({"deliverables": (15, 5, ["compose_missing"])}, 82, "A"),
+    "nested_folder": ({"deliverables": (15, 5, ["nested_app_folder"])}, 82, "A"),
+    "committed_env": ({"deliverables": (17, 5, ["secrets_committed"]), "production": (4, 0, ["secrets_leaked"])}, 83, "A"),
     "rubyllm_client": ({
         "rubyllm": (0, 0, ["no_rubyllm_entry_point", "no_ask", "no_content_read", "no_multi_turn",
                            "no_with_instructions", "invented_entry_class"]),
         # Tests do exercise ChatReply, the (broken) LLM path: the invented class is charged above.
+        "tests": (15, 0, []),  # the fixture removed TitleGenerator, the one untested component
     }, 69, "B"),
-    "fetch_innerhtml": ({"hotwire": (7, 0, ["fetch_innerhtml"])}, 86, "A"),
+    "fetch_innerhtml": ({"hotwire": (7, 0, ["fetch_innerhtml"])}, 84, "A"),
     "class_var_store": ({"persistence": (2, 2, ["process_local_store"]),
-                         "production": (4, 0, ["process_local_state_not_multi_worker_safe"])}, 82, "A"),
-    "csrf_off": ({"production": (3, 0, ["csrf_disabled_globally"])}, 87, "A"),
-    "eval_calculator": ({"production": (3, 0, ["eval_in_app_code"])}, 87, "A"),
-    "overclaiming_self_review": ({"production": (3, 0, ["eval_in_app_code"])}, 87, "A"),  # v1 has no self-review
+                         "production": (4, 0, ["process_local_state_not_multi_worker_safe"])}, 80, "A"),
+    "csrf_off": ({"production": (3, 0, ["csrf_disabled_globally"])}, 85, "A"),
+    "eval_calculator": ({"production": (3, 0, ["eval_in_app_code"])}, 85, "A"),
+    "overclaiming_self_review": ({"production": (3, 0, ["eval_in_app_code"])}, 85, "A"),  # v1 has no self-review
 }
 
 V2_BASE = {
@@ -119,6 +120,7 @@ def test_deduction_evidence_points_at_the_defect(graded):
                ev("csrf_off", "rails-rubyllm-v1", "production", "csrf_disabled_globally"))
     assert any(f == "app/tools/calculator_tool.rb" for f, _ in ev("eval_calculator", "rails-rubyllm-v2", "tools", "eval_calculator"))
     assert ("SELF_REVIEW.md", 11) in ev("overclaiming_self_review", "rails-rubyllm-v2", "self_review", "fabricated_citations")
+    assert ev("good_app", "rails-rubyllm-v1", "tests", "untested_components") == {("app/services/title_generator.rb", 2)}
     # A deduction for something absent cites no unrelated place.
     assert ev("rubyllm_client", "rails-rubyllm-v1", "rubyllm", "no_rubyllm_entry_point") == set()
 

@@ -40,7 +40,7 @@ def test_runtime_crash_is_recorded_and_its_rules_stay_pending(graded, monkeypatc
     assert report.runtime["status"] == "skipped"
     pending = {p.id for d in report.dimensions for p in d.pending}
     assert "validation_phase_failed" in pending
-    assert report.total == 89  # the static part is unaffected
+    assert report.total == 87  # the static part is unaffected
 
 
 def test_self_review_failure_leaves_fidelity_pending(graded, monkeypatch):
