@@ -24,6 +24,7 @@ def run_cmd(
     no_repo_build: bool = typer.Option(False, "--no-repo-build", help="Do not build the repo's own Dockerfile."),
     compose_up: bool = typer.Option(False, "--compose-up", help="Also start the compose web service (sandboxed) and probe it."),
     run_id: Optional[str] = typer.Option(None, "--run-id", help="Label value for this run (default: random)."),
+    parallel_steps: int = typer.Option(2, "--parallel-steps", help="Run tests and gates this many at a time."),
 ) -> None:
     """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran, 3 when skipped."""
     from grader.runtime import RuntimeOptions, StepStatus, Timeouts, run_runtime
@@ -35,7 +36,7 @@ def run_cmd(
         timeouts.tests = tests_timeout
     options = RuntimeOptions(base_image=base_image, profile=profile, budget=budget, timeouts=timeouts,
                              build_network=build_network, build_repo_dockerfile=not no_repo_build, run_id=run_id,
-                             compose_up=compose_up)
+                             compose_up=compose_up, parallel_steps=parallel_steps)
     try:
         report = run_runtime(path, options)
     except KeyboardInterrupt:

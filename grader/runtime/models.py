@@ -42,6 +42,7 @@ class TestImageStep(Step):
 class BootStep(Step):
     command: list[str] = Field(default_factory=list)
     url_path: str = "/"
+    final_path: str | None = None  # after same-app redirects
     http_status: int | None = None
     ready_seconds: float | None = None
     turbo: bool | None = None

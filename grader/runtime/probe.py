@@ -17,16 +17,27 @@ import yaml
 PROBE_NO_ANSWER = 3
 _BODY_LIMIT = 300_000
 
+# Follows up to 3 redirects that stay on this app (relative, or http to localhost/127.0.0.1), so a
+# root that redirects to /chats/new is judged on the page it leads to. Prints the final status
+# and path on the first line, then the body.
 _PROBE_RUBY = r"""
 require "net/http"
+require "uri"
 port, path, read_timeout = Integer(ARGV[0]), ARGV[1], Float(ARGV[2])
 begin
   http = Net::HTTP.new("127.0.0.1", port)
   http.open_timeout = 2
   http.read_timeout = read_timeout
-  res = http.request(Net::HTTP::Get.new(path, "Host" => "localhost"))
+  res = nil
+  4.times do
+    res = http.request(Net::HTTP::Get.new(path, "Host" => "localhost"))
+    break unless res.is_a?(Net::HTTPRedirection) && res["location"]
+    target = URI.join("http://localhost:#{port}#{path}", res["location"]) rescue break
+    break unless target.scheme == "http" && %%w[localhost 127.0.0.1].include?(target.host)
+    path = target.request_uri
+  end
   $stdout.binmode
-  $stdout.write("HTTP #{res.code}\n")
+  $stdout.write("HTTP #{res.code} #{path}\n")
   $stdout.write(res.body.to_s.byteslice(0, %d))
 rescue StandardError, Timeout::Error => e
   $stdout.write("NOANSWER #{e.class}: #{e.message}\n")
@@ -43,6 +54,7 @@ def probe_command(port: int, path: str, read_timeout: float = 15.0) -> list[str]
 class ProbeAnswer:
     status: int | None  # None: nothing answered
     body: str = ""
+    path: str | None = None  # where redirects led
     error: str = ""
     missing_runtime: bool = False  # the image has no `ruby` to run the probe with
 
@@ -50,14 +62,15 @@ class ProbeAnswer:
 def parse_probe_output(exit_code: int | None, output: bytes) -> ProbeAnswer:
     text = output.decode("utf-8", "replace")
     if exit_code in (126, 127):  # exec could not start the probe at all
-        return ProbeAnswer(None, "", text.strip()[:500], missing_runtime=True)
+        return ProbeAnswer(None, error=text.strip()[:500], missing_runtime=True)
     head, _, body = text.partition("\n")
     if exit_code == 0 and head.startswith("HTTP "):
+        parts = head.split(" ", 2)
         try:
-            return ProbeAnswer(int(head.split()[1]), body)
+            return ProbeAnswer(int(parts[1]), body, path=parts[2] if len(parts) > 2 else None)
         except (IndexError, ValueError):
             pass
-    return ProbeAnswer(None, "", text.strip()[:500])
+    return ProbeAnswer(None, error=text.strip()[:500])
 
 
 @dataclass

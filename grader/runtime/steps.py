@@ -84,12 +84,12 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
 
 def _record_answer(step: BootStep, answer, elapsed: float) -> None:
     """Any HTTP answer ends the wait; below 400 is ready, a 5xx page is a boot failure."""
-    step.http_status = answer.status
+    step.http_status, step.final_path = answer.status, answer.path
     if answer.status < 400:
         step.status, step.ready_seconds = StepStatus.ok, round(elapsed, 2)
     else:
         step.status = StepStatus.failed
-        step.reason = f"HTTP {answer.status} at {step.url_path}" + (
+        step.reason = f"HTTP {answer.status} at {answer.path or step.url_path}" + (
             " (server error: boot failure)" if answer.status >= 500 else "")
     page = analyse_page(answer.body)
     step.turbo, step.stimulus, step.chat_form, step.markers = page.turbo, page.stimulus, page.chat_form, page.markers

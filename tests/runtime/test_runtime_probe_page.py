@@ -30,9 +30,9 @@ def test_malformed_html_does_not_raise():
 
 
 def test_probe_output_parsing():
-    assert parse_probe_output(0, b"HTTP 500\n<h1>oops</h1>").status == 500
-    ok = parse_probe_output(0, b"HTTP 200\nbody")
-    assert (ok.status, ok.body) == (200, "body")
+    assert parse_probe_output(0, b"HTTP 500 /\n<h1>oops</h1>").status == 500
+    ok = parse_probe_output(0, b"HTTP 200 /chats/new\nbody")
+    assert (ok.status, ok.body, ok.path) == (200, "body", "/chats/new")
     none = parse_probe_output(PROBE_NO_ANSWER, b"NOANSWER Errno::ECONNREFUSED: refused\n")
     assert none.status is None and "ECONNREFUSED" in none.error and not none.missing_runtime
     no_ruby = parse_probe_output(126, b'OCI runtime exec failed: exec: "ruby": executable file not found')

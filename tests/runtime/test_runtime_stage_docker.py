@@ -364,3 +364,18 @@ def test_memory_hog_is_killed_by_the_memory_limit(docker_client, base_image, tmp
     assert tests.status is StepStatus.failed and tests.exit_code == 137  # SIGKILL from the OOM killer
     assert tests.runs is None  # no summary: unknown, not zero
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_probe_follows_same_app_redirects_only(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text(
+        "run lambda { |env|\n"
+        "  case env['PATH_INFO']\n"
+        "  when '/' then [302, {'location' => '/chats/new'}, []]\n"
+        "  when '/chats/new' then [200, {'content-type' => 'text/html'}, ['<form><textarea></textarea></form>']]\n"
+        "  else [302, {'location' => 'https://evil.example/x'}, []]\n"
+        "  end\n"
+        "}\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image))
+    boot = report.boot
+    assert (boot.status, boot.http_status, boot.final_path, boot.chat_form) == (StepStatus.ok, 200, "/chats/new", True)
+    kit.assert_nothing_left(docker_client, report.run_id)
