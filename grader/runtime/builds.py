@@ -13,18 +13,25 @@ from grader.runtime.results import tail
 
 REMOTE_ADD = re.compile(r"^\s*ADD\s+(?:--\S+\s+)*(?:https?://|git@)", re.IGNORECASE | re.MULTILINE)
 _FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
+_ARG = re.compile(r"^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?", re.IGNORECASE | re.MULTILINE)
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def base_images(dockerfile_text: str) -> list[str]:
-    """External images a Dockerfile starts from (stage aliases and scratch excluded)."""
+    """External images a Dockerfile starts from (stage aliases and scratch excluded), with global
+    ARG defaults (those before the first FROM) substituted. A reference still holding an unknown
+    variable is returned as is: it cannot be found locally, so it counts as missing."""
+    first_from = _FROM.search(dockerfile_text)
+    head = dockerfile_text[: first_from.start()] if first_from else dockerfile_text
+    args = {m.group(1): (m.group(2) or "").strip("\"'") for m in _ARG.finditer(head)}
     aliases: set[str] = set()
     images: list[str] = []
     for m in _FROM.finditer(dockerfile_text):
-        ref, alias = m.group(1), m.group(2)
-        if ref.lower() != "scratch" and ref not in aliases and "$" not in ref:
+        ref = _VAR.sub(lambda v: args.get(v.group(1) or v.group(2), v.group(0)), m.group(1))
+        if ref.lower() != "scratch" and ref not in aliases:
             images.append(ref)
-        if alias:
-            aliases.add(alias)
+        if m.group(2):
+            aliases.add(m.group(2))
     return images
 
 

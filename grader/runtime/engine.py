@@ -87,7 +87,7 @@ def image_present(client: docker.DockerClient, ref: str) -> bool:
     try:
         client.images.get(ref)
         return True
-    except ImageNotFound:
+    except (ImageNotFound, APIError):  # APIError: not even a valid reference (e.g. "${BASE}")
         return False
 
 

@@ -3,16 +3,20 @@
 from grader.runtime.builds import REMOTE_ADD, base_images
 
 
-def testbase_images_skip_stage_aliases_scratch_and_args():
-    text = """ARG RUBY_VERSION=3.4
-FROM docker.io/library/ruby:$RUBY_VERSION-slim AS base
+def test_base_images_skip_stage_aliases_and_scratch_and_resolve_args():
+    text = """# syntax=docker/dockerfile:1
+ARG RUBY_VERSION=3.4.7
+ARG DISTRO="slim"
+FROM docker.io/library/ruby:$RUBY_VERSION-${DISTRO} AS base
+ARG LATE=ignored
 FROM base AS build
 RUN bundle install
 FROM --platform=linux/amd64 ruby:3.4-slim
+FROM ${UNKNOWN_BASE}
 FROM scratch
 COPY --from=build /app /app
 """
-    assert base_images(text) == ["ruby:3.4-slim"]
+    assert base_images(text) == ["docker.io/library/ruby:3.4.7-slim", "ruby:3.4-slim", "${UNKNOWN_BASE}"]
 
 
 def test_remote_add_is_detected():

@@ -379,3 +379,13 @@ def test_probe_follows_same_app_redirects_only(docker_client, base_image, tmp_pa
     boot = report.boot
     assert (boot.status, boot.http_status, boot.final_path, boot.chat_form) == (StepStatus.ok, 200, "/chats/new", True)
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_repo_dockerfile_with_unresolvable_base_is_skipped(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (tmp_path / "Dockerfile").write_text("ARG RUBY_VERSION=3.4.7\nFROM ruby:$RUBY_VERSION-slim\nFROM ${NOPE}\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image))
+    assert report.build.status is StepStatus.skipped
+    assert "ruby:3.4.7-slim" in report.build.reason and "${NOPE}" in report.build.reason
+    assert report.status is StepStatus.ok and report.boot.status is StepStatus.ok
+    kit.assert_nothing_left(docker_client, report.run_id)
