@@ -18,7 +18,7 @@ class Dimension(_Strict):
     title: str
     max: float = Field(gt=0)
     goals: list[str] = Field(default_factory=list)  # e.g. ["G4"] in v2
-    # Point deductions never take the score below this (e.g. v2 G6 "floor 4"). Caps still apply.
+    # Point deductions and judge losses never take the score below this (e.g. v2 G6 "floor 4"). Caps still apply.
     floor: float | None = Field(default=None, ge=0)
     description: str = ""
 
@@ -33,7 +33,7 @@ class Deduction(_Strict):
 
     points: subtract when the predicate holds (times `per` if given, up to `max_points`).
     cap:    the dimension cannot score above this when the predicate holds.
-    floor:  point deductions cannot take the dimension below this when the predicate holds.
+    floor:  point deductions (and judge losses) cannot take the dimension below this when the predicate holds.
     """
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")

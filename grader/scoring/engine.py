@@ -85,11 +85,14 @@ def _judge_award(j: JudgeCriterion, facts: FactSet):
 
 
 def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool,
-          judge_lost: list[tuple[str, float]] = ()) -> tuple[float, dict[str, float]]:
-    """One pass: the score and how many points each rule moved (ids -> effective points).
+          judge_lost: list[tuple[str, float]] = ()) -> tuple[float, dict[str, float], bool]:
+    """One pass: the score, how many points each rule moved (ids -> effective points), and whether a
+    floor cut a judge loss.
 
     Order: point deductions, largest first (stopped by floors), bonuses (clipped to max), caps, then the judge's
-    decided losses, then (worst case only) every judge point still pending."""
+    decided losses, then (worst case only) every judge point still pending. Floors stop judge losses too: a
+    judge criterion finds more of what the floored deductions count (v2: the over-claims of the self-review
+    band 10-13, the G6 races beyond the static hazard list), so it cannot go below the band either."""
     def fires(r: _Rule) -> bool:
         return r.truth is Truth.true or (r.truth is Truth.unknown and worst)
 
@@ -118,13 +121,14 @@ def _walk(dim: Dimension, rules: list[_Rule], judged: float, worst: bool,
             moved[r.item.id] = s - after
             s = after
     s = max(0.0, s)
-    for jid, lost in judge_lost:
-        after = max(0.0, s - lost)
-        moved[jid] = s - after
+    judge_floored = False
+    for jid, lost in [*judge_lost, *([("", judged)] if worst else [])]:  # "": the judge points still pending
+        after = max(s - lost, min(floor, s), 0.0)
+        judge_floored |= after > max(s - lost, 0.0) + EPS
+        if jid:
+            moved[jid] = s - after
         s = after
-    if worst:
-        s = max(0.0, s - judged)
-    return s, moved
+    return s, moved, judge_floored
 
 
 def _floor_stopped(rules: list[_Rule], moved: dict[str, float]) -> bool:
@@ -161,8 +165,9 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
         judged += j.points
         pending.append(PendingItem(id=j.id, source="judge", points=j.points, reason=j.question.strip().splitlines()[0]))
     judge_lost = [(j.id, j.points - awarded) for j, awarded, _ in decided]
-    best, moved = _walk(dim, rules, judged, worst=False, judge_lost=judge_lost)
-    worst, _ = _walk(dim, rules, judged, worst=True, judge_lost=judge_lost)
+    best, moved, floored_best = _walk(dim, rules, judged, worst=False, judge_lost=judge_lost)
+    worst, _, floored_worst = _walk(dim, rules, judged, worst=True, judge_lost=judge_lost)
+    judge_floored = floored_best or floored_worst
     applied: list[AppliedItem] = []
     bonuses: list[AppliedItem] = []
     for r in rules:
@@ -175,7 +180,7 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
         if r.truth is not Truth.true:
             continue
         kind = "bonus" if isinstance(r.item, Bonus) else r.item.kind
-        if kind == "floor" and not _floor_stopped(rules, moved):
+        if kind == "floor" and not (_floor_stopped(rules, moved) or judge_floored):
             continue  # a floor that stopped nothing is not a reason worth reporting
         nominal = r.points if kind in ("points", "bonus") else (r.item.cap if kind == "cap" else r.item.floor)  # type: ignore[union-attr]
         item = AppliedItem(

@@ -174,3 +174,33 @@ judge_criteria:
     # A verdict that is not a number is not guessed at.
     card = score(r, FactSet([fact(k, v) for k, v in {**ALL_FALSE, "judge.j3": "good"}.items()]))
     assert card.dimensions[0].pending_points == 5
+
+
+def test_floors_stop_judge_losses_as_they_stop_point_deductions():
+    """A floor (v2: the self-review band 10-13, G6 floor 4) bounds what the judge can take too;
+    without that, earned points understate the worst final score and a judge verdict could break the band."""
+    body = BODY + """\
+judge_criteria:
+  - {id: j3, dimension: d, points: 3, question: "Any more defects?"}
+"""
+    r = rubric(body)
+    # Floor 5 active, 3 taken by p3: 7 left; the pending judge can only take 2 more.
+    _, d = run({**ALL_FALSE, "x.f": True, "x.a": True}, body)
+    assert (d.score, d.pending_points, d.lost_points) == (5, 2, 3)
+    assert [x.id for x in d.deductions] == ["p3", "fl5"]  # the floor is named: it is why 5 is earned
+    # Decided: the judge gives 0 of 3, the floor keeps 5 and the judge is charged only the 2 it moved.
+    facts = FactSet([fact(k, v, "why.rb", 2) for k, v in {**ALL_FALSE, "x.f": True, "x.a": True, "judge.j3": 0}.items()])
+    card = score(r, facts)
+    d = card.dimensions[0]
+    assert [(x.id, x.points) for x in d.deductions] == [("p3", 3), ("fl5", 0), ("j3", 2)]
+    assert (d.score, d.pending_points, d.lost_points) == (5, 0, 5)
+    assert check_scorecard(card, r) == []
+    # Without the floor the judge takes all 3.
+    _, d = run({**ALL_FALSE, "x.a": True}, body)
+    assert (d.score, d.pending_points, d.lost_points) == (4, 3, 3)
+    # A floor that holds but cuts nothing is not listed.
+    _, d = run({**ALL_FALSE, "x.f": True}, body)
+    assert (d.score, d.pending_points, [x.id for x in d.deductions]) == (7, 3, [])
+    # A cap below the floor still wins, and the judge then has nothing to take below it.
+    _, d = run({**ALL_FALSE, "x.f": True, "x.c": True}, body.replace("cap: 6", "cap: 2"))
+    assert (d.score, d.pending_points) == (2, 0)

@@ -55,8 +55,9 @@ V2 = {
     "good_app": ({}, 74, "B"),
     "stock_readme": ({"goal_gates": (12, 2, ["readme_stock"]), "self_review": (11, 3, ["one_overclaim"])}, 72, "C"),
     "no_compose": ({"goal_gates": (11, 2, ["compose_missing"]),
-                    "self_review": (8, 3, ["one_overclaim", "fabricated_citations"])}, 68, "C"),
-    "nested_folder": ({"goal_gates": (10, 2, ["nested_app_folder"]), "self_review": (9, 3, ["several_overclaims"])}, 68, "C"),
+                    # 15-1-3 = 11; the pending judge can take 1 more before the band floor of 10
+                    "self_review": (10, 1, ["one_overclaim", "fabricated_citations", "fidelity_band_floor"])}, 70, "C"),
+    "nested_folder": ({"goal_gates": (10, 2, ["nested_app_folder"]), "self_review": (10, 2, ["several_overclaims", "fidelity_band_floor"])}, 69, "C"),
     "committed_env": ({"goal_gates": (10, 2, ["secrets_committed"]), "self_review": (11, 3, ["one_overclaim"])}, 70, "C"),
     "rubyllm_client": ({
         "streaming": (0, 2, ["reply_appended_at_end"]),
@@ -65,20 +66,22 @@ V2 = {
         "structured_output": (0, 0, ["title_absent"]),
         "budget": (0, 2, ["budget_not_checked_before_call"]),
         "robustness": (4, 1, ["no_with_instructions", "llm_calls_unrescued"]),  # no gem call left to rescue
-        "self_review": (7, 3, ["several_overclaims", "fabricated_citations", "fidelity_band_floor"]),
-    }, 42, "D"),
+        "self_review": (10, 0, ["several_overclaims", "fabricated_citations", "fidelity_band_floor"]),
+    }, 45, "D"),
     "fetch_innerhtml": ({"goal_gates": (11, 2, ["fetch_innerhtml"]), "self_review": (11, 3, ["one_overclaim"])}, 71, "C"),
     "class_var_store": ({
-        "persistence": (2, 2, ["concurrency_hazards", "history_unbounded", "history_without_ttl", "process_local_store"]),
+        # capped at 4, which is also the G6 floor: the pending judge review cannot take more
+        "persistence": (4, 0, ["concurrency_hazards", "history_unbounded", "history_without_ttl", "process_local_store"]),
         "self_review": (11, 3, ["one_overclaim"]),
-    }, 67, "C"),
+    }, 69, "C"),
     "csrf_off": ({}, 74, "B"),  # rubric v2 has no CSRF rule of its own (Brakeman at runtime catches it)
     "eval_calculator": ({"tools": (6, 2, ["eval_calculator"]), "self_review": (11, 3, ["one_overclaim"])}, 71, "C"),
     "overclaiming_self_review": ({
         "payload": (2, 4, ["exact_array_test_missing"]),
         "tools": (6, 2, ["eval_calculator"]),
-        "self_review": (7, 3, ["several_overclaims", "fabricated_citations", "no_honest_confession", "fidelity_band_floor"]),
-    }, 63, "C"),
+        "self_review": (10, 0, ["several_overclaims", "fabricated_citations", "no_honest_confession",
+                                "fidelity_band_floor"]),  # the 10-13 band holds whatever the judge finds
+    }, 66, "C"),
 }
 CASES = [("rails-rubyllm-v1", app, V1_BASE, *spec) for app, spec in V1.items()] + \
         [("rails-rubyllm-v2", app, V2_BASE, *spec) for app, spec in V2.items()]
