@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-NAMES = ("SELF_REVIEW.md", "SELF-REVIEW.md", "self_review.md", "SelfReview.md", "SELF_REVIEW.MD")
 MAX_BYTES = 512_000
 
 _GOAL_ID = re.compile(r"\bG\s*-?\s*(\d{1,3})\b", re.IGNORECASE)
