@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from grader.report.model import GradeReport
 from grader.report.summary import (
-    STATUS_WORDS, by_weight, dimension_reason, fact_values, fmt, invented_findings, one_line_summary, strongest, weakest, where,
+    STATUS_WORDS, by_weight, dimension_reason, fact_values, fmt, invented_findings, one_line_summary, pending_bound,
+    strongest, weakest, where,
 )
 
 
@@ -67,6 +68,8 @@ def render_markdown(r: GradeReport) -> str:
             why = "judge criterion" if p.source == "judge" else "unknown: " + "; ".join(
                 f"{f} ({w})" if w else f for f, w in zip(p.unknown_facts, p.why_unknown or [""] * len(p.unknown_facts)))
             w(f"- pending {fmt(p.points)} `{p.id}` ({why}): {_cell(p.reason)}")
+        if (bound := pending_bound(d)) is not None:
+            w(f"- note: {bound}.")
         w("")
     w("## Verification of invented calls")
     w("")

@@ -69,6 +69,16 @@ def dimension_reason(d: DimensionScore) -> str:
     return "; ".join(parts)
 
 
+def pending_bound(d: DimensionScore) -> str | None:
+    """When the pending items name more points than the dimension can still gain (a cap, a floor or
+    zero bounds them), say so: each item shows its rubric points, the dimension what can really move."""
+    named = sum(p.points for p in d.pending)
+    if named <= d.pending_points + 0.005:
+        return None
+    return (f"the pending items above name {fmt(named)} points, but caps, floors and zero leave "
+            f"only {fmt(d.pending_points)} that can still change this dimension")
+
+
 def invented_findings(r: GradeReport) -> list[dict]:
     return [f for f in r.findings if f.get("category") == "api-hallucination"]
 

@@ -47,6 +47,24 @@ def test_markdown_marks_pending_points_and_skipped_stages(graded):
     assert report.pending_points > 0 and report.tier_provisional
 
 
+def test_pending_items_bounded_by_a_cap_or_floor_say_so(graded):
+    """Pending items show their rubric points; when a cap or floor leaves less to gain, the report says
+    how much can really move, so '+4 pending' is never read where only 2 can be earned."""
+    from grader.report.render import render_html
+
+    report = graded.grade("rubyllm_client", "rails-rubyllm-v2")
+    md = render_markdown(report)
+    streaming = md.split("### True streaming (G4): 0/10 (+2 pending)")[1].split("\n### ")[0]
+    assert "- pending 4 `streaming_is_real` (judge criterion)" in streaming
+    assert "name 4 points, but caps, floors and zero leave only 2 that can still change this dimension" in streaming
+    review = md.split("### Self-review fidelity: 10/15")[1].split("\n## ")[0]
+    assert "name 3 points, but caps, floors and zero leave only 0" in review
+    # Not said where every pending point can still move.
+    good = render_markdown(graded.grade("good_app", "rails-rubyllm-v2"))
+    assert "caps, floors and zero leave" not in good
+    assert "name 4 points, but caps, floors and zero leave only 2" in render_html(report)
+
+
 def test_write_all_writes_three_files_and_json_contract(graded, tmp_path):
     report = graded.grade("stock_readme", "rails-rubyllm-v1")
     written = write_all(report, tmp_path / "out", graded.repo("stock_readme"))
