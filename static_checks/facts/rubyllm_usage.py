@@ -218,9 +218,14 @@ def bypass(ctx: FactContext):
 
     ev = [ctx.ev_text(f.file, f.line, f.snippet) for f in app_findings(ctx, Category.bypass, tests=False)]
     gems = declared_gems(ctx)
-    ev += [gems[g] for g in sorted(gems) if g in LLM_ALTERNATIVES]
-    for pf in ctx.code_files():
-        for s in ctx.index(pf).of("string_content"):
-            if any(h in pf.text(s) for h in PROVIDER_HOSTS):
-                ev.append(ctx.ev(pf, s))
+    # With ruby_llm required, the bypass rule decides: it knows what the locked gem can do (an SDK's
+    # files API is no bypass) and wants an HTTP client beside a provider URL (RubyLLM's own
+    # `openai_api_base = "https://openrouter.ai/api/v1"` is no bypass). Without ruby_llm that rule is
+    # silent, and any other LLM client gem or provider URL in app code is how the app talks to the LLM.
+    if "ruby_llm" not in gems:
+        ev += [gems[g] for g in sorted(gems) if g in LLM_ALTERNATIVES]
+        for pf in ctx.code_files():
+            for s in ctx.index(pf).of("string_content"):
+                if any(h in pf.text(s) for h in PROVIDER_HOSTS):
+                    ev.append(ctx.ev(pf, s))
     return [fact("rubyllm.bypass", bool(ev), "facts/rubyllm/bypass", ev[:10])]

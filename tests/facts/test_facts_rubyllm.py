@@ -138,6 +138,26 @@ def test_raw_http_to_the_provider_is_a_bypass(facts_for):
     assert facts_for({"app/services/ok.rb": "class Ok\nend\n"})["rubyllm.bypass"] is False
 
 
+def test_rubyllm_pointed_at_openrouter_is_no_bypass(facts_for):
+    """A provider URL in RubyLLM's own configuration is the gem doing the work, not raw HTTP."""
+    f = facts_for({
+        "config/initializers/ruby_llm.rb": ('RubyLLM.configure do |c|\n  c.openai_api_key = ENV["OPENROUTER_API_KEY"]\n'
+                                            '  c.openai_api_base = "https://openrouter.ai/api/v1"\nend\n'),
+        "app/services/r.rb": "class R\n  def call(t) = RubyLLM.chat.ask(t).content\nend\n"})
+    assert f["rubyllm.bypass"] is False
+
+
+def test_a_declared_sdk_for_what_ruby_llm_cannot_do_is_no_bypass(facts_for):
+    """With ruby_llm required, the bypass rule decides; the SDK gem in the Gemfile alone proves nothing."""
+    gemfile = 'source "https://rubygems.org"\ngem "rails", "~> 8.1"\ngem "ruby_llm"\ngem "ruby-openai"\n'
+    chat = "class R\n  def call(t) = RubyLLM.chat.ask(t).content\n"
+    files_api = facts_for({"Gemfile": gemfile, "app/services/r.rb": chat + "  def files = OpenAI::Client.new.files.list\nend\n"})
+    assert files_api["rubyllm.bypass"] is False and files_api["gem.llm_alternatives"] == ["ruby-openai"]
+    chat_api = facts_for({"Gemfile": gemfile, "app/services/r.rb": (
+        chat + "  def raw(t) = OpenAI::Client.new.chat(parameters: { messages: [{ role: 'user', content: t }] })\nend\n")})
+    assert chat_api["rubyllm.bypass"] is True
+
+
 def test_acts_as_chat_model_from_create(facts_for):
     f = facts_for({
         "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\nend\n",
