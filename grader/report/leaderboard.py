@@ -33,17 +33,18 @@ class Leaderboard(BaseModel):
     rows: list[LeaderRow]
 
     def sort(self) -> None:
-        """By earned points, then fewer pending; failures last, by name. Ranks tie within tie_gap
-        of the row above (the rubric's stated noise)."""
+        """By earned points, then fewer pending; failures last, by name. A row ties with the first row
+        of its rank when within tie_gap of it (the rubric's stated noise); measuring from the row just
+        above instead would chain 80, 79, 78, ... into one tie however far the ends are apart."""
         graded = sorted((r for r in self.rows if r.error is None), key=lambda r: (-(r.total or 0), r.pending_points or 0, r.name))
         failed = sorted((r for r in self.rows if r.error is not None), key=lambda r: r.name)
-        prev = None
+        head = None  # first row of the current rank
         for i, r in enumerate(graded, 1):
-            if prev is not None and abs((prev.total or 0) - (r.total or 0)) <= self.tie_gap and self.tie_gap > 0:
-                r.rank = prev.rank
+            if head is not None and abs((head.total or 0) - (r.total or 0)) <= self.tie_gap:
+                r.rank = head.rank
             else:
                 r.rank = i
-            prev = r
+                head = r
         self.rows = graded + failed
 
 

@@ -20,3 +20,15 @@ def test_sort_ranks_ties_and_keeps_failures():
     csv_text = to_csv(board)
     assert csv_text.splitlines()[-1].startswith(",broken,,100.0,,,False,,IngestError: bad archive")
     assert "**not graded**: IngestError: bad archive" in to_markdown(board)
+
+
+def test_ties_do_not_chain_beyond_the_gap():
+    board = Leaderboard(rubric="r", rubric_title="R", max_total=100, tie_gap=1, rows=[
+        _row("a", 80), _row("b", 79), _row("c", 78), _row("d", 77), _row("e", 70)])
+    board.sort()
+    # 78 is 2 points below 80: not a tie with it, though 1 below 79.
+    assert [(r.name, r.rank) for r in board.rows] == [("a", 1), ("b", 1), ("c", 3), ("d", 3), ("e", 5)]
+    board = Leaderboard(rubric="r", rubric_title="R", max_total=100, tie_gap=0,
+                        rows=[_row("a", 80), _row("b", 80), _row("c", 79.5)])
+    board.sort()
+    assert [r.rank for r in board.rows] == [1, 1, 3]  # no stated noise: only equal scores tie
