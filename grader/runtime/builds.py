@@ -101,7 +101,9 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
                                      network=options.build_network, limits=options.limits, fileobj=context,
                                      dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True)
     step = _record_build(step, outcome, tag, started)
-    if step.status is StepStatus.failed and not options.build_network and "bundle install" in step.log_tail:
+    if step.status is StepStatus.failed and not options.build_network and "bundle install" in (step.reason or ""):
+        # Offline, a bundle the base image lacks cannot install: that says nothing about the repo.
+        step.status = StepStatus.skipped
         step.reason = (f"{step.reason} (builds have no network: gems missing from {base} cannot be installed; "
                        "pass a --base-image that has the bundle, or --build-network)")
     return step

@@ -389,3 +389,16 @@ def test_repo_dockerfile_with_unresolvable_base_is_skipped(docker_client, base_i
     assert "ruby:3.4.7-slim" in report.build.reason and "${NOPE}" in report.build.reason
     assert report.status is StepStatus.ok and report.boot.status is StepStatus.ok
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_offline_bundle_the_base_image_lacks_is_skipped_not_failed(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "application.rb").write_text("# Rails 8 app\n")
+    (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\ngem "rails", "~> 8.0"\n')
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image))
+    assert report.test_image.status is StepStatus.skipped
+    assert "Could not" in report.test_image.log_tail  # bundler's own words are kept
+    assert "--build-network" in report.test_image.reason
+    assert report.status is StepStatus.skipped  # nothing measured: runtime points stay pending
+    assert report.boot.status is StepStatus.not_applicable
+    kit.assert_nothing_left(docker_client, report.run_id)
