@@ -56,13 +56,18 @@ class CountTest(_Strict):
         return self
 
 
+def _same(value: Any, ref: Any) -> bool:
+    """Equality where a boolean is never a number: `equals: 0` must not hold for a fact reported false."""
+    return isinstance(value, bool) == isinstance(ref, bool) and value == ref
+
+
 def _compare(value: Any, op: str, ref: Any) -> bool:
     if op == "equals":
-        return value == ref
+        return _same(value, ref)
     if op == "in":
-        return value in ref
+        return any(_same(value, r) for r in ref)
     if op == "contains":
-        return isinstance(value, (list, tuple, set)) and ref in value
+        return isinstance(value, (list, tuple, set)) and any(_same(v, ref) for v in value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False  # an ordering test on a non-number never holds
     return {"gt": value > ref, "lt": value < ref, "gte": value >= ref, "lte": value <= ref}[op]

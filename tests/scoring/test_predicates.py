@@ -38,6 +38,11 @@ def ev(spec: dict):
     ({"fact": "a.enum", "in": ["stock", "empty"]}, Truth.true),
     ({"fact": "a.enum", "gt": 1}, Truth.false),  # ordering on a string never holds
     ({"fact": "a.list", "contains": "entry_class"}, Truth.true),
+    ({"fact": "a.false", "equals": 0}, Truth.false),  # a boolean is not a number
+    ({"fact": "a.false", "in": [0, "no"]}, Truth.false),
+    ({"fact": "a.bool", "equals": 1}, Truth.false),
+    ({"fact": "a.false", "equals": False}, Truth.true),
+    ({"fact": "a.int", "in": [True, 4]}, Truth.true),
     ({"fact": "a.list", "contains": "fluent_role"}, Truth.false),
     ({"fact": "a.list", "count": {"equals": 2}}, Truth.true),
     ({"fact": "a.list", "count": {"gt": 2}}, Truth.false),
