@@ -95,6 +95,23 @@ def test_claims_contradicted_supported_unverifiable(tmp_path):
     assert ("SELF_REVIEW.md", 3) in ev and ("app/tools/calculator_tool.rb", 12) in ev
 
 
+def test_a_failed_requirement_of_a_goal_contradicts_its_pass(tmp_path):
+    """What supported_when requires, when it fails, makes a PASS false, not merely unverifiable."""
+    cases = {
+        "G1": [fact("app.nested", False), fact("rails.frameworks_left_on", []), fact("app.mvc_nontrivial", True),
+               fact("ruby.version_verdict", "impossible", "Dockerfile", 1)],
+        "G6": [fact("persistence.strategy", "rails_cache"), fact("persistence.process_local_store", False),
+               fact("persistence.cap", True), fact("persistence.ttl", True), fact("persistence.cache_store", "redis_cache_store"),
+               fact("concurrency.hazard_count", 2, "app/services/store.rb", 7)],
+        "G12": [fact("gem.brakeman", True), fact("gem.rubocop", True), fact("gem.bundler_audit", True),
+                fact("runtime.gates.rubocop.offenses", 0), fact("runtime.gates.brakeman.warnings", 0),
+                fact("runtime.gates.brakeman.ignored_warnings", 0), fact("runtime.gates.bundle_audit.vulnerabilities", 3)],
+    }
+    for goal, facts in cases.items():
+        fid = _fid(TABLE + f"| {goal} | PASS | done |\n", facts, tmp_path)
+        assert [(c.goal, c.status) for c in fid.claims] == [(goal, "contradicted")], goal
+
+
 def test_without_static_facts_no_claim_is_judged(tmp_path):
     fid = _fid(TABLE + "| G14 | PASS | x |\n", [fact("secrets.committed", True)], tmp_path, missing={"static"})
     assert fid.claims[0].status == "unverifiable"
