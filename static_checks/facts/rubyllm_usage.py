@@ -155,16 +155,23 @@ def usage(ctx: FactContext):
     ]
 
 
-def finding_node(ctx: FactContext, f: Finding) -> tuple[object, ts.Node] | None:
-    """The smallest call node at a finding's position, for classifying what was invented."""
+def node_at_finding(ctx: FactContext, f: Finding) -> tuple[object, ts.Node] | None:
+    """The smallest named node at a finding's position, with its parsed file."""
     pf = ctx.by_rel.get(f.file)
     if pf is None:
         return None
     point = (f.line - 1, max(f.column - 1, 0))
     node = pf.root.named_descendant_for_point_range(point, point)
+    return (pf, node) if node is not None else None
+
+
+def finding_node(ctx: FactContext, f: Finding) -> tuple[object, ts.Node] | None:
+    """The smallest call node at a finding's position, for classifying what was invented."""
+    hit = node_at_finding(ctx, f)
+    node = hit[1] if hit is not None else None
     while node is not None and node.type != "call":
         node = node.parent
-    return (pf, node) if node is not None else None
+    return (hit[0], node) if node is not None else None
 
 
 def invented_kind(ctx: FactContext, f: Finding) -> str:

@@ -11,7 +11,7 @@ from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import llm_model
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import ancestors, args, call_name, class_path, const_path, contains, literal, receiver
-from static_checks.facts.rubyllm_usage import app_findings, invented_kind
+from static_checks.facts.rubyllm_usage import app_findings, invented_kind, node_at_finding
 from static_checks.models import Category
 from static_checks.parsing import ParsedFile
 
@@ -165,13 +165,8 @@ def _attempted_llm_owners(ctx: FactContext) -> set[str]:
     found = [f for f in app_findings(ctx, Category.api_hallucination, tests=False) if invented_kind(ctx, f) == "entry_class"]
     found += app_findings(ctx, Category.bypass, tests=False)
     owners: set[str] = set()
-    for f in found:
-        pf = ctx.by_rel.get(f.file)
-        if pf is None:
-            continue
-        point = (f.line - 1, max(f.column - 1, 0))
-        node = pf.root.named_descendant_for_point_range(point, point)
-        owner = class_path(pf, node) if node is not None else ""
+    for hit in filter(None, (node_at_finding(ctx, f) for f in found)):
+        owner = class_path(*hit)
         if owner:
             owners.add(owner.rsplit("::", 1)[-1])
     return owners
