@@ -191,6 +191,8 @@ def scan_file(pf: ParsedFile) -> FileScan:
             inner = _scan_def(node, scope, fs, default_vis)
             stack.append((start, -neg_end, inner))
         elif kind == "call":
+            if _is_plain_write_target(node):
+                continue  # `recv.x = v` calls only the writer `x=`, recorded in fs.writes
             fs.calls.append((node, scope))
             fs.name_of(node)
             if call_receiver(node) is None:
@@ -221,6 +223,12 @@ def scan_file(pf: ParsedFile) -> FileScan:
             if name in VISIBILITY:
                 default_vis[id(scope)] = name
     return fs
+
+
+def _is_plain_write_target(node: ts.Node) -> bool:
+    """The left side of a plain `recv.x = v` (not `||=`, which also reads `x`)."""
+    parent = node.parent
+    return parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == node
 
 
 def _scan_class(node: ts.Node, scope: Scope, fs: FileScan) -> Scope:

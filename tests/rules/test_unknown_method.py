@@ -115,3 +115,29 @@ def test_messages_elements_and_enumerable_chat(run_app):
         chat.messages.map { |m| m.content }
     """})
     assert found == [("app/a.rb", 2, RULE), ("app/a.rb", 3, RULE)]
+
+
+TOOL_WITH_WRITER = """
+    class DbTool < RubyLLM::Tool
+      description "Run SQL"
+      {writer}
+      def execute(sql:) = @driver.run(sql)
+    end
+    class Runner
+      def go
+        tool = DbTool.new
+        tool.driver {op} Object.new
+      end
+    end
+"""
+
+
+def test_plain_assignment_calls_only_the_writer(run_app):
+    for writer in ("attr_writer :driver", "def driver=(d) = (@driver = d)"):
+        src = TOOL_WITH_WRITER.format(writer=writer, op="=")
+        assert run_app({"app/models/db_tool.rb": src}) == [], writer
+
+
+def test_or_assign_also_reads_so_a_writer_alone_is_not_enough(run_app):
+    src = TOOL_WITH_WRITER.format(writer="attr_writer :driver", op="||=")
+    assert run_app({"app/models/db_tool.rb": src}) == [("app/models/db_tool.rb", 9, RULE)]
