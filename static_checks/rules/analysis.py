@@ -15,7 +15,7 @@ from static_checks.manifest.model import MethodSig
 from static_checks.manifest.versions import version_key
 from static_checks.rules.base import did_you_mean
 from static_checks.types import TypeRef, analyze
-from static_checks.types.scan import FileScan, Scope
+from static_checks.types.scan import FileScan, Scope, is_plain_write_target
 from static_checks.types.syntax import call_name, call_receiver
 
 # Test-double APIs (Mocha, Minitest, RSpec's old syntax) reachable on any object in a test;
@@ -135,8 +135,8 @@ class Analysis:
         for fs in self.project.scans:
             for call, scope in fs.calls:
                 name = fs.name_of(call)
-                if name is None:
-                    continue
+                if name is None or is_plain_write_target(call):
+                    continue  # a write target is checked as its writer `x=` below
                 recv = call_receiver(call)
                 rtype = infer.receiver_type(call, scope)
                 if rtype is None or not rtype.checkable:

@@ -191,8 +191,6 @@ def scan_file(pf: ParsedFile) -> FileScan:
             inner = _scan_def(node, scope, fs, default_vis)
             stack.append((start, -neg_end, inner))
         elif kind == "call":
-            if _is_plain_write_target(node):
-                continue  # `recv.x = v` calls only the writer `x=`, recorded in fs.writes
             fs.calls.append((node, scope))
             fs.name_of(node)
             if call_receiver(node) is None:
@@ -225,8 +223,8 @@ def scan_file(pf: ParsedFile) -> FileScan:
     return fs
 
 
-def _is_plain_write_target(node: ts.Node) -> bool:
-    """The left side of a plain `recv.x = v` (not `||=`, which also reads `x`)."""
+def is_plain_write_target(node: ts.Node) -> bool:
+    """The left side of a plain `recv.x = v`: only the writer `x=` is called (`||=` also reads `x`)."""
     parent = node.parent
     return parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == node
 
