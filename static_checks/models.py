@@ -71,6 +71,9 @@ class VersionSource(str, Enum):
     gemspec_constraint = "gemspec constraint"  # the gem's own add_dependency line
     git = "git"  # a Gemfile.lock GIT section or `gem ..., github:/git:` (may be ahead of every release)
     path = "path"  # a Gemfile.lock PATH section or `gem ..., path:` (a local checkout)
+    # A Gemfile.lock that bundles no ruby_llm: RubyLLM comes from another gem (a renamed fork
+    # such as `gem "x_llm", git: ...`) or is never loaded; no release can be proven.
+    not_bundled = "not in Gemfile.lock"
 
 
 class AppRoot(BaseModel):

@@ -167,8 +167,8 @@ def _nearest(releases: list[str], version: str) -> str:
 
 
 def is_unreleased_source(source: VersionSource) -> bool:
-    """Code from a git checkout or a local path: it may define APIs no release has yet."""
-    return source in (VersionSource.git, VersionSource.path)
+    """Code from a git checkout, a local path or another gem: it may define APIs no release has."""
+    return source in (VersionSource.git, VersionSource.path, VersionSource.not_bundled)
 
 
 def _from_lock(entry: LockEntry, releases: list[str], gem: str) -> tuple[str, VersionSource, str | None]:
@@ -251,7 +251,13 @@ def resolve_version(
             )
         return override, VersionSource.override, None
     declared = _declared(app_root, gem, releases)
-    return declared if declared is not None else (releases[-1], VersionSource.newest_release, None)
+    if declared is not None:
+        return declared
+    if (app_root / "Gemfile.lock").is_file():
+        return releases[-1], VersionSource.not_bundled, (
+            f"Gemfile.lock bundles no {gem}: RubyLLM would come from another gem (a renamed fork?) "
+            f"or is not loaded; checked against the newest release")
+    return releases[-1], VersionSource.newest_release, None
 
 
 def resolve_schema_version(app_root: Path) -> str | None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 
 from static_checks.context import ProjectContext
+from static_checks.manifest.versions import is_unreleased_source
 from static_checks.models import Category, Finding, Severity, VersionSource
 from static_checks.rules import (
     bypass,
@@ -76,7 +77,6 @@ ABSENCE_RULES = frozenset({
     "rubyllm/unknown-config-option", "rubyllm/stub-unknown-method", "rubyllm/schema-dsl",
     "rubyllm/fake-mismatch",
 })
-_UNRELEASED = (VersionSource.git, VersionSource.path)
 
 
 def for_unreleased_source(ctx: ProjectContext, findings: list[Finding]) -> list[Finding]:
@@ -85,13 +85,16 @@ def for_unreleased_source(ctx: ProjectContext, findings: list[Finding]) -> list[
     Done once here rather than in each rule; other findings keep their severity and gain the caveat.
     """
     root = ctx.root
-    if root.version_source not in _UNRELEASED:
+    if not is_unreleased_source(root.version_source):
         return findings
     detail = root.version_detail or root.version_source.value
-    rev = re.search(r"@([0-9a-f]{7,40})", detail)
-    at = f" at {rev.group(1)}" if rev else ""
-    short = (f"unverifiable: the app uses unreleased ruby_llm from {root.version_source.value}{at}; "
-             f"checked against the nearest release {root.ruby_llm_version}")
+    if root.version_source is VersionSource.not_bundled:
+        origin = "RubyLLM from a gem other than ruby_llm (its Gemfile.lock bundles no ruby_llm)"
+    else:
+        rev = re.search(r"@([0-9a-f]{7,40})", detail)
+        at = f" at {rev.group(1)}" if rev else ""
+        origin = f"unreleased ruby_llm from {root.version_source.value}{at}"
+    short = f"unverifiable: the app uses {origin}; checked against the nearest release {root.ruby_llm_version}"
     caveat = f"ruby_llm comes from {detail}"
     out = []
     for f in findings:

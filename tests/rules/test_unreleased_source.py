@@ -50,3 +50,26 @@ def test_released_gem_keeps_errors(tmp_path):
     miss = found["rubyllm/unknown-method"]
     assert (miss.severity.value, miss.category.value) == ("error", "api-hallucination")
     assert "unreleased" not in miss.message
+
+
+def test_lock_without_ruby_llm_means_another_gem_provides_it(tmp_path):
+    # e.g. a renamed fork: `gem "other_llm", git: ...` defines RubyLLM with APIs of its own
+    (tmp_path / "Gemfile").write_text('gem "other_llm", git: "https://example.invalid/other_llm.git"\n')
+    (tmp_path / "Gemfile.lock").write_text(GIT_LOCK.replace("ruby_llm", "other_llm"))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/flow.rb").write_text(APP)
+    report = check_path(tmp_path)
+    assert report.roots[0].version_source.value == "not in Gemfile.lock"
+    found = {f.rule: f for f in report.findings if f.rule.startswith("rubyllm/")}
+    miss = found["rubyllm/unknown-method"]
+    assert (miss.severity.value, miss.category.value) == ("info", "unverifiable")
+    assert "bundles no ruby_llm" in miss.message
+    assert found["rubyllm/wrong-arguments"].severity.value == "error"  # binding rules keep their verdict
+
+
+def test_no_lock_and_no_declaration_still_checks_against_newest(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/flow.rb").write_text(APP)
+    report = check_path(tmp_path)
+    assert report.roots[0].version_source.value == "newest release"
+    assert {f.rule: f for f in report.findings}["rubyllm/unknown-method"].severity.value == "error"
