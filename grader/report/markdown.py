@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from grader.report.model import GradeReport
 from grader.report.summary import (
-    STATUS_WORDS, by_weight, dimension_reason, fact_values, fmt, invented_findings, one_line_summary, pending_bound,
-    strongest, weakest, where,
+    STATUS_WORDS, by_weight, deduction_label, dimension_reason, fact_values, fmt, invented_findings, one_line_summary,
+    pending_bound, strongest, weakest, where,
 )
 
 
@@ -57,8 +57,7 @@ def render_markdown(r: GradeReport) -> str:
         w(dimension_reason(d) + ".")
         w("")
         for x in by_weight(d.deductions):
-            label = {"points": f"-{fmt(x.points)}" if x.points else f"0 of {fmt(x.nominal)} (nothing left to take)", "cap": f"cap {fmt(x.nominal)} (-{fmt(x.points)})",
-                     "floor": f"floor {fmt(x.nominal)}", "judge": f"-{fmt(x.points)} (judge)"}[x.kind]
+            label = deduction_label(x)
             refs = where(x)
             w(f"- {label} `{x.id}`: {x.reason}. Because {fact_values(x) or x.because}"
               + (f"; at {refs}" if refs else "") + ".")

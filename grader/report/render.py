@@ -12,8 +12,8 @@ from grader.report.excerpts import excerpt
 from grader.report.markdown import render_markdown
 from grader.report.model import GradeReport, StageResult
 from grader.report.summary import (
-    STATUS_WORDS, by_weight, dimension_reason, fact_values, fmt, invented_findings, one_line_summary, pending_bound,
-    strongest, weakest,
+    STATUS_WORDS, by_weight, deduction_label, dimension_reason, fact_values, fmt, invented_findings, one_line_summary,
+    pending_bound, strongest, weakest,
 )
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -39,7 +39,7 @@ def render_html(r: GradeReport, repo: Path | None = None) -> str:
         r=r, fmt=fmt, pct=pct, by_weight=by_weight, reason=dimension_reason, fact_values=fact_values,
         summary=one_line_summary(r), invented=invented_findings(r), invented_empty=empty,
         other_findings=[f for f in r.findings if f.get("category") != "api-hallucination"][:200],
-        strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound,
+        strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound, deduction_label=deduction_label,
         excerpt=lambda f, line: excerpt(repo, f, line),
     )
 

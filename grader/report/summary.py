@@ -53,6 +53,22 @@ def by_weight(items: list[AppliedItem]) -> list[AppliedItem]:
     return sorted(items, key=lambda x: -x.points)
 
 
+def deduction_label(x: AppliedItem, minus: str = "-") -> str:
+    """What a deduction moved, as both reports print it. A point deduction that a floor or zero cut
+    short says so, so '-2' is never read as the rubric's number when the rubric says 3."""
+    if x.kind == "cap":
+        return f"cap {fmt(x.nominal)} ({minus}{fmt(x.points)})"
+    if x.kind == "floor":
+        return f"floor {fmt(x.nominal)}"
+    if x.kind == "judge":
+        return f"{minus}{fmt(x.points)} (judge)"
+    if not x.points:
+        return f"0 of {fmt(x.nominal)} (nothing left to take)"
+    if x.points < x.nominal - 0.005:
+        return f"{minus}{fmt(x.points)} of {fmt(x.nominal)} (cut short by a floor or zero)"
+    return f"{minus}{fmt(x.points)}"
+
+
 def dimension_reason(d: DimensionScore) -> str:
     """One line: why the dimension stands where it does."""
     parts = []

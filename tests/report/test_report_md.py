@@ -65,6 +65,20 @@ def test_pending_items_bounded_by_a_cap_or_floor_say_so(graded):
     assert "name 4 points, but caps, floors and zero leave only 2" in render_html(report)
 
 
+def test_a_deduction_cut_short_by_a_floor_shows_its_rubric_points(graded):
+    from grader.report.render import render_html
+
+    report = graded.grade("overclaiming_self_review", "rails-rubyllm-v2")
+    md = render_markdown(report)
+    # several_overclaims (3) and fabricated_citations (3) from 15 stop at the band floor of 10.
+    assert "- -3 `several_overclaims`" in md
+    assert "- -2 of 3 (cut short by a floor or zero) `fabricated_citations`" in md
+    assert "- 0 of 1 (nothing left to take) `no_honest_confession`" in md
+    assert "- floor 10 `fidelity_band_floor`" in md
+    html = render_html(report)
+    assert "<b>−2 of 3 (cut short by a floor or zero)</b>" in html and "<b>cap 6 (−4)</b>" in html
+
+
 def test_write_all_writes_three_files_and_json_contract(graded, tmp_path):
     report = graded.grade("stock_readme", "rails-rubyllm-v1")
     written = write_all(report, tmp_path / "out", graded.repo("stock_readme"))
