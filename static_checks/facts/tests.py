@@ -221,9 +221,36 @@ NOT_COMPONENTS = frozenset({"ApplicationController", "ApplicationRecord", "Appli
                             "ApplicationCable", "ApplicationTool", "Connection", "Channel"})
 
 
+def _requested_paths(ctx: FactContext) -> list[str]:
+    """First arguments of the requests request/system tests make (`post "/chats/1/messages"`,
+    `get chat_messages_path(chat)`), lowercased, for matching controllers by resource name."""
+    out = []
+    for pf in ctx.test_files():
+        if _is_request_test(ctx, pf):
+            for c in ctx.index(pf).calls(*REQUEST_CALLS):
+                a = args(c)
+                if receiver(c) is None and a:
+                    out.append(pf.text(a[0]).lower())
+    return out
+
+
+def _controller_requested(short: str, paths: list[str]) -> bool:
+    """`MessagesController` is exercised by a request whose path or path helper names `messages` or
+    `message` (routes are not resolved: a resource named in the path is taken as its controller)."""
+    if not short.endswith("Controller") or not paths:
+        return False
+    plural = re.sub(r"(?<!^)(?=[A-Z])", "_", short.removesuffix("Controller")).lower()
+    if not plural:
+        return False
+    singular = plural[:-3] + "y" if plural.endswith("ies") else plural[:-1] if plural.endswith("s") else plural
+    words = re.compile(r"(?<![a-z])(?:%s|%s)(?![a-z])" % (re.escape(plural), re.escape(singular)))
+    return any(words.search(p) for p in paths)
+
+
 @collector("tests", ids=["tests.untested_components", "tests.untested_component_count"])
 def untested(ctx: FactContext):
-    """Outermost app classes that no test mentions (a constant in a test, or `<Name>Test`/`<Name>Spec`)."""
+    """Outermost app classes that no test mentions (a constant in a test, or `<Name>Test`/`<Name>Spec`),
+    and controllers no request test reaches by their resource's path."""
     mentioned: set[str] = set()
     for pf in ctx.test_files():
         idx = ctx.index(pf)
@@ -232,6 +259,7 @@ def untested(ctx: FactContext):
             name = cls.child_by_field_name("name")
             if name is not None:
                 mentioned.add(re.sub(r"(Test|Spec)$", "", pf.text(name).rsplit("::", 1)[-1]))
+    paths = _requested_paths(ctx)
     missing, ev = [], []
     for pf in ctx.app_files(*COMPONENT_FOLDERS, kind="ruby"):
         for cls in ctx.index(pf).of("class", "module"):
@@ -239,7 +267,7 @@ def untested(ctx: FactContext):
                 continue
             name_node = cls.child_by_field_name("name")
             short = pf.text(name_node).rsplit("::", 1)[-1] if name_node is not None else ""
-            if short and short not in NOT_COMPONENTS and short not in mentioned:
+            if short and short not in NOT_COMPONENTS and short not in mentioned and not _controller_requested(short, paths):
                 missing.append(short)
                 ev.append(ctx.ev(pf, cls))
     return [

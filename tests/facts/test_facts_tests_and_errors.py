@@ -128,6 +128,24 @@ def test_untested_components(facts_for):
     assert f["tests.untested_component_count"] == 1
 
 
+def test_a_controller_reached_by_an_integration_test_is_tested(facts_for):
+    """A flow test named after no controller still exercises the controllers whose paths it requests."""
+    app = {
+        "app/controllers/chat_messages_controller.rb": "class ChatMessagesController < ApplicationController\n  def create; end\nend\n",
+        "app/controllers/replies_controller.rb": "class RepliesController < ApplicationController\n  def show; end\nend\n",
+        "app/controllers/pages_controller.rb": "class PagesController < ApplicationController\n  def show; end\nend\n",
+    }
+    flow = ('class ChatFlowTest < ActionDispatch::IntegrationTest\n  test "talk" do\n'
+            '    post chat_messages_path, params: { t: "hi" }\n    get "/replies/1"\n  end\nend\n')
+    f = facts_for({**app, "test/integration/chat_flow_test.rb": flow})
+    assert f["tests.untested_components"] == ["PagesController"]
+    # A unit test (no requests) reaches no controller.
+    unit = flow.replace("ActionDispatch::IntegrationTest", "ActiveSupport::TestCase")
+    unit = unit.replace('post chat_messages_path, params: { t: "hi" }', "assert true").replace('get "/replies/1"', "")
+    g = facts_for({**app, "test/models/chat_flow_test.rb": unit})
+    assert g["tests.untested_components"] == ["ChatMessagesController", "PagesController", "RepliesController"]
+
+
 def test_reach_llm_path_through_an_invented_entry_class_or_a_bypass(facts_for):
     """Code that tries to reach the provider through an invented class or around the gem is still the
     LLM path: testing it is not "tests never reach the LLM" (its own rules charge the broken call)."""
