@@ -343,7 +343,7 @@ def test_fork_bomb_hits_the_pids_limit(docker_client, base_image, tmp_path, kit)
     end
   end
 """)
-    report = run_runtime(repo, RuntimeOptions(base_image=base_image, timeouts=Timeouts(tests=15)))
+    report = run_runtime(repo, RuntimeOptions(base_image=base_image, timeouts=Timeouts(tests=8)))
     tests = report.tests
     assert tests.status is StepStatus.timeout, tests.log_tail
     forked = max(int(n) for n in re.findall(r"FORKED (\d+)", tests.log_tail))
