@@ -126,7 +126,12 @@ class FactTest(_Strict):
         if not ops:
             return self.fact
         op = ops[0]
-        return f"{self.fact} {op} {self.ref(op)!r}" if op != "count" else f"count({self.fact}) {self.count.describe()}"
+        if op == "count":
+            return f"count({self.fact}) {self.count.describe()}"
+        ref = self.ref(op)
+        # Numbers as the rubric wrote them (`gt 0`, not `gt 0.0`); everything else as Python shows it.
+        shown = f"{ref:g}" if isinstance(ref, float) else repr(ref)
+        return f"{self.fact} {op} {shown}"
 
     def evaluate(self, facts: "FactLookup") -> tuple[Truth, list[Any]]:
         found = facts.get(self.fact)

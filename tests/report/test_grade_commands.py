@@ -102,6 +102,8 @@ def test_rubric_validate_and_show(tmp_path):
     assert res.exit_code == 0 and "fact id 'no.such.fact' is in no stage's catalog" in res.output
     res = runner.invoke(app, ["rubric", "show", "rails-rubyllm-v1"])
     assert res.exit_code == 0 and "Deliverable completeness" in res.output and "compose_missing" in res.output
+    res = runner.invoke(app, ["rubric", "show", "rails-rubyllm-v1"], env={"COLUMNS": "300"})
+    assert "-1 × gems.missing_required_count, at most 7" in res.output
 
 
 def test_grade_an_archive_through_ingest(graded, tmp_path):

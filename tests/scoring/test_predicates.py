@@ -96,3 +96,6 @@ def test_malformed_predicates_are_rejected(bad):
 def test_describe_reads_like_the_yaml():
     p = P.validate_python({"all": [{"fact": "a.list", "count": {"gt": 0}}, {"not": {"fact": "b", "in": [1, 2]}}]})
     assert p.describe() == "all(count(a.list) gt 0, not(b in [1, 2]))"
+    assert P.validate_python({"fact": "selfreview.contradicted_claims", "gte": 2}).describe() == \
+        "selfreview.contradicted_claims gte 2"  # not `gte 2.0`
+    assert P.validate_python({"fact": "a.enum", "equals": "stock"}).describe() == "a.enum equals 'stock'"
