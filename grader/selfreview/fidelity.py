@@ -28,6 +28,9 @@ _CITATION = re.compile(
     r"|Dockerfile|Gemfile|Rakefile|Procfile))(?::(\d+)(?:-\d+)?)?"
 )
 _WALK_SKIP = {".git", "node_modules", "vendor", "tmp", "log", "coverage", ".bundle"}
+# Folders written by running the app or its tests (SimpleCov's coverage/index.html, logs) or
+# installed dependencies: a citation into them is not checkable against the repo, never fabricated.
+_GENERATED = _WALK_SKIP - {".git"}
 
 
 @dataclass
@@ -162,6 +165,8 @@ def check_citations(review: SelfReview, repo: Path) -> list[Citation]:
             if "://" in row.evidence[max(0, m.start() - 12): m.start()]:
                 continue  # part of a URL
             cited, line = m.group(1), m.group(2)
+            if _GENERATED & set(cited.lstrip("./").split("/")[:-1]):
+                continue
             path = files.resolve(cited)
             exists = path is not None and (line is None or 1 <= int(line) <= _line_count(path))
             out.append(Citation(row.line, m.group(0), exists))

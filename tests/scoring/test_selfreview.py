@@ -119,6 +119,14 @@ def test_without_static_facts_no_claim_is_judged(tmp_path):
     assert out["selfreview.contradicted_claims"] is None  # unknown, never a silent 0
 
 
+def test_generated_artifacts_are_not_fabricated_citations(tmp_path):
+    """SimpleCov's report and logs exist after a test run, not in the repository: not checkable, not false."""
+    text = TABLE + ("| G11 | PASS | 42 runs; coverage/index.html 96% line, `chat_app/coverage/.last_run.json` |\n"
+                    "| G12 | PASS | log/brakeman.log clean; app/missing.rb:3 |\n")
+    fid = _fid(text, [], tmp_path)
+    assert [(c.text, c.exists) for c in fid.citations] == [("app/missing.rb:3", False)]
+
+
 def test_fabricated_citations(tmp_path):
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "chat.rb").write_text("a\nb\nc\n")
