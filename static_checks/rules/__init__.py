@@ -33,6 +33,7 @@ from static_checks.context import ProjectContext
 from static_checks.manifest.versions import is_unreleased_source
 from static_checks.models import Category, Finding, Severity, VersionSource
 from static_checks.rules import (
+    argument_shape,
     bypass,
     dynamic_call,
     fake_mismatch,
@@ -53,6 +54,7 @@ REGISTRY: tuple[Rule, ...] = (
     unknown_constant.RULE,
     unknown_method.RULE,
     wrong_arguments.RULE,
+    argument_shape.RULE,
     version_mismatch.RULE,
     unknown_config_option.RULE,
     tool_execute.RULE,

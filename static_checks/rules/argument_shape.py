@@ -1,0 +1,106 @@
+"""Rule 3b: arguments that bind to the RubyLLM signature but cannot work (data: argument_shapes.yaml).
+
+Ruby accepts `chat.with_tools([A, B])` and `chat.ask(q, with: { max_tokens: 200 })`; the gem then
+fails on them. Which shapes are wrong is data, checked against the gem source.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from functools import lru_cache
+from pathlib import Path
+
+import tree_sitter as ts
+import yaml
+
+from static_checks.models import Category, Severity
+from static_checks.rules.analysis import analysis
+from static_checks.rules.base import Rule
+
+NOT_POSITIONAL = frozenset({"pair", "splat_argument", "hash_splat_argument", "block_argument", "comment"})
+
+
+@lru_cache(maxsize=1)
+def shapes() -> tuple[dict, ...]:
+    return tuple(yaml.safe_load((Path(__file__).with_name("argument_shapes.yaml")).read_text()))
+
+
+def _arguments(call: ts.Node) -> list[ts.Node]:
+    args = call.child_by_field_name("arguments")
+    return list(args.named_children) if args is not None else []
+
+
+def _positional(call: ts.Node) -> list[ts.Node]:
+    return [a for a in _arguments(call) if a.type not in NOT_POSITIONAL]
+
+
+def _keyword_value(call: ts.Node, keyword: str, pf) -> ts.Node | None:
+    for arg in _arguments(call):
+        if arg.type == "pair":
+            key = arg.child_by_field_name("key")
+            if key is not None and pf.text(key).rstrip(":").lstrip(":") == keyword:
+                return arg.child_by_field_name("value")
+    return None
+
+
+def _array_value(node: ts.Node, pf) -> bool:
+    """An Array literal, `[...].freeze`, or a constant assigned one of those in the same file."""
+    if node.type == "array":
+        return True
+    if node.type == "call" and pf.text(node.child_by_field_name("method") or node) == "freeze":
+        receiver = node.child_by_field_name("receiver")
+        return receiver is not None and receiver.type == "array"
+    if node.type == "constant":
+        name = pf.text(node)
+        stack = [pf.root]
+        while stack:
+            cur = stack.pop()
+            if cur.type == "assignment":
+                left, right = cur.child_by_field_name("left"), cur.child_by_field_name("right")
+                if left is not None and left.type == "constant" and pf.text(left) == name and right is not None:
+                    return right.type == "array" or (right.type == "call" and _array_value(right, pf))
+            stack.extend(cur.named_children)
+    return False
+
+
+def _literal_hash_values(node: ts.Node, kinds: set[str]) -> list[ts.Node]:
+    if node is None or node.type != "hash":
+        return []
+    out = []
+    for pair in node.named_children:
+        value = pair.child_by_field_name("value") if pair.type == "pair" else None
+        if value is not None and value.type in kinds:
+            out.append(value)
+    return out
+
+
+def check(ctx):
+    an = analysis(ctx)
+    for tc in an.typed_calls:
+        for shape in shapes():
+            if tc.name != shape["method"] or not any(fnmatch(tc.rtype.name, o) for o in shape["owners"]):
+                continue
+            if an.find(tc.rtype, tc.name) is None:
+                continue  # missing in this release: rule 2/4 speak for it
+            if "positional_array" in shape:
+                positional = _positional(tc.call)
+                if len(positional) == 1 and _array_value(positional[0], tc.pf):
+                    yield RULE.finding(
+                        tc.pf, positional[0], f"`{tc.name}` given an Array as one argument",
+                        f"ruby_llm {an.version}: {shape['positional_array']}", hint=shape["hint"])
+            if "keyword" in shape:
+                value = _keyword_value(tc.call, shape["keyword"], tc.pf)
+                bad = _literal_hash_values(value, set(shape["literal_values"]))
+                if bad:
+                    yield RULE.finding(
+                        tc.pf, bad[0], f"`{shape['keyword']}:` of `{tc.name}` given request options, not attachments",
+                        f"ruby_llm {an.version}: {shape['message']}", hint=shape["hint"])
+
+
+RULE = Rule(
+    id="rubyllm/argument-shape",
+    category=Category.api_hallucination,
+    severity=Severity.error,
+    title="Arguments that bind to the signature but cannot work in the gem",
+    check=check,
+)
