@@ -217,6 +217,7 @@ def fidelity_facts(fid: Fidelity, static_known: bool = True) -> list[Fact]:
     supported = [c for c in fid.claims if c.status == "supported"]
     unverifiable = [c for c in fid.claims if c.status == "unverifiable"]
     confessions = [c for c in fid.claims if c.row.verdict in ("PARTIAL", "FAIL")]
+    admitted = review.known_defects
     fabricated = [c for c in fid.citations if not c.exists]
     facts = [
         Fact(id="selfreview.present", value=True, rule=RULE, evidence=[_ev(review, 1)]),
@@ -233,7 +234,8 @@ def fidelity_facts(fid: Fidelity, static_known: bool = True) -> list[Fact]:
              evidence=rows_ev(supported)),
         Fact(id="selfreview.unverifiable_claims", value=len(unverifiable), rule=RULE, evidence=rows_ev(unverifiable),
              note=", ".join(sorted({c.goal or c.row.label[:30] for c in unverifiable})) or None),
-        Fact(id="selfreview.confessions", value=len(confessions), rule=RULE, evidence=rows_ev(confessions)),
+        Fact(id="selfreview.confessions", value=len(confessions) + len(admitted), rule=RULE,
+             evidence=rows_ev(confessions) + [_ev(review, line, text) for line, text in admitted[:5]]),
         Fact(id="selfreview.fabricated_citations", value=len(fabricated), rule=RULE,
              evidence=[_ev(review, c.line, f"cites {c.text}, which is not in the repository") for c in fabricated]),
     ]

@@ -54,6 +54,7 @@ class SelfReview:
     rows: list[ReviewRow] = field(default_factory=list)
     malformed: list[MalformedRow] = field(default_factory=list)
     problem: str | None = None  # unreadable file etc.
+    known_defects: list[tuple[int, str]] = field(default_factory=list)  # (line, text) under a "Known defects" heading
 
     @property
     def present(self) -> bool:
@@ -166,9 +167,33 @@ def _read_row(cells: list[str], cols: _Columns, width: int):
     return goal, number, label, verdict, evidence
 
 
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
+_DEFECTS_HEADING = re.compile(r"known\s+(?:defects|issues|bugs|problems|limitations|gaps)|^limitations\b|^defects\b",
+                              re.IGNORECASE)
+_NOTHING = re.compile(r"^(?:none|n/?a|nothing|no known \w+|-)\W*$", re.IGNORECASE)
+_ITEM_MARK = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+
+
+def known_defects(lines: list[str]) -> list[tuple[int, str]]:
+    """Items under a "Known defects" (issues, limitations...) heading, up to the next heading; a
+    section that says "None." has none. Admitting a defect there is an honest confession too."""
+    out: list[tuple[int, str]] = []
+    inside = False
+    for n, line in enumerate(lines, 1):
+        heading = _HEADING.match(line)
+        if heading:
+            inside = bool(_DEFECTS_HEADING.search(heading.group(1).strip(" *_#:")))
+            continue
+        item = _ITEM_MARK.sub("", line.strip()).strip()
+        if inside and item and not item.startswith(("<!--", "|--", "|-")) and not _NOTHING.match(item.strip("*_` ")):
+            out.append((n, item[:300]))
+    return out
+
+
 def parse_self_review_text(text: str, rel: str = "SELF_REVIEW.md") -> SelfReview:
     review = SelfReview(path=rel)
     lines = text.splitlines()
+    review.known_defects = known_defects(lines)
     cols: _Columns | None = None
     width = 0
     for idx, line in enumerate(lines):

@@ -127,6 +127,20 @@ def test_generated_artifacts_are_not_fabricated_citations(tmp_path):
     assert [(c.text, c.exists) for c in fid.citations] == [("app/missing.rb:3", False)]
 
 
+def test_known_defects_section_is_a_confession(tmp_path):
+    """An all-PASS table with real known defects listed is honest; "None." under the heading is not."""
+    table = TABLE + "| G1 | PASS | x |\n"
+    admits = table + "\n## Known defects\n\n- The budget is counted after the reply.\n1. No test for TitleGenerator\n\n## Coverage\n- 96% line\n"
+    fid = _fid(admits, [], tmp_path)
+    assert fid.review.known_defects == [(7, "The budget is counted after the reply."), (8, "No test for TitleGenerator")]
+    out = {f.id: f for f in fidelity_facts(fid)}
+    assert out["selfreview.confessions"].value == 2
+    assert [e.line for e in out["selfreview.confessions"].evidence] == [7, 8]
+    for nothing in ("None.", "- None", "N/A", "No known defects.", "*none*"):
+        fid = _fid(table + f"\n### Known issues\n{nothing}\n", [], tmp_path)
+        assert {f.id: f.value for f in fidelity_facts(fid)}["selfreview.confessions"] == 0, nothing
+
+
 def test_fabricated_citations(tmp_path):
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "chat.rb").write_text("a\nb\nc\n")
