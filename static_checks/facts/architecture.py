@@ -7,7 +7,8 @@ from static_checks.facts.layout import controller_files, public_actions
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import class_path, def_name, enclosing, line_count
 
-SERVICE_FOLDERS = ("app/services", "app/lib", "app/clients", "app/interactors", "app/operations", "app/llm")
+# Where code apart from controllers lives; lib/ holds plain Ruby objects in many apps.
+SERVICE_FOLDERS = ("app/services", "app/lib", "app/clients", "app/interactors", "app/operations", "app/llm", "lib")
 LONG_ACTION_LINES = 25
 
 

@@ -14,7 +14,8 @@ from static_checks.parsing import ParsedFile
 
 CSRF_SKIPS = frozenset({"skip_forgery_protection"})
 EVAL_RECEIVERS = ("Kernel", "binding", "TOPLEVEL_BINDING", "Object")
-STRING_EVALS = frozenset({"instance_eval", "class_eval", "module_eval", "instance_exec"})
+# Methods that evaluate a String argument as code (instance_exec/class_exec only take blocks).
+STRING_EVALS = frozenset({"instance_eval", "class_eval", "module_eval"})
 MESSAGE_WORDS = re.compile(r"content|message|reply|response|body|text|markdown|output|answer|chunk|html", re.I)
 
 
@@ -87,6 +88,19 @@ def raw_erb_outputs(template: bytes) -> list[tuple[int, str]]:
     return sorted(out)
 
 
+def code_names(pf: ParsedFile, node: ts.Node) -> str:
+    """The names an expression reads (variables, methods, constants), without its string literals:
+    `"<span class='text-gray-100'>".html_safe` is fixed markup, not a message made raw."""
+    names, stack = [], [node]
+    while stack:
+        cur = stack.pop()
+        if cur.type in ("identifier", "instance_variable", "constant", "class_variable", "global_variable"):
+            names.append(pf.text(cur))
+        elif cur.type != "string_content":
+            stack.extend(cur.named_children)
+    return " ".join(reversed(names))
+
+
 @collector("security", ids=["security.unsafe_html", "security.unsafe_html_on_message"])
 def unsafe_html(ctx: FactContext):
     hits: list[tuple[object, str]] = []  # (evidence, the expression made raw)
@@ -94,10 +108,10 @@ def unsafe_html(ctx: FactContext):
         idx = ctx.index(pf)
         for c in idx.calls("raw"):
             if receiver(c) is None:
-                hits.append((ctx.ev(pf, c), " ".join(pf.text(a) for a in args(c))))
+                hits.append((ctx.ev(pf, c), " ".join(code_names(pf, a) for a in args(c))))
         for c in idx.calls("html_safe"):
             r = receiver(c)
-            hits.append((ctx.ev(pf, c), pf.text(r) if r is not None else ""))
+            hits.append((ctx.ev(pf, c), code_names(pf, r) if r is not None else ""))
         for p in idx.of("pair"):
             k, v = p.child_by_field_name("key"), p.child_by_field_name("value")
             if k is not None and literal(k) == "sanitize" and v is not None and v.type == "false":

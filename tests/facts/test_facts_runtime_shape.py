@@ -111,13 +111,23 @@ def test_unsafe_html_on_messages(full_facts_for):
     assert raw_erb_outputs(b"<%= a %>\n<%== b %>") == [(2, "b")]
 
 
+def test_fixed_markup_made_raw_is_not_message_content(full_facts_for):
+    f = full_facts_for({"app/helpers/ui_helper.rb": (
+        "module UiHelper\n  def badge = \"<span class='text-gray-100 message'>new</span>\".html_safe\n"
+        "  def bubble(msg) = \"<p>#{msg.content}</p>\".html_safe\nend\n")})
+    assert f["security.unsafe_html"].value == 2
+    # only the interpolated message content counts; the CSS words in fixed markup do not
+    assert [(e.file, e.line) for e in f["security.unsafe_html_on_message"].evidence] == [("app/helpers/ui_helper.rb", 3)]
+
+
 def test_eval_family(facts_for):
     bad = facts_for({"app/tools/calc_tool.rb": (
         "class CalcTool < RubyLLM::Tool\n  def execute(expression:)\n    Kernel.eval(expression)\n  end\nend\n"),
         "app/services/x.rb": "class X\n  def a(s) = instance_eval(s)\n  def b(s) = send(:eval, s)\nend\n"})
     assert bad["security.eval_calls"] == 3 and bad["tools.calculator_uses_eval"] is True
     assert bad["tools.classes"] == ["calc"]
-    ok = facts_for({"app/services/x.rb": "class X\n  def a = instance_eval { 1 }\n  def evaluate(s) = s\nend\n"})
+    ok = facts_for({"app/services/x.rb": ("class X\n  def a = instance_eval { 1 }\n  def evaluate(s) = s\n"
+                                          "  def c(item, &blk) = instance_exec(item, &blk)\nend\n")})
     assert ok["security.eval_calls"] == 0
 
 
@@ -127,6 +137,11 @@ def test_action_size(facts_for):
                    f"class BigController < ApplicationController\n  def create\n{body}\n  end\n  def show; end\nend\n"})
     assert f["arch.max_action_lines"] == 32 and f["arch.long_actions"] == ["BigController#create:32"]
     assert f["arch.service_objects"] == 0
+
+
+def test_plain_ruby_objects_in_lib_are_service_objects(facts_for):
+    f = facts_for({"lib/link_radar/analyzer.rb": "module LinkRadar\n  class Analyzer\n    def call(u) = RubyLLM.chat.ask(u)\n  end\nend\n"})
+    assert f["arch.service_objects"] == 1
 
 
 def test_budget_guard_must_come_before_ask(facts_for):
