@@ -59,6 +59,13 @@ def test_cases(ctx: FactContext) -> list[Case]:
     return cases
 
 
+def files_with_cases(ctx: FactContext) -> list[ParsedFile]:
+    """Test files holding at least one test: a generator stub (`class XTest ... end` with only a
+    commented-out example) exercises nothing, so it neither reaches code nor covers a component."""
+    seen = {c.pf.rel for c in test_cases(ctx)}
+    return [pf for pf in ctx.test_files() if pf.rel in seen]
+
+
 def calls_within(ctx: FactContext, pf: ParsedFile, node: ts.Node, *names: str) -> list[ts.Node]:
     return [c for c in ctx.index(pf).calls(*names) if contains(node, c)]
 
@@ -192,7 +199,7 @@ def _is_request_test(ctx: FactContext, pf: ParsedFile) -> bool:
 def reach_llm(ctx: FactContext):
     targets = llm_classes(ctx)
     ev = []
-    for pf in ctx.test_files():
+    for pf in files_with_cases(ctx):
         if not pf.rel.endswith(("_test.rb", "_spec.rb")):
             continue
         idx = ctx.index(pf)
@@ -252,7 +259,7 @@ def untested(ctx: FactContext):
     """Outermost app classes that no test mentions (a constant in a test, or `<Name>Test`/`<Name>Spec`),
     and controllers no request test reaches by their resource's path."""
     mentioned: set[str] = set()
-    for pf in ctx.test_files():
+    for pf in files_with_cases(ctx):
         idx = ctx.index(pf)
         mentioned |= {pf.text(c) for c in idx.of("constant")}
         for cls in idx.of("class"):

@@ -36,6 +36,16 @@ def test_reach_llm_path_direct_and_through_a_controller(facts_for):
     assert other["tests.reach_llm_path"] is False
 
 
+def test_generator_stub_tests_reach_nothing_and_cover_nothing(facts_for):
+    stub = "class ReplierTest < ActiveSupport::TestCase\n  # test \"the truth\" do\n  #   assert true\n  # end\nend\n"
+    f = facts_for({**SERVICE, "test/services/replier_test.rb": stub})
+    assert (f["tests.count"], f["tests.reach_llm_path"]) == (0, False)
+    assert "Replier" in f["tests.untested_components"]
+    real = facts_for({**SERVICE, "test/services/replier_test.rb": stub.replace("# test", "test").replace("#   assert", "  assert").replace("# end", "end")})
+    assert (real["tests.count"], real["tests.reach_llm_path"]) == (1, True)
+    assert "Replier" not in real["tests.untested_components"]
+
+
 def test_mocking_tools_and_fakes(facts_for):
     f = facts_for({"test/a_test.rb": (
         "class ATest < Minitest::Test\n  class FakeChat\n    def ask(m) = Struct.new(:content).new('x')\n  end\n"
