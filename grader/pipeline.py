@@ -7,7 +7,6 @@ a broken stage never reads as a pass, and never as a silent zero.
 
 from __future__ import annotations
 
-import inspect
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -87,21 +86,6 @@ def _static_check(repo: Path, options: GradeOptions, with_facts: bool) -> CheckR
     return check_path(repo, ruby_llm_version=options.ruby_llm_version)
 
 
-def _engine_collects_facts() -> bool:
-    from static_checks.engine import check_path
-
-    return "with_facts" in inspect.signature(check_path).parameters
-
-
-def _facts_separately(repo: Path, check: CheckReport) -> list[Fact]:
-    """For an engine that cannot collect facts in its own pass: parse again and collect."""
-    from static_checks.engine import parse_tree
-    from static_checks.facts import collect_facts
-
-    _, parsed, _, _ = parse_tree(repo)
-    return collect_facts(repo, parsed, check.findings, check.roots)
-
-
 def _runtime(repo: Path, options: GradeOptions):
     from grader.runtime import RuntimeOptions, run_runtime, runtime_facts
 
@@ -129,25 +113,17 @@ def _self_review_summary(fid) -> SelfReviewSummary:
 
 
 def _static_stage(run: _Run, repo: Path, options: GradeOptions) -> tuple[CheckReport | None, list[Fact]]:
-    """Findings and static facts. One parse serves both when the engine supports it; if that
-    combined pass fails, findings are retried alone so one broken fact collector does not lose them."""
-    check: CheckReport | None = None
+    """Findings and static facts from one parse; if that combined pass fails, findings are retried
+    alone so one broken fact collector does not lose them (static facts are then unknown)."""
     static_facts: list[Fact] = []
-    if _engine_collects_facts():
-        check = run.guard("static", lambda: _static_check(repo, options, with_facts=True))
-        if check is not None:
-            static_facts = list(check.facts)
-            run.stages.append(StageResult(name="facts", status="ok", detail="collected in the static pass"))
-        else:
-            run.last().name = "facts"
-            check = run.guard("static", lambda: _static_check(repo, options, with_facts=False))
-            run.missing.add("static")
+    check = run.guard("static", lambda: _static_check(repo, options, with_facts=True))
+    if check is not None:
+        static_facts = list(check.facts)
+        run.stages.append(StageResult(name="facts", status="ok", detail="collected in the static pass"))
     else:
+        run.last().name = "facts"
         check = run.guard("static", lambda: _static_check(repo, options, with_facts=False))
-        if check is not None:
-            static_facts = run.guard("facts", lambda: _facts_separately(repo, check), fact_stage="static") or []
-        else:
-            run.skip("facts", "static check failed", fact_stage="static")
+        run.missing.add("static")
     if check is None:
         # Without findings, rules over invented calls cannot be trusted: static facts are unknown.
         run.missing.add("static")
