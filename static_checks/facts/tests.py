@@ -195,6 +195,25 @@ def _is_request_test(ctx: FactContext, pf: ParsedFile) -> bool:
     return (request_class or rspec_request) and any(receiver(c) is None for c in idx.calls(*REQUEST_CALLS))
 
 
+WRITE_REQUESTS = frozenset({"post", "put", "patch", "delete"})
+UI_ACTIONS = ("click_on", "click_button", "click_link", "fill_in", "send_keys")
+
+
+def _request_reaching(ctx: FactContext, pf: ParsedFile, controllers: list[str]) -> ts.Node | None:
+    """A request of this integration/system test that can reach an LLM-path controller. Routes are
+    not resolved, so: a request whose path names one of those controllers' resources, any write
+    request (chat turns are posted), or a system test that works the page (fills in, clicks).
+    A page load alone (`get root_path`, the generator's stock test) is not the LLM path."""
+    idx = ctx.index(pf)
+    for c in idx.calls(*REQUEST_CALLS):
+        a = args(c)
+        if receiver(c) is not None:
+            continue
+        if call_name(c) in WRITE_REQUESTS or (a and any(_controller_requested(k, [pf.text(a[0]).lower()]) for k in controllers)):
+            return c
+    return next((c for c in idx.calls(*UI_ACTIONS) if receiver(c) is None), None)
+
+
 @collector("tests", ids=["tests.reach_llm_path"])
 def reach_llm(ctx: FactContext):
     targets = llm_classes(ctx)
@@ -212,10 +231,9 @@ def reach_llm(ctx: FactContext):
                 if tested in targets:
                     hit = cls
                     break
-        if hit is None and any(t.endswith("Controller") for t in targets) and _is_request_test(ctx, pf):
-            # An integration/system test that sends requests reaches the controllers through the routes;
-            # which controller a path hits is not resolved here, so any LLM-path controller counts.
-            hit = next(iter(ctx.index(pf).calls(*REQUEST_CALLS)), None)
+        llm_controllers = sorted(t for t in targets if t.endswith("Controller"))
+        if hit is None and llm_controllers and _is_request_test(ctx, pf):
+            hit = _request_reaching(ctx, pf, llm_controllers)
         if hit is not None:
             ev.append(ctx.ev(pf, hit))
     note = f"classes on the LLM path: {', '.join(sorted(targets))}" if targets else "no app class calls RubyLLM"

@@ -125,6 +125,27 @@ def test_request_test_reaches_an_llm_controller_through_routes(facts_for):
     assert facts_for({**ctl, "test/models/chat_flow_test.rb": unit})["tests.reach_llm_path"] is False
 
 
+
+def test_a_page_load_alone_does_not_reach_the_llm_path(facts_for):
+    """The generator's stock `get root_url` test does not exercise the controller that calls RubyLLM;
+    a posted turn, a path naming that controller, or a system test working the form does."""
+    ctl = {"app/controllers/msgs_controller.rb":
+           "class MsgsController < ApplicationController\n  def create = RubyLLM.chat.ask(params[:t])\nend\n",
+           "app/controllers/pages_controller.rb": "class PagesController < ApplicationController\n  def home; end\nend\n"}
+
+    def flow(body, base="ActionDispatch::IntegrationTest"):
+        return {**ctl, "test/integration/home_test.rb":
+                f'class HomeTest < {base}\n  test "home" do\n    {body}\n  end\nend\n'}
+
+    assert facts_for(flow("get root_url"))["tests.reach_llm_path"] is False
+    assert facts_for(flow('get "/msgs/new"'))["tests.reach_llm_path"] is True  # names the LLM controller
+    assert facts_for(flow('post ask_url, params: { t: "hi" }'))["tests.reach_llm_path"] is True  # a posted turn
+    system = "ApplicationSystemTestCase"
+    assert facts_for(flow("visit root_url", system))["tests.reach_llm_path"] is False
+    assert facts_for(flow('visit root_url\n    fill_in "t", with: "hi"\n    click_on "Send"', system))[
+        "tests.reach_llm_path"] is True
+
+
 def test_untested_components(facts_for):
     f = facts_for({
         "app/services/alpha.rb": "class Alpha\n  class Inner; end\nend\n",
