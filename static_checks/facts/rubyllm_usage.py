@@ -8,7 +8,7 @@ from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import LlmModel, llm_model
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import args, call_name, const_path, contains, enclosing, kwarg, receiver
-from static_checks.models import Category, Finding
+from static_checks.models import Category, Finding, Severity
 from static_checks.types.syntax import is_test_path
 
 ENTRY_CHAT = "RubyLLM.chat"
@@ -175,7 +175,10 @@ def finding_node(ctx: FactContext, f: Finding) -> tuple[object, ts.Node] | None:
 
 
 def invented_kind(ctx: FactContext, f: Finding) -> str:
-    """entry_class / batch_messages / fluent_role / response_reader / config_option / other."""
+    """entry_class / batch_messages / fluent_role / response_reader / config_option / other,
+    or version_drift for an API of another release when the locked one is only inferred."""
+    if f.rule == "rubyllm/version-mismatch" and f.severity is not Severity.error:
+        return "version_drift"
     hit = finding_node(ctx, f)
     if hit is None:
         return "other"

@@ -122,6 +122,15 @@ def test_invented_calls_are_classified_from_real_findings(full_facts_for):
     assert {e.line for e in f["rubyllm.invented_calls"].evidence} >= {3, 8, 9}
 
 
+def test_other_rejected_calls_and_inferred_version_drift(full_facts_for):
+    wrong_kw = {"app/services/w.rb": "class W\n  def go(t) = RubyLLM.chat(temperature: 0.2).ask(t)\nend\n"}
+    assert full_facts_for(wrong_kw)["rubyllm.invented_kinds"].value == ["other"]
+    # with_thinking is 1.10+; `~> 1.6.0` only suggests 1.6.x, so it is drift, not a proven crash
+    drift = {"Gemfile": 'source "https://rubygems.org"\ngem "ruby_llm", "~> 1.6.0"\n',
+             "app/services/d.rb": "class D\n  def go(t) = RubyLLM.chat.with_thinking(effort: :low).ask(t)\nend\n"}
+    assert full_facts_for(drift)["rubyllm.invented_kinds"].value == ["version_drift"]
+
+
 def test_invented_calls_in_tests_are_mock_facts_not_app_facts(full_facts_for):
     f = full_facts_for({"test/services/bad_test.rb": (
         'require "test_helper"\nclass BadTest < ActiveSupport::TestCase\n'

@@ -54,3 +54,20 @@ SELF_REVIEW = {"selfreview.present": True, "selfreview.rows": 14, "selfreview.in
 def test_v2_self_review_bands(changes, earned, best):
     got, d = dimension("rails-rubyllm-v2", "self_review", {**SELF_REVIEW, **changes})
     assert (d.score, got) == (earned, best)
+
+
+RUBYLLM_OK = {"rubyllm.entry_points": ["RubyLLM.chat"], "rubyllm.ask": True, "rubyllm.reads_content": True,
+              "rubyllm.multi_turn": "reused_chat", "rubyllm.with_instructions": True, "rubyllm.bypass": False,
+              "rubyllm.invented_kinds": [], "model.verdict": "latest"}
+
+
+@pytest.mark.parametrize("kinds, best", [
+    ([], 20),
+    (["with_model_block"], 5),  # the benchmark's audit prompt: like an invented entry point
+    (["other"], 17),  # a call the locked gem rejects (our addition): -3 once
+    (["config_option", "other"], 17),
+    (["version_drift"], 20),  # the locked release is only inferred: not charged
+])
+def test_v1_other_rejected_calls(kinds, best):
+    got, _ = dimension("rails-rubyllm-v1", "rubyllm", {**RUBYLLM_OK, "rubyllm.invented_kinds": kinds})
+    assert got == best
