@@ -1,6 +1,6 @@
 """Static analysis time against bare tree-sitter parsing, and cold `grader check` time.
 
-Usage: python bench/static_speed.py [--corpus DIR] [--repeat N]
+Usage: python bench/static_speed.py [--corpus DIR ...] [--repeat N]
 The default corpus is Ruby's standard library from Debian's `ruby` package
 (`apt-get install ruby` puts about 10 MB of .rb under /usr/lib/ruby). Goal: ratio <= 1.5.
 """
@@ -20,9 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def default_corpus() -> Path | None:
-    corpus = Path("/usr/lib/ruby")
-    return corpus if corpus.is_dir() else None
+def default_corpus() -> list[Path]:
+    # The stdlib, Debian's vendor_ruby and the bundled gems' own folders. The gems folder is
+    # named directly: as a GEM_HOME (gems/ beside specifications/) discovery would skip it.
+    roots = [*sorted(Path("/usr/lib/ruby").glob("3.*")), Path("/usr/lib/ruby/vendor_ruby"),
+             *sorted(Path("/usr/lib/ruby/gems").glob("*/gems"))]
+    return [r for r in roots if r.is_dir()]
 
 
 def bare_parse_seconds(files: list[Path]) -> float:
@@ -35,12 +38,13 @@ def bare_parse_seconds(files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def analysis_seconds(corpus: Path) -> tuple[float, int, int]:
+def analysis_seconds(corpus: list[Path]) -> tuple[float, int, int]:
     from static_checks.engine import check_path
 
     start = time.perf_counter()
-    report = check_path(corpus)
-    return time.perf_counter() - start, report.files_analyzed, len(report.findings)
+    reports = [check_path(root) for root in corpus]
+    return (time.perf_counter() - start, sum(r.files_analyzed for r in reports),
+            sum(len(r.findings) for r in reports))
 
 
 def typical_app(dest: Path, n_files: int = 100) -> Path:
@@ -71,15 +75,15 @@ def cold_check_seconds(app: Path, repeat: int) -> list[float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=default_corpus())
+    ap.add_argument("--corpus", type=Path, nargs="+", default=default_corpus())
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    if args.corpus is None or not args.corpus.is_dir():
+    if not args.corpus or not all(c.is_dir() for c in args.corpus):
         raise SystemExit("no corpus: apt-get install ruby, or pass --corpus DIR")
     from static_checks.sources import discover
 
     # The same files the analysis reads (discovery skips vendor/, links and oversized files).
-    files = [f.path for f in discover(args.corpus).files]
+    files = [f.path for root in args.corpus for f in discover(root).files]
     size_mb = sum(p.stat().st_size for p in files) / 1e6
 
     # Warm the OS cache and import everything once so both sides measure steady-state work.
@@ -88,7 +92,7 @@ def main() -> None:
     bare = min(bare_parse_seconds(files) for _ in range(args.repeat))
     runs = [analysis_seconds(args.corpus) for _ in range(args.repeat)]
     full = min(r[0] for r in runs)
-    print(f"corpus: {args.corpus} ({len(files)} Ruby files, {size_mb:.1f} MB)")
+    print(f"corpus: {', '.join(map(str, args.corpus))} ({len(files)} Ruby files, {size_mb:.1f} MB)")
     print(f"bare tree-sitter parse: {bare:.3f} s")
     print(f"static analysis (discover + parse + rules): {full:.3f} s, {runs[0][1]} files, {runs[0][2]} findings")
     print(f"ratio analysis / bare parse: {full / bare:.2f}  (goal <= 1.5)")
