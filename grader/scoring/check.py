@@ -43,6 +43,9 @@ def check_scorecard(card: Scorecard, rubric: Rubric) -> list[str]:
         # A point deduction may move less than its points only when a floor or zero stopped it.
         floors = [rdim.floor or 0.0] if rdim is not None else [0.0]
         floors += [x.nominal for x in dim.deductions if x.kind == "floor"]
+        # An undecided floor holds in the best case, so it may cut deductions there too.
+        floors += [catalog[p.id].floor or 0.0 for p in dim.pending
+                   if p.source == "unknown_facts" and p.id in catalog and catalog[p.id].kind == "floor"]
         bonus_total = sum(b.points for b in dim.bonuses) + sum(p.best_case_gain for p in dim.pending)
         clipped = best - bonus_total <= max(floors) + TOL
         judge_catalog = {j.id: j for j in rubric.judge_criteria}

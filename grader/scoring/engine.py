@@ -31,7 +31,7 @@ class _Rule:
     unknown_facts: list[str] = field(default_factory=list)
 
 
-def _evaluate(rule: Deduction | Bonus, facts: FactSet) -> _Rule:
+def _evaluate(rule: Deduction | Bonus, facts: FactSet, dim: Dimension) -> _Rule:
     when = rule.when
     if when is None:
         truth, used = Truth.true, []
@@ -41,11 +41,13 @@ def _evaluate(rule: Deduction | Bonus, facts: FactSet) -> _Rule:
     per = getattr(rule, "per", None)
     if per and truth is not Truth.false:
         n = facts.magnitude(per)
-        if n is None:
-            truth = Truth.unknown
-            n = 1
         used = used + facts.get(per)
-        points *= n
+        if n is None:
+            # An unknown count could be any size: at stake is all it may take (max_points, else the dimension).
+            truth = Truth.unknown
+            points = float(rule.max_points or dim.max)  # type: ignore[union-attr]
+        else:
+            points *= n
         if rule.max_points is not None:  # type: ignore[union-attr]
             points = min(points, rule.max_points)  # type: ignore[union-attr]
         if points <= 0 and truth is Truth.true:
@@ -150,8 +152,8 @@ def _evidence(used: list) -> list[EvidenceRef]:
 
 
 def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> DimensionScore:
-    rules = [_evaluate(d, facts) for d in rubric.deductions if d.dimension == dim.id]
-    rules += [_evaluate(b, facts) for b in rubric.bonuses if b.dimension == dim.id]
+    rules = [_evaluate(d, facts, dim) for d in rubric.deductions if d.dimension == dim.id]
+    rules += [_evaluate(b, facts, dim) for b in rubric.bonuses if b.dimension == dim.id]
     pending: list[PendingItem] = []
     judged = 0.0
     decided: list[tuple[JudgeCriterion, float, object]] = []  # (criterion, awarded, fact)

@@ -204,3 +204,17 @@ judge_criteria:
     # A cap below the floor still wins, and the judge then has nothing to take below it.
     _, d = run({**ALL_FALSE, "x.f": True, "x.c": True}, body.replace("cap: 6", "cap: 2"))
     assert (d.score, d.pending_points) == (2, 0)
+
+
+def test_an_unknown_count_puts_everything_it_may_take_at_stake():
+    """per over an unknown count: the worst case takes its max_points, not one point's worth."""
+    card, d = run({**ALL_FALSE, "x.n": None})
+    assert (d.score, d.pending_points) == (7, 3)
+    assert [(p.id, p.points) for p in d.pending] == [("per1", 3)]
+
+
+def test_an_undecided_floor_that_cuts_a_deduction_passes_the_self_check():
+    """The best case applies an unknown floor; the self-check must allow the cut it makes there."""
+    _, d = run({**ALL_FALSE, "x.a": True, "x.b": True, "x.f": None})  # run() asserts the self-check
+    assert (d.score, d.pending_points, d.lost_points) == (3, 2, 5)
+    assert [(x.id, x.points) for x in d.deductions] == [("p3", 1), ("p4", 4)]
