@@ -75,7 +75,9 @@ def to_markdown(board: Leaderboard) -> str:
         if r.error:
             out.append(f"| - | {_md(r.name)} | - | - | - | **not graded**: {_md(r.error)} |")
             continue
-        tier = f"{r.tier}" + (f" (provisional, up to {r.tier_best_case})" if r.tier_provisional else "")
+        # "up to" only when the pending points could still lift the tier.
+        tier = f"{r.tier}" + (f" (provisional, up to {r.tier_best_case})"
+                              if r.tier_provisional and r.tier_best_case != r.tier else "")
         notes = "; ".join(r.stage_problems + ([] if r.check_ok else ["arithmetic self-check failed"]))
         link = f"[{_md(r.name)}]({r.report_dir}/report.md)" if r.report_dir else _md(r.name)
         out.append(f"| {r.rank} | {link} | {r.total:g}/{r.max_total:g} | {r.pending_points:g} | {tier} | {_md(notes)} |")

@@ -22,6 +22,20 @@ def test_sort_ranks_ties_and_keeps_failures():
     assert "**not graded**: IngestError: bad archive" in to_markdown(board)
 
 
+def test_tier_says_up_to_only_when_pending_points_can_lift_it():
+    from grader.report.leaderboard import to_html
+
+    rows = [_row("a", 70, 11), _row("b", 85, 11)]
+    rows[0].tier, rows[0].tier_provisional, rows[0].tier_best_case = "B", True, "A"
+    rows[1].tier, rows[1].tier_provisional, rows[1].tier_best_case = "A", True, "A"
+    board = Leaderboard(rubric="r", rubric_title="R", max_total=100, tie_gap=1, rows=rows)
+    board.sort()
+    md = to_markdown(board)
+    assert "| 85/100 | 11 | A |" in md and "| 70/100 | 11 | B (provisional, up to A) |" in md
+    html = to_html(board)
+    assert html.count("up to A") == 1
+
+
 def test_ties_do_not_chain_beyond_the_gap():
     board = Leaderboard(rubric="r", rubric_title="R", max_total=100, tie_gap=1, rows=[
         _row("a", 80), _row("b", 79), _row("c", 78), _row("d", 77), _row("e", 70)])
