@@ -109,6 +109,7 @@ def _self_review_summary(fid) -> SelfReviewSummary:
             for c in fid.claims
         ],
         fabricated_citations=[{"line": c.line, "cited": c.text} for c in fid.citations if not c.exists],
+        known_defects=[{"line": line, "text": redact(text)} for line, text in review.known_defects],
     )
 
 

@@ -109,6 +109,10 @@ def render_markdown(r: GradeReport) -> str:
                 w(f"| {m['line']} | (unreadable) | | {_cell(m['problem'])} | |")
             for fc in sr.fabricated_citations:
                 w(f"| {fc['line']} | citation | | cites `{_cell(fc['cited'])}`, not in the repository | |")
+            if sr.known_defects:
+                w("")
+                w(f"Known defects admitted outside the table ({len(sr.known_defects)}, honest confessions): "
+                  + "; ".join(f"line {k['line']}: {_cell(k['text'])[:120]}" for k in sr.known_defects[:5]) + ".")
         w("")
     w("## Runtime")
     w("")

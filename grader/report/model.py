@@ -50,6 +50,7 @@ class SelfReviewSummary(BaseModel):
     invented_reasons: list[str] = Field(default_factory=list)
     claims: list[ClaimRow] = Field(default_factory=list)
     fabricated_citations: list[dict[str, Any]] = Field(default_factory=list)
+    known_defects: list[dict[str, Any]] = Field(default_factory=list)  # {line, text}: admitted outside the table
 
 
 class ArithmeticCheck(BaseModel):

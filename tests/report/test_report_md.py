@@ -79,6 +79,14 @@ def test_a_deduction_cut_short_by_a_floor_shows_its_rubric_points(graded):
     assert "<b>−2 of 3 (cut short by a floor or zero)</b>" in html and "<b>cap 6 (−4)</b>" in html
 
 
+def test_self_review_section_lists_admitted_known_defects(graded):
+    md = render_markdown(graded.grade("good_app", "rails-rubyllm-v2"))
+    assert "Known defects admitted outside the table (2, honest confessions): line " in md
+    assert "The budget counts tokens after the reply" in md
+    over = render_markdown(graded.grade("overclaiming_self_review", "rails-rubyllm-v2"))
+    assert "Known defects admitted" not in over  # its section says "None."
+
+
 def test_write_all_writes_three_files_and_json_contract(graded, tmp_path):
     report = graded.grade("stock_readme", "rails-rubyllm-v1")
     written = write_all(report, tmp_path / "out", graded.repo("stock_readme"))
