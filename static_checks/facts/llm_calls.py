@@ -118,12 +118,8 @@ def llm_model(ctx: FactContext) -> LlmModel:
         return model
     model = LlmModel(project, inferer)
     for fs in project.scans:
-        # A write target `config.default_model = x` calls the writer; the scan keeps it out of its
-        # reader calls (fs.writes), but facts read it like any call on a typed receiver.
-        seen = {(c.start_byte, c.end_byte) for c, _ in fs.calls}
-        targets = [(left, scope) for _, left, scope in fs.writes
-                   if left.type == "call" and (left.start_byte, left.end_byte) not in seen]
-        for call, scope in [*fs.calls, *targets]:
+        # fs.calls includes write targets (`config.default_model = x`): the model facts read them.
+        for call, scope in fs.calls:
             t = inferer.receiver_type(call, scope)
             name = call_name(call)
             # `plain` types are app classes typed only to follow return values: not RubyLLM objects.
