@@ -212,13 +212,27 @@ def app_findings(ctx: FactContext, category: Category, tests: bool) -> list[Find
 
 @collector("rubyllm_usage", ids=["rubyllm.invented_calls", "rubyllm.invented_kinds"])
 def invented(ctx: FactContext):
+    from static_checks.rules import ABSENCE_RULES
+
     found = app_findings(ctx, Category.api_hallucination, tests=False)
+    # With ruby_llm from git, a path or a renamed fork, "no release has it" findings become
+    # unverifiable infos: such calls may or may not exist, so "no invented call" is not known.
+    unsure = [f for f in app_findings(ctx, Category.unverifiable, tests=False) if f.rule in ABSENCE_RULES]
     kinds = sorted({invented_kind(ctx, f) for f in found})
     ev = [ctx.ev_text(f.file, f.line, f.snippet) for f in found[:10]]
     note = ", ".join(sorted({f.rule for f in found})) or None
+    count: int | None = len(found)
+    listed: list[str] | None = kinds
+    if unsure:
+        note = (f"{note}; " if note else "") + (
+            f"{len(unsure)} more call(s) unverifiable against an unreleased or renamed ruby_llm"
+            + ("" if found else ": whether any call is invented is unknown"))
+        ev += [ctx.ev_text(f.file, f.line, f.snippet) for f in unsure[: max(0, 10 - len(ev))]]
+        if not found:  # at least the verified ones when there are some; otherwise undecided
+            count, listed = None, None
     return [
-        fact("rubyllm.invented_calls", len(found), "facts/rubyllm/invented", ev, note),
-        fact("rubyllm.invented_kinds", kinds, "facts/rubyllm/invented", ev, note),
+        fact("rubyllm.invented_calls", count, "facts/rubyllm/invented", ev, note),
+        fact("rubyllm.invented_kinds", listed, "facts/rubyllm/invented", ev, note),
     ]
 
 

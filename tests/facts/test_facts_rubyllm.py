@@ -188,3 +188,25 @@ def test_chat_memoized_on_a_singleton_is_reused(facts_for):
     assert facts_for({"app/services/assistant.rb": svc})["rubyllm.multi_turn"] == "reused_chat"
     per_request = svc.replace("  include Singleton\n", "")
     assert facts_for({"app/services/assistant.rb": per_request})["rubyllm.multi_turn"] == "none"
+
+
+def test_calls_unverifiable_against_a_git_ruby_llm_leave_invented_facts_unknown(tmp_path):
+    """A git-sourced ruby_llm turns 'no release has it' into unverifiable infos: the invented-call
+    facts are then undecided (their points pending), never a silent 'nothing invented'."""
+    from facts_helpers import facts_of, write_app
+
+    lock = ("GIT\n  remote: https://github.com/example/ruby_llm.git\n  revision: 0123456789abcdef0123456789abcdef01234567\n"
+            "  branch: main\n  specs:\n    ruby_llm (1.16.0)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n"
+            "    rails (8.0.0)\n\nDEPENDENCIES\n  ruby_llm!\n")
+    files = {"Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "ruby_llm", github: "example/ruby_llm"\n',
+             "Gemfile.lock": lock,
+             "app/services/flow.rb": "class Flow\n  def run = RubyLLM.render_template(:hi)\nend\n"}
+    f = facts_of(write_app(tmp_path / "git", files))
+    assert f["rubyllm.invented_calls"].value is None and f["rubyllm.invented_kinds"].value is None
+    assert "unverifiable" in f["rubyllm.invented_calls"].note
+    assert [(e.file, e.line) for e in f["rubyllm.invented_calls"].evidence] == [("app/services/flow.rb", 2)]
+    # From rubygems the same call is a known invention.
+    released = {**files, "Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "ruby_llm", "1.16.0"\n',
+                "Gemfile.lock": lock.split("\n\n", 1)[1].replace("    rails (8.0.0)", "    ruby_llm (1.16.0)")}
+    g = facts_of(write_app(tmp_path / "gem", released))
+    assert g["rubyllm.invented_calls"].value == 1
