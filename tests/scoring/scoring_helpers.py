@@ -7,6 +7,17 @@ from static_checks.models import Evidence, Fact
 from grader.rubric import parse_rubric
 
 
+# One dimension `d` (max 10) with each kind of deduction: points, per-count, cap and floor.
+SAMPLE_DEDUCTIONS = """\
+deductions:
+  - {id: p3, dimension: d, points: 3, reason: three, when: {fact: x.a, equals: true}}
+  - {id: p4, dimension: d, points: 4, reason: four, when: {fact: x.b, equals: true}}
+  - {id: per1, dimension: d, points: 1, per: x.n, max_points: 3, reason: each, when: {fact: x.n, gt: 0}}
+  - {id: cap6, dimension: d, cap: 6, reason: capped, when: {fact: x.c, equals: true}}
+  - {id: fl5, dimension: d, floor: 5, reason: floor, when: {fact: x.f, equals: true}}
+"""
+
+
 def fact(fid: str, value, file: str | None = None, line: int = 1) -> Fact:
     ev = [Evidence(file=file, line=line)] if file else []
     return Fact(id=fid, value=value, rule="test", evidence=ev)

@@ -14,15 +14,9 @@ import pytest
 
 from grader.scoring import FactSet, check_scorecard, score
 
-from scoring_helpers import fact, rubric
+from scoring_helpers import SAMPLE_DEDUCTIONS, fact, rubric
 
-BODY = """\
-deductions:
-  - {id: p3, dimension: d, points: 3, reason: three, when: {fact: x.a, equals: true}}
-  - {id: p4, dimension: d, points: 4, reason: four, when: {fact: x.b, equals: true}}
-  - {id: per1, dimension: d, points: 1, per: x.n, max_points: 3, reason: each, when: {fact: x.n, gt: 0}}
-  - {id: cap6, dimension: d, cap: 6, reason: capped, when: {fact: x.c, equals: true}}
-  - {id: fl5, dimension: d, floor: 5, reason: floor, when: {fact: x.f, equals: true}}
+BODY = SAMPLE_DEDUCTIONS + """\
 judge_criteria:
   - {id: j2, dimension: d, points: 2, question: "Good?"}
   - {id: j3, dimension: d, points: 3, question: "Safe?"}
