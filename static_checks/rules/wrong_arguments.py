@@ -13,7 +13,7 @@ from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis, has_signature, owner_label
 from static_checks.rules.base import Rule, did_you_mean
 from static_checks.rules.signature import binding_errors, format_signature
-from static_checks.types.project import ACTS_AS, acts_as_settings
+from static_checks.types.project import acts_as_settings
 from static_checks.types.syntax import arg_shape
 
 
@@ -86,8 +86,8 @@ def _macro_findings(an):
             continue
         for d in app.defs:
             for name, call, scope in d.macros:
-                if name not in ACTS_AS or scope.kind != "class":
-                    continue
+                if scope.kind != "class" or app.acts_as != name:
+                    continue  # typed as RubyLLM's macro only on ActiveRecord models (types/project.py)
                 api = index.acts_as_methods(name, new_api)
                 sig = index.find_method(api.rsplit("::", 1)[0] + "::ClassMethods", name) if api else None
                 if sig is None or not has_signature(sig):

@@ -192,8 +192,31 @@ def build_project(files: list[ParsedFile], index) -> Project:
     )
 
 
+# Document mappers that define `acts_as_*` macros of their own (e.g. the ruby_llm-mongoid gem).
+NON_ACTIVE_RECORD = frozenset({"Mongoid::Document", "Dynamoid::Document", "NoBrainer::Document"})
+
+
+def _app_defined_macros(classes: dict[str, AppClass]) -> set[str]:
+    """acts_as_* macros the app (or a concern of it) defines itself."""
+    return {
+        name
+        for app in classes.values()
+        for d in app.defs
+        for name in ACTS_AS & (set(d.methods) | set(d.smethods))
+    }
+
+
+def is_rubyllm_acts_as(app: AppClass, name: str, own_macros: set[str]) -> bool:
+    """RubyLLM adds acts_as_* to ActiveRecord::Base only: a model always has a superclass
+    (ApplicationRecord), is no other mapper's document, and the app does not define the macro."""
+    if name not in ACTS_AS or name in own_macros or not app.superclass:
+        return False
+    return not any(m.lstrip(":") in NON_ACTIVE_RECORD for d in app.defs for m in d.mixins)
+
+
 def _type_classes(classes: dict[str, AppClass], index, new_api: bool | None) -> None:
     """Give each app class built on RubyLLM its base type; link app superclasses."""
+    own_macros = _app_defined_macros(classes)
     for app in classes.values():
         app.parent = None
         sup = app.superclass
@@ -211,7 +234,7 @@ def _type_classes(classes: dict[str, AppClass], index, new_api: bool | None) -> 
             continue  # the app reopening the gem's own classes: a patch, not a subclass
         for d in app.defs:
             for name, _call, scope in d.macros:
-                if name in ACTS_AS and scope.kind == "class":
+                if scope.kind == "class" and is_rubyllm_acts_as(app, name, own_macros):
                     ns = index.acts_as_methods(name, new_api)
                     if ns:
                         app.acts_as = name

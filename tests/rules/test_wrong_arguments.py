@@ -121,3 +121,23 @@ def test_acts_as_not_judged_when_the_api_choice_is_unknown(run_app):
                                                 "  # config.use_new_acts_as = false\n"
                                                 "  config.use_new_acts_as = ENV['NEW_ACTS_AS'] == '1'\nend\n")
     assert [f for f in run_app(files, version="1.9.2") if f[2] == "rubyllm/wrong-arguments"] == []
+
+
+def test_acts_as_macros_of_other_mappers_are_not_rubyllm(run_app):
+    mongoid = {"app/models/conversation.rb": (
+        "class Conversation\n  include Mongoid::Document\n  acts_as_chat model: :llm_model, model_class: 'LlmModel'\n"
+        "end\n")}
+    assert run_app(mongoid, version="1.16.0") == []
+
+
+def test_acts_as_macro_the_app_defines_is_not_rubyllm(run_app):
+    own = {"app/models/concerns/chatty.rb": (
+               "module Chatty\n  extend ActiveSupport::Concern\n  class_methods do\n"
+               "    def acts_as_chat(store: :memory) = nil\n  end\nend\n"),
+           "app/models/chat.rb": "class Chat < ApplicationRecord\n  include Chatty\n  acts_as_chat store: :redis\nend\n"}
+    assert run_app(own, version="1.16.0") == []
+
+
+def test_same_macro_keyword_on_an_active_record_model_is_checked(run_app):
+    ar = {"app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat store: :redis\nend\n"}
+    assert run_app(ar, version="1.16.0") == [("app/models/chat.rb", 2, "rubyllm/wrong-arguments")]
