@@ -42,6 +42,7 @@ class Capability:
     use: str
     paths: re.Pattern
     sdk: re.Pattern
+    overrides: frozenset[str] = frozenset()  # ids this more specific capability rules out
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def capabilities() -> tuple[tuple[Capability, ...], tuple[Host, ...]]:
     data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
     caps = tuple(
         Capability(c["id"], c["what"], c.get("since"), c.get("use", ""),
-                   _alt(c["paths"], escape=True), _alt(c["sdk"], escape=False))
+                   _alt(c["paths"], escape=True), _alt(c["sdk"], escape=False), frozenset(c.get("overrides", ())))
         for c in data["capabilities"]
     )
     hosts = tuple(Host(h["pattern"], h["name"], h.get("native"), h.get("compatible"), h.get("provider"))
@@ -92,7 +93,8 @@ def used_capabilities(*texts: str, sdk: bool) -> list[Capability]:
     for t in texts:
         found = [c for c in caps if c.paths.search(t) or (sdk and c.sdk.search(t))]
         if found:
-            return found
+            ruled_out = {i for c in found for i in c.overrides}
+            return [c for c in found if c.id not in ruled_out]
     return [caps[0]]  # no clue: a chat request
 
 

@@ -52,3 +52,12 @@ def test_sdk_features_ruby_llm_never_wrapped_are_not_a_bypass(run_app):
                                  "  def talk(m) = c.chat(parameters: { model: 'gpt-4o', messages: m })\nend\n",
     })
     assert [f[:2] for f in found if f[2] == RULE] == [("app/services/mixed.rb", 2)]
+
+
+def test_messages_of_an_assistants_thread_are_not_chat(run_app):
+    thread = ("class ThreadBot\n  def initialize = @client = OpenAI::Client.new\n  def post(tid, t)\n"
+              "    @client.messages.create(thread_id: tid, parameters: { role: 'user', content: t })\n  end\nend\n")
+    assert [f for f in run_app({"app/services/thread_bot.rb": thread}) if f[2] == RULE] == []
+    # the same SDK call without a thread is a chat request ruby_llm could make (Anthropic-style)
+    chat = thread.replace("thread_id: tid, ", "")
+    assert [f[:2] for f in run_app({"app/services/thread_bot.rb": chat}) if f[2] == RULE] == [("app/services/thread_bot.rb", 2)]
