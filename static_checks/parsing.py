@@ -81,21 +81,19 @@ def first_error(node: ts.Node) -> ts.Node | None:
     return node
 
 
+def _parse_info(parsed: ParsedFile, rule: str, line: int, column: int, message: str, evidence: str, **kw) -> Finding:
+    return Finding(rule=rule, category=Category.parse, severity=Severity.info, file=parsed.rel,
+                   line=line, column=column, message=message, evidence=evidence, **kw)
+
+
 def syntax_findings(parsed: ParsedFile) -> list[Finding]:
     if parsed.heredocs_blanked:
-        return [
-            Finding(
-                rule="parse/heredoc-fallback",
-                category=Category.parse,
-                severity=Severity.info,
-                file=parsed.rel,
-                line=1,
-                column=1,
-                message="tree-sitter could not parse this file's heredocs (nested in interpolation); "
-                "the code was analysed with heredoc bodies blanked",
-                evidence="a re-parse with heredoc bodies replaced by spaces has no ERROR node",
-            )
-        ]
+        return [_parse_info(
+            parsed, "parse/heredoc-fallback", 1, 1,
+            "tree-sitter could not parse this file's heredocs (nested in interpolation); "
+            "the code was analysed with heredoc bodies blanked",
+            "a re-parse with heredoc bodies replaced by spaces has no ERROR node",
+        )]
     err = first_error(parsed.root)
     if err is None:
         return []
@@ -103,17 +101,9 @@ def syntax_findings(parsed: ParsedFile) -> list[Finding]:
     end_line = err.end_point[0] + 1
     what = "missing token" if err.is_missing else "syntax error"
     where = f"line {line}" if end_line == line else f"lines {line}-{end_line}"
-    return [
-        Finding(
-            rule="parse/syntax-error",
-            category=Category.parse,
-            severity=Severity.info,
-            file=parsed.rel,
-            line=line,
-            column=col,
-            message=f"{what} in {where}; the rest of the file was still analysed",
-            extra={"end_line": end_line},
-            evidence="tree-sitter error recovery produced an ERROR node here",
-            snippet=parsed.line_text(line),
-        )
-    ]
+    return [_parse_info(
+        parsed, "parse/syntax-error", line, col,
+        f"{what} in {where}; the rest of the file was still analysed",
+        "tree-sitter error recovery produced an ERROR node here",
+        extra={"end_line": end_line}, snippet=parsed.line_text(line),
+    )]
