@@ -63,15 +63,18 @@ def _array_value(node: ts.Node, pf) -> bool:
     return False
 
 
-def _literal_hash_values(node: ts.Node, kinds: set[str]) -> list[ts.Node]:
-    if node is None or node.type != "hash":
+def _bad_literals(node: ts.Node | None, shape: dict) -> list[ts.Node]:
+    """Hash values or Array elements of the literal given, of the node types the shape forbids."""
+    if node is None:
         return []
-    out = []
-    for pair in node.named_children:
-        value = pair.child_by_field_name("value") if pair.type == "pair" else None
-        if value is not None and value.type in kinds:
-            out.append(value)
-    return out
+    if node.type == "hash":
+        kinds = set(shape.get("literal_values", ()))
+        values = [p.child_by_field_name("value") for p in node.named_children if p.type == "pair"]
+        return [v for v in values if v is not None and v.type in kinds]
+    if node.type == "array":
+        kinds = set(shape.get("array_elements", ()))
+        return [e for e in node.named_children if e.type in kinds]
+    return []
 
 
 def check(ctx):
@@ -89,11 +92,10 @@ def check(ctx):
                         tc.pf, positional[0], f"`{tc.name}` given an Array as one argument",
                         f"ruby_llm {an.version}: {shape['positional_array']}", hint=shape["hint"])
             if "keyword" in shape:
-                value = _keyword_value(tc.call, shape["keyword"], tc.pf)
-                bad = _literal_hash_values(value, set(shape["literal_values"]))
+                bad = _bad_literals(_keyword_value(tc.call, shape["keyword"], tc.pf), shape)
                 if bad:
                     yield RULE.finding(
-                        tc.pf, bad[0], f"`{shape['keyword']}:` of `{tc.name}` given request options, not attachments",
+                        tc.pf, bad[0], f"`{shape['keyword']}:` of `{tc.name}` given values that cannot be attachments",
                         f"ruby_llm {an.version}: {shape['message']}", hint=shape["hint"])
 
 

@@ -41,11 +41,21 @@ def test_request_options_given_as_attachments(run_app):
     assert "with_params" in found[0].hint
 
 
+def test_array_of_hashes_given_as_attachments(run_app):
+    found = run_app({"app/services/reader.rb": """
+        class Reader
+          def call(q, url) = RubyLLM.chat.ask(q, with: [{ pdf: url }])
+        end
+    """})
+    assert found == [("app/services/reader.rb", 2, RULE)]
+
+
 def test_real_attachments_are_fine(run_app):
     assert run_app({"app/services/answerer.rb": """
         class Answerer
           def call(q, path) = RubyLLM.chat.ask(q, with: { image: path, pdf: "doc.pdf" })
           def other(q, files) = RubyLLM.chat.ask(q, with: files)
           def own(x) = x.ask(q, with: { max_tokens: 1 })
+          def many(q, a, b) = RubyLLM.chat.ask(q, with: [a, "b.png", b])
         end
     """}) == []
