@@ -65,7 +65,9 @@ def _bad_call(an, pf, node, label, errors, sig, owner, shape, drift=None, note="
     return RULE.finding(
         pf, node,
         f"`{label}` called with bad arguments: {'; '.join(errors)}{note}",
-        f"ruby_llm {an.version} (manifest) signature: {owner}{format_signature(sig)}{where}"
+        (f"Ruby core signature (rules/core_signatures.yaml): {owner}{format_signature(sig)}"
+         if sig.origin == "overlay" else
+         f"ruby_llm {an.version} (manifest) signature: {owner}{format_signature(sig)}{where}")
         + (f", forwarding to {sig.forwards_to}" if sig.forwards_to else "") + extra,
         hint=hint or f"call it as {format_signature(sig)}",
     )

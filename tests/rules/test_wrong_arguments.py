@@ -141,3 +141,11 @@ def test_acts_as_macro_the_app_defines_is_not_rubyllm(run_app):
 def test_same_macro_keyword_on_an_active_record_model_is_checked(run_app):
     ar = {"app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat store: :redis\nend\n"}
     assert run_app(ar, version="1.16.0") == [("app/models/chat.rb", 2, "rubyllm/wrong-arguments")]
+
+
+def test_module_name_called_as_a_tool_dsl_setter(run_app):
+    found = run_app({"app/tools/weather_tool.rb": (
+        "class WeatherTool < RubyLLM::Tool\n  name \"weather\"\n  description \"Weather\"\n"
+        "  def execute(city:) = city\n  def label = self.class.name\nend\n")}, full=True)
+    assert [(f.line, f.rule) for f in found] == [(2, "rubyllm/wrong-arguments")]
+    assert "Ruby core signature" in found[0].evidence and "given 1, expected 0" in found[0].message
