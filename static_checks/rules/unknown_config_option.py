@@ -6,11 +6,49 @@ from static_checks.rules.analysis import absent_calls, all_releases, analysis
 from static_checks.rules.base import api_rule, did_you_mean, short_list
 
 
+OPTION_METHODS = frozenset({"configuration_options", "configuration_requirements"})
+
+
+def registered_provider_options(an) -> set[str]:
+    """Options of the app's own providers: from the release whose `Provider.register` adds each
+    provider's `configuration_options` to Configuration (register_provider_options), they exist."""
+    if an.index.find_method("RubyLLM::Configuration", "register_provider_options", singleton=True) is None:
+        return set()
+    found: set[str] = set()
+    for pf in an.ctx.files:
+        if b"configuration_options" not in pf.source and b"configuration_requirements" not in pf.source:
+            continue
+        stack = [pf.root]
+        while stack:
+            node = stack.pop()
+            name = node.child_by_field_name("name") if node.type in ("method", "singleton_method") else None
+            if name is not None and pf.text(name) in OPTION_METHODS:
+                found |= _symbols(pf, node)
+                continue
+            stack.extend(node.named_children)
+    return found
+
+
+def _symbols(pf, node) -> set[str]:
+    out, stack = set(), [node]
+    while stack:
+        cur = stack.pop()
+        if cur.type == "simple_symbol":
+            out.add(pf.text(cur)[1:])
+        elif cur.type == "bare_symbol":
+            out.add(pf.text(cur))
+        stack.extend(cur.named_children)
+    return out
+
+
 def check(ctx):
     an = analysis(ctx)
     options = sorted(an.index.config_options())
+    own = registered_provider_options(an)
     for tc, _names in absent_calls(an, "config"):
         option = tc.name.rstrip("=")
+        if option in own:
+            continue  # an option of a provider the app registers itself
         yield RULE.finding(
             tc.pf,
             tc.method_node,
