@@ -25,8 +25,11 @@ from static_checks.types.syntax import is_test_path, text
 SDK_CLIENTS = frozenset({
     "OpenAI::Client", "Anthropic::Client", "OpenRouter::Client", "Groq::Client",
     "Mistral::Client", "Cohere::Client", "Gemini::Client",
+    # langchainrb's provider clients call the same provider APIs ruby_llm wraps
+    "Langchain::LLM::OpenAI", "Langchain::LLM::Anthropic", "Langchain::LLM::GoogleGemini",
+    "Langchain::LLM::MistralAI",
 })
-_SDK_BYTES = re.compile(rb"(?:OpenAI|Anthropic|OpenRouter|Groq|Mistral|Cohere|Gemini)::Client")
+_SDK_BYTES = re.compile(rb"(?:OpenAI|Anthropic|OpenRouter|Groq|Mistral|Cohere|Gemini)::Client|Langchain::LLM::")
 _HTTP_CLIENT = re.compile(rb"Net::HTTP|Faraday|HTTParty|\bHTTP\.(?:post|get|headers|auth)|RestClient|Excon|Typhoeus|URI\.open")
 _REQUIRES_GEM = re.compile(rb"""^\s*gem\s+['"]ruby_llm['"]""", re.M)
 # Public model/pricing lists are metadata, not LLM calls.

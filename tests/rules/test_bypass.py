@@ -61,3 +61,14 @@ def test_messages_of_an_assistants_thread_are_not_chat(run_app):
     # the same SDK call without a thread is a chat request ruby_llm could make (Anthropic-style)
     chat = thread.replace("thread_id: tid, ", "")
     assert [f[:2] for f in run_app({"app/services/thread_bot.rb": chat}) if f[2] == RULE] == [("app/services/thread_bot.rb", 2)]
+
+
+def test_langchain_provider_client_is_a_bypass(run_app):
+    ctrl = ("class MessagesController < ApplicationController\n  def create\n"
+            "    llm = Langchain::LLM::OpenAI.new(api_key: ENV['OPENAI_API_KEY'])\n"
+            "    render plain: llm.chat(messages: [{ role: 'user', content: params[:q] }]).chat_completion\n  end\nend\n")
+    assert [f[:2] for f in run_app({"app/controllers/messages_controller.rb": ctrl}) if f[2] == RULE] == [
+        ("app/controllers/messages_controller.rb", 3)]
+    # Langchain's own non-provider classes (prompts, vector search) are no bypass
+    other = "class P\n  def t = Langchain::Prompt::PromptTemplate.new(template: 'x', input_variables: [])\nend\n"
+    assert [f for f in run_app({"app/services/p.rb": other}) if f[2] == RULE and f[0] == "app/services/p.rb"] == []
