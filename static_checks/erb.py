@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import tree_sitter as ts
 
+from static_checks.blanking import blank_keeping_lines
+
 
 @lru_cache(maxsize=1)
 def _parser() -> ts.Parser:
@@ -18,12 +20,8 @@ def _parser() -> ts.Parser:
     return ts.Parser(ts.Language(tset.language()))
 
 
-def _blank(data: bytes) -> bytearray:
-    return bytearray(b if b in (0x0A, 0x0D) else 0x20 for b in data)
-
-
 def extract_ruby(template: bytes) -> bytes:
-    buf = _blank(template)
+    buf = bytearray(blank_keeping_lines(template))
     tree = _parser().parse(template)
     stack = [tree.root_node]
     while stack:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from static_checks.blanking import blank_keeping_lines
+
 # `<<~ID`, `<<-ID`, `<<ID` (bare ids are upper case, so `list << item` is no opener), quoted ids too.
 _OPENER = re.compile(rb"<<([~-]?)(?:([\"'`])([A-Za-z_]\w*)\2|([A-Z_][A-Z0-9_]*))")
 
@@ -23,7 +25,7 @@ def blank_heredoc_bodies(source: bytes) -> bytes:
                 pending.pop(0)
                 out.append(line)
             else:
-                out.append(bytes(0x20 if b not in (0x0D,) else b for b in line))
+                out.append(blank_keeping_lines(line))
             continue
         for m in _OPENER.finditer(line):
             ident = m.group(3) or m.group(4)
