@@ -29,7 +29,8 @@ SDK_CLIENTS = frozenset({
     "Langchain::LLM::OpenAI", "Langchain::LLM::Anthropic", "Langchain::LLM::GoogleGemini",
     "Langchain::LLM::MistralAI",
 })
-_SDK_BYTES = re.compile(rb"(?:OpenAI|Anthropic|OpenRouter|Groq|Mistral|Cohere|Gemini)::Client|Langchain::LLM::")
+# Cheap pre-filter over a file's bytes: does it name any of the clients at all?
+_SDK_BYTES = re.compile(b"|".join(re.escape(c.encode()) for c in sorted(SDK_CLIENTS)))
 _HTTP_CLIENT = re.compile(rb"Net::HTTP|Faraday|HTTParty|\bHTTP\.(?:post|get|headers|auth)|RestClient|Excon|Typhoeus|URI\.open")
 _REQUIRES_GEM = re.compile(rb"""^\s*gem\s+['"]ruby_llm['"]""", re.M)
 # Public model/pricing lists are metadata, not LLM calls.
