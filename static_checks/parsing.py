@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import tree_sitter as ts
 
@@ -43,10 +43,14 @@ class ParsedFile:
     def line_of(self, node: ts.Node) -> int:
         return node.start_point[0] + 1
 
+    @cached_property
+    def _lines(self) -> list[bytes]:
+        # Split once: every finding and every fact's evidence asks for its line.
+        return self.source.split(b"\n")
+
     def line_text(self, line: int) -> str:
-        lines = self.source.split(b"\n")
-        if 1 <= line <= len(lines):
-            return lines[line - 1].decode("utf-8", "replace").strip()
+        if 1 <= line <= len(self._lines):
+            return self._lines[line - 1].decode("utf-8", "replace").strip()
         return ""
 
 
