@@ -20,6 +20,3 @@ class ProjectContext:
     # Rules may cache shared analysis here (e.g. the receiver-type model), keyed by name,
     # so it is computed once per root rather than once per rule.
     cache: dict[str, object] = field(default_factory=dict)
-
-    def files_under(self, prefix: str) -> list[ParsedFile]:
-        return [f for f in self.files if f.rel.startswith(prefix)]
