@@ -1,0 +1,1 @@
+"""Stage 4: the structured LLM judge. Imports litellm/instructor lazily, only when it asks."""

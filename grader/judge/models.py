@@ -1,0 +1,53 @@
+"""What the judge stage hands on (report.json `judge`). The field names are a contract with
+calibration and the service: add fields, never rename them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+VerdictStatus = Literal["scored", "unverified", "unstable", "failed", "skipped"]
+JudgeStatus = Literal["ok", "partial", "failed", "skipped"]
+
+
+class EvidenceCitation(BaseModel):
+    """A place the judge cites; `verified` is set by us, never by the model."""
+
+    file: str
+    start_line: int
+    end_line: int
+    quote: str
+    verified: bool = False
+    problem: str | None = None  # why verification failed, when it did
+
+
+class Verdict(BaseModel):
+    criterion: str  # rubric judge_criteria id, or "dimension:<id>" for a holistic dimension score
+    dimension: str
+    model: str
+    status: VerdictStatus
+    score: float | None = None  # median of the samples; None unless scored/unstable
+    max: float
+    samples: list[float] = Field(default_factory=list)
+    spread: float | None = None
+    evidence: list[EvidenceCitation] = Field(default_factory=list)
+    rationale: str = ""
+    contradicts_facts: list[str] = Field(default_factory=list)
+    reason: str | None = None  # why failed / unverified / skipped
+    raw_score: float | None = None  # before a calibration profile, when one was applied
+    calibrated_score: float | None = None
+
+
+class JudgeReport(BaseModel):
+    status: JudgeStatus
+    reason: str | None = None
+    models: list[str] = Field(default_factory=list)
+    prompt_version: str | None = None  # template hash
+    samples: int = 0
+    cost_usd: float = 0.0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    calls: int = 0
+    cached_calls: int = 0
+    verdicts: list[Verdict] = Field(default_factory=list)
