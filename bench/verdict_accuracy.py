@@ -75,7 +75,7 @@ def scores(facts: list, labels: list[dict]):
 
 
 def main(argv: list[str]) -> int:
-    from static_checks.facts import collect_for_path
+    from static_checks.engine import check_path
 
     verbose = "--verbose" in argv
     data = yaml.safe_load((CORPUS / "labels.yaml").read_text(encoding="utf-8"))
@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for app in data["apps"]:
-            facts = collect_for_path(materialize(app, Path(tmp) / app["name"]))
+            facts = check_path(materialize(app, Path(tmp) / app["name"]), with_facts=True).facts
             by_id = {f.id: f for f in facts}
             for lb in app["labels"]:
                 family = lb["fact"].split(".")[0]
