@@ -48,6 +48,9 @@ SDK_NAMES = re.compile(r"OpenAI::Client|Anthropic::Client|OpenRouter::Client|Gro
                        r"Cohere::Client|Gemini::Client|Langchain::LLM::")
 PROVIDER_HOSTS = ("openrouter.ai/api", "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com")
 HTTP_SEND = re.compile(r"^(?:Net::HTTP|Faraday|HTTParty|HTTP|RestClient|Excon|Typhoeus)\b")
+# Invented calls that would send the request (`chat.chat(...)`, `client.chat_completion(...)`).
+INVENTED_SENDS = frozenset({"ask", "say", "complete", "chat", "completion", "completions", "chat_completion",
+                            "generate", "send_message", "stream", "query", "prompt", "create"})
 # Method names too common to link a call to one definition by name alone.
 GENERIC = frozenset({"call", "perform", "new", "run", "execute", "process", "create", "update", "save", "show",
                      "index", "render", "initialize", "to_s", "each", "map", "send", "handle", "ask", "chat"})
@@ -71,13 +74,18 @@ def provider_sites(ctx: FactContext) -> list[Site]:
     """Every place the app's code sends a request to the model (cached)."""
     if "provider_sites" in ctx.cache:
         return ctx.cache["provider_sites"]
-    from static_checks.facts.rubyllm_usage import app_findings, finding_node
+    from static_checks.facts.rubyllm_usage import app_findings, finding_node, invented_kind
 
     model = llm_model(ctx)
     sites = [Site(c.pf, c.node, "chat") for c in model.chat_calls(*SEND_METHODS)]
+    # An invented call that would carry the request (an invented entry or send) is still the LLM
+    # path; an invented reader or config option is no provider call.
     for f in app_findings(ctx, Category.api_hallucination, tests=False):
         hit = finding_node(ctx, f)
-        if hit is not None and not any(s.node.id == hit[1].id for s in sites):
+        if hit is None or hit[0].rel.startswith(ctx.app_rel("config/")):
+            continue
+        sends = call_name(hit[1]) in INVENTED_SENDS or invented_kind(ctx, f) in ("entry_class", "batch_messages")
+        if sends and not any(s.node.id == hit[1].id for s in sites):
             sites.append(Site(hit[0], hit[1], "invented"))
     for f in app_findings(ctx, Category.bypass, tests=False):
         hit = finding_node(ctx, f)

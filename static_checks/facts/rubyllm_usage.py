@@ -106,7 +106,8 @@ def multi_turn(ctx: FactContext) -> tuple[str, list]:
         return ctx.cache["multi_turn"]
     model = llm_model(ctx)
     replay = model.chat_calls("add_message")
-    persisted = [c for c in model.chat_calls("ask", "say") if c.recv.app_class is not None]
+    # An acts_as_chat record sends its stored messages with ask and with complete alike (issue 10, cause 4).
+    persisted = [c for c in model.chat_calls("ask", "say", "complete") if c.recv.app_class is not None]
     reused = _long_lived_assignments(ctx, model) if model.project is not None else []
     if replay:
         out = "replayed_history", [ctx.ev(c.pf, c.node) for c in replay]

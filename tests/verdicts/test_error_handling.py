@@ -80,7 +80,8 @@ def test_alerts_devise_partials_and_error_views_are_no_degraded_ui(repo_facts):
 
 
 def test_rescue_returning_a_message_is_a_degraded_reply(repo_facts):
-    bot = BOT.replace("  end\nend\n", '  rescue RubyLLM::Error\n    "Sorry, the assistant is unavailable right now."\n  end\nend\n')
+    fallback = '  rescue RubyLLM::Error\n    "Sorry, the assistant is unavailable right now."\n  end\nend\n'
+    bot = BOT.replace("  end\nend\n", fallback)
     f = repo_facts({"app/services/answer_bot.rb": bot})
     assert f["errors.rescue_around_llm"].value == "all" and f["errors.degraded_ui"].value is True
 
@@ -97,7 +98,8 @@ class OpenRouterClient
   end
 end
 """
-    f = repo_facts({"Gemfile": 'source "https://rubygems.org"\ngem "rails"\n', "app/services/open_router_client.rb": client})
+    f = repo_facts({"Gemfile": 'source "https://rubygems.org"\ngem "rails"\n',
+                    "app/services/open_router_client.rb": client})
     assert f["errors.rescue_around_llm"].value == "none"
     assert f["errors.llm_calls"].value == 1
 

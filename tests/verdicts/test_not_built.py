@@ -6,11 +6,15 @@ import pytest
 from verdict_helpers import scorecard
 
 RAILS_NEW = {
-    "Gemfile": 'source "https://rubygems.org"\ngem "rails", "~> 8.1"\ngem "ruby_llm"\ngem "turbo-rails"\n',
-    "config/application.rb": 'require_relative "boot"\nrequire "rails/all"\nmodule App\n  class Application < Rails::Application\n  end\nend\n',
-    "config/routes.rb": 'Rails.application.routes.draw do\n  get "up" => "rails/health#show", as: :rails_health_check\nend\n',
+    "Gemfile": ('source "https://rubygems.org"\ngem "rails", "~> 8.1"\ngem "ruby_llm"\n'
+                'gem "turbo-rails"\n'),
+    "config/application.rb": ('require_relative "boot"\nrequire "rails/all"\nmodule App\n'
+                              '  class Application < Rails::Application\n  end\nend\n'),
+    "config/routes.rb": ('Rails.application.routes.draw do\n'
+                         '  get "up" => "rails/health#show", as: :rails_health_check\nend\n'),
     "app/controllers/application_controller.rb": "class ApplicationController < ActionController::Base\nend\n",
-    "config/initializers/ruby_llm.rb": 'RubyLLM.configure do |config|\n  config.openrouter_api_key = ENV["OPENROUTER_API_KEY"]\nend\n',
+    "config/initializers/ruby_llm.rb": ('RubyLLM.configure do |config|\n'
+                                        '  config.openrouter_api_key = ENV["OPENROUTER_API_KEY"]\nend\n'),
 }
 
 
