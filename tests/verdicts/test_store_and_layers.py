@@ -21,7 +21,8 @@ end
 def test_complete_on_a_stored_chat_is_multi_turn(repo_facts):
     f = repo_facts({**ACTS_AS, "app/jobs/reply_job.rb": COMPLETE_JOB})
     assert f["rubyllm.multi_turn"].value == "persisted_chat"
-    one_shot = COMPLETE_JOB.replace("chat = Chat.find(chat_id)\n    chat.complete", "chat = RubyLLM.chat\n    chat.ask(\"hi\")")
+    one_shot = COMPLETE_JOB.replace("chat = Chat.find(chat_id)\n    chat.complete",
+                                    "chat = RubyLLM.chat\n    chat.ask(\"hi\")")
     assert repo_facts({"app/jobs/reply_job.rb": one_shot})["rubyllm.multi_turn"].value == "none"
 
 
