@@ -84,6 +84,16 @@ def _add_grade_commands() -> None:
 _add_grade_commands()
 
 
+def _add_calibrate_app() -> None:
+    # Imports typer only; numpy, scipy and scikit-learn load when a calibrate command runs.
+    from grader.commands.calibrate import calibrate_app
+
+    app.add_typer(calibrate_app, name="calibrate")
+
+
+_add_calibrate_app()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
