@@ -106,15 +106,18 @@ def _total_block(human, judge, paired: list[Key], rubric, st: Settings, role) ->
     top = _parts_max(parts, rubric)
     scale = None
     if rubric is not None and top:
-        scale = Scale(max=top, tiers=tuple((t.name, float(t.min)) for t in rubric.tiers), rubric_total=float(rubric.max_total))
+        scale = Scale(max=top, tiers=tuple((t.name, float(t.min)) for t in rubric.tiers),
+                      rubric_total=float(rubric.max_total))
     elif len(h):
         scale = Scale(max=float(max(h.max(), j.max(), 1.0)))
-    block = compute_block(h, j, scale, items=full, resamples=st.resamples, seed=st.seed, within_k=st.within_k, role=role)
+    block = compute_block(h, j, scale, items=full, resamples=st.resamples, seed=st.seed, within_k=st.within_k,
+                          role=role)
     what = "dimensions" if dim_keys else "criteria"
     block["over"] = {what: [c or d for d, c in parts]}
     left_out = sorted(set(by_item) - set(full))
     if left_out:
-        block["notes"].append(f"total leaves out item(s) {', '.join(left_out)}: not every {what[:-1]} is scored on both sides")
+        block["notes"].append(f"total leaves out item(s) {', '.join(left_out)}: "
+                              f"not every {what[:-1]} is scored on both sides")
     return block
 
 
@@ -236,8 +239,9 @@ def compare(human_rows: list[HumanScore], judge_rows: list[JudgeScore], rubric=N
     models = sorted({r.model for r in judge_rows})
     if len(models) > 1:
         report["models"] = {m: _blocks(human, judge_medians(judge_rows, m), rubric, st) for m in models}
-        report["panel"] = {f"{a} vs {b}": _blocks(judge_medians(judge_rows, a), judge_medians(judge_rows, b), rubric, st,
-                                                  role=(a, b)) for a, b in combinations(models, 2)}
+        report["panel"] = {
+            f"{a} vs {b}": _blocks(judge_medians(judge_rows, a), judge_medians(judge_rows, b), rubric, st, role=(a, b))
+            for a, b in combinations(models, 2)}
     report["ceiling"] = _ceiling(human_rows, rubric, st)
     report["test_retest"] = _test_retest(judge_rows)
     report["unpaired"] = unpaired
@@ -253,9 +257,12 @@ def _no_pairs_message(human: dict[Key, float], judge: dict[Key, float]) -> str:
     h_items = sorted({k[0] for k in human})
     j_items = sorted({k[0] for k in judge})
     if not set(h_items) & set(j_items):
-        return (f"no item id appears in both files: human has {', '.join(h_items[:5])}"
-                f"{'...' if len(h_items) > 5 else ''}; judge has {', '.join(j_items[:5])}{'...' if len(j_items) > 5 else ''}")
+        return (f"no item id appears in both files: human has {_few(h_items)}; judge has {_few(j_items)}")
     h_dims = sorted({k[2] or k[1] for k in human})
     j_dims = sorted({k[2] or k[1] for k in judge})
     return (f"items match but no dimension/criterion is scored on both sides: human scores {', '.join(h_dims)}; "
             f"judge scores {', '.join(j_dims)}")
+
+
+def _few(names: list[str]) -> str:
+    return ", ".join(names[:5]) + ("..." if len(names) > 5 else "")

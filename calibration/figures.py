@@ -121,7 +121,8 @@ def compute_block(h: list[float] | np.ndarray, j: list[float] | np.ndarray, scal
             lo, hi = np.percentile(boot[ok], [2.5, 97.5])
             ci[name] = [_number(lo), _number(hi)]
             if len(boot) - ok.sum() > len(boot) // 100:  # more than 1% of resamples
-                notes.append(f"ci of {name} leaves out {len(boot) - ok.sum()} of {len(boot)} resamples where it is undefined")
+                notes.append(f"ci of {name} leaves out {len(boot) - ok.sum()} of {len(boot)} resamples "
+                             "where it is undefined")
         else:
             ci[name] = None
     block["ci"] = ci

@@ -90,7 +90,8 @@ def read_human_csv(path: str | Path) -> list[HumanScore]:
     reader, unknown = _open_rows(path, HUMAN_REQUIRED, HUMAN_REQUIRED + HUMAN_OPTIONAL)
     problems: list[tuple[int | None, str]] = []
     if unknown:
-        problems.append((1, f"unknown column(s) {', '.join(unknown)} (known: {', '.join(HUMAN_REQUIRED + HUMAN_OPTIONAL)})"))
+        known = ", ".join(HUMAN_REQUIRED + HUMAN_OPTIONAL)
+        problems.append((1, f"unknown column(s) {', '.join(unknown)} (known: {known})"))
     rows: list[HumanScore] = []
     seen: dict[tuple, int] = {}
     for row in reader:

@@ -130,7 +130,8 @@ def _parse_items(data: dict, lines: dict, src: str, root: Path, problems: list, 
             if "@" not in repo.split("://", 1)[-1] and "#" not in repo:
                 warnings.append(f"{src}:{where}: item {item_id!r}: git URL without @commit; its grade may drift")
         elif not (root / repo).exists():
-            problems.append((src, line_for(lines, ("items", i, "repo")), f"item {item_id!r}: repo {repo!r} not found under {root}"))
+            problems.append((src, line_for(lines, ("items", i, "repo")),
+                             f"item {item_id!r}: repo {repo!r} not found under {root}"))
         excerpts = _parse_excerpts(raw.get("excerpts"), ("items", i, "excerpts"), lines, src, problems)
         items.append(SetItem(item_id, repo, str(raw.get("notes") or ""), excerpts, where or 0))
     return items
@@ -205,7 +206,8 @@ def validate_set(path: str | Path) -> tuple[CalibrationSet, list[HumanScore], li
     try:
         rubric = cset.rubric()
     except RubricError as exc:
-        raise SetError([(str(_set_path(path)), None, f"rubric {cset.rubric_ref!r}: {exc}".replace("\n", "; "))]) from None
+        message = f"rubric {cset.rubric_ref!r}: {exc}".replace("\n", "; ")
+        raise SetError([(str(_set_path(path)), None, message)]) from None
     try:
         rows = read_human_csv(cset.scores_file)
     except ScoreFileError as exc:
@@ -215,7 +217,8 @@ def validate_set(path: str | Path) -> tuple[CalibrationSet, list[HumanScore], li
     for item in cset.items:
         for ex in item.excerpts:
             if ex.criterion not in crit_ids:
-                problems.append((str(_set_path(path)), item.line, f"item {item.id!r}: excerpt for unknown criterion {ex.criterion!r}"))
+                problems.append((str(_set_path(path)), item.line,
+                                 f"item {item.id!r}: excerpt for unknown criterion {ex.criterion!r}"))
     if problems:
         raise SetError(problems)
     warnings = list(cset.warnings)

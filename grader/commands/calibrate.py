@@ -63,7 +63,9 @@ def _rubric_hint(folder: Path) -> str | None:
 
 
 @calibrate_app.command("validate")
-def validate_cmd(set_path: Path = typer.Argument(..., help="Calibration set folder (with set.yaml) or its set.yaml.")) -> None:
+def validate_cmd(
+    set_path: Path = typer.Argument(..., help="Calibration set folder (with set.yaml) or its set.yaml."),
+) -> None:
     """Check a calibration set: every problem is printed with its file and line; exit 2 if any."""
     from calibration.sets import SetError, validate_set
 
@@ -81,7 +83,7 @@ def validate_cmd(set_path: Path = typer.Argument(..., help="Calibration set fold
 
 @calibrate_app.command("extract")
 def extract_cmd(
-    reports: Path = typer.Argument(..., help="Folder of <item>/report.json (a calibrate run's reports/ or grade-many output)."),
+    reports: Path = typer.Argument(..., help="Folder of <item>/report.json (a run's reports/, grade-many output)."),
     out: Path = typer.Option(..., "--out", "-o", help="judge.csv to write."),
 ) -> None:
     """Judge scores out of graded reports into judge.csv (item,dimension,score,model,sample,criterion)."""
@@ -97,7 +99,8 @@ def extract_cmd(
     if not ex.rows:
         _fail(f"no scored judge verdict in {len(found)} report(s)")
     write_judge_csv(ex.rows, out)
-    typer.echo(f"{len(ex.rows)} judge scores from {len(found)} reports ({len(ex.unscored)} verdicts without a score) -> {out}")
+    typer.echo(f"{len(ex.rows)} judge scores from {len(found)} reports "
+               f"({len(ex.unscored)} verdicts without a score) -> {out}")
 
 
 def _load_pair(human_csv: Path, judge_csv: Path, rubric):
@@ -160,6 +163,7 @@ def emit_report(report: dict, fmt: str, out: Path | None) -> None:
 
 
 FORMAT_HELP = "text, json or html."
+RUBRIC_HELP = "Rubric for maxima and tiers (default: the rubric of the set or run beside the CSVs)."
 
 
 @calibrate_app.command("compare")
@@ -168,7 +172,7 @@ def compare_cmd(
     judge_csv: Path = typer.Argument(..., help="Judge scores: item,dimension,score,model,sample[,criterion]."),
     format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for agreement.json/.txt (and .html)."),
-    rubric: Optional[str] = typer.Option(None, "--rubric", "-r", help="Rubric for maxima and tiers (default: the set's or run's)."),
+    rubric: Optional[str] = typer.Option(None, "--rubric", "-r", help=RUBRIC_HELP),
     resamples: int = typer.Option(2000, "--bootstrap", "-B", help="Bootstrap resamples for the 95% CIs."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
     within_k: float = typer.Option(2.0, "--within-k", help="k of the within-k agreement."),
