@@ -94,6 +94,18 @@ def _add_calibrate_app() -> None:
 _add_calibrate_app()
 
 
+def _add_service_commands() -> None:
+    # Imports typer only; fastapi, sqlalchemy and celery load when a service command runs.
+    from grader.commands.serve import db_app, serve_app, worker_cmd
+
+    app.add_typer(serve_app, name="serve")
+    app.add_typer(db_app, name="db")
+    app.command("worker")(worker_cmd)
+
+
+_add_service_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
