@@ -1,13 +1,11 @@
-import csv
 import shutil
 from pathlib import Path
 
 import pytest
+from calib_helpers import EXAMPLE_SET
 from typer.testing import CliRunner
 
 from grader.cli import app
-
-EXAMPLE_SET = Path(__file__).resolve().parents[2] / "calibration" / "sets" / "example"
 
 
 @pytest.fixture
@@ -16,14 +14,6 @@ def example_set(tmp_path) -> Path:
     dest = tmp_path / "example"
     shutil.copytree(EXAMPLE_SET, dest)
     return dest
-
-
-def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
-    with path.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 @pytest.fixture

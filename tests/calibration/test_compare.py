@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import EXAMPLE_SET, write_csv
+from calib_helpers import EXAMPLE_SET, write_csv
 
 FIGS = ["n", "qwk", "alpha_interval", "alpha_ordinal", "spearman", "kendall", "pearson", "mae", "bias",
         "within_1", "pairwise_accuracy", "ci"]

@@ -2,7 +2,7 @@
 
 import csv
 
-from judge_reports import verdict, write_report
+from calib_judge_reports import verdict, write_report
 
 from calibration.judge_scores import extract_reports, find_reports
 

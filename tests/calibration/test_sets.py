@@ -1,10 +1,10 @@
 """`grader calibrate validate`: every error named with its file and line."""
 
-from conftest import write_csv
+from calib_helpers import write_csv
 
 
 def test_example_set_is_valid_and_marked_synthetic(cli):
-    from conftest import EXAMPLE_SET
+    from calib_helpers import EXAMPLE_SET
 
     result = cli("validate", EXAMPLE_SET)
     assert result.exit_code == 0, result.output
