@@ -33,8 +33,9 @@ class JobOptions(BaseModel):
 class GitJobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: str = Field(..., min_length=1, max_length=2000, pattern=r"^(https?://|ssh://|git://|git@)\S+@\S+$",
-                        description="git URL pinned at a commit: URL@<sha>")
+    # The pattern is shown in the schema; the server checks it itself to say what is wrong.
+    source: str = Field(..., min_length=1, max_length=2000, description="git URL pinned at a commit: URL@<sha>",
+                        json_schema_extra={"pattern": r"^(https?://|ssh://|git://|git@)\S+@\S+$"})
     rubric: str = Field(..., min_length=1, max_length=200, description="A named rubric, e.g. rails-rubyllm-v2",
                         json_schema_extra=RUBRIC_SCHEMA)
     options: JobOptions = Field(default_factory=JobOptions)
