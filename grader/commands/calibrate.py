@@ -184,4 +184,17 @@ def compare_cmd(
         _fail("--bootstrap must be 0 or more")
     rub = _rubric(rubric, human_csv.parent, judge_csv.parent)
     report = compute_report(human_csv, judge_csv, rub, resamples, seed, within_k)
+    report["synthetic"] = _is_synthetic(human_csv.parent)
     emit_report(report, format, out)
+
+
+def _is_synthetic(folder: Path) -> bool:
+    """Scores from a set marked `synthetic: true` are labelled so on every output."""
+    if not (folder / "set.yaml").is_file():
+        return False
+    from calibration.sets import SetError, load_set
+
+    try:
+        return load_set(folder).synthetic
+    except SetError:
+        return False
