@@ -17,6 +17,11 @@ def verdict_of(spec: CriterionSpec, model: str, samples: list[SampleOutcome]) ->
     answered = [s for s in samples if s.status not in ("failed", "skipped")]
     ok = [s for s in answered if s.status == "ok"]
     contra = sorted({c for s in samples for c in (s.contradicts or [])})
+    cut = next((s for s in samples if s.status == "skipped"), None)
+    if cut is not None:  # cancelled or out of budget before all K samples: the criterion is not decided
+        got = [s.score for s in answered if s.score is not None]
+        return Verdict(**base, status="skipped", samples=got, contradicts_facts=contra,
+                       reason=f"{cut.reason} (after {len(answered)} of the samples)")
     if not answered:
         failed = [s for s in samples if s.status == "failed"]
         reason = next((s.reason for s in failed or samples if s.reason), "no answer")

@@ -90,8 +90,8 @@ class JudgeStage:
             context.progress(ProgressEvent("judge", step, "started", done["n"], total))
             verdict = self._judge(prep, model, view, opts, version, context, cache, budget)
             done["n"] += 1
-            context.progress(ProgressEvent("judge", step, "finished" if verdict.status == "scored" else "failed",
-                                           done["n"], total, verdict.status))
+            state = {"scored": "finished", "skipped": "skipped"}.get(verdict.status, "failed")
+            context.progress(ProgressEvent("judge", step, state, done["n"], total, verdict.status))
             return verdict
 
         try:
