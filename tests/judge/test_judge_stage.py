@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fake_llm import Reply, good_answer
-from helpers import MODEL, fact_value, options, run_stage, verdict
+from judge_helpers import MODEL, fact_value, options, run_stage, verdict
 
 from grader.core.stage import CancelToken
 
