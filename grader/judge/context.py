@@ -13,6 +13,7 @@ from grader.judge.skeleton import ruby_skeleton
 
 CHARS_PER_TOKEN = 3.5  # conservative for code; the provider's own count is reported after the call
 MAX_LINE_CHARS = 400
+FULL_SHARE = 0.8  # full files may fill this share of the budget; the rest is kept for skeletons of the others
 
 # Earlier patterns first: the files that usually decide architecture and production questions.
 ROLE_ORDER = [
@@ -63,16 +64,24 @@ def build_context(view: RepoView, fact_files: list[str], budget_tokens: int, non
     parts: list[str] = []
     used = 0
     deferred: list[str] = []
+    full_budget = int(budget_tokens * FULL_SHARE)
     for rel in order:
         lines = view.lines(rel)
         if lines is None:
             continue
         if not lines:
             continue
+        if rel not in firsts and role_rank(rel) >= len(_ROLES):
+            deferred.append(rel)
+            continue
+        # Sanitising counts what it masks: size the block before rendering it for real.
+        if used + estimate_tokens("\n".join(lines)) > full_budget:
+            deferred.append(rel)
+            continue
         body = _numbered(rel, list(enumerate(lines, 1)), seen)
         block = _block(nonce, rel, f"lines 1-{len(lines)} of {len(lines)}", body)
         cost = estimate_tokens(block)
-        if used + cost <= budget_tokens and (rel in firsts or role_rank(rel) < len(_ROLES)):
+        if used + cost <= full_budget:
             parts.append(block)
             used += cost
             pack.sent.append({"file": rel, "lines": f"1-{len(lines)}", "how": "full"})

@@ -68,3 +68,45 @@ def missing_key_reason(options: JudgeOptions) -> str | None:
             return (f"no API key for {model} ({' or '.join(names)} unset) and no --judge-api-base: "
                     "judge criteria pending")
     return None
+
+
+class OptionError(ValueError):
+    """A judge option the user got wrong; the CLI prints it on one line and exits 2."""
+
+
+def parse_price(text: str | None) -> Price | None:
+    """--judge-price IN,OUT in dollars per million tokens (e.g. 0.4,1.6)."""
+    if not text:
+        return None
+    try:
+        pin, pout = (float(x) for x in text.split(","))
+    except ValueError:
+        raise OptionError(f"--judge-price takes IN,OUT dollars per million tokens (e.g. 0.4,1.6), "
+                          f"not {text!r}") from None
+    if pin < 0 or pout < 0:
+        raise OptionError("--judge-price: prices cannot be negative")
+    return Price(pin, pout)
+
+
+def build_options(models: list[str] | None, api_base: str | None = None, samples: int = DEFAULT_SAMPLES,
+                  max_cost: float | None = None, cache: Path | None = None, no_cache: bool = False,
+                  price: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+                  token_budget: int = DEFAULT_TOKEN_BUDGET, criteria: list[str] | None = None,
+                  mode: str = "tools") -> JudgeOptions:
+    """Judge options from command-line values, checked (OptionError with a one-line message)."""
+    if samples < 1:
+        raise OptionError("--judge-samples must be at least 1")
+    if max_cost is not None and max_cost < 0:
+        raise OptionError("--max-cost cannot be negative")
+    if timeout <= 0:
+        raise OptionError("--judge-timeout must be positive")
+    if token_budget < 1000:
+        raise OptionError("--judge-token-budget must be at least 1000 tokens")
+    if mode not in ("tools", "json"):
+        raise OptionError("--judge-mode is tools or json")
+    if api_base and not api_base.startswith(("http://", "https://")):
+        raise OptionError(f"--judge-api-base must be an http(s) URL, not {api_base!r}")
+    return JudgeOptions(models=list(models or []), api_base=api_base, samples=samples, max_cost=max_cost,
+                        cache_path=None if no_cache else (cache or DEFAULT_CACHE), price=parse_price(price),
+                        timeout=timeout, token_budget=token_budget, criteria=list(criteria) if criteria else None,
+                        mode=mode)

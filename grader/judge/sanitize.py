@@ -25,7 +25,6 @@ _IDENTITY = [
     (re.compile(r"(?i)\b(?:cursor|copilot|aider|devin|windsurf|cline|roo ?code|opencode|amp code)\b"), "harness"),
     (re.compile(r"(?i)\b(?:deepseek|qwen|kimi|grok|mistral|llama)[\w.-]*\b"), "other"),
 ]
-_TRAILER = re.compile(r"(?im)^(co-authored-by|generated(?: with| by)?)\s*:?.*$")
 # A name counts as the generator's only in such a phrase, or in the agent's own instruction file.
 _GENERATOR_CONTEXT = re.compile(
     r"(?i)(generated|written|built|created|authored|made|coded)\s+(with|by|using)|co-authored-by")
@@ -60,13 +59,6 @@ def clean_line(rel: str, line: str, seen: Sanitized) -> str:
 
 
 def _mask_identity(rel: str, text: str, seen: Sanitized) -> str:
-    if _TRAILER.match(text):
-        seen.identity_masks[rel] += 1
-        seen.generator_names.add(text.strip()[:80])
-        for pattern, family in _IDENTITY:
-            if pattern.search(text) and family != "harness":
-                seen.generator_families.add(family)
-        return MASK
     names_generator = bool(_GENERATOR_CONTEXT.search(text))
     agent_family = AGENT_FILES.get(rel.rsplit("/", 1)[-1])
     if agent_family:

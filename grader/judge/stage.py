@@ -51,21 +51,28 @@ class JudgeStage:
         self.options = options
 
     def _opts(self, context: StageContext) -> JudgeOptions:
-        return self.options or (context.options if isinstance(context.options, JudgeOptions) else JudgeOptions())
+        """Given at construction, else the pipeline's `options.judge_options`, else none (skipped)."""
+        if self.options is not None:
+            return self.options
+        got = context.options if isinstance(context.options, JudgeOptions) else getattr(context.options,
+                                                                                         "judge_options", None)
+        return got if isinstance(got, JudgeOptions) else JudgeOptions()
 
     def applies(self, context: StageContext) -> str | None:
+        """Only a rubric without judge criteria makes the stage inapplicable. A missing model or key
+        is reported by run() as a skipped JudgeReport, so report.json `judge` says why."""
         opts = self._opts(context)
-        reason = missing_key_reason(opts)
-        if reason:
-            return reason
         if not criterion_specs(context.rubric, context.facts, opts.criteria, opts.holistic):
             return "the rubric has no judge criteria" + (" matching --criterion" if opts.criteria else "")
         return None
 
+    def _skip_reason(self, context: StageContext) -> str | None:
+        return missing_key_reason(self._opts(context)) or self.applies(context)
+
     def run(self, context: StageContext) -> StageOutcome:
         started = time.perf_counter()
         opts = self._opts(context)
-        skip = self.applies(context)
+        skip = self._skip_reason(context)
         if skip:
             report = JudgeReport(status="skipped", reason=skip, models=list(opts.models))
             return StageOutcome(status="skipped", detail=skip, summary=report)
