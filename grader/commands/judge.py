@@ -79,7 +79,7 @@ def _print_verdicts(report) -> None:
 def judge_cmd(
     path: str = typer.Argument(..., help="Repository (folder, archive, git URL@commit), or `cache`."),
     action: Optional[str] = typer.Argument(None, help="With `cache`: stats or clear."),
-    rubric: str = typer.Option(..., "--rubric", "-r", help="rails-rubyllm-v1, rails-rubyllm-v2 or a rubric file."),
+    rubric: Optional[str] = typer.Option(None, "--rubric", "-r", help="rails-rubyllm-v1, -v2 or a rubric file."),
     criterion: Optional[list[str]] = typer.Option(None, "--criterion", "-c", help="Only this criterion (repeat)."),
     judge_model: Optional[list[str]] = typer.Option(None, "--judge-model", help=MODEL_HELP),
     judge_api_base: Optional[str] = typer.Option(None, "--judge-api-base", help=API_BASE_HELP),
@@ -98,6 +98,8 @@ def judge_cmd(
         _fail(f"unexpected argument {action!r} (only `grader judge cache stats|clear` takes one)")
     if fmt not in ("text", "json"):
         _fail("--format is text or json")
+    if not rubric:
+        _fail("--rubric is required (rails-rubyllm-v1, rails-rubyllm-v2 or a rubric file)")
     from grader.commands.grade import _load_rubric
     from grader.ingest import IngestError, ingest
 
