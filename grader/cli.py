@@ -87,6 +87,16 @@ def _add_grade_commands() -> None:
 _add_grade_commands()
 
 
+def _add_calibrate_app() -> None:
+    # Imports typer only; numpy, scipy and scikit-learn load when a calibrate command runs.
+    from grader.commands.calibrate import calibrate_app
+
+    app.add_typer(calibrate_app, name="calibrate")
+
+
+_add_calibrate_app()
+
+
 def _add_service_commands() -> None:
     # Imports typer only; fastapi, sqlalchemy and celery load when a service command runs.
     from grader.commands.serve import db_app, serve_app, worker_cmd
