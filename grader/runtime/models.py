@@ -31,12 +31,15 @@ class BuildStep(Step):
 
     dockerfile: str | None = None
     image: str | None = None
+    limits: str | None = None  # which limits held during the build
 
 
 class TestImageStep(Step):
     profile: str | None = None
     base_image: str | None = None
     image: str | None = None
+    limits: str | None = None  # which limits held during the build
+    cached: bool = False  # the gems came from a bundle image built earlier (same lockfile + base)
 
 
 class BootStep(Step):

@@ -179,7 +179,9 @@ def run_tests(client, engine, repo, image, profile: Profile, options, run_id, bu
         if counts:
             step.runs, step.assertions, step.failures, step.errors, step.skips = (
                 counts.runs, counts.assertions, counts.failures, counts.errors, counts.skips)
-        if outcome.timed_out:
+        if outcome.disk_exceeded:
+            step.status, step.reason = StepStatus.failed, f"test suite {outcome.disk_exceeded}"
+        elif outcome.timed_out:
             step.status, step.reason = StepStatus.timeout, f"test suite exceeded {timeout:.0f}s"
         elif counts is None:
             step.status = StepStatus.failed
@@ -241,11 +243,14 @@ def run_gate(client, engine, repo, image, profile: Profile, name: str, gate, opt
     bundle = "1" if gem_from_registry(repo, gate.gem) else "0"
     run = lambda: engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",  # noqa: E731
                                            env={**profile.env, "GRADER_GATE_BUNDLE": bundle},
-                                           limits=options.limits, timeout=timeout, cancelled=lambda: budget.is_cancelled)
+                                           limits=options.limits, timeout=timeout,
+                                           cancelled=lambda: budget.is_cancelled)
 
     def interpret(outcome) -> None:
         step.log_tail = tail(outcome.log, lines=30, chars=3000)
-        if outcome.timed_out:
+        if outcome.disk_exceeded:
+            step.status, step.reason = StepStatus.failed, f"{gate.tool} {outcome.disk_exceeded}"
+        elif outcome.timed_out:
             step.status, step.reason = StepStatus.timeout, f"{gate.tool} exceeded {timeout:.0f}s"
         elif outcome.exit_code == _NOT_INSTALLED:
             step.status, step.reason = StepStatus.not_run, f"{gate.tool} is not installed in the test image"
@@ -254,7 +259,8 @@ def run_gate(client, engine, repo, image, profile: Profile, name: str, gate, opt
             step.reason = f"{gate.tool} failed (exit {outcome.exit_code})" + _first_error(outcome.log)
         elif (counts := GATE_PARSERS[name](outcome.log)) is None:
             step.status = StepStatus.failed
-            step.reason = f"{gate.tool} produced no parseable report (exit {outcome.exit_code})" + _first_error(outcome.log)
+            step.reason = (f"{gate.tool} produced no parseable report (exit {outcome.exit_code})"
+                           + _first_error(outcome.log))
         else:
             step.status = StepStatus.ok
             for field in ("clean", "offenses", "files_inspected", "warnings", "ignored_warnings", "vulnerabilities"):
