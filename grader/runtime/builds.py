@@ -165,6 +165,16 @@ def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeou
     return (tag if outcome.ok else None), outcome
 
 
+def sandbox_files(repo) -> dict[str, bytes]:
+    """Files of ours baked into the test image under /opt/grader (root-owned, read-only to the app)."""
+    from importlib import resources
+
+    from grader.runtime.gate_config import gate_config
+
+    plugin = resources.files("grader.runtime").joinpath("ruby/minitest/grader_plugin.rb").read_bytes()
+    return {"ruby/minitest/grader_plugin.rb": plugin, "rubocop.yml": gate_config(repo).text.encode()}
+
+
 def build_test_image(client, engine, repo, profile: Profile, options, run_id, budget) -> TestImageStep:
     from grader.runtime.context import DOCKERFILE_NAME, ContextError, build_context
 
@@ -189,7 +199,7 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
     try:
         dockerfile = profile.render_dockerfile(bundle_tag or base, repo, engine.labels(run_id, "test_image"),
                                                gem_mirror=bool(options.gem_mirror))
-        context = build_context(repo, dockerfile)
+        context = build_context(repo, dockerfile, sandbox_files(repo))
     except (ContextError, OSError) as exc:
         step.status, step.reason = StepStatus.failed, f"could not pack the repo: {exc}"
         return step

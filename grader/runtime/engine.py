@@ -340,21 +340,51 @@ def remove_quietly(container) -> None:
         pass
 
 
+# Go's os.FileMode type bits as the engine reports them in get_archive's stat header: any of them
+# set means not a regular file (directory, symlink, device, pipe, socket, irregular).
+_GO_TYPE_BITS = (1 << 31) | (1 << 27) | (1 << 26) | (1 << 25) | (1 << 24) | (1 << 21) | (1 << 19)
+
+
 def read_file(container, path: str, limit: int = 20 * 1024 * 1024) -> bytes | None:
-    """One file out of a (stopped or running) container via get_archive; None if absent."""
+    """One regular file out of a (stopped or running) container via get_archive; None if absent,
+    not a regular file, or larger than `limit`. The tar stream is read only up to limit + one
+    header's worth: a repo that plants a directory of sparse files there cannot make us read GBs."""
     try:
-        stream, stat = container.get_archive(path)
-        if stat.get("size", 0) > limit:
-            return None
-        buf = io.BytesIO(b"".join(stream))
-    except (NotFound, APIError):
+        stream, stat = container.get_archive(path, chunk_size=64 * 1024)
+    except (NotFound, APIError, requests.RequestException):
         return None
-    with tarfile.open(fileobj=buf) as tar:
-        for member in tar.getmembers():
-            if member.isreg():
-                fh = tar.extractfile(member)
-                return fh.read(limit) if fh else None
-    return None
+    if int(stat.get("mode", 0)) & _GO_TYPE_BITS or int(stat.get("size", 0)) > limit:
+        _close_stream(stream)
+        return None
+    buf = io.BytesIO()
+    try:
+        for chunk in stream:
+            buf.write(chunk)
+            if buf.tell() > limit + 64 * 1024:
+                return None
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+        return None
+    finally:
+        _close_stream(stream)
+    buf.seek(0)
+    try:
+        with tarfile.open(fileobj=buf) as tar:
+            member = tar.next()
+            if member is None or not member.isreg() or member.size > limit:
+                return None
+            fh = tar.extractfile(member)
+            return fh.read(limit) if fh else None
+    except (tarfile.TarError, OSError):
+        return None
+
+
+def _close_stream(stream) -> None:
+    close = getattr(stream, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # noqa: BLE001 - closing a dropped stream
+            pass
 
 
 def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], list[str]]:
