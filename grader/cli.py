@@ -79,6 +79,9 @@ def _add_grade_commands() -> None:
     app.command("grade")(grade_cmd)
     app.command("grade-many")(grade_many_cmd)
     app.add_typer(rubric_app, name="rubric")
+    from grader.commands.report import report_app
+
+    app.add_typer(report_app, name="report")
 
 
 _add_grade_commands()

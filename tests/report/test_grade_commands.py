@@ -18,7 +18,9 @@ def test_grade_writes_three_reports(graded, tmp_path):
     out = tmp_path / "out"
     res = runner.invoke(app, ["grade", str(repo), "--rubric", "rails-rubyllm-v1", "--no-runtime", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("csrf_off: 85/100 earned on rails-rubyllm-v1, 11 points pending, tier A (provisional)")
+    assert res.stdout.startswith("csrf_off: 85/100 earned on rails-rubyllm-v1, 11 points pending, tier A (provisional)")
+    # Not a terminal: one plain line per stage event on stderr, each stage named with its outcome.
+    assert "static finished" in res.stderr and "runtime skipped: --no-runtime" in res.stderr
     data = json.loads((out / "report.json").read_text())
     assert (data["total"], data["pending_points"], data["tier"]) == (85, 11, "A")
     assert "# Grade report: csrf_off" in (out / "report.md").read_text()

@@ -136,6 +136,6 @@ def test_overclaiming_review_claims(graded):
     status = {c.goal: c.status for c in sr.claims}
     assert [g for g, s in status.items() if s == "contradicted"] == ["G5", "G7"]
     assert sorted(g for g, s in status.items() if s == "unverifiable") == ["G11", "G12", "G13", "G4"]
-    assert [(c["line"], c["cited"].split(":")[0]) for c in sr.fabricated_citations] == [
+    assert [(c.line, c.cited.split(":")[0]) for c in sr.fabricated_citations] == [
         (11, "test/services/chat_reply_test.rb")]  # the fixture removed that test file
     assert not sr.invented_numbering
