@@ -45,7 +45,7 @@ class PlainProgress:
             print(f"[{now - self.started:7.1f}s] {terminal_text(text)}", file=self.stream, flush=True)
 
     def _beat(self) -> None:
-        while not self._stop.wait(1.0):
+        while not self._stop.wait(min(1.0, self.heartbeat)):
             if self.running and time.monotonic() - self.last_line >= self.heartbeat:
                 self._print(f"{self.running}: still running")
 

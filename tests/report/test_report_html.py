@@ -12,7 +12,8 @@ import pytest
 from grader.report.render import render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install -y chromium)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None,
+                                reason="Debian's chromium is not installed (apt-get install -y chromium)")
 
 # Appended to a copy of the report only: measures the laid-out page and writes it into the DOM.
 PROBE = """
