@@ -75,16 +75,40 @@ def _add_grade_commands() -> None:
     # Imports typer only; the pipeline, scoring and renderers load when a command runs.
     from grader.commands.grade import grade_cmd, grade_many_cmd
     from grader.commands.rubric import rubric_app
+    from grader.commands.rules import rules_app
 
     app.command("grade")(grade_cmd)
     app.command("grade-many")(grade_many_cmd)
     app.add_typer(rubric_app, name="rubric")
+    app.add_typer(rules_app, name="rules")
     from grader.commands.report import report_app
 
     app.add_typer(report_app, name="report")
 
 
 _add_grade_commands()
+
+
+def _add_calibrate_app() -> None:
+    # Imports typer only; numpy, scipy and scikit-learn load when a calibrate command runs.
+    from grader.commands.calibrate import calibrate_app
+
+    app.add_typer(calibrate_app, name="calibrate")
+
+
+_add_calibrate_app()
+
+
+def _add_service_commands() -> None:
+    # Imports typer only; fastapi, sqlalchemy and celery load when a service command runs.
+    from grader.commands.serve import db_app, serve_app, worker_cmd
+
+    app.add_typer(serve_app, name="serve")
+    app.add_typer(db_app, name="db")
+    app.command("worker")(worker_cmd)
+
+
+_add_service_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry

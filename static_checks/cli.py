@@ -29,15 +29,25 @@ def run_check(folder: Path, fmt: str, ruby_llm_version: str | None, output: Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`static-checks PATH [--format F] [--ruby-llm-version X]`: folders only, no grader stages."""
+    """`static-checks PATH [--format F] [--ruby-llm-version X]`: folders only, no grader stages.
+    `static-checks --list-rules` prints every rule with its docs."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="static-checks", description=__doc__)
-    parser.add_argument("path")
+    parser.add_argument("path", nargs="?")
     parser.add_argument("--format", "-f", default="text", choices=FORMATS)
     parser.add_argument("--ruby-llm-version")
     parser.add_argument("--output", "-o", type=Path)
+    parser.add_argument("--list-rules", action="store_true", help="print every rule with its docs and exit")
     args = parser.parse_args(argv)
+    if args.list_rules:
+        from static_checks.output.rule_docs import list_text
+        from static_checks.rules import all_rules
+
+        sys.stdout.write(list_text(all_rules()))
+        return 0
+    if args.path is None:
+        parser.error("a PATH to check is required (or --list-rules)")
     return run_check(Path(args.path), args.format, args.ruby_llm_version, args.output, prog="static-checks")
 
 

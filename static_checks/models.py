@@ -10,6 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+# The stage-neutral types live in the kernel; re-exported here for existing imports.
+from grader.core.facts import Evidence as Evidence
+from grader.core.facts import Fact as Fact
+
 SCHEMA_VERSION = "1.0"
 
 
@@ -27,15 +31,6 @@ class Category(str, Enum):
     input = "input"  # files the analysis had to skip (size, encoding, links)
 
 
-class Evidence(BaseModel):
-    """A place in the graded repo, relative to the path the user gave."""
-
-    file: str
-    line: int
-    column: int = 0
-    snippet: str | None = None
-
-
 class Finding(BaseModel):
     rule: str
     category: Category
@@ -50,16 +45,6 @@ class Finding(BaseModel):
     hint: str | None = None
     snippet: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
-
-
-class Fact(BaseModel):
-    """One rubric-relevant observation, with the rule that produced it and where."""
-
-    id: str
-    value: Any
-    rule: str
-    evidence: list[Evidence] = Field(default_factory=list)
-    note: str | None = None
 
 
 class VersionSource(str, Enum):

@@ -6,24 +6,28 @@ loop), binary and oversized files are skipped and reported, never silently dropp
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from grader.core.repo import DEFAULT_MAX_BYTES, SKIP_DIRS, RepoReader, Skip, SkipKind, display_name
+from grader.core.repo import is_installed_gems as _installed_gems_in
 from static_checks.models import SkippedFile
 
-SKIP_DIRS = frozenset({"vendor", "node_modules", "tmp", "log", ".git", ".bundle", "coverage"})
 RUBY_NAMES = frozenset({"Gemfile", "Rakefile", "config.ru", "Guardfile", "Capfile"})
 RUBY_SUFFIXES = (".rb", ".rake", ".gemspec", ".ru", ".jbuilder")
 ERB_SUFFIXES = (".erb",)
-DEFAULT_MAX_BYTES = 1_000_000
+__all__ = ["DEFAULT_MAX_BYTES", "SKIP_DIRS", "SourceFile", "SourceSet", "discover", "read_source", "source_kind"]
 
 
 @dataclass(frozen=True)
 class SourceFile:
     path: Path  # absolute
-    rel: str  # relative to the checked path, with forward slashes
+    rel: str  # relative to the checked path, with forward slashes (printable: see display_name)
     kind: str  # "ruby" or "erb"
+    base: Path | None = None  # the checked path, for reading through RepoReader
+    fs_rel: str | None = None  # rel as the file system spells it, when the name is not UTF-8
+    max_bytes: int = DEFAULT_MAX_BYTES  # the cap discover() applied
 
 
 @dataclass
@@ -44,66 +48,65 @@ def source_kind(name: str) -> str | None:
 
 
 def is_installed_gems(folder: Path) -> bool:
-    """A bundle or GEM_HOME committed into the repo (e.g. `.gems/ruby/3.3.0`), wherever
-    BUNDLE_PATH pointed: third-party code, not the app's own, so it is not graded."""
-    try:
-        return (folder / "specifications").is_dir() and (folder / "gems").is_dir()
-    except OSError:
-        return False
-
-
-def _rel(base: Path, path: Path) -> str:
-    rel = path.relative_to(base).as_posix()
-    return rel or "."
+    """A bundle or GEM_HOME committed into the repo (e.g. `.gems/ruby/3.3.0`): not graded."""
+    return _installed_gems_in(RepoReader(folder.parent), folder.name)
 
 
 def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
     """Walk `base` without following links; classify every Ruby-bearing file."""
-    base = base.resolve()
+    reader = RepoReader(base, max_bytes=max_bytes)
+    base = reader.root
     found = SourceSet(base=base)
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        here = Path(dirpath)
+    errors: list[Skip] = []
+    for here, dirs, files in reader.walk(on_error=errors):
         kept = []
-        for d in sorted(dirnames):
-            if d in SKIP_DIRS:
+        for d in dirs:
+            if d.name in SKIP_DIRS:
                 continue
-            if is_installed_gems(here / d):
-                found.skipped.append(SkippedFile(file=_rel(base, here / d), reason="installed gems (GEM_HOME layout)"))
+            if d.is_link:
+                found.skipped.append(SkippedFile(file=d.display, reason="symbolic link not followed"))
                 continue
-            if (here / d).is_symlink():
-                found.skipped.append(SkippedFile(file=_rel(base, here / d), reason="symbolic link not followed"))
+            if _installed_gems_in(reader, d.rel):
+                found.skipped.append(SkippedFile(file=d.display, reason="installed gems (GEM_HOME layout)"))
                 continue
             kept.append(d)
-        dirnames[:] = kept
-        if "Gemfile" in filenames and not (here / "Gemfile").is_symlink():
-            found.app_roots.append(_rel(base, here))
-        for name in sorted(filenames):
-            kind = source_kind(name)
+        dirs[:] = kept
+        if any(f.name == "Gemfile" and not f.is_link for f in files):
+            found.app_roots.append(display_name(here))
+        for f in files:
+            kind = source_kind(f.name)
             if kind is None:
                 continue
-            path = here / name
-            rel = _rel(base, path)
-            if path.is_symlink():
-                found.skipped.append(SkippedFile(file=rel, reason="symbolic link not followed"))
+            if f.is_link:
+                found.skipped.append(SkippedFile(file=f.display, reason="symbolic link not followed"))
                 continue
-            try:
-                size = path.stat().st_size
-            except OSError as exc:
-                found.skipped.append(SkippedFile(file=rel, reason=f"unreadable: {exc.strerror}"))
+            size = reader.size(f.rel)
+            if size is None:  # a FIFO, socket or device named like Ruby, or gone meanwhile
+                got = reader.read(f.rel)
+                found.skipped.append(SkippedFile(file=f.display, reason=got.skip.reason if got.skip else "unreadable"))
                 continue
             if size > max_bytes:
-                found.skipped.append(SkippedFile(file=rel, reason=f"larger than {max_bytes} bytes ({size})"))
+                found.skipped.append(SkippedFile(file=f.display, reason=f"larger than {max_bytes} bytes ({size})"))
                 continue
-            found.files.append(SourceFile(path=path, rel=rel, kind=kind))
+            found.files.append(SourceFile(path=base / f.rel, rel=f.display, kind=kind, base=base,
+                                          fs_rel=f.rel if f.rel != f.display else None, max_bytes=max_bytes))
+    found.skipped.extend(SkippedFile(file=s.path, reason=s.reason) for s in errors)
     return found
+
+
+@lru_cache(maxsize=8)
+def _reader(base: Path, max_bytes: int) -> RepoReader:
+    return RepoReader(base, max_bytes=max_bytes)
 
 
 def read_source(src: SourceFile) -> tuple[bytes | None, str | None]:
     """Bytes of a source, or None and the reason it cannot be analysed."""
-    try:
-        data = src.path.read_bytes()
-    except OSError as exc:
-        return None, f"unreadable: {exc.strerror}"
-    if b"\0" in data[:8192]:
-        return None, "binary file"
-    return data, None
+    if src.base is not None:
+        got = _reader(src.base, src.max_bytes).read(src.fs_rel or src.rel)
+    else:  # a SourceFile built by hand: its own folder is the root
+        got = _reader(src.path.parent, src.max_bytes).read(src.path.name)
+    if got.skip is None:
+        return got.data, None
+    if got.skip.kind is SkipKind.missing:
+        return None, "unreadable: No such file or directory"
+    return None, got.skip.reason

@@ -3,32 +3,39 @@ files (e.g. `Dockerfile -> /etc/shadow`), and what we read can end up in the rep
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
+
+from grader.core.repo import RepoReader
 
 MAX_READ = 1_000_000
 
 
+def _lexical(rel: str | Path) -> str | None:
+    """`a/../b` folded on the string; None when it climbs above the root (never looked up)."""
+    text = posixpath.normpath(Path(rel).as_posix())
+    return None if text == ".." or text.startswith(("../", "/")) else text
+
+
 def inside_repo(repo: Path, rel: str | Path) -> Path | None:
-    """The file's real path if it is a regular file that resolves inside the repo, else None."""
-    root = repo.resolve()
-    try:
-        target = (repo / rel).resolve(strict=True)
-    except (OSError, RuntimeError):  # missing, or a symlink loop
+    """The file's real path if it is a regular file that resolves inside the repo, else None.
+    Links are followed only while they stay inside the repo."""
+    folded = _lexical(rel)
+    if folded is None:
         return None
-    if target != root and root not in target.parents:
+    reader = RepoReader(repo, follow_links=True)
+    if not reader.is_file(folded):
         return None
-    return target if target.is_file() else None
+    where = reader.locate(folded)
+    return Path(where) if isinstance(where, str) else None
 
 
 def read_repo_text(repo: Path, rel: str | Path, limit: int = MAX_READ) -> str | None:
-    path = inside_repo(repo, rel)
-    if path is None:
+    """At most `limit` bytes of a regular file inside the repo, decoded; None when refused."""
+    folded = _lexical(rel)
+    if folded is None:
         return None
-    try:
-        with path.open("rb") as fh:
-            return fh.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return None
+    return RepoReader(repo, follow_links=True).read(folded, limit=limit, truncate=True, allow_binary=True).text()
 
 
 _REGISTRY_REMOTES = ("https://rubygems.org", "http://rubygems.org", "https://index.rubygems.org")

@@ -6,14 +6,13 @@ The result is a handful of selfreview.* facts that the v2 rubric scores with its
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from static_checks.models import Evidence, Fact
-
+from grader.core.facts import Evidence, Fact
+from grader.core.repo import SkipKind, RepoReader, normalize_rel
 from grader.rubric.predicates import Truth
 from grader.rubric.schema import GoalCheck
 from grader.scoring.factset import FactSet
@@ -22,11 +21,13 @@ from grader.selfreview.parser import ReviewRow, SelfReview
 RULE = "selfreview"
 ClaimStatus = Literal["contradicted", "supported", "unverifiable", "not_a_claim"]
 
-# file.ext[:line] citations; also the extension-less files every Rails repo has.
+# file.ext[:line] citations; also the extension-less files every Rails repo has. The name ends
+# where the extension ends (`package.json` is not `package.js`).
 _CITATION = re.compile(
     r"(?<![\w/.:-])((?:[\w.-]+/)*(?:[\w.-]+\.(?:rb|erb|yml|yaml|js|ts|json|rake|ru|lock|css|html|md|sh)"
-    r"|Dockerfile|Gemfile|Rakefile|Procfile))(?::(\d+)(?:-\d+)?)?"
+    r"|Dockerfile|Gemfile|Rakefile|Procfile)(?!\.?\w))(?::(\d+)(?:-\d+)?)?"
 )
+_COUNT_LIMIT = 2_000_000  # lines of a bigger file are not counted: its citations cannot be refuted
 _WALK_SKIP = {".git", "node_modules", "vendor", "tmp", "log", "coverage", ".bundle"}
 # Folders written by running the app or its tests (SimpleCov's coverage/index.html, logs) or
 # installed dependencies: a citation into them is not checkable against the repo, never fabricated.
@@ -121,40 +122,42 @@ def _judge_claim(goal: GoalCheck | None, facts: FactSet, static_known: bool) -> 
 
 
 class _RepoFiles:
-    """Lazy index of the repo's files for checking citations (no links followed)."""
+    """Lazy index of the repo's files for checking citations: read through the repo reader, so a
+    citation resolves inside the repository only (no `..`, no links followed)."""
 
     def __init__(self, repo: Path):
-        self.repo = repo
+        self.reader = RepoReader(repo)
         self._names: dict[str, list[str]] | None = None
 
     def by_name(self) -> dict[str, list[str]]:
         if self._names is None:
             self._names = {}
-            for dirpath, dirnames, filenames in os.walk(self.repo, followlinks=False):
-                dirnames[:] = [d for d in dirnames if d not in _WALK_SKIP]
-                for name in filenames:
-                    rel = (Path(dirpath) / name).relative_to(self.repo).as_posix()
-                    self._names.setdefault(name, []).append(rel)
+            for f in self.reader.files(skip_dirs=frozenset(_WALK_SKIP)):
+                self._names.setdefault(f.name, []).append(f.rel)
         return self._names
 
-    def resolve(self, cited: str) -> Path | None:
-        cited = cited.lstrip("./")
-        direct = self.repo / cited
-        if direct.is_file() and not direct.is_symlink():
-            return direct
+    def resolve(self, cited: str) -> str | None:
+        """The repo-relative file a citation names, or None. `..` is refused on the string."""
+        while cited.startswith("./"):
+            cited = cited[2:]
+        rel = normalize_rel(cited)
+        if rel is None or rel == "." or ".." in cited.split("/"):
+            return None
+        if self.reader.is_file(rel):
+            return rel
         # The review may cite paths relative to a nested app folder: match by path suffix.
-        for rel in self.by_name().get(Path(cited).name, []):
-            if rel == cited or rel.endswith("/" + cited):
-                return self.repo / rel
+        for found in self.by_name().get(rel.rsplit("/", 1)[-1], []):
+            if found == rel or found.endswith("/" + rel):
+                return found
         return None
 
-
-def _line_count(path: Path) -> int:
-    try:
-        with path.open("rb") as fh:
-            return sum(1 for _ in fh)
-    except OSError:
-        return 0
+    def has_line(self, rel: str, line: int) -> bool:
+        got = self.reader.read(rel, limit=_COUNT_LIMIT, allow_binary=True)
+        if got.data is None:
+            return got.skip is not None and got.skip.kind is SkipKind.too_large
+        data = got.data
+        count = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+        return 1 <= line <= count
 
 
 def check_citations(review: SelfReview, repo: Path) -> list[Citation]:
@@ -165,10 +168,10 @@ def check_citations(review: SelfReview, repo: Path) -> list[Citation]:
             if "://" in row.evidence[max(0, m.start() - 12): m.start()]:
                 continue  # part of a URL
             cited, line = m.group(1), m.group(2)
-            if _GENERATED & set(cited.lstrip("./").split("/")[:-1]):
+            if _GENERATED & set(cited.split("/")[:-1]):
                 continue
-            path = files.resolve(cited)
-            exists = path is not None and (line is None or 1 <= int(line) <= _line_count(path))
+            rel = files.resolve(cited)
+            exists = rel is not None and (line is None or files.has_line(rel, int(line)))
             out.append(Citation(row.line, m.group(0), exists))
     return out
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.core.repo import RepoReader, decode_text, display_name
+
 MAX_BYTES = 512_000
 
 _GOAL_ID = re.compile(r"\bG\s*-?\s*(\d{1,3})\b", re.IGNORECASE)
@@ -61,14 +63,21 @@ class SelfReview:
         return self.path is not None
 
 
-def find_self_review(repo: Path) -> Path | None:
-    """SELF_REVIEW.md at the repo root or one folder down (nested apps), any common spelling."""
-    candidates = [repo] + sorted(p for p in repo.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
-    for folder in candidates:
-        for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
-            if entry.is_file() and not entry.is_symlink() and entry.name.lower().replace("-", "_") == "self_review.md":
-                return entry
+def _find_rel(reader: RepoReader) -> str | None:
+    folders = ["."] + [e.rel for e in reader.list_dir() if e.is_dir and not e.is_link and not e.name.startswith(".")]
+    for folder in folders:
+        for entry in reader.list_dir(folder):
+            if entry.is_file and entry.name.lower().replace("-", "_") == "self_review.md":
+                return entry.rel
     return None
+
+
+def find_self_review(repo: Path) -> Path | None:
+    """SELF_REVIEW.md at the repo root or one folder down (nested apps), any common spelling.
+    Regular files only: a link, FIFO or folder of that name is not a review."""
+    reader = RepoReader(repo)
+    rel = _find_rel(reader)
+    return None if rel is None else reader.root / rel
 
 
 def _cells(line: str) -> list[str]:
@@ -223,12 +232,12 @@ def parse_self_review_text(text: str, rel: str = "SELF_REVIEW.md") -> SelfReview
 
 
 def read_self_review(repo: Path) -> SelfReview:
-    path = find_self_review(repo)
-    if path is None:
+    reader = RepoReader(repo)
+    rel = _find_rel(reader)
+    if rel is None:
         return SelfReview(path=None)
-    rel = path.relative_to(repo).as_posix()
-    try:
-        data = path.read_bytes()[:MAX_BYTES]
-    except OSError as exc:
-        return SelfReview(path=rel, problem=f"unreadable: {exc.strerror}")
-    return parse_self_review_text(data.decode("utf-8", errors="replace"), rel)
+    shown = display_name(rel)
+    got = reader.read(rel, limit=MAX_BYTES, truncate=True, allow_binary=True)  # the head of a huge file
+    if got.data is None:
+        return SelfReview(path=shown, problem=got.skip.reason if got.skip else "unreadable")
+    return parse_self_review_text(decode_text(got.data), shown)

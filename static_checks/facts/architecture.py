@@ -12,7 +12,7 @@ SERVICE_FOLDERS = ("app/services", "app/lib", "app/clients", "app/interactors", 
 LONG_ACTION_LINES = 25
 
 
-@collector("architecture", ids=["arch.service_objects"])
+@collector(ids=["arch.service_objects"])
 def services(ctx: FactContext):
     found = []
     for pf in ctx.app_files(*SERVICE_FOLDERS, kind="ruby"):
@@ -22,7 +22,7 @@ def services(ctx: FactContext):
     return [fact("arch.service_objects", len(found), "facts/architecture/services", found[:10])]
 
 
-@collector("architecture", ids=["arch.max_action_lines", "arch.long_actions"])
+@collector(ids=["arch.max_action_lines", "arch.long_actions"])
 def action_size(ctx: FactContext):
     sizes = []
     for pf in controller_files(ctx):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -10,10 +9,10 @@ from typing import Any
 
 import tree_sitter as ts
 
+from grader.core.repo import SKIP_DIRS, RepoReader
 from static_checks.facts.ruby_nodes import NodeIndex
 from static_checks.models import AppRoot, Evidence, Fact, Finding
 from static_checks.parsing import ParsedFile
-from static_checks.sources import SKIP_DIRS
 
 TEXT_MAX_BYTES = 1_000_000
 
@@ -27,21 +26,21 @@ def choose_app_root(base: Path, candidates: list[str]) -> str:
     def depth(p: str) -> tuple[int, str]:
         return (0 if p == "." else p.count("/") + 1, p)
 
+    reader = RepoReader(base)
     ordered = sorted(set(candidates) | {"."}, key=depth)
     for cand in ordered:
-        if (base / cand / "config" / "application.rb").is_file():
+        if reader.is_file(f"{cand}/config/application.rb"):
             return cand
     # A Rails app nested without a Gemfile of its own is still found by its config.
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        rel = Path(dirpath).relative_to(base).as_posix() or "."
+    for rel, dirs, files in reader.walk():
+        dirs[:] = [d for d in dirs if d.name not in SKIP_DIRS and not d.name.startswith(".") and not d.is_link]
         if rel.count("/") > 2:
-            dirnames[:] = []
+            dirs[:] = []
             continue
-        if rel.endswith("config") and "application.rb" in filenames:
+        if rel.endswith("config") and any(f.name == "application.rb" for f in files):
             parent = str(Path(rel).parent)
             return parent if parent != "" else "."
-    with_gemfile = [c for c in ordered if (base / c / "Gemfile").is_file()]
+    with_gemfile = [c for c in ordered if reader.is_file(f"{c}/Gemfile")]
     return with_gemfile[0] if with_gemfile else "."
 
 
@@ -100,38 +99,24 @@ class FactContext:
 
     # ---- plain files (not Ruby) ---------------------------------------------------------
     @cached_property
+    def reader(self) -> RepoReader:
+        """The one safe reader of the repo: no links, regular files only, sizes capped."""
+        return RepoReader(self.base, max_bytes=TEXT_MAX_BYTES)
+
+    @cached_property
     def all_files(self) -> list[str]:
         """Every regular file of the repo (repo-relative), skipping vendored and VCS folders.
 
-        One walk, links never followed.
+        One walk, links never followed; names that are not UTF-8 are left out (nothing can cite them).
         """
-        out: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(self.base, followlinks=False):
-            here = Path(dirpath)
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not (here / d).is_symlink())
-            for name in sorted(filenames):
-                p = here / name
-                if p.is_symlink():
-                    continue
-                out.append(p.relative_to(self.base).as_posix())
-        return out
+        return [e.rel for e in self.reader.files() if e.rel == e.display]
 
     def exists(self, rel: str) -> bool:
-        p = self.base / rel
-        return p.is_file() and not p.is_symlink()
+        return self.reader.is_file(rel)
 
     def read_text(self, rel: str, max_bytes: int = TEXT_MAX_BYTES) -> str | None:
-        """Text of a repo file, or None if missing, a link, binary or too large."""
-        p = self.base / rel
-        try:
-            if p.is_symlink() or not p.is_file() or p.stat().st_size > max_bytes:
-                return None
-            data = p.read_bytes()
-        except OSError:
-            return None
-        if b"\0" in data[:8192]:
-            return None
-        return data.decode("utf-8", "replace")
+        """Text of a repo file, or None if missing, a link, not a regular file, binary or too large."""
+        return self.reader.text(rel, limit=max_bytes)
 
     def first_existing(self, names: list[str], in_app_then_repo: bool = True) -> str | None:
         """First of `names` found in the app root, then in the repo root."""

@@ -120,7 +120,7 @@ def gemfile_ruby(ctx: FactContext) -> tuple[str | None, Evidence | None]:
     return None, None
 
 
-@collector("docker", ids=["dockerfile.present", "dockerfile.rails_env_production", "dockerfile.non_root",
+@collector(ids=["dockerfile.present", "dockerfile.rails_env_production", "dockerfile.non_root",
                           "dockerfile.entrypoint"])
 def dockerfile(ctx: FactContext):
     rule = "facts/docker/dockerfile"
@@ -148,7 +148,7 @@ def dockerfile(ctx: FactContext):
     ]
 
 
-@collector("docker", ids=["ruby.version", "ruby.version_source", "ruby.version_verdict", "ruby.versions_disagree"])
+@collector(ids=["ruby.version", "ruby.version_source", "ruby.version_verdict", "ruby.versions_disagree"])
 def ruby_version(ctx: FactContext):
     rule = "facts/docker/ruby-version"
     found: list[tuple[str, str, Evidence]] = []
@@ -190,7 +190,7 @@ def _series_key(version: str) -> str:
     return f"{m.group(1)}.{m.group(2)}" if m and m.group(2) else version.strip().lower()
 
 
-@collector("docker", ids=["compose.present", "compose.file"])
+@collector(ids=["compose.present", "compose.file"])
 def compose(ctx: FactContext):
     rule = "facts/docker/compose"
     rel = ctx.first_existing(COMPOSE_NAMES)

@@ -67,7 +67,7 @@ def _caller_rescued(ctx: FactContext, pf: ParsedFile, method: ts.Node) -> tuple[
     return None
 
 
-@collector("error_handling", ids=["errors.llm_calls", "errors.llm_calls_rescued", "errors.rescue_around_llm"])
+@collector(ids=["errors.llm_calls", "errors.llm_calls_rescued", "errors.rescue_around_llm"])
 def rescues(ctx: FactContext):
     model = llm_model(ctx)
     rule = "facts/errors/rescue-around-llm"
@@ -97,7 +97,7 @@ def rescues(ctx: FactContext):
     ]
 
 
-@collector("error_handling", ids=["errors.rescues_rubyllm_error"])
+@collector(ids=["errors.rescues_rubyllm_error"])
 def rubyllm_errors(ctx: FactContext):
     ev = []
     for pf in ctx.code_files():
@@ -116,7 +116,7 @@ def _mentions_key(pf: ParsedFile, node: ts.Node) -> bool:
     return bool(KEY_NAME.search(text)) and ("ENV" in text or "api_key" in text.lower() or "config" in text)
 
 
-@collector("error_handling", ids=["errors.missing_key_preflight"])
+@collector(ids=["errors.missing_key_preflight"])
 def key_preflight(ctx: FactContext):
     ev = []
     for pf in ctx.app_files("app"):
@@ -139,7 +139,7 @@ def key_preflight(ctx: FactContext):
                  None if ev else "no check of the API key's presence in app/ (initializers do not count)")]
 
 
-@collector("error_handling", ids=["errors.degraded_ui"])
+@collector(ids=["errors.degraded_ui"])
 def degraded_ui(ctx: FactContext):
     views_prefix = ctx.app_rel("app/views/")
     ev = [ctx.ev_text(rel, 1) for rel in ctx.all_files

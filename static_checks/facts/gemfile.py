@@ -83,7 +83,7 @@ def package_json_has(ctx: FactContext, name: str):
     return None
 
 
-@collector("gemfile", ids=["gemfile.present", "gemfile.lock_present", "gemfile.gems", "gem.ruby_llm",
+@collector(ids=["gemfile.present", "gemfile.lock_present", "gemfile.gems", "gem.ruby_llm",
                            "gem.ruby_llm_version", "gem.llm_alternatives"])
 def gemfile(ctx: FactContext):
     rule = "facts/gemfile/gems"
@@ -111,7 +111,7 @@ def gemfile(ctx: FactContext):
     ]
 
 
-@collector("gemfile", ids=[*SLOT_FACTS.values(), "gems.missing_required", "gems.missing_required_count"])
+@collector(ids=[*SLOT_FACTS.values(), "gems.missing_required", "gems.missing_required_count"])
 def required_gems(ctx: FactContext):
     rule = "facts/gemfile/required"
     gems = declared_gems(ctx)

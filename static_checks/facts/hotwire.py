@@ -33,7 +33,7 @@ def _in_respond_to(pf, node) -> bool:
     return owner is not None and owner.type == "call" and call_name(owner) == "respond_to"
 
 
-@collector("hotwire", ids=["hotwire.turbo_stream_responses", "hotwire.broadcasts", "hotwire.turbo_stream_from"])
+@collector(ids=["hotwire.turbo_stream_responses", "hotwire.broadcasts", "hotwire.turbo_stream_from"])
 def turbo(ctx: FactContext):
     responses, broadcasts, subscriptions = [], [], []
     for pf in ctx.app_files("app"):
@@ -66,7 +66,7 @@ def turbo(ctx: FactContext):
     ]
 
 
-@collector("hotwire", ids=["hotwire.streams_in_ask_block"])
+@collector(ids=["hotwire.streams_in_ask_block"])
 def streaming(ctx: FactContext):
     """G4: something is pushed to the page from inside the block given to ask/complete."""
     model = llm_model(ctx)
@@ -96,7 +96,7 @@ def streaming(ctx: FactContext):
     return [fact("hotwire.streams_in_ask_block", bool(ev), "facts/hotwire/stream-in-ask", ev[:5])]
 
 
-@collector("hotwire", ids=["hotwire.stimulus_controllers", "hotwire.partials"])
+@collector(ids=["hotwire.stimulus_controllers", "hotwire.partials"])
 def stimulus_and_partials(ctx: FactContext):
     ctl_prefix = ctx.app_rel("app/javascript/controllers/")
     controllers = [
@@ -113,7 +113,7 @@ def stimulus_and_partials(ctx: FactContext):
     ]
 
 
-@collector("hotwire", ids=["hotwire.fetch_innerhtml"])
+@collector(ids=["hotwire.fetch_innerhtml"])
 def fetch_innerhtml(ctx: FactContext):
     """A file (or template's inline script) that both calls fetch() and writes HTML into the DOM."""
     js_roots = (ctx.app_rel("app/javascript/"), ctx.app_rel("app/assets/javascripts/"), ctx.app_rel("public/"))

@@ -50,7 +50,7 @@ def controller_files(ctx: FactContext):
     ]
 
 
-@collector("layout", ids=["app.root", "app.nested"])
+@collector(ids=["app.root", "app.nested"])
 def app_root(ctx: FactContext):
     rule = "facts/layout/app-root"
     marker = ctx.app_rel("config/application.rb")
@@ -62,7 +62,7 @@ def app_root(ctx: FactContext):
     ]
 
 
-@collector("layout", ids=["app.routes_nontrivial", "app.controllers", "app.views", "app.mvc_nontrivial"])
+@collector(ids=["app.routes_nontrivial", "app.controllers", "app.views", "app.mvc_nontrivial"])
 def mvc(ctx: FactContext):
     routes_pf = ctx.parsed_file("config/routes.rb")
     route_ev = []

@@ -216,7 +216,7 @@ MODEL_FACTS = ["model.slug", "model.family", "model.latest_in_family", "model.ve
                "model.is_claude_sonnet", "model.env_overridable"]
 
 
-@collector("model_slug", ids=MODEL_FACTS)
+@collector(ids=MODEL_FACTS)
 def configured_model(ctx: FactContext):
     rule = "facts/model/slug"
     data = load_slugs()

@@ -101,7 +101,7 @@ def rails_cache_uses(ctx: FactContext) -> list:
     return ev
 
 
-@collector("persistence", ids=["persistence.class_variables", "persistence.globals", "persistence.mutable_constants",
+@collector(ids=["persistence.class_variables", "persistence.globals", "persistence.mutable_constants",
                                "persistence.singleton_store", "persistence.process_local_store"])
 def process_local(ctx: FactContext):
     stores = process_local_stores(ctx)
@@ -145,7 +145,7 @@ def production_cache_store(ctx: FactContext) -> tuple[str, list]:
     return "default", []
 
 
-@collector("persistence", ids=["persistence.cache_store_by_env"])
+@collector(ids=["persistence.cache_store_by_env"])
 def cache_store_by_env(ctx: FactContext):
     """`env:store` for every config/environments/*.rb (and `all:` for config/application.rb)."""
     out, ev = [], []
@@ -159,7 +159,7 @@ def cache_store_by_env(ctx: FactContext):
     return [fact("persistence.cache_store_by_env", out, "facts/persistence/cache-store", ev)]
 
 
-@collector("persistence", ids=["persistence.rails_cache", "persistence.cache_store", "persistence.session",
+@collector(ids=["persistence.rails_cache", "persistence.cache_store", "persistence.session",
                                "persistence.cap", "persistence.ttl", "persistence.database", "persistence.strategy"])
 def stores(ctx: FactContext):
     cache_ev = rails_cache_uses(ctx)

@@ -25,7 +25,7 @@ LEFTOVER_FILES: dict[str, tuple[str, ...]] = {
 }
 
 
-@collector("rails_config", ids=["rails.frameworks_left_on", "rails.active_record_on", "rails.action_mailer_on",
+@collector(ids=["rails.frameworks_left_on", "rails.active_record_on", "rails.action_mailer_on",
                                 "rails.active_job_on", "rails.framework_config_left"])
 def frameworks(ctx: FactContext):
     loaded: dict[str, list] = {f: [] for f in FRAMEWORKS}
@@ -55,7 +55,7 @@ def frameworks(ctx: FactContext):
     return out
 
 
-@collector("rails_config", ids=["puma.workers_configured"])
+@collector(ids=["puma.workers_configured"])
 def puma_workers(ctx: FactContext):
     pf = ctx.parsed_file("config/puma.rb")
     calls = [c for c in ctx.index(pf).calls("workers") if c.child_by_field_name("receiver") is None] if pf else []

@@ -13,7 +13,7 @@ STOCK_SENTENCE = "this readme would normally document whatever steps are necessa
 MIN_REAL_WORDS = 15
 
 
-@collector("readme", ids=["readme.status"])
+@collector(ids=["readme.status"])
 def readme(ctx: FactContext):
     rule = "facts/readme/status"
     # The workspace root's README is the deliverable; a nested app's own README also counts.

@@ -8,6 +8,7 @@ partial results are kept and marked, never silently false or zero.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,31 +21,13 @@ from static_checks.models import AppRoot, Fact, Finding
 from static_checks.parsing import ParsedFile
 
 CATALOG_PATH = Path(__file__).with_name("catalog.yaml")
-
-# One module per fact family; importing a module registers its collectors.
-FAMILY_MODULES = (
-    "layout",
-    "gemfile",
-    "docker",
-    "readme",
-    "secrets",
-    "rails_config",
-    "model_slug",
-    "rubyllm_usage",
-    "tests",
-    "error_handling",
-    "persistence",
-    "hotwire",
-    "architecture",
-    "security",
-    "v2_goals",
-    "v2_concurrency",
-)
+# Modules of this package that hold no collectors (discovery imports them too; that is harmless).
+_HELPERS = frozenset({"context", "registry"})
 
 
 @dataclass(frozen=True)
 class Collector:
-    family: str
+    family: str  # the module's name: one module per fact family
     ids: tuple[str, ...]
     fn: Callable[[FactContext], list[Fact]]
 
@@ -52,18 +35,25 @@ class Collector:
 _COLLECTORS: list[Collector] = []
 
 
-def collector(family: str, ids: list[str]):
+def collector(ids: list[str]):
+    """Register a collector emitting `ids`; its family is the module it is defined in."""
+
     def register(fn: Callable[[FactContext], list[Fact]]):
-        _COLLECTORS.append(Collector(family=family, ids=tuple(ids), fn=fn))
+        _COLLECTORS.append(Collector(family=fn.__module__.rsplit(".", 1)[-1], ids=tuple(ids), fn=fn))
         return fn
 
     return register
 
 
-def collectors() -> list[Collector]:
-    for name in FAMILY_MODULES:
-        importlib.import_module(f"static_checks.facts.{name}")
-    return list(_COLLECTORS)
+@lru_cache(maxsize=1)
+def collectors() -> tuple[Collector, ...]:
+    """Every collector of the package: adding a fact family is adding one module that uses @collector."""
+    import static_checks.facts as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name not in _HELPERS:
+            importlib.import_module(f"{package.__name__}.{info.name}")
+    return tuple(sorted(_COLLECTORS, key=lambda c: (c.family, c.fn.__code__.co_firstlineno)))
 
 
 @lru_cache(maxsize=1)
@@ -109,10 +99,3 @@ def collect_facts(
     order = {fid: n for n, fid in enumerate(catalog())}
     return sorted(out.values(), key=lambda f: order.get(f.id, len(order)))
 
-
-def collect_for_path(path: Path) -> list[Fact]:
-    """Facts for a folder, reusing the static engine's parse and findings (one parse per file)."""
-    from static_checks.engine import check_path
-
-    report = check_path(Path(path), with_facts=True)
-    return report.facts

@@ -120,7 +120,7 @@ def multi_turn(ctx: FactContext) -> tuple[str, list]:
     return out
 
 
-@collector("rubyllm_usage", ids=["rubyllm.used", "rubyllm.entry_points", "rubyllm.ask", "rubyllm.reads_content",
+@collector(ids=["rubyllm.used", "rubyllm.entry_points", "rubyllm.ask", "rubyllm.reads_content",
                                  "rubyllm.multi_turn", "rubyllm.with_instructions"])
 def usage(ctx: FactContext):
     model = llm_model(ctx)
@@ -210,14 +210,14 @@ def app_findings(ctx: FactContext, category: Category, tests: bool) -> list[Find
     ]
 
 
-@collector("rubyllm_usage", ids=["rubyllm.invented_calls", "rubyllm.invented_kinds"])
+@collector(ids=["rubyllm.invented_calls", "rubyllm.invented_kinds"])
 def invented(ctx: FactContext):
-    from static_checks.rules import ABSENCE_RULES
+    from static_checks.rules import absence_rule_ids
 
     found = app_findings(ctx, Category.api_hallucination, tests=False)
     # With ruby_llm from git, a path or a renamed fork, "no release has it" findings become
     # unverifiable infos: such calls may or may not exist, so "no invented call" is not known.
-    unsure = [f for f in app_findings(ctx, Category.unverifiable, tests=False) if f.rule in ABSENCE_RULES]
+    unsure = [f for f in app_findings(ctx, Category.unverifiable, tests=False) if f.rule in absence_rule_ids()]
     kinds = sorted({invented_kind(ctx, f) for f in found})
     ev = [ctx.ev_text(f.file, f.line, f.snippet) for f in found[:10]]
     note = ", ".join(sorted({f.rule for f in found})) or None
@@ -236,7 +236,7 @@ def invented(ctx: FactContext):
     ]
 
 
-@collector("rubyllm_usage", ids=["rubyllm.bypass"])
+@collector(ids=["rubyllm.bypass"])
 def bypass(ctx: FactContext):
     from static_checks.facts.gemfile import LLM_ALTERNATIVES, declared_gems
 

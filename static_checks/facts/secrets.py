@@ -41,7 +41,7 @@ def is_env_file(rel: str) -> bool:
     return (name == ".env" or name.startswith(".env.")) and not name.endswith(ENV_SAFE_SUFFIXES)
 
 
-@collector("secrets", ids=["secrets.env_committed", "secrets.key_strings", "secrets.committed"])
+@collector(ids=["secrets.env_committed", "secrets.key_strings", "secrets.committed"])
 def secrets(ctx: FactContext):
     env_files = [rel for rel in ctx.all_files if is_env_file(rel)]
     env_ev = [ctx.ev_text(rel, 1, "(committed environment file)") for rel in env_files]

@@ -34,7 +34,7 @@ def _csrf_skips(ctx: FactContext, pf: ParsedFile) -> list:
     return hits
 
 
-@collector("security", ids=["security.csrf_disabled_globally", "security.csrf_skipped_actions"])
+@collector(ids=["security.csrf_disabled_globally", "security.csrf_skipped_actions"])
 def csrf(ctx: FactContext):
     globally, per_controller = [], 0
     per_ev = []
@@ -101,7 +101,7 @@ def code_names(pf: ParsedFile, node: ts.Node) -> str:
     return " ".join(reversed(names))
 
 
-@collector("security", ids=["security.unsafe_html", "security.unsafe_html_on_message"])
+@collector(ids=["security.unsafe_html", "security.unsafe_html_on_message"])
 def unsafe_html(ctx: FactContext):
     hits: list[tuple[object, str]] = []  # (evidence, the expression made raw)
     for pf in ctx.app_files("app/views", "app/helpers", "app/controllers", "app/components"):
@@ -149,7 +149,7 @@ def eval_calls(ctx: FactContext, pf: ParsedFile) -> list[ts.Node]:
     return out
 
 
-@collector("security", ids=["security.eval_calls"])
+@collector(ids=["security.eval_calls"])
 def evals(ctx: FactContext):
     ev = [ctx.ev(pf, c) for pf in ctx.code_files() if pf.kind == "ruby" for c in eval_calls(ctx, pf)]
     return [fact("security.eval_calls", len(ev), "facts/security/eval", ev[:10])]

@@ -70,7 +70,7 @@ def calls_within(ctx: FactContext, pf: ParsedFile, node: ts.Node, *names: str) -
     return [c for c in ctx.index(pf).calls(*names) if contains(node, c)]
 
 
-@collector("tests", ids=["tests.folder_present", "tests.framework", "tests.files", "tests.count"])
+@collector(ids=["tests.folder_present", "tests.framework", "tests.files", "tests.count"])
 def inventory(ctx: FactContext):
     rule = "facts/tests/inventory"
     ruby = ctx.test_files()
@@ -88,7 +88,7 @@ def inventory(ctx: FactContext):
     ]
 
 
-@collector("tests", ids=["tests.mocking_libraries", "tests.fakes", "tests.real_mocking"])
+@collector(ids=["tests.mocking_libraries", "tests.fakes", "tests.real_mocking"])
 def mocking(ctx: FactContext):
     used: dict[str, list] = {}
     fakes: dict[str, object] = {}
@@ -137,7 +137,7 @@ def _is_error_case(ctx: FactContext, case: Case) -> bool:
     return False
 
 
-@collector("tests", ids=["tests.error_path"])
+@collector(ids=["tests.error_path"])
 def error_paths(ctx: FactContext):
     cases = [c for c in test_cases(ctx) if _is_error_case(ctx, c)]
     return [fact("tests.error_path", len(cases), "facts/tests/error-path", [ctx.ev(c.pf, c.node) for c in cases[:10]])]
@@ -214,7 +214,7 @@ def _request_reaching(ctx: FactContext, pf: ParsedFile, controllers: list[str]) 
     return next((c for c in idx.calls(*UI_ACTIONS) if receiver(c) is None), None)
 
 
-@collector("tests", ids=["tests.reach_llm_path"])
+@collector(ids=["tests.reach_llm_path"])
 def reach_llm(ctx: FactContext):
     targets = llm_classes(ctx)
     ev = []
@@ -272,7 +272,7 @@ def _controller_requested(short: str, paths: list[str]) -> bool:
     return any(words.search(p) for p in paths)
 
 
-@collector("tests", ids=["tests.untested_components", "tests.untested_component_count"])
+@collector(ids=["tests.untested_components", "tests.untested_component_count"])
 def untested(ctx: FactContext):
     """Outermost app classes that no test mentions (a constant in a test, or `<Name>Test`/`<Name>Spec`),
     and controllers no request test reaches by their resource's path."""
@@ -301,7 +301,7 @@ def untested(ctx: FactContext):
     ]
 
 
-@collector("tests", ids=["tests.mock_invented_api"])
+@collector(ids=["tests.mock_invented_api"])
 def mock_invented(ctx: FactContext):
     found = app_findings(ctx, Category.api_hallucination, tests=True)
     return [fact("tests.mock_invented_api", len(found), "facts/tests/invented-mock",
@@ -330,7 +330,7 @@ def _array_of_messages(ctx: FactContext, pf: ParsedFile, node: ts.Node | None, a
     return bool(elems) and all(_role_content_hash(pf, e) for e in elems)
 
 
-@collector("tests", ids=["tests.exact_payload_array", "tests.count_based_payload"])
+@collector(ids=["tests.exact_payload_array", "tests.count_based_payload"])
 def payload_assertions(ctx: FactContext):
     exact, counted = [], []
     for pf in ctx.test_files():

@@ -35,7 +35,7 @@ def _cache_call(pf: ParsedFile, c: ts.Node) -> bool:
     return r is not None and re.search(r"cache|redis|store", pf.text(r), re.I) is not None
 
 
-@collector("v2_concurrency", ids=["concurrency.hazards", "concurrency.hazard_count"])
+@collector(ids=["concurrency.hazards", "concurrency.hazard_count"])
 def concurrency(ctx: FactContext):
     hazards: dict[str, list] = {}
     local = process_local_stores(ctx)

@@ -48,7 +48,7 @@ def tool_name(app) -> tuple[str, object]:
     return re.sub(r"_tool$", "", _snake(short)), app.defs[0]
 
 
-@collector("v2_goals", ids=["tools.classes", "tools.count", "tools.server_time", "tools.calculator", "tools.registered",
+@collector(ids=["tools.classes", "tools.count", "tools.server_time", "tools.calculator", "tools.registered",
                             "tools.calculator_uses_eval"])
 def tools(ctx: FactContext):
     model = llm_model(ctx)
@@ -71,7 +71,7 @@ def tools(ctx: FactContext):
     ]
 
 
-@collector("v2_goals", ids=["schema.with_schema", "schema.schema_class", "schema.title_via_schema", "title.generated"])
+@collector(ids=["schema.with_schema", "schema.schema_class", "schema.title_via_schema", "title.generated"])
 def schema(ctx: FactContext):
     model = llm_model(ctx)
     with_schema = model.chat_calls("with_schema")
@@ -128,7 +128,7 @@ def _guard_exits(pf: ParsedFile, cond: ts.Node) -> bool:
     return any(re.search(rf"\b{w}\b", text) for w in GUARD_EXITS)
 
 
-@collector("v2_goals", ids=["budget.env_var", "budget.check_before_ask", "budget.tracks_tokens"])
+@collector(ids=["budget.env_var", "budget.check_before_ask", "budget.tracks_tokens"])
 def budget(ctx: FactContext):
     env_var, env_ev = None, []
     tracks = []

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.core.repo import RepoReader
 from static_checks.models import VersionSource
 
 _NUM = re.compile(r"^(\d+(?:\.\d+)*)(.*)$")
@@ -202,13 +203,14 @@ def _constrained(releases: list[str], reqs: list[str]) -> str | None:
 
 def _declared(app_root: Path, gem: str, releases: list[str]) -> tuple[str, VersionSource, str | None] | None:
     """What the app's own files say about `gem`; None when none of them names it."""
-    lock = app_root / "Gemfile.lock"
-    if lock.is_file():
-        entry = lock_entry(lock.read_text(errors="replace"), gem)
+    reader = RepoReader(app_root)
+    lock = reader.text("Gemfile.lock")
+    if lock is not None:
+        entry = lock_entry(lock, gem)
         if entry:
             return _from_lock(entry, releases, gem)
-    gemfile = app_root / "Gemfile"
-    line = _gem_line(gemfile.read_text(errors="replace"), gem) if gemfile.is_file() else None
+    gemfile = reader.text("Gemfile")
+    line = _gem_line(gemfile, gem) if gemfile is not None else None
     if line is not None:
         reqs, opts = line
         text = ", ".join(reqs)
@@ -224,8 +226,8 @@ def _declared(app_root: Path, gem: str, releases: list[str]) -> tuple[str, Versi
             if chosen:
                 return chosen, VersionSource.gemfile_constraint, text
             return releases[-1], VersionSource.newest_release, f"no known release matches {text!r}"
-    for spec in sorted(app_root.glob("*.gemspec")) if app_root.is_dir() else []:
-        reqs = gemspec_requirements(spec.read_text(errors="replace"), gem)
+    for spec in (e for e in reader.list_dir() if e.is_file and e.name.endswith(".gemspec")):
+        reqs = gemspec_requirements(reader.text(spec.rel) or "", gem)
         if not reqs:
             continue
         text = ", ".join(reqs)
@@ -253,7 +255,7 @@ def resolve_version(
     declared = _declared(app_root, gem, releases)
     if declared is not None:
         return declared
-    if (app_root / "Gemfile.lock").is_file():
+    if RepoReader(app_root).is_file("Gemfile.lock"):
         return releases[-1], VersionSource.not_bundled, (
             f"Gemfile.lock bundles no {gem}: RubyLLM would come from another gem (a renamed fork?) "
             f"or is not loaded; checked against the newest release")

@@ -4,10 +4,33 @@ from __future__ import annotations
 
 import json
 
-from static_checks.models import CheckReport, Severity
+from static_checks.models import CheckReport, Finding, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
+
+
+def _rule_descriptor(f: Finding) -> dict:
+    """The driver's entry for a rule: its own docs when it is a registered rule (parse and input
+    findings have none)."""
+    from static_checks.output.rule_docs import find_rule, rule_markdown, rule_text
+
+    rule = find_rule(f.rule) if f.rule.startswith("rubyllm/") else None
+    if rule is None:
+        return {
+            "id": f.rule,
+            "shortDescription": {"text": f"{f.category.value}: {f.rule}"},
+            "defaultConfiguration": {"level": _LEVEL[f.severity]},
+            "properties": {"category": f.category.value},
+        }
+    return {
+        "id": rule.id,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": rule_text(rule), "markdown": rule_markdown(rule)},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"category": rule.category.value, "proof": rule.proof.value},
+    }
 
 
 def to_sarif(report: CheckReport) -> dict:
@@ -17,14 +40,7 @@ def to_sarif(report: CheckReport) -> dict:
         if f.rule in rule_ids:
             continue
         rule_ids.append(f.rule)
-        rules.append(
-            {
-                "id": f.rule,
-                "shortDescription": {"text": f"{f.category.value}: {f.rule}"},
-                "defaultConfiguration": {"level": _LEVEL[f.severity]},
-                "properties": {"category": f.category.value},
-            }
-        )
+        rules.append(_rule_descriptor(f))
     results = []
     for f in report.findings:
         text = f.message if not f.hint else f"{f.message} ({f.hint})"

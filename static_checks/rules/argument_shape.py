@@ -13,9 +13,8 @@ from pathlib import Path
 import tree_sitter as ts
 import yaml
 
-from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis
-from static_checks.rules.base import Rule
+from static_checks.rules.base import Proof, Rule
 
 NOT_POSITIONAL = frozenset({"pair", "splat_argument", "hash_splat_argument", "block_argument", "comment"})
 
@@ -99,10 +98,20 @@ def check(ctx):
                         f"ruby_llm {an.version}: {shape['message']}", hint=shape["hint"])
 
 
+
 RULE = Rule(
     id="rubyllm/argument-shape",
-    category=Category.api_hallucination,
-    severity=Severity.error,
-    title="Arguments that bind to the signature but cannot work in the gem",
+    summary="Arguments that bind to the signature but that the gem cannot use",
+    why=(
+        "Ruby accepts the call, then the gem fails deep inside (an array of tools, request options passed as "
+        "attachments): the feature silently breaks."
+    ),
+    bad="""
+    def answer(question) = RubyLLM.chat.ask(question, with: { max_tokens: 200 })
+""",
+    good="""
+    def answer(question) = RubyLLM.chat.with_params(max_tokens: 200).ask(question)
+""",
+    proof=Proof.shape_table,
     check=check,
 )

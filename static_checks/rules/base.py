@@ -1,10 +1,16 @@
-"""What one rule is: an id, a category, a severity, a title, and a check over the project."""
+"""What one rule is: its id, category, severity, the docs a reader needs, and a check over the project.
+
+The docs live on the rule itself (summary, why, a bad and a good Ruby example, the kind of proof),
+so `grader rules`, `static-checks --list-rules` and SARIF `help` all read the same text.
+"""
 
 from __future__ import annotations
 
 import difflib
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
 
 import tree_sitter as ts
 
@@ -12,13 +18,49 @@ from static_checks.models import Category, Finding, Severity
 from static_checks.parsing import ParsedFile
 
 
+class Proof(str, Enum):
+    """What a finding of the rule rests on."""
+
+    absence = "absence"  # no release (or not the locked one) defines the name: void for git/path sources
+    signature = "signature"  # the manifest's parameters of the method (core_signatures.yaml for Ruby core)
+    visibility = "visibility"  # the manifest's private/protected marks
+    shape_table = "shape-table"  # argument_shapes.yaml: shapes the gem's source rejects
+    app_code = "app-code"  # the app's own declarations and call sites, read against the manifest
+    capability_table = "capability-table"  # bypass_capabilities.yaml: what the locked release can do
+    none = "none"  # nothing can be proven statically: reported as unverifiable
+
+    @property
+    def meaning(self) -> str:
+        return _PROOF_MEANING[self]
+
+
+_PROOF_MEANING = {
+    Proof.absence: "no release of the gem (or not the locked one) defines the name, per the generated manifests",
+    Proof.signature: "the method's parameters in the manifest of the locked release (Ruby core: core_signatures.yaml)",
+    Proof.visibility: "the private/protected marks in the manifest of the locked release",
+    Proof.shape_table: "argument shapes the gem's source rejects (argument_shapes.yaml)",
+    Proof.app_code: "the app's own declarations and call sites, read against the manifest",
+    Proof.capability_table: "what the locked release can do (bypass_capabilities.yaml)",
+    Proof.none: "nothing: the call cannot be verified statically",
+}
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
-    category: Category
-    severity: Severity
-    title: str
-    check: Callable[[object], Iterable[Finding]]  # takes the shared Analysis
+    summary: str  # one line: what it reports
+    why: str  # why it matters to a grader
+    bad: str  # Ruby the rule reports
+    good: str  # the fixed Ruby, which it does not report
+    proof: Proof
+    check: Callable[[object], Iterable[Finding]]  # takes the ProjectContext of one app root
+    category: Category = Category.api_hallucination
+    severity: Severity = Severity.error
+
+    def __post_init__(self) -> None:
+        # the examples are written indented inside the rule modules; store them flush left
+        object.__setattr__(self, "bad", textwrap.dedent(self.bad).strip("\n"))
+        object.__setattr__(self, "good", textwrap.dedent(self.good).strip("\n"))
 
     def finding(
         self,
@@ -44,11 +86,6 @@ class Rule:
             snippet=pf.line_text(line),
             extra=extra,
         )
-
-
-def api_rule(id: str, title: str, check, severity: Severity = Severity.error) -> Rule:
-    """An api-hallucination rule (rules 1-9): the category every invented-API rule shares."""
-    return Rule(id=id, category=Category.api_hallucination, severity=severity, title=title, check=check)
 
 
 def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str | None:

@@ -18,7 +18,7 @@ import yaml
 
 from static_checks.manifest.versions import version_key
 from static_checks.models import Category, Severity
-from static_checks.rules.base import Rule
+from static_checks.rules.base import Proof, Rule
 from static_checks.types import app_files
 from static_checks.types.syntax import is_test_path, text
 
@@ -190,10 +190,23 @@ def check(ctx):
                 )
 
 
+
 RULE = Rule(
     id="rubyllm/bypass",
+    summary="An LLM provider called without RubyLLM (provider SDK or raw HTTP) for a job the locked ruby_llm can do",
+    why=(
+        "The app requires ruby_llm but goes around it: the grading task asks for RubyLLM, and the bypass "
+        "loses its retries, tools and model registry."
+    ),
+    bad="""
+    client = OpenAI::Client.new(access_token: ENV["OPENAI_API_KEY"])
+    client.chat(parameters: { model: "gpt-4o-mini", messages: [] })
+""",
+    good="""
+    RubyLLM.chat(model: "gpt-4o-mini").ask("hi")
+""",
+    proof=Proof.capability_table,
+    check=check,
     category=Category.bypass,
     severity=Severity.warning,
-    title="LLM provider called without RubyLLM",
-    check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis
-from static_checks.rules.base import Rule
+from static_checks.rules.base import Proof, Rule
 from static_checks.types.syntax import first_arg, symbol_value
 
 DYNAMIC = frozenset({"send", "public_send", "__send__", "try", "try!", "method", "public_method"})
@@ -34,10 +34,24 @@ def check(ctx):
         )
 
 
+
 RULE = Rule(
     id="rubyllm/dynamic-call",
+    summary="`send`, `public_send` or `try` on a RubyLLM object with a name that cannot be checked",
+    why=(
+        "A computed or unknown method name cannot be verified statically; it is reported as unverifiable, "
+        "never as invented."
+    ),
+    bad="""
+    chat = RubyLLM.chat
+    chat.public_send(action, "hi")
+""",
+    good="""
+    chat = RubyLLM.chat
+    chat.ask("hi")
+""",
+    proof=Proof.none,
+    check=check,
     category=Category.unverifiable,
     severity=Severity.info,
-    title="Dynamic call on a RubyLLM object",
-    check=check,
 )

@@ -15,9 +15,8 @@ import re
 
 import tree_sitter as ts
 
-from static_checks.models import Category, Severity
 from static_checks.rules.analysis import Analysis, analysis, has_signature
-from static_checks.rules.base import Rule
+from static_checks.rules.base import Proof, Rule
 from static_checks.rules.doubles import find_stubs
 from static_checks.rules.signature import format_signature
 from static_checks.types.project import AppClass
@@ -196,10 +195,29 @@ def _gem_rewrites(an: Analysis):
                     )
 
 
+
 RULE = Rule(
     id="rubyllm/fake-mismatch",
-    category=Category.api_hallucination,
-    severity=Severity.error,
-    title="Test fake whose methods or signatures differ from the real RubyLLM class",
+    summary="A hand-written test fake (or a test rewrite of the gem) whose methods differ from the real class",
+    why="A fake with a writer or signature the real object lacks lets an invented call pass every test.",
+    bad="""
+    # file: test/bot_test.rb
+    class FakeChat
+      attr_accessor :messages
+      def ask(prompt, model: nil) = prompt
+    end
+
+    RubyLLM.stub(:chat, FakeChat.new) { }
+""",
+    good="""
+    # file: test/bot_test.rb
+    class FakeChat
+      attr_reader :messages
+      def ask(message = nil, with: nil) = message
+    end
+
+    RubyLLM.stub(:chat, FakeChat.new) { }
+""",
+    proof=Proof.absence,
     check=check,
 )

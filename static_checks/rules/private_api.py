@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis, missing_calls, owner_label
-from static_checks.rules.base import Rule
+from static_checks.rules.base import Proof, Rule
 
 
 def check(ctx):
@@ -51,10 +50,22 @@ def _inside_same_family(an, tc) -> bool:
     return own is not None and an.index.is_subclass(own.name, tc.rtype.name)
 
 
+
 RULE = Rule(
     id="rubyllm/private-api",
-    category=Category.api_hallucination,
-    severity=Severity.error,
-    title="Private/protected RubyLLM API or missing writer",
+    summary="Private or protected RubyLLM API called from outside, or a writer on a read-only attribute",
+    why=(
+        "Ruby raises NoMethodError for a private call with a receiver or a writer that does not exist: the "
+        "code reaches into the gem's internals."
+    ),
+    bad="""
+    chat = RubyLLM.chat
+    chat.messages = []
+""",
+    good="""
+    chat = RubyLLM.chat
+    chat.add_message(role: :user, content: "hi")
+""",
+    proof=Proof.visibility,
     check=check,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from static_checks.rules.analysis import absent_call_findings
-from static_checks.rules.base import api_rule, short_list
+from static_checks.rules.base import Proof, Rule, short_list
 
 
 def _describe(an, tc, names):
@@ -18,4 +18,23 @@ def check(ctx):
     return absent_call_findings(RULE, ctx, "schema-dsl", _describe)
 
 
-RULE = api_rule("rubyllm/schema-dsl", "Unknown RubyLLM::Schema DSL method", check)
+
+RULE = Rule(
+    id="rubyllm/schema-dsl",
+    summary="A RubyLLM::Schema subclass using a DSL method the schema gem does not have",
+    why="The class body raises NoMethodError when it loads, so structured output never works.",
+    bad="""
+    class PersonSchema < RubyLLM::Schema
+      string :name
+      property :email
+    end
+""",
+    good="""
+    class PersonSchema < RubyLLM::Schema
+      string :name
+      string :email
+    end
+""",
+    proof=Proof.absence,
+    check=check,
+)

@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity
+from static_checks.models import Severity
 from static_checks.rules.analysis import analysis
-from static_checks.rules.base import Rule
+from static_checks.rules.base import Proof, Rule
 from static_checks.rules.doubles import find_stubs
 
 CONSTRUCTORS = frozenset({"new", "chat"})
@@ -70,10 +70,38 @@ def check(ctx):
             )
 
 
+
 RULE = Rule(
     id="rubyllm/stub-never-fires",
-    category=Category.api_hallucination,
-    severity=Severity.warning,
-    title="Test stub that the code under test never reaches",
+    summary="A stub the code under test can never reach",
+    why=(
+        "The test stubs an entry point the app does not use, so the real gem runs (or the test proves nothing)."
+    ),
+    bad="""
+    # file: app/services/bot.rb
+    class Bot
+      def go = RubyLLM::Chat.new.ask("x")
+    end
+    # file: test/bot_test.rb
+    class BotTest < Minitest::Test
+      def test_go
+        RubyLLM.stub(:chat, 1) { Bot.new.go }
+      end
+    end
+""",
+    good="""
+    # file: app/services/bot.rb
+    class Bot
+      def go = RubyLLM.chat.ask("x")
+    end
+    # file: test/bot_test.rb
+    class BotTest < Minitest::Test
+      def test_go
+        RubyLLM.stub(:chat, 1) { Bot.new.go }
+      end
+    end
+""",
+    proof=Proof.app_code,
     check=check,
+    severity=Severity.warning,
 )

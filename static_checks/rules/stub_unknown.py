@@ -5,9 +5,8 @@ Such a test passes against a fake API: it proves nothing about the real gem.
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity
 from static_checks.rules.analysis import all_releases, analysis, version_phrase
-from static_checks.rules.base import Rule, did_you_mean, short_list
+from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
 from static_checks.rules.doubles import find_stubs
 
 
@@ -32,10 +31,27 @@ def check(ctx):
         )
 
 
+
 RULE = Rule(
     id="rubyllm/stub-unknown-method",
-    category=Category.api_hallucination,
-    severity=Severity.error,
-    title="Test stubs a RubyLLM method that does not exist",
+    summary="A test stubs or mocks a RubyLLM method that does not exist",
+    why="Such a test passes against an API the gem does not have: it proves nothing about the real code path.",
+    bad="""
+    # file: test/bot_test.rb
+    class BotTest < Minitest::Test
+      def test_reply
+        RubyLLM::Chat.any_instance.stubs(:generate).returns("x")
+      end
+    end
+""",
+    good="""
+    # file: test/bot_test.rb
+    class BotTest < Minitest::Test
+      def test_reply
+        RubyLLM::Chat.any_instance.stubs(:ask).returns("x")
+      end
+    end
+""",
+    proof=Proof.absence,
     check=check,
 )

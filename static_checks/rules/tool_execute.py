@@ -7,9 +7,8 @@ declared param must be an accepted keyword, and every required keyword must be d
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis
-from static_checks.rules.base import Rule
+from static_checks.rules.base import Proof, Rule
 from static_checks.types.syntax import arg_shape, first_arg, symbol_value
 
 TOOL = "RubyLLM::Tool"
@@ -151,10 +150,30 @@ def check(ctx):
         )
 
 
+
 RULE = Rule(
     id="rubyllm/tool-execute",
-    category=Category.api_hallucination,
-    severity=Severity.error,
-    title="Tool execute keywords do not match declared params",
+    summary="A RubyLLM::Tool whose `execute` cannot take the params it declares, or that has no `execute`",
+    why=(
+        "The gem calls `execute(**arguments)` with one keyword per declared param: a mismatch fails on the "
+        "first tool call the model makes."
+    ),
+    bad="""
+    class WeatherTool < RubyLLM::Tool
+      description "Current weather"
+      param :city, desc: "City name"
+
+      def execute(location:) = "sunny in #{location}"
+    end
+""",
+    good="""
+    class WeatherTool < RubyLLM::Tool
+      description "Current weather"
+      param :city, desc: "City name"
+
+      def execute(city:) = "sunny in #{city}"
+    end
+""",
+    proof=Proof.app_code,
     check=check,
 )

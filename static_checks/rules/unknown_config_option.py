@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from static_checks.rules.analysis import absent_calls, all_releases, analysis
-from static_checks.rules.base import api_rule, did_you_mean, short_list
+from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
 
 
 OPTION_METHODS = frozenset({"configuration_options", "configuration_requirements"})
@@ -59,4 +59,23 @@ def check(ctx):
         )
 
 
-RULE = api_rule("rubyllm/unknown-config-option", "Unknown RubyLLM configuration option", check)
+
+RULE = Rule(
+    id="rubyllm/unknown-config-option",
+    summary="A configuration option no release has, set in `configure` or through `RubyLLM.config`",
+    why=(
+        "Setting an option that does not exist raises NoMethodError at boot, or the key never reaches the provider."
+    ),
+    bad="""
+    RubyLLM.configure do |config|
+      config.api_key = ENV["OPENAI_API_KEY"]
+    end
+""",
+    good="""
+    RubyLLM.configure do |config|
+      config.openai_api_key = ENV["OPENAI_API_KEY"]
+    end
+""",
+    proof=Proof.absence,
+    check=check,
+)

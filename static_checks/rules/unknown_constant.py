@@ -10,7 +10,7 @@ import tree_sitter as ts
 from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.manifest.lookup import lexical_candidates
 from static_checks.rules.analysis import Analysis, all_releases, analysis
-from static_checks.rules.base import api_rule, did_you_mean, short_list
+from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
 from static_checks.types.scan import FileScan
 from static_checks.types.syntax import call_receiver, text
 
@@ -176,4 +176,22 @@ def check(ctx):
         )
 
 
-RULE = api_rule("rubyllm/unknown-constant", "Unknown constant under RubyLLM", check)
+
+RULE = Rule(
+    id="rubyllm/unknown-constant",
+    summary="A constant under RubyLLM that no release of the gem defines",
+    why=(
+        "An invented class (`RubyLLM::Client`) raises NameError the first time the code runs: the feature "
+        "around it never worked."
+    ),
+    bad="""
+    client = RubyLLM::Client.new
+    client.chat(messages: [{ role: "user", content: "hi" }])
+""",
+    good="""
+    chat = RubyLLM.chat
+    chat.ask("hi")
+""",
+    proof=Proof.absence,
+    check=check,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from static_checks.rules.analysis import absent_call_findings, all_releases, owner_label
-from static_checks.rules.base import api_rule, short_list
+from static_checks.rules.base import Proof, Rule, short_list
 
 
 def _describe(an, tc, names):
@@ -19,4 +19,25 @@ def check(ctx):
     return absent_call_findings(RULE, ctx, "method", _describe)
 
 
-RULE = api_rule("rubyllm/unknown-method", "Unknown method on a RubyLLM object", check)
+
+RULE = Rule(
+    id="rubyllm/unknown-method",
+    summary="A method no release has, called on a RubyLLM object or module",
+    why=(
+        "The call raises NoMethodError at run time; agents often invent fluent APIs (`chat.user(...)`, "
+        "`response.text`) that look plausible and never worked."
+    ),
+    bad="""
+    chat = RubyLLM.chat
+    chat.user("Hello")
+    reply = chat.ask("Hello")
+    puts reply.text
+""",
+    good="""
+    chat = RubyLLM.chat
+    reply = chat.ask("Hello")
+    puts reply.content
+""",
+    proof=Proof.absence,
+    check=check,
+)

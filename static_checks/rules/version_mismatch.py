@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity, VersionSource
+from static_checks.models import Severity, VersionSource
 from static_checks.rules.analysis import analysis, missing_calls, owner_label, version_phrase, version_ranges
-from static_checks.rules.base import Rule
+from static_checks.rules.base import Proof, Rule
 from static_checks.rules.unknown_constant import missing_constants
 
 
@@ -52,10 +52,23 @@ def check(ctx):
         )
 
 
+
 RULE = Rule(
     id="rubyllm/version-mismatch",
-    category=Category.api_hallucination,
-    severity=Severity.warning,
-    title="API missing in the locked ruby_llm version, present in another",
+    summary="An API other releases have, but not the one the app locks",
+    why=(
+        "The code was written against another release of ruby_llm than the one it bundles: it raises "
+        "NoMethodError or NameError on the locked version."
+    ),
+    bad="""
+    # locked: ruby_llm 1.6.2
+    RubyLLM.chat.with_thinking(effort: :low)
+""",
+    good="""
+    # locked: ruby_llm 1.10.0
+    RubyLLM.chat.with_thinking(effort: :low)
+""",
+    proof=Proof.absence,
     check=check,
+    severity=Severity.warning,
 )

@@ -9,9 +9,8 @@ import yaml
 
 from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.manifest.model import MethodSig, Param
-from static_checks.models import Category, Severity
 from static_checks.rules.analysis import analysis, has_signature, owner_label
-from static_checks.rules.base import Rule, did_you_mean
+from static_checks.rules.base import Proof, Rule, did_you_mean
 from static_checks.rules.signature import binding_errors, format_signature
 from static_checks.types.project import acts_as_settings
 from static_checks.types.syntax import arg_shape
@@ -142,10 +141,19 @@ def _keyword_drift(an, tc, unknown: list[str]) -> str:
     return ("; " + "; ".join(notes)) if notes else ""
 
 
+
 RULE = Rule(
     id="rubyllm/wrong-arguments",
-    category=Category.api_hallucination,
-    severity=Severity.error,
-    title="Arguments that cannot bind to the RubyLLM method's signature",
+    summary="Arguments that cannot bind to the method's signature (unknown or missing keyword, arity)",
+    why=(
+        "Ruby 3 raises ArgumentError when the arguments cannot bind: the method exists but the call never succeeds."
+    ),
+    bad="""
+    RubyLLM.chat.with_model(model: "gpt-4o-mini")
+""",
+    good="""
+    RubyLLM.chat.with_model("gpt-4o-mini")
+""",
+    proof=Proof.signature,
     check=check,
 )

@@ -6,7 +6,8 @@ import os
 
 from facts_helpers import facts_of, write_app
 
-from static_checks.facts import catalog, collect_for_path
+from static_checks.engine import check_path
+from static_checks.facts import catalog
 
 
 def test_empty_folder_gives_every_fact(tmp_path):
@@ -51,7 +52,7 @@ def test_links_out_of_the_repo_are_not_followed(tmp_path):
     assert facts["secrets.committed"].value is False
 
 
-def test_collect_for_path_runs_the_engine(fixture_repo):
-    facts = {f.id: f for f in collect_for_path(fixture_repo("rubyllm_client"))}
+def test_check_path_with_facts_runs_the_engine(fixture_repo):
+    facts = {f.id: f for f in check_path(fixture_repo("rubyllm_client"), with_facts=True).facts}
     assert list(facts) == list(catalog())
     assert facts["rubyllm.invented_kinds"].value == ["entry_class"]

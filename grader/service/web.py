@@ -1,0 +1,5 @@
+"""Server-rendered web UI."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
