@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 MAX_MEMBERS = 50_000
 MAX_TOTAL_BYTES = 1_000_000_000  # unpacked
+MAX_DEPTH = 100  # path components of one member
 GIT_TIMEOUT_S = 300
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")
 _GIT_URL = re.compile(r"^(https?://|ssh://|git://|file://|git@[^:]+:)")
@@ -63,31 +64,75 @@ def _safe_member_path(name: str) -> PurePosixPath:
     p = PurePosixPath(name.replace("\\", "/"))
     if p.is_absolute() or ".." in p.parts or name.startswith("/"):
         raise IngestError(f"archive member escapes the extraction folder: {name!r}")
+    if len(p.parts) > MAX_DEPTH:
+        # Deeper trees than any project has; past ~1000 levels Python's own tree walks recurse out.
+        raise IngestError(f"archive nests folders more than {MAX_DEPTH} levels deep")
     return p
 
 
+class _Limits:
+    """Running totals checked as members stream past: nothing is trusted from headers alone."""
+
+    def __init__(self) -> None:
+        self.members = 0
+        self.written = 0
+
+    def member(self, declared_size: int) -> None:
+        self.members += 1
+        if self.members > MAX_MEMBERS:
+            raise IngestError(f"archive has more than {MAX_MEMBERS} members")
+        if declared_size < 0:  # a GNU base-256 negative size rewinds the reader: never legitimate
+            raise IngestError("archive member with a negative size")
+        if self.written + declared_size > MAX_TOTAL_BYTES:
+            raise IngestError(f"archive unpacks to more than {MAX_TOTAL_BYTES} bytes")
+
+    def copy(self, src, target: Path) -> None:
+        """Copy a member's bytes, counting what really arrives (a header may lie)."""
+        with open(target, "wb") as out:
+            while chunk := src.read(1 << 20):
+                self.written += len(chunk)
+                if self.written > MAX_TOTAL_BYTES:
+                    raise IngestError(f"archive unpacks to more than {MAX_TOTAL_BYTES} bytes")
+                out.write(chunk)
+
+
+def _materialise(dest: Path, rel: PurePosixPath, is_dir: bool) -> Path | None:
+    """Create the member's folder (or its parent) inside dest; None for the archive root itself.
+    Our own modes (0755/0644) are used, never the archive's."""
+    if not rel.parts or rel.parts == (".",):
+        return None
+    target = dest.joinpath(*rel.parts)
+    (target if is_dir else target.parent).mkdir(mode=0o755, parents=True, exist_ok=True)
+    if not target.resolve().is_relative_to(dest.resolve()):
+        raise IngestError(f"archive member escapes the extraction folder: {rel}")
+    return target
+
+
 def _extract_tar(archive: Path, dest: Path) -> None:
+    """Stream the archive once ("r|*"): each header is validated before the next is read, so a
+    million headers or a lying size stop at the first member over a limit."""
+    limits = _Limits()
     try:
-        with tarfile.open(archive) as tf:
-            members = tf.getmembers()
-            if len(members) > MAX_MEMBERS:
-                raise IngestError(f"archive has {len(members)} members (limit {MAX_MEMBERS})")
-            total = 0
-            safe = []
-            for m in members:
-                _safe_member_path(m.name)
+        with tarfile.open(archive, mode="r|*") as tf:
+            for m in tf:
+                limits.member(m.size)
+                rel = _safe_member_path(m.name)
                 if not (m.isfile() or m.isdir()):
                     continue  # links, devices and fifos are never materialised
-                total += m.size
-                if total > MAX_TOTAL_BYTES:
-                    raise IngestError(f"archive unpacks to more than {MAX_TOTAL_BYTES} bytes")
-                safe.append(m)
-            tf.extractall(dest, members=safe, filter="data")
-    except (tarfile.TarError, EOFError, OSError) as exc:
+                target = _materialise(dest, rel, m.isdir())
+                if target is None or m.isdir():
+                    continue
+                src = tf.extractfile(m)
+                if src is not None:
+                    limits.copy(src, target)
+                    target.chmod(0o644)
+                tf.members = []  # streamed members need no index; keeps memory flat
+    except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
         raise IngestError(f"unreadable archive {archive.name}: {_one_line(exc)}") from exc
 
 
 def _extract_zip(archive: Path, dest: Path) -> None:
+    limits = _Limits()
     try:
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
@@ -97,17 +142,15 @@ def _extract_zip(archive: Path, dest: Path) -> None:
                 raise IngestError(f"archive unpacks to more than {MAX_TOTAL_BYTES} bytes")
             for info in infos:
                 rel = _safe_member_path(info.filename)
-                mode = info.external_attr >> 16
-                if stat.S_ISLNK(mode):
+                limits.member(info.file_size)
+                if stat.S_ISLNK(info.external_attr >> 16):
                     continue
-                target = dest.joinpath(*rel.parts)
-                if info.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
+                target = _materialise(dest, rel, info.is_dir())
+                if target is None or info.is_dir():
                     continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(target, "wb") as out:
-                    shutil.copyfileobj(src, out)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+                with zf.open(info) as src:
+                    limits.copy(src, target)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise IngestError(f"unreadable archive {archive.name}: {_one_line(exc)}") from exc
 
 
@@ -119,21 +162,56 @@ def _single_top_folder(dest: Path) -> Path:
     return dest
 
 
-def _git(args: list[str], cwd: Path | None = None) -> str:
+# Protocols a clone may use (also for redirects and anything git would fetch on its own):
+# https and ssh for real hosts, file for local mirrors and the tests. Not git:// or http://
+# (unauthenticated, tamperable in transit) and never `ext::` (runs a command).
+ALLOWED_PROTOCOLS = ("https", "ssh", "file")
+_REF = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,200}$")
+# Settings forced on every git call, whatever any config file says: no hooks, no fsmonitor
+# command, no automatic gc/maintenance process, symlinks and long paths checked as git does.
+_FORCED_CONFIG = (
+    "core.hooksPath=/dev/null",
+    "core.fsmonitor=false",
+    "gc.auto=0",
+    "maintenance.auto=false",
+    "protocol.allow=never",
+    *(f"protocol.{p}.allow=always" for p in ALLOWED_PROTOCOLS),
+)
+
+
+def _git_env(home: Path) -> dict[str, str]:
+    """git reads no config but its own command line: no system file, /dev/null as the global
+    one, and an empty HOME/XDG folder of our own, never the repo or the shared temp dir (a
+    `.gitconfig` there could set `trace2.normalTarget` or a command hook)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(cwd or tempfile.gettempdir()),
-        "GIT_TERMINAL_PROMPT": "0",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home),
         "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "/bin/false",
         "GIT_LFS_SKIP_SMUDGE": "1",
+        "GIT_ALLOW_PROTOCOL": ":".join(ALLOWED_PROTOCOLS),
+        "GIT_PROTOCOL_FROM_USER": "0",
+        "LC_ALL": "C",
     }
+    if "SSH_AUTH_SOCK" in os.environ:  # ssh clones of private repos use the user's agent, not files
+        env["SSH_AUTH_SOCK"] = os.environ["SSH_AUTH_SOCK"]
+    return env
+
+
+def _git(args: list[str], home: Path, cwd: Path | None = None) -> str:
+    forced = [part for setting in _FORCED_CONFIG for part in ("-c", setting)]
     try:
         done = subprocess.run(
-            ["git", "-c", "core.hooksPath=/dev/null", "-c", "protocol.file.allow=always", *args],
+            ["git", *forced, *args],
             cwd=cwd,
-            env=env,
+            env=_git_env(home),
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
+            errors="replace",
             timeout=GIT_TIMEOUT_S,
         )
     except FileNotFoundError as exc:
@@ -141,15 +219,30 @@ def _git(args: list[str], cwd: Path | None = None) -> str:
     except subprocess.TimeoutExpired as exc:
         raise IngestError(f"git {args[0]} timed out after {GIT_TIMEOUT_S}s") from exc
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
-        raise IngestError(f"git {args[0]} failed: {last}")
+        message = " ".join(done.stderr.split())[:600] or "unknown error"
+        raise IngestError(f"git {args[0]} failed: {message}")
     return done.stdout.strip()
 
 
-def _clone(url: str, ref: str | None, dest: Path) -> str:
-    _git(["clone", "--quiet", "--no-checkout", "--no-recurse-submodules", url, str(dest)])
-    _git(["checkout", "--quiet", "--detach", ref or "HEAD"], cwd=dest)
-    return _git(["rev-parse", "HEAD"], cwd=dest)
+def _check_git_source(url: str, ref: str | None) -> None:
+    if url.startswith("-"):
+        raise IngestError(f"not a git URL: {url!r}")
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ("ssh" if _SCP_LIKE.match(url) else "file")
+    if scheme not in ALLOWED_PROTOCOLS:
+        raise IngestError(f"git protocol {scheme!r} is not allowed (allowed: {', '.join(ALLOWED_PROTOCOLS)})")
+    if ref is not None and not _REF.match(ref):
+        raise IngestError(f"not a commit or ref name: {ref!r}")
+
+
+_SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[^:/]+:")
+
+
+def _clone(url: str, ref: str | None, dest: Path, home: Path) -> str:
+    _check_git_source(url, ref)
+    _git(["clone", "--quiet", "--no-checkout", "--no-recurse-submodules", "--", url, str(dest)], home)
+    # `<ref> --`: the ref is a revision, never a path or an option.
+    _git(["checkout", "--quiet", "--detach", ref or "HEAD", "--"], home, cwd=dest)
+    return _git(["rev-parse", "--verify", "HEAD^{commit}"], home, cwd=dest)
 
 
 @contextlib.contextmanager
@@ -168,7 +261,9 @@ def ingest(source: str) -> Iterator[IngestedRepo]:
     try:
         if is_git_url(source) and not local.exists():
             url, ref = split_git_ref(source)
-            commit = _clone(url, ref, tmp / "repo")
+            home = tmp / "home"  # git's HOME: empty, ours, outside the clone
+            home.mkdir(mode=0o700)
+            commit = _clone(url, ref, tmp / "repo", home)
             yield IngestedRepo(path=tmp / "repo", source=source, kind="git", commit=commit)
         else:
             dest = tmp / "unpacked"

@@ -112,6 +112,7 @@ def build_image(
     fileobj=None,
     dockerfile: str = "Dockerfile",
     labelled_in_dockerfile: bool = False,
+    cancelled=None,
 ) -> BuildOutcome:
     """Stream a classic build, stopping at the deadline. Leaving the stream early closes the
     connection, which makes the engine abort the build. Layers a failed build leaves behind
@@ -137,7 +138,7 @@ def build_image(
     else:
         kwargs.update(path=path)
     try:
-        outcome = _stream_build(api, kwargs, deadline, timeout, lines)
+        outcome = _stream_build(api, kwargs, deadline, timeout, lines, cancelled or (lambda: False))
     except BaseException:  # Ctrl-C mid-build: its unlabelled layers must not outlive the run
         _remove_layers(client, "".join(lines))
         raise
@@ -146,7 +147,7 @@ def build_image(
     return outcome
 
 
-def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str]) -> BuildOutcome:
+def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str], cancelled) -> BuildOutcome:
     try:
         for chunk in api.build(**kwargs):
             if "stream" in chunk:
@@ -156,6 +157,8 @@ def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str]
                 return BuildOutcome(False, False, "".join(lines), chunk["error"].strip())
             if time.monotonic() > deadline:
                 return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
+            if cancelled():
+                return BuildOutcome(False, False, "".join(lines), "run cancelled")
         return BuildOutcome(True, False, "".join(lines))
     except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
         return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
@@ -217,18 +220,40 @@ def create_container(client, image: str, command: list[str] | None, *, run_id: s
 
 
 def run_to_completion(client, image: str, command: list[str], *, run_id: str, step: str, env: dict[str, str],
-                      limits: Limits, timeout: float) -> RunOutcome:
+                      limits: Limits, timeout: float, cancelled=None) -> RunOutcome:
+    """Run a step container until it exits, the timeout passes, or `cancelled()` turns true.
+    The wait is sliced: a container started just after a cancel's cleanup listed the run's
+    containers would otherwise be waited on for the whole step timeout."""
     container = create_container(client, image, command, run_id=run_id, step=step, env=env, limits=limits)
+    if cancelled is not None and cancelled():
+        remove_quietly(container)
+        raise RunCancelled(step)
     container.start()
-    timed_out = False
-    exit_code = None
-    try:
-        result = container.wait(timeout=max(timeout, 1))
-        exit_code = int(result.get("StatusCode", -1))
-    except requests.exceptions.RequestException:
-        timed_out = True
-        kill_quietly(container)
-    return RunOutcome(exit_code, timed_out, container_logs(container), container)
+    deadline = time.monotonic() + max(timeout, 1)
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            kill_quietly(container)
+            return RunOutcome(None, True, container_logs(container), container)
+        if cancelled is not None and cancelled():
+            remove_quietly(container)
+            raise RunCancelled(step)
+        try:
+            result = container.wait(timeout=max(1, min(_WAIT_SLICE, left)))
+            return RunOutcome(int(result.get("StatusCode", -1)), False, container_logs(container), container)
+        except requests.exceptions.ReadTimeout:
+            continue
+        except requests.exceptions.ConnectionError as exc:
+            if "timed out" in str(exc).lower():  # urllib3 reports some read timeouts this way
+                continue
+            raise
+
+
+_WAIT_SLICE = 2.0
+
+
+class RunCancelled(RuntimeError):
+    """The run was cancelled while this step's container ran; the container is removed."""
 
 
 def container_logs(container, tail: int = 400) -> str:
@@ -275,9 +300,14 @@ def read_file(container, path: str, limit: int = 20 * 1024 * 1024) -> bytes | No
 
 def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], list[str]]:
     """Force-remove containers, then images, then volumes carrying the label, except those for
-    which keep(labels) is true. Returns (removed, kept) descriptions."""
+    which keep(labels) is true. Returns (removed, kept) descriptions.
+
+    Uses the low-level listings (one call each, plain dicts): the high-level ones inspect every
+    object after listing it, which raises NotFound when another thread (the run's own cleanup,
+    a parallel cancel) removes one in between. Every removal tolerates "already gone"."""
     removed: list[str] = []
     kept: list[str] = []
+    api = client.api
 
     def spare(kind: str, name: str, object_labels) -> bool:
         if keep is not None and keep(object_labels or {}):
@@ -285,30 +315,45 @@ def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], li
             return True
         return False
 
-    for container in client.containers.list(all=True, filters={"label": label_filter}):
-        if not spare("container", container.short_id, container.labels):
-            remove_quietly(container)
-            removed.append(f"container {container.short_id}")
+    for entry in _listing(lambda: api.containers(all=True, filters={"label": label_filter})):
+        short = entry["Id"][:12]
+        if spare("container", short, entry.get("Labels")):
+            continue
+        if _gone_or_removed(lambda: api.remove_container(entry["Id"], force=True, v=True)):
+            removed.append(f"container {short}")
     # all=True: a failed build leaves labelled intermediate images that a plain listing hides.
     # Newest first, so children go before the parents they depend on.
-    images = client.images.list(all=True, filters={"label": label_filter})
-    for image in sorted(images, key=lambda i: i.attrs.get("Created", ""), reverse=True):
-        if spare("image", image.short_id, image.labels):
+    images = _listing(lambda: api.images(all=True, filters={"label": label_filter}))
+    for entry in sorted(images, key=lambda i: i.get("Created", 0), reverse=True):
+        short = entry["Id"].split(":")[-1][:12]
+        if spare("image", short, entry.get("Labels")):
             continue
-        try:
-            client.images.remove(image.id, force=True, noprune=False)
-            removed.append(f"image {image.short_id}")
-        except (NotFound, APIError):
-            pass  # already gone with a child it parented
-    for volume in client.volumes.list(filters={"label": label_filter}):
-        if spare("volume", volume.name, volume.attrs.get("Labels")):
+        if _gone_or_removed(lambda: api.remove_image(entry["Id"], force=True, noprune=False)):
+            removed.append(f"image {short}")
+    volumes = _listing(lambda: (api.volumes(filters={"label": label_filter}) or {}).get("Volumes") or [])
+    for entry in volumes:
+        if spare("volume", entry["Name"], entry.get("Labels")):
             continue
-        try:
-            volume.remove(force=True)
-            removed.append(f"volume {volume.name}")
-        except (NotFound, APIError):
-            pass
+        if _gone_or_removed(lambda: api.remove_volume(entry["Name"], force=True)):
+            removed.append(f"volume {entry['Name']}")
     return removed, kept
+
+
+def _listing(call) -> list[dict]:
+    try:
+        return list(call() or [])
+    except (APIError, requests.RequestException):
+        return []
+
+
+def _gone_or_removed(call) -> bool:
+    """True when the removal happened here; False when it was gone already or the engine refused
+    (e.g. an image a parallel removal is deleting)."""
+    try:
+        call()
+        return True
+    except (NotFound, APIError, requests.RequestException):
+        return False
 
 
 def cleanup_run(client, run_id: str) -> list[str]:

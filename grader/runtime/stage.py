@@ -16,34 +16,36 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from grader.core.stage import CancelToken, ProgressCallback
 from grader.runtime.budget import Budget
 from grader.runtime.builds import build_repo_image, build_test_image
 from grader.runtime.compose import check_compose
 from grader.runtime.models import BuildStep, RuntimeReport, Step, StepStatus, TestImageStep
 from grader.runtime.options import RuntimeOptions
+from grader.runtime.progress import StepProgress
 from grader.runtime.profiles import ProfileError, load_gates, select_profile
 from grader.runtime.steps import boot_and_probe, compose_up, run_gate, run_tests
 
 # Runs in progress in this process, so a caller grading several repos in threads can stop them
 # all at once on Ctrl-C (signals only reach the main thread).
-_ACTIVE: dict[str, tuple[object, Budget]] = {}
+_ACTIVE: dict[str, Budget] = {}
 _ACTIVE_LOCK = threading.Lock()
 
 
 def cancel_all_runs() -> list[str]:
     """Stop every runtime run of this process now: later steps are skipped and the containers of
-    running steps are removed (which ends their waits). Returns the run ids cancelled."""
-    from grader.runtime import engine
-
+    running steps are removed (the cancel callback each run registered). Returns the run ids."""
     with _ACTIVE_LOCK:
         runs = dict(_ACTIVE)
-    for run_id, (client, budget) in runs.items():
-        budget.cancelled.set()
-        engine.cleanup_run(client, run_id)
+    for budget in runs.values():
+        budget.cancel.cancel("run cancelled")
     return list(runs)
 
 
-def run_runtime(repo: Path, options: RuntimeOptions | None = None) -> RuntimeReport:
+def run_runtime(repo: Path, options: RuntimeOptions | None = None, *, cancel: CancelToken | None = None,
+                progress: ProgressCallback | None = None) -> RuntimeReport:
+    """Build, boot, test and gate `repo`. `cancel` is the job's token: setting it removes this run's
+    containers at once and skips what is left; `progress` hears each step start and finish."""
     options = options or RuntimeOptions()
     started = time.monotonic()
     run_id = options.run_id or uuid.uuid4().hex[:12]
@@ -64,28 +66,35 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None) -> RuntimeRep
         return _skip_all(report, started)
 
     report.engine = engine.engine_description(client)
-    budget = Budget(options.budget)
+    budget = Budget(options.budget, cancel)
+    steps = StepProgress(progress)
+    live = threading.Event()  # set while the run may still create objects; the cancel cleanup checks it
+    live.set()
+    budget.cancel.on_cancel(lambda: live.is_set() and engine.cleanup_run(client, run_id))
     with _ACTIVE_LOCK:
-        _ACTIVE[run_id] = (client, budget)
+        _ACTIVE[run_id] = budget
     try:
-        with _interrupt_on_termination():
+        with _interrupt_on_termination(budget):
             try:
-                _run_steps(client, engine, repo, options, run_id, budget, report)
+                _run_steps(client, engine, repo, options, run_id, budget, report, steps)
                 report.status = StepStatus.timeout if budget.remaining() <= 1 else StepStatus.ok
                 if _nothing_ran(report):  # e.g. no base image here: say so, don't grade on it
                     report.status, report.skipped_reason = StepStatus.skipped, report.test_image.reason
             except Exception as exc:  # our bug or the engine's: keep the partial report, marked
                 report.status = StepStatus.failed
                 report.skipped_reason = f"runtime stage error: {type(exc).__name__}: {exc}"[:400]
-        if budget.cancelled.is_set():
+        if budget.is_cancelled:
             report.status, report.skipped_reason = StepStatus.failed, "run cancelled before it finished"
     finally:
         with _sigint_deferred():
+            live.clear()
             with _ACTIVE_LOCK:
                 _ACTIVE.pop(run_id, None)
             report.cleanup = engine.cleanup_run(client, run_id)
             client.close()
         report.duration_seconds = round(time.monotonic() - started, 2)
+    if budget.interrupted is not None:  # the signal's KeyboardInterrupt was swallowed on its way up
+        raise KeyboardInterrupt(f"signal {budget.interrupted}")
     return report
 
 
@@ -109,18 +118,19 @@ def _steps(report: RuntimeReport) -> list[Step]:
             report.compose]
 
 
-def _run_steps(client, engine, repo, options, run_id, budget, report) -> None:
-    report.compose = _timed(check_compose, repo, options.timeouts.compose)
+def _run_steps(client, engine, repo, options, run_id, budget, report, steps: StepProgress) -> None:
+    report.compose = steps.run("compose", _timed, check_compose, repo, options.timeouts.compose)
     if options.build_repo_dockerfile:
-        report.build = build_repo_image(client, engine, repo, options, run_id, budget)
+        report.build = steps.run("build", build_repo_image, client, engine, repo, options, run_id, budget)
     else:
         report.build = BuildStep(status=StepStatus.skipped, reason="repo Dockerfile build disabled")
-    _run_profile_steps(client, engine, repo, options, run_id, budget, report)
+    _run_profile_steps(client, engine, repo, options, run_id, budget, report, steps)
     if options.compose_up:  # independent of the test image: it uses the repo's own Dockerfile
-        report.compose.up = compose_up(client, engine, repo, report, options, run_id, budget)
+        report.compose.up = steps.run("compose up", compose_up, client, engine, repo, report, options, run_id,
+                                      budget)
 
 
-def _run_profile_steps(client, engine, repo, options, run_id, budget, report) -> None:
+def _run_profile_steps(client, engine, repo, options, run_id, budget, report, steps: StepProgress) -> None:
     """Test image from the profile, then boot, tests and gates in containers of it."""
     try:
         profile = select_profile(repo, options.profile)
@@ -129,28 +139,30 @@ def _run_profile_steps(client, engine, repo, options, run_id, budget, report) ->
         _not_applicable(report, "no runtime profile for this repo")
         return
     report.profile = profile.name
-    report.test_image = build_test_image(client, engine, repo, profile, options, run_id, budget)
+    report.test_image = steps.run("test image", build_test_image, client, engine, repo, profile, options, run_id,
+                                  budget)
     if report.test_image.status is not StepStatus.ok:
         _not_applicable(report, f"test image not built ({report.test_image.status.value})")
         return
     image = report.test_image.image
     # Boot alone, so ready_seconds is not inflated by other steps competing for the CPU.
-    report.boot = boot_and_probe(client, engine, image, profile, options, run_id, budget)
+    report.boot = steps.run("boot", boot_and_probe, client, engine, image, profile, options, run_id, budget)
     gates = load_gates()
-    checks = {"tests": lambda: run_tests(client, engine, repo, image, profile, options, run_id, budget)}
+    checks = {"tests": functools.partial(steps.run, "tests", run_tests, client, engine, repo, image, profile,
+                                         options, run_id, budget)}
     for name in ("rubocop", "brakeman", "bundle_audit"):
-        checks[name] = functools.partial(run_gate, client, engine, repo, image, profile, name, gates[name], options,
-                                         run_id, budget)
-    results = _run_independent(checks, options.parallel_steps, engine, client, run_id, budget)
+        checks[name] = functools.partial(steps.run, name, run_gate, client, engine, repo, image, profile, name,
+                                         gates[name], options, run_id, budget)
+    results = _run_independent(checks, options.parallel_steps, run_id, budget)
     report.tests = results.pop("tests")
     for name, gate in results.items():
         setattr(report.gates, name, gate)
 
 
-def _run_independent(checks: dict, workers: int, engine, client, run_id: str, budget: Budget) -> dict:
+def _run_independent(checks: dict, workers: int, run_id: str, budget: Budget) -> dict:
     """Tests and gates need only the test image, so they may run side by side. On Ctrl-C the run
-    is cancelled (no new containers) and the running ones are removed before the threads are
-    joined, so nothing starts after the final cleanup."""
+    is cancelled (its cancel callback removes the running containers, and every step container
+    created later is removed by the step itself) before the threads are joined."""
     if workers <= 1:
         return {name: check() for name, check in checks.items()}
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"grader-{run_id}")
@@ -158,8 +170,7 @@ def _run_independent(checks: dict, workers: int, engine, client, run_id: str, bu
         futures = {name: pool.submit(check) for name, check in checks.items()}
         return {name: future.result() for name, future in futures.items()}
     except BaseException:
-        budget.cancelled.set()
-        engine.cleanup_run(client, run_id)
+        budget.cancel.cancel("interrupted")
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -181,16 +192,22 @@ def _timed(fn, *args):
 # --- signals ---------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _interrupt_on_termination():
-    """SIGTERM/SIGHUP behave like Ctrl-C, so `finally` cleanup runs (main thread only)."""
+def _interrupt_on_termination(budget: Budget):
+    """SIGINT, SIGTERM and SIGHUP stop the run (main thread only): the budget is marked
+    interrupted, so every step loop stops even when the KeyboardInterrupt is lost on its way up
+    (raised inside a `__del__` or a library's broad except), and the KeyboardInterrupt unwinds
+    to the cleanup. SIGINT is installed explicitly: Python gives a process that starts with SIGINT
+    ignored (a background job of a non-interactive shell, nohup, some CI runners) no handler
+    for it, and such runs went on to the end after `kill -INT`."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum, frame):
+        budget.interrupted = signum
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:

@@ -51,7 +51,7 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
         container.start()
         deadline = started + timeout
         while True:
-            if budget.cancelled.is_set():
+            if budget.is_cancelled:
                 step.status, step.reason = StepStatus.skipped, budget.why_not()
                 break
             container.reload()
@@ -65,7 +65,9 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
                 step.reason = f"no HTTP answer on port {port} within {timeout:.0f}s"
                 break
             answer = _probe_once(engine, container, port, step.url_path, options, max(1.0, min(15.0, left)))
-            if answer is not None and answer.missing_runtime:
+            if budget.is_cancelled:
+                continue  # whatever the probe saw, the container may be gone under it: say "cancelled"
+            if answer is not None and answer.missing_runtime and _still_running(container):
                 step.status, step.reason = StepStatus.failed, "the probe needs `ruby` in the image; this image has none"
                 break
             if answer is not None and answer.status is not None:
@@ -80,6 +82,16 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
             engine.remove_quietly(container)
         step.duration_seconds = round(time.monotonic() - started, 2)
     return step
+
+
+def _still_running(container) -> bool:
+    """An exec that could not start (126/127) means no `ruby` only while the app still runs: a
+    container removed or stopped meanwhile fails every exec the same way."""
+    try:
+        container.reload()
+    except Exception:  # removed: not the image's fault
+        return False
+    return container.status == "running"
 
 
 def _record_answer(step: BootStep, answer, elapsed: float) -> None:
@@ -158,7 +170,8 @@ def run_tests(client, engine, repo, image, profile: Profile, options, run_id, bu
     if timeout is None:
         return over_budget(step, budget)
     run = lambda: engine.run_to_completion(client, image, spec.command, run_id=run_id, step="tests",  # noqa: E731
-                                           env={**profile.env, **spec.env}, limits=options.limits, timeout=timeout)
+                                           env={**profile.env, **spec.env}, limits=options.limits, timeout=timeout,
+                                           cancelled=lambda: budget.is_cancelled)
 
     def interpret(outcome) -> None:
         step.log_tail = tail(outcome.log)
@@ -188,7 +201,7 @@ def _step_in_container(engine, step, run, interpret, budget: Budget):
     try:
         outcome = run()
         step.exit_code = outcome.exit_code
-        if budget.cancelled.is_set():
+        if budget.is_cancelled:
             raise RuntimeError("cancelled")
         interpret(outcome)
     except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
@@ -228,7 +241,7 @@ def run_gate(client, engine, repo, image, profile: Profile, name: str, gate, opt
     bundle = "1" if gem_from_registry(repo, gate.gem) else "0"
     run = lambda: engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",  # noqa: E731
                                            env={**profile.env, "GRADER_GATE_BUNDLE": bundle},
-                                           limits=options.limits, timeout=timeout)
+                                           limits=options.limits, timeout=timeout, cancelled=lambda: budget.is_cancelled)
 
     def interpret(outcome) -> None:
         step.log_tail = tail(outcome.log, lines=30, chars=3000)

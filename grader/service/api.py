@@ -15,7 +15,7 @@ from grader.service import scoring, store
 from grader.service.auth import Principal, authenticate
 from grader.service.errors import ApiError, validation_message
 from grader.service.schemas import (
-    ErrorOut, GitJobRequest, HumanScoresOut, HumanScoresRequest, JobList, JobOptions, JobOut, JobStatus,
+    RUBRIC_SCHEMA, ErrorOut, GitJobRequest, HumanScoresOut, HumanScoresRequest, JobList, JobOptions, JobOut, JobStatus,
     LeaderboardOut,
 )
 
@@ -43,7 +43,7 @@ SUBMIT_BODY = {
             "properties": {
                 "archive": {"type": "string", "format": "binary",
                             "description": ".tar, .tar.gz, .tgz, .tar.bz2, .tar.xz or .zip"},
-                "rubric": {"type": "string"},
+                "rubric": {"type": "string", **RUBRIC_SCHEMA},
                 "runtime": {"type": "boolean", "default": True},
                 "judge_models": {"type": "string", "description": "comma-separated model names"},
                 "samples": {"type": "integer", "minimum": 1, "maximum": 10, "default": 1},
@@ -192,8 +192,8 @@ def report_html(job_id: str, session: Session = Depends(db_session), who: Princi
 
 
 @router.get("/leaderboard", response_model=LeaderboardOut, summary="Newest grade of each repo, ranked")
-def leaderboard(rubric: str = Query(..., min_length=1, max_length=200), session: Session = Depends(db_session),
-                who: Principal = Depends(principal)) -> LeaderboardOut:
+def leaderboard(rubric: str = Query(..., min_length=1, max_length=200, json_schema_extra=RUBRIC_SCHEMA),
+                session: Session = Depends(db_session), who: Principal = Depends(principal)) -> LeaderboardOut:
     return scoring.leaderboard(session, rubric)
 
 
@@ -214,7 +214,8 @@ def get_human_scores(job_id: str, session: Session = Depends(db_session),
 
 @router.get("/calibration/export", summary="Human scores as CSV: item,dimension,score,rater,criterion",
             responses={200: {"content": {"text/csv": {}}}})
-def calibration_export(rubric: str = Query(..., min_length=1, max_length=200), session: Session = Depends(db_session),
+def calibration_export(rubric: str = Query(..., min_length=1, max_length=200, json_schema_extra=RUBRIC_SCHEMA),
+                       session: Session = Depends(db_session),
                        who: Principal = Depends(principal)) -> Response:
     return Response(scoring.calibration_csv(session, rubric), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="calibration-{rubric}.csv"'})

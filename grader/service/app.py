@@ -41,10 +41,12 @@ def create_app(settings: Settings | None = None, *, workers: int = 2) -> FastAPI
     app.state.dispatch = executor.dispatch
     errors.install(app)
     from grader.service.api import router
+    from grader.service.web import install_login_redirect
     from grader.service.web import router as web_router
 
     app.include_router(router)
     app.include_router(web_router)
+    install_login_redirect(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
     return app
 

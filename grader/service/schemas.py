@@ -9,6 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
+def _rubric_names() -> list[str]:
+    from grader.rubric import available_rubrics
+
+    return available_rubrics()
+
+
+# The schema lists the named rubrics (clients and property-based tests see the valid values);
+# the server still checks the name itself and says which ones exist.
+RUBRIC_SCHEMA = {"enum": _rubric_names()}
+
+
 class JobOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -22,8 +33,11 @@ class JobOptions(BaseModel):
 class GitJobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: str = Field(..., min_length=1, max_length=2000, description="git URL pinned at a commit: URL@<sha>")
-    rubric: str = Field(..., min_length=1, max_length=200, description="A named rubric, e.g. rails-rubyllm-v2")
+    # The pattern is shown in the schema; the server checks it itself to say what is wrong.
+    source: str = Field(..., min_length=1, max_length=2000, description="git URL pinned at a commit: URL@<sha>",
+                        json_schema_extra={"pattern": r"^(https?://|ssh://|git://|git@)\S+@\S+$"})
+    rubric: str = Field(..., min_length=1, max_length=200, description="A named rubric, e.g. rails-rubyllm-v2",
+                        json_schema_extra=RUBRIC_SCHEMA)
     options: JobOptions = Field(default_factory=JobOptions)
 
 

@@ -13,11 +13,11 @@ import pytest
 pytestmark = pytest.mark.docker
 
 
-def _start_run_until_booting(kit, docker_client, fixtures_dir, base_image):
+def _start_run_until_booting(kit, docker_client, fixtures_dir, base_image, sigint_ignored=False):
     run_id = "chaos-" + uuid.uuid4().hex[:8]
     proc = kit.grader_cli("run", str(fixtures_dir / "rack_never_ready"), "--base-image", base_image,
                           "--boot-timeout", "120", "--run-id", run_id, "--no-repo-build",
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, sigint_ignored=sigint_ignored)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         running = docker_client.containers.list(filters={"label": [f"grader.run_id={run_id}", "grader.step=boot"]})
@@ -72,9 +72,12 @@ def test_clean_spares_live_runs_unless_all(docker_client, base_image, kit):
         engine.remove_quietly(live)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_run_cleans_up_after_itself(docker_client, fixtures_dir, base_image, kit, sig):
-    proc, run_id = _start_run_until_booting(kit, docker_client, fixtures_dir, base_image)
+@pytest.mark.parametrize(("sig", "sigint_ignored"), [(signal.SIGINT, False), (signal.SIGTERM, False),
+                                                     (signal.SIGINT, True)], ids=["int", "term", "int-from-bg-job"])
+def test_interrupted_run_cleans_up_after_itself(docker_client, fixtures_dir, base_image, kit, sig, sigint_ignored):
+    # int-from-bg-job: a process started with SIGINT ignored (`cmd &` in a script, CI) used to go
+    # on booting, testing and gating after `kill -INT`: the stage installs its own handler now.
+    proc, run_id = _start_run_until_booting(kit, docker_client, fixtures_dir, base_image, sigint_ignored)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -120,14 +123,15 @@ def test_cancel_all_runs_stops_threaded_runs_fast(docker_client, fixtures_dir, b
         kit.assert_nothing_left(docker_client, run_id)
 
 
-def test_sigint_while_tests_and_gates_run_side_by_side(docker_client, base_image, tmp_path, kit):
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["fg", "from-bg-job"])
+def test_sigint_while_tests_and_gates_run_side_by_side(docker_client, base_image, tmp_path, kit, sigint_ignored):
     (tmp_path / "test").mkdir()
     (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
     (tmp_path / "test" / "slow_test.rb").write_text(
         'require "minitest/autorun"\nclass SlowTest < Minitest::Test\n  def test_slow\n    sleep 120\n  end\nend\n')
     run_id = "chaos-par-" + uuid.uuid4().hex[:6]
     proc = kit.grader_cli("run", str(tmp_path), "--base-image", base_image, "--run-id", run_id,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, sigint_ignored=sigint_ignored)
     deadline = time.monotonic() + 60
     while not docker_client.containers.list(filters={"label": [f"grader.run_id={run_id}", "grader.step=tests"]}):
         assert time.monotonic() < deadline and proc.poll() is None, "tests never started"
@@ -135,4 +139,38 @@ def test_sigint_while_tests_and_gates_run_side_by_side(docker_client, base_image
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
+    kit.assert_nothing_left(docker_client, run_id)
+
+
+def test_cleanups_racing_each_other_never_raise(docker_client, base_image, kit):
+    """cancel_all_runs and a run's own cleanup remove the same objects at once (Ctrl-C in
+    grade-many): whichever comes second must find them gone quietly, not raise ImageNotFound."""
+    import io
+    import threading
+
+    from grader.runtime import engine
+    from grader.runtime.options import Limits
+
+    run_id = "race-" + uuid.uuid4().hex[:8]
+    for i in range(3):
+        dockerfile = f'FROM {base_image}\nLABEL grader.managed="true" grader.run_id="{run_id}" n="{i}"\n'
+        docker_client.images.build(fileobj=io.BytesIO(dockerfile.encode()), tag=f"grader-run-{run_id}:i{i}",
+                                   rm=True, network_mode="none")
+        for _ in range(4):
+            engine.create_container(docker_client, f"grader-run-{run_id}:i{i}", ["sleep", "30"], run_id=run_id,
+                                    step="boot", env={}, limits=Limits())
+    errors: list[BaseException] = []
+
+    def clean():
+        try:
+            engine.cleanup_run(docker_client, run_id)
+        except BaseException as exc:  # noqa: BLE001 - the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=clean) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
     kit.assert_nothing_left(docker_client, run_id)
