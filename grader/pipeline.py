@@ -151,7 +151,8 @@ def write_reports(report: GradeReport, out_dir: Path) -> dict[str, Path]:
 def grade(source: str, rubric: Rubric | str | Path, out_dir: Path | None, options: GradeOptions | None = None, *,
           progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> GradeReport:
     """Ingest `source` (folder, archive, git URL), grade it, write the reports when out_dir is given.
-    The output folder is locked for the whole run, so two runs into it never mix their files."""
+    The output folder is locked for the whole run, so two runs into it never mix their files.
+    Raises Cancelled when `cancel` was set during the run."""
     from contextlib import nullcontext
 
     from grader.ingest import ingest
@@ -167,6 +168,8 @@ def grade(source: str, rubric: Rubric | str | Path, out_dir: Path | None, option
                                 progress=progress, cancel=cancel)
         if got.kind != "folder":
             report.repo.name = display_name(source) or report.repo.name
+        if cancel is not None:
+            cancel.raise_if_cancelled()  # a cancelled job writes nothing (grade_path still returns it marked)
         if out_dir is not None:
             write_reports(report, Path(out_dir))
     return report
