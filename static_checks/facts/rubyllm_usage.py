@@ -23,10 +23,10 @@ PROVIDER_HOSTS = ("openrouter.ai/api", "api.openai.com", "api.anthropic.com", "g
 def entry_points(ctx: FactContext, model: LlmModel) -> dict[str, list]:
     found: dict[str, list] = {}
     for c in model.code_calls("chat", "new"):
-        if c.recv.singleton and c.recv.app_class is None:
-            if c.name == "chat" and c.recv.name == "RubyLLM":
+        if c.rtype.singleton and c.rtype.app_class is None:
+            if c.name == "chat" and c.rtype.name == "RubyLLM":
                 found.setdefault(ENTRY_CHAT, []).append(ctx.ev(c.pf, c.node))
-            elif c.name == "new" and c.recv.name == "RubyLLM::Chat":
+            elif c.name == "new" and c.rtype.name == "RubyLLM::Chat":
                 found.setdefault(ENTRY_NEW, []).append(ctx.ev(c.pf, c.node))
     for fq in model.acts_as_chat_classes():
         app = model.project.classes[fq]
@@ -106,7 +106,7 @@ def multi_turn(ctx: FactContext) -> tuple[str, list]:
         return ctx.cache["multi_turn"]
     model = llm_model(ctx)
     replay = model.chat_calls("add_message")
-    persisted = [c for c in model.chat_calls("ask", "say") if c.recv.app_class is not None]
+    persisted = [c for c in model.chat_calls("ask", "say") if c.rtype.app_class is not None]
     reused = _long_lived_assignments(ctx, model) if model.project is not None else []
     if replay:
         out = "replayed_history", [ctx.ev(c.pf, c.node) for c in replay]
@@ -135,7 +135,7 @@ def usage(ctx: FactContext):
     if not used_ev:
         used_ev = [ctx.ev(c.pf, c.node) for c in model.code_calls()[:1]]
     asks = model.chat_calls("ask", "say")
-    content = [c for c in model.code_calls("content") if c.recv.name in ("RubyLLM::Message", "RubyLLM::Chunk")]
+    content = [c for c in model.code_calls("content") if c.rtype.name in ("RubyLLM::Message", "RubyLLM::Chunk")]
     instructions = model.chat_calls("with_instructions")
     multi, multi_ev = multi_turn(ctx)
 

@@ -1,4 +1,4 @@
-"""Rule 11: app code that talks to an LLM provider without RubyLLM while the app requires ruby_llm.
+"""rubyllm/bypass: app code that talks to an LLM provider without RubyLLM while the app requires ruby_llm.
 
 Two proofs: a provider SDK client constant (`OpenAI::Client`, `Anthropic::Client`), or a
 provider API URL in a file that also uses an HTTP client (Net::HTTP, Faraday, HTTParty...).

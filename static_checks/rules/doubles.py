@@ -1,4 +1,4 @@
-"""Test doubles in a project's tests, read once for rules 8 and 9.
+"""Test doubles in a project's tests, read once for the stub and fake rules.
 
 Recognised forms (each yields: what object is stubbed, which method, what it returns):
   Mocha     X.stubs(:m).returns(v)   X.expects(:m)   X.any_instance.stubs(:m)   X.stubs(m: v)
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import tree_sitter as ts
 
-from static_checks.rules.analysis import Analysis
+from static_checks.rules.model.analysis import Analysis
 from static_checks.types.infer import VERIFIED_DOUBLES
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import FileScan, Scope

@@ -1,4 +1,4 @@
-"""Rule 1: a constant under RubyLLM that the gem does not define (e.g. an invented client class)."""
+"""rubyllm/unknown-constant: a constant under RubyLLM that the gem does not define (e.g. an invented client class)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import tree_sitter as ts
 
 from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.manifest.lookup import lexical_candidates
-from static_checks.rules.analysis import Analysis, all_releases, analysis
 from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
+from static_checks.rules.model.analysis import Analysis, analysis
+from static_checks.rules.model.wording import all_releases
 from static_checks.types.scan import FileScan
 from static_checks.types.syntax import call_receiver, text
 
