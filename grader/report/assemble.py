@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from static_checks.models import Fact, Finding
 
+from grader.core.redact import redact
 from grader.judge.models import JudgeReport
 from grader.report.excerpts import capture_excerpt
 from grader.report.model import (
     ArithmeticCheck, ClaimRow, CodeExcerpt, FabricatedCitation, GradeReport, KnownDefect, MalformedRow, RepoInfo,
     RuntimeNotRun, SelfReviewSummary, StageResult, StaticSummary,
 )
-from grader.report.redact import redact
 from grader.runtime.models import RuntimeReport
 from grader.scoring import check_scorecard
 from grader.scoring.models import Scorecard
@@ -148,9 +148,12 @@ def excerpt_places(r: GradeReport) -> list[tuple[str, int]]:
 
 
 def capture_excerpts(r: GradeReport, repo: Path) -> list[CodeExcerpt]:
+    from grader.core.repo import RepoReader
+
+    reader = RepoReader(repo)
     out = []
     for file, line in excerpt_places(r)[:MAX_EXCERPTS]:
-        got = capture_excerpt(repo, file, line)
+        got = capture_excerpt(reader, file, line)
         if got is not None:
             out.append(got)
     return out

@@ -3,12 +3,14 @@ run is recorded, per-job cancellation and progress events."""
 
 from __future__ import annotations
 
+import sys
+
 from grader.core.stage import ProgressEvent, Stage, StageContext, StageOutcome
 from grader.judge.models import JudgeReport
 from grader.pipeline import GradeOptions, grade_path
 from grader.rubric import load_rubric
 from grader.stages import RuntimeStage, SelfReviewStage, StaticStage, default_stages
-from grader.stages.judge import NOT_BUILT, JudgeUnavailable
+from grader.stages.judge import NOT_BUILT, JudgeUnavailable, judge_stage
 
 
 def test_default_stages_follow_the_rubric():
@@ -19,10 +21,25 @@ def test_default_stages_follow_the_rubric():
         assert isinstance(stage, Stage)
 
 
-def test_the_judge_slot_says_not_built_and_leaves_its_points_pending(graded):
+def test_the_judge_slot_says_not_built_and_leaves_its_points_pending(graded, monkeypatch):
+    monkeypatch.setitem(sys.modules, "grader.judge.stage", None)  # as before grader.judge.stage existed
+    assert isinstance(judge_stage(), JudgeUnavailable)
     report = grade_path(graded.repo("good_app"), "rails-rubyllm-v1", GradeOptions(runtime=False))
     judge = report.stage("judge")
     assert (judge.status, judge.detail) == ("skipped", NOT_BUILT) and report.judge is None
+    assert any(p.source == "judge" for d in report.dimensions for p in d.pending)
+
+
+def test_the_real_judge_stage_without_a_model_is_skipped_with_its_report(graded, monkeypatch):
+    from grader.judge.stage import JudgeStage
+
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    for key in ("OPENROUTER_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GRADER_JUDGE_MODELS"):
+        monkeypatch.delenv(key, raising=False)
+    assert isinstance(judge_stage(), JudgeStage)
+    report = grade_path(graded.repo("good_app"), "rails-rubyllm-v1", GradeOptions(runtime=False))
+    assert report.stage("judge").status == "skipped" and report.judge is not None
+    assert report.judge.status == "skipped" and report.judge.reason == report.stage("judge").detail
     assert any(p.source == "judge" for d in report.dimensions for p in d.pending)
 
 
