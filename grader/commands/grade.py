@@ -53,6 +53,12 @@ def terminate_like_interrupt() -> Iterator[None]:
             signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
+def _runtime_options(base_image, build_network: bool, gem_mirror):
+    from grader.runtime.options import RuntimeOptions  # pydantic only, no docker
+
+    return RuntimeOptions(base_image=base_image, build_network=build_network, gem_mirror=gem_mirror)
+
+
 def grade_cmd(
     path: str = typer.Argument(..., help="Repository folder, .tar/.tar.gz/.zip archive, or git URL[@commit]."),
     rubric: str = typer.Option(..., "--rubric", "-r", help=RUBRIC_HELP),
@@ -60,6 +66,8 @@ def grade_cmd(
     no_runtime: bool = typer.Option(False, "--no-runtime", help="Skip Docker; runtime points stay pending."),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM judge; judge points stay pending."),
     base_image: Optional[str] = typer.Option(None, "--base-image", help="Base image for the runtime test image."),
+    build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
+    gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
     ruby_llm_version: Optional[str] = typer.Option(None, "--ruby-llm-version",
                                                    help="Check against this ruby_llm release."),
 ) -> None:
@@ -76,7 +84,8 @@ def grade_cmd(
     if out.exists() and not out.is_dir():
         _fail(f"--out must be a folder, and {out} is a file")
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
-                           ruby_llm_version=ruby_llm_version)
+                           ruby_llm_version=ruby_llm_version,
+                           runtime_options=_runtime_options(base_image, build_network, gem_mirror))
     try:
         with terminate_like_interrupt(), stage_progress() as progress:
             report = grade(path, rub, out, options, progress=progress)
@@ -106,6 +115,8 @@ def grade_many_cmd(
     no_runtime: bool = typer.Option(False, "--no-runtime", help="Skip Docker; runtime points stay pending."),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM judge; judge points stay pending."),
     base_image: Optional[str] = typer.Option(None, "--base-image", help="Base image for the runtime test image."),
+    build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
+    gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
 ) -> None:
     """Grade every repository in FOLDER in parallel; write leaderboard.csv/.md/.html sorted by score.
 
@@ -125,7 +136,8 @@ def grade_many_cmd(
     repos = discover_repos(folder)
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
-    options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image)
+    options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
+                           runtime_options=_runtime_options(base_image, build_network, gem_mirror))
     try:
         with terminate_like_interrupt(), locked_output_dir(out):
             board = grade_many(repos, rub, out, options, jobs=jobs, progress=True)
