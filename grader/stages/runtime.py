@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
-
 from grader.core.stage import StageContext, StageOutcome
-
-
-def _job_hooks(run_runtime, context: StageContext) -> dict:
-    """The job's cancel token and progress callback, for a run_runtime that takes them (keyword
-    parameters `cancel`, `progress`); an older one without them still runs, uncancellable per job."""
-    try:
-        params = inspect.signature(run_runtime).parameters
-    except (TypeError, ValueError):
-        return {}
-    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    return {name: value for name, value in (("cancel", context.cancel), ("progress", context.progress))
-            if takes_any or name in params}
 
 
 class RuntimeStage:
@@ -32,7 +18,7 @@ class RuntimeStage:
         options = context.options
         opts = getattr(options, "runtime_options", None) or runtime.RuntimeOptions(
             base_image=getattr(options, "base_image", None))
-        report = runtime.run_runtime(context.repo, opts, **_job_hooks(runtime.run_runtime, context))
+        report = runtime.run_runtime(context.repo, opts, cancel=context.cancel, progress=context.progress)
         facts = runtime.runtime_facts(report)
         status = report.status.value
         if status == "ok":
