@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter as ts
 
 from static_checks.facts.context import FactContext, fact
@@ -100,6 +102,33 @@ def _scope_at(fs, node: ts.Node):
     return best or fs.program
 
 
+HISTORY_WORDS = re.compile(r"histor|messages|conversation", re.I)
+
+
+def _history_in_request(ctx: FactContext) -> list:
+    """Provider calls whose request carries stored history: a `messages:` array built from the store,
+    or history pasted into the prompt text (`ask("#{transcript}\nUser: #{q}")`) (issue 10, cause 4)."""
+    from static_checks.facts.call_chain import INVENTED_SENDS, SDK_SEND, provider_sites
+    from static_checks.facts.security import ValueTracer
+
+    tracer = ValueTracer(ctx)
+    hits = []
+    for site in provider_sites(ctx):
+        requests = [site.node]
+        method = enclosing(site.node, "method", "singleton_method")
+        if site.kind != "chat" and method is not None:
+            # `client = RubyLLM::Client.new(...)` then `client.chat(messages: ...)`: the send is untyped
+            requests += [c for c in ctx.index(site.pf).calls(*INVENTED_SENDS, *SDK_SEND) if contains(method, c)]
+        for call in requests:
+            values = [a for a in args(call) if a.type != "pair"]
+            values += [v for key in ("messages", "parameters", "prompt", "input")
+                       if (v := kwarg(site.pf, call, key)) is not None]
+            if any(HISTORY_WORDS.search(tracer.names(site.pf, v)[0]) for v in values):
+                hits.append((site.pf, call))
+                break
+    return hits
+
+
 def multi_turn(ctx: FactContext) -> tuple[str, list]:
     """(kind, evidence): replayed_history, persisted_chat, reused_chat or none (cached)."""
     if "multi_turn" in ctx.cache:
@@ -109,6 +138,12 @@ def multi_turn(ctx: FactContext) -> tuple[str, list]:
     # An acts_as_chat record sends its stored messages with ask and with complete alike (issue 10, cause 4).
     persisted = [c for c in model.chat_calls("ask", "say", "complete") if c.rtype.app_class is not None]
     reused = _long_lived_assignments(ctx, model) if model.project is not None else []
+    if not replay:
+        replay_sites = _history_in_request(ctx)
+        if replay_sites:
+            out = "replayed_history", [ctx.ev(pf, n) for pf, n in replay_sites]
+            ctx.cache["multi_turn"] = out
+            return out
     if replay:
         out = "replayed_history", [ctx.ev(c.pf, c.node) for c in replay]
     elif persisted:
