@@ -55,7 +55,8 @@ class Server:
     def __init__(self, data_dir: str, workers: int):
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(data_dir, workers, child), daemon=True)
+        # Not a daemon: the server starts its own worker processes.
+        self.proc = ctx.Process(target=_serve, args=(data_dir, workers, child))
         self.proc.start()
         if not parent.poll(60):
             raise SystemExit("the server did not start within 60 s")

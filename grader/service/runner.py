@@ -16,6 +16,7 @@ from grader.core.stage import CancelToken, Cancelled, ProgressEvent
 from grader.service import store
 from grader.service.db import Database
 from grader.service.models import Job, JobReport, JobUpload
+from grader.service.reports import pure_renderer
 
 # Order of the pipeline's stages, to turn "stage k, step d of n" into one fraction for the job.
 STAGE_ORDER = ("ingest", "static", "facts", "runtime", "self_review", "judge", "score", "report")
@@ -138,6 +139,8 @@ def _grade(job: Job, upload: JobUpload | None, progress: _Progress, cancel: Canc
         texts = {name: (out / name).read_text(encoding="utf-8") if (out / name).exists() else None
                  for name in ("report.json", "report.md", "report.html")}
         report_json = texts["report.json"] or json.dumps(report.model_dump(mode="json"))
+    if pure_renderer() is not None:  # md and html are re-rendered from the JSON on request
+        texts["report.md"] = texts["report.html"] = None
     with db.session() as s:
         s.merge(JobReport(job_id=job.id, report_json=report_json, report_md=texts["report.md"],
                           report_html=texts["report.html"]))
