@@ -52,6 +52,8 @@ def render_text(report: dict) -> str:
     lines = [f"Judge against human scores: {report['items']} items, judge model(s) {', '.join(report['judge_models'])}",
              f"(bootstrap {report['settings']['resamples']} resamples, seed {report['settings']['seed']}; "
              f"human = {report['settings']['human_score']}, judge = {report['settings']['judge_score']})", ""]
+    if report.get("synthetic"):
+        lines.insert(0, "SYNTHETIC data: the human scores were made up for tests and docs; do not quote these figures.")
     for level in ("dimensions", "criteria"):
         for name, block in report.get(level, {}).items():
             lines += _block_lines(f"{level[:-1] if level != 'criteria' else 'criterion'} {name}", block,

@@ -5,21 +5,32 @@ from __future__ import annotations
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.layout import controller_files, public_actions
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import class_path, def_name, enclosing, line_count
+from static_checks.facts.ruby_nodes import ancestors, class_path, def_name, line_count
 
-# Where code apart from controllers lives; lib/ holds plain Ruby objects in many apps.
-SERVICE_FOLDERS = ("app/services", "app/lib", "app/clients", "app/interactors", "app/operations", "app/llm", "lib")
 LONG_ACTION_LINES = 25
 
 
 @collector(ids=["arch.service_objects"])
 def services(ctx: FactContext):
-    found = []
-    for pf in ctx.app_files(*SERVICE_FOLDERS, kind="ruby"):
-        for cls in ctx.index(pf).of("class", "module"):
-            if enclosing(cls, "class", "module") is None:  # nested error/schema classes are not services
-                found.append(ctx.ev(pf, cls))
-    return [fact("arch.service_objects", len(found), "facts/architecture/services", found[:10])]
+    """App classes outside controllers, views and helpers that hold the LLM access (a provider call),
+    wherever they live (app/services, app/agents, app/jobs, app/models, lib/...): issue 10, cause 7.
+    A service folder full of classes that never reach the model is not what the rubric asks for."""
+    from static_checks.facts.call_chain import provider_sites
+
+    outside = tuple(ctx.app_rel(f) for f in ("app/controllers/", "app/views/", "app/helpers/"))
+    found: dict[str, object] = {}
+    for site in provider_sites(ctx):
+        if site.pf.rel.startswith(outside) or not site.pf.rel.startswith((ctx.app_rel("app/"), ctx.app_rel("lib/"))):
+            continue
+        outer = None
+        for a in [site.node, *ancestors(site.node)]:
+            if a.type in ("class", "module"):
+                outer = a
+        if outer is not None:
+            name = class_path(site.pf, outer)
+            found.setdefault(name, ctx.ev(site.pf, outer))
+    note = ", ".join(sorted(found)) or "no class outside controllers, views and helpers calls the model"
+    return [fact("arch.service_objects", len(found), "facts/architecture/services", list(found.values())[:10], note)]
 
 
 @collector(ids=["arch.max_action_lines", "arch.long_actions"])

@@ -1,4 +1,4 @@
-"""RubyLLM-typed calls of the app, from the shared receiver-type inference (static_checks.types).
+"""RubyLLM-typed calls of the app (static_checks.typed_calls), from the shared receiver-type inference.
 
 Built once per fact run and cached in ctx.cache: every call whose receiver is a RubyLLM object
 (RubyLLM itself, a Chat, a Message, a Tool subclass, an acts_as_chat model...), with its scope.
@@ -9,26 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-import tree_sitter as ts
-
 from static_checks.facts.context import FactContext
-from static_checks.parsing import ParsedFile
-from static_checks.types import Inferer, Project, Scope, TypeRef, build_project
+from static_checks.typed_calls import TypedCall, rubyllm_calls
+from static_checks.types import Inferer, Project, TypeRef, build_project
 from static_checks.types import app_files as types_app_files
-from static_checks.types.syntax import call_name
 
 CHAT = "RubyLLM::Chat"
 SEND_METHODS = frozenset({"ask", "say", "complete"})
-
-
-@dataclass
-class TypedCall:
-    pf: ParsedFile
-    node: ts.Node
-    name: str
-    scope: Scope
-    recv: TypeRef
-    is_test: bool
 
 
 @dataclass
@@ -57,7 +44,7 @@ class LlmModel:
         return app is not None and app.acts_as == "acts_as_chat"
 
     def chat_calls(self, *names: str) -> list[TypedCall]:
-        return [c for c in self.code_calls(*names) if self.is_chat(c.recv)]
+        return [c for c in self.code_calls(*names) if self.is_chat(c.rtype)]
 
     def acts_as_chat_classes(self) -> list[str]:
         if self.project is None:
@@ -116,14 +103,6 @@ def llm_model(ctx: FactContext) -> LlmModel:
         model = LlmModel(None, None, error=f"no receiver types: {exc}")
         ctx.cache["llm_model"] = model
         return model
-    model = LlmModel(project, inferer)
-    for fs in project.scans:
-        # fs.calls includes write targets (`config.default_model = x`): the model facts read them.
-        for call, scope in fs.calls:
-            t = inferer.receiver_type(call, scope)
-            name = call_name(call)
-            # `plain` types are app classes typed only to follow return values: not RubyLLM objects.
-            if t is not None and not t.plain and name is not None:
-                model.calls.append(TypedCall(fs.pf, call, name, scope, t, fs.is_test))
+    model = LlmModel(project, inferer, rubyllm_calls(project, inferer))
     ctx.cache["llm_model"] = model
     return model

@@ -194,15 +194,15 @@ def model_sites(ctx: FactContext) -> list[tuple[ParsedFile, ts.Node, ts.Node]]:
     model = llm_model(ctx)
     sites = []
     for c in model.code_calls("chat", "new", "with_model", "default_model", *ACTS_AS_CREATE):
-        if c.name in ("chat", "new") and c.recv.singleton and c.recv.name in ("RubyLLM", "RubyLLM::Chat"):
+        if c.name in ("chat", "new") and c.rtype.singleton and c.rtype.name in ("RubyLLM", "RubyLLM::Chat"):
             expr = kwarg(c.pf, c.node, "model")
-        elif c.name == "with_model" and model.is_chat(c.recv):
+        elif c.name == "with_model" and model.is_chat(c.rtype):
             a = args(c.node)
             expr = a[0] if a else None
-        elif c.recv.singleton and c.recv.app_class and c.name in ACTS_AS_CREATE and model.is_chat(c.recv.instance()):
+        elif c.rtype.singleton and c.rtype.app_class and c.name in ACTS_AS_CREATE and model.is_chat(c.rtype.instance()):
             # acts_as_chat: `Chat.create!(model: "...")` (model_id: before 1.7)
             expr = kwarg(c.pf, c.node, "model") or kwarg(c.pf, c.node, "model_id")
-        elif c.name == "default_model" and c.recv.name == "RubyLLM::Configuration":
+        elif c.name == "default_model" and c.rtype.name == "RubyLLM::Configuration":
             parent = c.node.parent
             expr = parent.child_by_field_name("right") if parent is not None and parent.type == "assignment" else None
         else:

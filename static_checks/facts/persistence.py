@@ -9,7 +9,7 @@ import tree_sitter as ts
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import args, call_name, const_path, enclosing, literal, receiver
+from static_checks.facts.ruby_nodes import ancestors, args, call_name, const_path, enclosing, literal, receiver
 from static_checks.parsing import ParsedFile
 
 HARMLESS_GLOBALS = frozenset({"$stdout", "$stderr", "$stdin", "$PROGRAM_NAME", "$0", "$VERBOSE", "$DEBUG",
@@ -159,14 +159,72 @@ def cache_store_by_env(ctx: FactContext):
     return [fact("persistence.cache_store_by_env", out, "facts/persistence/cache-store", ev)]
 
 
+STORE_WRITES = frozenset({"write", "store", "set", "update", "update!", "update_column", "save", "[]=", "replace",
+                          "write_multi", "fetch"})
+
+
+def _bounds_a_store(pf: ParsedFile, call: ts.Node) -> bool:
+    """The trimmed value goes back into state (assigned, written, mutated in place), not only read."""
+    if call_name(call) in ("shift", "pop", "slice!"):
+        return True
+    for a in ancestors(call):
+        if a.type in ("assignment", "operator_assignment"):
+            right = a.child_by_field_name("right")
+            return right is not None and right.start_byte <= call.start_byte
+        if a.type == "call" and call_name(a) in STORE_WRITES:
+            return True
+        if a.type in ("method", "singleton_method", "block", "do_block"):
+            break
+    return False
+
+
+def _on_conversation_store(pf: ParsedFile, pair: ts.Node) -> bool:
+    """A TTL given to a write of conversation state (a cache key or value about messages/history/chats)
+    or to the session store: a model-list cache's expiry bounds no history."""
+    call = enclosing(pair, "call")
+    if call is None:
+        return False
+    if call_name(call) in ("session_store", "cookie_store") or "session" in pf.text(call)[:80]:
+        return True
+    head = pf.text(call)
+    block = call.child_by_field_name("block")
+    if block is not None:  # `Rails.cache.fetch(key, expires_in: ...) { ... }`: judge the key, not the block
+        head = pf.source[call.start_byte:block.start_byte].decode("utf-8", "replace")
+    return bool(SESSION_KEY_WORDS.search(head)) or _appends_turns(pf, call)
+
+
+def _appends_turns(pf: ParsedFile, write: ts.Node) -> bool:
+    """The written value is a list its method appends to or trims (`list + [m]`, `list << m`,
+    `list.shift`): the cache holds turns whatever its key is called."""
+    values = [a for a in args(write) if a.type != "pair"][1:]
+    if not values:
+        return False
+    root = values[0]
+    while root.type in ("binary", "call") and root.named_children:
+        root = root.child_by_field_name("left") or receiver(root) or root.named_children[0]
+        if root is None:
+            return False
+    if root.type != "identifier":
+        return False
+    name = pf.text(root)
+    m = enclosing(write, "method", "singleton_method")
+    if m is None:
+        return False
+    grows = f"{name} + [", f"{name} << ", f"{name}.push", f"{name}.append", f"{name}.shift", f"{name}.last("
+    return any(g in pf.text(m) for g in grows)
+
+
 @collector(ids=["persistence.rails_cache", "persistence.cache_store", "persistence.session",
                                "persistence.cap", "persistence.ttl", "persistence.database", "persistence.strategy"])
 def stores(ctx: FactContext):
     cache_ev = rails_cache_uses(ctx)
     store, store_ev = production_cache_store(ctx)
     session_ev, cap_ev, ttl_ev = [], [], []
+    display = (ctx.app_rel("app/views/"), ctx.app_rel("app/helpers/"), ctx.app_rel("app/components/"))
     for pf in ctx.app_files("app", "lib", "config"):
         idx = ctx.index(pf)
+        # A view's `messages.last(2)` picks what to show; it bounds no store (issue 10, cause 8).
+        shows_only = pf.rel.startswith(display)
         for ref in idx.of("element_reference"):
             obj = ref.named_children[0] if ref.named_children else None
             key = literal(ref.named_children[1]) if len(ref.named_children) > 1 else None
@@ -174,11 +232,12 @@ def stores(ctx: FactContext):
             if (obj is not None and pf.text(obj) == "session" and key and SESSION_KEY_WORDS.search(key)
                     and not key.endswith("id")):
                 session_ev.append(ctx.ev(pf, ref))
-        for c in idx.calls(*CAP_CALLS):
+        for c in ([] if shows_only else idx.calls(*CAP_CALLS)):
             r = receiver(c)
-            if r is not None and (args(c) or call_name(c) in ("shift", "pop")) and STATE_WORDS.search(pf.text(r) + " " + pf.text(c)):
+            if (r is not None and (args(c) or call_name(c) in ("shift", "pop"))
+                    and STATE_WORDS.search(pf.text(r) + " " + pf.text(c)) and _bounds_a_store(pf, c)):
                 cap_ev.append(ctx.ev(pf, c))
-        for b in idx.of("binary"):
+        for b in ([] if shows_only else idx.of("binary")):
             op = b.child_by_field_name("operator")
             text = pf.text(b)
             if op is not None and pf.text(op) in (">", ">=", "<", "<=") and re.search(r"\b(size|count|length|bytesize)\b", text) \
@@ -186,7 +245,7 @@ def stores(ctx: FactContext):
                 cap_ev.append(ctx.ev(pf, b))
         for p in idx.of("pair"):
             k = p.child_by_field_name("key")
-            if k is not None and literal(k) in TTL_KEYS:
+            if k is not None and literal(k) in TTL_KEYS and _on_conversation_store(pf, p):
                 ttl_ev.append(ctx.ev(pf, p))
     model = llm_model(ctx)
     db_ev = [ctx.ev(pf, cls) for pf in ctx.app_files("app/models", kind="ruby") for cls in ctx.index(pf).of("class")

@@ -48,11 +48,10 @@ def collector(ids: list[str]):
 @lru_cache(maxsize=1)
 def collectors() -> tuple[Collector, ...]:
     """Every collector of the package: adding a fact family is adding one module that uses @collector."""
-    import static_checks.facts as package
-
-    for info in pkgutil.iter_modules(package.__path__):
+    package = __name__.rsplit(".", 1)[0]
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if info.name not in _HELPERS:
-            importlib.import_module(f"{package.__name__}.{info.name}")
+            importlib.import_module(f"{package}.{info.name}")
     return tuple(sorted(_COLLECTORS, key=lambda c: (c.family, c.fn.__code__.co_firstlineno)))
 
 

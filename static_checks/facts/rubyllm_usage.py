@@ -23,10 +23,10 @@ PROVIDER_HOSTS = ("openrouter.ai/api", "api.openai.com", "api.anthropic.com", "g
 def entry_points(ctx: FactContext, model: LlmModel) -> dict[str, list]:
     found: dict[str, list] = {}
     for c in model.code_calls("chat", "new"):
-        if c.recv.singleton and c.recv.app_class is None:
-            if c.name == "chat" and c.recv.name == "RubyLLM":
+        if c.rtype.singleton and c.rtype.app_class is None:
+            if c.name == "chat" and c.rtype.name == "RubyLLM":
                 found.setdefault(ENTRY_CHAT, []).append(ctx.ev(c.pf, c.node))
-            elif c.name == "new" and c.recv.name == "RubyLLM::Chat":
+            elif c.name == "new" and c.rtype.name == "RubyLLM::Chat":
                 found.setdefault(ENTRY_NEW, []).append(ctx.ev(c.pf, c.node))
     for fq in model.acts_as_chat_classes():
         app = model.project.classes[fq]
@@ -106,7 +106,8 @@ def multi_turn(ctx: FactContext) -> tuple[str, list]:
         return ctx.cache["multi_turn"]
     model = llm_model(ctx)
     replay = model.chat_calls("add_message")
-    persisted = [c for c in model.chat_calls("ask", "say") if c.recv.app_class is not None]
+    # An acts_as_chat record sends its stored messages with ask and with complete alike (issue 10, cause 4).
+    persisted = [c for c in model.chat_calls("ask", "say", "complete") if c.rtype.app_class is not None]
     reused = _long_lived_assignments(ctx, model) if model.project is not None else []
     if replay:
         out = "replayed_history", [ctx.ev(c.pf, c.node) for c in replay]
@@ -130,12 +131,13 @@ def usage(ctx: FactContext):
             "rubyllm.used", "rubyllm.entry_points", "rubyllm.ask", "rubyllm.reads_content",
             "rubyllm.multi_turn", "rubyllm.with_instructions")]
     entries = entry_points(ctx, model)
-    code_scans = list(model.code_scans())
     used_ev = [ev for evs in entries.values() for ev in evs[:1]]
+    # Configuration alone (an initializer) is no use of the gem: some call outside config/ is.
+    in_app = [c for c in model.code_calls() if not c.pf.rel.startswith(ctx.app_rel("config/"))]
     if not used_ev:
-        used_ev = [ctx.ev(c.pf, c.node) for c in model.code_calls()[:1]]
+        used_ev = [ctx.ev(c.pf, c.node) for c in in_app[:1]]
     asks = model.chat_calls("ask", "say")
-    content = [c for c in model.code_calls("content") if c.recv.name in ("RubyLLM::Message", "RubyLLM::Chunk")]
+    content = [c for c in model.code_calls("content") if c.rtype.name in ("RubyLLM::Message", "RubyLLM::Chunk")]
     instructions = model.chat_calls("with_instructions")
     multi, multi_ev = multi_turn(ctx)
 
@@ -143,7 +145,9 @@ def usage(ctx: FactContext):
         return [ctx.ev(c.pf, c.node) for c in calls[:5]]
 
     return [
-        fact("rubyllm.used", bool(code_scans) or bool(entries), rule, used_ev[:3]),
+        # Used means a RubyLLM call or macro in app code; merely having parsed files is not use.
+        fact("rubyllm.used", bool(entries) or bool(in_app), rule, used_ev[:3],
+             None if used_ev else "no RubyLLM call or acts_as_chat in app code"),
         # Only the entry calls themselves: an absent entry point cites nothing, not some other RubyLLM line.
         fact("rubyllm.entry_points", sorted(entries), "facts/rubyllm/entry-point",
              [ev for evs in entries.values() for ev in evs][:5]),

@@ -148,8 +148,8 @@ def llm_classes(ctx: FactContext) -> set[str]:
     model = llm_model(ctx)
     direct: set[str] = set()
     for c in model.code_calls():
-        entry = c.recv.singleton and c.recv.name in ("RubyLLM", "RubyLLM::Chat") and c.name in ("chat", "new")
-        if entry or (c.name in LLM_SEND and model.is_chat(c.recv)):
+        entry = c.rtype.singleton and c.rtype.name in ("RubyLLM", "RubyLLM::Chat") and c.name in ("chat", "new")
+        if entry or (c.name in LLM_SEND and model.is_chat(c.rtype)):
             owner = class_path(c.pf, c.node)
             if owner:
                 direct.add(owner.rsplit("::", 1)[-1])

@@ -1,4 +1,4 @@
-"""Rule 3b: arguments that bind to the RubyLLM signature but cannot work (data: argument_shapes.yaml).
+"""rubyllm/argument-shape: arguments that bind to the RubyLLM signature but cannot work (data: argument_shapes.yaml).
 
 Ruby accepts `chat.with_tools([A, B])` and `chat.ask(q, with: { max_tokens: 200 })`; the gem then
 fails on them. Which shapes are wrong is data, checked against the gem source.
@@ -13,8 +13,8 @@ from pathlib import Path
 import tree_sitter as ts
 import yaml
 
-from static_checks.rules.analysis import analysis
 from static_checks.rules.base import Proof, Rule
+from static_checks.rules.model.analysis import analysis
 
 NOT_POSITIONAL = frozenset({"pair", "splat_argument", "hash_splat_argument", "block_argument", "comment"})
 
@@ -83,7 +83,7 @@ def check(ctx):
             if tc.name != shape["method"] or not any(fnmatch(tc.rtype.name, o) for o in shape["owners"]):
                 continue
             if an.find(tc.rtype, tc.name) is None:
-                continue  # missing in this release: rule 2/4 speak for it
+                continue  # missing in this release: unknown-method / version-mismatch speak for it
             if "positional_array" in shape:
                 positional = _positional(tc.call)
                 if len(positional) == 1 and _array_value(positional[0], tc.pf):

@@ -1,4 +1,4 @@
-"""Rule 11: app code that talks to an LLM provider without RubyLLM while the app requires ruby_llm.
+"""rubyllm/bypass: app code that talks to an LLM provider without RubyLLM while the app requires ruby_llm.
 
 Two proofs: a provider SDK client constant (`OpenAI::Client`, `Anthropic::Client`), or a
 provider API URL in a file that also uses an HTTP client (Net::HTTP, Faraday, HTTParty...).
@@ -31,7 +31,9 @@ SDK_CLIENTS = frozenset({
 })
 # Cheap pre-filter over a file's bytes: does it name any of the clients at all?
 _SDK_BYTES = re.compile(b"|".join(re.escape(c.encode()) for c in sorted(SDK_CLIENTS)))
-_HTTP_CLIENT = re.compile(rb"Net::HTTP|Faraday|HTTParty|\bHTTP\.(?:post|get|headers|auth)|RestClient|Excon|Typhoeus|URI\.open")
+_HTTP_CLIENT = re.compile(
+    rb"Net::HTTP|Faraday|HTTParty|\bHTTP\.(?:post|get|headers|auth)|RestClient|Excon|Typhoeus|URI\.open"
+)
 _REQUIRES_GEM = re.compile(rb"""^\s*gem\s+['"]ruby_llm['"]""", re.M)
 # Public model/pricing lists are metadata, not LLM calls.
 _MODEL_LIST = re.compile(r"/models/?(?:[?#\"']|$)")

@@ -1,4 +1,4 @@
-"""Test doubles in a project's tests, read once for rules 8 and 9.
+"""Test doubles in a project's tests, read once for the stub and fake rules.
 
 Recognised forms (each yields: what object is stubbed, which method, what it returns):
   Mocha     X.stubs(:m).returns(v)   X.expects(:m)   X.any_instance.stubs(:m)   X.stubs(m: v)
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import tree_sitter as ts
 
-from static_checks.rules.analysis import Analysis
+from static_checks.rules.model.analysis import Analysis
 from static_checks.types.infer import VERIFIED_DOUBLES
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import FileScan, Scope
@@ -87,63 +87,78 @@ def find_stubs(an: Analysis) -> list[Stub]:
     if cached is not None:
         return cached  # type: ignore[return-value]
     out: list[Stub] = []
-    infer = an.infer
     for fs in an.project.scans:
         if not fs.is_test:
             continue
         for call, scope in fs.calls:
             name = fs.name_of(call)
-            if name not in _STUB_NAMES:
-                continue
-            recv = call_receiver(call)
-            if name in MOCHA and recv is not None:
-                target_node = recv
-                if recv.type == "call" and call_name(recv) == "any_instance":
-                    target = _instances(infer.type_of(call_receiver(recv), scope))
-                else:
-                    target = infer.type_of(recv, scope)
-                for m, val in _names(call):
-                    out.append(Stub(fs, call, target, target_node, m, val or _returned(_top(call), call), scope))
-            elif name in ("stub", "stub_any_instance") and recv is not None:
-                m = symbol_value(first_arg(call))
-                if m is None:
-                    continue
-                target = infer.type_of(recv, scope)
-                if name == "stub_any_instance":
-                    target = _instances(target)
-                args = arg_shape(call).positional
-                out.append(Stub(fs, call, target, recv, m, args[1] if len(args) > 1 else None, scope))
-            elif name in ("to", "not_to", "to_not") and recv is not None and recv.type == "call":
-                wrapper = call_name(recv)
-                if wrapper not in RSPEC_TARGETS:
-                    continue
-                subject = first_arg(recv)
-                matcher = _rspec_matcher(first_arg(call))
-                if subject is None or matcher is None:
-                    continue
-                target = infer.type_of(subject, scope)
-                if RSPEC_TARGETS[wrapper]:
-                    target = _instances(target)
-                if call_name(matcher) == "receive_message_chain":
-                    names = [(symbol_value(first_arg(matcher)) or "", None)]
-                else:
-                    names = _names(matcher)
-                for m, val in names:
-                    if m:
-                        out.append(Stub(fs, call, target, subject, m, val or _returned(call, matcher), scope))
-            elif name in VERIFIED_DOUBLES and recv is None:
-                target = infer.verified_double(call, name, scope)  # the same typing as `x = instance_double(...)`
-                if target is None:
-                    continue
-                head = first_arg(call)
-                for m, pair in arg_shape(call).keywords.items():
-                    out.append(Stub(fs, call, target, head, m, pair.child_by_field_name("value"), scope))
+            if name in _STUB_NAMES:
+                out.extend(_stubs_of_call(an.infer, fs, call, scope, name))
     for stub in out:
         if stub.target is not None and not stub.target.checkable:
             stub.target = None  # app classes not built on RubyLLM are not our business
     out.extend(_stand_in_stubs(an, out))
     an.ctx.cache["stubs"] = out
     return out
+
+
+def _stubs_of_call(infer, fs: FileScan, call: ts.Node, scope: Scope, name: str) -> list[Stub]:
+    """The stubs one call sets up, by the double library's syntax."""
+    recv = call_receiver(call)
+    if name in MOCHA and recv is not None:
+        return _mocha_stubs(infer, fs, call, scope, recv)
+    if name in ("stub", "stub_any_instance") and recv is not None:
+        return _minitest_stubs(infer, fs, call, scope, recv, name)
+    if name in ("to", "not_to", "to_not") and recv is not None and recv.type == "call":
+        return _rspec_stubs(infer, fs, call, scope, recv)
+    if name in VERIFIED_DOUBLES and recv is None:
+        target = infer.verified_double(call, name, scope)  # the same typing as `x = instance_double(...)`
+        if target is None:
+            return []
+        head = first_arg(call)
+        return [Stub(fs, call, target, head, m, pair.child_by_field_name("value"), scope)
+                for m, pair in arg_shape(call).keywords.items()]
+    return []
+
+
+def _mocha_stubs(infer, fs: FileScan, call: ts.Node, scope: Scope, recv: ts.Node) -> list[Stub]:
+    """`obj.stubs(:m)`, `Klass.any_instance.expects(m: v)`."""
+    if recv.type == "call" and call_name(recv) == "any_instance":
+        target = _instances(infer.type_of(call_receiver(recv), scope))
+    else:
+        target = infer.type_of(recv, scope)
+    return [Stub(fs, call, target, recv, m, val or _returned(_top(call), call), scope) for m, val in _names(call)]
+
+
+def _minitest_stubs(infer, fs: FileScan, call: ts.Node, scope: Scope, recv: ts.Node, name: str) -> list[Stub]:
+    """`obj.stub(:m, value) { ... }`, `Klass.stub_any_instance(:m, value)`."""
+    m = symbol_value(first_arg(call))
+    if m is None:
+        return []
+    target = infer.type_of(recv, scope)
+    if name == "stub_any_instance":
+        target = _instances(target)
+    args = arg_shape(call).positional
+    return [Stub(fs, call, target, recv, m, args[1] if len(args) > 1 else None, scope)]
+
+
+def _rspec_stubs(infer, fs: FileScan, call: ts.Node, scope: Scope, recv: ts.Node) -> list[Stub]:
+    """`allow(x).to receive(:m)`, `expect_any_instance_of(K).to receive(m: v)`, `receive_message_chain`."""
+    wrapper = call_name(recv)
+    if wrapper not in RSPEC_TARGETS:
+        return []
+    subject = first_arg(recv)
+    matcher = _rspec_matcher(first_arg(call))
+    if subject is None or matcher is None:
+        return []
+    target = infer.type_of(subject, scope)
+    if RSPEC_TARGETS[wrapper]:
+        target = _instances(target)
+    if call_name(matcher) == "receive_message_chain":
+        names = [(symbol_value(first_arg(matcher)) or "", None)]
+    else:
+        names = _names(matcher)
+    return [Stub(fs, call, target, subject, m, val or _returned(call, matcher), scope) for m, val in names if m]
 
 
 def _value_expr(node: ts.Node | None, scope: Scope, fs: FileScan) -> ts.Node | None:

@@ -1,10 +1,10 @@
-"""Rule 10: `send` / `public_send` / `try` on a RubyLLM object: cannot be verified statically."""
+"""rubyllm/dynamic-call: `send` / `public_send` / `try` on a RubyLLM object: cannot be verified statically."""
 
 from __future__ import annotations
 
 from static_checks.models import Category, Severity
-from static_checks.rules.analysis import analysis
 from static_checks.rules.base import Proof, Rule
+from static_checks.rules.model.analysis import analysis
 from static_checks.types.syntax import first_arg, symbol_value
 
 DYNAMIC = frozenset({"send", "public_send", "__send__", "try", "try!", "method", "public_method"})

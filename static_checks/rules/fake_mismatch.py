@@ -1,4 +1,4 @@
-"""Rule 9: a hand-written test fake standing in for a RubyLLM object, with methods the real one lacks.
+"""rubyllm/fake-mismatch: a hand-written test fake standing in for a RubyLLM object, with methods the real one lacks.
 
 A fake stands in for a RubyLLM type when a stub returns it (`RubyLLM.stub(:chat, FakeChat.new)`,
 `allow(RubyLLM).to receive(:chat).and_return(fake)`), or when a test class named after a
@@ -15,9 +15,9 @@ import re
 
 import tree_sitter as ts
 
-from static_checks.rules.analysis import Analysis, analysis, has_signature
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.doubles import find_stubs
+from static_checks.rules.model.analysis import Analysis, analysis, has_signature
 from static_checks.rules.signature import format_signature
 from static_checks.types.project import AppClass
 from static_checks.types.ref import TypeRef

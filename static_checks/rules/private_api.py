@@ -1,9 +1,11 @@
-"""Rule 7: private/protected RubyLLM API called from outside, or a writer on a reader-only attribute."""
+"""rubyllm/private-api: private/protected RubyLLM API called from outside, or a writer on a reader-only attribute."""
 
 from __future__ import annotations
 
-from static_checks.rules.analysis import analysis, missing_calls, owner_label
 from static_checks.rules.base import Proof, Rule
+from static_checks.rules.model.analysis import analysis
+from static_checks.rules.model.missing import missing_calls
+from static_checks.rules.model.wording import owner_label
 
 
 def check(ctx):

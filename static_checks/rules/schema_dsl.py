@@ -1,9 +1,9 @@
-"""Rule 6b: a RubyLLM::Schema subclass using a DSL method the schema gem does not have."""
+"""rubyllm/schema-dsl: a RubyLLM::Schema subclass using a DSL method the schema gem does not have."""
 
 from __future__ import annotations
 
-from static_checks.rules.analysis import absent_call_findings
 from static_checks.rules.base import Proof, Rule, short_list
+from static_checks.rules.model.missing import absent_call_findings
 
 
 def _describe(an, tc, names):

@@ -1,4 +1,4 @@
-"""Rule 8b: a stub the code under test can never hit.
+"""rubyllm/stub-never-fires: a stub the code under test can never hit.
 
 - `RubyLLM.chat` stubbed while the app builds chats only with `RubyLLM::Chat.new`
   (the reverse does fire: `RubyLLM.chat` itself calls `Chat.new`).
@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 from static_checks.models import Severity
-from static_checks.rules.analysis import analysis
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.doubles import find_stubs
+from static_checks.rules.model.analysis import analysis
 
 CONSTRUCTORS = frozenset({"new", "chat"})
 

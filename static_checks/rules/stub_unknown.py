@@ -1,13 +1,14 @@
-"""Rule 8a: a test stubs or mocks a RubyLLM method that does not exist (in the locked version).
+"""rubyllm/stub-unknown-method: a test stubs or mocks a RubyLLM method that does not exist (in the locked version).
 
 Such a test passes against a fake API: it proves nothing about the real gem.
 """
 
 from __future__ import annotations
 
-from static_checks.rules.analysis import all_releases, analysis, version_phrase
 from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
 from static_checks.rules.doubles import find_stubs
+from static_checks.rules.model.analysis import analysis
+from static_checks.rules.model.wording import all_releases, version_phrase
 
 
 def check(ctx):

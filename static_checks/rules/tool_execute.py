@@ -1,4 +1,4 @@
-"""Rule 6a: a RubyLLM::Tool whose `execute` cannot receive the params it declares, or has none.
+"""rubyllm/tool-execute: a RubyLLM::Tool whose `execute` cannot receive the params it declares, or has none.
 
 The gem calls `execute(**arguments)` with one keyword per declared `param`, so every
 declared param must be an accepted keyword, and every required keyword must be declared
@@ -7,8 +7,8 @@ declared param must be an accepted keyword, and every required keyword must be d
 
 from __future__ import annotations
 
-from static_checks.rules.analysis import analysis
 from static_checks.rules.base import Proof, Rule
+from static_checks.rules.model.analysis import analysis
 from static_checks.types.syntax import arg_shape, first_arg, symbol_value
 
 TOOL = "RubyLLM::Tool"

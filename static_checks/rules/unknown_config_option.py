@@ -1,10 +1,11 @@
-"""Rule 5: a configuration option no release has, set in `configure` or via `RubyLLM.config`."""
+"""rubyllm/unknown-config-option: a configuration option no release has, set in `configure` or via `RubyLLM.config`."""
 
 from __future__ import annotations
 
-from static_checks.rules.analysis import absent_calls, all_releases, analysis
 from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
-
+from static_checks.rules.model.analysis import analysis
+from static_checks.rules.model.missing import absent_calls
+from static_checks.rules.model.wording import all_releases
 
 OPTION_METHODS = frozenset({"configuration_options", "configuration_requirements"})
 

@@ -1,4 +1,4 @@
-"""Rule 1: a constant under RubyLLM that the gem does not define (e.g. an invented client class)."""
+"""rubyllm/unknown-constant: a constant under RubyLLM that the gem does not define (e.g. an invented client class)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import tree_sitter as ts
 
 from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.manifest.lookup import lexical_candidates
-from static_checks.rules.analysis import Analysis, all_releases, analysis
 from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
+from static_checks.rules.model.analysis import Analysis, analysis
+from static_checks.rules.model.wording import all_releases
 from static_checks.types.scan import FileScan
 from static_checks.types.syntax import call_receiver, text
 
@@ -92,8 +93,22 @@ def missing_constants(an: Analysis) -> list[MissingConstant]:
     cached = an.ctx.cache.get("missing_constants")
     if cached is not None:
         return cached  # type: ignore[return-value]
-    index, project = an.index, an.project
-    # constants the app defines itself; a test file's stub of the gem counts in tests only
+    defined = _app_defined_constants(an.project)
+    out: list[MissingConstant] = []
+    extensions = _extension_gems(an.ctx)
+    for fs in an.project.scans:
+        app_defined = defined[fs.is_test]
+        for node, path, scope in [*fs.consts, *_bare_receivers(fs)]:
+            miss = _missing_constant(an, fs, node, path, scope, app_defined, extensions)
+            if miss is not None:
+                out.append(miss)
+    an.ctx.cache["missing_constants"] = out
+    return out
+
+
+def _app_defined_constants(project) -> dict[bool, set[str]]:
+    """Constants the app defines itself, for app code (False) and tests (True): a test file's stub of
+    the gem counts in tests only."""
     defined: dict[bool, set[str]] = {False: set(), True: set()}
     for app in project.classes.values():
         for d in app.defs:
@@ -104,35 +119,32 @@ def missing_constants(an: Analysis) -> list[MissingConstant]:
             defined[in_test] |= fs.const_assigns
     for names in defined.values():  # `A::B::C` defined makes `A` and `A::B` exist too
         names |= {n.rsplit("::", i)[0] for n in list(names) for i in range(1, n.count("::") + 1)}
-    out: list[MissingConstant] = []
-    extensions = _extension_gems(an.ctx)
-    for fs in project.scans:
-        app_defined = defined[fs.is_test]
-        for node, path, scope in [*fs.consts, *_bare_receivers(fs)]:
-            if (node.text or b"").startswith(b"::"):  # const_path drops the top-level marker
-                path = "::" + path.lstrip(":")
-            clean = path.lstrip(":")
-            head = clean.partition("::")[0]
-            if head != "RubyLLM" and _miscased(head):
-                if (not _app_names_it(head, path, scope, app_defined) and not _guarded(node)
-                        and not _from_extension_gem(clean, extensions)):
-                    out.append(MissingConstant(fs, node, head, [], miscased=True))
-                continue
-            if not clean.startswith("RubyLLM::") or _app_names_it(head, path, scope, app_defined):
-                continue
-            parts = clean.split("::")
-            for i in range(2, len(parts) + 1):
-                prefix = "::".join(parts[:i])
-                if index.has_constant(prefix):
-                    continue
-                if prefix in app_defined:
-                    break
-                if _guarded(node) or _schema_elsewhere(an, prefix) or an.from_extension(prefix):
-                    break
-                out.append(MissingConstant(fs, node, prefix, index.versions_with_constant(prefix)))
-                break
-    an.ctx.cache["missing_constants"] = out
-    return out
+    return defined
+
+
+def _missing_constant(an: Analysis, fs: FileScan, node: ts.Node, path: str, scope, app_defined: set[str],
+                      extensions) -> MissingConstant | None:
+    """The first prefix of `path` under RubyLLM that the locked release lacks, or a miscased `RubyLlm`."""
+    if (node.text or b"").startswith(b"::"):  # const_path drops the top-level marker
+        path = "::" + path.lstrip(":")
+    clean = path.lstrip(":")
+    head = clean.partition("::")[0]
+    if head != "RubyLLM" and _miscased(head):
+        if (not _app_names_it(head, path, scope, app_defined) and not _guarded(node)
+                and not _from_extension_gem(clean, extensions)):
+            return MissingConstant(fs, node, head, [], miscased=True)
+        return None
+    if not clean.startswith("RubyLLM::") or _app_names_it(head, path, scope, app_defined):
+        return None
+    parts = clean.split("::")
+    for i in range(2, len(parts) + 1):
+        prefix = "::".join(parts[:i])
+        if an.index.has_constant(prefix):
+            continue
+        if prefix in app_defined or _guarded(node) or _schema_elsewhere(an, prefix) or an.from_extension(prefix):
+            return None
+        return MissingConstant(fs, node, prefix, an.index.versions_with_constant(prefix))
+    return None
 
 
 def _schema_elsewhere(an: Analysis, prefix: str) -> bool:

@@ -1,9 +1,10 @@
-"""Rule 2: a method that no release of the gem defines, called on a RubyLLM object or module."""
+"""rubyllm/unknown-method: a method that no release of the gem defines, called on a RubyLLM object or module."""
 
 from __future__ import annotations
 
-from static_checks.rules.analysis import absent_call_findings, all_releases, owner_label
 from static_checks.rules.base import Proof, Rule, short_list
+from static_checks.rules.model.missing import absent_call_findings
+from static_checks.rules.model.wording import all_releases, owner_label
 
 
 def _describe(an, tc, names):

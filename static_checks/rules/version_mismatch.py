@@ -1,12 +1,13 @@
-"""Rule 4: an API that exists in other ruby_llm releases but not in the one the app locks."""
+"""rubyllm/version-mismatch: an API that exists in other ruby_llm releases but not in the one the app locks."""
 
 from __future__ import annotations
 
 from static_checks.models import Severity, VersionSource
-from static_checks.rules.analysis import analysis, missing_calls, owner_label, version_phrase, version_ranges
 from static_checks.rules.base import Proof, Rule
+from static_checks.rules.model.analysis import analysis
+from static_checks.rules.model.missing import missing_calls
+from static_checks.rules.model.wording import owner_label, version_phrase, version_ranges
 from static_checks.rules.unknown_constant import missing_constants
-
 
 # With an exact release (lock file or the user's override) the call raises NoMethodError or
 # NameError when the app runs: an error. A version inferred from a constraint or the newest

@@ -1,4 +1,4 @@
-"""Rule 3: unknown keyword, missing required keyword or wrong positional arity (Ruby 3 rules)."""
+"""rubyllm/wrong-arguments: unknown keyword, missing required keyword or wrong positional arity (Ruby 3 rules)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import yaml
 
 from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.manifest.model import MethodSig, Param
-from static_checks.rules.analysis import analysis, has_signature, owner_label
 from static_checks.rules.base import Proof, Rule, did_you_mean
+from static_checks.rules.model.analysis import analysis, has_signature
+from static_checks.rules.model.wording import owner_label
 from static_checks.rules.signature import binding_errors, format_signature
 from static_checks.types.project import acts_as_settings
 from static_checks.types.syntax import arg_shape

@@ -98,16 +98,28 @@ def test_rescue_in_the_caller_counts(full_facts_for):
 def test_rescue_modifier_and_rescue_from(facts_for):
     mod = facts_for({"app/services/r.rb": "class R\n  def call(t) = (RubyLLM.chat.ask(t) rescue nil)\nend\n"})
     assert mod["errors.rescue_around_llm"] == "all"
-    rf = facts_for({**SERVICE, "app/controllers/application_controller.rb": (
-        "class ApplicationController < ActionController::Base\n  rescue_from RubyLLM::Error, with: :oops\nend\n")})
+    # rescue_from protects what a controller action reaches (issue 10: a rescue must enclose the call)
+    handler = {"app/controllers/application_controller.rb": (
+        "class ApplicationController < ActionController::Base\n  rescue_from RubyLLM::Error, with: :oops\nend\n")}
+    ctl = {"app/controllers/replies_controller.rb": (
+        "class RepliesController < ApplicationController\n  def create\n"
+        "    render plain: Replier.new.call(params[:t])\n  end\nend\n")}
+    rf = facts_for({**SERVICE, **handler, **ctl})
     assert rf["errors.rescue_around_llm"] == "all" and rf["errors.rescues_rubyllm_error"] is True
+    # a service no controller reaches is not protected by the controllers' rescue_from
+    assert facts_for({**SERVICE, **handler})["errors.rescue_around_llm"] == "none"
 
 
 def test_missing_key_preflight(facts_for):
     yes = facts_for({"app/controllers/c_controller.rb": (
         'class CController < ApplicationController\n  def index\n'
-        '    @missing = ENV["OPENROUTER_API_KEY"].blank?\n  end\nend\n')})
+        '    return render(:missing_key) if ENV["OPENROUTER_API_KEY"].blank?\n  end\nend\n')})
     assert yes["errors.missing_key_preflight"] is True
+    # a flag that stops nothing is no preflight (issue 10, cause 1)
+    flag = facts_for({"app/controllers/c_controller.rb": (
+        'class CController < ApplicationController\n  def index\n'
+        '    @missing = ENV["OPENROUTER_API_KEY"].blank?\n  end\nend\n')})
+    assert flag["errors.missing_key_preflight"] is False
     boot_only = facts_for({"config/initializers/llm.rb": 'raise "no key" if ENV["OPENROUTER_API_KEY"].blank?\n'})
     assert boot_only["errors.missing_key_preflight"] is False
     unrelated = facts_for({"app/models/u.rb": "class U\n  def ok? = name.blank?\nend\n"})

@@ -25,7 +25,8 @@ def run_app(tmp_path: Path):
     """run_app({"app/x.rb": source}, version="1.16.0") -> [(file, line, rule)] of rubyllm findings."""
 
     def run(files: dict[str, str], version: str = "1.16.0", gemfile_extra: str = "", full: bool = False):
-        (tmp_path / "Gemfile").write_text(f'source "https://rubygems.org"\ngem "rails"\ngem "ruby_llm"\n{gemfile_extra}')
+        gemfile = f'source "https://rubygems.org"\ngem "rails"\ngem "ruby_llm"\n{gemfile_extra}'
+        (tmp_path / "Gemfile").write_text(gemfile)
         (tmp_path / "Gemfile.lock").write_text(LOCK.format(version=version))
         for rel, src in files.items():
             path = tmp_path / rel

@@ -4,7 +4,8 @@ RULE = "rubyllm/bypass"
 def test_sdk_client_and_raw_http_while_ruby_llm_is_required(run_app):
     found = run_app({
         "app/a.rb": "class A\n  def c = OpenAI::Client.new(access_token: 'x')\nend\n",
-        "app/b.rb": 'require "net/http"\nURL = "https://api.openai.com/v1/chat/completions"\nNet::HTTP.post(URI(URL), "{}")\n',
+        "app/b.rb": 'require "net/http"\nURL = "https://api.openai.com/v1/chat/completions"\n'
+                    'Net::HTTP.post(URI(URL), "{}")\n',
         "config/initializers/llm.rb": 'RubyLLM.configure { |c| c.openai_api_base = "https://openrouter.ai/api/v1" }\n',
         "test/b_test.rb": 'stub_request(:post, "https://api.openai.com/v1/chat/completions")\nNet::HTTP\n',
     }, full=True)
@@ -23,7 +24,9 @@ def test_no_finding_without_ruby_llm_in_the_gemfile(tmp_path):
 def test_capability_the_locked_release_lacks_is_not_a_bypass(run_app):
     # transcription arrived in 1.9.0; text-to-speech is in no release; OpenRouter needs 1.2.0 (api base)
     files = {
-        "app/jobs/transcribe.rb": "class T\n  def run(io) = OpenAI::Client.new.audio.transcribe(parameters: { file: io })\nend\n",
+        "app/jobs/transcribe.rb": "class T\n"
+                                  "  def run(io) = OpenAI::Client.new.audio.transcribe(parameters: { file: io })\n"
+                                  "end\n",
         "app/services/voice.rb": 'require "faraday"\nclass V\n  BASE = "https://api.openai.com"\n'
                                  '  def say(b) = Faraday.new(url: BASE).post("/v1/audio/speech", b)\nend\n',
         "app/services/router.rb": 'require "net/http"\nclass R\n  URL = "https://openrouter.ai/api/v1/chat/completions"\n'
@@ -45,10 +48,12 @@ def test_hint_follows_the_locked_release(run_app):
 def test_sdk_features_ruby_llm_never_wrapped_are_not_a_bypass(run_app):
     found = run_app({
         "app/services/kb.rb": "class Kb\n  def client = @client ||= OpenAI::Client.new\n"
-                              "  def upload(io) = client.files.upload(parameters: { file: io, purpose: 'assistants' })\n"
+                              "  def upload(io) = client.files.upload(parameters: { file: io, "
+                              "purpose: 'assistants' })\n"
                               "  def ask(id) = client.threads.create(parameters: { assistant_id: id })\nend\n",
         "app/services/models.rb": "class M\n  def all = OpenAI::Client.new.models.list\nend\n",
-        "app/services/mixed.rb": "class X\n  def c = OpenAI::Client.new\n  def up(io) = c.files.upload(parameters: { file: io })\n"
+        "app/services/mixed.rb": "class X\n  def c = OpenAI::Client.new\n"
+                                 "  def up(io) = c.files.upload(parameters: { file: io })\n"
                                  "  def talk(m) = c.chat(parameters: { model: 'gpt-4o', messages: m })\nend\n",
     })
     assert [f[:2] for f in found if f[2] == RULE] == [("app/services/mixed.rb", 2)]
@@ -60,13 +65,15 @@ def test_messages_of_an_assistants_thread_are_not_chat(run_app):
     assert [f for f in run_app({"app/services/thread_bot.rb": thread}) if f[2] == RULE] == []
     # the same SDK call without a thread is a chat request ruby_llm could make (Anthropic-style)
     chat = thread.replace("thread_id: tid, ", "")
-    assert [f[:2] for f in run_app({"app/services/thread_bot.rb": chat}) if f[2] == RULE] == [("app/services/thread_bot.rb", 2)]
+    found = run_app({"app/services/thread_bot.rb": chat})
+    assert [f[:2] for f in found if f[2] == RULE] == [("app/services/thread_bot.rb", 2)]
 
 
 def test_langchain_provider_client_is_a_bypass(run_app):
     ctrl = ("class MessagesController < ApplicationController\n  def create\n"
             "    llm = Langchain::LLM::OpenAI.new(api_key: ENV['OPENAI_API_KEY'])\n"
-            "    render plain: llm.chat(messages: [{ role: 'user', content: params[:q] }]).chat_completion\n  end\nend\n")
+            "    render plain: llm.chat(messages: [{ role: 'user', content: params[:q] }]).chat_completion\n  end\n"
+            "end\n")
     assert [f[:2] for f in run_app({"app/controllers/messages_controller.rb": ctrl}) if f[2] == RULE] == [
         ("app/controllers/messages_controller.rb", 3)]
     # Langchain's own non-provider classes (prompts, vector search) are no bypass

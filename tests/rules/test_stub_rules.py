@@ -36,7 +36,8 @@ def test_mocha_minitest_and_rspec_stubs_of_invented_methods(run_app):
 def test_stub_of_rubyllm_chat_never_fires_when_app_uses_chat_new(run_app):
     files = {
         "app/s.rb": "class S\n  def go = RubyLLM::Chat.new.ask('x')\nend\n",
-        "test/s_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM.stub(:chat, 1) { S.new.go }\n  end\nend\n",
+        "test/s_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM.stub(:chat, 1) { S.new.go }\n  end\n"
+                          "end\n",
     }
     assert run_app(files) == [("test/s_test.rb", 3, NEVER)]
 
@@ -44,7 +45,8 @@ def test_stub_of_rubyllm_chat_never_fires_when_app_uses_chat_new(run_app):
 def test_stub_of_chat_new_fires_for_rubyllm_chat(run_app):
     files = {
         "app/s.rb": "class S\n  def go = RubyLLM.chat.ask('x')\nend\n",
-        "test/s_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM::Chat.stub(:new, 1) { S.new.go }\n    RubyLLM.stub(:chat, 1) { S.new.go }\n  end\nend\n",
+        "test/s_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM::Chat.stub(:new, 1) { S.new.go }\n"
+                          "    RubyLLM.stub(:chat, 1) { S.new.go }\n  end\nend\n",
     }
     assert run_app(files) == []
 
@@ -68,6 +70,7 @@ def test_stand_in_double_answers_an_invented_method(run_app):
 def test_context_chat_does_not_go_through_rubyllm_chat(run_app):
     files = {
         "app/s.rb": "class S\n  def go = RubyLLM.context { |c| c.request_timeout = 5 }.chat.ask('x')\nend\n",
-        "test/s_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM.stub(:chat, 1) { S.new.go }\n  end\nend\n",
+        "test/s_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM.stub(:chat, 1) { S.new.go }\n  end\n"
+                          "end\n",
     }
     assert run_app(files) == [("test/s_test.rb", 3, NEVER)]

@@ -85,7 +85,8 @@ def test_unknown_stays_unknown():
     assert t[("x.rb", 8, "size")] is None
 
 
-@pytest.mark.parametrize("macro, namespace_part", [("acts_as_chat", "acts_as_chat"), ("acts_as_message", "acts_as_message")])
+@pytest.mark.parametrize("macro, namespace_part", [("acts_as_chat", "acts_as_chat"),
+                                                    ("acts_as_message", "acts_as_message")])
 def test_acts_as_models_and_their_finders(macro, namespace_part):
     t = _types({
         "app/models/thing.rb": f"class Thing < ApplicationRecord\n  {macro}\nend\n",

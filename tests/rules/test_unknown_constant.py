@@ -79,7 +79,8 @@ def test_miscased_namespace_gets_a_did_you_mean(run_app):
 
 def test_miscased_name_the_app_defines_is_its_own(run_app):
     found = run_app({
-        "app/services/ruby_llm/wrapper.rb": "module RubyLlm\n  class Wrapper\n    def self.go = RubyLLM.chat\n  end\nend\n",
+        "app/services/ruby_llm/wrapper.rb": "module RubyLlm\n  class Wrapper\n    def self.go = RubyLLM.chat\n  end\n"
+                                            "end\n",
         "app/services/b.rb": "class B\n  def go = RubyLlm::Wrapper.go\n  def s = 'RubyLlm.chat'\nend\n",
         "app/services/c.rb": "RubyLLm = RubyLLM\nRubyLLm.chat\n",
     })

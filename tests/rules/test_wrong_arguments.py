@@ -75,7 +75,8 @@ def test_tool_param_options_are_checked_against_parameter(run_app):
 
 ACTS_AS_MODELS = {
     "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat messages_foreign_key: :chat_id\nend\n",
-    "app/models/message.rb": "class Message < ApplicationRecord\n  acts_as_message chat_class: 'Chat', touch_chat: true\nend\n",
+    "app/models/message.rb": "class Message < ApplicationRecord\n"
+                             "  acts_as_message chat_class: 'Chat', touch_chat: true\nend\n",
     "app/models/tool_call.rb": "class ToolCall < ApplicationRecord\n  acts_as_tool_call\nend\n",
 }
 
@@ -98,7 +99,8 @@ def test_acts_as_keywords_of_the_new_api_once_enabled(run_app):
 
 
 def test_acts_as_before_the_new_api_existed(run_app):
-    found = run_app({"app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat message_class: 'Msg', bogus: 1\nend\n"},
+    found = run_app({"app/models/chat.rb": "class Chat < ApplicationRecord\n"
+                                           "  acts_as_chat message_class: 'Msg', bogus: 1\nend\n"},
                     version="1.0.0")
     assert [f[:2] for f in found if f[2] == "rubyllm/wrong-arguments"] == [("app/models/chat.rb", 2)]
 
@@ -134,7 +136,8 @@ def test_acts_as_macro_the_app_defines_is_not_rubyllm(run_app):
     own = {"app/models/concerns/chatty.rb": (
                "module Chatty\n  extend ActiveSupport::Concern\n  class_methods do\n"
                "    def acts_as_chat(store: :memory) = nil\n  end\nend\n"),
-           "app/models/chat.rb": "class Chat < ApplicationRecord\n  include Chatty\n  acts_as_chat store: :redis\nend\n"}
+           "app/models/chat.rb": "class Chat < ApplicationRecord\n  include Chatty\n  acts_as_chat store: :redis\n"
+                                 "end\n"}
     assert run_app(own, version="1.16.0") == []
 
 

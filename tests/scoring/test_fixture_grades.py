@@ -68,9 +68,11 @@ V2 = {
         "tools": (5, 2, ["tools_not_registered"]),
         "structured_output": (0, 0, ["title_absent"]),
         "budget": (0, 2, ["budget_not_checked_before_call"]),
-        "robustness": (4, 1, ["no_with_instructions", "llm_calls_unrescued"]),  # no gem call left to rescue
+        # The invented RubyLLM::Client call is still the app's LLM path (issue 10, cause 15): it is
+        # rescued in ChatReply#call (re-raised as ChatReply::Failure) and caught in MessagesController.
+        "robustness": (7, 1, ["no_with_instructions"]),
         "self_review": (10, 0, ["several_overclaims", "fabricated_citations", "fidelity_band_floor"]),
-    }, 45, "D"),
+    }, 48, "D"),
     "fetch_innerhtml": ({"goal_gates": (11, 2, ["fetch_innerhtml"]), "self_review": (11, 3, ["one_overclaim"])}, 71, "C"),
     "class_var_store": ({
         # capped at 4, which is also the G6 floor: the pending judge review cannot take more

@@ -1,0 +1,160 @@
+"""The shared model every rule reads, built once per app root: receiver types, typed calls, method lookup."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import tree_sitter as ts
+
+from static_checks.context import ProjectContext
+from static_checks.manifest.model import MethodSig
+from static_checks.manifest.versions import version_key
+from static_checks.rules.model.vocabulary import TEST_DOUBLE_METHODS, generic_names
+from static_checks.typed_calls import TypedCall, checked_calls
+from static_checks.types import TypeRef, analyze
+from static_checks.types.syntax import call_receiver
+
+_RESPOND_TO = re.compile(rb"""respond_to\?\(?\s*:["']?(\w+[?!]?)""")
+# Other gems extending RubyLLM (`ruby_llm-mcp` -> RubyLLM::MCP) named in a Gemfile or gemspec.
+_EXTENSION_GEM = re.compile(rb"""["']ruby_llm[-_]([a-z0-9_]+)["']""")
+
+
+def has_signature(sig: MethodSig | None) -> bool:
+    """The manifest knows real parameters (core methods carry a catch-all; `new` borrows initialize's)."""
+    return sig is not None and (sig.origin != "core" or sig.forwards_to is not None)
+
+
+@dataclass
+class Lookup:
+    status: str  # "found" | "app" | "open" | "missing" | "skip"
+    sig: MethodSig | None = None
+
+
+def extension_namespaces(ctx: ProjectContext) -> set[str]:
+    """Squashed lower-case names (`mcp`, `redcandle`) of RubyLLM extension gems the app requires."""
+    out: set[str] = set()
+    for pf in ctx.files:
+        base = pf.rel.rsplit("/", 1)[-1]
+        if base == "Gemfile" or base.endswith(".gemspec"):
+            for m in _EXTENSION_GEM.finditer(pf.source):
+                out.add(m.group(1).decode().replace("_", "").lower())
+    out.discard("schema")  # RubyLLM::Schema is in the manifests
+    return out
+
+
+class Analysis:
+    def __init__(self, ctx: ProjectContext) -> None:
+        self.ctx = ctx
+        self.index = ctx.index
+        self.version = ctx.index.version
+        model = analyze(ctx)
+        self.files = model.files
+        self.extensions = extension_namespaces(ctx)
+        self.project = model.project
+        self.infer = model.infer
+
+    def from_extension(self, fq: str) -> bool:
+        """`RubyLLM::MCP::Client` when the app requires ruby_llm-mcp."""
+        parts = fq.split("::")
+        return len(parts) > 1 and parts[1].replace("_", "").lower() in self.extensions
+
+    @cached_property
+    def app_called_names(self) -> dict[str, ts.Node]:
+        """Method names app code (not tests) calls with a receiver, minus generic Ruby names."""
+        out: dict[str, ts.Node] = {}
+        for fs in self.project.scans:
+            if fs.is_test:
+                continue
+            for call, _scope in fs.calls:
+                name = fs.name_of(call)
+                if name and call_receiver(call) is not None and name not in generic_names() \
+                        and name not in self.respond_to_names:
+                    out.setdefault(name, call)
+            for _assign, left, _scope in fs.writes:
+                name = fs.name_of(left)
+                if name:
+                    out.setdefault(name + "=", left)
+        return out
+
+    @cached_property
+    def typed_calls(self) -> list[TypedCall]:
+        return checked_calls(self.project, self.infer, self.index)
+
+    # ---- method lookup --------------------------------------------------------------
+    def namespaces_of(self, t: TypeRef) -> list[str]:
+        """The manifest namespaces to consult: acts_as types may use either Rails API."""
+        names = [t.name]
+        if self.project.new_acts_as is None:
+            for a, b in (("::ActsAsLegacy::", "::ActsAs::"), ("::ActsAs::", "::ActsAsLegacy::")):
+                if a in t.name:
+                    alt = t.name.replace(a, b)
+                    if self.index.namespace(alt) is not None:
+                        names.append(alt)
+        return names
+
+    def find(self, t: TypeRef, name: str) -> MethodSig | None:
+        for ns in self.namespaces_of(t):
+            sig = self.index.find_method(ns, name, singleton=t.singleton)
+            if sig is not None:
+                return sig
+        return None
+
+    def lookup(self, t: TypeRef, name: str, in_test: bool = False) -> Lookup:
+        if name in TEST_DOUBLE_METHODS:
+            return Lookup("skip")
+        project = self.project
+        if t.app_class:
+            app = project.classes.get(t.app_class)
+            if app is not None and (app.defines(name, t.singleton) or (
+                    t.singleton and name == "new" and app.find_def("initialize", False) is not None)):
+                return Lookup("app")  # the app's own method (or constructor) answers
+        inst, sing = project.patches[in_test].get(t.name, (set(), set()))
+        if name in (sing if t.singleton else inst):
+            return Lookup("app")
+        sig = self.find(t, name)
+        if sig is not None:
+            return Lookup("found", sig)
+        if t.open or t.name in project.patched_open[in_test]:
+            return Lookup("open")
+        if t.app_class:
+            app = project.classes.get(t.app_class)
+            if app is not None and app.has_foreign_mixins():
+                return Lookup("open")
+        if any(self.index.has_method_missing(ns, t.singleton) for ns in self.namespaces_of(t)):
+            return Lookup("open")
+        return Lookup("missing")
+
+    def versions_with_method(self, t: TypeRef, name: str) -> list[str]:
+        found: set[str] = set()
+        for ns in self.namespaces_of(t):
+            found.update(self.index.versions_with_method(ns, name, singleton=t.singleton))
+        return sorted(found, key=version_key)
+
+    def public_names(self, t: TypeRef) -> list[str]:
+        names: set[str] = set()
+        for ns in self.namespaces_of(t):
+            names.update(self.index.method_names(ns, singleton=t.singleton))
+        return sorted(names)
+
+    @cached_property
+    def respond_to_names(self) -> set[str]:
+        """Names the code probes with `respond_to?(:name)`: optional API, guarded at run time."""
+        out: set[str] = set()
+        for pf in self.files:
+            if b"respond_to?" in pf.source:
+                out.update(m.decode() for m in _RESPOND_TO.findall(pf.source))
+        return out
+
+    def guarded(self, tc: TypedCall) -> bool:
+        """The app checks `respond_to?(:name)` itself: a version guard, not an invented call."""
+        return tc.name.rstrip("=") in self.respond_to_names
+
+
+def analysis(ctx: ProjectContext) -> Analysis:
+    cached = ctx.cache.get("analysis")
+    if cached is None:
+        cached = Analysis(ctx)
+        ctx.cache["analysis"] = cached
+    return cached  # type: ignore[return-value]

@@ -1,0 +1,3 @@
+class Message < ApplicationRecord
+  # acts_as_message
+end

@@ -1,0 +1,3 @@
+class Chat < ApplicationRecord
+  acts_as_chat
+end

@@ -1,0 +1,3 @@
+class Chat < ApplicationRecord
+  has_many :messages, dependent: :delete_all
+end

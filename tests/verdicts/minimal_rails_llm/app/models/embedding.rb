@@ -1,0 +1,4 @@
+class Embedding < ApplicationRecord
+  belongs_to :document
+  has_neighbors :embedding
+end

@@ -1,0 +1,3 @@
+class User < ApplicationRecord
+  has_one :chat, dependent: :destroy
+end

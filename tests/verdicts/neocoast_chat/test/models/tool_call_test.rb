@@ -1,0 +1,7 @@
+require "test_helper"
+
+class ToolCallTest < ActiveSupport::TestCase
+  # test "the truth" do
+  #   assert true
+  # end
+end

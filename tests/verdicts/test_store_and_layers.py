@@ -1,0 +1,76 @@
+"""Causes 4, 7, 8, 13: multi-turn through complete, service objects wherever the LLM access lives,
+caps and TTLs only on the conversation store."""
+
+from __future__ import annotations
+
+ACTS_AS = {
+    "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\nend\n",
+    "app/models/message.rb": "class Message < ApplicationRecord\n  acts_as_message\nend\n",
+}
+COMPLETE_JOB = """class ReplyJob < ApplicationJob
+  def perform(chat_id)
+    chat = Chat.find(chat_id)
+    chat.complete do |chunk|
+      Turbo::StreamsChannel.broadcast_append_to(chat, target: "reply", partial: "chunk", locals: { chunk: chunk })
+    end
+  end
+end
+"""
+
+
+def test_complete_on_a_stored_chat_is_multi_turn(repo_facts):
+    f = repo_facts({**ACTS_AS, "app/jobs/reply_job.rb": COMPLETE_JOB})
+    assert f["rubyllm.multi_turn"].value == "persisted_chat"
+    one_shot = COMPLETE_JOB.replace("chat = Chat.find(chat_id)\n    chat.complete",
+                                    "chat = RubyLLM.chat\n    chat.ask(\"hi\")")
+    assert repo_facts({"app/jobs/reply_job.rb": one_shot})["rubyllm.multi_turn"].value == "none"
+
+
+def test_service_objects_are_classes_holding_the_llm_access_wherever_they_live(repo_facts):
+    agent = "class ResearchAgent\n  def run(q)\n    RubyLLM.chat.ask(q).content\n  end\nend\n"
+    f = repo_facts({"app/agents/research_agent.rb": agent})
+    assert f["arch.service_objects"].value == 1
+    assert f["arch.service_objects"].evidence[0].file == "app/agents/research_agent.rb"
+    # a services folder whose classes never reach the model, and the call left in a controller
+    g = repo_facts({
+        "app/services/loader.rb": "class Loader\n  def show = :spinner\nend\n",
+        "app/controllers/chats_controller.rb": (
+            "class ChatsController < ApplicationController\n  def create\n"
+            "    render plain: RubyLLM.chat.ask(params[:q]).content\n  end\nend\n"),
+    })
+    assert g["arch.service_objects"].value == 0
+
+
+def test_a_views_last_n_is_no_cap_and_a_model_list_ttl_is_no_history_ttl(repo_facts):
+    f = repo_facts({
+        **ACTS_AS,
+        "app/views/messages/create.turbo_stream.erb": (
+            '<%= turbo_stream.append "messages" do %>\n'
+            "  <% @chat.messages.last(2).each do |message| %>\n"
+            '    <%= render "messages/message", message: message %>\n  <% end %>\n<% end %>\n'),
+        "app/services/model_catalog.rb": (
+            "class ModelCatalog\n  def self.all\n"
+            '    Rails.cache.fetch("openrouter-models", expires_in: 12.hours) { RubyLLM.models.all.map(&:id) }\n'
+            "  end\nend\n"),
+    })
+    assert f["persistence.cap"].value is False
+    assert f["persistence.ttl"].value is False
+
+
+def test_cap_and_ttl_on_the_cached_history_count(repo_facts):
+    store = """class ConversationStore
+  MAX_TURNS = 20
+
+  def initialize(id)
+    @key = "conversation:#{id}:messages"
+  end
+
+  def append(role, content)
+    history = Rails.cache.read(@key) || []
+    history = (history + [{ role: role, content: content }]).last(MAX_TURNS)
+    Rails.cache.write(@key, history, expires_in: 2.hours)
+  end
+end
+"""
+    f = repo_facts({"app/services/conversation_store.rb": store})
+    assert f["persistence.cap"].value is True and f["persistence.ttl"].value is True
