@@ -29,6 +29,8 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Any
 
+import yaml
+
 DEFAULT_MAX_BYTES = 1_000_000
 # Folders that hold no code of the app's own: dependencies, caches, VCS data, build output.
 SKIP_DIRS = frozenset({"vendor", "node_modules", "tmp", "log", ".git", ".bundle", "coverage"})
@@ -98,8 +100,9 @@ class Entry:
 Walked = tuple[str, list[Entry], list[Entry]]  # (folder, dirs, files) as os.walk yields them
 
 
-class UnsafeYaml(ValueError):
-    """A YAML document the grader refuses to build: alias expansion or nesting past the caps."""
+class UnsafeYaml(yaml.YAMLError, ValueError):
+    """A YAML document the grader refuses to build: alias expansion or nesting past the caps.
+    A YAMLError, so code that already handles bad YAML handles this too."""
 
 
 class TooLarge(ValueError):
@@ -326,6 +329,8 @@ class RepoReader:
             return load_yaml(got.text() or "", max_nodes=max_nodes), None
         except UnsafeYaml as exc:
             return None, Skip(got.path, SkipKind.yaml, str(exc))
+        except yaml.YAMLError as exc:
+            return None, Skip(got.path, SkipKind.yaml, f"not valid YAML: {str(exc).splitlines()[0]}")
 
     # ---- listing ----------------------------------------------------------------------
     def list_dir(self, rel: RelPath = ".") -> list[Entry]:
@@ -389,23 +394,18 @@ def is_installed_gems(reader: RepoReader, rel: str) -> bool:
 # ---- YAML --------------------------------------------------------------------------------
 def load_yaml(text: str, *, max_nodes: int = 100_000) -> Any:
     """yaml.safe_load with the document's expanded size capped at max_nodes nodes (aliases count
-    as often as they are used) and its nesting bounded; UnsafeYaml otherwise."""
-    import yaml
-
+    as often as they are used) and its nesting bounded: UnsafeYaml past the caps, yaml.YAMLError
+    for what is not YAML."""
     loader = _CappedLoader(text, max_nodes)
     try:
         return loader.get_single_data()
     except RecursionError:
         raise UnsafeYaml("YAML nested too deeply") from None
-    except yaml.YAMLError as exc:
-        raise UnsafeYaml(f"not valid YAML: {str(exc).splitlines()[0]}") from None
     finally:
         loader.dispose()
 
 
 def _capped_loader_class() -> type:
-    import yaml
-
     class CappedLoader(yaml.SafeLoader):
         """Measures every composed node's expanded size once (an alias reuses its anchor's node,
         so a bomb is measured, never expanded): linear in the document, not in its expansion."""

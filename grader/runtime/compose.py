@@ -12,12 +12,11 @@ from pathlib import Path
 
 import yaml
 
+from grader.core.dockerfile import COMPOSE_NAMES
+from grader.core.repo import load_yaml  # alias expansion capped: a compose.yaml bomb fails fast
 from grader.runtime.models import ComposeStep, StepStatus
 from grader.runtime.repo_files import inside_repo, read_repo_text
 from grader.runtime.results import tail
-
-# Rails 8 generates compose.yaml; older guides use docker-compose.yml. All four are valid.
-COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _PORT = re.compile(r"^(?:(?:\d{1,3}\.){3}\d{1,3}:)?(?:\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:/(?:tcp|udp|sctp))?$")
 _SECRET_NAMES = re.compile(r"(API_KEY|SECRET|TOKEN|PASSWORD)", re.IGNORECASE)
 
@@ -90,7 +89,7 @@ class WebService:
 
 def web_service(repo: Path, file: str) -> WebService:
     """The service to probe: the first one publishing a port, else the first one that builds."""
-    services = yaml.safe_load(read_repo_text(repo, file) or "")["services"]
+    services = load_yaml(read_repo_text(repo, file) or "")["services"]
     name, svc = next(((n, s) for n, s in services.items() if s.get("ports")),
                      next(((n, s) for n, s in services.items() if s.get("build")), next(iter(services.items()))))
     build = svc.get("build")
@@ -156,7 +155,7 @@ def check_compose(repo: Path, timeout: float) -> ComposeStep:
         return step
     step.file = path.name
     try:
-        doc = yaml.safe_load(read_repo_text(repo, path.name) or "")
+        doc = load_yaml(read_repo_text(repo, path.name) or "")
         step.validated_with.append("yaml")
     except yaml.YAMLError as exc:
         step.status, step.valid = StepStatus.failed, False

@@ -6,7 +6,6 @@ Detection picks the highest-priority profile whose file rules match the repo.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,7 +14,8 @@ import jinja2
 import yaml
 from pydantic import BaseModel, Field
 
-from grader.runtime.repo_files import read_repo_text
+from grader.core.gems import ruby_version as core_ruby_version
+from grader.core.repo import RepoReader
 
 
 class ProfileError(ValueError):
@@ -137,16 +137,7 @@ def select_profile(repo: Path, name: str | None = None) -> Profile:
     return max(matching, key=lambda p: p.priority)
 
 
-_RUBY_VERSION_FILE = re.compile(r"\A\s*(?:ruby-)?(\d+\.\d+(?:\.\d+)?)")
-_GEMFILE_RUBY = re.compile(r"""^\s*ruby\s+["'](?:~>\s*|>=\s*)?(\d+\.\d+(?:\.\d+)?)""", re.MULTILINE)
-_LOCK_RUBY = re.compile(r"^RUBY VERSION\s*\n\s*ruby (\d+\.\d+(?:\.\d+)?)", re.MULTILINE)
-
-
 def ruby_version(repo: Path) -> str | None:
-    """The Ruby the repo asks for: .ruby-version, Gemfile `ruby "x"`, or Gemfile.lock RUBY VERSION."""
-    for name, pattern in ((".ruby-version", _RUBY_VERSION_FILE), ("Gemfile", _GEMFILE_RUBY),
-                          ("Gemfile.lock", _LOCK_RUBY)):
-        m = pattern.search(read_repo_text(repo, name, limit=200_000) or "")
-        if m:
-            return m.group(1)
-    return None
+    """The Ruby the repo asks for, in the one precedence of grader.core.gems (Dockerfile,
+    .ruby-version, Gemfile `ruby`, Gemfile.lock RUBY VERSION)."""
+    return core_ruby_version(RepoReader(repo, follow_links=True))

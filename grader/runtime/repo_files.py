@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
+from grader.core.gems import parse_lockfile
 from grader.core.repo import RepoReader
 
 MAX_READ = 1_000_000
@@ -46,18 +47,4 @@ def gem_from_registry(repo: Path, gem: str) -> bool:
     `bundle exec` only then: a repo could otherwise vendor a fake `rubocop` (PATH/GIT source or its
     own gem server) that prints a clean report."""
     text = read_repo_text(repo, "Gemfile.lock")
-    if not text:
-        return False
-    registry = other = False
-    section, remote = "", ""
-    for line in text.splitlines():
-        if line and not line[0].isspace():
-            section, remote = line.strip(), ""
-        elif line.startswith("  remote: "):
-            remote = line.split(":", 1)[1].strip().rstrip("/")
-        elif line.startswith("    ") and not line.startswith("     ") and line.split(" (")[0].strip() == gem:
-            if section == "GEM" and remote.startswith(_REGISTRY_REMOTES):
-                registry = True
-            elif section in ("GEM", "GIT", "PATH", "PLUGIN SOURCE"):
-                other = True
-    return registry and not other
+    return bool(text) and parse_lockfile(text).from_registry(gem, _REGISTRY_REMOTES)

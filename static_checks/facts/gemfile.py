@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 
+from grader.core.gems import parse_lockfile
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import args, literal
@@ -36,7 +36,6 @@ SLOT_FACTS = {
     "simplecov": "gem.simplecov",
     "bundler-audit": "gem.bundler_audit",
 }
-_LOCK_SPEC = re.compile(r"^    ([A-Za-z0-9_.\-]+) \(([^)]+)\)\s*$")
 
 
 def declared_gems(ctx: FactContext) -> dict[str, object]:
@@ -56,14 +55,8 @@ def declared_gems(ctx: FactContext) -> dict[str, object]:
 
 
 def locked_versions(ctx: FactContext) -> dict[str, tuple[str, int]]:
-    """Gem -> (version, line) from the GEM specs of Gemfile.lock (top-level specs only)."""
-    text = ctx.read_text(ctx.app_rel("Gemfile.lock")) or ""
-    out: dict[str, tuple[str, int]] = {}
-    for n, line in enumerate(text.splitlines(), 1):
-        m = _LOCK_SPEC.match(line)
-        if m:
-            out.setdefault(m.group(1), (m.group(2).split("-")[0], n))
-    return out
+    """Gem -> (version, line) from the specs of Gemfile.lock (top-level specs only)."""
+    return parse_lockfile(ctx.read_text(ctx.app_rel("Gemfile.lock")) or "").versions()
 
 
 def package_json_has(ctx: FactContext, name: str):
@@ -97,7 +90,8 @@ def gemfile(ctx: FactContext):
     alternatives = sorted(g for g in gems if g in LLM_ALTERNATIVES)
     return [
         fact("gemfile.present", present, rule, [ctx.ev_text(gemfile_rel, 1)] if present else []),
-        fact("gemfile.lock_present", ctx.exists(lock_rel), rule, [ctx.ev_text(lock_rel, 1)] if ctx.exists(lock_rel) else []),
+        fact("gemfile.lock_present", ctx.exists(lock_rel), rule,
+             [ctx.ev_text(lock_rel, 1)] if ctx.exists(lock_rel) else []),
         fact("gemfile.gems", sorted(gems), rule, [ctx.ev_text(gemfile_rel, 1)] if present else []),
         fact("gem.ruby_llm", ruby_llm is not None, rule, [ruby_llm] if ruby_llm else []),
         fact(

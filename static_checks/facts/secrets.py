@@ -6,14 +6,14 @@ import math
 import re
 from collections import Counter
 
+# Key shapes, masking and env-file names are the kernel's (reports mask with the same rules).
+from grader.core.redact import ENV_SAFE_SUFFIXES as ENV_SAFE_SUFFIXES
+from grader.core.redact import KEY_SHAPE, is_env_file, mask
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.registry import collector
 
-# Provider key shapes: OpenRouter, Anthropic, OpenAI project and legacy keys.
-KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9_-])sk-(?:or-v1-|or-|ant-api\d\d-|ant-|proj-|svcacct-)?[A-Za-z0-9_-]{20,}")
 PLACEHOLDER_WORDS = ("your", "xxxx", "example", "placeholder", "here", "dummy", "fake", "test", "sample",
                      "changeme", "change-me", "redacted", "invalid", "secret", "key")
-ENV_SAFE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults", ".tmpl", ".test")
 MIN_ENTROPY_BITS = 3.0  # per character of the random part; real keys are around 4-6
 MAX_SCAN_BYTES = 512_000
 
@@ -29,16 +29,6 @@ def looks_real(candidate: str) -> bool:
     if any(w in low for w in PLACEHOLDER_WORDS):
         return False
     return len(body) >= 20 and _entropy(body) >= MIN_ENTROPY_BITS
-
-
-def mask(candidate: str) -> str:
-    prefix = re.match(r"sk-(?:or-v1-|or-|ant-api\d\d-|ant-|proj-|svcacct-)?", candidate).group(0)
-    return f"{prefix}****({len(candidate)} chars)"
-
-
-def is_env_file(rel: str) -> bool:
-    name = rel.rsplit("/", 1)[-1]
-    return (name == ".env" or name.startswith(".env.")) and not name.endswith(ENV_SAFE_SUFFIXES)
 
 
 @collector(ids=["secrets.env_committed", "secrets.key_strings", "secrets.committed"])

@@ -13,11 +13,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from grader.core.semver import satisfies, version_key
 from static_checks.manifest import core
 from static_checks.manifest.history import history_path, namespace_at, read_history
 from static_checks.manifest.lookup import resolve_constant as _lexical_resolve
 from static_checks.manifest.model import MethodSig, Namespace, Param
-from static_checks.manifest.versions import satisfies, version_key
 
 SCHEMA_GEM = "ruby_llm-schema"
 ANY_ARGS = [Param(kind="rest"), Param(kind="keyrest"), Param(kind="block")]

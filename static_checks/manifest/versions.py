@@ -5,66 +5,21 @@ A lock entry under a GIT or PATH section (or a Gemfile `github:`/`git:`/`path:` 
 may be ahead of every release: it is reported as VersionSource.git / .path and checked against the
 nearest release not newer than the version it declares.
 
-RubyGems requirement semantics: `~> 1.2` means >= 1.2, < 2.0; `~> 1.2.3` means >= 1.2.3, < 1.3;
-a bare "1.4.0" means exactly that; several requirements must all hold.
+The files are read and parsed by the kernel (grader.core.gems, RubyGems semantics in grader.core.semver).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.core.gems import gemfile_gem, parse_lockfile
+from grader.core.gems import gemspec_requirements as gemspec_requirements
 from grader.core.repo import RepoReader
+from grader.core.semver import satisfies as satisfies
+from grader.core.semver import version_key as version_key
+from static_checks.manifest.index import SCHEMA_GEM, available_versions, release_commits
 from static_checks.models import VersionSource
-
-_NUM = re.compile(r"^(\d+(?:\.\d+)*)(.*)$")
-_REQ = re.compile(r"^\s*(~>|>=|<=|!=|=|>|<)?\s*([0-9][0-9A-Za-z.\-]*)\s*$")
-
-
-def version_key(v: str) -> tuple:
-    """Sort key: 1.10.0 > 1.9.2 and 1.1.0rc1 < 1.1.0."""
-    m = _NUM.match(v.strip().lstrip("v"))
-    if not m:
-        raise ValueError(f"not a version: {v!r}")
-    nums = tuple(int(x) for x in m.group(1).split("."))
-    nums = nums + (0,) * (4 - len(nums)) if len(nums) < 4 else nums
-    pre = m.group(2).lstrip(".-")
-    return (nums, 0 if pre else 1, pre)
-
-
-def _parse_one(req: str) -> tuple[str, str]:
-    m = _REQ.match(req)
-    if not m:
-        raise ValueError(f"not a version requirement: {req!r}")
-    return m.group(1) or "=", m.group(2)
-
-
-def satisfies(version: str, requirements: list[str]) -> bool:
-    """Whether `version` meets every requirement (each may hold several, comma-separated)."""
-    vk = version_key(version)
-    for chunk in requirements:
-        for req in chunk.split(","):
-            if not req.strip():
-                continue
-            op, ref = _parse_one(req)
-            rk = version_key(ref)
-            if op == "~>":
-                parts = [int(x) for x in _NUM.match(ref).group(1).split(".")]  # type: ignore[union-attr]
-                upper = parts[:-1] if len(parts) > 1 else parts
-                upper = upper[:-1] + [upper[-1] + 1]
-                if not (vk >= rk and vk < version_key(".".join(map(str, upper)))):
-                    return False
-            elif not {
-                "=": vk == rk,
-                "!=": vk != rk,
-                ">": vk > rk,
-                "<": vk < rk,
-                ">=": vk >= rk,
-                "<=": vk <= rk,
-            }[op]:
-                return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -78,79 +33,12 @@ class LockEntry:
     ref: str | None = None  # branch, tag or ref when the Gemfile named one
 
 
-_LOCK_SOURCES = ("GEM", "GIT", "PATH")
-
-
 def lock_entry(lock_text: str, gem: str) -> LockEntry | None:
-    """`    ruby_llm (1.6.2)` under a source's `specs:` list (4-space indent: the gem itself, not a dependency)."""
-    section, opts, in_specs = "", {}, False
-    spec = re.compile(rf"^    {re.escape(gem)} \(([^)\s]+)\)\s*$")
-    for line in lock_text.splitlines():
-        if line[:1] and not line[:1].isspace():
-            section, opts, in_specs = line.strip(), {}, False
-            continue
-        if section not in _LOCK_SOURCES:
-            continue
-        opt = re.match(r"^  ([a-z_]+):\s*(.*?)\s*$", line)
-        if opt:
-            in_specs = opt.group(1) == "specs"
-            opts[opt.group(1)] = opt.group(2)
-            continue
-        m = spec.match(line)
-        if m and in_specs:
-            ref = opts.get("branch") or opts.get("tag") or opts.get("ref")
-            return LockEntry(m.group(1), section, opts.get("remote"), opts.get("revision"), ref)
-    return None
-
-
-def locked_version(lock_text: str, gem: str) -> str | None:
-    entry = lock_entry(lock_text, gem)
-    return entry.version if entry else None
-
-
-_OPTION = re.compile(r"""(?::(\w+)\s*=>\s*|(\w+):\s*)?['"]([^'"]*)['"]""")
-
-
-def _gem_line(gemfile_text: str, gem: str) -> tuple[list[str], dict[str, str]] | None:
-    """(requirement strings, keyword options) of the `gem "ruby_llm", ...` line, None when absent."""
-    for line in gemfile_text.splitlines():
-        code = line.split("#", 1)[0]
-        m = re.match(rf"""^\s*gem\s*\(?\s*['"]{re.escape(gem)}['"]\s*(.*)$""", code)
-        if not m:
-            continue
-        reqs, opts = [], {}
-        for part in _OPTION.finditer(m.group(1)):
-            key = part.group(1) or part.group(2)
-            if key:  # keyword option (require:, github:, path: ...)
-                opts[key] = part.group(3)
-            else:
-                reqs.append(part.group(3))
-        return reqs, opts
-    return None
-
-
-def gemfile_requirements(gemfile_text: str, gem: str) -> list[str] | None:
-    """Requirement strings on the `gem "ruby_llm", ...` line; [] when unconstrained, None when absent."""
-    line = _gem_line(gemfile_text, gem)
-    return line[0] if line else None
-
-
-def gemspec_requirements(gemspec_text: str, gem: str) -> list[str] | None:
-    """Requirements from `add_dependency "ruby_llm", "~> 1.3"` lines (runtime or development); None when absent.
-
-    Interpolated strings (`"~> #{VERSION}"`) cannot be read and are left out.
-    """
-    found: list[str] | None = None
-    dep = re.compile(rf"""\.add_(?:runtime_|development_)?dependency\s*\(?\s*['"]{re.escape(gem)}['"]\s*(.*)$""")
-    for line in gemspec_text.splitlines():
-        m = None if line.lstrip().startswith("#") else dep.search(line)
-        if not m:
-            continue
-        found = found if found is not None else []
-        for part in re.finditer(r"""['"]([^'"]*)['"]""", m.group(1)):
-            if "#{" not in part.group(1) and _REQ.match(part.group(1).split(",")[0]):
-                found.append(part.group(1))
-    return found
+    """`    ruby_llm (1.6.2)` under a GEM, GIT or PATH source's `specs:` list."""
+    spec = parse_lockfile(lock_text).spec(gem)
+    if spec is None or not spec.version or any(c.isspace() for c in spec.version):
+        return None
+    return LockEntry(spec.version, spec.section, spec.remote, spec.revision, spec.ref)
 
 
 def _newest(releases: list[str], reqs: list[str]) -> str | None:
@@ -173,8 +61,6 @@ def is_unreleased_source(source: VersionSource) -> bool:
 
 
 def _from_lock(entry: LockEntry, releases: list[str], gem: str) -> tuple[str, VersionSource, str | None]:
-    from static_checks.manifest.index import release_commits
-
     chosen = entry.version if entry.version in releases else _nearest(releases, entry.version)
     tagged = release_commits(gem).get(entry.revision or "") if entry.section == "GIT" else None
     if tagged is not None:  # a git pin on a release's own commit is that release
@@ -210,9 +96,9 @@ def _declared(app_root: Path, gem: str, releases: list[str]) -> tuple[str, Versi
         if entry:
             return _from_lock(entry, releases, gem)
     gemfile = reader.text("Gemfile")
-    line = _gem_line(gemfile, gem) if gemfile is not None else None
+    line = gemfile_gem(gemfile, gem) if gemfile is not None else None
     if line is not None:
-        reqs, opts = line
+        reqs, opts = line.requirements, line.options
         text = ", ".join(reqs)
         chosen = _constrained(releases, reqs) if reqs else releases[-1]
         tag = opts.get("tag", "").lstrip("v")
@@ -242,8 +128,6 @@ def resolve_version(
     app_root: Path, override: str | None = None, gem: str = "ruby_llm"
 ) -> tuple[str, VersionSource, str | None]:
     """(release, how we know, detail) for the app at `app_root`."""
-    from static_checks.manifest.index import available_versions
-
     releases = available_versions(gem)
     if override is not None:
         if override not in releases:
@@ -268,7 +152,5 @@ def resolve_schema_version(app_root: Path) -> str | None:
     None means "whatever ruby_llm's own gemspec implies" (ManifestIndex's default); a declared one
     also counts before ruby_llm 1.9, when apps added the schema gem by hand.
     """
-    from static_checks.manifest.index import SCHEMA_GEM, available_versions
-
     declared = _declared(app_root, SCHEMA_GEM, available_versions(SCHEMA_GEM))
     return declared[0] if declared is not None else None
