@@ -30,7 +30,8 @@ def build(
         typer.echo(text)
     else:
         out.write_text(text)
-        typer.echo(f"wrote {out} ({len(manifest.namespaces)} namespaces, {len(manifest.config_options)} config options)")
+        typer.echo(f"wrote {out} ({len(manifest.namespaces)} namespaces, "
+                   f"{len(manifest.config_options)} config options)")
 
 
 @manifest_app.command("history")
