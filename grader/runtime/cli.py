@@ -13,7 +13,7 @@ runtime_app = typer.Typer(help="Build, boot, test and gate a repo inside Docker 
 
 @runtime_app.command("run")
 def run_cmd(
-    path: Path = typer.Argument(..., help="Repository folder."),
+    path: Path = typer.Argument(..., exists=True, file_okay=False, help="Repository folder."),
     base_image: Optional[str] = typer.Option(None, "--base-image", help="Image the test image starts from."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Runtime profile (default: detected)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -90,7 +90,7 @@ def _count(step, count, noun: str) -> str:
 
 @runtime_app.command("clean")
 def clean_cmd(
-    include_live: bool = typer.Option(False, "--all", help="Also remove objects of grading runs still in progress."),
+    include_live: bool = typer.Option(False, "--all", help="Also runs in progress and the gem cache."),
 ) -> None:
     """Remove containers, images and volumes labelled grader.managed=true that killed runs left behind."""
     from grader.runtime import engine
