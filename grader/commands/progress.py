@@ -65,9 +65,12 @@ class RichProgress:
     def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.table import Column
 
-        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=False)
+        # The elapsed time keeps its width; a long detail is cut instead.
+        text = TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis"))
+        self.progress = Progress(SpinnerColumn(), text, TimeElapsedColumn(table_column=Column(min_width=7)),
+                                 console=Console(stderr=True), transient=False, expand=True)
         self.tasks: dict[str, int] = {}
         self._lock = threading.Lock()
 
