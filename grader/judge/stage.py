@@ -111,6 +111,7 @@ class JudgeStage:
             if cache is not None:
                 cache.close()
         report = self._report(opts, version, prepared, verdicts, sanitized)
+        report.warnings += _injection_warnings(context.facts)
         report.seconds = round(time.perf_counter() - started, 3)
         facts = self._facts(prepared, verdicts, version)
         status = report.status
@@ -227,6 +228,15 @@ class JudgeStage:
             out.append(Fact(id=judge_fact_id(prep.spec.id), value=value, rule=f"judge/{version}",
                             evidence=evidence, note=note))
         return out
+
+
+def _injection_warnings(facts) -> list[str]:
+    """The repo talks to graders (static_checks/facts/prompt_injection.py): say so beside the verdicts."""
+    if facts is None or facts.is_unknown("injection.found") or not facts.value("injection.found"):
+        return []
+    places = [f"{e.file}:{e.line}" for f in facts.get("injection.found") for e in f.evidence][:5]
+    return [f"the repository contains text aimed at graders ({', '.join(places)}): it was sent as data, "
+            "inside the delimiters, and cannot change the instructions"]
 
 
 def _merge(into: Sanitized, seen: Sanitized) -> None:

@@ -45,6 +45,14 @@ def test_grade_with_the_judge_end_to_end(fake_llm, repo, tmp_path):
     assert "## LLM judge" in md and "error_ui_quality" in md and "#L1)" in md
     assert 'id="judge"' in html and "verified" in html and "#L1" in html
 
+    # a stored report re-renders with its verdicts, without the repo (the renderers are pure)
+    from grader.judge.models import JudgeReport
+    from grader.report.render import load_report, render_html, render_markdown
+
+    stored = load_report(tmp_path / "judged" / "report.json")
+    assert isinstance(stored.judge, JudgeReport) and stored.judge.verdicts[0].evidence[0].verified
+    assert render_markdown(stored) == md and 'id="judge"' in render_html(stored)
+
     again = _grade(repo, tmp_path / "again", *judge_args)
     assert fake_llm.calls == 10  # a second identical grade asks nothing
     assert again["judge"]["cached_calls"] == 10 and again["judge"]["calls"] == 0
