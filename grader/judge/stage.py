@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Literal
 
 from grader.core.stage import ProgressEvent, StageContext, StageOutcome
 from grader.judge.aggregate import panel_score, verdict_of
@@ -20,7 +21,7 @@ from grader.judge.client import CallLog
 from grader.judge.context import build_context, estimate_tokens
 from grader.judge.cost import Budget, estimate_call, make_budget, price_per_token
 from grader.judge.criteria import CriterionSpec, criterion_specs
-from grader.judge.models import ContextSent, FileCount, JudgeReport, Verdict
+from grader.judge.models import ContextSent, FileCount, JudgeReport, JudgeStatus, Verdict
 from grader.judge.options import JudgeOptions, missing_key_reason
 from grader.judge.prompt import derived_token, prompt_version, render
 from grader.judge.repo_view import RepoView
@@ -85,7 +86,7 @@ class JudgeStage:
         budget = make_budget(opts)
         jobs = [(p, model) for p in prepared for model in opts.models]
         total = len(jobs)
-        done = Counter()
+        done: Counter[str] = Counter()
 
         def run_job(job) -> Verdict:
             prep, model = job
@@ -97,7 +98,8 @@ class JudgeStage:
             context.progress(ProgressEvent("judge", step, "started", done["n"], total))
             verdict = self._judge(prep, model, view, opts, version, context, cache, budget)
             done["n"] += 1
-            state = {"scored": "finished", "skipped": "skipped"}.get(verdict.status, "failed")
+            state: Literal["finished", "skipped", "failed"] = (
+                "finished" if verdict.status == "scored" else "skipped" if verdict.status == "skipped" else "failed")
             context.progress(ProgressEvent("judge", step, state, done["n"], total, verdict.status))
             return verdict
 
@@ -195,6 +197,7 @@ class JudgeStage:
                     warnings.append(f"no price known for {model}: --max-cost cannot limit it (give --judge-price)")
         if any(v.reason and "--max-cost" in v.reason for v in verdicts):
             warnings.append(f"--max-cost {opts.max_cost:g} USD reached: criteria not asked stay pending")
+        status: JudgeStatus
         if not counted or all(v.status == "scored" for v in counted):
             status, reason = "ok", None
         elif all(v.status == "failed" for v in counted):
