@@ -26,7 +26,8 @@ from grader.judge.options import JudgeOptions, missing_key_reason
 from grader.judge.prompt import derived_token, prompt_version, render
 from grader.judge.repo_view import RepoView
 from grader.judge.sampling import SampleOutcome, take_sample
-from grader.judge.sanitize import Sanitized, same_family_warnings
+from grader.judge.sanitize import Sanitized, note_generator_text, same_family_warnings
+from grader.judge.trailers import commit_trailers
 
 MAX_PARALLEL = 4  # criterion x model jobs at once; each job's samples run in order
 PROMPT_MARGIN = 300  # tokens kept free for the re-ask text
@@ -81,6 +82,8 @@ class JudgeStage:
         specs = criterion_specs(context.rubric, context.facts, opts.criteria, opts.holistic)
         version = prompt_version()
         sanitized = Sanitized()
+        for line in commit_trailers(view.root):  # the commits' own word on who wrote the code
+            note_generator_text(line, sanitized)
         prepared = [self._prepare(spec, view, opts, version, sanitized) for spec in specs]
         cache = JudgeCache(opts.cache_path) if opts.cache_path else None
         budget = make_budget(opts)
