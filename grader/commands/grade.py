@@ -70,6 +70,7 @@ def grade_cmd(
     gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
     ruby_llm_version: Optional[str] = typer.Option(None, "--ruby-llm-version",
                                                    help="Check against this ruby_llm release."),
+    calibration: Optional[Path] = typer.Option(None, "--calibration", help="Profile correcting the judge scores."),
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
     from grader.ingest import IngestError
@@ -86,6 +87,10 @@ def grade_cmd(
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
                            ruby_llm_version=ruby_llm_version,
                            runtime_options=_runtime_options(base_image, build_network, gem_mirror))
+    if calibration is not None:  # wraps the judge stage: see calibration/apply.py
+        from grader.commands.calibrate import calibration_stages
+
+        options.stages = calibration_stages(calibration, rub)
     try:
         with terminate_like_interrupt(), stage_progress() as progress:
             report = grade(path, rub, out, options, progress=progress)
