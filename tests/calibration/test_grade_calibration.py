@@ -65,3 +65,22 @@ def test_grade_cli_says_when_the_profile_cannot_apply(tmp_path):
     bad = runner.invoke(app, ["grade", str(repo), "--rubric", "rails-rubyllm-v1", "--no-runtime", "--out",
                               str(tmp_path / "out2"), "--calibration", str(tmp_path / "missing.json")])
     assert bad.exit_code == 2 and "no such profile file" in bad.stderr
+
+
+def test_grade_cli_applies_a_matching_profile(fake, tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    runner = CliRunner()
+    base = ["grade", str(repo), "--rubric", "rails-rubyllm-v1", "--no-runtime", "--judge-model", MODEL,
+            "--judge-api-base", fake.base, "--judge-samples", "1", "--judge-cache", str(tmp_path / "c.sqlite3")]
+    first = runner.invoke(app, [*base, "--out", str(tmp_path / "raw")])
+    assert first.exit_code == 0, first.output
+    raw = json.loads((tmp_path / "raw" / "report.json").read_text())
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps(_profile_lowering(raw["judge"]["prompt_version"])))
+    got = runner.invoke(app, [*base, "--out", str(tmp_path / "cal"), "--calibration", str(profile)])
+    assert got.exit_code == 0, got.output
+    report = json.loads((tmp_path / "cal" / "report.json").read_text())
+    v = next(v for v in report["judge"]["verdicts"] if v["criterion"] == "error_ui_quality")
+    assert v["raw_score"] == 2 and v["calibrated_score"] == pytest.approx(1.0)
+    assert "calibration profile applied" in next(s for s in report["stages"] if s["name"] == "judge")["detail"]
+    assert report["total"] < raw["total"]
