@@ -82,7 +82,7 @@ def grade_cmd(
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
     from grader.ingest import IngestError
-    from grader.pipeline import GradeOptions, grade
+    from grader.pipeline import GradeOptions, NotARubyApp, grade
     from grader.report.escape import terminal_text
     from grader.report.output import OutputError
     from grader.report.render import RenderError
@@ -104,7 +104,7 @@ def grade_cmd(
     try:
         with terminate_like_interrupt(), stage_progress() as progress:
             report = grade(path, rub, out, options, progress=progress)
-    except (IngestError, OutputError) as exc:
+    except (IngestError, OutputError, NotARubyApp) as exc:
         _fail(str(exc))
     except RenderError as exc:
         _fail(f"reports in {out} incomplete: {exc}", code=1)
@@ -154,7 +154,10 @@ def grade_many_cmd(
     if out.exists() and not out.is_dir():
         _fail(f"--out must be a folder, and {out} is a file")
     rub = _load_rubric(rubric)
-    repos = discover_repos(folder)
+    skipped: list[str] = []
+    repos = discover_repos(folder, skipped)
+    for note in skipped:
+        typer.echo(terminal_text(f"grader: skipped {note}"), err=True)
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
     judge_opts = judge_help.judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache,
