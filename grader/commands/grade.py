@@ -78,6 +78,7 @@ def grade_cmd(
     max_cost: Optional[float] = typer.Option(None, "--max-cost", help=judge_help.MAX_COST_HELP),
     judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
+    calibration: Optional[Path] = typer.Option(None, "--calibration", help="Profile correcting the judge scores."),
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
     from grader.ingest import IngestError
@@ -96,6 +97,10 @@ def grade_cmd(
                            runtime_options=_runtime_options(base_image, build_network, gem_mirror),
                            judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
                                                                   max_cost, judge_cache, judge_price))
+    if calibration is not None:  # wraps the judge stage: see calibration/apply.py
+        from grader.commands.calibrate import calibration_stages
+
+        options.stages = calibration_stages(calibration, rub)
     try:
         with terminate_like_interrupt(), stage_progress() as progress:
             report = grade(path, rub, out, options, progress=progress)
