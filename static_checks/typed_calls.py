@@ -74,6 +74,21 @@ def checked_calls(project: Project, infer: Inferer, index: ManifestIndex) -> lis
             if rtype is None or not rtype.checkable:
                 continue
             out.append(TypedCall(fs, assign, left, scope, rtype, name + "=", True, recv.type == "self"))
+        out.extend(_index_calls(fs, infer))
+    return out
+
+
+def _index_calls(fs: FileScan, infer: Inferer) -> list[TypedCall]:
+    """`recv[k]` and `recv[k] = v` call the methods `[]` and `[]=`: checked like any other call, so the
+    OpenAI raw-JSON shape (`response["choices"]`) on a RubyLLM object is judged by the manifest."""
+    out: list[TypedCall] = []
+    for assign, ref, scope in fs.indexes:
+        recv = ref.child_by_field_name("object")
+        rtype = infer.type_of(recv, scope)
+        if recv is None or rtype is None or not rtype.checkable:
+            continue
+        name = "[]" if assign is None else "[]="
+        out.append(TypedCall(fs, assign or ref, ref, scope, rtype, name, True, recv.type == "self"))
     return out
 
 

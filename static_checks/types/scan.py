@@ -101,6 +101,8 @@ class FileScan:
     calls: list[tuple[ts.Node, Scope]] = field(default_factory=list)
     # `recv.name = value` / `recv.name ||= value`: (assignment node, left call node, scope)
     writes: list[tuple[ts.Node, ts.Node, Scope]] = field(default_factory=list)
+    # `recv[k]` reads and `recv[k] = v` writes: the methods `[]` / `[]=` (assignment node or None, node, scope)
+    indexes: list[tuple[ts.Node | None, ts.Node, Scope]] = field(default_factory=list)
     # outermost `A::B` constant paths and bare constants: (node, path, scope)
     consts: list[tuple[ts.Node, str, Scope]] = field(default_factory=list)
     const_assigns: set[str] = field(default_factory=set)  # `RubyLLM::Foo = ...` written by the app
@@ -149,6 +151,7 @@ _QUERY_SOURCE = """
 (method) @def
 (singleton_method) @def
 (call) @call
+(element_reference) @index
 (assignment) @assign
 (operator_assignment) @assign
 (scope_resolution) @const
@@ -198,6 +201,8 @@ def scan_file(pf: ParsedFile) -> FileScan:
                     _class_macro(node, scope, default_vis)
                 if fs.is_test:
                     _record_let(node, scope, fs)
+        elif kind == "index" and not is_plain_write_target(node):  # `h[k] = v` calls only `[]=`
+            fs.indexes.append((None, node, scope))
         elif kind == "assign":
             _record_assignment(node, scope, fs)
         elif kind == "const":
@@ -320,6 +325,8 @@ def _record_assignment(node: ts.Node, scope: Scope, fs: FileScan) -> None:
         fs.scope_ivars(scope).ivars.setdefault(text(left), []).append((right, scope))
     elif lt == "call":
         fs.writes.append((node, left, scope))
+    elif lt == "element_reference":
+        fs.indexes.append((node, left, scope))
     elif lt in ("constant", "scope_resolution"):
         path = const_path(left)
         if path:
