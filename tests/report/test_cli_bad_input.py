@@ -73,9 +73,13 @@ def test_version_and_short_help():
 
     res = runner.invoke(app, ["--version"])
     assert res.exit_code == 0 and res.output.strip() == f"grader {__version__}"
-    for args in (["-h"], ["grade", "-h"], ["report", "render", "-h"]):
-        res = runner.invoke(app, args)
+    for args in (["-h"], ["grade", "-h"], ["grade-many", "-h"], ["report", "render", "-h"], ["check", "--help"]):
+        res = runner.invoke(app, args, env={"COLUMNS": "200"})
         assert res.exit_code == 0 and "Usage" in res.output, args
+        # Plain metavars: nothing after a flag, words (TEXT, INTEGER, PATH) instead of <str>-style tags.
+        assert not re.search(r"--\S+\s+<(bool|str|int|path)>", res.output), res.output
+    grade_many = runner.invoke(app, ["grade-many", "-h"], env={"COLUMNS": "200"}).output
+    assert re.search(r"--jobs\s+-j\s+INTEGER", grade_many) and re.search(r"--no-runtime\s+Skip", grade_many)
 
 
 def test_check_takes_several_paths_and_creates_the_output_folder(places, tmp_path):
