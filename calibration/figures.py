@@ -34,8 +34,12 @@ class Scale:
         return np.argmax(reached, axis=1)
 
 
-def _all_figures(h: np.ndarray, j: np.ndarray, within_k: float) -> dict[str, np.ndarray]:
-    tau, pairwise = metrics.kendall_and_pairwise(h, j)
+def _all_figures(h0: np.ndarray, j0: np.ndarray, idx: np.ndarray, within_k: float) -> dict[str, np.ndarray]:
+    """h0, j0: the n paired scores; idx: B x n item indices, one resample per row."""
+    b, n = idx.shape
+    counts = np.bincount((np.arange(b)[:, None] * n + idx).ravel(), minlength=b * n).reshape(b, n).astype(float)
+    tau, pairwise = metrics.kendall_and_pairwise_resampled(h0, j0, counts)
+    h, j = h0[idx], j0[idx]
     return {
         "qwk": metrics.qwk(metrics.bin_to_int(h), metrics.bin_to_int(j)),
         "alpha_interval": metrics.alpha_interval(h, j),
@@ -97,7 +101,7 @@ def compute_block(h: list[float] | np.ndarray, j: list[float] | np.ndarray, scal
         notes.append(f"only {n} paired items (fewer than {MIN_MEANINGFUL}): figures are printed but not meaningful")
     rng = np.random.default_rng(seed)
     idx = np.vstack([np.arange(n)[None, :], rng.integers(0, n, size=(max(resamples, 0), n))])
-    values = _all_figures(h[idx], j[idx], within_k)
+    values = _all_figures(h, j, idx, within_k)
     if scale and scale.tiers:
         values["tier_kappa"], block["tiers"] = _tier_block(h, j, idx, scale)
     else:

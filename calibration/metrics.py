@@ -70,9 +70,16 @@ def alpha_ordinal(h: Array, j: Array) -> Array:
     """Krippendorff's alpha, ordinal metric, two raters and no missing value.
 
     The distance between levels c < k is (n_c + ... + n_k - (n_c + n_k)/2)^2, with n_g the count of
-    level g among the pooled values of that resample."""
-    b, n = h.shape
+    level g among the pooled values of that resample. Resamples go in chunks: the level x level
+    matrices of a total out of 100 would otherwise take gigabytes."""
     levels = np.unique(np.concatenate([h.ravel(), j.ravel()]))
+    step = max(1, _SIGN_BUDGET // (4 * len(levels) ** 2))
+    return np.concatenate([_alpha_ordinal_chunk(h[s:s + step], j[s:s + step], levels)
+                           for s in range(0, h.shape[0], step)])
+
+
+def _alpha_ordinal_chunk(h: Array, j: Array, levels: Array) -> Array:
+    b, n = h.shape
     big_l = len(levels)
     hi = np.searchsorted(levels, h)
     ji = np.searchsorted(levels, j)
@@ -80,14 +87,12 @@ def alpha_ordinal(h: Array, j: Array) -> Array:
     counts = np.bincount((rows + np.concatenate([hi, ji], axis=1)).ravel(), minlength=b * big_l)
     counts = counts.reshape(b, big_l).astype(float)
     cum = np.cumsum(counts, axis=1)
-    delta = cum[:, None, :] - cum[:, :, None] + (counts[:, :, None] - counts[:, None, :]) / 2
-    delta2 = delta**2
+    delta2 = (cum[:, None, :] - cum[:, :, None] + (counts[:, :, None] - counts[:, None, :]) / 2) ** 2
     pairs = np.bincount((np.arange(b)[:, None] * big_l * big_l + hi * big_l + ji).ravel(), minlength=b * big_l * big_l)
     pairs = pairs.reshape(b, big_l, big_l).astype(float)
-    coincidence = pairs + pairs.transpose(0, 2, 1)
     total = 2 * n
-    d_obs = np.sum(coincidence * delta2, axis=(1, 2)) / total
-    d_exp = np.sum(counts[:, :, None] * counts[:, None, :] * delta2, axis=(1, 2)) / (total * (total - 1))
+    d_obs = np.sum((pairs + pairs.transpose(0, 2, 1)) * delta2, axis=(1, 2)) / total
+    d_exp = np.einsum("bc,bk,bck->b", counts, counts, delta2) / (total * (total - 1))
     return 1 - _safe_div(d_obs, d_exp)
 
 
@@ -132,6 +137,24 @@ def kendall_and_pairwise(h: Array, j: Array) -> tuple[Array, Array]:
     """Kendall tau-b (scipy's default variant) and pairwise ranking accuracy: the share of item pairs
     the human orders that the judge orders the same way (a judge tie counts half)."""
     concordance, ordered_h, ordered_j, agree = _sign_sums(h, j)
+    tau = _safe_div(concordance, np.sqrt(ordered_h * ordered_j))
+    return tau, _safe_div(agree, ordered_h)
+
+
+def kendall_and_pairwise_resampled(h: Array, j: Array, counts: Array) -> tuple[Array, Array]:
+    """The same two figures for bootstrap resamples given as item counts (B x n: how often each of
+    the n original items was drawn). A pair of drawn items is a pair of original items, so each
+    sum over pairs is the quadratic form c' M c with M an n x n matrix of the originals: one matrix
+    product instead of B sign matrices (2000 resamples of 300 items: 0.2 s instead of 12 s)."""
+    sh = np.sign(h[:, None] - h[None, :])
+    sj = np.sign(j[:, None] - j[None, :])
+
+    def form(m: Array) -> Array:
+        return np.einsum("bi,bi->b", counts @ m, counts)
+
+    concordance = form(sh * sj)
+    ordered_h, ordered_j = form(np.abs(sh)), form(np.abs(sj))
+    agree = form((sh * sj > 0) + 0.5 * ((sj == 0) & (sh != 0)))
     tau = _safe_div(concordance, np.sqrt(ordered_h * ordered_j))
     return tau, _safe_div(agree, ordered_h)
 

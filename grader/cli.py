@@ -81,6 +81,7 @@ def _add_grade_commands() -> None:
     app.command("grade-many")(grade_many_cmd)
     app.add_typer(rubric_app, name="rubric")
     app.add_typer(rules_app, name="rules")
+    app.command("judge")(__import__("grader.commands.judge", fromlist=["judge_cmd"]).judge_cmd)  # litellm loads on use
 
 
 _add_grade_commands()

@@ -24,6 +24,12 @@ def _load_rubric(name: str):
         _fail(str(exc))
 
 
+def _runtime_options(base_image, build_network: bool, gem_mirror):
+    from grader.runtime.options import RuntimeOptions  # pydantic only, no docker
+
+    return RuntimeOptions(base_image=base_image, build_network=build_network, gem_mirror=gem_mirror)
+
+
 def grade_cmd(
     path: str = typer.Argument(..., help="Repository folder, .tar/.tar.gz/.zip archive, or git URL[@commit]."),
     rubric: str = typer.Option(..., "--rubric", "-r", help=RUBRIC_HELP),
@@ -31,6 +37,8 @@ def grade_cmd(
     no_runtime: bool = typer.Option(False, "--no-runtime", help="Skip Docker; runtime points stay pending."),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM judge; judge points stay pending."),
     base_image: Optional[str] = typer.Option(None, "--base-image", help="Base image for the runtime test image."),
+    build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
+    gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
     ruby_llm_version: Optional[str] = typer.Option(None, "--ruby-llm-version", help="Check against this ruby_llm release."),
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
@@ -39,7 +47,8 @@ def grade_cmd(
 
     rub = _load_rubric(rubric)
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
-                           ruby_llm_version=ruby_llm_version)
+                           ruby_llm_version=ruby_llm_version,
+                           runtime_options=_runtime_options(base_image, build_network, gem_mirror))
     try:
         report = grade(path, rub, out, options)
     except IngestError as exc:
@@ -64,6 +73,8 @@ def grade_many_cmd(
     no_runtime: bool = typer.Option(False, "--no-runtime", help="Skip Docker; runtime points stay pending."),
     no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM judge; judge points stay pending."),
     base_image: Optional[str] = typer.Option(None, "--base-image", help="Base image for the runtime test image."),
+    build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
+    gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
 ) -> None:
     """Grade every repository in FOLDER in parallel; write leaderboard.csv/.md/.html sorted by score.
 
@@ -77,7 +88,8 @@ def grade_many_cmd(
     repos = discover_repos(folder)
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
-    options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image)
+    options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
+                           runtime_options=_runtime_options(base_image, build_network, gem_mirror))
     board = grade_many(repos, rub, out, options, jobs=jobs, progress=True)
     failed = [row for row in board.rows if row.error]
     typer.echo(f"graded {len(board.rows) - len(failed)}/{len(board.rows)} repos; leaderboard in {out}/leaderboard.(csv|md|html)")

@@ -37,6 +37,26 @@ class Verdict(BaseModel):
     reason: str | None = None  # why failed / unverified / skipped
     raw_score: float | None = None  # before a calibration profile, when one was applied
     calibrated_score: float | None = None
+    counted: bool = True  # False for holistic dimension scores: reported for calibration, never scored
+    prompt_version: str | None = None
+    calls: int = 0  # provider requests made for this verdict (retries and re-asks included)
+    cached_calls: int = 0  # samples answered from the cache
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+
+
+class FileCount(BaseModel):
+    file: str
+    count: int
+
+
+class ContextSent(BaseModel):
+    criterion: str
+    tokens_estimate: int
+    sent: list[dict] = Field(default_factory=list)  # {file, lines, how: full|skeleton}
+    cut: list[str] = Field(default_factory=list)
+
 
 
 class JudgeReport(BaseModel):
@@ -51,3 +71,10 @@ class JudgeReport(BaseModel):
     calls: int = 0
     cached_calls: int = 0
     verdicts: list[Verdict] = Field(default_factory=list)
+    token_budget: int | None = None  # prompt tokens allowed per criterion
+    context: list[ContextSent] = Field(default_factory=list)  # what each criterion's prompt carried
+    redactions: list[FileCount] = Field(default_factory=list)  # secrets redacted before sending
+    identity_masked: list[FileCount] = Field(default_factory=list)  # generator names masked in prose
+    warnings: list[str] = Field(default_factory=list)  # same-family judge, unknown price, budget reached
+    seconds: float | None = None
+

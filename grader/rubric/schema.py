@@ -21,6 +21,10 @@ class Dimension(_Strict):
     # Point deductions and judge losses never take the score below this (e.g. v2 G6 "floor 4"). Caps still apply.
     floor: float | None = Field(default=None, ge=0)
     description: str = ""
+    # The judge also gives this dimension one holistic score (report only, never counted), so that
+    # calibration can compare it with human dimension scores. judge_question: what it is asked.
+    judge_holistic: bool = False
+    judge_question: str | None = None
 
 
 class Tier(_Strict):

@@ -2,37 +2,57 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
+import tarfile
+import tempfile
 import time
+from urllib.parse import urlsplit
 
 from grader.runtime.budget import over_budget
+from grader.runtime.dockerfile_scan import DockerfileError, scan_dockerfile
 from grader.runtime.models import BuildStep, StepStatus, TestImageStep
 from grader.runtime.profiles import Profile
 from grader.runtime.repo_files import read_repo_text
 from grader.runtime.results import tail
 
-REMOTE_ADD = re.compile(r"^\s*ADD\s+(?:--\S+\s+)*(?:https?://|git@)", re.IGNORECASE | re.MULTILINE)
-_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
-_ARG = re.compile(r"^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?", re.IGNORECASE | re.MULTILINE)
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
 def base_images(dockerfile_text: str) -> list[str]:
-    """External images a Dockerfile starts from (stage aliases and scratch excluded), with global
-    ARG defaults (those before the first FROM) substituted. A reference still holding an unknown
-    variable is returned as is: it cannot be found locally, so it counts as missing."""
-    first_from = _FROM.search(dockerfile_text)
-    head = dockerfile_text[: first_from.start()] if first_from else dockerfile_text
-    args = {m.group(1): (m.group(2) or "").strip("\"'") for m in _ARG.finditer(head)}
-    aliases: set[str] = set()
-    images: list[str] = []
-    for m in _FROM.finditer(dockerfile_text):
-        ref = _VAR.sub(lambda v: args.get(v.group(1) or v.group(2), v.group(0)), m.group(1))
-        if ref.lower() != "scratch" and ref not in aliases:
-            images.append(ref)
-        if m.group(2):
-            aliases.add(m.group(2))
-    return images
+    """External images a Dockerfile needs (FROM, COPY --from=<image>), with ARG defaults expanded.
+    A reference still holding an unknown variable is returned as is: it counts as missing."""
+    return scan_dockerfile(dockerfile_text).images
+
+
+def build_network_mode(options) -> str:
+    """Network of image builds (never of run containers). A loopback gem mirror is reachable only
+    from the host's network namespace, so such builds use `host`: the build can then reach what
+    the host reaches, for the length of the build (the run and test containers stay on `none`)."""
+    if options.gem_mirror and urlsplit(options.gem_mirror).hostname in _LOOPBACK_HOSTS:
+        return "host"
+    if options.build_network or options.gem_mirror:
+        return "default"
+    return "none"
+
+
+def mirror_buildargs(options) -> dict[str, str]:
+    return {"GRADER_GEM_MIRROR": options.gem_mirror} if options.gem_mirror else {}
+
+
+def _refusal(text: str, offline: bool) -> str | None:
+    """Why this Dockerfile is not built, or None."""
+    try:
+        scan = scan_dockerfile(text)
+    except DockerfileError as exc:
+        return str(exc)
+    if offline and scan.remote_sources:
+        return (f"Dockerfile fetches a remote source ({scan.remote_sources[0]}) and builds have no network "
+                "(pass --build-network to allow it)")
+    if offline and scan.unresolved_sources:
+        return f"Dockerfile ADDs a source that depends on an unset variable ({scan.unresolved_sources[0]})"
+    return None
 
 
 def build_repo_image(client, engine, repo, options, run_id, budget, dockerfile: str = "Dockerfile",
@@ -47,12 +67,14 @@ def build_repo_image(client, engine, repo, options, run_id, budget, dockerfile: 
     timeout = budget.timeout(options.timeouts.build)
     if timeout is None:
         return over_budget(step, budget)
-    if REMOTE_ADD.search(text) and not options.build_network:
-        # The engine fetches ADD <url> itself, outside the build's network mode.
-        step.status, step.reason = StepStatus.skipped, "Dockerfile ADDs a remote URL and builds have no network"
+    network = build_network_mode(options)
+    refusal = _refusal(text, offline=network == "none")
+    if refusal:
+        # The engine fetches ADD <url> and missing images itself, outside the build's network mode.
+        step.status, step.reason = StepStatus.skipped, refusal
         return step
     missing = [ref for ref in base_images(text) if not engine.image_present(client, ref)]
-    if missing and not options.build_network:
+    if missing and network == "none":
         step.status = StepStatus.skipped
         step.reason = (f"base image {', '.join(missing)} not present locally and builds have no network "
                        "(pull it first, or pass --build-network)")
@@ -60,20 +82,97 @@ def build_repo_image(client, engine, repo, options, run_id, budget, dockerfile: 
     started = time.monotonic()
     tag = f"grader-run-{run_id}:{tag_suffix}"
     outcome = engine.build_image(client, tag=tag, run_id=run_id, step="build", timeout=timeout,
-                                 network=options.build_network, limits=options.limits, path=str(repo),
-                                 dockerfile=name)
+                                 network=network, limits=options.limits, path=str(repo),
+                                 buildargs=mirror_buildargs(options),
+                                 dockerfile=name, cancelled=lambda: budget.is_cancelled)
     return _record_build(step, outcome, tag, started)
 
 
 def _record_build(step, outcome, tag: str, started: float):
     step.duration_seconds = round(time.monotonic() - started, 2)
     step.log_tail = tail(outcome.log)
+    step.limits = outcome.limits_note or None
     if outcome.ok:
         step.status, step.image = StepStatus.ok, tag
     else:
         step.status = StepStatus.timeout if outcome.timed_out else StepStatus.failed
         step.reason = outcome.error
     return step
+
+
+# Gems a lockfile needs, installed once per (base image, lockfile, mirror setting): 50 runs of the
+# same brief share one bundle image. Built from Gemfile and Gemfile.lock only, so no repo code runs.
+_BUNDLE_DOCKERFILE = """FROM {base}
+LABEL grader.managed="true" grader.cache="bundle" grader.cache_key="{key}"
+ENV HOME=/tmp LANG=C.UTF-8
+{mirror}WORKDIR /grader-bundle
+COPY Gemfile Gemfile.lock ./
+RUN bundle install --local || bundle install
+WORKDIR /app
+"""
+_MIRROR_LINES = ('ARG GRADER_GEM_MIRROR\n'
+                 'RUN bundle config set --global mirror.https://rubygems.org "$GRADER_GEM_MIRROR"\n')
+_NEEDS_REPO_FILES = re.compile(r"^\s*gemspec\b|\bpath\s*[:(=]|^\s*path\b|\beval_gemfile\b", re.MULTILINE)
+
+
+def bundle_cache_key(repo, base_id: str, mirror: bool) -> tuple[str, str] | None:
+    """(key, Dockerfile) of the bundle image for this repo, or None when its Gemfile needs more
+    than itself and its lockfile (gemspec, path gems, eval_gemfile) or either is missing."""
+    gemfile, lock = read_repo_text(repo, "Gemfile"), read_repo_text(repo, "Gemfile.lock")
+    if not gemfile or not lock or _NEEDS_REPO_FILES.search(gemfile):
+        return None
+    digest = hashlib.sha256()
+    template = _BUNDLE_DOCKERFILE.format(base=base_id, key="", mirror=_MIRROR_LINES if mirror else "")
+    for part in (base_id, template, gemfile, lock):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    key = digest.hexdigest()[:24]
+    return key, _BUNDLE_DOCKERFILE.format(base=base_id, key=key, mirror=_MIRROR_LINES if mirror else "")
+
+
+def _bundle_context(repo, dockerfile: str):
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        for name, text in (("Dockerfile", dockerfile), ("Gemfile", read_repo_text(repo, "Gemfile") or ""),
+                           ("Gemfile.lock", read_repo_text(repo, "Gemfile.lock") or "")):
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    out.seek(0)
+    return out
+
+
+def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeout: float, budget):
+    """The cached bundle image for this repo (built now if missing), as (tag, outcome-or-None);
+    (None, None) when the repo cannot use one."""
+    try:
+        base_id = client.images.get(base).id
+    except Exception:  # noqa: BLE001 - no base: the caller reports it
+        return None, None
+    keyed = bundle_cache_key(repo, base_id, bool(options.gem_mirror))
+    if keyed is None:
+        return None, None
+    key, dockerfile = keyed
+    tag = f"grader-bundle:{key}"
+    if engine.image_present(client, tag):
+        return tag, None
+    with _bundle_context(repo, dockerfile) as context:
+        outcome = engine.build_image(client, tag=tag, run_id=run_id, step="bundle", timeout=timeout,
+                                     network=build_network_mode(options), limits=options.limits, fileobj=context,
+                                     labelled_in_dockerfile=True, cancelled=lambda: budget.is_cancelled,
+                                     buildargs=mirror_buildargs(options))
+    return (tag if outcome.ok else None), outcome
+
+
+def sandbox_files(repo) -> dict[str, bytes]:
+    """Files of ours baked into the test image under /opt/grader (root-owned, read-only to the app)."""
+    from importlib import resources
+
+    from grader.runtime.gate_config import gate_config
+
+    plugin = resources.files("grader.runtime").joinpath("ruby/minitest/grader_plugin.rb").read_bytes()
+    return {"ruby/minitest/grader_plugin.rb": plugin, "rubocop.yml": gate_config(repo).text.encode()}
 
 
 def build_test_image(client, engine, repo, profile: Profile, options, run_id, budget) -> TestImageStep:
@@ -84,26 +183,40 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
     timeout = budget.timeout(options.timeouts.test_image)
     if timeout is None:
         return over_budget(step, budget)
-    if not engine.image_present(client, base):
-        if not options.build_network:
-            step.status = StepStatus.skipped
-            step.reason = f"base image {base} not present locally: pass --base-image IMAGE (or --build-network to pull)"
-            return step
+    network = build_network_mode(options)
+    if not engine.image_present(client, base) and network == "none":
+        step.status = StepStatus.skipped
+        step.reason = f"base image {base} not present locally: pass --base-image IMAGE (or --build-network to pull)"
+        return step
     started = time.monotonic()
+    bundle_tag, bundle_outcome = ensure_bundle_image(client, engine, repo, base, options, run_id, timeout, budget)
+    if bundle_outcome is not None and not bundle_outcome.ok:
+        return _offline_bundle_is_skipped(_record_build(step, bundle_outcome, "", started), options, base)
+    step.cached = bundle_tag is not None and bundle_outcome is None
+    timeout = budget.timeout(options.timeouts.test_image)
+    if timeout is None:
+        return over_budget(step, budget)
     try:
-        context = build_context(repo, profile.render_dockerfile(base, repo, engine.labels(run_id, "test_image")))
+        dockerfile = profile.render_dockerfile(bundle_tag or base, repo, engine.labels(run_id, "test_image"),
+                                               gem_mirror=bool(options.gem_mirror))
+        context = build_context(repo, dockerfile, sandbox_files(repo))
     except (ContextError, OSError) as exc:
         step.status, step.reason = StepStatus.failed, f"could not pack the repo: {exc}"
         return step
     tag = f"grader-run-{run_id}:test"
     with context:
         outcome = engine.build_image(client, tag=tag, run_id=run_id, step="test_image", timeout=timeout,
-                                     network=options.build_network, limits=options.limits, fileobj=context,
-                                     dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True)
-    step = _record_build(step, outcome, tag, started)
-    if step.status is StepStatus.failed and not options.build_network and "bundle install" in (step.reason or ""):
+                                     network=network, limits=options.limits, fileobj=context,
+                                     dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True,
+                                     cancelled=lambda: budget.is_cancelled, buildargs=mirror_buildargs(options))
+    return _offline_bundle_is_skipped(_record_build(step, outcome, tag, started), options, base)
+
+
+def _offline_bundle_is_skipped(step, options, base: str):
+    if step.status is StepStatus.failed and build_network_mode(options) == "none" and "bundle install" in (
+            step.reason or ""):
         # Offline, a bundle the base image lacks cannot install: that says nothing about the repo.
         step.status = StepStatus.skipped
         step.reason = (f"{step.reason} (builds have no network: gems missing from {base} cannot be installed; "
-                       "pass a --base-image that has the bundle, or --build-network)")
+                       "pass a --base-image that has the bundle, --gem-mirror URL, or --build-network)")
     return step

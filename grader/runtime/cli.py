@@ -20,9 +20,10 @@ def run_cmd(
     budget: float = typer.Option(1500, "--budget", help="Seconds for the whole stage."),
     boot_timeout: Optional[float] = typer.Option(None, "--boot-timeout", help="Seconds to wait for the app."),
     tests_timeout: Optional[float] = typer.Option(None, "--tests-timeout", help="Seconds for the test suite."),
-    build_network: bool = typer.Option(False, "--build-network", help="Allow network (and pulls) during builds."),
+    build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
+    gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
     no_repo_build: bool = typer.Option(False, "--no-repo-build", help="Do not build the repo's own Dockerfile."),
-    compose_up: bool = typer.Option(False, "--compose-up", help="Also start the compose web service (sandboxed) and probe it."),
+    compose_up: bool = typer.Option(False, "--compose-up", help="Also start the compose web service and probe it."),
     run_id: Optional[str] = typer.Option(None, "--run-id", help="Label value for this run (default: random)."),
     parallel_steps: int = typer.Option(2, "--parallel-steps", help="Run tests and gates this many at a time."),
 ) -> None:
@@ -35,7 +36,8 @@ def run_cmd(
     if tests_timeout is not None:
         timeouts.tests = tests_timeout
     options = RuntimeOptions(base_image=base_image, profile=profile, budget=budget, timeouts=timeouts,
-                             build_network=build_network, build_repo_dockerfile=not no_repo_build, run_id=run_id,
+                             build_network=build_network, gem_mirror=gem_mirror,
+                             build_repo_dockerfile=not no_repo_build, run_id=run_id,
                              compose_up=compose_up, parallel_steps=parallel_steps)
     try:
         report = run_runtime(path, options)
@@ -70,10 +72,9 @@ def _print_summary(report) -> None:
         ("tests", t, f"{t.runs} runs, {t.assertions} assertions, {t.failures} failures, {t.errors} errors, "
                      f"{t.skips} skips; line {t.line_coverage}% branch {t.branch_coverage}%" if t.runs is not None
                      else (t.reason or "")),
-        ("rubocop", g.rubocop, f"{g.rubocop.offenses} offenses" if g.rubocop.offenses is not None else (g.rubocop.reason or "")),
-        ("brakeman", g.brakeman, f"{g.brakeman.warnings} warnings" if g.brakeman.warnings is not None else (g.brakeman.reason or "")),
-        ("bundle-audit", g.bundle_audit, f"{g.bundle_audit.vulnerabilities} vulnerable" if g.bundle_audit.vulnerabilities is not None
-         else (g.bundle_audit.reason or "")),
+        ("rubocop", g.rubocop, _count(g.rubocop, g.rubocop.offenses, "offenses")),
+        ("brakeman", g.brakeman, _count(g.brakeman, g.brakeman.warnings, "warnings")),
+        ("bundle-audit", g.bundle_audit, _count(g.bundle_audit, g.bundle_audit.vulnerabilities, "vulnerable")),
         ("compose", report.compose, report.compose.file or report.compose.reason or ""),
         ("compose up", report.compose.up, f"HTTP {report.compose.up.http_status}" if report.compose.up.http_status
          else (report.compose.up.reason or "")),
@@ -81,6 +82,10 @@ def _print_summary(report) -> None:
     for name, step, detail in rows:
         table.add_row(name, step.status.value, f"{step.duration_seconds:.1f}", detail)
     console.print(table)
+
+
+def _count(step, count, noun: str) -> str:
+    return f"{count} {noun}" if count is not None else (step.reason or "")
 
 
 @runtime_app.command("clean")

@@ -43,7 +43,8 @@ def static_problems(repo: Path, doc) -> tuple[list[str], list[str]]:
         if "image" not in svc and "build" not in svc:
             problems.append(f"service {name}: neither `image` nor `build`")
         build = svc.get("build")
-        context = build if isinstance(build, str) else (build or {}).get("context", ".") if isinstance(build, dict) else None
+        context = build if isinstance(build, str) else (
+            (build or {}).get("context", ".") if isinstance(build, dict) else None)
         if context is not None and not _inside(repo, context):
             problems.append(f"service {name}: build context {context!r} is not a folder inside the repo")
         if isinstance(build, dict) and build.get("dockerfile"):

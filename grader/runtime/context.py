@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 DOCKERFILE_NAME = ".grader.Dockerfile"
+SANDBOX_DIR = ".grader-sandbox"  # our own files (Minitest reporter, RuboCop config), copied to /opt/grader
 # Left out of the copy: VCS data, dependency caches, and old outputs a repo might ship
 # (a committed coverage/.last_run.json must not pass for a fresh measurement).
 EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "coverage", "tmp", "log", ".bundle/cache"})
@@ -25,14 +26,17 @@ class ContextError(ValueError):
     pass
 
 
-def build_context(repo: Path, dockerfile: str) -> tempfile.SpooledTemporaryFile:
-    """A seekable tar stream (spooled to disk past 32 MB) ready for `docker build`."""
+def build_context(repo: Path, dockerfile: str, sandbox_files: dict[str, bytes] | None = None
+                  ) -> tempfile.SpooledTemporaryFile:
+    """A seekable tar stream (spooled to disk past 32 MB) ready for `docker build`. `sandbox_files`
+    go under SANDBOX_DIR/ (a repo folder of that name is left out, so it cannot replace them)."""
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
     total = 0
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for root, dirs, files in os.walk(repo, followlinks=False):
             rel_root = Path(root).relative_to(repo)
-            dirs[:] = sorted(d for d in dirs if (rel_root / d).as_posix() not in EXCLUDED_DIRS)
+            dirs[:] = sorted(d for d in dirs if (rel_root / d).as_posix() not in EXCLUDED_DIRS
+                             and (rel_root / d).as_posix() != SANDBOX_DIR)
             for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
                 full = os.path.join(root, name)
                 rel = (rel_root / name).as_posix()
@@ -50,10 +54,11 @@ def build_context(repo: Path, dockerfile: str) -> tempfile.SpooledTemporaryFile:
                         tar.addfile(info, fh)
                 else:
                     tar.addfile(info)
-        data = dockerfile.encode()
-        info = tarfile.TarInfo(DOCKERFILE_NAME)
-        info.size = len(data)
-        info.mode = 0o644
-        tar.addfile(info, io.BytesIO(data))
+        for name, data in [(DOCKERFILE_NAME, dockerfile.encode()),
+                           *((f"{SANDBOX_DIR}/{k}", v) for k, v in (sandbox_files or {}).items())]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(data))
     out.seek(0)
     return out

@@ -22,6 +22,7 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig
 
 from grader.runtime.options import Limits
+from grader.runtime.sandbox_limits import writable_layer_bytes
 
 MANAGED = "grader.managed"
 RUN_ID = "grader.run_id"
@@ -97,6 +98,7 @@ class BuildOutcome:
     timed_out: bool
     log: str
     error: str | None = None
+    limits_note: str = ""  # which build limits held (pids may not be enforceable on every engine)
 
 
 def build_image(
@@ -106,21 +108,30 @@ def build_image(
     run_id: str,
     step: str,
     timeout: float,
-    network: bool,
+    network: str | bool,
     limits: Limits,
     path: str | None = None,
     fileobj=None,
     dockerfile: str = "Dockerfile",
     labelled_in_dockerfile: bool = False,
     cancelled=None,
+    buildargs: dict[str, str] | None = None,
+    extra_labels: dict[str, str] | None = None,
 ) -> BuildOutcome:
     """Stream a classic build, stopping at the deadline. Leaving the stream early closes the
     connection, which makes the engine abort the build. Layers a failed build leaves behind
-    are removed (the classic builder keeps them as cache, unlabelled when labels come last)."""
+    are removed (the classic builder keeps them as cache, unlabelled when labels come last).
+
+    Build steps get the run's memory and CPU limits, a pids limit through a cgroup parent of ours
+    where the engine allows it, and a disk quota on each step's writable layer (sandbox_limits).
+    `network`: False/"none" (default), True/"default", or "host" (to reach a loopback mirror)."""
+    from grader.runtime.sandbox_limits import BuildCgroup, BuildDiskWatch
+
     # A client of its own, whose read timeout is the step's: a build that goes silent times out too.
     api = docker.APIClient(version=client.api.api_version, timeout=max(timeout, 1), **docker.utils.kwargs_from_env())
     deadline = time.monotonic() + timeout
     lines: list[str] = []
+    mode = {True: "default", False: "none"}.get(network, network) if isinstance(network, bool) else network
     kwargs = dict(
         tag=tag,
         dockerfile=dockerfile,
@@ -129,22 +140,48 @@ def build_image(
         pull=False,
         decode=True,
         timeout=max(timeout, 1),  # api.build's own default (None) would override the client's
-        labels=None if labelled_in_dockerfile else labels(run_id, step),
-        network_mode="default" if network else "none",
+        labels=None if labelled_in_dockerfile else {**labels(run_id, step), **(extra_labels or {})},
+        network_mode=mode,
         container_limits={"memory": _bytes(limits.memory), "memswap": _bytes(limits.memory)},
+        buildargs=buildargs or None,
+        use_config_proxy=False,  # never hand the host's proxy settings to a hostile build
     )
     if fileobj is not None:
         kwargs.update(fileobj=fileobj, custom_context=True)
     else:
         kwargs.update(path=path)
+    cgroup = BuildCgroup(client, run_id, limits.pids)
+    _add_build_params(api, {"cpuperiod": 100_000, "cpuquota": int(limits.cpus * 100_000),
+                            **({"cgroupparent": cgroup.parent} if cgroup.parent else {})})
+    note = f"memory {limits.memory}, cpus {limits.cpus:g}, disk {limits.disk} per step, " + (
+        f"pids {limits.pids}" if cgroup.parent else cgroup.note)
     try:
-        outcome = _stream_build(api, kwargs, deadline, timeout, lines, cancelled or (lambda: False))
+        with BuildDiskWatch(client, _bytes(limits.disk), cgroup.parent, time.time()) as disk:
+            outcome = _stream_build(api, kwargs, deadline, timeout, lines, cancelled or (lambda: False))
+        if disk.exceeded and not outcome.ok:
+            outcome.error = disk.exceeded
     except BaseException:  # Ctrl-C mid-build: its unlabelled layers must not outlive the run
         _remove_layers(client, "".join(lines))
         raise
+    finally:
+        cgroup.close()
+    outcome.limits_note = note
     if not outcome.ok:
         _remove_layers(client, outcome.log)
     return outcome
+
+
+def _add_build_params(api, extra: dict) -> None:
+    """The SDK's build() has no cgroupparent/cpuquota arguments, while the engine's /build endpoint
+    takes them: add them to this (build-only) client's /build request."""
+    post = api._post
+
+    def post_with_limits(url, *args, **kw):
+        if url.endswith("/build"):
+            kw["params"] = {**(kw.get("params") or {}), **extra}
+        return post(url, *args, **kw)
+
+    api._post = post_with_limits
 
 
 def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str], cancelled) -> BuildOutcome:
@@ -153,8 +190,10 @@ def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str]
             if "stream" in chunk:
                 lines.append(chunk["stream"])
             if "error" in chunk:
-                lines.append(chunk["error"] + "\n")
-                return BuildOutcome(False, False, "".join(lines), chunk["error"].strip())
+                # The daemon's own error text may quote a fetched body: the report keeps a summary.
+                error = summarise_daemon_error(chunk["error"])
+                lines.append(error + "\n")
+                return BuildOutcome(False, False, "".join(lines), error)
             if time.monotonic() > deadline:
                 return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
             if cancelled():
@@ -163,9 +202,23 @@ def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str]
     except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
         return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
     except (APIError, DockerException, requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-        return BuildOutcome(False, False, "".join(lines), _one_line(exc))
+        return BuildOutcome(False, False, "".join(lines), summarise_daemon_error(_one_line(exc)))
     finally:
         api.close()  # closes the stream; an unfinished build is cancelled by the engine
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BODY_MARKERS = re.compile(r"\b(?:body|response|content)\s*[:=]", re.IGNORECASE)
+
+
+def summarise_daemon_error(text: str, limit: int = 200) -> str:
+    """One line of the daemon's error for the report: its first line, cut before any quoted
+    response body, control characters removed, at most `limit` characters."""
+    line = _CONTROL.sub("", (text or "").strip().splitlines()[0] if (text or "").strip() else "build failed")
+    marker = _BODY_MARKERS.search(line)
+    if marker:
+        line = line[: marker.start()].rstrip(" :,;") + " (response body not shown)"
+    return line[:limit]
 
 
 _LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$", re.MULTILINE)
@@ -193,6 +246,7 @@ class RunOutcome:
     timed_out: bool
     log: str
     container: object | None  # kept so the caller can copy files out; removed by the caller
+    disk_exceeded: str | None = None  # the step was killed for writing past the disk quota
 
 
 def create_container(client, image: str, command: list[str] | None, *, run_id: str, step: str, env: dict[str, str],
@@ -238,6 +292,11 @@ def run_to_completion(client, image: str, command: list[str], *, run_id: str, st
         if cancelled is not None and cancelled():
             remove_quietly(container)
             raise RunCancelled(step)
+        written = writable_layer_bytes(client, container.id)
+        if written is not None and written > _bytes(limits.disk):
+            kill_quietly(container)
+            note = f"wrote {written // 2**20} MB to its filesystem (quota {limits.disk}); killed"
+            return RunOutcome(None, False, container_logs(container), container, disk_exceeded=note)
         try:
             result = container.wait(timeout=max(1, min(_WAIT_SLICE, left)))
             return RunOutcome(int(result.get("StatusCode", -1)), False, container_logs(container), container)
@@ -281,21 +340,51 @@ def remove_quietly(container) -> None:
         pass
 
 
+# Go's os.FileMode type bits as the engine reports them in get_archive's stat header: any of them
+# set means not a regular file (directory, symlink, device, pipe, socket, irregular).
+_GO_TYPE_BITS = (1 << 31) | (1 << 27) | (1 << 26) | (1 << 25) | (1 << 24) | (1 << 21) | (1 << 19)
+
+
 def read_file(container, path: str, limit: int = 20 * 1024 * 1024) -> bytes | None:
-    """One file out of a (stopped or running) container via get_archive; None if absent."""
+    """One regular file out of a (stopped or running) container via get_archive; None if absent,
+    not a regular file, or larger than `limit`. The tar stream is read only up to limit + one
+    header's worth: a repo that plants a directory of sparse files there cannot make us read GBs."""
     try:
-        stream, stat = container.get_archive(path)
-        if stat.get("size", 0) > limit:
-            return None
-        buf = io.BytesIO(b"".join(stream))
-    except (NotFound, APIError):
+        stream, stat = container.get_archive(path, chunk_size=64 * 1024)
+    except (NotFound, APIError, requests.RequestException):
         return None
-    with tarfile.open(fileobj=buf) as tar:
-        for member in tar.getmembers():
-            if member.isreg():
-                fh = tar.extractfile(member)
-                return fh.read(limit) if fh else None
-    return None
+    if int(stat.get("mode", 0)) & _GO_TYPE_BITS or int(stat.get("size", 0)) > limit:
+        _close_stream(stream)
+        return None
+    buf = io.BytesIO()
+    try:
+        for chunk in stream:
+            buf.write(chunk)
+            if buf.tell() > limit + 64 * 1024:
+                return None
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+        return None
+    finally:
+        _close_stream(stream)
+    buf.seek(0)
+    try:
+        with tarfile.open(fileobj=buf) as tar:
+            member = tar.next()
+            if member is None or not member.isreg() or member.size > limit:
+                return None
+            fh = tar.extractfile(member)
+            return fh.read(limit) if fh else None
+    except (tarfile.TarError, OSError):
+        return None
+
+
+def _close_stream(stream) -> None:
+    close = getattr(stream, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # noqa: BLE001 - closing a dropped stream
+            pass
 
 
 def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], list[str]]:

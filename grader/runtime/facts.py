@@ -55,6 +55,10 @@ def runtime_facts(report: RuntimeReport) -> list[Fact]:
         facts.append(_fact(f"runtime.gates.{name}.clean", gate.clean, gate))
         for attr in counts:
             facts.append(_fact(f"runtime.gates.{name}.{attr}", getattr(gate, attr), gate))
+    tampering = tests.tampering + [t for g in (report.gates.rubocop, report.gates.brakeman, report.gates.bundle_audit)
+                                   for t in g.tampering]
+    facts.append(_fact("runtime.tampering", tampering or None,
+                       note=None if tampering else "no attempt to forge results seen"))
     compose = report.compose
     facts.append(_fact("runtime.compose.file", compose.file, compose))
     facts.append(_fact("runtime.compose.valid", compose.valid, compose))

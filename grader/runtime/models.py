@@ -31,12 +31,15 @@ class BuildStep(Step):
 
     dockerfile: str | None = None
     image: str | None = None
+    limits: str | None = None  # which limits held during the build
 
 
 class TestImageStep(Step):
     profile: str | None = None
     base_image: str | None = None
     image: str | None = None
+    limits: str | None = None  # which limits held during the build
+    cached: bool = False  # the gems came from a bundle image built earlier (same lockfile + base)
 
 
 class BootStep(Step):
@@ -63,6 +66,8 @@ class TestsStep(Step):
     line_coverage: float | None = None  # percent, from SimpleCov when the suite produced it
     branch_coverage: float | None = None
     coverage_source: str | None = None  # coverage/.last_run.json | coverage/.resultset.json
+    counts_source: str | None = None  # "grader reporter" (our Minitest plugin) | "printed summary"
+    tampering: list[str] = Field(default_factory=list)  # what the suite did to forge its results
 
 
 class GateResult(Step):
@@ -77,6 +82,7 @@ class GateResult(Step):
     ignored_warnings: int | None = None  # brakeman (suppressed ones still count against G12)
     vulnerabilities: int | None = None  # bundle-audit
     exit_code: int | None = None
+    tampering: list[str] = Field(default_factory=list)  # e.g. config `require:` we did not load
 
 
 class Gates(BaseModel):

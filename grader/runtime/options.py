@@ -20,6 +20,7 @@ class Limits(BaseModel):
     memory: str = "1g"
     cpus: float = 1.0
     pids: int = 256
+    disk: str = "2g"  # writable layer of each run container and build step (sandbox_limits)
     user: str = "1000:1000"  # numeric, so it works in images without a passwd entry for it
 
 
@@ -30,6 +31,7 @@ class RuntimeOptions(BaseModel):
     budget: float = 1500
     limits: Limits = Field(default_factory=Limits)
     build_network: bool = False  # network (and pulls) during image builds; off unless the user asks
+    gem_mirror: str | None = None  # Bundler mirror for rubygems.org during builds (implies build network)
     compose_up: bool = False
     run_id: str | None = None  # default: a fresh random id
     build_repo_dockerfile: bool = True

@@ -85,13 +85,15 @@ class Profile(BaseModel):
             and not any(exists(p) for p in self.detect.none)
         )
 
-    def render_dockerfile(self, base_image: str, repo: Path | None = None, labels: dict[str, str] | None = None) -> str:
+    def render_dockerfile(self, base_image: str, repo: Path | None = None, labels: dict[str, str] | None = None,
+                          gem_mirror: bool = False) -> str:
         """The test image's Dockerfile. Labels go in one LABEL right after FROM, so every layer,
         including those of a build that fails half-way, carries them and can be cleaned up."""
         source = self.dockerfile or _data_text("dockerfile.j2")
         template = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True).from_string(source)
         setup = [s.run for s in self.setup if s.applies(repo)]
-        return template.render(base_image=base_image, setup=setup, env=self.env, labels=labels or {})
+        return template.render(base_image=base_image, setup=setup, env=self.env, labels=labels or {},
+                               gem_mirror=gem_mirror)
 
     def default_base_image(self, repo: Path) -> str:
         return self.base_image.format(ruby_version=ruby_version(repo) or self.default_ruby_version)

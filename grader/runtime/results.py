@@ -66,6 +66,23 @@ def parse_tests(framework: str, output: str) -> TestCounts | None:
     return parse_rspec(output) if framework == "rspec" else parse_minitest(output)
 
 
+def reporter_counts(output: str, token: str) -> tuple[TestCounts | None, int]:
+    """Counts our Minitest plugin wrote (`GRADER-RESULT <token> {json}`), and how many such lines
+    carried the token (more than one: someone else printed one too)."""
+    found = re.findall(rf"^GRADER-RESULT {re.escape(token)} (\{{.*\}})\s*$", output, flags=re.MULTILINE)
+    if len(found) != 1:
+        return None, len(found)
+    try:
+        data = json.loads(found[0])
+        return TestCounts(**{k: int(data[k]) for k in ("runs", "assertions", "failures", "errors", "skips")}), 1
+    except (ValueError, KeyError, TypeError):
+        return None, 1
+
+
+def strip_reporter_lines(output: str) -> str:
+    return re.sub(r"^GRADER-RESULT \S+ .*\n?", "", output, flags=re.MULTILINE)
+
+
 @dataclass
 class Coverage:
     line: float | None

@@ -6,6 +6,7 @@ Every container is sandboxed by engine.create_container and removed when its ste
 from __future__ import annotations
 
 import re
+import secrets
 import time
 
 from grader.runtime.budget import Budget, engine_trouble, over_budget
@@ -14,7 +15,16 @@ from grader.runtime.models import BootStep, GateResult, RuntimeReport, StepStatu
 from grader.runtime.probe import analyse_page, parse_probe_output, probe_command
 from grader.runtime.profiles import Profile
 from grader.runtime.repo_files import gem_from_registry
-from grader.runtime.results import GATE_PARSERS, coverage_from_last_run, coverage_from_resultset, parse_tests, tail
+from grader.runtime.results import (
+    GATE_PARSERS,
+    TestCounts,
+    coverage_from_last_run,
+    coverage_from_resultset,
+    parse_tests,
+    reporter_counts,
+    strip_reporter_lines,
+    tail,
+)
 
 _PROBE_INTERVAL = 0.25
 # Runs a gate tool: `bundle exec` when the repo locks the gem from rubygems.org (GRADER_GATE_BUNDLE=1)
@@ -169,21 +179,26 @@ def run_tests(client, engine, repo, image, profile: Profile, options, run_id, bu
     timeout = budget.timeout(options.timeouts.tests)
     if timeout is None:
         return over_budget(step, budget)
+    token = secrets.token_hex(16) if spec.framework == "minitest" else None
+    env = {**profile.env, **spec.env, **({"RUBYOPT": _reporter_rubyopt(spec.env), "GRADER_RESULT_TOKEN": token}
+                                         if token else {})}
     run = lambda: engine.run_to_completion(client, image, spec.command, run_id=run_id, step="tests",  # noqa: E731
-                                           env={**profile.env, **spec.env}, limits=options.limits, timeout=timeout,
+                                           env=env, limits=options.limits, timeout=timeout,
                                            cancelled=lambda: budget.is_cancelled)
 
     def interpret(outcome) -> None:
-        step.log_tail = tail(outcome.log)
-        counts = parse_tests(spec.framework, outcome.log)
+        step.log_tail = tail(strip_reporter_lines(outcome.log))
+        counts = _trusted_counts(step, spec.framework, outcome.log, token)
         if counts:
             step.runs, step.assertions, step.failures, step.errors, step.skips = (
                 counts.runs, counts.assertions, counts.failures, counts.errors, counts.skips)
-        if outcome.timed_out:
+        if outcome.disk_exceeded:
+            step.status, step.reason = StepStatus.failed, f"test suite {outcome.disk_exceeded}"
+        elif outcome.timed_out:
             step.status, step.reason = StepStatus.timeout, f"test suite exceeded {timeout:.0f}s"
         elif counts is None:
             step.status = StepStatus.failed
-            step.reason = f"no {spec.framework} summary in the output (exit {outcome.exit_code})"
+            step.reason = step.reason or f"no {spec.framework} summary in the output (exit {outcome.exit_code})"
         elif (counts.failures or 0) + (counts.errors or 0) > 0 or outcome.exit_code != 0:
             step.status = StepStatus.failed
             step.reason = f"{counts.failures} failures, {counts.errors} errors (exit {outcome.exit_code})"
@@ -192,6 +207,44 @@ def run_tests(client, engine, repo, image, profile: Profile, options, run_id, bu
         _read_coverage(engine, outcome.container, step)
 
     return _step_in_container(engine, step, run, interpret, budget)
+
+
+def _reporter_rubyopt(env: dict[str, str]) -> str:
+    return f"-I{_REPORTER_LOAD_PATH} {env.get('RUBYOPT', '')}".strip()
+
+
+_REPORTER_LOAD_PATH = "/opt/grader/ruby"
+
+
+def _same(a: TestCounts, b: TestCounts) -> bool:
+    return (a.runs, a.failures, a.errors) == (b.runs, b.failures, b.errors)
+
+
+def _trusted_counts(step: TestsStep, framework: str, log: str, token: str | None):
+    """Minitest: the counts our reporter plugin recorded, never a summary the suite printed itself.
+    A printed summary that disagrees, a second token line, or no reporter line at all is recorded
+    as tampering (or as unconfirmed) rather than believed. RSpec: the printed summary."""
+    printed = parse_tests(framework, strip_reporter_lines(log))
+    if token is None:
+        step.counts_source = "printed summary" if printed else None
+        return printed
+    counts, lines = reporter_counts(log, token)
+    if lines > 1:
+        step.tampering.append(f"{lines} result lines carried the grader's token: the suite printed its own")
+        step.reason = "conflicting test results (the suite printed a result line of its own)"
+        return None
+    if counts is None:
+        if printed is not None:
+            step.tampering.append(f"the suite printed '{printed.runs} runs, {printed.failures} failures' but the "
+                                  "grader's Minitest reporter recorded no run")
+            step.reason = "test summary printed without Minitest recording it (not believed)"
+        return None
+    step.counts_source = "grader reporter"
+    if printed is not None and not _same(printed, counts):
+        step.tampering.append(f"the suite printed '{printed.runs} runs, {printed.failures} failures, "
+                              f"{printed.errors} errors' while Minitest recorded {counts.runs} runs, "
+                              f"{counts.failures} failures, {counts.errors} errors")
+    return counts
 
 
 def _step_in_container(engine, step, run, interpret, budget: Budget):
@@ -214,13 +267,24 @@ def _step_in_container(engine, step, run, interpret, budget: Budget):
 
 
 def _read_coverage(engine, container, step: TestsStep) -> None:
-    for path, parse in (("/app/coverage/.last_run.json", coverage_from_last_run),
-                        ("/app/coverage/.resultset.json", coverage_from_resultset)):
+    """Coverage from SimpleCov's raw results, recomputed here; its `.last_run.json` summary is a
+    file any test can write, so it only counts as a cross-check (a mismatch is tampering) and is
+    never believed alone. Reads are bounded (engine.read_file)."""
+    def parsed(path, parse):
         data = engine.read_file(container, path)
-        cov = parse(data) if data else None
-        if cov:
-            step.line_coverage, step.branch_coverage, step.coverage_source = cov.line, cov.branch, cov.source
-            return
+        return parse(data) if data else None
+
+    last = parsed("/app/coverage/.last_run.json", coverage_from_last_run)
+    raw = parsed("/app/coverage/.resultset.json", coverage_from_resultset)
+    if raw is None:
+        if last is not None:
+            step.tampering.append(f"coverage/.last_run.json claims {last.line}% lines with no raw SimpleCov "
+                                  "results beside it (not believed)")
+        return
+    if last is not None and last.line is not None and raw.line is not None and abs(last.line - raw.line) > 0.5:
+        step.tampering.append(f"coverage/.last_run.json claims {last.line}% lines; the raw results give {raw.line}%")
+    branch = raw.branch if raw.branch is not None else None
+    step.line_coverage, step.branch_coverage, step.coverage_source = raw.line, branch, raw.source
 
 
 # --- gates --------------------------------------------------------------------------------
@@ -237,15 +301,22 @@ def run_gate(client, engine, repo, image, profile: Profile, name: str, gate, opt
     timeout = budget.timeout(options.timeouts.gate)
     if timeout is None:
         return over_budget(step, budget)
+    if name == "rubocop":
+        from grader.runtime.gate_config import gate_config
+
+        step.tampering = [f"not loaded: {d}" for d in gate_config(repo).dropped]
     command = ["sh", "-c", _GATE_WRAPPER, gate.tool, *gate.args]
     bundle = "1" if gem_from_registry(repo, gate.gem) else "0"
     run = lambda: engine.run_to_completion(client, image, command, run_id=run_id, step=f"gate-{name}",  # noqa: E731
                                            env={**profile.env, "GRADER_GATE_BUNDLE": bundle},
-                                           limits=options.limits, timeout=timeout, cancelled=lambda: budget.is_cancelled)
+                                           limits=options.limits, timeout=timeout,
+                                           cancelled=lambda: budget.is_cancelled)
 
     def interpret(outcome) -> None:
         step.log_tail = tail(outcome.log, lines=30, chars=3000)
-        if outcome.timed_out:
+        if outcome.disk_exceeded:
+            step.status, step.reason = StepStatus.failed, f"{gate.tool} {outcome.disk_exceeded}"
+        elif outcome.timed_out:
             step.status, step.reason = StepStatus.timeout, f"{gate.tool} exceeded {timeout:.0f}s"
         elif outcome.exit_code == _NOT_INSTALLED:
             step.status, step.reason = StepStatus.not_run, f"{gate.tool} is not installed in the test image"
@@ -254,7 +325,8 @@ def run_gate(client, engine, repo, image, profile: Profile, name: str, gate, opt
             step.reason = f"{gate.tool} failed (exit {outcome.exit_code})" + _first_error(outcome.log)
         elif (counts := GATE_PARSERS[name](outcome.log)) is None:
             step.status = StepStatus.failed
-            step.reason = f"{gate.tool} produced no parseable report (exit {outcome.exit_code})" + _first_error(outcome.log)
+            step.reason = (f"{gate.tool} produced no parseable report (exit {outcome.exit_code})"
+                           + _first_error(outcome.log))
         else:
             step.status = StepStatus.ok
             for field in ("clean", "offenses", "files_inspected", "warnings", "ignored_warnings", "vulnerabilities"):

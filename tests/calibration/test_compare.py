@@ -123,3 +123,25 @@ def test_partly_mismatched_ids_are_named(cli, tmp_path):
     assert report["unpaired"]["human_only_items"] == ["run08"]
     assert report["unpaired"]["judge_only_items"] == ["run99"]
     assert any("run08" in n for n in report["notes"])
+
+
+def test_panel_models_and_test_retest(cli, tmp_path):
+    """Two judge models: each gets its own blocks, the pair its agreement, samples their spread."""
+    rows = []
+    for k in range(8):
+        human = k % 6
+        rows += [[f"i{k}", "architecture", min(5, human), "m-steady", s, ""] for s in range(3)]
+        rows += [[f"i{k}", "architecture", min(5, human + s), "m-jumpy", s, ""] for s in range(3)]
+    judge = write_csv(tmp_path / "j.csv", JUDGE_HEADER, rows)
+    human = write_csv(tmp_path / "h.csv", HUMAN_HEADER, [[f"i{k}", "architecture", k % 6, "", ""] for k in range(8)])
+    report = json.loads(cli("compare", human, judge, "-f", "json", "-B", "50", "--rubric", "rails-rubyllm-v1").stdout)
+    assert report["judge_models"] == ["m-jumpy", "m-steady"]
+    assert report["models"]["m-steady"]["dimensions"]["architecture"]["mae"] == 0
+    assert report["models"]["m-jumpy"]["dimensions"]["architecture"]["bias"] > 0
+    pair = report["panel"]["m-jumpy vs m-steady"]["dimensions"]["architecture"]
+    assert pair["n"] == 8 and pair["mae"] > 0
+    steady = report["test_retest"]["m-steady"]["architecture"]
+    jumpy = report["test_retest"]["m-jumpy"]["architecture"]
+    assert steady["mean_range"] == 0 and steady["identical_share"] == 1 and steady["alpha_interval"] == 1
+    assert jumpy["max_range"] == 2 and jumpy["identical_share"] < 1
+    assert report["ceiling"] is None

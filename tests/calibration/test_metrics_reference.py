@@ -135,3 +135,17 @@ def test_simple_figures():
     assert metrics.within(h, j, 2)[0] == pytest.approx(1.0)
     assert metrics.bin_to_int(np.array([7.5, 6.5, 0.49]))[0] == 8
     assert list(metrics.bin_to_int(np.array([7.5, 6.5, 0.49]))) == [8, 7, 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs(), st.integers(min_value=0, max_value=2**31))
+def test_resampled_kendall_equals_sign_matrices(pair, seed):
+    """The count-based quadratic forms give the figures of the explicitly resampled data."""
+    h, j = pair
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(h), size=(20, len(h)))
+    counts = np.stack([np.bincount(row, minlength=len(h)) for row in idx]).astype(float)
+    tau_a, acc_a = metrics.kendall_and_pairwise(h[idx], j[idx])
+    tau_b, acc_b = metrics.kendall_and_pairwise_resampled(h, j, counts)
+    np.testing.assert_allclose(tau_a, tau_b, atol=TOL)
+    np.testing.assert_allclose(acc_a, acc_b, atol=TOL)

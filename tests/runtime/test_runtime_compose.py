@@ -5,7 +5,8 @@ import pytest
 from grader.runtime.compose import COMPOSE_NAMES, check_compose, find_compose_file
 from grader.runtime.models import StepStatus
 
-GOOD = "services:\n  web:\n    build: .\n    ports: ['3000:3000']\n    environment:\n      OPENROUTER_API_KEY: ${OPENROUTER_API_KEY}\n"
+GOOD = ("services:\n  web:\n    build: .\n    ports: ['3000:3000']\n    environment:\n"
+        "      OPENROUTER_API_KEY: ${OPENROUTER_API_KEY}\n")
 
 
 @pytest.mark.parametrize("name", COMPOSE_NAMES)
@@ -30,7 +31,8 @@ def test_missing_file_is_a_failure_with_reason(tmp_path):
         ("services:\n  web:\n    ports: ['3000:3000']\n", "neither `image` nor `build`"),
         ("services:\n  web:\n    build: ../outside\n", "not a folder inside the repo"),
         ("services:\n  web:\n    image: x\n    ports: ['http:web']\n", "port"),
-        ("services:\n  web:\n    image: x\n    environment:\n      - OPENROUTER_API_KEY=sk-or-v1-abc\n", "literal value"),
+        ("services:\n  web:\n    image: x\n    environment:\n      - OPENROUTER_API_KEY=sk-or-v1-abc\n",
+         "literal value"),
         ("services:\n  web:\n    build:\n      context: .\n      dockerfile: Dockerfile.prod\n", "not found"),
     ],
 )

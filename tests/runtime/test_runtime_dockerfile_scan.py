@@ -1,6 +1,7 @@
 """What the stage reads from a repo's Dockerfile before building it (pure, no engine)."""
 
-from grader.runtime.builds import REMOTE_ADD, base_images
+from grader.runtime.builds import base_images
+from grader.runtime.dockerfile_scan import scan_dockerfile
 
 
 def test_base_images_skip_stage_aliases_and_scratch_and_resolve_args():
@@ -20,6 +21,6 @@ COPY --from=build /app /app
 
 
 def test_remote_add_is_detected():
-    assert REMOTE_ADD.search("FROM x\nADD https://example.com/a.tgz /tmp/\n")
-    assert REMOTE_ADD.search("add --chown=1:1 git@github.com:a/b.git /src\n")
-    assert not REMOTE_ADD.search("FROM x\nADD vendor.tgz /tmp/\nRUN curl https://x\n")
+    assert scan_dockerfile("FROM x\nADD https://example.com/a.tgz /tmp/\n").remote_sources
+    assert scan_dockerfile("FROM x\nadd --chown=1:1 git@github.com:a/b.git /src\n").remote_sources
+    assert not scan_dockerfile("FROM x\nADD vendor.tgz /tmp/\nRUN curl https://x\n").remote_sources

@@ -15,14 +15,16 @@ def test_rails_chat_page_has_everything():
 
 
 def test_plain_page_has_nothing():
-    page = analyse_page("<html><body><h1>Welcome</h1><form action=/login><input type=password name=pw></form></body></html>")
+    page = analyse_page(
+        "<html><body><h1>Welcome</h1><form action=/login><input type=password name=pw></form></body></html>")
     assert (page.turbo, page.stimulus, page.chat_form) == (False, False, False)
 
 
 def test_text_input_named_like_a_message_is_a_chat_form():
     assert analyse_page('<form><input type="text" name="prompt"></form>').chat_form is True
     # A textarea outside any form is not a form the user can submit.
-    assert analyse_page("<div><textarea></textarea></div><form><input type=hidden name=message></form>").chat_form is False
+    html = "<div><textarea></textarea></div><form><input type=hidden name=message></form>"
+    assert analyse_page(html).chat_form is False
 
 
 def test_malformed_html_does_not_raise():

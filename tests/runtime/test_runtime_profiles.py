@@ -52,7 +52,8 @@ def test_default_base_image_follows_the_repo(tmp_path):
 
 def test_rendered_dockerfile_copies_labels_and_drops_root(tmp_path):
     profile = load_profiles()["rack-minitest"]
-    text = profile.render_dockerfile("grader-base:bookworm", tmp_path, {"grader.managed": "true", "grader.run_id": "r1"})
+    labels = {"grader.managed": "true", "grader.run_id": "r1"}
+    text = profile.render_dockerfile("grader-base:bookworm", tmp_path, labels)
     lines = text.splitlines()
     assert lines[1] == "FROM grader-base:bookworm"
     assert lines[2] == 'LABEL grader.managed="true" grader.run_id="r1"'  # right after FROM: every layer has it

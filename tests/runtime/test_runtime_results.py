@@ -21,7 +21,8 @@ def test_minitest_summary_counts():
 
 
 def test_minitest_last_summary_wins_and_rails_wording():
-    out = "1 runs, 1 assertions, 0 failures, 0 errors, 0 skips\n...\n7 tests, 9 assertions, 1 failures, 0 errors, 0 skips"
+    out = ("1 runs, 1 assertions, 0 failures, 0 errors, 0 skips\n...\n"
+           "7 tests, 9 assertions, 1 failures, 0 errors, 0 skips")
     assert parse_minitest(out).runs == 7
 
 

@@ -33,7 +33,8 @@ def test_green_rack_app(docker_client, fixtures_dir, base_image, kit):
     assert tests.status is StepStatus.ok and tests.framework == "minitest"
     assert (tests.runs, tests.assertions, tests.failures, tests.errors, tests.skips) == (4, 8, 0, 0, 0)
     assert tests.line_coverage == 100.0 and tests.branch_coverage is not None and tests.branch_coverage < 100
-    assert tests.coverage_source == "coverage/.last_run.json"
+    assert tests.coverage_source == "coverage/.resultset.json"  # recomputed from raw results
+    assert tests.counts_source == "grader reporter" and tests.tampering == []
     rubocop = report.gates.rubocop
     assert (rubocop.status, rubocop.clean, rubocop.offenses) == (StepStatus.ok, True, 0)
     assert rubocop.files_inspected == 4
@@ -178,7 +179,8 @@ def test_build_timeout_is_reported_and_cleaned(docker_client, base_image, tmp_pa
     # The aborted build's step container is gone too (the engine cancelled it; the layer it ran on
     # could not have been removed otherwise). Checked by its command: other runs may share the engine.
     time.sleep(1)
-    leftovers = [c for c in docker_client.containers.list(all=True) if c.attrs["Config"].get("Cmd") == ["/bin/sh", "-c", "sleep 60"]]
+    leftovers = [c for c in docker_client.containers.list(all=True)
+                 if c.attrs["Config"].get("Cmd") == ["/bin/sh", "-c", "sleep 60"]]
     assert not leftovers
 
 

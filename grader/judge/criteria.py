@@ -1,0 +1,122 @@
+"""What the judge is asked: the rubric's judge criteria (their points count) and the holistic
+dimension scores the rubric marks `judge_holistic` (reported for calibration, never counted), each
+with the verified facts that bear on it as givens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.rubric.predicates import Truth
+
+HOLISTIC_PREFIX = "dimension:"
+
+
+@dataclass
+class Given:
+    id: str
+    value: Any
+    where: str | None  # file:line of its first evidence
+
+
+@dataclass
+class CriterionSpec:
+    id: str
+    dimension: str
+    max: float
+    question: str
+    anchors: dict[str, str]
+    counted: bool  # True: its points enter the score as fact judge.<id>
+    givens: list[Given] = field(default_factory=list)
+    fact_files: list[str] = field(default_factory=list)
+
+    def text_for_key(self) -> dict:
+        return {"id": self.id, "dimension": self.dimension, "max": self.max, "question": self.question,
+                "anchors": self.anchors, "givens": [(g.id, repr(g.value)) for g in self.givens]}
+
+
+def _dimension_fact_ids(rubric, dim_id: str) -> list[str]:
+    ids: list[str] = []
+    for item in [*rubric.deductions, *rubric.bonuses]:
+        if item.dimension != dim_id:
+            continue
+        if item.when is not None:
+            ids += sorted(item.when.fact_ids())
+        if getattr(item, "per", None):
+            ids.append(item.per)
+    for j in rubric.judge_criteria:
+        if j.dimension == dim_id and j.applies_when is not None:
+            ids += sorted(j.applies_when.fact_ids())
+    dim = rubric.dimension(dim_id)
+    for goal in rubric.goals:
+        if goal.id in dim.goals:
+            for pred in (goal.contradicted_when, goal.supported_when):
+                if pred is not None:
+                    ids += sorted(pred.fact_ids())
+    return list(dict.fromkeys(ids))
+
+
+def _givens(facts, ids: list[str]) -> tuple[list[Given], list[str]]:
+    givens: list[Given] = []
+    files: list[str] = []
+    for fid in ids:
+        if facts is None or facts.is_unknown(fid) or fid.startswith("judge."):
+            continue
+        for f in facts.get(fid)[:1]:
+            ev = (getattr(f, "evidence", None) or [])
+            where = f"{ev[0].file}:{ev[0].line}" if ev and ev[0].file else None
+            givens.append(Given(fid, f.value, where))
+            files += [e.file for e in ev if e.file]
+    return givens, list(dict.fromkeys(files))
+
+
+def _holistic_anchors(top: float) -> dict[str, str]:
+    mid = round(top / 2, 1)
+    return {f"{top:g}": "exemplary: nothing a senior reviewer would change",
+            f"{mid:g}": "works, with clear weaknesses a reviewer would ask to fix",
+            "0": "missing or broken"}
+
+
+def criterion_specs(rubric, facts, only: list[str] | None = None, holistic: bool = True) -> list[CriterionSpec]:
+    """Specs in rubric order; `only` keeps the named ids (criterion ids or dimension:<id>)."""
+    specs: list[CriterionSpec] = []
+    for j in rubric.judge_criteria:
+        if j.applies_when is not None and facts is not None:
+            if j.applies_when.evaluate(facts)[0] is Truth.false:
+                continue
+        givens, files = _givens(facts, _dimension_fact_ids(rubric, j.dimension))
+        specs.append(CriterionSpec(j.id, j.dimension, float(j.points), " ".join(j.question.split()),
+                                   dict(j.anchors), True, givens, files))
+    if holistic:
+        for dim in rubric.dimensions:
+            if not dim.judge_holistic:
+                continue
+            question = dim.judge_question or f"As a whole, how good is this repository on: {dim.title}?"
+            givens, files = _givens(facts, _dimension_fact_ids(rubric, dim.id))
+            specs.append(CriterionSpec(HOLISTIC_PREFIX + dim.id, dim.id, float(dim.max), " ".join(question.split()),
+                                       _holistic_anchors(dim.max), False, givens, files))
+    if only:
+        wanted = set(only)
+        specs = [s for s in specs if s.id in wanted or s.id.removeprefix(HOLISTIC_PREFIX) in wanted]
+    return specs
+
+
+def anchor_step(spec: CriterionSpec) -> float:
+    """How far samples may spread before the criterion is unstable: the smallest gap between
+    anchor levels (a band "a-b" counts as its width), else a quarter of the points."""
+    levels: list[float] = []
+    widths: list[float] = []
+    for band in spec.anchors:
+        text = str(band).strip()
+        try:
+            if "-" in text.lstrip("-"):
+                lo, hi = (float(x) for x in text.split("-", 1))
+                widths.append(abs(hi - lo))
+                levels += [lo, hi]
+            else:
+                levels.append(float(text))
+        except ValueError:
+            continue
+    levels = sorted(set(levels))
+    gaps = [b - a for a, b in zip(levels, levels[1:]) if b > a] + [w for w in widths if w > 0]
+    return min(gaps) if gaps else spec.max / 4

@@ -1,0 +1,119 @@
+"""Limits the docker build API has no knob for: pids during image builds, and disk written by build
+steps and run containers.
+
+- pids: the classic builder takes a cgroup parent. We create one of our own with `pids.max` set
+  (cgroupfs driver, cgroup v1 or v2, when the grader may write /sys/fs/cgroup), so every RUN step
+  of the build sits under it. Elsewhere (systemd driver, no write access) the limit is reported
+  as not enforced.
+- disk: overlay2 on ext4 (this machine) cannot do `--storage-opt size`, so a watcher reads each
+  container's writable-layer size (`SizeRw`) every few seconds and kills a container past the
+  quota. What holds: a step is stopped within one poll interval of crossing the quota, so it can
+  overshoot by what it writes in that interval (a few hundred MB at disk speed), never more.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+DISK_POLL_SECONDS = 2.0
+
+
+class BuildCgroup:
+    """A pids-limited cgroup to pass as the build's `cgroupparent` (None when we cannot make one)."""
+
+    def __init__(self, client, run_id: str, pids: int) -> None:
+        self.name = f"grader-build-{run_id}"
+        self.parent: str | None = None
+        self.note = ""
+        self._dirs: list[Path] = []
+        try:
+            info = client.info()
+        except Exception:  # noqa: BLE001 - no info, no cgroup: the build still runs, the report says so
+            info = {}
+        driver, version = info.get("CgroupDriver"), str(info.get("CgroupVersion", "1"))
+        if driver != "cgroupfs":
+            self.note = f"pids limit not enforced during builds (cgroup driver {driver or 'unknown'})"
+            return
+        try:
+            self._create(version, pids)
+            self.parent = "/" + self.name
+        except OSError as exc:
+            self.note = f"pids limit not enforced during builds (cannot create a cgroup: {exc.strerror or exc})"
+            self.close()
+
+    def _create(self, version: str, pids: int) -> None:
+        if version == "2":
+            folder = CGROUP_ROOT / self.name
+            folder.mkdir()
+            self._dirs.append(folder)
+            (folder / "pids.max").write_text(str(pids))
+            (folder / "cgroup.subtree_control").write_text("+pids")
+        else:
+            folder = CGROUP_ROOT / "pids" / self.name
+            folder.mkdir()
+            self._dirs.append(folder)
+            (folder / "pids.max").write_text(str(pids))
+
+    def close(self) -> None:
+        """Remove our cgroup folders (docker removes the per-container ones below them)."""
+        for folder in reversed(self._dirs):
+            for child in sorted(folder.glob("*/"), reverse=True):
+                with contextlib.suppress(OSError):
+                    os.rmdir(child)
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        self._dirs = []
+
+
+def writable_layer_bytes(client, container_id: str) -> int | None:
+    try:
+        return int(client.api.inspect_container(container_id, size=True).get("SizeRw") or 0)
+    except Exception:  # noqa: BLE001 - gone already: nothing to measure
+        return None
+
+
+class BuildDiskWatch:
+    """During a build: kill any build-step container under our cgroup parent (or, without one,
+    started from the build) whose writable layer passes the quota."""
+
+    def __init__(self, client, quota: int, cgroup_parent: str | None, since: float) -> None:
+        self.client, self.quota, self.cgroup_parent, self.since = client, quota, cgroup_parent, since
+        self.exceeded: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="grader-build-disk", daemon=True)
+
+    def __enter__(self) -> BuildDiskWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _ours(self, entry: dict) -> bool:
+        if entry.get("Created", 0) < self.since - 1:
+            return False
+        try:
+            host = self.client.api.inspect_container(entry["Id"]).get("HostConfig") or {}
+        except Exception:  # noqa: BLE001
+            return False
+        return self.cgroup_parent is not None and host.get("CgroupParent") == self.cgroup_parent
+
+    def _run(self) -> None:
+        while not self._stop.wait(DISK_POLL_SECONDS):
+            try:
+                running = self.client.api.containers(filters={"status": "running"})
+            except Exception:  # noqa: BLE001
+                continue
+            for entry in running:
+                if not self._ours(entry):
+                    continue
+                size = writable_layer_bytes(self.client, entry["Id"])
+                if size is not None and size > self.quota:
+                    self.exceeded = f"a build step wrote {size // 2**20} MB (quota {self.quota // 2**20} MB)"
+                    with contextlib.suppress(Exception):
+                        self.client.api.kill(entry["Id"])

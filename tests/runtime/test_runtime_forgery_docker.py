@@ -1,0 +1,58 @@
+"""Forged results (issue 11, item 8): a suite that prints a fake summary and writes its own
+coverage summary, and a `.rubocop.yml` that loads code to print a clean report, are not believed
+and are reported as tampering."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.runtime import RuntimeOptions, StepStatus, run_runtime
+
+pytestmark = pytest.mark.docker
+
+FAKE_SUMMARY = "999 runs, 999 assertions, 0 failures, 0 errors, 0 skips"
+
+
+def test_fake_minitest_summary_and_coverage_file_are_not_believed(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (tmp_path / "test").mkdir()
+    # Registered before minitest/autorun, so it runs after Minitest's own report: the last summary
+    # in the output is the fake one, and the coverage summary says 100%.
+    (tmp_path / "test" / "forge_test.rb").write_text(
+        'require "fileutils"\n'
+        "at_exit do\n"
+        f'  puts "{FAKE_SUMMARY}"\n'
+        '  FileUtils.mkdir_p("coverage")\n'
+        '  File.write("coverage/.last_run.json", \'{"result":{"line":100.0,"branch":100.0}}\')\n'
+        "  $stdout.flush\n  exit!(0)\n"
+        "end\n"
+        'require "minitest/autorun"\n'
+        "class ForgeTest < Minitest::Test\n"
+        "  def test_passes\n    assert true\n  end\n"
+        "  def test_fails\n    assert_equal 1, 2\n  end\n"
+        "end\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+    tests = report.tests
+    assert FAKE_SUMMARY in tests.log_tail  # the forgery really ran
+    assert tests.counts_source == "grader reporter"
+    assert (tests.runs, tests.failures, tests.errors) == (2, 1, 0)
+    assert tests.status is StepStatus.failed
+    assert tests.line_coverage is None
+    joined = " | ".join(tests.tampering)
+    assert "printed '999 runs" in joined and ".last_run.json claims 100.0%" in joined
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_rubocop_config_require_is_not_loaded(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    # Loaded by RuboCop if it read this config: prints a clean report and exits before any cop runs.
+    (tmp_path / "forge.rb").write_text(
+        'puts \'{"summary":{"offense_count":0,"target_file_count":1,"inspected_file_count":1}}\'\nexit!(0)\n')
+    (tmp_path / ".rubocop.yml").write_text("require:\n  - ./forge.rb\nAllCops:\n  Exclude:\n    - 'vendor/**/*'\n")
+    (tmp_path / "bad.rb").write_text("def Bad_Name( x )\n  eval(x) ;\nend\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+    rubocop = report.gates.rubocop
+    assert rubocop.status is StepStatus.ok, (rubocop.reason, rubocop.log_tail)
+    assert rubocop.offenses and rubocop.offenses > 0 and rubocop.clean is False
+    assert rubocop.tampering == ["not loaded: .rubocop.yml: require: ./forge.rb"]
+    kit.assert_nothing_left(docker_client, report.run_id)
