@@ -44,7 +44,7 @@ def _all_figures(h0: np.ndarray, j0: np.ndarray, idx: np.ndarray, within_k: floa
         "qwk": metrics.qwk(metrics.bin_to_int(h), metrics.bin_to_int(j)),
         "alpha_interval": metrics.alpha_interval(h, j),
         "alpha_ordinal": metrics.alpha_ordinal(h, j),
-        "spearman": metrics.spearman(h, j),
+        "spearman": metrics.spearman_resampled(h0, j0, counts),
         "kendall": tau,
         "pearson": metrics.pearson(h, j),
         "mae": metrics.mae(h, j),

@@ -112,6 +112,30 @@ def spearman(h: Array, j: Array) -> Array:
     return pearson(rankdata(h, axis=-1), rankdata(j, axis=-1))
 
 
+def spearman_resampled(h: Array, j: Array, counts: Array) -> Array:
+    """Spearman's rho of each resample given as item counts (B x n), without sorting B rows: the
+    average rank of original item i among the drawn values is (#drawn below it) + (#drawn equal + 1)/2,
+    two matrix products; rho is then the count-weighted Pearson r of those ranks."""
+    return _weighted_pearson(_ranks_from_counts(h, counts), _ranks_from_counts(j, counts), counts)
+
+
+def _ranks_from_counts(x: Array, counts: Array) -> Array:
+    below = (x[None, :] < x[:, None]).astype(float)  # [i, k]: item k's value is below item i's
+    equal = (x[None, :] == x[:, None]).astype(float)
+    return counts @ below.T + (counts @ equal.T + 1) / 2
+
+
+def _weighted_pearson(x: Array, y: Array, w: Array) -> Array:
+    total = w.sum(axis=1, keepdims=True)
+    xc = x - (w * x).sum(axis=1, keepdims=True) / total
+    yc = y - (w * y).sum(axis=1, keepdims=True) / total
+    sxx = (w * xc * xc).sum(axis=1)
+    syy = (w * yc * yc).sum(axis=1)
+    den = np.sqrt(sxx * syy)
+    # ranks are half-integers: a constant resample gives exactly zero spread, no tolerance needed
+    return _safe_div((w * xc * yc).sum(axis=1), np.where((sxx == 0) | (syy == 0), 0.0, den))
+
+
 def _sign_sums(h: Array, j: Array) -> tuple[Array, Array, Array, Array]:
     """Per resample: sum sx*sy, sum |sx|, sum |sy| and the judge-agrees score over human-ordered pairs
     (full n x n sign matrices, so every unordered pair counts twice; the ratios do not care)."""

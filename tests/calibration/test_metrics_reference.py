@@ -149,3 +149,17 @@ def test_resampled_kendall_equals_sign_matrices(pair, seed):
     tau_b, acc_b = metrics.kendall_and_pairwise_resampled(h, j, counts)
     np.testing.assert_allclose(tau_a, tau_b, atol=TOL)
     np.testing.assert_allclose(acc_a, acc_b, atol=TOL)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs(), st.integers(min_value=0, max_value=2**31))
+def test_resampled_spearman_equals_scipy_on_each_resample(pair, seed):
+    h, j = pair
+    rng = np.random.default_rng(seed)
+    idx = np.vstack([np.arange(len(h)), rng.integers(0, len(h), size=(15, len(h)))])
+    counts = np.stack([np.bincount(row, minlength=len(h)) for row in idx]).astype(float)
+    ours = metrics.spearman_resampled(h, j, counts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = np.array([spearmanr(h[row], j[row]).statistic for row in idx])
+    np.testing.assert_allclose(ours, ref, atol=TOL)
