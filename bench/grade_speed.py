@@ -52,7 +52,7 @@ def main() -> None:
                     t0 = time.perf_counter()
                     report = grade_path(repo, rubric, opts)
                     t1 = time.perf_counter()
-                    write_reports(report, tmp / "out" / repo.name / str(i), repo)
+                    write_reports(report, tmp / "out" / repo.name / str(i))
                     t2 = time.perf_counter()
                     g.append((t1 - t0) * 1000)
                     full.append((t2 - t0) * 1000)

@@ -1,17 +1,34 @@
 """Grade a folder of repositories in parallel and rank them. No repo is ever dropped: one that
-fails to grade is a leaderboard row carrying its error."""
+fails to grade is a leaderboard row carrying its error.
+
+Each repo is graded in its own worker process, so a worker that dies (killed, out of memory, a
+crash in native code) takes only its own repo with it: that repo is tried once more (the kill may
+have come from outside), then listed with the error, and every other repo completes.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import signal
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from grader.ingest import ARCHIVE_SUFFIXES
-from grader.pipeline import GradeOptions, display_name, grade
+from grader.pipeline import GradeOptions, grade
 from grader.report.leaderboard import Leaderboard, LeaderRow, write_leaderboard
+from grader.report.names import display_name
 from grader.rubric import Rubric
+
+ATTEMPTS = 2  # a repo whose worker died is graded once more before it is recorded as failed
+
+# Worker processes running now, so an interrupt of the parent stops them (their cleanup runs).
+_WORKERS: set[multiprocessing.process.BaseProcess] = set()
+_WORKERS_LOCK = threading.Lock()
+_STOPPING = threading.Event()
 
 
 def discover_repos(folder: Path) -> list[Path]:
@@ -41,7 +58,7 @@ def _out_names(repos: list[Path]) -> list[str]:
 
 
 def grade_one(source: str, name: str, rubric: Rubric, out_dir: str, options: GradeOptions) -> LeaderRow:
-    """Worker: grade one repo into out_dir/name. Never raises: an error becomes the row's error."""
+    """Grade one repo into out_dir/name. Never raises: an error becomes the row's error."""
     try:
         report = grade(source, rubric, Path(out_dir) / name, options)
     except Exception as exc:  # noqa: BLE001 - the leaderboard lists it with its error
@@ -52,6 +69,73 @@ def grade_one(source: str, name: str, rubric: Rubric, out_dir: str, options: Gra
         tier=report.tier, tier_provisional=report.tier_provisional, tier_best_case=report.tier_best_case,
         report_dir=name, check_ok=report.arithmetic_check.ok, stage_problems=failed,
     )
+
+
+def _worker_main(conn, source: str, name: str, rubric: Rubric, out_dir: str, options: GradeOptions) -> None:
+    """In the worker process: SIGTERM unwinds like Ctrl-C (so the ingest temp dir is removed),
+    and the row goes back through the pipe."""
+    def on_term(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        row = grade_one(source, name, rubric, out_dir, options)
+    except KeyboardInterrupt:
+        row = LeaderRow(name=name, source=source, error="interrupted")
+    conn.send(row.model_dump(mode="json"))
+    conn.close()
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exited with code {exitcode} without a result"
+
+
+def _graded_in_own_process(source: str, name: str, rubric: Rubric, out_dir: str, options: GradeOptions) -> LeaderRow:
+    ctx = multiprocessing.get_context("fork")
+    deaths = []
+    for _ in range(ATTEMPTS):
+        if _STOPPING.is_set():
+            break
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_worker_main, args=(send, source, name, rubric, out_dir, options),
+                           name=f"grader-worker-{name}", daemon=False)
+        with _WORKERS_LOCK:
+            if _STOPPING.is_set():
+                break
+            proc.start()
+            _WORKERS.add(proc)
+        send.close()
+        try:
+            data = receive.recv()
+        except EOFError:  # the worker died before it sent its row
+            data = None
+        finally:
+            receive.close()
+            proc.join()
+            with _WORKERS_LOCK:
+                _WORKERS.discard(proc)
+        if data is not None:
+            return LeaderRow.model_validate(data)
+        deaths.append(_death(proc.exitcode))
+    if not deaths:
+        return LeaderRow(name=name, source=source, error="interrupted")
+    return LeaderRow(name=name, source=source,
+                     error=f"worker process died while grading this repo ({'; then '.join(deaths)})")
+
+
+def stop_workers() -> None:
+    """Ask every running worker to stop (SIGTERM: it cleans up and reports 'interrupted')."""
+    with _WORKERS_LOCK:
+        _STOPPING.set()
+        procs = list(_WORKERS)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
 
 
 def default_jobs() -> int:
@@ -67,28 +151,21 @@ def grade_many(repos: list[Path], rubric: Rubric, out_dir: Path, options: GradeO
     names = _out_names(repos)
     work = [(str(repo), name) for repo, name in zip(repos, names)]
     rows: dict[str, LeaderRow] = {}
-    bar = _progress(progress, len(work))
-    with bar as prog:
-        task = prog.add_task("grading", total=len(work)) if prog else None
-
-        def done(row: LeaderRow) -> None:
-            rows[row.name] = row
-            if prog:
-                prog.update(task, advance=1, description=f"graded {row.name}")
-
-        if jobs == 1 or len(work) == 1:
-            for source, name in work:
-                done(grade_one(source, name, rubric, str(out_dir), options))
-        else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-                futures = {pool.submit(grade_one, source, name, rubric, str(out_dir), options): (source, name)
-                           for source, name in work}
-                for fut in as_completed(futures):
-                    source, name = futures[fut]
-                    try:
-                        done(fut.result())
-                    except Exception as exc:  # noqa: BLE001 - a worker died (e.g. killed): keep the row
-                        done(LeaderRow(name=name, source=source, error=f"worker failed: {type(exc).__name__}: {exc}"[:400]))
+    _STOPPING.clear()
+    report = _progress(progress, len(work))
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work))), thread_name_prefix="grader-batch") as pool:
+        futures = {pool.submit(_graded_in_own_process, source, name, rubric, str(out_dir), options): name
+                   for source, name in work}
+        try:
+            for fut in as_completed(futures):
+                row = fut.result()
+                rows[row.name] = row
+                report(row)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            stop_workers()
+            raise
     board = Leaderboard(rubric=rubric.id, rubric_title=rubric.title, max_total=rubric.max_total,
                         tie_gap=rubric.tie_gap, rows=[rows[n] for _, n in work])
     board.sort()
@@ -96,17 +173,20 @@ def grade_many(repos: list[Path], rubric: Rubric, out_dir: Path, options: GradeO
     return board
 
 
-class _NoProgress:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
 def _progress(enabled: bool, total: int):
-    if not enabled:
-        return _NoProgress()
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    """A line per graded repo on stderr (names made safe for a terminal)."""
+    from grader.report.escape import terminal_text
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    done = 0
+    lock = threading.Lock()
+
+    def report(row: LeaderRow) -> None:
+        nonlocal done
+        if not enabled:
+            return
+        with lock:
+            done += 1
+            what = f"failed: {row.error}" if row.error else f"{row.total:g}/{row.max_total:g}, tier {row.tier}"
+            print(terminal_text(f"[{done}/{total}] {row.name}: {what}"), file=sys.stderr, flush=True)
+
+    return report

@@ -75,12 +75,14 @@ def _add_grade_commands() -> None:
     # Imports typer only; the pipeline, scoring and renderers load when a command runs.
     from grader.commands.grade import grade_cmd, grade_many_cmd
     from grader.commands.rubric import rubric_app
+    from grader.commands.report import report_app
     from grader.commands.rules import rules_app
 
     app.command("grade")(grade_cmd)
     app.command("grade-many")(grade_many_cmd)
     app.add_typer(rubric_app, name="rubric")
     app.add_typer(rules_app, name="rules")
+    app.add_typer(report_app, name="report")
     app.command("judge")(__import__("grader.commands.judge", fromlist=["judge_cmd"]).judge_cmd)  # litellm loads on use
 
 

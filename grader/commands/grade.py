@@ -1,17 +1,28 @@
-"""`grader grade PATH` and `grader grade-many DIR`."""
+"""`grader grade PATH` and `grader grade-many DIR`.
+
+Exit codes: 0 graded, 1 the report failed its arithmetic self-check (or repos failed to grade, or a
+renderer broke), 2 bad usage or input (bad path or rubric, an output folder that cannot take the
+reports: read-only, full, locked by another run).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
 RUBRIC_HELP = "rails-rubyllm-v1, rails-rubyllm-v2, or a rubric YAML file."
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"grader: {message}", err=True)
+def _fail(message: str, code: int = 2) -> NoReturn:
+    from grader.report.escape import terminal_text
+
+    typer.echo(f"grader: {terminal_text(message)}", err=True)
     raise typer.Exit(code=code)
 
 
@@ -22,6 +33,24 @@ def _load_rubric(name: str):
         return load_rubric(name)
     except RubricError as exc:
         _fail(str(exc))
+
+
+@contextlib.contextmanager
+def terminate_like_interrupt() -> Iterator[None]:
+    """SIGTERM/SIGHUP unwind like Ctrl-C, so every `finally` (temp dirs, containers, locks) runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
 def _runtime_options(base_image, build_network: bool, gem_mirror):
@@ -39,27 +68,40 @@ def grade_cmd(
     base_image: Optional[str] = typer.Option(None, "--base-image", help="Base image for the runtime test image."),
     build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
     gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
-    ruby_llm_version: Optional[str] = typer.Option(None, "--ruby-llm-version", help="Check against this ruby_llm release."),
+    ruby_llm_version: Optional[str] = typer.Option(None, "--ruby-llm-version",
+                                                   help="Check against this ruby_llm release."),
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
     from grader.ingest import IngestError
     from grader.pipeline import GradeOptions, grade
+    from grader.report.escape import terminal_text
+    from grader.report.output import OutputError
+    from grader.report.render import RenderError
+
+    from grader.commands.progress import stage_progress
 
     rub = _load_rubric(rubric)
+    if out.exists() and not out.is_dir():
+        _fail(f"--out must be a folder, and {out} is a file")
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
                            ruby_llm_version=ruby_llm_version,
                            runtime_options=_runtime_options(base_image, build_network, gem_mirror))
     try:
-        report = grade(path, rub, out, options)
-    except IngestError as exc:
+        with terminate_like_interrupt(), stage_progress() as progress:
+            report = grade(path, rub, out, options, progress=progress)
+    except (IngestError, OutputError) as exc:
         _fail(str(exc))
+    except RenderError as exc:
+        _fail(f"reports in {out} incomplete: {exc}", code=1)
+    except KeyboardInterrupt:
+        _fail("interrupted: nothing written", code=130)
     from grader.report.summary import one_line_summary
 
-    typer.echo(one_line_summary(report))
+    typer.echo(terminal_text(one_line_summary(report)))
     for stage in report.stages:
         if stage.status in ("failed", "partial"):
-            typer.echo(f"  stage {stage.name} {stage.status}: {stage.detail}", err=True)
-    typer.echo(f"reports in {out}/ (report.json, report.md, report.html)")
+            typer.echo(terminal_text(f"  stage {stage.name} {stage.status}: {stage.detail}"), err=True)
+    typer.echo(f"reports in {terminal_text(out)}/ (report.json, report.md, report.html)")
     if not report.arithmetic_check.ok:
         typer.echo("arithmetic self-check FAILED: " + "; ".join(report.arithmetic_check.problems), err=True)
         raise typer.Exit(code=1)
@@ -81,19 +123,32 @@ def grade_many_cmd(
     A repo that fails to grade is listed with its error, never dropped. Exit 1 if any failed."""
     from grader.batch import discover_repos, grade_many
     from grader.pipeline import GradeOptions
+    from grader.report.escape import terminal_text
+    from grader.report.output import OutputError, locked_output_dir
 
     if not folder.is_dir():
         _fail(f"not a folder: {folder}")
+    if jobs < 0:
+        _fail(f"--jobs must be 0 (automatic) or a positive number, not {jobs}")
+    if out.exists() and not out.is_dir():
+        _fail(f"--out must be a folder, and {out} is a file")
     rub = _load_rubric(rubric)
     repos = discover_repos(folder)
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
                            runtime_options=_runtime_options(base_image, build_network, gem_mirror))
-    board = grade_many(repos, rub, out, options, jobs=jobs, progress=True)
+    try:
+        with terminate_like_interrupt(), locked_output_dir(out):
+            board = grade_many(repos, rub, out, options, jobs=jobs, progress=True)
+    except OutputError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted: leaderboard not written", code=130)
     failed = [row for row in board.rows if row.error]
-    typer.echo(f"graded {len(board.rows) - len(failed)}/{len(board.rows)} repos; leaderboard in {out}/leaderboard.(csv|md|html)")
+    typer.echo(f"graded {len(board.rows) - len(failed)}/{len(board.rows)} repos; "
+               f"leaderboard in {terminal_text(out)}/leaderboard.(csv|md|html)")
     for row in failed:
-        typer.echo(f"  {row.name}: {row.error}", err=True)
+        typer.echo(terminal_text(f"  {row.name}: {row.error}"), err=True)
     if failed:
         raise typer.Exit(code=1)

@@ -16,6 +16,8 @@ SAMPLES_HELP = "Independent samples per criterion; the median is the score."
 MAX_COST_HELP = "Stop asking the judge before this many US dollars are spent; the rest stays pending."
 CACHE_HELP = "SQLite file of the judge cache (default ~/.cache/grader/judge.sqlite3)."
 PRICE_HELP = "IN,OUT dollars per million tokens, for models litellm has no price for."
+BUDGET_HELP = "Prompt tokens per criterion (default 24000); what does not fit is listed as cut."
+TIMEOUT_HELP = "Seconds per provider call (default 60)."
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -88,6 +90,8 @@ def judge_cmd(
     judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=CACHE_HELP),
     no_cache: bool = typer.Option(False, "--no-judge-cache", help="Neither read nor write the judge cache."),
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=PRICE_HELP),
+    judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=BUDGET_HELP),
+    judge_timeout: Optional[float] = typer.Option(None, "--judge-timeout", help=TIMEOUT_HELP),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json (the report's `judge` object)."),
 ) -> None:
     """Run only the LLM judge on a repository (static facts as givens) and print its verdicts."""
@@ -105,7 +109,8 @@ def judge_cmd(
 
     rub = _load_rubric(rubric)
     opts = judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache, judge_price,
-                         no_cache=no_cache, criteria=criterion)
+                         no_cache=no_cache, criteria=criterion, timeout=judge_timeout,
+                         token_budget=judge_token_budget)
     known = {j.id for j in rub.judge_criteria} | {f"dimension:{d.id}" for d in rub.dimensions if d.judge_holistic}
     unknown = [c for c in criterion or [] if c not in known and f"dimension:{c}" not in known]
     if unknown:

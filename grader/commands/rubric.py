@@ -57,8 +57,9 @@ def show_cmd(name: str = typer.Argument(..., help="Named rubric (e.g. rails-ruby
         for d in r.deductions:
             if d.dimension == dim.id:
                 value = {"points": d.points, "cap": d.cap, "floor": d.floor}[d.kind]
-                effect = (f"-{value:g}" + (f" × {d.per}" if d.per else "")
-                          + (f", at most {d.max_points:g}" if d.max_points else "")) if d.kind == "points" else f"{d.kind} {value:g}"
+                effect = ((f"-{value:g}" + (f" × {d.per}" if d.per else "")
+                           + (f", at most {d.max_points:g}" if d.max_points else ""))
+                          if d.kind == "points" else f"{d.kind} {value:g}")
                 table.add_row(d.id, effect, d.when.describe() if d.when else "always", d.reason)
         for b in r.bonuses:
             if b.dimension == dim.id:

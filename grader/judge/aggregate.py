@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import statistics
 
+from grader.core.redact import redact
 from grader.judge.criteria import CriterionSpec, anchor_step
 from grader.judge.models import EvidenceCitation, Verdict
 from grader.judge.sampling import SampleOutcome
 
 EPS = 1e-9
+
+
+def _citations(evidence: list[dict] | None) -> list[EvidenceCitation]:
+    """Citations as the report keeps them: quotes redacted like every other excerpt of the repo."""
+    out = []
+    for e in evidence or []:
+        cite = EvidenceCitation(**e)
+        cite.quote = redact(cite.quote, cite.file)
+        out.append(cite)
+    return out
 
 
 def verdict_of(spec: CriterionSpec, model: str, samples: list[SampleOutcome]) -> Verdict:
@@ -28,8 +39,8 @@ def verdict_of(spec: CriterionSpec, model: str, samples: list[SampleOutcome]) ->
         return Verdict(**base, status="failed" if failed else "skipped", reason=reason)
     if not ok or len(ok) * 2 < len(answered):
         first = next((s for s in answered if s.status != "ok"), answered[0])
-        ev = [EvidenceCitation(**e) for e in (first.evidence or [])]
-        return Verdict(**base, status="unverified", evidence=ev, rationale=first.rationale or "",
+        ev = _citations(first.evidence)
+        return Verdict(**base, status="unverified", evidence=ev, rationale=redact(first.rationale or ""),
                        contradicts_facts=contra, samples=[s.score for s in answered if s.score is not None],
                        reason=f"{len(answered) - len(ok)} of {len(answered)} answers failed verification: "
                               f"{first.reason}"[:800])
@@ -45,7 +56,7 @@ def verdict_of(spec: CriterionSpec, model: str, samples: list[SampleOutcome]) ->
     elif len(ok) < len(answered):
         reason = f"{len(answered) - len(ok)} of {len(answered)} answers failed verification and were not used"
     return Verdict(**base, status=status, score=round(median, 3), samples=scores, spread=round(spread, 3),
-                   evidence=[EvidenceCitation(**e) for e in chosen.evidence], rationale=chosen.rationale,
+                   evidence=_citations(chosen.evidence), rationale=redact(chosen.rationale),
                    contradicts_facts=contra, reason=reason)
 
 

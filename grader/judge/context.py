@@ -11,7 +11,7 @@ from grader.judge.repo_view import RepoView
 from grader.judge.sanitize import Sanitized, clean_line, never_sent
 from grader.judge.skeleton import ruby_skeleton
 
-CHARS_PER_TOKEN = 3.5  # conservative for code; the provider's own count is reported after the call
+CHARS_PER_TOKEN = 3.0  # numbered code runs ~3.3 chars per cl100k token: estimate high so the budget holds
 MAX_LINE_CHARS = 400
 FULL_SHARE = 0.8  # full files may fill this share of the budget; the rest is kept for skeletons of the others
 

@@ -3,7 +3,10 @@ exceeded) and what the calls did cost, from litellm's local price table or --jud
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
+from pathlib import Path
 
 from grader.judge.client import load_litellm
 
@@ -41,6 +44,56 @@ class Budget:
     def settle(self, estimate: float, actual: float) -> None:
         with self._lock:
             self.spent += actual - estimate
+
+
+class LedgerBudget(Budget):
+    """A spending limit shared by several processes (grade-many runs one worker per repo): every
+    reservation and settlement is a row in a SQLite file, summed inside an immediate transaction."""
+
+    def __init__(self, max_usd: float | None, ledger: Path):
+        super().__init__(max_usd)
+        self.ledger = Path(ledger)
+        self.ledger.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS spend (at REAL, usd REAL NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(str(self.ledger), timeout=60, isolation_level=None)
+
+    def _total(self, db: sqlite3.Connection) -> float:
+        return float(db.execute("SELECT COALESCE(SUM(usd), 0) FROM spend").fetchone()[0])
+
+    def reserve(self, estimate: float) -> bool:
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            total = self._total(db)
+            if self.max_usd is not None and total + estimate > self.max_usd + 1e-12:
+                db.execute("ROLLBACK")
+                return False
+            db.execute("INSERT INTO spend VALUES (?, ?)", (time.time(), estimate))
+            db.execute("COMMIT")
+            self.spent = total + estimate
+            return True
+        finally:
+            db.close()
+
+    def settle(self, estimate: float, actual: float) -> None:
+        with self._lock:
+            db = self._connect()
+            try:
+                db.execute("INSERT INTO spend VALUES (?, ?)", (time.time(), actual - estimate))
+            finally:
+                db.close()
+
+
+def make_budget(options) -> Budget:
+    """The repo's own budget, or the run's shared one when the options name a ledger file."""
+    if isinstance(options.budget, Budget):
+        return options.budget
+    if options.budget_ledger is not None:
+        return LedgerBudget(options.max_cost, options.budget_ledger)
+    return Budget(options.max_cost)
 
 
 def estimate_call(model: str, prompt_tokens: int, price) -> float:

@@ -10,6 +10,10 @@ from typing import Any
 from grader.rubric.predicates import Truth
 
 HOLISTIC_PREFIX = "dimension:"
+# Facts every criterion gets as givens, whatever its dimension: the headline verdicts of the static
+# audit and of the runtime, and whether the repo talks to graders.
+HEADLINE_FACTS = ["rubyllm.invented_calls", "rubyllm.invented_kinds", "rubyllm.bypass", "runtime.build.ok",
+                  "runtime.boot.ok", "runtime.tests.ok", "injection.found"]
 
 
 @dataclass
@@ -53,7 +57,7 @@ def _dimension_fact_ids(rubric, dim_id: str) -> list[str]:
             for pred in (goal.contradicted_when, goal.supported_when):
                 if pred is not None:
                     ids += sorted(pred.fact_ids())
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(ids + HEADLINE_FACTS))
 
 
 def _givens(facts, ids: list[str]) -> tuple[list[Given], list[str]]:

@@ -10,7 +10,8 @@ from grader.judge.models import EvidenceCitation
 from grader.judge.repo_view import RepoView
 
 _LINE_NUMBER = re.compile(r"^\s*\d+\s*[|:]\s?", re.MULTILINE)  # "  12 | code" copied from our excerpt
-_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
+# Where a quote may skip text: an ellipsis, or what we masked before sending (a secret, a generator name).
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[masked\]|\*{4}(?:\(\d+ chars\))?)\s*")
 
 
 def _norm(text: str) -> str:
@@ -33,8 +34,12 @@ def verify_citation(view: RepoView, cite: EvidenceCitation) -> EvidenceCitation:
         return out
     span = _norm("\n".join(lines[cite.start_line - 1:cite.end_line]))
     # A quote may elide with "..." between verbatim pieces; each piece must occur, in order.
+    pieces = [p for p in _ELLIPSIS.split(quote) if p.strip()]
+    if sum(len(p) for p in pieces) < 3:
+        out.problem = "the quote has no verbatim text to check"
+        return out
     pos = 0
-    for piece in (p for p in _ELLIPSIS.split(quote) if p):
+    for piece in pieces:
         found = span.find(piece, pos)
         if found < 0:
             out.problem = f"the quote does not occur in {cite.file}:{cite.start_line}-{cite.end_line}"

@@ -50,7 +50,8 @@ class JudgeOptions:
     criteria: list[str] | None = None  # only these criterion ids (grader judge --criterion)
     holistic: bool = True  # also score dimensions the rubric marks `judge_holistic`
     mode: str = "tools"  # instructor mode: tools (function calling) or json
-    budget: object | None = None  # a shared grader.judge.cost.Budget (grade-many); None: one per repo
+    budget: object | None = None  # a grader.judge.cost.Budget shared in this process; None: see budget_ledger
+    budget_ledger: Path | None = None  # SQLite file shared by grade-many's workers: --max-cost for the whole run
 
 
 def missing_key_reason(options: JudgeOptions) -> str | None:

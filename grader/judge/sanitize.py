@@ -8,8 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from grader.report.redact import redact
-from static_checks.facts.secrets import KEY_SHAPE, is_env_file
+from grader.core.redact import KEY_SHAPE, is_env_file, redact
 
 MASK = "[masked]"
 NEVER_SENT = ("config/master.key", "config/credentials.yml.enc")  # encrypted credentials and their key

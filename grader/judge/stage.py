@@ -18,7 +18,7 @@ from grader.judge.answer import answer_model
 from grader.judge.cache import JudgeCache, cache_key
 from grader.judge.client import CallLog
 from grader.judge.context import build_context, estimate_tokens
-from grader.judge.cost import Budget, estimate_call, price_per_token
+from grader.judge.cost import Budget, estimate_call, make_budget, price_per_token
 from grader.judge.criteria import CriterionSpec, criterion_specs
 from grader.judge.models import ContextSent, FileCount, JudgeReport, Verdict
 from grader.judge.options import JudgeOptions, missing_key_reason
@@ -82,7 +82,7 @@ class JudgeStage:
         sanitized = Sanitized()
         prepared = [self._prepare(spec, view, opts, version, sanitized) for spec in specs]
         cache = JudgeCache(opts.cache_path) if opts.cache_path else None
-        budget = opts.budget if isinstance(opts.budget, Budget) else Budget(opts.max_cost)
+        budget = make_budget(opts)
         jobs = [(p, model) for p in prepared for model in opts.models]
         total = len(jobs)
         done = Counter()

@@ -1,45 +1,29 @@
-"""Code excerpts around a file:line of the graded repo, read defensively (hostile input)."""
+"""Code excerpts around a file:line of the graded repo, through the kernel's safe reader
+(grader.core.repo: regular files inside the root only, no links, size-capped, not binary).
+
+Called only while grading (the repo is on disk); the excerpts are stored in the report, so
+rendering never reads the repo.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from grader.report.redact import redact
+from grader.core.redact import redact
+from grader.core.repo import RepoReader
+from grader.report.model import CodeExcerpt, ExcerptLine
 
 MAX_FILE_BYTES = 2_000_000
 MAX_LINE_CHARS = 300
 
 
-@dataclass
-class Excerpt:
-    file: str
-    line: int
-    lines: list[tuple[int, str]]  # (number, text)
-
-
-def excerpt(repo: Path | None, rel: str, line: int, context: int = 2) -> Excerpt | None:
-    """Lines line-context..line+context of repo/rel; None when the file is outside the repo,
-    a link, binary, too big or unreadable."""
+def capture_excerpt(repo: Path | RepoReader | None, rel: str, line: int, context: int = 2) -> CodeExcerpt | None:
+    """Lines line-context..line+context of repo/rel, redacted; None when the reader refuses the file
+    (outside the repo, a link, not a regular file, binary, too big, unreadable) or `line` is past its end."""
     if repo is None or not rel or line < 1:
         return None
-    base = repo.resolve()
-    path = (base / rel)
-    try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        resolved = path.resolve()
-        if base not in resolved.parents:
-            return None
-        if resolved.stat().st_size > MAX_FILE_BYTES:
-            return None
-        data = resolved.read_bytes()
-    except OSError:
+    reader = repo if isinstance(repo, RepoReader) else RepoReader(Path(repo))
+    lines = reader.excerpt(rel, line - context, line + context, max_line_chars=MAX_LINE_CHARS, limit=MAX_FILE_BYTES)
+    if not lines or lines[-1][0] < line:
         return None
-    if b"\0" in data[:8192]:
-        return None
-    text = data.decode("utf-8", errors="replace").splitlines()
-    lo, hi = max(1, line - context), min(len(text), line + context)
-    if line > len(text):
-        return None
-    return Excerpt(rel, line, [(n, redact(text[n - 1][:MAX_LINE_CHARS], rel)) for n in range(lo, hi + 1)])
+    return CodeExcerpt(file=rel, line=line, lines=[ExcerptLine(number=n, text=redact(text, rel)) for n, text in lines])

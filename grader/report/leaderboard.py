@@ -6,7 +6,11 @@ import csv
 import io
 from pathlib import Path
 
+from urllib.parse import quote
+
 from pydantic import BaseModel, Field
+
+from grader.report.escape import csv_cell, md_text
 
 
 class LeaderRow(BaseModel):
@@ -36,7 +40,8 @@ class Leaderboard(BaseModel):
         """By earned points, then fewer pending; failures last, by name. A row ties with the first row
         of its rank when within tie_gap of it (the rubric's stated noise); measuring from the row just
         above instead would chain 80, 79, 78, ... into one tie however far the ends are apart."""
-        graded = sorted((r for r in self.rows if r.error is None), key=lambda r: (-(r.total or 0), r.pending_points or 0, r.name))
+        graded = sorted((r for r in self.rows if r.error is None),
+                        key=lambda r: (-(r.total or 0), r.pending_points or 0, r.name))
         failed = sorted((r for r in self.rows if r.error is not None), key=lambda r: r.name)
         head = None  # first row of the current rank
         for i, r in enumerate(graded, 1):
@@ -59,16 +64,17 @@ def to_csv(board: Leaderboard) -> str:
     for r in board.rows:
         d = r.model_dump()
         d["stage_problems"] = "; ".join(r.stage_problems)
-        writer.writerow(["" if d[c] is None else d[c] for c in COLUMNS])
+        writer.writerow([csv_cell("" if d[c] is None else d[c]) for c in COLUMNS])
     return buf.getvalue()
 
 
 def _md(text: object) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return md_text(text)
 
 
 def to_markdown(board: Leaderboard) -> str:
-    out = [f"# Leaderboard: {board.rubric}", "", f"{board.rubric_title}. Scores are earned points; pending points await "
+    out = [f"# Leaderboard: {_md(board.rubric)}", "",
+           f"{_md(board.rubric_title)}. Scores are earned points; pending points await "
            f"stages that did not run (judge, runtime). Gaps of {board.tie_gap:g} point or less are ties.", "",
            "| rank | repo | score | pending | tier | notes |", "|---:|---|---:|---:|---|---|"]
     for r in board.rows:
@@ -76,11 +82,12 @@ def to_markdown(board: Leaderboard) -> str:
             out.append(f"| - | {_md(r.name)} | - | - | - | **not graded**: {_md(r.error)} |")
             continue
         # "up to" only when the pending points could still lift the tier.
-        tier = f"{r.tier}" + (f" (provisional, up to {r.tier_best_case})"
+        tier = _md(r.tier) + (f" (provisional, up to {r.tier_best_case})"
                               if r.tier_provisional and r.tier_best_case != r.tier else "")
         notes = "; ".join(r.stage_problems + ([] if r.check_ok else ["arithmetic self-check failed"]))
-        link = f"[{_md(r.name)}]({r.report_dir}/report.md)" if r.report_dir else _md(r.name)
-        out.append(f"| {r.rank} | {link} | {r.total:g}/{r.max_total:g} | {r.pending_points:g} | {tier} | {_md(notes)} |")
+        link = f"[{_md(r.name)}](<{quote(r.report_dir)}/report.md>)" if r.report_dir else _md(r.name)
+        out.append(f"| {r.rank} | {link} | {r.total:g}/{r.max_total:g} | {r.pending_points:g} | {tier} "
+                   f"| {_md(notes)} |")
     return "\n".join(out) + "\n"
 
 
@@ -91,7 +98,10 @@ def to_html(board: Leaderboard) -> str:
 
 
 def write_leaderboard(board: Leaderboard, out_dir: Path) -> None:
-    (out_dir / "leaderboard.csv").write_text(to_csv(board), encoding="utf-8")
-    (out_dir / "leaderboard.md").write_text(to_markdown(board), encoding="utf-8")
-    (out_dir / "leaderboard.html").write_text(to_html(board), encoding="utf-8")
-    (out_dir / "leaderboard.json").write_text(board.model_dump_json(indent=2), encoding="utf-8")
+    """Each file via a temp file + rename (grader.report.output): whole or not at all."""
+    from grader.report.output import write_atomic
+
+    write_atomic(out_dir / "leaderboard.csv", to_csv(board))
+    write_atomic(out_dir / "leaderboard.md", to_markdown(board))
+    write_atomic(out_dir / "leaderboard.html", to_html(board))
+    write_atomic(out_dir / "leaderboard.json", board.model_dump_json(indent=2))

@@ -1,4 +1,5 @@
-"""Write report.json, report.md and report.html; one renderer failing never loses the others."""
+"""Render a GradeReport as JSON, Markdown or HTML: pure functions of the report (no repo access,
+no change to the report), and the writer that puts the three next to each other atomically."""
 
 from __future__ import annotations
 
@@ -8,21 +9,26 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from grader.report.excerpts import excerpt
 from grader.report.markdown import render_markdown
-from grader.report.model import GradeReport, StageResult
+from grader.report.model import GradeReport
 from grader.report.summary import (
     STATUS_WORDS, by_weight, deduction_label, dimension_reason, fact_values, fmt, invented_findings, one_line_summary,
-    pending_bound, strongest, weakest,
+    other_findings, pending_bound, strongest, weakest,
 )
 
 TEMPLATES = Path(__file__).with_name("templates")
+FORMATS = ("json", "md", "html")
+
+
+class RenderError(Exception):
+    """A renderer failed: our bug, reported in one line; the other formats are still written."""
 
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     # Autoescape everywhere: every string from the graded repo is hostile HTML.
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"], default=True),
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                       autoescape=select_autoescape(["html", "j2"], default=True),
                        trim_blocks=True, lstrip_blocks=True)
 
 
@@ -30,7 +36,7 @@ def pct(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 3) if whole else 0.0
 
 
-def render_html(r: GradeReport, repo: Path | None = None) -> str:
+def render_html(r: GradeReport) -> str:
     stage = r.stage("static")
     empty = ("No call to a RubyLLM method or class that the locked gem version lacks."
              if stage is None or stage.status == "ok"
@@ -38,9 +44,10 @@ def render_html(r: GradeReport, repo: Path | None = None) -> str:
     return _env().get_template("report.html.j2").render(
         r=r, fmt=fmt, pct=pct, by_weight=by_weight, reason=dimension_reason, fact_values=fact_values,
         summary=one_line_summary(r), invented=invented_findings(r), invented_empty=empty,
-        other_findings=[f for f in r.findings if f.get("category") != "api-hallucination"][:200],
-        strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound, deduction_label=deduction_label,
-        excerpt=lambda f, line: excerpt(repo, f, line),
+        other_findings=other_findings(r)[:200], runtime=r.runtime.model_dump(mode="json"),
+        strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound,
+        deduction_label=deduction_label,
+        excerpt=r.excerpt,
     )
 
 
@@ -48,18 +55,38 @@ def render_json(r: GradeReport) -> str:
     return json.dumps(r.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_all(r: GradeReport, out_dir: Path, repo: Path | None = None) -> dict[str, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+def render(r: GradeReport, fmt_name: str) -> str:
+    if fmt_name == "json":
+        return render_json(r)
+    if fmt_name == "md":
+        return render_markdown(r)
+    if fmt_name == "html":
+        return render_html(r)
+    raise ValueError(f"unknown report format {fmt_name!r} (json, md or html)")
+
+
+def load_report(path: Path) -> GradeReport:
+    """A stored report.json, validated against the report model."""
+    return GradeReport.model_validate_json(Path(path).read_bytes())
+
+
+def write_all(r: GradeReport, out_dir: Path) -> dict[str, Path]:
+    """report.md, report.html and report.json, each via a temp file and a rename, so a reader sees
+    a whole old or a whole new file. A renderer that fails does not stop the others; its error is
+    raised after they are written (RenderError). A write error (disk full, read-only) is raised
+    at once as OutputError and leaves the old files as they were."""
+    from grader.report.output import ensure_dir, write_atomic
+
+    ensure_dir(out_dir)
     written: dict[str, Path] = {}
-    for name, fn in (("report.md", lambda: render_markdown(r)), ("report.html", lambda: render_html(r, repo))):
+    problems = []
+    for name, fn in (("report.md", render_markdown), ("report.html", render_html), ("report.json", render_json)):
         try:
-            text = fn()
-        except Exception as exc:  # noqa: BLE001 - keep the other reports, record the failure
-            r.stages.append(StageResult(name=f"render {name}", status="failed", detail=f"{type(exc).__name__}: {exc}"[:300]))
+            text = fn(r)
+        except Exception as exc:  # noqa: BLE001 - keep the other reports
+            problems.append(f"{name} not written: {type(exc).__name__}: {exc}"[:300])
             continue
-        (out_dir / name).write_text(text, encoding="utf-8")
-        written[name] = out_dir / name
-    # JSON last, so it records any renderer failure above.
-    (out_dir / "report.json").write_text(render_json(r), encoding="utf-8")
-    written["report.json"] = out_dir / "report.json"
+        written[name] = write_atomic(out_dir / name, text)
+    if problems:
+        raise RenderError("; ".join(problems))
     return written

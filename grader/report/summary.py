@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from static_checks.models import Finding
+
 from grader.report.model import GradeReport
 from grader.scoring.models import AppliedItem, DimensionScore
 
@@ -31,7 +33,8 @@ def one_line_summary(r: GradeReport) -> str:
     lost_txt = "; ".join(f"{d.title} -{fmt(d.lost_points)}" for d in worst) or "no points lost on facts"
     pend = f", {fmt(r.pending_points)} points pending" if r.pending_points else ""
     tier = f"tier {r.tier}" + (" (provisional)" if r.tier_provisional else "")
-    return f"{r.repo.name}: {fmt(r.total)}/{fmt(r.max_total)} earned on {r.rubric}{pend}, {tier}; biggest losses: {lost_txt}."
+    return (f"{r.repo.name}: {fmt(r.total)}/{fmt(r.max_total)} earned on {r.rubric}{pend}, {tier}; "
+            f"biggest losses: {lost_txt}.")
 
 
 def _ratio(d: DimensionScore) -> float:
@@ -95,8 +98,12 @@ def pending_bound(d: DimensionScore) -> str | None:
             f"only {fmt(d.pending_points)} that can still change this dimension")
 
 
-def invented_findings(r: GradeReport) -> list[dict]:
-    return [f for f in r.findings if f.get("category") == "api-hallucination"]
+def invented_findings(r: GradeReport) -> list[Finding]:
+    return [f for f in r.findings if f.category.value == "api-hallucination"]
+
+
+def other_findings(r: GradeReport) -> list[Finding]:
+    return [f for f in r.findings if f.category.value != "api-hallucination"]
 
 
 STATUS_WORDS = {

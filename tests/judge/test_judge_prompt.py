@@ -83,3 +83,18 @@ def test_context_lists_what_was_sent_and_cut_within_the_budget(fake_llm, tmp_pat
     assert "skeleton (signatures only)" in user and "  def m0(x)" in user
     assert "x + 0" not in user.split("skeleton")[1][:400]
     assert out.summary.token_budget == 6000
+
+
+def test_a_quote_through_a_redacted_secret_verifies_and_stays_redacted_in_the_report(fake_llm, repo, tmp_path):
+    """The judge saw `OPENROUTER_API_KEY=****`; quoting it as sent must verify against the real file,
+    and the report must not carry the key either."""
+    def script(req, n):
+        answer = good_answer(req, 1, "chats_controller")
+        answer["evidence"] = [{"file": ".env", "start_line": 1, "end_line": 1, "quote": "OPENROUTER_API_KEY=****"}]
+        return Reply(answer=answer)
+
+    fake_llm.script = script
+    out = run_stage(repo, options(fake_llm, tmp_path, token_budget=24000))
+    v = verdict(out)
+    assert v.status == "scored" and v.evidence[0].verified
+    assert "0123456789abcdef" not in json.dumps(out.summary.model_dump())

@@ -238,3 +238,24 @@ def test_progress_per_criterion(fake_llm, repo, tmp_path):
     started = {e.step for e in events if e.state == "started"}
     assert started == {"criterion error_ui_quality", "criterion persistence_design", "criterion architecture_quality"}
     assert max(e.done for e in events) == 3 and all(e.total == 3 for e in events)
+
+
+def test_a_run_budget_is_shared_through_its_ledger(fake_llm, repo, tmp_path):
+    """grade-many's workers are separate processes: they share --max-cost through one ledger file."""
+    import sqlite3
+
+    from grader.judge.options import Price
+
+    fake_llm.script = lambda req, n: Reply(answer=good_answer(req, 2, "chats_controller"))
+    price = Price(input_per_mtok=1000.0, output_per_mtok=1000.0)
+    ledger = tmp_path / "run-budget.sqlite3"
+    first = run_stage(repo, options(fake_llm, tmp_path, price=price, max_cost=100.0, cache_path=None,
+                                    budget_ledger=ledger))
+    spent = first.summary.cost_usd
+    assert verdict(first).status == "scored" and spent == 1.1  # 1000 tokens in + 100 out at $1000/Mtok
+    with sqlite3.connect(ledger) as db:  # estimates reserved, then settled to what was spent
+        assert abs(db.execute("SELECT SUM(usd) FROM spend").fetchone()[0] - spent) < 1e-9
+    second = run_stage(repo, options(fake_llm, tmp_path, price=price, max_cost=spent + 0.01, cache_path=None,
+                                     budget_ledger=ledger))
+    assert verdict(second).status == "skipped" and "--max-cost" in verdict(second).reason
+    assert fake_llm.calls == 1

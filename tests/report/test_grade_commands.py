@@ -18,7 +18,9 @@ def test_grade_writes_three_reports(graded, tmp_path):
     out = tmp_path / "out"
     res = runner.invoke(app, ["grade", str(repo), "--rubric", "rails-rubyllm-v1", "--no-runtime", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("csrf_off: 85/100 earned on rails-rubyllm-v1, 11 points pending, tier A (provisional)")
+    assert res.stdout.startswith("csrf_off: 85/100 earned on rails-rubyllm-v1, 11 points pending, tier A (provisional)")
+    # Not a terminal: one plain line per stage event on stderr, each stage named with its outcome.
+    assert "static finished" in res.stderr and "runtime skipped: --no-runtime" in res.stderr
     data = json.loads((out / "report.json").read_text())
     assert (data["total"], data["pending_points"], data["tier"]) == (85, 11, "A")
     assert "# Grade report: csrf_off" in (out / "report.md").read_text()
@@ -37,10 +39,12 @@ tiers:
   - {name: pass, min: 5}
   - {name: fail, min: 0}
 deductions:
-  - {id: csrf, dimension: security, points: 10, reason: CSRF off, when: {fact: security.csrf_disabled_globally, equals: true}}
+  - {id: csrf, dimension: security, points: 10, reason: CSRF off,
+     when: {fact: security.csrf_disabled_globally, equals: true}}
 """)
     out = tmp_path / "out"
-    res = runner.invoke(app, ["grade", str(graded.repo("csrf_off")), "--rubric", str(rubric), "--no-runtime", "--out", str(out)])
+    res = runner.invoke(app, ["grade", str(graded.repo("csrf_off")), "--rubric", str(rubric), "--no-runtime",
+                              "--out", str(out)])
     assert res.exit_code == 0, res.output
     data = json.loads((out / "report.json").read_text())
     assert (data["rubric"], data["total"], data["tier"], data["pending_points"]) == ("strict", 0, "fail", 0)
@@ -50,14 +54,16 @@ deductions:
 def test_grade_rejects_a_broken_rubric_with_its_line(graded, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema_version: 1\nid: x\ntitle: X\ndimensions: []\ntiers:\n  - {name: A, min: 0}\n")
-    res = runner.invoke(app, ["grade", str(graded.repo("good_app")), "--rubric", str(bad), "--out", str(tmp_path / "o")])
+    res = runner.invoke(app, ["grade", str(graded.repo("good_app")), "--rubric", str(bad),
+                              "--out", str(tmp_path / "o")])
     assert res.exit_code == 2
     assert f"{bad}:4: dimensions: List should have at least 1 item" in res.output
     assert not (tmp_path / "o").exists()
 
 
 def test_grade_missing_path_is_an_input_error(tmp_path):
-    res = runner.invoke(app, ["grade", str(tmp_path / "nope"), "--rubric", "rails-rubyllm-v1", "--out", str(tmp_path / "o")])
+    res = runner.invoke(app, ["grade", str(tmp_path / "nope"), "--rubric", "rails-rubyllm-v1",
+                              "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "no such path" in res.output
 
 
@@ -96,7 +102,8 @@ def test_rubric_validate_and_show(tmp_path):
                    "tiers:\n  - {name: A, min: 0}\ndeductions:\n  - {id: q, dimension: e, points: 1, reason: r}\n"
                    "  - {id: z, dimension: d, points: 1, reason: r, when: {fact: no.such.fact}}\n")
     res = runner.invoke(app, ["rubric", "validate", str(bad)])
-    assert res.exit_code == 1 and f"{bad}:9: deductions.0.dimension: deduction 'q' names unknown dimension 'e'" in res.output
+    assert res.exit_code == 1
+    assert f"{bad}:9: deductions.0.dimension: deduction 'q' names unknown dimension 'e'" in res.output
     bad.write_text(bad.read_text().replace("dimension: e", "dimension: d"))
     res = runner.invoke(app, ["rubric", "validate", str(bad)])
     assert res.exit_code == 0 and "fact id 'no.such.fact' is in no stage's catalog" in res.output

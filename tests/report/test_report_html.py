@@ -12,7 +12,8 @@ import pytest
 from grader.report.render import render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install -y chromium)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None,
+                                reason="Debian's chromium is not installed (apt-get install -y chromium)")
 
 # Appended to a copy of the report only: measures the laid-out page and writes it into the DOM.
 PROBE = """
@@ -49,7 +50,7 @@ def _measure(html: str, tmp_path, width: int) -> dict:
 
 def test_report_renders_bars_and_totals_in_chromium(graded, tmp_path):
     report = graded.grade("rubyllm_client", "rails-rubyllm-v1")
-    html = render_html(report, graded.repo("rubyllm_client"))
+    html = render_html(report)
     assert "<script" not in html and "http://" not in html and "https://" not in html.replace("https://example", "")
     got = _measure(html, tmp_path, 1200)
     assert [b["id"] for b in got["bars"]] == [d.id for d in report.dimensions]
@@ -65,14 +66,14 @@ def test_report_renders_bars_and_totals_in_chromium(graded, tmp_path):
 
 def test_report_fits_a_phone_screen(graded, tmp_path):
     report = graded.grade("rubyllm_client", "rails-rubyllm-v1")
-    got = _measure(render_html(report, graded.repo("rubyllm_client")), tmp_path, 390)
+    got = _measure(render_html(report), tmp_path, 390)
     assert got["scrollWidth"] <= got["innerWidth"] + 1, got
     assert all(b["width"] > 150 for b in got["bars"])
 
 
 def test_code_excerpts_are_read_from_the_repo_and_escaped(graded):
     report = graded.grade("rubyllm_client", "rails-rubyllm-v1")
-    html = render_html(report, graded.repo("rubyllm_client"))
+    html = render_html(report)
     assert 'class="ln hit"' in html and "RubyLLM::Client.new" in html
     assert "ENV[&#34;OPENROUTER_API_KEY&#34;]" in html or "ENV[&quot;OPENROUTER_API_KEY&quot;]" in html
 
@@ -90,7 +91,7 @@ def test_hostile_repo_text_is_escaped_everywhere(graded, tmp_path):
         "| G2 | <iframe src=//evil> | bad |\n"
     )
     report = grade_path(repo, "rails-rubyllm-v2", GradeOptions(runtime=False))
-    html = render_html(report, repo)
+    html = render_html(report)
     for bad in ("<script>alert", "<img src=x", "<iframe", "<b>x</b>"):
         assert bad not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -27,11 +27,11 @@ def test_markdown_audit_of_an_app_with_an_invented_client(graded):
                 if x.evidence:
                     assert f"{x.evidence[0].file}:{x.evidence[0].line}" in md
     # Verification: the invented RubyLLM::Client call, with the manifest's proof.
-    invented = [f for f in report.findings if f["category"] == "api-hallucination"]
+    invented = [f for f in report.findings if f.category.value == "api-hallucination"]
     assert invented, "the static check should find RubyLLM::Client"
     section = md.split("## Verification of invented calls")[1].split("\n## ")[0]
     for f in invented:
-        assert f"`{f['file']}:{f['line']}`" in section
+        assert f"`{f.file}:{f.line}`" in section
         assert "proof: " in section and "manifest" in section
     assert "- Strongest: " in md and "- Weakest: " in md
     assert "## Arithmetic self-check\n\nPassed" in md
@@ -89,7 +89,7 @@ def test_self_review_section_lists_admitted_known_defects(graded):
 
 def test_write_all_writes_three_files_and_json_contract(graded, tmp_path):
     report = graded.grade("stock_readme", "rails-rubyllm-v1")
-    written = write_all(report, tmp_path / "out", graded.repo("stock_readme"))
+    written = write_all(report, tmp_path / "out")
     assert sorted(written) == ["report.html", "report.json", "report.md"]
     data = json.loads((tmp_path / "out" / "report.json").read_text())
     for key in ("schema_version", "rubric", "total", "max_total", "pending_points", "tier", "dimensions", "facts",
@@ -111,7 +111,7 @@ def test_committed_key_never_reaches_any_report(graded, tmp_path):
     env = (repo / ".env").read_text()
     key = env.split("=", 1)[1].split()[0]
     assert key.startswith("sk-") and len(key) > 30
-    write_all(graded.grade("committed_env", "rails-rubyllm-v1"), tmp_path, repo)
+    write_all(graded.grade("committed_env", "rails-rubyllm-v1"), tmp_path)
     for name in ("report.json", "report.md", "report.html"):
         text = (tmp_path / name).read_text()
         assert key not in text and key[:20] not in text, name

@@ -24,7 +24,8 @@ V1 = {
     "stock_readme": ({"deliverables": (15, 5, ["readme_stock"])}, 82, "A"),
     "no_compose": ({"deliverables": (15, 5, ["compose_missing"])}, 82, "A"),
     "nested_folder": ({"deliverables": (15, 5, ["nested_app_folder"])}, 82, "A"),
-    "committed_env": ({"deliverables": (17, 5, ["secrets_committed"]), "production": (4, 0, ["secrets_leaked"])}, 83, "A"),
+    "committed_env": ({"deliverables": (17, 5, ["secrets_committed"]), "production": (4, 0, ["secrets_leaked"])},
+                      83, "A"),
     "rubyllm_client": ({
         "rubyllm": (0, 0, ["no_rubyllm_entry_point", "no_ask", "no_content_read", "no_multi_turn",
                            "no_with_instructions", "invented_entry_class"]),
@@ -60,8 +61,10 @@ V2 = {
     "no_compose": ({"goal_gates": (11, 2, ["compose_missing"]),
                     # 15-1-3 = 11; the pending judge can take 1 more before the band floor of 10
                     "self_review": (10, 1, ["one_overclaim", "fabricated_citations", "fidelity_band_floor"])}, 70, "C"),
-    "nested_folder": ({"goal_gates": (10, 2, ["nested_app_folder"]), "self_review": (10, 2, ["several_overclaims", "fidelity_band_floor"])}, 69, "C"),
-    "committed_env": ({"goal_gates": (10, 2, ["secrets_committed"]), "self_review": (11, 3, ["one_overclaim"])}, 70, "C"),
+    "nested_folder": ({"goal_gates": (10, 2, ["nested_app_folder"]),
+                       "self_review": (10, 2, ["several_overclaims", "fidelity_band_floor"])}, 69, "C"),
+    "committed_env": ({"goal_gates": (10, 2, ["secrets_committed"]), "self_review": (11, 3, ["one_overclaim"])},
+                      70, "C"),
     "rubyllm_client": ({
         "streaming": (0, 2, ["reply_appended_at_end"]),
         "payload": (0, 2, ["no_multi_turn"]),
@@ -73,10 +76,12 @@ V2 = {
         "robustness": (7, 1, ["no_with_instructions"]),
         "self_review": (10, 0, ["several_overclaims", "fabricated_citations", "fidelity_band_floor"]),
     }, 48, "D"),
-    "fetch_innerhtml": ({"goal_gates": (11, 2, ["fetch_innerhtml"]), "self_review": (11, 3, ["one_overclaim"])}, 71, "C"),
+    "fetch_innerhtml": ({"goal_gates": (11, 2, ["fetch_innerhtml"]), "self_review": (11, 3, ["one_overclaim"])},
+                        71, "C"),
     "class_var_store": ({
         # capped at 4, which is also the G6 floor: the pending judge review cannot take more
-        "persistence": (4, 0, ["concurrency_hazards", "history_unbounded", "history_without_ttl", "process_local_store"]),
+        "persistence": (4, 0, ["concurrency_hazards", "history_unbounded", "history_without_ttl",
+                               "process_local_store"]),
         "self_review": (11, 3, ["one_overclaim"]),
     }, 69, "C"),
     "csrf_off": ({}, 74, "B"),  # rubric v2 has no CSRF rule of its own (Brakeman at runtime catches it)
@@ -126,9 +131,12 @@ def test_deduction_evidence_points_at_the_defect(graded):
     assert ("README.md", 3) in ev("stock_readme", "rails-rubyllm-v1", "deliverables", "readme_stock")
     assert any(f == "app/controllers/application_controller.rb" for f, _ in
                ev("csrf_off", "rails-rubyllm-v1", "production", "csrf_disabled_globally"))
-    assert any(f == "app/tools/calculator_tool.rb" for f, _ in ev("eval_calculator", "rails-rubyllm-v2", "tools", "eval_calculator"))
-    assert ("SELF_REVIEW.md", 11) in ev("overclaiming_self_review", "rails-rubyllm-v2", "self_review", "fabricated_citations")
-    assert ev("good_app", "rails-rubyllm-v1", "tests", "untested_components") == {("app/services/title_generator.rb", 2)}
+    calc = ev("eval_calculator", "rails-rubyllm-v2", "tools", "eval_calculator")
+    assert any(f == "app/tools/calculator_tool.rb" for f, _ in calc)
+    cited = ev("overclaiming_self_review", "rails-rubyllm-v2", "self_review", "fabricated_citations")
+    assert ("SELF_REVIEW.md", 11) in cited
+    untested = ev("good_app", "rails-rubyllm-v1", "tests", "untested_components")
+    assert untested == {("app/services/title_generator.rb", 2)}
     # A deduction for something absent cites no unrelated place.
     assert ev("rubyllm_client", "rails-rubyllm-v1", "rubyllm", "no_rubyllm_entry_point") == set()
 
@@ -138,6 +146,6 @@ def test_overclaiming_review_claims(graded):
     status = {c.goal: c.status for c in sr.claims}
     assert [g for g, s in status.items() if s == "contradicted"] == ["G5", "G7"]
     assert sorted(g for g, s in status.items() if s == "unverifiable") == ["G11", "G12", "G13", "G4"]
-    assert [(c["line"], c["cited"].split(":")[0]) for c in sr.fabricated_citations] == [
+    assert [(c.line, c.cited.split(":")[0]) for c in sr.fabricated_citations] == [
         (11, "test/services/chat_reply_test.rb")]  # the fixture removed that test file
     assert not sr.invented_numbering

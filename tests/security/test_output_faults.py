@@ -1,0 +1,197 @@
+"""Faults around writing reports (issue 11, item 11): each is produced for real here.
+
+- a symlink planted where a report goes is replaced, never followed;
+- a second run into a locked output folder stops with one line and exit 2;
+- a read-only output folder (a non-root user) and a full disk (a file size limit) give one line and
+  exit 2, and the reports already there are left whole;
+- a grade-many worker killed with SIGKILL fails only its own repo; a worker killed once is retried;
+- a grade stopped with SIGTERM removes its ingest temp dir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from grader.cli import app
+from grader.report.output import LOCK_NAME, locked_output_dir
+
+GRADER = [sys.executable, "-m", "grader.cli"]
+MINIMAL_APP = {
+    "Gemfile": "source 'https://rubygems.org'\ngem 'rails'\ngem 'ruby_llm'\n",
+    "app/services/chat.rb": "class Chat\n  def reply(text)\n    RubyLLM.chat.ask(text).content\n  end\nend\n",
+}
+
+
+def _app(folder: Path) -> Path:
+    for rel, text in MINIMAL_APP.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    return folder
+
+
+def _grade_args(repo: Path, out: Path) -> list[str]:
+    return ["grade", str(repo), "--rubric", "rails-rubyllm-v1", "--no-runtime", "--no-judge", "--out", str(out)]
+
+
+def _one_line_error(stderr: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if ln.startswith("grader: ")]
+    assert "Traceback" not in stderr, stderr
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_a_symlink_planted_in_the_output_folder_is_replaced_not_followed(tmp_path):
+    repo, out = _app(tmp_path / "repo"), tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    for name in ("report.json", "report.md", "report.html"):
+        (out / name).symlink_to(victim)
+    res = CliRunner().invoke(app, _grade_args(repo, out))
+    assert res.exit_code == 0, res.output
+    assert victim.read_text() == "precious\n"
+    for name in ("report.json", "report.md", "report.html"):
+        assert not (out / name).is_symlink() and (out / name).stat().st_size > 100
+    assert json.loads((out / "report.json").read_text())["rubric"] == "rails-rubyllm-v1"
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # no temp file left
+
+
+def test_a_symlink_planted_as_the_lock_file_stops_the_run(tmp_path):
+    repo, out = _app(tmp_path / "repo"), tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (out / LOCK_NAME).symlink_to(victim)
+    res = CliRunner().invoke(app, _grade_args(repo, out))
+    assert res.exit_code == 2
+    assert "symbolic link" in _one_line_error(res.stderr)
+    assert victim.read_text() == "precious\n" and not (out / "report.json").exists()
+
+
+def test_a_second_run_into_a_locked_output_folder_stops_at_once(tmp_path):
+    repo, out = _app(tmp_path / "repo"), tmp_path / "out"
+    with locked_output_dir(out):  # a first run holds the folder
+        res = subprocess.run(GRADER + _grade_args(repo, out), capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2, res.stderr
+    assert "another grader run is writing to" in _one_line_error(res.stderr)
+    assert not (out / "report.json").exists()
+    # Once released, a run goes through.
+    assert subprocess.run(GRADER + _grade_args(repo, out), capture_output=True, timeout=120).returncode == 0
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """An empty folder nobody can write to: a read-only tmpfs mount when root (root ignores modes),
+    else a folder with mode 0555."""
+    out = tmp_path / "out"
+    out.mkdir()
+    if os.geteuid() != 0:
+        out.chmod(0o555)
+        yield out
+        out.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(out)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield out
+    finally:
+        subprocess.run(["umount", str(out)], capture_output=True)
+
+
+def test_a_read_only_output_folder_is_a_one_line_input_error(tmp_path, read_only_dir):
+    repo = _app(tmp_path / "repo")
+    res = subprocess.run(GRADER + _grade_args(repo, read_only_dir), capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2, res.stderr
+    assert "not writable" in _one_line_error(res.stderr)
+    assert list(read_only_dir.iterdir()) == []
+
+
+def _file_size_limit(limit: int):
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_a_full_disk_keeps_the_old_reports_whole_and_exits_2(tmp_path):
+    repo, out = _app(tmp_path / "repo"), tmp_path / "out"
+    assert subprocess.run(GRADER + _grade_args(repo, out), capture_output=True, timeout=120).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("report.")}
+    (repo / "app" / "services" / "more.rb").write_text("class More\nend\n")  # the new report differs
+    res = subprocess.run(GRADER + _grade_args(repo, out), capture_output=True, text=True, timeout=120,
+                         preexec_fn=_file_size_limit(2048))
+    assert res.returncode == 2, res.stderr
+    assert "no space left" in _one_line_error(res.stderr)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("report.")}
+    assert after == before  # nothing truncated, nothing half-new
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_killed_worker_fails_only_its_own_repo(tmp_path, monkeypatch):
+    """Workers are forked, so the patched `grade` below runs in them: it SIGKILLs its own worker
+    for `killer` every time and for `flaky` only the first time (a kill from outside)."""
+    import grader.batch as batch
+    from grader.rubric import load_rubric
+
+    runs = tmp_path / "runs"
+    names = ("alpha", "flaky", "killer", "omega")
+    repos = [_app(runs / n) for n in names]
+    marker = tmp_path / "flaky-was-killed"
+    real_grade = batch.grade
+
+    def grade(source, rubric, out_dir, options):
+        name = Path(source).name
+        if name == "killer" or (name == "flaky" and not marker.exists()):
+            marker.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_grade(source, rubric, out_dir, options)
+
+    monkeypatch.setattr(batch, "grade", grade)
+    board = batch.grade_many(repos, load_rubric("rails-rubyllm-v1"), tmp_path / "board",
+                             batch.GradeOptions(runtime=False, judge=False), jobs=2)
+    rows = {r.name: r for r in board.rows}
+    assert rows["killer"].error == ("worker process died while grading this repo "
+                                    "(killed by SIGKILL; then killed by SIGKILL)")
+    for name in ("alpha", "flaky", "omega"):
+        assert rows[name].error is None and rows[name].total is not None, rows[name]
+        assert (tmp_path / "board" / name / "report.json").is_file()
+    assert (tmp_path / "board" / "leaderboard.csv").is_file()
+
+
+def test_sigterm_during_grade_removes_the_ingest_temp_dir(tmp_path):
+    """A grade of an archive is stopped with SIGTERM while the static stage runs; the unpacked copy
+    must not outlive it. The repo is large enough that the stage is still running when the signal lands."""
+    src = _app(tmp_path / "big")
+    for i in range(1500):
+        (src / "app" / "models" / f"m{i}.rb").parent.mkdir(parents=True, exist_ok=True)
+        (src / "app" / "models" / f"m{i}.rb").write_text(
+            f"class M{i}\n" + "".join(f"  def f{j}(x)\n    RubyLLM.chat.ask(x.to_s).content\n  end\n"
+                                      for j in range(20))
+            + "end\n")
+    archive = tmp_path / "big.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(src, arcname="big")
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    proc = subprocess.Popen(GRADER + _grade_args(archive, tmp_path / "out"), stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmpdir)})
+    for line in proc.stderr:
+        if "static started" in line:
+            break
+    assert [p.name for p in tmpdir.iterdir() if p.name.startswith("grader-ingest-")], "ingest should be unpacked"
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, rest
+    assert "interrupted" in rest and "Traceback" not in rest
+    assert not [p for p in tmpdir.iterdir() if p.name.startswith("grader-ingest-")]
