@@ -174,8 +174,9 @@ def db_current() -> None:
 
 
 def worker_cmd(
-    concurrency: int = typer.Option(2, "--concurrency", "-c", min=1, max=64,
-                                    help="Jobs run at once: set it to what this host's Docker can hold."),
+    concurrency: Optional[int] = typer.Option(
+        None, "--concurrency", "-c", min=1, max=64,
+        help="Jobs run at once (default: what this host's Docker engine can hold, 1 CPU and 2 GiB per job)."),
     loglevel: str = typer.Option("INFO", "--loglevel"),
 ) -> None:
     """Start a Celery worker (GRADER_BROKER_URL, shared GRADER_DATABASE_URL) that grades queued jobs."""
@@ -183,6 +184,11 @@ def worker_cmd(
     if not settings.broker_url:
         _fail("set GRADER_BROKER_URL (e.g. redis://host:6379/0) and GRADER_DATABASE_URL (shared PostgreSQL)")
     _database(settings).dispose()
+    if concurrency is None:
+        from grader.service.capacity import docker_capacity
+
+        concurrency, why = docker_capacity()
+        typer.echo(f"grader worker: {why}", err=True)
     from grader.service.celery_app import run_worker
 
     run_worker(concurrency, loglevel)

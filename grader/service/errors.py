@@ -49,6 +49,9 @@ def install(app: FastAPI) -> None:
             message = f"no such endpoint: {request.method} {request.url.path} (see /api/v1/docs)"
         if exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path} (see /api/v1/docs)"
+        html_error = getattr(request.app.state, "html_error", None)
+        if html_error and not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", ""):
+            return html_error(request, exc.status_code, message)
         return JSONResponse(error_body(exc.status_code, message, **extra), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 

@@ -16,29 +16,45 @@ from grader.core.stage import CancelToken, Cancelled, ProgressEvent
 from grader.service import store
 from grader.service.db import Database
 from grader.service.models import Job, JobReport, JobUpload
+from grader.service.reports import pure_renderer
 
 # Order of the pipeline's stages, to turn "stage k, step d of n" into one fraction for the job.
 STAGE_ORDER = ("ingest", "static", "facts", "runtime", "self_review", "judge", "score", "report")
 
 
 class _Progress:
-    """The latest progress of the running job, written to the database by the heartbeat thread."""
+    """The latest progress of the running job, written to the database by the heartbeat thread.
+
+    The pipeline reports each stage as step "stage" with done/total over all its stages: that is the
+    job's fraction. Steps inside a stage (runtime build, boot, tests...) move it within that stage's share.
+    Without stage events (an older pipeline) a stage's place in STAGE_ORDER stands in."""
 
     def __init__(self) -> None:
         self.stage = "starting"
         self.step: str | None = None
         self.fraction = 0.0
+        self.base = 0.0  # fraction when the current stage started
+        self.width = 0.0  # share of the current stage
         self.changed = threading.Event()
 
     def __call__(self, event: ProgressEvent) -> None:
-        idx = STAGE_ORDER.index(event.stage) if event.stage in STAGE_ORDER else None
-        part = (event.done / event.total) if event.done is not None and event.total else 0.0
-        if idx is not None:
-            self.fraction = max(self.fraction, min(0.99, (idx + part) / len(STAGE_ORDER)))
+        part = (event.done / event.total) if event.done is not None and event.total else None
+        if event.step == "stage" and event.total:
+            self.width = 1.0 / event.total
+            self.base = (event.done or 0) / event.total
+            self._advance(self.base)
+        elif part is not None and self.width:
+            self._advance(self.base + self.width * part)
+        elif not self.width and event.stage in STAGE_ORDER:
+            self._advance((STAGE_ORDER.index(event.stage) + (part or 0.0)) / len(STAGE_ORDER))
         new_stage = event.stage != self.stage
-        self.stage, self.step = event.stage, event.step
+        self.stage = event.stage
+        self.step = event.step if event.step != "stage" else (event.detail or None)
         if new_stage:
             self.changed.set()
+
+    def _advance(self, value: float) -> None:
+        self.fraction = max(self.fraction, min(0.99, value))
 
 
 class _Heartbeat(threading.Thread):
@@ -123,6 +139,8 @@ def _grade(job: Job, upload: JobUpload | None, progress: _Progress, cancel: Canc
         texts = {name: (out / name).read_text(encoding="utf-8") if (out / name).exists() else None
                  for name in ("report.json", "report.md", "report.html")}
         report_json = texts["report.json"] or json.dumps(report.model_dump(mode="json"))
+    if pure_renderer() is not None:  # md and html are re-rendered from the JSON on request
+        texts["report.md"] = texts["report.html"] = None
     with db.session() as s:
         s.merge(JobReport(job_id=job.id, report_json=report_json, report_md=texts["report.md"],
                           report_html=texts["report.html"]))

@@ -50,6 +50,10 @@ def install_login_redirect(app) -> None:
     async def _login(request: Request, exc: LoginRequired):
         return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
 
+    # Browsers get an HTML error page for the UI's paths; the API keeps its JSON errors.
+    app.state.html_error = lambda request, status, message: page(request, "error.html.j2", status, nav="",
+                                                                 error=message, status=status)
+
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/"):

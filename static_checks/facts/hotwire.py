@@ -6,6 +6,7 @@ import re
 
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.javascript import JS_SUFFIXES, inline_scripts, scan_js
+from static_checks.facts.layout import generated_view
 from static_checks.facts.llm_calls import SEND_METHODS, llm_model
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import call_name, contains, def_name, enclosing, enclosing_method, literal, receiver
@@ -105,7 +106,8 @@ def stimulus_and_partials(ctx: FactContext):
         and not rel.endswith(("/hello_controller.js", "/hello_controller.ts"))
     ]
     views = ctx.app_rel("app/views/")
-    partials = [rel for rel in ctx.all_files if rel.startswith(views) and rel.rsplit("/", 1)[-1].startswith("_")]
+    partials = [rel for rel in ctx.all_files if rel.startswith(views) and rel.rsplit("/", 1)[-1].startswith("_")
+                and not generated_view(ctx, rel)]
     return [
         fact("hotwire.stimulus_controllers", len(controllers), "facts/hotwire/stimulus",
              [ctx.ev_text(r, 1) for r in controllers[:10]]),

@@ -42,6 +42,20 @@ def public_actions(ctx: FactContext, pf) -> list:
     return out
 
 
+# Generator output is no work of the app (issue 10, cause 2): the placeholder `rails g controller`
+# writes, and the views and partials Devise's generator copies.
+PLACEHOLDER_VIEW = "Find me in app/views/"
+GENERATED_VIEW_FOLDERS = ("devise/",)
+
+
+def generated_view(ctx: FactContext, rel: str) -> bool:
+    inside = rel[len(ctx.app_rel("app/views/")):]
+    if inside.startswith(GENERATED_VIEW_FOLDERS):
+        return True
+    text = ctx.read_text(rel) or ""
+    return PLACEHOLDER_VIEW in text and len(text) < 400
+
+
 def controller_files(ctx: FactContext):
     return [
         pf
@@ -81,6 +95,7 @@ def mvc(ctx: FactContext):
         rel
         for rel in ctx.all_files
         if rel.startswith(views_prefix) and not rel[len(views_prefix) :].startswith(("layouts/", "pwa/"))
+        and not generated_view(ctx, rel)
     ]
     view_ev = [ctx.ev_text(v, 1) for v in views[:10]]
     nontrivial = bool(route_ev) and bool(ctl_ev) and bool(views)

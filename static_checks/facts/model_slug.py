@@ -15,7 +15,7 @@ from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import llm_model
 from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import args, call_name, const_path, enclosing_method, kwarg, literal, receiver
-from static_checks.models import Evidence
+from static_checks.models import Evidence, VersionSource
 from static_checks.parsing import ParsedFile
 from static_checks.types.syntax import def_body, last_expression
 
@@ -34,7 +34,7 @@ def normalize(slug: str) -> str:
     """Provider prefix, date and variant suffixes dropped; version dashes read as dots."""
     s = slug.strip().lower().lstrip("~").split(":")[0]
     s = s.rsplit("/", 1)[-1]
-    s = re.sub(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$", "", s)
+    s = re.sub(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest|0\d\d)$", "", s)  # dated snapshots, `-001` releases
     s = re.sub(r"(?<=\d)-(?=\d(?:\D|$))", ".", s)
     s = re.sub(r"(?<=\d)\.0$", "", s)
     return s
@@ -216,6 +216,51 @@ MODEL_FACTS = ["model.slug", "model.family", "model.latest_in_family", "model.ve
                "model.is_claude_sonnet", "model.env_overridable"]
 
 
+DEFAULTS_PATH = SLUGS_PATH.with_name("gem_default_models.yaml")
+
+
+def gem_default_model(version: str | None) -> str | None:
+    """The model the locked ruby_llm uses when the app configures none."""
+    if not version:
+        return None
+    try:
+        want = tuple(int(x) for x in version.split(".")[:3])
+    except ValueError:
+        return None
+    chosen = None
+    for entry in yaml.safe_load(DEFAULTS_PATH.read_text(encoding="utf-8"))["defaults"]:
+        if tuple(int(x) for x in entry["from"].split(".")) <= want:
+            chosen = entry["model"]
+    return chosen
+
+
+def repo_date(ctx: FactContext) -> str | None:
+    """Date (YYYY-MM-DD) of the repo's last commit: staleness is judged as of when the app was
+    written, not today (issue 10, cause 6). None when the repo is no git checkout."""
+    import subprocess
+
+    if not (ctx.base / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(
+            ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-C", str(ctx.base), "log", "-1",
+             "--format=%cs"], capture_output=True, text=True, timeout=10,
+            env={"PATH": "/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"})
+    except (OSError, subprocess.SubprocessError):
+        return None
+    date = out.stdout.strip()
+    return date if out.returncode == 0 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
+
+
+def _locked_version(ctx: FactContext) -> str | None:
+    """The ruby_llm release the app locked; None when it is only inferred (constraint, newest release,
+    git/path source): the default model would then be a guess."""
+    for root in ctx.roots:
+        if root.path == ctx.app_root and root.version_source is VersionSource.gemfile_lock:
+            return root.ruby_llm_version
+    return None
+
+
 @collector(ids=MODEL_FACTS)
 def configured_model(ctx: FactContext):
     rule = "facts/model/slug"
@@ -224,7 +269,9 @@ def configured_model(ctx: FactContext):
     for pf, site, expr in model_sites(ctx):
         r = resolve(ctx, pf, expr)
         r.evidence.insert(0, ctx.ev(pf, site))
-        resolved.append(r)
+        resolved.append((pf.text(site).find("default_model") < 0, r))
+    # The configured default model decides before the first slug in file order (issue 10, cause 6).
+    resolved = [r for _not_default, r in sorted(resolved, key=lambda x: x[0])]
     slugs = [r for r in resolved if r.slug]
     note = None
     if slugs:
@@ -236,18 +283,30 @@ def configured_model(ctx: FactContext):
         chosen = fallback_literal(ctx, data)
         note = "no model argument or default_model found; a model-like string in app code was used" if chosen.slug else None
     env_vars = sorted({v for r in resolved for v in r.env_vars})
-    verdict, family, latest = judge(chosen.slug, data)
+    written = repo_date(ctx)
+    judged_on = min(written, str(data["as_of"])) if written else str(data["as_of"])
+    verdict, family, latest = judge(chosen.slug, data, as_of=judged_on)
     ev = chosen.evidence[:3]
-    as_of = f"model list as of {data['as_of']}"
+    as_of = (f"judged as of the last commit, {judged_on}" if written else
+             f"model list as of {data['as_of']} (no git history: the repo's own date is unknown)")
+    sonnet = family == "anthropic/claude-sonnet" if chosen.slug else None
+    sonnet_note = None
+    if not chosen.slug:
+        default = gem_default_model(_locked_version(ctx))
+        if default:  # no model configured: the locked gem's default is the model used
+            sonnet = judge(default, data)[1] == "anthropic/claude-sonnet"
+            sonnet_note = f"no model configured: ruby_llm {_locked_version(ctx)} uses its default, {default}"
+        else:
+            sonnet_note = "no model configured"
     env_ev = [e for r in resolved if r.env_vars for e in r.evidence][:3]
     return [
         fact("model.slug", chosen.slug, rule, ev, note),
         fact("model.family", family, rule, ev),
         fact("model.latest_in_family", latest, rule, ev, as_of),
         fact("model.verdict", verdict, rule, ev, as_of),
-        fact("model.as_of", str(data["as_of"]), "facts/model/data", [], f"date of {SLUGS_PATH.name}"),
-        fact("model.is_claude_sonnet", family == "anthropic/claude-sonnet" if chosen.slug else None, rule, ev,
-             None if chosen.slug else "no model configured"),
+        fact("model.as_of", judged_on, "facts/model/data", [],
+             "date of the repo's last commit" if written else f"date of {SLUGS_PATH.name}"),
+        fact("model.is_claude_sonnet", sonnet, rule, ev, sonnet_note),
         fact("model.env_overridable", bool(env_vars), "facts/model/env-override", env_ev,
              f"env vars: {', '.join(env_vars)}" if env_vars else None),
     ]

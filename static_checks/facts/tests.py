@@ -10,8 +10,18 @@ import tree_sitter as ts
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import ancestors, args, call_name, class_path, const_path, contains, literal, receiver
-from static_checks.facts.rubyllm_usage import app_findings, invented_kind, node_at_finding
+from static_checks.facts.ruby_nodes import (
+    ancestors,
+    args,
+    call_name,
+    class_path,
+    const_path,
+    contains,
+    enclosing_method,
+    literal,
+    receiver,
+)
+from static_checks.facts.rubyllm_usage import app_findings
 from static_checks.models import Category
 from static_checks.parsing import ParsedFile
 
@@ -55,8 +65,32 @@ def test_cases(ctx: FactContext) -> list[Case]:
             if receiver(c) is None and c.child_by_field_name("block") is not None:
                 a = args(c)
                 cases.append(Case(pf, c, (literal(a[0]) if a else None) or pf.text(c)[:60]))
+    broken = [c for c in cases if _broken_generator_case(ctx, c)]
+    ctx.cache["generator_cases"] = broken
+    cases = [c for c in cases if c not in broken]
     ctx.cache["test_cases"] = cases
     return cases
+
+
+GENERATOR_HELPER = re.compile(r"^([a-z_]+?)_([a-z_]+)_(?:url|path)$")
+
+
+def _broken_generator_case(ctx: FactContext, case: Case) -> bool:
+    """`rails g controller Chats show` writes `get chats_show_url`, a helper only its own
+    `get "chats/show"` route defines. When routes.rb lacks that route, the test only errors: it
+    is generator output, not the app's work (issue 10, cause 2)."""
+    routes_pf = ctx.parsed_file("config/routes.rb")
+    routes = routes_pf.source.decode("utf-8", "replace") if routes_pf is not None else ""
+    requests = [c for c in calls_within(ctx, case.pf, case.node, *REQUEST_CALLS) if receiver(c) is None]
+    if not requests:
+        return False
+    for req in requests:
+        a = args(req)
+        helper = case.pf.text(a[0]) if a and a[0].type in ("identifier", "call") else ""
+        m = GENERATOR_HELPER.match(helper)
+        if m is None or f"{m.group(1)}/{m.group(2)}" in routes:
+            return False
+    return True
 
 
 def files_with_cases(ctx: FactContext) -> list[ParsedFile]:
@@ -144,39 +178,31 @@ def error_paths(ctx: FactContext):
 
 
 def llm_classes(ctx: FactContext) -> set[str]:
-    """Short names of app classes whose code calls RubyLLM, plus classes that use those (one hop)."""
+    """Short names of app classes on the LLM path: those holding a provider call (typed, invented or
+    a bypass) and, following calls upward to any depth, those whose methods reach one (issue 10,
+    cause 3). Enqueuing a job (`perform_later`) does not run it: its caller is not on the path."""
+    from static_checks.facts.call_chain import callers, provider_sites
+
+    if "llm_classes" in ctx.cache:
+        return ctx.cache["llm_classes"]
     model = llm_model(ctx)
-    direct: set[str] = set()
-    for c in model.code_calls():
-        entry = c.rtype.singleton and c.rtype.name in ("RubyLLM", "RubyLLM::Chat") and c.name in ("chat", "new")
-        if entry or (c.name in LLM_SEND and model.is_chat(c.rtype)):
-            owner = class_path(c.pf, c.node)
+    reach: set[str] = {fq.rsplit("::", 1)[-1] for fq in model.acts_as_chat_classes()}
+    seen: set[tuple[str, int]] = set()
+    frontier = [(s.pf, s.node) for s in provider_sites(ctx)]
+    while frontier and len(seen) < 400:
+        nxt = []
+        for pf, node in frontier:
+            owner = class_path(pf, node)
             if owner:
-                direct.add(owner.rsplit("::", 1)[-1])
-    direct |= {fq.rsplit("::", 1)[-1] for fq in model.acts_as_chat_classes()}
-    direct |= _attempted_llm_owners(ctx)
-    reach = set(direct)
-    for pf in ctx.app_files("app", "lib"):
-        for const in ctx.index(pf).of("constant"):
-            if pf.text(const) in direct:
-                owner = class_path(pf, const)
-                if owner:
-                    reach.add(owner.rsplit("::", 1)[-1])
+                reach.add(owner.rsplit("::", 1)[-1])
+            m = enclosing_method(node)
+            if m is None or (pf.rel, m.start_byte) in seen:
+                continue
+            seen.add((pf.rel, m.start_byte))
+            nxt += callers(ctx, pf, m)
+        frontier = nxt
+    ctx.cache["llm_classes"] = reach
     return reach
-
-
-def _attempted_llm_owners(ctx: FactContext) -> set[str]:
-    """Classes whose code tries to reach the provider without a typed gem call: an invented entry
-    class (`RubyLLM::Client.new`) or a bypass of the gem. Their tests still exercise the LLM path;
-    the broken call itself is charged by its own rules, not a second time as "untested"."""
-    found = [f for f in app_findings(ctx, Category.api_hallucination, tests=False) if invented_kind(ctx, f) == "entry_class"]
-    found += app_findings(ctx, Category.bypass, tests=False)
-    owners: set[str] = set()
-    for hit in filter(None, (node_at_finding(ctx, f) for f in found)):
-        owner = class_path(*hit)
-        if owner:
-            owners.add(owner.rsplit("::", 1)[-1])
-    return owners
 
 
 REQUEST_CALLS = ("get", "post", "put", "patch", "delete", "visit")
@@ -250,11 +276,15 @@ def _requested_paths(ctx: FactContext) -> list[str]:
     """First arguments of the requests request/system tests make (`post "/chats/1/messages"`,
     `get chat_messages_path(chat)`), lowercased, for matching controllers by resource name."""
     out = []
+    # Requests of generator tests whose route does not exist reach no controller (test_cases drops them).
+    test_cases(ctx)
+    broken = ctx.cache["generator_cases"]
     for pf in ctx.test_files():
         if _is_request_test(ctx, pf):
             for c in ctx.index(pf).calls(*REQUEST_CALLS):
                 a = args(c)
-                if receiver(c) is None and a:
+                generated = any(b.pf.rel == pf.rel and contains(b.node, c) for b in broken)
+                if receiver(c) is None and a and not generated:
                     out.append(pf.text(a[0]).lower())
     return out
 

@@ -201,3 +201,10 @@ def test_openapi_schema_lists_the_contract(client):
                  "/api/v1/jobs/{job_id}/human-scores", "/api/v1/calibration/export"):
         assert path in paths, path
     assert set(paths["/api/v1/jobs"]["post"]["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+
+
+def test_ui_pages_answer_browsers_with_html_errors(client):
+    r = client.get("/jobs/nope", headers={"accept": "text/html"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html") and "no job" in r.text
+    api = client.get("/api/v1/jobs/nope", headers={"accept": "text/html"})
+    assert api.status_code == 404 and api.json()["error"]["status"] == 404

@@ -97,3 +97,32 @@ def test_restarted_server_requeues_what_it_was_running(client_factory, settings,
     final = wait_for(lambda: (j := client.get(f"/api/v1/jobs/{job.id}").json())["status"] == "done" and j, 60,
                      what="the re-queued job to finish")
     assert final["attempts"] == 2
+
+
+def test_a_killed_worker_process_has_its_job_retried(client_factory, good_app_tgz, monkeypatch):
+    import os
+    import signal
+
+    from helpers import wait_for
+
+    monkeypatch.setenv("GRADER_SERVICE_JOB_DELAY", "3")
+    client = client_factory(workers=1, lease_seconds=1.5)
+    r = client.post("/api/v1/jobs", files={"archive": ("good_app.tar.gz", good_app_tgz)},
+                    data={"rubric": "rails-rubyllm-v2", "runtime": "false"})
+    job_id = r.json()["id"]
+    db = client.app.state.db
+    owner = wait_for(lambda: _lease_owner(db, job_id), 60, 0.05, what="the job to be claimed")
+    pid = int(owner.split(":")[1])
+    assert pid != os.getpid()  # graded in a child process, not in the server's interpreter
+    os.kill(pid, signal.SIGKILL)
+    final = wait_for(lambda: (j := client.get(f"/api/v1/jobs/{job_id}").json())["status"] == "done" and j, 90,
+                     what="the retried job to finish")
+    assert final["attempts"] == 2
+    with db.session() as s:
+        runs = s.query(JobAttempt).filter_by(job_id=job_id).order_by(JobAttempt.attempt).all()
+    assert [r.outcome for r in runs] == ["lost", "done"] and runs[0].worker != runs[1].worker
+
+
+def _lease_owner(db, job_id):
+    with db.session() as s:
+        return s.get(Job, job_id).lease_owner
