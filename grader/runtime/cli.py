@@ -90,7 +90,7 @@ def _count(step, count, noun: str) -> str:
 
 @runtime_app.command("clean")
 def clean_cmd(
-    include_live: bool = typer.Option(False, "--all", help="Also remove objects of grading runs still in progress."),
+    include_live: bool = typer.Option(False, "--all", help="Also runs in progress and the gem cache."),
 ) -> None:
     """Remove containers, images and volumes labelled grader.managed=true that killed runs left behind."""
     from grader.runtime import engine

@@ -450,8 +450,12 @@ def cleanup_run(client, run_id: str) -> list[str]:
 
 
 def clean_all(client, include_live: bool = False) -> tuple[list[str], list[str]]:
-    """Everything grader-managed whose grading process is gone (or everything, include_live)."""
-    return remove_labelled(client, f"{MANAGED}=true", keep=None if include_live else owner_alive)
+    """Everything grader-managed whose grading process is gone, except the bundle cache images
+    (live runs build on them); include_live: everything, cache included."""
+    def keep(object_labels: dict[str, str]) -> bool:
+        return owner_alive(object_labels) or object_labels.get("grader.cache") == "bundle"
+
+    return remove_labelled(client, f"{MANAGED}=true", keep=None if include_live else keep)
 
 
 def _bytes(size: str) -> int:

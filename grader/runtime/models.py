@@ -106,6 +106,8 @@ class RuntimeReport(BaseModel):
     run_id: str | None = None
     engine: str | None = None  # e.g. "docker 20.10.24 (API 1.41)"
     profile: str | None = None
+    app_root: str | None = None  # "." or the sub-folder the runtime ran in
+    app_root_note: str | None = None  # why a sub-folder was chosen
     duration_seconds: float = 0.0
     budget_seconds: float | None = None
     build: BuildStep = Field(default_factory=BuildStep)

@@ -134,7 +134,9 @@ def select_profile(repo: Path, name: str | None = None) -> Profile:
     matching = [p for p in profiles.values() if p.matches(repo)]
     if not matching:
         raise ProfileError(
-            f"no runtime profile matches this repo (known: {', '.join(sorted(profiles))}); pass --profile"
+            "no runtime profile matches this repo: no config/application.rb or config.ru at its top or in a "
+            f"sub-folder (known profiles: {', '.join(sorted(profiles))}; "
+            "`grader runtime run --profile NAME` forces one)"
         )
     return max(matching, key=lambda p: p.priority)
 

@@ -70,8 +70,11 @@ class BuildCgroup:
 
 
 def writable_layer_bytes(client, container_id: str) -> int | None:
+    """The container's writable-layer size (the SDK's inspect has no `size` flag; the API has)."""
+    api = client.api
     try:
-        return int(client.api.inspect_container(container_id, size=True).get("SizeRw") or 0)
+        info = api._result(api._get(api._url("/containers/{0}/json", container_id), params={"size": 1}), True)
+        return int(info.get("SizeRw") or 0)
     except Exception:  # noqa: BLE001 - gone already: nothing to measure
         return None
 

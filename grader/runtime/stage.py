@@ -19,10 +19,12 @@ from pathlib import Path
 from grader.core.stage import CancelToken, ProgressCallback
 from grader.runtime.budget import Budget
 from grader.runtime.builds import build_repo_image, build_test_image
-from grader.runtime.compose import check_compose
+from grader.runtime.app_root import find_app_root
+from grader.runtime.compose import check_compose, find_compose_file
 from grader.runtime.models import BuildStep, RuntimeReport, Step, StepStatus, TestImageStep
 from grader.runtime.options import RuntimeOptions
 from grader.runtime.progress import StepProgress
+from grader.runtime.repo_files import inside_repo
 from grader.runtime.profiles import ProfileError, load_gates, select_profile
 from grader.runtime.steps import boot_and_probe, compose_up, run_gate, run_tests
 
@@ -66,6 +68,8 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None, *, cancel: Ca
         return _skip_all(report, started)
 
     report.engine = engine.engine_description(client)
+    app, report.app_root_note = find_app_root(repo)
+    report.app_root = app.relative_to(repo).as_posix()
     budget = Budget(options.budget, cancel)
     steps = StepProgress(progress)
     live = threading.Event()  # set while the run may still create objects; the cancel cleanup checks it
@@ -76,9 +80,10 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None, *, cancel: Ca
     try:
         with _interrupt_on_termination(budget):
             try:
-                _run_steps(client, engine, repo, options, run_id, budget, report, steps)
+                _run_steps(client, engine, repo, app, options, run_id, budget, report, steps)
                 report.status = StepStatus.timeout if budget.remaining() <= 1 else StepStatus.ok
-                if _nothing_ran(report):  # e.g. no base image here: say so, don't grade on it
+                if _nothing_ran(report):  # e.g. no base image here, or no app: say so, don't grade on it
+                    # `skipped` (not not_applicable) for the stage: the pipeline then keeps its points pending.
                     report.status, report.skipped_reason = StepStatus.skipped, report.test_image.reason
             except Exception as exc:  # our bug or the engine's: keep the partial report, marked
                 report.status = StepStatus.failed
@@ -99,9 +104,12 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None, *, cancel: Ca
 
 
 def _nothing_ran(report: RuntimeReport) -> bool:
-    """The test image could not even be attempted and the repo's own image was not built either:
-    nothing about the app was measured (compose validation alone does not count)."""
-    return report.test_image.status is StepStatus.skipped and report.build.status is not StepStatus.ok
+    """The test image could not even be attempted (no base image offline, no runtime profile for
+    this repo) and the repo's own image was not built either: nothing about the app was measured
+    (compose validation alone does not count), so the stage is never `ok`."""
+    test_image_attempted = report.test_image.status is not StepStatus.skipped and report.profile is not None
+    return (not test_image_attempted and report.build.status is not StepStatus.ok
+            and report.compose.up.status is not StepStatus.ok)
 
 
 def _skip_all(report: RuntimeReport, started: float) -> RuntimeReport:
@@ -118,16 +126,20 @@ def _steps(report: RuntimeReport) -> list[Step]:
             report.compose]
 
 
-def _run_steps(client, engine, repo, options, run_id, budget, report, steps: StepProgress) -> None:
-    report.compose = steps.run("compose", _timed, check_compose, repo, options.timeouts.compose)
+def _run_steps(client, engine, repo, app, options, run_id, budget, report, steps: StepProgress) -> None:
+    """`app` is the app root (the repo or a sub-folder); compose and Dockerfile files are taken from
+    it, else from the repo's top folder."""
+    compose_dir = app if find_compose_file(app) is not None else repo
+    report.compose = steps.run("compose", _timed, check_compose, compose_dir, options.timeouts.compose)
     if options.build_repo_dockerfile:
-        report.build = steps.run("build", build_repo_image, client, engine, repo, options, run_id, budget)
+        docker_dir = app if inside_repo(app, "Dockerfile") is not None else repo
+        report.build = steps.run("build", build_repo_image, client, engine, docker_dir, options, run_id, budget)
     else:
         report.build = BuildStep(status=StepStatus.skipped, reason="repo Dockerfile build disabled")
-    _run_profile_steps(client, engine, repo, options, run_id, budget, report, steps)
+    _run_profile_steps(client, engine, app, options, run_id, budget, report, steps)
     if options.compose_up:  # independent of the test image: it uses the repo's own Dockerfile
-        report.compose.up = steps.run("compose up", compose_up, client, engine, repo, report, options, run_id,
-                                      budget)
+        report.compose.up = steps.run("compose up", compose_up, client, engine, compose_dir, report, options,
+                                      run_id, budget)
 
 
 def _run_profile_steps(client, engine, repo, options, run_id, budget, report, steps: StepProgress) -> None:
@@ -135,7 +147,7 @@ def _run_profile_steps(client, engine, repo, options, run_id, budget, report, st
     try:
         profile = select_profile(repo, options.profile)
     except ProfileError as exc:
-        report.test_image = TestImageStep(status=StepStatus.failed, reason=str(exc))
+        report.test_image = TestImageStep(status=StepStatus.not_applicable, reason=str(exc))
         _not_applicable(report, "no runtime profile for this repo")
         return
     report.profile = profile.name

@@ -88,7 +88,9 @@ def gem_mirror(docker_client, base_image, tmp_path):
 def _app(folder):
     (folder / "test").mkdir(parents=True)
     (folder / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
-    (folder / "Gemfile").write_text('source "https://rubygems.org"\ngem "grader_toy_b"\n')
+    # A line of its own makes this test's bundle image key unique: parallel runs on one engine
+    # (another checkout's test run) must not share or remove each other's cache image.
+    (folder / "Gemfile").write_text(f'# {folder.name}\nsource "https://rubygems.org"\ngem "grader_toy_b"\n')
     (folder / "Gemfile.lock").write_text(LOCK)
     (folder / "test" / "toy_test.rb").write_text(
         'require "minitest/autorun"\nrequire "grader_toy_b"\n'
@@ -99,10 +101,12 @@ def _app(folder):
     return folder
 
 
-def _remove_bundle_images(docker_client):
-    for image in docker_client.images.list(filters={"label": "grader.cache=bundle"}):
-        if any(tag.startswith("grader-bundle:") for tag in image.tags):
-            docker_client.images.remove(image.id, force=True)
+def _remove_bundle_image(docker_client, app, base_image):
+    from grader.runtime.builds import bundle_cache_key
+
+    key, _ = bundle_cache_key(app, docker_client.images.get(base_image).id, mirror=True)
+    for image in docker_client.images.list(filters={"label": f"grader.cache_key={key}"}):
+        docker_client.images.remove(image.id, force=True)
 
 
 def test_build_through_a_loopback_gem_mirror_then_run_offline(docker_client, base_image, gem_mirror, tmp_path, kit):
@@ -112,7 +116,6 @@ def test_build_through_a_loopback_gem_mirror_then_run_offline(docker_client, bas
     offline = run_runtime(app, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
     assert offline.test_image.status is StepStatus.skipped, offline.test_image.reason
     assert "--gem-mirror URL" in offline.test_image.reason
-    _remove_bundle_images(docker_client)
     try:
         report = run_runtime(app, RuntimeOptions(base_image=base_image, gem_mirror=mirror,
                                                  build_repo_dockerfile=False))
@@ -131,4 +134,4 @@ def test_build_through_a_loopback_gem_mirror_then_run_offline(docker_client, bas
         assert not any(path.endswith(".gem") for path in requested), requested
         assert again.tests.status is StepStatus.ok
     finally:
-        _remove_bundle_images(docker_client)
+        _remove_bundle_image(docker_client, app, base_image)

@@ -1,0 +1,57 @@
+"""Limits the build API lacks (issue 11, item 3): pids and CPU during image builds, and a disk
+quota on build steps and run containers, on this engine (overlay2 on ext4, cgroupfs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.runtime import RuntimeOptions, StepStatus, run_runtime
+from grader.runtime.options import Limits
+
+pytestmark = pytest.mark.docker
+
+
+def _build_only(repo, base_image, **limits):
+    return run_runtime(repo, RuntimeOptions(base_image=base_image, limits=Limits(**limits), budget=300))
+
+
+def test_build_steps_run_under_our_cpu_quota_and_pids_limit(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {base_image}\n"
+        "RUN echo cfs_quota=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cat /sys/fs/cgroup/cpu.max)\n"
+        # 400 background processes against a limit of 64: forks fail and the step fails.
+        "RUN i=0; while [ $i -lt 400 ]; do sleep 30 & i=$((i+1)); done; wait\n")
+    report = _build_only(tmp_path, base_image, pids=64, cpus=0.5)
+    build = report.build
+    assert "cfs_quota=50000" in build.log_tail  # cpus 0.5 -> 50 ms per 100 ms period
+    assert build.status is StepStatus.failed, build.log_tail
+    assert "fork" in build.log_tail.lower()
+    assert build.limits and "pids 64" in build.limits
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_build_step_writing_past_the_disk_quota_is_stopped(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {base_image}\nRUN dd if=/dev/zero of=/filler bs=1M count=400 2>&1; sleep 60\n")
+    report = _build_only(tmp_path, base_image, disk="100m")
+    build = report.build
+    assert build.status is StepStatus.failed
+    assert "quota 100 MB" in (build.reason or ""), (build.reason, build.log_tail)
+    assert build.duration_seconds < 55  # killed, not waited out
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_test_suite_writing_past_the_disk_quota_is_killed(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "fill_test.rb").write_text(
+        'require "minitest/autorun"\nclass FillTest < Minitest::Test\n  def test_fills\n'
+        '    File.open("/tmp/filler", "wb") { |f| 400.times { f.write("\\0" * 1_048_576) } }\n'
+        "    sleep 60\n  end\nend\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False,
+                                                  limits=Limits(disk="100m")))
+    tests = report.tests
+    assert tests.status is StepStatus.failed
+    assert "quota 100m" in (tests.reason or ""), tests.reason
+    assert tests.duration_seconds < 55
+    kit.assert_nothing_left(docker_client, report.run_id)
