@@ -11,8 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -71,12 +73,15 @@ def grade_one(source: str, name: str, rubric: Rubric, out_dir: str, options: Gra
     )
 
 
-def _worker_main(conn, source: str, name: str, rubric: Rubric, out_dir: str, options: GradeOptions) -> None:
-    """In the worker process: SIGTERM unwinds like Ctrl-C (so the ingest temp dir is removed),
-    and the row goes back through the pipe."""
+def _worker_main(conn, scratch: str, source: str, name: str, rubric: Rubric, out_dir: str,
+                 options: GradeOptions) -> None:
+    """In the worker process: temp files go to `scratch` (the parent removes it however the worker
+    ends, even by SIGKILL), SIGTERM unwinds like Ctrl-C, and the row goes back through the pipe."""
     def on_term(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
 
+    os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = scratch
     signal.signal(signal.SIGTERM, on_term)
     try:
         row = grade_one(source, name, rubric, out_dir, options)
@@ -99,14 +104,13 @@ def _graded_in_own_process(source: str, name: str, rubric: Rubric, out_dir: str,
     ctx = multiprocessing.get_context("fork")
     deaths = []
     for _ in range(ATTEMPTS):
-        if _STOPPING.is_set():
-            break
-        receive, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_worker_main, args=(send, source, name, rubric, out_dir, options),
-                           name=f"grader-worker-{name}", daemon=False)
-        with _WORKERS_LOCK:
+        with _WORKERS_LOCK:  # no worker starts once stop_workers ran
             if _STOPPING.is_set():
                 break
+            receive, send = ctx.Pipe(duplex=False)
+            scratch = tempfile.mkdtemp(prefix="grader-worker-")
+            proc = ctx.Process(target=_worker_main, args=(send, scratch, source, name, rubric, out_dir, options),
+                               name=f"grader-worker-{name}", daemon=False)
             proc.start()
             _WORKERS.add(proc)
         send.close()
@@ -119,6 +123,7 @@ def _graded_in_own_process(source: str, name: str, rubric: Rubric, out_dir: str,
             proc.join()
             with _WORKERS_LOCK:
                 _WORKERS.discard(proc)
+            shutil.rmtree(scratch, ignore_errors=True)  # e.g. the ingest copy of a killed worker
         if data is not None:
             return LeaderRow.model_validate(data)
         deaths.append(_death(proc.exitcode))

@@ -7,7 +7,7 @@ import docker, litellm or the report renderers.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -17,38 +17,49 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from grader import __version__
+
+        typer.echo(f"grader {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
     """Grade coding-agent repositories: static analysis, runtime checks, LLM judge, rubric scoring."""
 
 
-def _fail_input(message: str) -> None:
-    typer.echo(f"grader: {message}", err=True)
+def _fail_input(message: str) -> NoReturn:
+    from grader.report.escape import terminal_text
+
+    typer.echo(f"grader: {terminal_text(message)}", err=True)
     raise typer.Exit(code=2)
 
 
 @app.command("check")
 def check_cmd(
-    path: str = typer.Argument(..., help="Repository folder, .tar/.tar.gz/.zip archive, or git URL[@commit]."),
+    paths: list[str] = typer.Argument(..., help="Repository folders, .tar/.tar.gz/.zip archives, or git URL[@commit]."),
     format: str = typer.Option("text", "--format", "-f", help="text, json or sarif."),
     ruby_llm_version: Optional[str] = typer.Option(
         None, "--ruby-llm-version", help="Check against this ruby_llm release instead of the locked one."
     ),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
 ) -> None:
-    """Audit RubyLLM API use (invented calls, wrong signatures, bypasses). Exit 1 on error findings."""
-    from grader.ingest import IngestError, ingest
-    from static_checks.cli import run_check
+    """Audit RubyLLM API use (invented calls, wrong signatures, bypasses). Exit 1 on error findings.
 
-    try:
-        with ingest(path) as repo:
-            code = run_check(repo.path, format, ruby_llm_version, output, prog="grader")
-    except IngestError as exc:
-        _fail_input(str(exc))
-    raise typer.Exit(code=code)
+    With several paths, text reports follow each other, `json` is a list of reports and `sarif`
+    one log with a run per path; the exit code is the worst of them."""
+    from grader.commands.check import check_paths
+
+    raise typer.Exit(code=check_paths(paths, format, ruby_llm_version, output))
 
 
 def _add_manifest_app() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 rubric_app = typer.Typer(help="Validate and show rubric files.", no_args_is_help=True)
@@ -13,6 +15,12 @@ def validate_cmd(file: str = typer.Argument(..., help="Rubric YAML file (or a na
     from grader.rubric import RubricError, load_rubric
     from grader.rubric.catalogs import known_fact_ids
 
+    from grader.rubric import available_rubrics
+
+    if not Path(file).is_file() and file not in available_rubrics():
+        typer.echo(f"grader: no rubric file or named rubric {file!r} (named rubrics: "
+                   f"{', '.join(available_rubrics())})", err=True)
+        raise typer.Exit(code=2)
     try:
         rubric = load_rubric(file)
     except RubricError as exc:
@@ -34,6 +42,7 @@ def validate_cmd(file: str = typer.Argument(..., help="Rubric YAML file (or a na
 def show_cmd(name: str = typer.Argument(..., help="Named rubric (e.g. rails-rubyllm-v2) or a file.")) -> None:
     """Print a rubric's dimensions, tiers, deductions and judge criteria."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from grader.rubric import RubricError, available_rubrics, load_rubric
@@ -43,29 +52,32 @@ def show_cmd(name: str = typer.Argument(..., help="Named rubric (e.g. rails-ruby
     except RubricError as exc:
         typer.echo(str(exc), err=True)
         typer.echo("named rubrics: " + ", ".join(available_rubrics()), err=True)
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=2)
     console = Console()
-    console.print(f"[bold]{r.id}[/bold]: {r.title} ({r.max_total:g} points)")
+    console.print(f"[bold]{escape(r.id)}[/bold]: {escape(r.title)} ({r.max_total:g} points)")
     console.print("tiers: " + ", ".join(f"{t.name} ≥ {t.min:g}" for t in r.tiers))
     for dim in r.dimensions:
-        table = Table(title=f"{dim.title} [{dim.id}] max {dim.max:g}" + (f", floor {dim.floor:g}" if dim.floor else ""),
-                      title_justify="left", show_lines=False)
-        table.add_column("id")
-        table.add_column("effect", justify="right")
-        table.add_column("when")
-        table.add_column("reason")
+        title = f"{dim.title} [{dim.id}] max {dim.max:g}" + (f", floor {dim.floor:g}" if dim.floor else "")
+        table = Table(title=escape(title), title_justify="left", show_lines=False)
+        # Ids are what a user types into a rubric file: never cut, whatever the width (a pipe is 80).
+        ids = [x.id for x in (*r.deductions, *r.bonuses, *r.judge_criteria) if x.dimension == dim.id]
+        table.add_column("id", no_wrap=True, min_width=max(map(len, ids), default=2))
+        table.add_column("effect", justify="right", overflow="fold")
+        table.add_column("when", overflow="fold")  # folded, never cut with an ellipsis
+        table.add_column("reason", overflow="fold")
         for d in r.deductions:
             if d.dimension == dim.id:
                 value = {"points": d.points, "cap": d.cap, "floor": d.floor}[d.kind]
                 effect = ((f"-{value:g}" + (f" × {d.per}" if d.per else "")
                            + (f", at most {d.max_points:g}" if d.max_points else ""))
                           if d.kind == "points" else f"{d.kind} {value:g}")
-                table.add_row(d.id, effect, d.when.describe() if d.when else "always", d.reason)
+                table.add_row(escape(d.id), effect, escape(d.when.describe()) if d.when else "always", escape(d.reason))
         for b in r.bonuses:
             if b.dimension == dim.id:
-                table.add_row(b.id, f"+{b.points:g}", b.when.describe(), b.reason)
+                table.add_row(escape(b.id), f"+{b.points:g}", escape(b.when.describe()), escape(b.reason))
         for j in r.judge_criteria:
             if j.dimension == dim.id:
-                table.add_row(j.id, f"judge {j.points:g}", j.applies_when.describe() if j.applies_when else "always",
-                              " ".join(j.question.split()))
+                table.add_row(escape(j.id), f"judge {j.points:g}",
+                              escape(j.applies_when.describe()) if j.applies_when else "always",
+                              escape(" ".join(j.question.split())))
         console.print(table)

@@ -13,7 +13,7 @@ runtime_app = typer.Typer(help="Build, boot, test and gate a repo inside Docker 
 
 @runtime_app.command("run")
 def run_cmd(
-    path: Path = typer.Argument(..., help="Repository folder."),
+    path: Path = typer.Argument(..., exists=True, file_okay=False, help="Repository folder."),
     base_image: Optional[str] = typer.Option(None, "--base-image", help="Image the test image starts from."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Runtime profile (default: detected)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),

@@ -59,7 +59,8 @@ def scan_js(source: bytes, line_offset: int = 0) -> JsHits:
                 name = _callee_name(node)
                 if name == "fetch":
                     fn = node.child_by_field_name("function")
-                    obj = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+                    is_member = fn is not None and fn.type == "member_expression"
+                    obj = fn.child_by_field_name("object") if is_member else None
                     if obj is None or obj.text in (b"window", b"globalThis", b"self"):
                         hits.fetch_lines.append(line)
                 elif name in HTML_INSERTERS:

@@ -138,45 +138,55 @@ def resolve(ctx: FactContext, pf: ParsedFile, node: ts.Node | None, depth: int =
         return merge(resolve(ctx, pf, node.child_by_field_name("left"), depth + 1),
                      resolve(ctx, pf, node.child_by_field_name("right"), depth + 1))
     if t == "call":
-        name = call_name(node)
-        recv = receiver(node)
-        if recv is not None and pf.text(recv) == "ENV" and name in ("fetch", "[]"):
-            a = args(node)
-            key = literal(a[0]) if a else None
-            out.env_vars.append(key or "?")
-            out.evidence.append(ctx.ev(pf, node))
-            default = a[1] if len(a) > 1 else None
-            block = node.child_by_field_name("block")
-            if default is None and block is not None:
-                body = block.child_by_field_name("body")
-                default = last_expression(body) if body is not None else None
-            return merge(out, resolve(ctx, pf, default, depth + 1))
-        if name in PASS_THROUGH and recv is not None:
-            return resolve(ctx, pf, recv, depth + 1)
-        if not args(node) and name:
-            return follow_method(ctx, name, depth)
-        return out
+        return _resolve_call(ctx, pf, node, depth)
     if t in ("constant", "scope_resolution"):
         short = (const_path(node) or pf.text(node)).rsplit("::", 1)[-1]
         for cpf, value in symbols(ctx).constants.get(short, [])[:1]:
             return resolve(ctx, cpf, value, depth + 1)
         return out
     if t == "identifier":
-        method = enclosing_method(node)
-        if method is not None:
-            # the last assignment to this local before the use, in the same method
-            for a in reversed(ctx.index(pf).of("assignment", "operator_assignment")):
-                left = a.child_by_field_name("left")
-                if (a.end_byte <= node.start_byte and method.start_byte <= a.start_byte and left is not None
-                        and left.type == "identifier" and pf.text(left) == pf.text(node)):
-                    return resolve(ctx, pf, a.child_by_field_name("right"), depth + 1)
-        return follow_method(ctx, pf.text(node), depth)
+        return _resolve_local(ctx, pf, node, depth)
     if t == "instance_variable":
         for a in ctx.index(pf).of("assignment", "operator_assignment"):
             left = a.child_by_field_name("left")
             if left is not None and pf.text(left) == pf.text(node):
                 return resolve(ctx, pf, a.child_by_field_name("right"), depth + 1)
     return out
+
+
+def _resolve_call(ctx: FactContext, pf: ParsedFile, node: ts.Node, depth: int) -> Resolved:
+    """`ENV.fetch("K", default)`, a pass-through call on a model expression, or a method of the app."""
+    out = Resolved()
+    name = call_name(node)
+    recv = receiver(node)
+    if recv is not None and pf.text(recv) == "ENV" and name in ("fetch", "[]"):
+        a = args(node)
+        key = literal(a[0]) if a else None
+        out.env_vars.append(key or "?")
+        out.evidence.append(ctx.ev(pf, node))
+        default = a[1] if len(a) > 1 else None
+        block = node.child_by_field_name("block")
+        if default is None and block is not None:
+            body = block.child_by_field_name("body")
+            default = last_expression(body) if body is not None else None
+        return merge(out, resolve(ctx, pf, default, depth + 1))
+    if name in PASS_THROUGH and recv is not None:
+        return resolve(ctx, pf, recv, depth + 1)
+    if not args(node) and name:
+        return follow_method(ctx, name, depth)
+    return out
+
+
+def _resolve_local(ctx: FactContext, pf: ParsedFile, node: ts.Node, depth: int) -> Resolved:
+    """A local: the last assignment to it before the use, in the same method; else a method call."""
+    method = enclosing_method(node)
+    if method is not None:
+        for a in reversed(ctx.index(pf).of("assignment", "operator_assignment")):
+            left = a.child_by_field_name("left")
+            if (a.end_byte <= node.start_byte and method.start_byte <= a.start_byte and left is not None
+                    and left.type == "identifier" and pf.text(left) == pf.text(node)):
+                return resolve(ctx, pf, a.child_by_field_name("right"), depth + 1)
+    return follow_method(ctx, pf.text(node), depth)
 
 
 def follow_method(ctx: FactContext, name: str, depth: int) -> Resolved:
@@ -281,7 +291,8 @@ def configured_model(ctx: FactContext):
             note = f"several models configured: {', '.join(distinct)}; the first site's is judged"
     else:
         chosen = fallback_literal(ctx, data)
-        note = "no model argument or default_model found; a model-like string in app code was used" if chosen.slug else None
+        note = ("no model argument or default_model found; a model-like string in app code was used"
+                if chosen.slug else None)
     env_vars = sorted({v for r in resolved for v in r.env_vars})
     written = repo_date(ctx)
     judged_on = min(written, str(data["as_of"])) if written else str(data["as_of"])

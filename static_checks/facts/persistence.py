@@ -12,6 +12,7 @@ from static_checks.facts.registry import collector
 from static_checks.facts.ruby_nodes import ancestors, args, call_name, const_path, enclosing, literal, receiver
 from static_checks.parsing import ParsedFile
 
+RECORD_BASES = ("ApplicationRecord", "ActiveRecord::Base")
 HARMLESS_GLOBALS = frozenset({"$stdout", "$stderr", "$stdin", "$PROGRAM_NAME", "$0", "$VERBOSE", "$DEBUG",
                               "$LOAD_PATH", "$LOADED_FEATURES", "$,", "$/"})
 MUTABLE_CTORS = frozenset({"Hash.new", "Array.new", "Set.new", "Concurrent::Map.new", "Concurrent::Hash.new",
@@ -35,6 +36,29 @@ def _holder(left: ts.Node) -> ts.Node:
     return left
 
 
+def _note_assignment(ctx: FactContext, pf: ParsedFile, a: ts.Node, found: dict[str, dict[str, object]],
+                     mutable_consts: dict[str, tuple[ParsedFile, ts.Node]], mutated: set[str]) -> None:
+    """What one assignment stores process-wide: a class variable, a global, a constant, a class-level ivar."""
+    left = a.child_by_field_name("left")
+    right = a.child_by_field_name("right")
+    if left is None:
+        return
+    holder = _holder(left)
+    name = pf.text(holder)
+    if holder.type == "class_variable":
+        found["class_variable"].setdefault(name, ctx.ev(pf, a))
+    elif holder.type == "global_variable" and name not in HARMLESS_GLOBALS:
+        found["global"].setdefault(name, ctx.ev(pf, a))
+    elif holder.type in ("constant", "scope_resolution"):
+        if left is holder and right is not None and _is_mutable_literal(pf, right):
+            mutable_consts.setdefault(_short_const(pf, holder), (pf, a))
+        elif left is not holder:
+            mutated.add(_short_const(pf, holder))  # CONST[k] = v
+    elif holder.type == "instance_variable" and enclosing(a, "singleton_method", "singleton_class"):
+        if right is not None and _is_mutable_literal(pf, right):
+            found["singleton"].setdefault(name, ctx.ev(pf, a))
+
+
 def process_local_stores(ctx: FactContext) -> dict[str, list]:
     """kind -> evidence for class variables, globals, mutated mutable constants, class-level ivar stores."""
     if "process_local" in ctx.cache:
@@ -45,24 +69,7 @@ def process_local_stores(ctx: FactContext) -> dict[str, list]:
     for pf in ctx.app_files("app", "lib", kind="ruby"):
         idx = ctx.index(pf)
         for a in idx.of("assignment", "operator_assignment"):
-            left = a.child_by_field_name("left")
-            right = a.child_by_field_name("right")
-            if left is None:
-                continue
-            holder = _holder(left)
-            name = pf.text(holder)
-            if holder.type == "class_variable":
-                found["class_variable"].setdefault(name, ctx.ev(pf, a))
-            elif holder.type == "global_variable" and name not in HARMLESS_GLOBALS:
-                found["global"].setdefault(name, ctx.ev(pf, a))
-            elif holder.type in ("constant", "scope_resolution"):
-                if left is holder and right is not None and _is_mutable_literal(pf, right):
-                    mutable_consts.setdefault(_short_const(pf, holder), (pf, a))
-                elif left is not holder:
-                    mutated.add(_short_const(pf, holder))  # CONST[k] = v
-            elif holder.type == "instance_variable" and enclosing(a, "singleton_method", "singleton_class"):
-                if right is not None and _is_mutable_literal(pf, right):
-                    found["singleton"].setdefault(name, ctx.ev(pf, a))
+            _note_assignment(ctx, pf, a, found, mutable_consts, mutated)
         for c in idx.calls(*MUTATORS):
             r = receiver(c)
             if r is not None:
@@ -114,7 +121,8 @@ def process_local(ctx: FactContext):
     return [
         fact("persistence.class_variables", len(stores["class_variable"]), rule, stores["class_variable"][:5],
              ", ".join(names["class_variable"]) or None),
-        fact("persistence.globals", len(stores["global"]), rule, stores["global"][:5], ", ".join(names["global"]) or None),
+        fact("persistence.globals", len(stores["global"]), rule, stores["global"][:5],
+             ", ".join(names["global"]) or None),
         fact("persistence.mutable_constants", len(stores["mutable_constant"]), rule, stores["mutable_constant"][:5],
              ", ".join(names["mutable_constant"]) or None),
         fact("persistence.singleton_store", bool(stores["singleton"]), rule, stores["singleton"][:5]),
@@ -240,8 +248,8 @@ def stores(ctx: FactContext):
         for b in ([] if shows_only else idx.of("binary")):
             op = b.child_by_field_name("operator")
             text = pf.text(b)
-            if op is not None and pf.text(op) in (">", ">=", "<", "<=") and re.search(r"\b(size|count|length|bytesize)\b", text) \
-                    and re.search(r"MAX|LIMIT|CAP", text):
+            if op is not None and pf.text(op) in (">", ">=", "<", "<=") \
+                    and re.search(r"\b(size|count|length|bytesize)\b", text) and re.search(r"MAX|LIMIT|CAP", text):
                 cap_ev.append(ctx.ev(pf, b))
         for p in idx.of("pair"):
             k = p.child_by_field_name("key")
@@ -250,7 +258,7 @@ def stores(ctx: FactContext):
     model = llm_model(ctx)
     db_ev = [ctx.ev(pf, cls) for pf in ctx.app_files("app/models", kind="ruby") for cls in ctx.index(pf).of("class")
              if (cls.child_by_field_name("superclass") is not None
-                 and pf.text(cls.child_by_field_name("superclass")).lstrip("< ").strip() in ("ApplicationRecord", "ActiveRecord::Base"))
+                 and pf.text(cls.child_by_field_name("superclass")).lstrip("< ").strip() in RECORD_BASES)
              and not pf.rel.endswith("application_record.rb")]
     if model.acts_as_chat_classes():
         db_ev = db_ev or [ctx.ev_text(ctx.app_rel("app/models"), 1, "acts_as_chat")]

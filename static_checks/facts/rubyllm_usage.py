@@ -43,7 +43,8 @@ def _stores_chat(model: LlmModel) -> list:
     for fs in model.code_scans():
         for call, scope in fs.calls:
             name = call_name(call)
-            if name in ("write", "fetch") and receiver(call) is not None and fs.pf.text(receiver(call)).endswith("cache"):
+            recv = receiver(call)
+            if name in ("write", "fetch") and recv is not None and fs.pf.text(recv).endswith("cache"):
                 args = call.child_by_field_name("arguments")
                 values = list(args.named_children) if args is not None else []
                 block = call.child_by_field_name("block")
@@ -51,7 +52,8 @@ def _stores_chat(model: LlmModel) -> list:
                     values.append(block)
                 for v in values:
                     target = v.child_by_field_name("body") or v
-                    last = target.named_children[-1] if target.type in ("block_body", "block") and target.named_children else target
+                    in_block = target.type in ("block_body", "block") and target.named_children
+                    last = target.named_children[-1] if in_block else target
                     t = model.inferer.type_of(last, scope)
                     if t is not None and model.is_chat(t):
                         hits.append((fs.pf, call))

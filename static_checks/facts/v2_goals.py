@@ -29,6 +29,7 @@ from static_checks.types.syntax import def_body, last_expression
 BUDGET_ENV = re.compile(r"BUDGET|TOKEN_LIMIT|MAX_TOKENS|TOKENS_PER|TOKEN_CAP", re.I)
 BUDGET_WORDS = re.compile(r"budget|exceed|over_limit|quota|remaining|tokens?_used|used_tokens|token_limit|max_tokens"
                           r"|token_count|usage", re.I)
+TITLE_WRITERS = frozenset({"update", "update!", "create", "create!", "write", "assign_attributes"})
 GUARD_EXITS = frozenset({"return", "raise", "render", "redirect_to", "head", "fail"})
 
 
@@ -95,10 +96,11 @@ def schema(ctx: FactContext):
             k = p.child_by_field_name("key")
             if k is not None and literal(k) == "title" and p.parent is not None and p.parent.type == "argument_list":
                 call = p.parent.parent
-                if call is not None and call_name(call) in ("update", "update!", "create", "create!", "write", "assign_attributes"):
+                if call is not None and call_name(call) in TITLE_WRITERS:
                     title_ev.append(ctx.ev(pf, p))
     return [
-        fact("schema.with_schema", bool(with_schema), "facts/v2/schema", [ctx.ev(c.pf, c.node) for c in with_schema[:5]]),
+        fact("schema.with_schema", bool(with_schema), "facts/v2/schema",
+             [ctx.ev(c.pf, c.node) for c in with_schema[:5]]),
         fact("schema.schema_class", bool(class_ev), "facts/v2/schema", class_ev[:5]),
         fact("schema.title_via_schema", bool(titled), "facts/v2/schema-title", titled[:5]),
         fact("title.generated", bool(title_ev), "facts/v2/title", title_ev[:5]),

@@ -11,7 +11,8 @@ manifest_app = typer.Typer(help="RubyLLM API manifests generated from the gem so
 
 @manifest_app.command("build")
 def build(
-    source: Path = typer.Option(..., "--source", help="bare git dir (or work tree) of the gem"),
+    source: Path = typer.Option(..., "--source", exists=True, file_okay=False,
+                                help="bare git dir (or work tree) of the gem"),
     gem: str = typer.Option("ruby_llm", "--gem"),
     version: str = typer.Option(..., "--version", help="release tag, e.g. 1.6.2 (v1.6.2 also found)"),
     out: Path | None = typer.Option(None, "--out", help="write JSON here instead of stdout"),
@@ -29,12 +30,13 @@ def build(
         typer.echo(text)
     else:
         out.write_text(text)
-        typer.echo(f"wrote {out} ({len(manifest.namespaces)} namespaces, {len(manifest.config_options)} config options)")
+        typer.echo(f"wrote {out} ({len(manifest.namespaces)} namespaces, "
+                   f"{len(manifest.config_options)} config options)")
 
 
 @manifest_app.command("history")
 def history(
-    source: Path = typer.Option(..., "--source", help="bare git dir of the gem"),
+    source: Path = typer.Option(..., "--source", exists=True, file_okay=False, help="bare git dir of the gem"),
     gem: str = typer.Option("ruby_llm", "--gem"),
     out: Path | None = typer.Option(None, "--out", help="default: static_checks/data/manifests/<gem>.json.gz"),
 ) -> None:

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -144,15 +145,25 @@ def test_a_killed_worker_fails_only_its_own_repo(tmp_path, monkeypatch):
     import grader.batch as batch
     from grader.rubric import load_rubric
 
+    from grader.ingest import ingest
+
     runs = tmp_path / "runs"
-    names = ("alpha", "flaky", "killer", "omega")
-    repos = [_app(runs / n) for n in names]
+    repos = [_app(runs / n) for n in ("alpha", "flaky", "omega")]
+    with tarfile.open(runs / "killer.tar.gz", "w:gz") as tar:
+        tar.add(_app(tmp_path / "killer"), arcname="killer")
+    repos.append(runs / "killer.tar.gz")
     marker = tmp_path / "flaky-was-killed"
     real_grade = batch.grade
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
 
     def grade(source, rubric, out_dir, options):
         name = Path(source).name
-        if name == "killer" or (name == "flaky" and not marker.exists()):
+        if name == "killer.tar.gz":
+            with ingest(source):  # unpacked into a temp dir, then the worker dies with it
+                os.kill(os.getpid(), signal.SIGKILL)
+        if name == "flaky" and not marker.exists():
             marker.touch()
             os.kill(os.getpid(), signal.SIGKILL)
         return real_grade(source, rubric, out_dir, options)
@@ -167,6 +178,7 @@ def test_a_killed_worker_fails_only_its_own_repo(tmp_path, monkeypatch):
         assert rows[name].error is None and rows[name].total is not None, rows[name]
         assert (tmp_path / "board" / name / "report.json").is_file()
     assert (tmp_path / "board" / "leaderboard.csv").is_file()
+    assert list(temp_root.iterdir()) == []  # the dead workers' ingest copies are gone too
 
 
 def test_sigterm_during_grade_removes_the_ingest_temp_dir(tmp_path):

@@ -1,0 +1,103 @@
+"""Every command, given bad input, says what to fix and exits 2: never a traceback, never 1 (which
+means findings). Plus the CLI conventions: --version, -h, several paths for `check`, no colour and
+no cut ids when piped."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from grader.cli import app
+
+runner = CliRunner()
+MINIMAL = {"Gemfile": "gem 'ruby_llm'\n", "app/chat.rb": "class Chat\n  def go = RubyLLM.chat.ask('x')\nend\n"}
+
+
+@pytest.fixture(scope="module")
+def places(tmp_path_factory):
+    base = tmp_path_factory.mktemp("bad_input")
+    repo = base / "repo"
+    for rel, text in MINIMAL.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    (base / "a_file").write_text("not a folder\n")
+    (base / "bad.json").write_text('{"rubric": 1}')
+    (base / "empty").mkdir()
+    return {"repo": str(repo), "file": str(base / "a_file"), "missing": str(base / "missing"),
+            "bad_json": str(base / "bad.json"), "empty": str(base / "empty"), "out": str(base / "out")}
+
+
+BAD_INPUTS = [
+    (["check", "{missing}"], "no such path"),
+    (["check", "{repo}", "--format", "xml"], "unknown format 'xml'"),
+    (["check", "{repo}", "-o", "{empty}"], "must be a file"),
+    (["check", "{repo}", "{missing}"], "no such path"),
+    (["grade", "{missing}", "-r", "rails-rubyllm-v1", "-o", "{out}"], "no such path"),
+    (["grade", "{repo}", "-r", "no-such-rubric", "-o", "{out}"], "no rubric file or named rubric"),
+    (["grade", "{repo}", "-r", "rails-rubyllm-v1", "-o", "{file}"], "--out must be a folder"),
+    (["grade", "{repo}", "-r", "{file}", "-o", "{out}"], "rubric"),
+    (["grade-many", "{missing}", "-r", "rails-rubyllm-v1", "-o", "{out}"], "not a folder"),
+    (["grade-many", "{empty}", "-r", "rails-rubyllm-v1", "-o", "{out}"], "no repositories"),
+    (["grade-many", "{empty}", "-r", "rails-rubyllm-v1", "-o", "{out}", "-j", "-3"], "--jobs must be"),
+    (["grade-many", "{empty}", "-r", "rails-rubyllm-v1", "-o", "{file}"], "--out must be a folder"),
+    (["report", "render", "{missing}"], "no such report file"),
+    (["report", "render", "{file}"], "is not a grader report.json"),
+    (["report", "render", "{bad_json}"], "is not a grader report.json"),
+    (["report", "render", "{bad_json}", "--format", "pdf"], "--format must be one of"),
+    (["rubric", "show", "no-such-rubric"], "no rubric file or named rubric"),
+    (["rubric", "validate", "{missing}"], "no rubric file or named rubric"),
+    (["manifest", "build", "--source", "{missing}", "--version", "1.0.0"], "does not exist"),
+    (["manifest", "history", "--source", "{file}"], "is a file"),
+    (["runtime", "run", "{missing}"], "does not exist"),
+    (["grade", "{repo}"], "Missing option"),
+    (["no-such-command"], "No such command"),
+]
+
+
+@pytest.mark.parametrize("args,words", BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
+def test_bad_input_is_one_clear_message_and_exit_2(places, args, words):
+    res = runner.invoke(app, [a.format(**places) for a in args])
+    assert res.exit_code == 2, (res.output, res.exception)
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    assert "Traceback" not in res.output
+    assert words in " ".join(res.output.split()), res.output
+
+
+def test_version_and_short_help():
+    from grader import __version__
+
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.strip() == f"grader {__version__}"
+    for args in (["-h"], ["grade", "-h"], ["report", "render", "-h"]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0 and "Usage" in res.output, args
+
+
+def test_check_takes_several_paths_and_creates_the_output_folder(places, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(places["repo"], other)
+    target = tmp_path / "deep" / "new" / "results.sarif"
+    res = runner.invoke(app, ["check", places["repo"], str(other), "--format", "sarif", "-o", str(target)])
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(target.read_text())["runs"]) == 2
+    res = runner.invoke(app, ["check", places["repo"], str(other), "--format", "json"])
+    assert [len(r["roots"]) for r in json.loads(res.stdout)] == [1, 1]
+    res = runner.invoke(app, ["check", places["repo"], str(other)])
+    assert res.stdout.count("== ") == 2 and res.stdout.count("files analysed") == 2
+
+
+def test_piped_output_has_no_colour_and_rubric_ids_are_never_cut():
+    res = runner.invoke(app, ["rubric", "show", "rails-rubyllm-v2"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0
+    assert "\x1b" not in res.output and "…" not in res.output
+    from grader.rubric import load_rubric
+
+    rubric = load_rubric("rails-rubyllm-v2")
+    shown = set(re.findall(r"[a-z][a-z0-9_]+", res.output))
+    assert {d.id for d in rubric.deductions} <= shown
+    assert "[goal_gates]" in res.output  # rich markup no longer swallows bracketed ids
+    assert "\x1b" not in runner.invoke(app, ["--help"]).output
