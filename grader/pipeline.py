@@ -14,7 +14,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from grader.core.stage import (
     CancelToken, Cancelled, ProgressCallback, ProgressEvent, Stage, StageContext, StageOutcome, no_progress,
@@ -28,6 +28,9 @@ SWITCHED_OFF = {
     "runtime": ("runtime", "--no-runtime: runtime facts unknown, their points pending"),
     "judge": ("judge", "--no-judge: judge criteria pending"),
 }
+
+
+_EVENT_STATE: dict[str, Literal["finished", "failed"]] = {"ok": "finished", "partial": "finished", "failed": "failed"}
 
 
 @dataclass
@@ -109,8 +112,8 @@ def run_stages(repo: Path, rubric: Rubric, options: GradeOptions, progress: Prog
         run.facts.extend(outcome.facts)
         if not _facts_known(outcome):
             run.missing.add(fact_stage(stage))
-        state = {"ok": "finished", "partial": "finished", "failed": "failed"}.get(outcome.status, "skipped")
-        progress(ProgressEvent(stage.name, "stage", state, done=i + 1, total=len(stages), detail=outcome.detail))
+        progress(ProgressEvent(stage.name, "stage", _EVENT_STATE.get(outcome.status, "skipped"), done=i + 1,
+                               total=len(stages), detail=outcome.detail))
     return run
 
 

@@ -16,6 +16,8 @@ from typing import NoReturn, Optional
 
 import typer
 
+from grader.commands import judge as judge_help  # help texts and option parsing; litellm loads on use
+
 RUBRIC_HELP = "rails-rubyllm-v1, rails-rubyllm-v2, or a rubric YAML file."
 
 
@@ -70,6 +72,12 @@ def grade_cmd(
     gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
     ruby_llm_version: Optional[str] = typer.Option(None, "--ruby-llm-version",
                                                    help="Check against this ruby_llm release."),
+    judge_model: Optional[list[str]] = typer.Option(None, "--judge-model", help=judge_help.MODEL_HELP),
+    judge_api_base: Optional[str] = typer.Option(None, "--judge-api-base", help=judge_help.API_BASE_HELP),
+    judge_samples: int = typer.Option(3, "--judge-samples", help=judge_help.SAMPLES_HELP),
+    max_cost: Optional[float] = typer.Option(None, "--max-cost", help=judge_help.MAX_COST_HELP),
+    judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
+    judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
     from grader.ingest import IngestError
@@ -85,7 +93,9 @@ def grade_cmd(
         _fail(f"--out must be a folder, and {out} is a file")
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
                            ruby_llm_version=ruby_llm_version,
-                           runtime_options=_runtime_options(base_image, build_network, gem_mirror))
+                           runtime_options=_runtime_options(base_image, build_network, gem_mirror),
+                           judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
+                                                                  max_cost, judge_cache, judge_price))
     try:
         with terminate_like_interrupt(), stage_progress() as progress:
             report = grade(path, rub, out, options, progress=progress)
@@ -117,6 +127,12 @@ def grade_many_cmd(
     base_image: Optional[str] = typer.Option(None, "--base-image", help="Base image for the runtime test image."),
     build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
     gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
+    judge_model: Optional[list[str]] = typer.Option(None, "--judge-model", help=judge_help.MODEL_HELP),
+    judge_api_base: Optional[str] = typer.Option(None, "--judge-api-base", help=judge_help.API_BASE_HELP),
+    judge_samples: int = typer.Option(3, "--judge-samples", help=judge_help.SAMPLES_HELP),
+    max_cost: Optional[float] = typer.Option(None, "--max-cost", help=judge_help.MAX_COST_RUN_HELP),
+    judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
+    judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
 ) -> None:
     """Grade every repository in FOLDER in parallel; write leaderboard.csv/.md/.html sorted by score.
 
@@ -136,8 +152,14 @@ def grade_many_cmd(
     repos = discover_repos(folder)
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
+    judge_opts = judge_help.judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache,
+                                          judge_price)
+    if max_cost is not None:  # one budget for the whole run, shared by the worker processes
+        judge_opts.budget_ledger = out / ".judge-budget.sqlite3"
+        judge_opts.budget_ledger.unlink(missing_ok=True)
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
-                           runtime_options=_runtime_options(base_image, build_network, gem_mirror))
+                           runtime_options=_runtime_options(base_image, build_network, gem_mirror),
+                           judge_options=judge_opts)
     try:
         with terminate_like_interrupt(), locked_output_dir(out):
             board = grade_many(repos, rub, out, options, jobs=jobs, progress=True)
@@ -148,6 +170,10 @@ def grade_many_cmd(
     failed = [row for row in board.rows if row.error]
     typer.echo(f"graded {len(board.rows) - len(failed)}/{len(board.rows)} repos; "
                f"leaderboard in {terminal_text(out)}/leaderboard.(csv|md|html)")
+    if judge_model and not no_judge:
+        from grader.judge.totals import run_totals, totals_line
+
+        typer.echo(totals_line(run_totals([out / r.report_dir / "report.json" for r in board.rows if r.report_dir])))
     for row in failed:
         typer.echo(terminal_text(f"  {row.name}: {row.error}"), err=True)
     if failed:

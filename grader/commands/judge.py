@@ -14,6 +14,7 @@ MODEL_HELP = "Judge model (litellm string, e.g. openai/gpt-4.1-mini); repeat for
 API_BASE_HELP = "OpenAI-compatible server URL for the judge (e.g. http://127.0.0.1:8000/v1)."
 SAMPLES_HELP = "Independent samples per criterion; the median is the score."
 MAX_COST_HELP = "Stop asking the judge before this many US dollars are spent; the rest stays pending."
+MAX_COST_RUN_HELP = "Dollar budget of the judge for the whole run (all repos); what it cannot ask stays pending."
 CACHE_HELP = "SQLite file of the judge cache (default ~/.cache/grader/judge.sqlite3)."
 PRICE_HELP = "IN,OUT dollars per million tokens, for models litellm has no price for."
 BUDGET_HELP = "Prompt tokens per criterion (default 24000); what does not fit is listed as cut."

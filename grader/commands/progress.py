@@ -7,10 +7,13 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from grader.core.stage import ProgressEvent
 from grader.report.escape import terminal_text
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 HEARTBEAT_SECONDS = 30.0
 
@@ -65,10 +68,13 @@ class RichProgress:
     def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.table import Column
 
-        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=False)
-        self.tasks: dict[str, int] = {}
+        # The elapsed time keeps its width; a long detail is cut instead.
+        text = TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis"))
+        self.progress = Progress(SpinnerColumn(), text, TimeElapsedColumn(table_column=Column(min_width=7)),
+                                 console=Console(stderr=True), transient=False, expand=True)
+        self.tasks: dict[str, TaskID] = {}
         self._lock = threading.Lock()
 
     def __enter__(self) -> RichProgress:
@@ -78,7 +84,7 @@ class RichProgress:
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(None, None, None)
 
-    def _task(self, stage: str) -> int:
+    def _task(self, stage: str) -> TaskID:
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(stage, total=None)
         return self.tasks[stage]

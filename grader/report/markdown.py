@@ -24,8 +24,14 @@ def _code_cell(text: object) -> str:
 
 
 def render_markdown(r: GradeReport) -> str:
-    sections = (_head, _stages, _dimensions, _invented, _self_review, _runtime, _strong_weak, _arithmetic)
+    sections = (_head, _stages, _dimensions, _invented, _self_review, _runtime, _judge, _strong_weak, _arithmetic)
     return "\n".join(line for section in sections for line in section(r))
+
+
+def _judge(r: GradeReport) -> list[str]:
+    from grader.judge.render import markdown_section  # the judge's section lives with the judge
+
+    return markdown_section(r.judge, r.repo)
 
 
 def _head(r: GradeReport) -> list[str]:

@@ -47,8 +47,14 @@ def render_html(r: GradeReport) -> str:
         other_findings=other_findings(r)[:200], runtime=r.runtime.model_dump(mode="json"),
         strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound,
         deduction_label=deduction_label,
-        excerpt=r.excerpt,
+        excerpt=r.excerpt, judge_section=_judge_html(r),
     )
+
+
+def _judge_html(r: GradeReport) -> str:
+    from grader.judge.render import html_section  # the judge's section lives with the judge (autoescaped)
+
+    return html_section(r.judge, r.repo)
 
 
 def render_json(r: GradeReport) -> str:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,35 @@ def test_sigterm_during_grade_removes_the_ingest_temp_dir(tmp_path):
     assert proc.wait(timeout=60) == 130, rest
     assert "interrupted" in rest and "Traceback" not in rest
     assert not [p for p in tmpdir.iterdir() if p.name.startswith("grader-ingest-")]
+
+
+def test_sigterm_to_grade_many_stops_its_workers_and_leaves_no_temp_dir(tmp_path):
+    """grade-many is stopped while its workers unpack and analyse archives: it exits 130 with one
+    line, its workers end, and neither their scratch dirs nor the ingest copies remain."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    src = _app(tmp_path / "big")
+    for i in range(1500):
+        (src / "app" / "models" / f"m{i}.rb").parent.mkdir(parents=True, exist_ok=True)
+        (src / "app" / "models" / f"m{i}.rb").write_text(
+            f"class M{i}\n" + "".join(f"  def f{j}(x)\n    RubyLLM.chat.ask(x.to_s).content\n  end\n"
+                                      for j in range(20)) + "end\n")
+    for name in ("one", "two", "three"):
+        with tarfile.open(runs / f"{name}.tar.gz", "w:gz") as tar:
+            tar.add(src, arcname=name)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    proc = subprocess.Popen(GRADER + ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                                      "-o", str(tmp_path / "board"), "-j", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmpdir)})
+    deadline = time.monotonic() + 60
+    while not list(tmpdir.glob("grader-worker-*/grader-ingest-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmpdir.glob("grader-worker-*/grader-ingest-*")), "a worker should be grading an unpacked copy"
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130, err
+    assert "interrupted" in _one_line_error(err)
+    assert list(tmpdir.iterdir()) == []
+    assert not (tmp_path / "board" / "leaderboard.csv").exists()
