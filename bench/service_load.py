@@ -5,8 +5,9 @@
 Phase 1: a server with no worker holds `--queued` jobs queued; `--requests` API calls (job status, job list,
 leaderboard, submission) measure latency p50/p95 against that queue.
 Phase 2: a server with `--workers` in-process workers grades `--jobs` submissions of the small fixture apps
-(tests/fixtures/apps, runtime off, no judge: the judge stage is not on main yet); prints jobs/min, the API
-latency while they run, and checks from the attempt log that no job was lost and none ran twice.
+(tests/fixtures/apps, runtime off; the judge, one sample per criterion, calls the judge tests' OpenAI-compatible
+fake on loopback unless --no-judge); prints jobs/min, the API latency while they run, and checks from the
+attempt log that no job was lost and none ran twice.
 Everything runs on 127.0.0.1 with a throw-away SQLite data directory.
 """
 
@@ -81,8 +82,22 @@ def fixture_archives(workdir: Path) -> list[tuple[str, bytes]]:
     return out
 
 
+FORM = {"rubric": RUBRIC, "runtime": "false"}
+
+
+def start_fake_judge():
+    """The judge tests' loopback OpenAI-compatible server, answering every criterion with a cited score."""
+    spec = importlib.util.spec_from_file_location("fake_llm", ROOT / "tests/judge/fake_llm.py")
+    fake = importlib.util.module_from_spec(spec)
+    sys.modules["fake_llm"] = fake
+    spec.loader.exec_module(fake)
+    server = fake.FakeLLM().start()
+    server.script = lambda req, n: fake.Reply(answer=fake.good_answer(req, 1))
+    return server
+
+
 def submit(client, archive: tuple[str, bytes]) -> str:
-    r = client.post("/api/v1/jobs", files={"archive": archive}, data={"rubric": RUBRIC, "runtime": "false"})
+    r = client.post("/api/v1/jobs", files={"archive": archive}, data=FORM)
     if r.status_code != 202:
         raise SystemExit(f"submission refused: {r.status_code} {r.text[:200]}")
     return r.json()["id"]
@@ -142,6 +157,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--queued", type=int, default=50)
     ap.add_argument("--requests", type=int, default=400)
+    ap.add_argument("--no-judge", action="store_true", help="grade without the judge stage")
     args = ap.parse_args()
     import httpx
 
@@ -167,6 +183,11 @@ def main() -> int:
         print_latency(f"API with {args.queued}+ jobs queued (ended with {queued} queued)", kinds)
 
         # Phase 2: throughput.
+        judge = None
+        if not args.no_judge:
+            judge = start_fake_judge()
+            os.environ.update(GRADER_JUDGE_API_BASE=judge.base, GRADER_JUDGE_CACHE=str(Path(tmp) / "judge.sqlite3"))
+            FORM.update(judge_models="openai/fake-judge", samples="1")
         data2 = str(Path(tmp) / "run")
         upgrade(f"sqlite:///{data2}/grader.db")
         server = Server(data2, workers=args.workers)
@@ -187,13 +208,16 @@ def main() -> int:
                 elapsed = time.perf_counter() - started
         finally:
             server.stop()
+            if judge is not None:
+                judge.stop()
         status, problems = attempt_log(Path(data2) / "grader.db", ids)
         counts: dict[str, int] = {}
         for s in status.values():
             counts[s] = counts.get(s, 0) + 1
         print(f"throughput: {len(status)} jobs ({args.jobs} + {len(status) - args.jobs} from the latency mix) in "
               f"{elapsed:.1f} s with {args.workers} workers = {len(status) / elapsed * 60:.0f} jobs/min "
-              f"(submitting {args.jobs} took {submitted:.1f} s)")
+              f"(submitting {args.jobs} took {submitted:.1f} s; judge: "
+              f"{'off' if judge is None else f'{judge.calls} calls to the loopback fake'})")
         print_latency("API while they were graded", during)
         print(f"final statuses: {counts}; lost: {len(set(ids) - set(status))}; "
               f"run twice or overlapping: {len(problems)}")

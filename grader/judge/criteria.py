@@ -75,9 +75,11 @@ def _givens(facts, ids: list[str]) -> tuple[list[Given], list[str]]:
 
 
 def _holistic_anchors(top: float) -> dict[str, str]:
-    mid = round(top / 2, 1)
+    q = top / 4
     return {f"{top:g}": "exemplary: nothing a senior reviewer would change",
-            f"{mid:g}": "works, with clear weaknesses a reviewer would ask to fix",
+            f"{3 * q:g}": "good, with minor weaknesses",
+            f"{2 * q:g}": "works, with clear weaknesses a reviewer would ask to fix",
+            f"{q:g}": "barely works or largely incomplete",
             "0": "missing or broken"}
 
 
@@ -106,8 +108,10 @@ def criterion_specs(rubric, facts, only: list[str] | None = None, holistic: bool
 
 
 def anchor_step(spec: CriterionSpec) -> float:
-    """How far samples may spread before the criterion is unstable: the smallest gap between
-    anchor levels (a band "a-b" counts as its width), else a quarter of the points."""
+    """How far samples may spread before the criterion is `unstable`. With three or more anchor
+    levels, neighbours may disagree (the smallest gap between levels; a band "a-b" counts as its
+    width). With two levels the anchors are a yes/no: a flip from one to the other is unstable, so
+    the allowance is half the gap. Without anchors, half the points."""
     levels: list[float] = []
     widths: list[float] = []
     for band in spec.anchors:
@@ -123,4 +127,6 @@ def anchor_step(spec: CriterionSpec) -> float:
             continue
     levels = sorted(set(levels))
     gaps = [b - a for a, b in zip(levels, levels[1:]) if b > a] + [w for w in widths if w > 0]
-    return min(gaps) if gaps else spec.max / 4
+    if not gaps:
+        return spec.max / 2
+    return min(gaps) if len(levels) >= 3 else min(gaps) / 2

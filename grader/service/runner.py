@@ -171,21 +171,22 @@ def _call_grade(source: str, rubric: str, out: Path, options: dict, progress: _P
 
 
 def _grade_options(cls: type, options: dict) -> Any:
-    """GradeOptions from the job's options; judge settings are passed on when the pipeline knows them."""
+    """GradeOptions from the job's options. Where the judge calls (api base) and the base image are
+    the worker host's settings (GRADER_JUDGE_API_BASE, GRADER_BASE_IMAGE), never the client's:
+    a client must not make workers call an address of its choosing."""
     names = {f.name for f in dataclasses.fields(cls)}
-    judge_models = options.get("judge_models") or []
+    judge_models = [m for m in options.get("judge_models") or [] if m]
     values: dict[str, Any] = {"runtime": bool(options.get("runtime", False)), "judge": bool(judge_models)}
-    for key, field_names in (("judge_models", ("judge_models", "judge_model")),
-                             ("samples", ("samples", "judge_samples")),
-                             ("max_cost", ("max_cost", "max_cost_usd")), ("judge_api_base", ("judge_api_base",)),
-                             ("base_image", ("base_image",))):
-        if options.get(key) is None:
-            continue
-        for name in field_names:
-            if name in names:
-                value = options[key]
-                values[name] = value[0] if name == "judge_model" and isinstance(value, list) else value
-                break
+    if os.environ.get("GRADER_BASE_IMAGE"):
+        values["base_image"] = os.environ["GRADER_BASE_IMAGE"]
+    if judge_models and "judge_options" in names:
+        from grader.judge.options import JudgeOptions
+
+        judge: dict[str, Any] = {"models": judge_models, "samples": int(options.get("samples") or 1),
+                                 "max_cost": options.get("max_cost")}
+        if os.environ.get("GRADER_JUDGE_API_BASE"):
+            judge["api_base"] = os.environ["GRADER_JUDGE_API_BASE"]
+        values["judge_options"] = JudgeOptions(**judge)
     return cls(**{k: v for k, v in values.items() if k in names})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,9 +24,11 @@ class JobOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     runtime: bool = Field(True, description="Run the Docker runtime stage (build, boot, tests).")
-    judge_models: list[str] = Field(default_factory=list, max_length=5,
-                                    description="LLM judge models; empty: no judge, its points stay pending.")
-    samples: int = Field(1, ge=1, le=10, description="Judge samples per criterion.")
+    judge_models: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=5,
+        description="LLM judge models (litellm names, e.g. openai/gpt-4.1-mini); empty: no judge, its points stay "
+                    "pending. Keys and the API base are the workers' settings.")
+    samples: int = Field(3, ge=1, le=10, description="Judge samples per criterion (their median is the score).")
     max_cost: float | None = Field(None, ge=0, le=1000, description="Stop judge calls beyond this cost in USD.")
 
 

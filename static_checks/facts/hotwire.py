@@ -24,7 +24,8 @@ def _is_broadcast(pf, call) -> bool:
         return True
     # ActionCable.server.broadcast / SomeChannel.broadcast_to
     r = receiver(call)
-    return name in ("broadcast", "broadcast_to") and r is not None and ("ActionCable" in pf.text(r) or "Channel" in pf.text(r))
+    return (name in ("broadcast", "broadcast_to") and r is not None
+            and ("ActionCable" in pf.text(r) or "Channel" in pf.text(r)))
 
 
 def _in_respond_to(pf, node) -> bool:
@@ -54,7 +55,8 @@ def turbo(ctx: FactContext):
                 broadcasts.append(ctx.ev(pf, c))
         for p in idx.of("pair"):
             k = p.child_by_field_name("key")
-            if k is not None and literal(k) == "turbo_stream" and p.parent is not None and p.parent.type == "argument_list":
+            if (k is not None and literal(k) == "turbo_stream" and p.parent is not None
+                    and p.parent.type == "argument_list"):
                 responses.append(ctx.ev(pf, p))
     views = ctx.app_rel("app/views/")
     stream_views = [rel for rel in ctx.all_files if rel.startswith(views) and ".turbo_stream." in rel]

@@ -235,7 +235,8 @@ def _request_reaching(ctx: FactContext, pf: ParsedFile, controllers: list[str]) 
         a = args(c)
         if receiver(c) is not None:
             continue
-        if call_name(c) in WRITE_REQUESTS or (a and any(_controller_requested(k, [pf.text(a[0]).lower()]) for k in controllers)):
+        requested = a and any(_controller_requested(k, [pf.text(a[0]).lower()]) for k in controllers)
+        if call_name(c) in WRITE_REQUESTS or requested:
             return c
     return next((c for c in idx.calls(*UI_ACTIONS) if receiver(c) is None), None)
 
@@ -322,7 +323,8 @@ def untested(ctx: FactContext):
                 continue
             name_node = cls.child_by_field_name("name")
             short = pf.text(name_node).rsplit("::", 1)[-1] if name_node is not None else ""
-            if short and short not in NOT_COMPONENTS and short not in mentioned and not _controller_requested(short, paths):
+            if (short and short not in NOT_COMPONENTS and short not in mentioned
+                    and not _controller_requested(short, paths)):
                 missing.append(short)
                 ev.append(ctx.ev(pf, cls))
     return [

@@ -259,3 +259,15 @@ def test_a_run_budget_is_shared_through_its_ledger(fake_llm, repo, tmp_path):
                                      budget_ledger=ledger))
     assert verdict(second).status == "skipped" and "--max-cost" in verdict(second).reason
     assert fake_llm.calls == 1
+
+
+def test_anchor_step_rules():
+    from grader.judge.criteria import CriterionSpec, anchor_step
+
+    def spec(anchors, points=4):
+        return CriterionSpec("c", "d", points, "q", anchors, True)
+
+    assert anchor_step(spec({"2": "a", "1": "b", "0": "c"}, 2)) == 1  # neighbours may disagree
+    assert anchor_step(spec({"4": "yes", "0": "no"})) == 2  # a yes/no flip is unstable
+    assert anchor_step(spec({}, 1)) == 0.5
+    assert anchor_step(spec({"0-1": "weak", "2-3": "ok", "4": "good"})) == 1
