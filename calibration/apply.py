@@ -28,7 +28,8 @@ class CalibratedJudgeStage:
 
         outcome = self.inner.run(context)
         if not isinstance(outcome.summary, JudgeReport) or outcome.summary.status in ("skipped", "failed"):
-            return outcome
+            note = f"calibration profile not applied: the judge gave no scores ({self.source})"
+            return outcome.model_copy(update={"detail": f"{outcome.detail}; {note}" if outcome.detail else note})
         report, note = apply_profile(outcome.summary, context.rubric, self.profile)
         note = f"{note} ({self.source})"
         facts = [self._recalibrated(f, report) for f in outcome.facts]

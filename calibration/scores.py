@@ -76,6 +76,13 @@ def _open_rows(path: Path, required: tuple[str, ...], known: tuple[str, ...]):
     return reader, unknown
 
 
+def _cell(raw: str | None) -> str:
+    """A cell as the user meant it: the service's export prefixes a quote to cells a spreadsheet would
+    run as a formula (=, +, -, @); that quote is not part of the item id or rater name."""
+    text = (raw or "").strip()
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@" else text
+
+
 def _score(raw: str | None) -> float | None:
     try:
         value = float((raw or "").strip())
@@ -96,7 +103,7 @@ def read_human_csv(path: str | Path) -> list[HumanScore]:
     seen: dict[tuple, int] = {}
     for row in reader:
         line = reader.line_num
-        item = (row.get("item") or "").strip()
+        item = _cell(row.get("item"))
         dim = (row.get("dimension") or "").strip()
         score = _score(row.get("score"))
         if not item or not dim:
@@ -108,7 +115,7 @@ def read_human_csv(path: str | Path) -> list[HumanScore]:
         if score < 0:
             problems.append((line, f"score {score:g} is negative"))
             continue
-        rater = (row.get("rater") or "").strip()
+        rater = _cell(row.get("rater"))
         crit = (row.get("criterion") or "").strip() or None
         key = (item, dim, crit, rater)
         if key in seen:

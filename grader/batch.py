@@ -33,12 +33,20 @@ _WORKERS_LOCK = threading.Lock()
 _STOPPING = threading.Event()
 
 
-def discover_repos(folder: Path) -> list[Path]:
-    """Sub-folders (not hidden, not links) and archives directly inside `folder`, by name."""
+def discover_repos(folder: Path, skipped: list[str] | None = None) -> list[Path]:
+    """Sub-folders and archives directly inside `folder` (not hidden), by name. A link is followed
+    when it points inside `folder`; one that points outside is skipped, and said so in `skipped`."""
+    root = Path(folder).resolve()
     out = []
     for entry in sorted(Path(folder).iterdir()):
-        if entry.name.startswith(".") or entry.is_symlink():
+        if entry.name.startswith("."):
             continue
+        if entry.is_symlink():
+            target = entry.resolve()
+            if target == root or root not in target.parents:
+                if skipped is not None:
+                    skipped.append(f"{entry.name}: a link to outside {folder}, not followed")
+                continue
         if entry.is_dir() or (entry.is_file() and entry.name.lower().endswith(ARCHIVE_SUFFIXES)):
             out.append(entry)
     return out

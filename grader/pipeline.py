@@ -144,6 +144,25 @@ def grade_path(repo: Path, rubric: Rubric | str | Path, options: GradeOptions | 
                            commit=commit)
 
 
+class NotARubyApp(ValueError):
+    """The input holds no Ruby app at all (an empty folder, a Python repo): nothing to grade."""
+
+
+RUBY_APP_MARKERS = ("Gemfile", "config.ru", "Rakefile")
+RUBY_SUFFIXES = (".rb", ".erb", ".gemspec")
+
+
+def ruby_app_missing(repo: Path) -> str | None:
+    """Why `repo` is no Ruby app (no Gemfile, Rakefile, config.ru, .rb, .erb or .gemspec file
+    outside vendored folders), or None when it has one."""
+    from grader.core.repo import RepoReader
+
+    for entry in RepoReader(repo).files():
+        if entry.name in RUBY_APP_MARKERS or entry.name.endswith(RUBY_SUFFIXES):
+            return None
+    return "no Ruby app found (no Gemfile, Rakefile, config.ru, .rb, .erb or .gemspec file): nothing to grade"
+
+
 def write_reports(report: GradeReport, out_dir: Path) -> dict[str, Path]:
     """report.json, report.md, report.html, each written atomically. Rendering never changes the report."""
     from grader.report.render import write_all
@@ -155,7 +174,7 @@ def grade(source: str, rubric: Rubric | str | Path, out_dir: Path | None, option
           progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> GradeReport:
     """Ingest `source` (folder, archive, git URL), grade it, write the reports when out_dir is given.
     The output folder is locked for the whole run, so two runs into it never mix their files.
-    Raises Cancelled when `cancel` was set during the run."""
+    Raises NotARubyApp for an input with no Ruby app in it, Cancelled when `cancel` was set."""
     from contextlib import nullcontext
 
     from grader.ingest import ingest
@@ -167,6 +186,8 @@ def grade(source: str, rubric: Rubric | str | Path, out_dir: Path | None, option
     with locked_output_dir(Path(out_dir)) if out_dir is not None else nullcontext():
         with ingest(source) as got:
             progress(ProgressEvent("ingest", "stage", "finished", detail=got.kind))
+            if (missing := ruby_app_missing(got.path)) is not None:
+                raise NotARubyApp(f"{source}: {missing}")
             report = grade_path(got.path, rubric, options, source=source, kind=got.kind, commit=got.commit,
                                 progress=progress, cancel=cancel)
         if got.kind != "folder":

@@ -371,3 +371,17 @@ def check_cmd(
         raise typer.Exit(code=1)
     gated = ", ".join(dimension) or "every dimension, criterion and the total"
     typer.echo(f"calibration gate passed ({gated}; {report['items']} items)")
+
+
+def calibration_stages(profile_path: Path, rubric) -> list:
+    """For `grader grade --calibration PROFILE.json`: the default stages with the judge wrapped so the
+    profile applies to its scores (exit 2 on an unreadable profile)."""
+    from calibration.apply import calibrated_stages
+    from calibration.profile import ProfileError, load_profile
+    from grader.stages import default_stages
+
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError as exc:
+        _fail(str(exc))
+    return calibrated_stages(default_stages(rubric), profile, source=profile_path.name)

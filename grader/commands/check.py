@@ -62,6 +62,8 @@ def check_paths(paths: list[str], fmt: str, ruby_llm_version: str | None, output
             _say(str(exc))
             code = 2
             continue
+        if not report.roots and not report.files_analyzed:
+            _say(f"warning: no Ruby app found in {path} (no Gemfile and no Ruby file): nothing was checked")
         texts.append((path, render(report, fmt)))
         if report.has_errors() and code == 0:
             code = 1

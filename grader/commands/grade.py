@@ -78,10 +78,11 @@ def grade_cmd(
     max_cost: Optional[float] = typer.Option(None, "--max-cost", help=judge_help.MAX_COST_HELP),
     judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
+    calibration: Optional[Path] = typer.Option(None, "--calibration", help="Profile correcting the judge scores."),
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
     from grader.ingest import IngestError
-    from grader.pipeline import GradeOptions, grade
+    from grader.pipeline import GradeOptions, NotARubyApp, grade
     from grader.report.escape import terminal_text
     from grader.report.output import OutputError
     from grader.report.render import RenderError
@@ -96,10 +97,14 @@ def grade_cmd(
                            runtime_options=_runtime_options(base_image, build_network, gem_mirror),
                            judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
                                                                   max_cost, judge_cache, judge_price))
+    if calibration is not None:  # wraps the judge stage: see calibration/apply.py
+        from grader.commands.calibrate import calibration_stages
+
+        options.stages = calibration_stages(calibration, rub)
     try:
         with terminate_like_interrupt(), stage_progress() as progress:
             report = grade(path, rub, out, options, progress=progress)
-    except (IngestError, OutputError) as exc:
+    except (IngestError, OutputError, NotARubyApp) as exc:
         _fail(str(exc))
     except RenderError as exc:
         _fail(f"reports in {out} incomplete: {exc}", code=1)
@@ -149,7 +154,10 @@ def grade_many_cmd(
     if out.exists() and not out.is_dir():
         _fail(f"--out must be a folder, and {out} is a file")
     rub = _load_rubric(rubric)
-    repos = discover_repos(folder)
+    skipped: list[str] = []
+    repos = discover_repos(folder, skipped)
+    for note in skipped:
+        typer.echo(terminal_text(f"grader: skipped {note}"), err=True)
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
     judge_opts = judge_help.judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache,

@@ -50,6 +50,7 @@ def ensure_dir(out_dir: Path) -> Path:
 @contextlib.contextmanager
 def locked_output_dir(out_dir: Path) -> Iterator[Path]:
     """Create `out_dir` if needed and hold its lock until the block ends."""
+    created = not Path(out_dir).exists()
     out_dir = ensure_dir(out_dir)
     try:
         fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
@@ -61,8 +62,21 @@ def locked_output_dir(out_dir: Path) -> Iterator[Path]:
         except BlockingIOError:
             raise OutputError(f"another grader run is writing to {out_dir}: wait for it or use another --out") from None
         yield out_dir
+    except BaseException:
+        _drop_if_unused(out_dir, created)
+        raise
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _drop_if_unused(out_dir: Path, created: bool) -> None:
+    """A run that failed before writing anything leaves no folder it made itself behind."""
+    if not created:
+        return
+    with contextlib.suppress(OSError):
+        if [p.name for p in out_dir.iterdir()] == [LOCK_NAME]:
+            (out_dir / LOCK_NAME).unlink()
+            out_dir.rmdir()
 
 
 def write_atomic(path: Path, text: str) -> Path:

@@ -74,7 +74,7 @@ def provider_sites(ctx: FactContext) -> list[Site]:
     """Every place the app's code sends a request to the model (cached)."""
     if "provider_sites" in ctx.cache:
         return ctx.cache["provider_sites"]
-    from static_checks.facts.rubyllm_usage import app_findings, finding_node, invented_kind
+    from static_checks.facts.finding_nodes import app_findings, finding_node, invented_kind
 
     model = llm_model(ctx)
     sites = [Site(c.pf, c.node, "chat") for c in model.chat_calls(*SEND_METHODS)]

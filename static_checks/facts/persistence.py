@@ -9,7 +9,16 @@ import tree_sitter as ts
 from static_checks.facts.context import FactContext, fact
 from static_checks.facts.llm_calls import llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import ancestors, args, call_name, const_path, enclosing, literal, receiver
+from static_checks.facts.ruby_nodes import (
+    ancestors,
+    args,
+    call_name,
+    const_path,
+    contains,
+    enclosing,
+    literal,
+    receiver,
+)
 from static_checks.parsing import ParsedFile
 
 RECORD_BASES = ("ApplicationRecord", "ActiveRecord::Base")
@@ -167,6 +176,52 @@ def cache_store_by_env(ctx: FactContext):
     return [fact("persistence.cache_store_by_env", out, "facts/persistence/cache-store", ev)]
 
 
+def _snake_plural(name: str) -> str:
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return snake[:-1] + "ies" if snake.endswith("y") else snake + ("es" if snake.endswith("s") else "s")
+
+
+def conversation_models(ctx: FactContext) -> list:
+    """Active Record models that hold the conversation: an acts_as_chat/acts_as_message model, or one
+    the LLM path reads or appends (its constant or its association `.messages` in a method that calls
+    the model or reaches such a call). A User table for Devise is no conversation store (cause 13)."""
+    from static_checks.facts.call_chain import callers, provider_sites
+
+    models: dict[str, tuple[ParsedFile, ts.Node]] = {}
+    for pf in ctx.app_files("app/models", kind="ruby"):
+        for cls in ctx.index(pf).of("class"):
+            sup = cls.child_by_field_name("superclass")
+            name = cls.child_by_field_name("name")
+            if (sup is not None and name is not None and not pf.rel.endswith("application_record.rb")
+                    and pf.text(sup).lstrip("< ").strip() in RECORD_BASES):
+                models[pf.text(name).rsplit("::", 1)[-1]] = (pf, cls)
+    held = [short for short, (pf, cls) in models.items()
+            if any(macro in pf.text(cls) for macro in ("acts_as_chat", "acts_as_message"))]
+    texts, seen = [], set()
+    frontier = [(s.pf, s.node) for s in provider_sites(ctx)]
+    for _depth in range(6):
+        nxt = []
+        for pf, node in frontier:
+            m = enclosing(node, "method", "singleton_method")
+            if m is None or (pf.rel, m.start_byte) in seen:
+                continue
+            seen.add((pf.rel, m.start_byte))
+            texts.append(pf.text(m))
+            # the same class's helpers it calls (`messages: [system, *history]` -> `def history`)
+            called = {call_name(c) for c in ctx.index(pf).calls() if receiver(c) is None and contains(m, c)}
+            called |= {pf.text(i) for i in ctx.index(pf).of("identifier") if contains(m, i)}
+            texts += [pf.text(d) for d in ctx.index(pf).of("method") if pf.text(d.child_by_field_name("name")) in called
+                      and enclosing(d, "class", "module") == enclosing(m, "class", "module")]
+            nxt += callers(ctx, pf, m)
+        frontier = nxt
+    path = "\n".join(texts)
+    for short in models:
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", short).lower()
+        if short not in held and (re.search(rf"\b{short}\b|@{snake}\b", path) or f".{_snake_plural(short)}" in path):
+            held.append(short)
+    return [ctx.ev(*models[s]) for s in sorted(held)]
+
+
 STORE_WRITES = frozenset({"write", "store", "set", "update", "update!", "update_column", "save", "[]=", "replace",
                           "write_multi", "fetch"})
 
@@ -256,10 +311,7 @@ def stores(ctx: FactContext):
             if k is not None and literal(k) in TTL_KEYS and _on_conversation_store(pf, p):
                 ttl_ev.append(ctx.ev(pf, p))
     model = llm_model(ctx)
-    db_ev = [ctx.ev(pf, cls) for pf in ctx.app_files("app/models", kind="ruby") for cls in ctx.index(pf).of("class")
-             if (cls.child_by_field_name("superclass") is not None
-                 and pf.text(cls.child_by_field_name("superclass")).lstrip("< ").strip() in RECORD_BASES)
-             and not pf.rel.endswith("application_record.rb")]
+    db_ev = conversation_models(ctx)
     if model.acts_as_chat_classes():
         db_ev = db_ev or [ctx.ev_text(ctx.app_rel("app/models"), 1, "acts_as_chat")]
     local = process_local_stores(ctx)

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter as ts
 
 from static_checks.facts.context import FactContext, fact
+from static_checks.facts.finding_nodes import (  # noqa: F401  (re-exported: older callers import them here)
+    app_findings,
+    finding_node,
+    invented_kind,
+    node_at_finding,
+)
 from static_checks.facts.llm_calls import LlmModel, llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import args, call_name, const_path, contains, enclosing, kwarg, receiver
-from static_checks.models import Category, Finding, Severity
-from static_checks.types.syntax import is_test_path
+from static_checks.facts.ruby_nodes import args, call_name, contains, enclosing, kwarg, receiver
+from static_checks.models import Category
 
 ENTRY_CHAT = "RubyLLM.chat"
 ENTRY_NEW = "RubyLLM::Chat.new"
 ENTRY_ACTS_AS = "acts_as_chat"
-ROLE_METHODS = frozenset({"user", "assistant", "system", "add_user_message", "add_assistant_message"})
-READER_METHODS = frozenset({"text", "message", "output_text", "choices", "completion", "response", "body", "dig"})
 # Hosts of provider HTTP APIs: calling them directly bypasses the gem.
 PROVIDER_HOSTS = ("openrouter.ai/api", "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com")
 
@@ -102,6 +107,33 @@ def _scope_at(fs, node: ts.Node):
     return best or fs.program
 
 
+HISTORY_WORDS = re.compile(r"histor|messages|conversation", re.I)
+
+
+def _history_in_request(ctx: FactContext) -> list:
+    """Provider calls whose request carries stored history: a `messages:` array built from the store,
+    or history pasted into the prompt text (`ask("#{transcript}\nUser: #{q}")`) (issue 10, cause 4)."""
+    from static_checks.facts.call_chain import INVENTED_SENDS, SDK_SEND, provider_sites
+    from static_checks.facts.security import ValueTracer
+
+    tracer = ValueTracer(ctx)
+    hits = []
+    for site in provider_sites(ctx):
+        requests = [site.node]
+        method = enclosing(site.node, "method", "singleton_method")
+        if site.kind != "chat" and method is not None:
+            # `client = RubyLLM::Client.new(...)` then `client.chat(messages: ...)`: the send is untyped
+            requests += [c for c in ctx.index(site.pf).calls(*INVENTED_SENDS, *SDK_SEND) if contains(method, c)]
+        for call in requests:
+            values = [a for a in args(call) if a.type != "pair"]
+            values += [v for key in ("messages", "parameters", "prompt", "input")
+                       if (v := kwarg(site.pf, call, key)) is not None]
+            if any(HISTORY_WORDS.search(tracer.names(site.pf, v)[0]) for v in values):
+                hits.append((site.pf, call))
+                break
+    return hits
+
+
 def multi_turn(ctx: FactContext) -> tuple[str, list]:
     """(kind, evidence): replayed_history, persisted_chat, reused_chat or none (cached)."""
     if "multi_turn" in ctx.cache:
@@ -111,6 +143,12 @@ def multi_turn(ctx: FactContext) -> tuple[str, list]:
     # An acts_as_chat record sends its stored messages with ask and with complete alike (issue 10, cause 4).
     persisted = [c for c in model.chat_calls("ask", "say", "complete") if c.rtype.app_class is not None]
     reused = _long_lived_assignments(ctx, model) if model.project is not None else []
+    if not replay:
+        replay_sites = _history_in_request(ctx)
+        if replay_sites:
+            out = "replayed_history", [ctx.ev(pf, n) for pf, n in replay_sites]
+            ctx.cache["multi_turn"] = out
+            return out
     if replay:
         out = "replayed_history", [ctx.ev(c.pf, c.node) for c in replay]
     elif persisted:
@@ -158,61 +196,6 @@ def usage(ctx: FactContext):
         fact("rubyllm.multi_turn", multi, "facts/rubyllm/multi-turn", multi_ev[:5],
              "a chat asked once per request with no replay, record or long-lived store" if multi == "none" else None),
         fact("rubyllm.with_instructions", bool(instructions), "facts/rubyllm/instructions", evs(instructions)),
-    ]
-
-
-def node_at_finding(ctx: FactContext, f: Finding) -> tuple[object, ts.Node] | None:
-    """The smallest named node at a finding's position, with its parsed file."""
-    pf = ctx.by_rel.get(f.file)
-    if pf is None:
-        return None
-    point = (f.line - 1, max(f.column - 1, 0))
-    node = pf.root.named_descendant_for_point_range(point, point)
-    return (pf, node) if node is not None else None
-
-
-def finding_node(ctx: FactContext, f: Finding) -> tuple[object, ts.Node] | None:
-    """The smallest call node at a finding's position, for classifying what was invented."""
-    hit = node_at_finding(ctx, f)
-    node = hit[1] if hit is not None else None
-    while node is not None and node.type != "call":
-        node = node.parent
-    return (hit[0], node) if node is not None else None
-
-
-def invented_kind(ctx: FactContext, f: Finding) -> str:
-    """entry_class / batch_messages / fluent_role / response_reader / config_option / other,
-    or version_drift for an API of another release when the locked one is only inferred."""
-    if f.rule == "rubyllm/version-mismatch" and f.severity is not Severity.error:
-        return "version_drift"
-    hit = finding_node(ctx, f)
-    if hit is None:
-        return "other"
-    pf, call = hit
-    name = call_name(call)
-    recv = receiver(call)
-    path = const_path(recv) if recv is not None else None
-    if name in ("chat", "new") and kwarg(pf, call, "messages") is not None:
-        return "batch_messages"
-    if name == "with_model" and call.child_by_field_name("block") is not None and not args(call):
-        return "with_model_block"  # `Chat.new.with_model { |c| ... }`: the benchmark charges it like an invented entry
-    index = llm_model(ctx).project.index if llm_model(ctx).project is not None else None
-    if path and path != "RubyLLM" and (index is None or index.namespace(path) is None):
-        if name == "new" or path.split("::")[0].lower() in ("rubyllm", "openrouter", "open_router"):
-            return "entry_class"
-    if name in ROLE_METHODS:
-        return "fluent_role"
-    if name in READER_METHODS or (name or "").endswith("_text"):
-        return "response_reader"
-    if recv is not None and pf.text(recv) == "config":
-        return "config_option"
-    return "other"
-
-
-def app_findings(ctx: FactContext, category: Category, tests: bool) -> list[Finding]:
-    return [
-        f for f in ctx.findings
-        if f.category is category and f.file.startswith(ctx.prefix) and is_test_path(f.file) == tests
     ]
 
 

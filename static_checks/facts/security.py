@@ -141,6 +141,7 @@ class ValueTracer:
             return words[0], True
         params = self._params(pf, method)
         reached = True
+        resolved: set[str] = set()
         for ident in self._identifiers(node):
             name = pf.text(ident)
             for a in self.ctx.index(pf).of("assignment", "operator_assignment"):
@@ -149,9 +150,13 @@ class ValueTracer:
                 if (left is not None and right is not None and pf.text(left) == name
                         and contains(method, a) and a.end_byte <= node.start_byte):
                     words.append(code_names(pf, right))
+                    resolved.add(name)
             if name in params:
                 passed, reached = self._passed(pf, method, params.index(name))
                 words.append(passed)
+                resolved.add(name)
+        # a local or parameter stands for what it holds, not for its own name
+        words[0] = " ".join(w for w in words[0].split() if w not in resolved)
         return " ".join(words), reached
 
     @staticmethod

@@ -21,7 +21,7 @@ from static_checks.facts.ruby_nodes import (
     literal,
     receiver,
 )
-from static_checks.facts.rubyllm_usage import app_findings
+from static_checks.facts.finding_nodes import app_findings
 from static_checks.models import Category
 from static_checks.parsing import ParsedFile
 

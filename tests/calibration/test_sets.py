@@ -76,3 +76,14 @@ def test_no_set_yaml(cli, tmp_path):
     assert result.exit_code == 2
     assert "no set.yaml here" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_service_export_formula_guard_is_undone(tmp_path):
+    from calib_helpers import write_csv
+
+    from calibration.scores import read_human_csv
+
+    path = write_csv(tmp_path / "h.csv", ["item", "dimension", "score", "rater", "criterion"],
+                     [["'=cmd", "errors", 1, "'@bob", "error_ui_quality"], ["'plain", "errors", 2, "ann", ""]])
+    rows = read_human_csv(path)
+    assert [(r.item, r.rater) for r in rows] == [("=cmd", "@bob"), ("'plain", "ann")]

@@ -4,6 +4,7 @@ no cut ids when piped."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -101,3 +102,35 @@ def test_piped_output_has_no_colour_and_rubric_ids_are_never_cut():
     assert {d.id for d in rubric.deductions} <= shown
     assert "[goal_gates]" in res.output  # rich markup no longer swallows bracketed ids
     assert "\x1b" not in runner.invoke(app, ["--help"]).output
+
+
+def test_an_input_with_no_ruby_app_is_said_to_be_one(places, tmp_path):
+    py = tmp_path / "python_repo"
+    py.mkdir()
+    (py / "main.py").write_text("print('hello')\n")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["grade", str(py), "-r", "rails-rubyllm-v1", "--no-runtime", "-o", str(out)])
+    assert res.exit_code == 2 and "no Ruby app found" in res.stderr, res.output
+    assert not out.exists()  # a refused run leaves no folder behind
+    res = runner.invoke(app, ["check", str(py)])
+    assert res.exit_code == 0 and "warning: no Ruby app found" in res.stderr
+
+
+def test_grade_many_follows_links_inside_its_folder_and_names_the_rest(places, tmp_path):
+    runs = tmp_path / "runs"
+    (runs / "archive").mkdir(parents=True)
+    shutil.copytree(places["repo"], runs / "archive" / "first")
+    (runs / "first").symlink_to(runs / "archive" / "first")  # inside: followed
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(places["repo"], outside)
+    (runs / "stray").symlink_to(outside)  # outside: skipped, and said so
+    (runs / "notes").mkdir()
+    (runs / "notes" / "README.txt").write_text("no app here\n")
+    out = tmp_path / "board"
+    res = runner.invoke(app, ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                              "-o", str(out), "-j", "1"])
+    assert "skipped stray: a link to outside" in res.stderr
+    rows = {r["name"]: r for r in csv.DictReader((out / "leaderboard.csv").open())}
+    assert set(rows) == {"archive", "first", "notes"}
+    assert rows["first"]["error"] == "" and rows["first"]["total"]
+    assert "no Ruby app found" in rows["notes"]["error"] and res.exit_code == 1

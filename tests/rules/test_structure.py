@@ -40,11 +40,9 @@ def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
     return False
 
 
-def test_no_import_cycle_through_rules_facts_engine_or_output():
+def test_no_import_cycle_in_the_static_analyser():
     graph = _import_graph()
-    mine = [m for m in graph if m.split(".")[1:2] and m.split(".")[1] in ("rules", "facts", "engine", "output", "cli",
-                                                                           "typed_calls")]
-    cycles = [(a, b) for a in mine for b in graph[a] if _reaches(graph, b, a)]
+    cycles = sorted((a, b) for a in graph for b in graph[a] if _reaches(graph, b, a))
     assert cycles == []
 
 

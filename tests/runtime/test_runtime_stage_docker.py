@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import time
+import uuid
 
 import pytest
 
@@ -169,7 +170,9 @@ def _assert_layers_gone(client, build_log: str) -> list[str]:
 
 def test_build_timeout_is_reported_and_cleaned(docker_client, base_image, tmp_path, kit):
     (tmp_path / "config.ru").write_text('run ->(_e) { [200, {}, ["ok"]] }\n')
-    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nRUN echo layer-one > /one\nRUN sleep 60\n")
+    # A layer of its own (not shared through the build cache with a parallel run on the engine).
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nRUN echo layer-one {uuid.uuid4().hex} > /one\n"
+                                         "RUN sleep 60\n")
     started = time.monotonic()
     report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, timeouts=Timeouts(build=3)))
     assert report.build.status is StepStatus.timeout

@@ -27,7 +27,9 @@ V1 = {
     "committed_env": ({"deliverables": (17, 5, ["secrets_committed"]), "production": (4, 0, ["secrets_leaked"])},
                       83, "A"),
     "rubyllm_client": ({
-        "rubyllm": (0, 0, ["no_rubyllm_entry_point", "no_ask", "no_content_read", "no_multi_turn",
+        # ChatReply replays the stored history into its (invented) client's messages: multi-turn
+        # (issue 10, cause 4), so no 'no_multi_turn' line.
+        "rubyllm": (0, 0, ["no_rubyllm_entry_point", "no_ask", "no_content_read",
                            "no_with_instructions", "invented_entry_class"]),
         # Tests do exercise ChatReply, the (broken) LLM path: the invented class is charged above.
         "tests": (15, 0, []),  # the fixture removed TitleGenerator, the one untested component
@@ -67,7 +69,6 @@ V2 = {
                       70, "C"),
     "rubyllm_client": ({
         "streaming": (0, 2, ["reply_appended_at_end"]),
-        "payload": (0, 2, ["no_multi_turn"]),
         "tools": (5, 2, ["tools_not_registered"]),
         "structured_output": (0, 0, ["title_absent"]),
         "budget": (0, 2, ["budget_not_checked_before_call"]),
@@ -75,7 +76,7 @@ V2 = {
         # rescued in ChatReply#call (re-raised as ChatReply::Failure) and caught in MessagesController.
         "robustness": (7, 1, ["no_with_instructions"]),
         "self_review": (10, 0, ["several_overclaims", "fabricated_citations", "fidelity_band_floor"]),
-    }, 48, "D"),
+    }, 54, "C"),
     "fetch_innerhtml": ({"goal_gates": (11, 2, ["fetch_innerhtml"]), "self_review": (11, 3, ["one_overclaim"])},
                         71, "C"),
     "class_var_store": ({

@@ -74,3 +74,19 @@ end
 """
     f = repo_facts({"app/services/conversation_store.rb": store})
     assert f["persistence.cap"].value is True and f["persistence.ttl"].value is True
+
+
+def test_a_model_the_llm_path_never_touches_is_no_conversation_store(repo_facts):
+    user = "class User < ApplicationRecord\n  devise :database_authenticatable\nend\n"
+    ctl = ("class AnswersController < ApplicationController\n  def create\n"
+           "    render plain: RubyLLM.chat.ask(params[:q]).content\n  end\nend\n")
+    f = repo_facts({"app/models/user.rb": user, "app/controllers/answers_controller.rb": ctl})
+    assert f["persistence.database"].value is False and f["persistence.strategy"].value == "none"
+    kept = ctl.replace("    render plain: RubyLLM.chat.ask(params[:q]).content\n",
+                       "    @conversation = Conversation.find(params[:id])\n"
+                       "    reply = RubyLLM.chat.ask(params[:q]).content\n"
+                       "    @conversation.turns.create!(role: \"assistant\", content: reply)\n")
+    g = repo_facts({"app/models/user.rb": user, "app/controllers/answers_controller.rb": kept,
+                    "app/models/conversation.rb": "class Conversation < ApplicationRecord\n  has_many :turns\nend\n"})
+    assert g["persistence.strategy"].value == "database"
+    assert [e.file for e in g["persistence.database"].evidence] == ["app/models/conversation.rb"]
