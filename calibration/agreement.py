@@ -213,8 +213,11 @@ def _alpha_samples(sample_lists: list[list[float]]) -> float | None:
 def _unpaired(human: dict[Key, float], judge: dict[Key, float]) -> dict:
     h_items = {k[0] for k in human}
     j_items = {k[0] for k in judge}
+    h_scored = {k[2] or k[1] for k in human}
+    j_scored = {k[2] or k[1] for k in judge}
     return {"human_only_items": sorted(h_items - j_items), "judge_only_items": sorted(j_items - h_items),
-            "human_only_keys": len(set(human) - set(judge)), "judge_only_keys": len(set(judge) - set(human))}
+            "human_only_keys": len(set(human) - set(judge)), "judge_only_keys": len(set(judge) - set(human)),
+            "human_only_scored": sorted(h_scored - j_scored), "judge_only_scored": sorted(j_scored - h_scored)}
 
 
 def compare(human_rows: list[HumanScore], judge_rows: list[JudgeScore], rubric=None,
@@ -243,6 +246,10 @@ def _compare(human_rows: list[HumanScore], judge_rows: list[JudgeScore], rubric,
         notes.append(f"item(s) with human scores but no judge score: {', '.join(unpaired['human_only_items'])}")
     if unpaired["judge_only_items"]:
         notes.append(f"item(s) with judge scores but no human score: {', '.join(unpaired['judge_only_items'])}")
+    if unpaired["human_only_scored"]:
+        notes.append(f"scored by humans but never by the judge: {', '.join(unpaired['human_only_scored'])}")
+    if unpaired["judge_only_scored"]:
+        notes.append(f"scored by the judge but never by humans: {', '.join(unpaired['judge_only_scored'])}")
     if report["items"] < MIN_MEANINGFUL:
         notes.append(f"only {report['items']} paired items (fewer than {MIN_MEANINGFUL}): figures are not meaningful")
     models = sorted({r.model for r in judge_rows})

@@ -10,8 +10,47 @@ from pathlib import Path
 from typing import NoReturn, Optional
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
+
+
+_TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH", "path": "PATH"}
+
+
+def _metavar(param) -> str | None:
+    if isinstance(param, TyperArgument):
+        return (param.name or "arg").upper()
+    if isinstance(param, TyperOption):
+        if param.is_flag or param.count:
+            return ""
+        kind = param.bare_type()
+        return _TYPE_WORDS.get(kind, kind.upper())
+    return None
+
+
+def _plain_metavars(command) -> None:
+    """Help as people read it: `--jobs INTEGER`, `--out PATH`, `grade PATH`, and nothing after a
+    flag, instead of typer's `<int>`, `<bool>`, `{path}` tags. Best effort: typer's internals move,
+    and help that keeps its tags is better than a CLI that fails to start."""
+    for param in command.params:
+        if param.metavar is None:
+            try:
+                param.metavar = _metavar(param)
+            except Exception:  # noqa: BLE001 - see above
+                pass
+    for sub in getattr(command, "commands", {}).values():
+        _plain_metavars(sub)
+
+
+class GraderGroup(TyperGroup):
+    """The root group; its sub-commands exist when it is built, so their help is fixed once here."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self)
+
 
 app = typer.Typer(
+    cls=GraderGroup,
     name="grader",
     help="Grade coding-agent repositories: static analysis, runtime checks, LLM judge, rubric scoring.",
     no_args_is_help=True,

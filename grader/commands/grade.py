@@ -113,8 +113,8 @@ def grade_cmd(
     from grader.report.summary import one_line_summary
 
     typer.echo(terminal_text(one_line_summary(report)))
-    for stage in report.stages:
-        if stage.status in ("failed", "partial"):
+    for stage in report.stages:  # every stage that did not run in full, with its reason
+        if stage.status != "ok":
             typer.echo(terminal_text(f"  stage {stage.name} {stage.status}: {stage.detail}"), err=True)
     typer.echo(f"reports in {terminal_text(out)}/ (report.json, report.md, report.html)")
     if not report.arithmetic_check.ok:

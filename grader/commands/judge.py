@@ -108,7 +108,7 @@ def judge_cmd(
     from grader.commands.grade import _load_rubric
     from grader.ingest import IngestError, ingest
 
-    rub = _load_rubric(rubric)
+    rub = _load_rubric(str(rubric))
     opts = judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache, judge_price,
                          no_cache=no_cache, criteria=criterion, timeout=judge_timeout,
                          token_budget=judge_token_budget)

@@ -30,7 +30,8 @@ class SampleOutcome:
 
     @classmethod
     def from_json(cls, data: dict) -> "SampleOutcome":
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
 
 
 def _same(actual: Any, claimed: Any) -> bool:

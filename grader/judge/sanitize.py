@@ -74,6 +74,14 @@ def _mask_identity(rel: str, text: str, seen: Sanitized) -> str:
     return text
 
 
+def note_generator_text(text: str, seen: Sanitized) -> None:
+    """Record the generator named in text that is not sent (a commit trailer): families only."""
+    scratch = Sanitized()
+    _mask_identity("(commit trailer)", text, scratch)
+    seen.generator_families |= scratch.generator_families
+    seen.generator_names |= scratch.generator_names
+
+
 def model_family(model: str) -> str | None:
     """The family of a judge model string such as `openai/gpt-4.1-mini` or `anthropic/claude-...`."""
     low = model.lower()

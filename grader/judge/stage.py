@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Literal
 
 from grader.core.stage import ProgressEvent, StageContext, StageOutcome
 from grader.judge.aggregate import panel_score, verdict_of
@@ -20,12 +21,13 @@ from grader.judge.client import CallLog
 from grader.judge.context import build_context, estimate_tokens
 from grader.judge.cost import Budget, estimate_call, make_budget, price_per_token
 from grader.judge.criteria import CriterionSpec, criterion_specs
-from grader.judge.models import ContextSent, FileCount, JudgeReport, Verdict
+from grader.judge.models import ContextSent, FileCount, JudgeReport, JudgeStatus, Verdict
 from grader.judge.options import JudgeOptions, missing_key_reason
 from grader.judge.prompt import derived_token, prompt_version, render
 from grader.judge.repo_view import RepoView
 from grader.judge.sampling import SampleOutcome, take_sample
-from grader.judge.sanitize import Sanitized, same_family_warnings
+from grader.judge.sanitize import Sanitized, note_generator_text, same_family_warnings
+from grader.judge.trailers import commit_trailers
 
 MAX_PARALLEL = 4  # criterion x model jobs at once; each job's samples run in order
 PROMPT_MARGIN = 300  # tokens kept free for the re-ask text
@@ -80,12 +82,14 @@ class JudgeStage:
         specs = criterion_specs(context.rubric, context.facts, opts.criteria, opts.holistic)
         version = prompt_version()
         sanitized = Sanitized()
+        for line in commit_trailers(view.root):  # the commits' own word on who wrote the code
+            note_generator_text(line, sanitized)
         prepared = [self._prepare(spec, view, opts, version, sanitized) for spec in specs]
         cache = JudgeCache(opts.cache_path) if opts.cache_path else None
         budget = make_budget(opts)
         jobs = [(p, model) for p in prepared for model in opts.models]
         total = len(jobs)
-        done = Counter()
+        done: Counter[str] = Counter()
 
         def run_job(job) -> Verdict:
             prep, model = job
@@ -97,7 +101,8 @@ class JudgeStage:
             context.progress(ProgressEvent("judge", step, "started", done["n"], total))
             verdict = self._judge(prep, model, view, opts, version, context, cache, budget)
             done["n"] += 1
-            state = {"scored": "finished", "skipped": "skipped"}.get(verdict.status, "failed")
+            state: Literal["finished", "skipped", "failed"] = (
+                "finished" if verdict.status == "scored" else "skipped" if verdict.status == "skipped" else "failed")
             context.progress(ProgressEvent("judge", step, state, done["n"], total, verdict.status))
             return verdict
 
@@ -111,6 +116,7 @@ class JudgeStage:
             if cache is not None:
                 cache.close()
         report = self._report(opts, version, prepared, verdicts, sanitized)
+        report.warnings += _injection_warnings(context.facts)
         report.seconds = round(time.perf_counter() - started, 3)
         facts = self._facts(prepared, verdicts, version)
         status = report.status
@@ -194,6 +200,7 @@ class JudgeStage:
                     warnings.append(f"no price known for {model}: --max-cost cannot limit it (give --judge-price)")
         if any(v.reason and "--max-cost" in v.reason for v in verdicts):
             warnings.append(f"--max-cost {opts.max_cost:g} USD reached: criteria not asked stay pending")
+        status: JudgeStatus
         if not counted or all(v.status == "scored" for v in counted):
             status, reason = "ok", None
         elif all(v.status == "failed" for v in counted):
@@ -227,6 +234,15 @@ class JudgeStage:
             out.append(Fact(id=judge_fact_id(prep.spec.id), value=value, rule=f"judge/{version}",
                             evidence=evidence, note=note))
         return out
+
+
+def _injection_warnings(facts) -> list[str]:
+    """The repo talks to graders (static_checks/facts/prompt_injection.py): say so beside the verdicts."""
+    if facts is None or facts.is_unknown("injection.found") or not facts.value("injection.found"):
+        return []
+    places = [f"{e.file}:{e.line}" for f in facts.get("injection.found") for e in f.evidence][:5]
+    return [f"the repository contains text aimed at graders ({', '.join(places)}): it was sent as data, "
+            "inside the delimiters, and cannot change the instructions"]
 
 
 def _merge(into: Sanitized, seen: Sanitized) -> None:

@@ -224,20 +224,34 @@ def summarise_daemon_error(text: str, limit: int = 200) -> str:
 _LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$", re.MULTILINE)
 
 
-def _remove_layers(client, log: str) -> None:
+def _remove_layers(client, log: str, attempts: int = 10) -> None:
     """Remove the layers a failed build reported, newest first. [0] is the FROM image (not ours);
     tagged images are left alone. A cancelled build's step container may still hold the newest
-    layer, so containers started from a layer go first."""
-    for layer in reversed(_LAYER.findall(log)[1:]):
-        try:
-            image = client.images.get(layer)
-            if image.tags:
-                continue
-            for container in client.containers.list(all=True, filters={"ancestor": image.id}):
-                remove_quietly(container)
-            client.images.remove(image.id, force=False, noprune=False)
-        except (NotFound, APIError, requests.RequestException):
-            pass
+    layer, so containers started from a layer go first; the engine cancels a build after the
+    stream closes, so its step container can appear (or linger) a moment later: a layer still in
+    use is retried for a few seconds."""
+    pending = list(reversed(_LAYER.findall(log)[1:]))
+    for attempt in range(attempts):
+        pending = [layer for layer in pending if not _remove_layer(client, layer)]
+        if not pending:
+            return
+        time.sleep(0.5)
+
+
+def _remove_layer(client, layer: str) -> bool:
+    """True when the layer is gone (or is not ours to remove)."""
+    try:
+        image = client.images.get(layer)
+        if image.tags:
+            return True
+        for entry in client.api.containers(all=True, filters={"ancestor": image.id}):
+            _gone_or_removed(lambda: client.api.remove_container(entry["Id"], force=True, v=True))
+        client.images.remove(image.id, force=False, noprune=False)
+        return True
+    except NotFound:
+        return True
+    except (APIError, requests.RequestException):
+        return False
 
 
 @dataclass

@@ -81,10 +81,19 @@ async def submit_job(request: Request, session: Session = Depends(db_session),
                         headers={"Location": out.links["self"]})
 
 
+JSON_LIMIT = 64 * 1024  # a git submission is a few hundred bytes
+
+
 async def _json_submission(request: Request):
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > JSON_LIMIT:
+            raise ApiError(413, f"a JSON submission is at most {JSON_LIMIT} bytes; upload archives as multipart")
     try:
-        raw = await request.body()
         body = GitJobRequest.model_validate(json.loads(raw))
+    except RecursionError:
+        raise ApiError(422, "the body is not valid JSON: nested too deeply") from None
     except ValueError as exc:
         if isinstance(exc, ValidationError):
             raise ApiError(422, validation_message(exc.errors())) from None

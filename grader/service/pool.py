@@ -17,7 +17,14 @@ log = logging.getLogger("grader.service")
 
 
 def _child_main(settings: Settings, conn) -> None:
+    import os
+
     from grader.service.runner import run_job
+
+    try:  # grading is batch work: the API process keeps the CPU when both want it
+        os.nice(int(os.environ.get("GRADER_WORKER_NICE", "10")))
+    except (OSError, ValueError):
+        pass
 
     db = Database(settings)
     while True:

@@ -6,6 +6,7 @@ import csv
 import io
 import time
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,9 +36,12 @@ def leaderboard(session: Session, rubric_name: str) -> LeaderboardOut:
 
     check_rubric(rubric_name)
     rub = rubric(rubric_name)
-    jobs = session.execute(select(Job).where(Job.rubric == rubric_name, Job.status.in_(("done", "failed")))
-                           .order_by(Job.finished_at.desc())).scalars().all()
-    newest: dict[str, Job] = {}
+    # Only the columns a row needs: the leaderboard is read often and spans every finished job.
+    jobs = session.execute(select(Job.id, Job.repo_name, Job.source, Job.status, Job.error, Job.total, Job.max_total,
+                                  Job.pending_points, Job.tier)
+                           .where(Job.rubric == rubric_name, Job.status.in_(("done", "failed")))
+                           .order_by(Job.finished_at.desc())).all()
+    newest: dict[str, Any] = {}
     for job in jobs:
         name = job.repo_name or job.source.rsplit("/", 1)[-1]
         newest.setdefault(name, job)

@@ -59,6 +59,35 @@ def locked_versions(ctx: FactContext) -> dict[str, tuple[str, int]]:
     return parse_lockfile(ctx.read_text(ctx.app_rel("Gemfile.lock")) or "").versions()
 
 
+TAILWIND_GEMS = ("tailwindcss-ruby",)
+TAILWIND_CDN = ("cdn.tailwindcss.com", "@tailwindcss/browser", "tailwindcss@")
+
+
+def tailwind_elsewhere(ctx: FactContext, gems: dict) -> tuple[list, str | None]:
+    """Tailwind however it is installed (issue 10, cause 7): the tailwindcss-ruby gem, an npm package
+    (cssbundling, jsbundling, vite: tailwindcss or @tailwindcss/*), an importmap pin, or a layout
+    loading it from a CDN."""
+    for g in TAILWIND_GEMS:
+        if g in gems:
+            return [gems[g]], f"{g} gem"
+    pkg = package_json_has(ctx, "tailwindcss")
+    if pkg is not None:
+        return [pkg], "tailwindcss in package.json"
+    importmap = ctx.app_rel("config/importmap.rb")
+    text = ctx.read_text(importmap) or ""
+    for n, line in enumerate(text.splitlines(), 1):
+        if "tailwind" in line and line.lstrip().startswith("pin"):
+            return [ctx.ev_text(importmap, n, line)], "pinned in config/importmap.rb"
+    layouts = ctx.app_rel("app/views/layouts/")
+    for rel in ctx.all_files:
+        if rel.startswith(layouts):
+            body = ctx.read_text(rel) or ""
+            for n, line in enumerate(body.splitlines(), 1):
+                if any(c in line for c in TAILWIND_CDN):
+                    return [ctx.ev_text(rel, n, line)], "loaded from a CDN in a layout"
+    return [], None
+
+
 def package_json_has(ctx: FactContext, name: str):
     rel = ctx.app_rel("package.json")
     text = ctx.read_text(rel)
@@ -70,7 +99,8 @@ def package_json_has(ctx: FactContext, name: str):
         return None
     for section in ("dependencies", "devDependencies"):
         deps = data.get(section) if isinstance(data, dict) else None
-        if isinstance(deps, dict) and any(k == name or k.startswith(name + "/") or k == "@" + name for k in deps):
+        if isinstance(deps, dict) and any(k == name or k.startswith((name + "/", "@" + name + "/")) or k == "@" + name
+                                          for k in deps):
             line = next((i for i, ln in enumerate(text.splitlines(), 1) if f'"{name}' in ln), 1)
             return ctx.ev_text(rel, line, text.splitlines()[line - 1])
     return None
@@ -114,11 +144,8 @@ def required_gems(ctx: FactContext):
     for slot, names in REQUIRED_SLOTS.items():
         ev = [gems[n] for n in names if n in gems]
         note = None
-        if slot == "tailwind" and not ev and "cssbundling-rails" in gems:
-            pkg = package_json_has(ctx, "tailwindcss")
-            if pkg is not None:
-                ev = [gems["cssbundling-rails"], pkg]
-                note = "cssbundling-rails with tailwindcss in package.json"
+        if slot == "tailwind" and not ev:
+            ev, note = tailwind_elsewhere(ctx, gems)
         if not ev:
             missing.append(slot)
         out.append(fact(SLOT_FACTS[slot], bool(ev), rule, ev, note))

@@ -145,3 +145,20 @@ def test_panel_models_and_test_retest(cli, tmp_path):
     assert steady["mean_range"] == 0 and steady["identical_share"] == 1 and steady["alpha_interval"] == 1
     assert jumpy["max_range"] == 2 and jumpy["identical_share"] < 1
     assert report["ceiling"] is None
+
+
+def test_service_export_criteria_only_against_a_judge_with_holistic_scores(cli, tmp_path):
+    """The service exports criterion rows only: they pair with criterion verdicts, the total sums
+    criteria, and the judge's holistic dimensions are named as having no human counterpart."""
+    human = write_csv(tmp_path / "h.csv", HUMAN_HEADER,
+                      [[f"i{k}", "errors", k % 3, "ann", "error_ui_quality"] for k in range(6)])
+    rows = [[f"i{k}", "errors", min(2, k % 3 + (k == 4)), "m", 0, "error_ui_quality"] for k in range(6)]
+    rows += [[f"i{k}", "architecture", 3, "m", 0, ""] for k in range(6)]
+    judge = write_csv(tmp_path / "j.csv", JUDGE_HEADER, rows)
+    result = cli("compare", human, judge, "-f", "json", "-B", "50", "--rubric", "rails-rubyllm-v1")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert list(report["criteria"]) == ["error_ui_quality"] and report["dimensions"] == {}
+    assert report["total"]["over"] == {"criteria": ["error_ui_quality"]}
+    assert report["unpaired"]["judge_only_scored"] == ["architecture"]
+    assert any("scored by the judge but never by humans: architecture" in n for n in report["notes"])

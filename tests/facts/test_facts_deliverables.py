@@ -49,7 +49,11 @@ def test_no_compose(facts_for):
     "files, status",
     [({}, "missing"), ({"README.md": "# App\n\nTODO\n"}, "empty"),
      ({"README.md": "# README\n\nThis README would normally\ndocument whatever steps are necessary to get it up.\n"}, "stock"),
-     ({"README.md": "# Chat\n\n" + "Run docker compose up and open the page to chat with Claude. " * 3}, "real")],
+     # real = names what this app is made of (issue 10: measure project-specific content)
+     ({"README.md": "# Chat\n\n" + "Run docker compose up and open the page to chat with Claude via ruby_llm. " * 3,
+       "app/services/claude_chat.rb": "class ClaudeChat\nend\n"}, "real"),
+     # a template that says nothing about this app is left to the judge (unknown, points pending)
+     ({"README.md": "# Project\n\n" + "Install the dependencies, run the server and open the browser. " * 3}, None)],
 )
 def test_readme_status(facts_for, files, status):
     assert facts_for(files)["readme.status"] == status

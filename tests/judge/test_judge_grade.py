@@ -45,6 +45,14 @@ def test_grade_with_the_judge_end_to_end(fake_llm, repo, tmp_path):
     assert "## LLM judge" in md and "error_ui_quality" in md and "#L1)" in md
     assert 'id="judge"' in html and "verified" in html and "#L1" in html
 
+    # a stored report re-renders with its verdicts, without the repo (the renderers are pure)
+    from grader.judge.models import JudgeReport
+    from grader.report.render import load_report, render_html, render_markdown
+
+    stored = load_report(tmp_path / "judged" / "report.json")
+    assert isinstance(stored.judge, JudgeReport) and stored.judge.verdicts[0].evidence[0].verified
+    assert render_markdown(stored) == md and 'id="judge"' in render_html(stored)
+
     again = _grade(repo, tmp_path / "again", *judge_args)
     assert fake_llm.calls == 10  # a second identical grade asks nothing
     assert again["judge"]["cached_calls"] == 10 and again["judge"]["calls"] == 0
@@ -76,3 +84,18 @@ def test_grade_many_reports_the_runs_judge_cost(fake_llm, repo, tmp_path):
     assert got.exit_code == 0, got.output
     # both repos have identical content: the second is answered from the cache
     assert "judge over 2 repos: 5 calls (5 cached), 5000 tokens in / 500 out, $5.5000" in got.output
+
+
+def test_provider_outage_leaves_judge_points_pending_and_the_grade_completes(fake_llm, repo, tmp_path):
+    fake_llm.script = lambda req, n: Reply(status=503, body=b'{"error": {"message": "overloaded"}}',
+                                           headers={"Retry-After": "0"})  # retried at once: the test stays fast
+    without = _grade(repo, tmp_path / "plain", "--no-judge")
+    report = _grade(repo, tmp_path / "out", "--judge-model", "openai/fake-judge", "--judge-api-base", fake_llm.base,
+                    "--judge-samples", "1", "--judge-cache", str(tmp_path / "c.sqlite3"))
+    judge = report["judge"]
+    assert judge["status"] == "failed" and all(v["status"] == "failed" for v in judge["verdicts"])
+    assert all("overloaded" in v["reason"] for v in judge["verdicts"])
+    assert judge["calls"] == fake_llm.calls == 5 * (1 + 4)  # 5 criteria, each tried once and retried 4 times
+    assert report["pending_points"] == without["pending_points"] and report["total"] == without["total"]
+    assert report["arithmetic_check"]["ok"]
+    assert next(s for s in report["stages"] if s["name"] == "judge")["status"] == "failed"

@@ -66,9 +66,15 @@ def test_a_judged_criterion_touches_nothing_but_loopback(tmp_path):
         fake = FakeLLM().start()
         fake.script = lambda req, n: Reply(answer=good_answer(req, 2, "chats_controller"))
         out = run_stage(make_repo(tmp / "repo"), options(fake, tmp, models=["openai/gpt-4o-mini"]))
+        from grader.judge.client import load_litellm
+        litellm, _ = load_litellm()
+        msgs = [{{"role": "user", "content": "count these tokens"}}]
+        counted = [litellm.token_counter(model=m, messages=msgs) for m in ("gpt-4o-mini", "openai/fake-judge")]
         print(json.dumps({{"attempts": attempts, "status": out.summary.verdicts[0].status,
-                          "cost": out.summary.cost_usd}}))
+                          "cost": out.summary.cost_usd, "counted": counted, "telemetry": litellm.telemetry}}))
     """, tmp_path)
     assert got["attempts"] == []
     assert got["status"] == "scored"
     assert got["cost"] > 0  # priced from litellm's local cost map (gpt-4o-mini is in it), not fetched
+    assert all(n > 0 for n in got["counted"])  # tiktoken encodings come from litellm's bundled copy
+    assert got["telemetry"] is False

@@ -73,9 +73,13 @@ def test_version_and_short_help():
 
     res = runner.invoke(app, ["--version"])
     assert res.exit_code == 0 and res.output.strip() == f"grader {__version__}"
-    for args in (["-h"], ["grade", "-h"], ["report", "render", "-h"]):
-        res = runner.invoke(app, args)
+    for args in (["-h"], ["grade", "-h"], ["grade-many", "-h"], ["report", "render", "-h"], ["check", "--help"]):
+        res = runner.invoke(app, args, env={"COLUMNS": "200"})
         assert res.exit_code == 0 and "Usage" in res.output, args
+        # Plain metavars: nothing after a flag, words (TEXT, INTEGER, PATH) instead of <str>-style tags.
+        assert not re.search(r"--\S+\s+<(bool|str|int|path)>", res.output), res.output
+    grade_many = runner.invoke(app, ["grade-many", "-h"], env={"COLUMNS": "200"}).output
+    assert re.search(r"--jobs\s+-j\s+INTEGER", grade_many) and re.search(r"--no-runtime\s+Skip", grade_many)
 
 
 def test_check_takes_several_paths_and_creates_the_output_folder(places, tmp_path):
@@ -134,3 +138,17 @@ def test_grade_many_follows_links_inside_its_folder_and_names_the_rest(places, t
     assert set(rows) == {"archive", "first", "notes"}
     assert rows["first"]["error"] == "" and rows["first"]["total"]
     assert "no Ruby app found" in rows["notes"]["error"] and res.exit_code == 1
+
+
+def test_stages_that_did_not_run_are_named_after_grade_and_in_the_leaderboard(places, tmp_path):
+    res = runner.invoke(app, ["grade", places["repo"], "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                              "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0
+    assert "stage runtime skipped: --no-runtime" in res.stderr and "stage judge skipped: --no-judge" in res.stderr
+    runs = tmp_path / "runs"
+    shutil.copytree(places["repo"], runs / "one")
+    runner.invoke(app, ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                        "-o", str(tmp_path / "board")])
+    row = next(csv.DictReader((tmp_path / "board" / "leaderboard.csv").open()))
+    assert row["stage_problems"] == "runtime skipped; judge skipped"
+    assert "runtime skipped; judge skipped" in (tmp_path / "board" / "leaderboard.md").read_text()

@@ -49,6 +49,15 @@ def browser():
 
 
 def fits_width(page) -> bool:
+    """No sideways scrolling at this viewport, and every form control has a label (accessible name)."""
+    unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'input:not([type=hidden]), select, textarea, button')).filter(el => {
+            const byLabel = el.labels && el.labels.length > 0;
+            const byAria = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+            const byText = el.tagName === 'BUTTON' && el.textContent.trim();
+            return !(byLabel || byAria || byText);
+        }).map(el => el.outerHTML)""")
+    assert not unlabelled, unlabelled
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
 
 

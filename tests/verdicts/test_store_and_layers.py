@@ -90,3 +90,20 @@ def test_a_model_the_llm_path_never_touches_is_no_conversation_store(repo_facts)
                     "app/models/conversation.rb": "class Conversation < ApplicationRecord\n  has_many :turns\nend\n"})
     assert g["persistence.strategy"].value == "database"
     assert [e.file for e in g["persistence.database"].evidence] == ["app/models/conversation.rb"]
+
+
+def test_tailwind_counts_however_installed(repo_facts):
+    vite = repo_facts({"package.json": '{"devDependencies": {"@tailwindcss/vite": "^4.1.0", "vite": "^6.0.0"}}\n'})
+    assert vite["gem.tailwind"].value is True and "tailwind" not in vite["gems.missing_required"].value
+    cdn = repo_facts({"app/views/layouts/application.html.erb": (
+        '<html><head><script src="https://cdn.tailwindcss.com"></script></head><body><%= yield %></body></html>\n')})
+    assert cdn["gem.tailwind"].value is True
+    assert repo_facts({"package.json": '{"dependencies": {"bootstrap": "^5.3.0"}}\n'})["gem.tailwind"].value is False
+
+
+def test_action_length_counts_code_lines(repo_facts):
+    comments = "".join(f"    # step {i}: explain what happens here\n\n" for i in range(20))
+    ctl = ("class ChatsController < ApplicationController\n  def create\n" + comments +
+           "    render plain: \"ok\"\n  end\nend\n")
+    f = repo_facts({"app/controllers/chats_controller.rb": ctl})
+    assert f["arch.max_action_lines"].value == 3 and f["arch.long_actions"].value == []
