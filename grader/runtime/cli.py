@@ -30,9 +30,6 @@ def run_cmd(
     """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran, 3 when skipped."""
     from grader.runtime import RuntimeOptions, StepStatus, Timeouts, run_runtime
 
-    if not path.is_dir():
-        typer.echo(f"grader runtime run: not a folder: {path}", err=True)
-        raise typer.Exit(code=2)
     timeouts = Timeouts()
     if boot_timeout is not None:
         timeouts.boot = boot_timeout
