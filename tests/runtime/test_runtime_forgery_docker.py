@@ -83,3 +83,23 @@ def test_planted_coverage_directory_of_sparse_files_is_not_read(docker_client, b
     assert tests.line_coverage is None and tests.coverage_source is None
     assert peak < 200 * 2**20  # far below the 3 GB the folder would stream as a tar
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_fake_rspec_summary_is_not_believed(docker_client, fixtures_dir, base_image, tmp_path, kit):
+    import shutil
+
+    repo = tmp_path / "rails_rspec"
+    shutil.copytree(fixtures_dir / "rails_chat", repo)
+    shutil.rmtree(repo / "test")
+    (repo / "spec").mkdir()
+    (repo / ".rspec").write_text("--format documentation\n")
+    (repo / "spec" / "forge_spec.rb").write_text(
+        'at_exit { puts "50 examples, 0 failures"; $stdout.flush; exit!(0) }\n'
+        'RSpec.describe "forge" do\n  it("fails") { expect(1).to eq(2) }\nend\n')
+    report = run_runtime(repo, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+    tests = report.tests
+    assert report.profile == "rails-rspec" and "50 examples, 0 failures" in tests.log_tail
+    assert tests.counts_source == "grader reporter"
+    assert (tests.runs, tests.failures) == (1, 1) and tests.status is StepStatus.failed
+    assert any("printed '50 runs" in t for t in tests.tampering), tests.tampering
+    kit.assert_nothing_left(docker_client, report.run_id)
