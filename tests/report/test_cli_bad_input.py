@@ -138,3 +138,17 @@ def test_grade_many_follows_links_inside_its_folder_and_names_the_rest(places, t
     assert set(rows) == {"archive", "first", "notes"}
     assert rows["first"]["error"] == "" and rows["first"]["total"]
     assert "no Ruby app found" in rows["notes"]["error"] and res.exit_code == 1
+
+
+def test_stages_that_did_not_run_are_named_after_grade_and_in_the_leaderboard(places, tmp_path):
+    res = runner.invoke(app, ["grade", places["repo"], "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                              "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0
+    assert "stage runtime skipped: --no-runtime" in res.stderr and "stage judge skipped: --no-judge" in res.stderr
+    runs = tmp_path / "runs"
+    shutil.copytree(places["repo"], runs / "one")
+    runner.invoke(app, ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                        "-o", str(tmp_path / "board")])
+    row = next(csv.DictReader((tmp_path / "board" / "leaderboard.csv").open()))
+    assert row["stage_problems"] == "runtime skipped; judge skipped"
+    assert "runtime skipped; judge skipped" in (tmp_path / "board" / "leaderboard.md").read_text()
