@@ -66,12 +66,16 @@ def _out_of_sample(x: np.ndarray, y: np.ndarray, top: float, seed: int) -> tuple
 def _one_map(x: np.ndarray, y: np.ndarray, top: float, seed: int) -> dict:
     model = _fit(x, y, top)
     oos, method = _out_of_sample(x, y, top, seed)
+    raw = float(np.mean(np.abs(x - y)))
+    held_out = float(np.mean(np.abs(oos - y)))
     return {
         "x": [float(v) for v in model.X_thresholds_], "y": [float(v) for v in model.y_thresholds_],
         "n": int(len(x)), "max": float(top), "validation": method,
-        "mae_raw": round(float(np.mean(np.abs(x - y))), 6),
+        "mae_raw": round(raw, 6),
         "mae_in_sample": round(float(np.mean(np.abs(model.predict(x) - y))), 6),
-        "mae_out_of_sample": round(float(np.mean(np.abs(oos - y))), 6),
+        "mae_out_of_sample": round(held_out, 6),
+        # A map that does worse than the raw judge on held-out items is kept for the record, never applied.
+        "improves": bool(held_out < raw - 1e-9),
     }
 
 
@@ -99,6 +103,9 @@ def fit_profile(human_rows: list[HumanScore], judge_rows: list[JudgeScore], rubr
             x = np.array([p[0] for p in pairs])
             y = np.array([p[1] for p in pairs])
             maps[name] = _one_map(x, y, top, seed)
+            if not maps[name]["improves"]:
+                notes.append(f"{model} {name}: out-of-sample MAE {maps[name]['mae_out_of_sample']:g} is not below the "
+                             f"raw judge's {maps[name]['mae_raw']:g}: the map will not be applied")
         if maps:
             models[model] = maps
     if not models:
@@ -152,12 +159,16 @@ def apply_profile(judge_report, rubric, profile: dict):
         return out, f"calibration profile not applied: {mismatch}"
     applied = 0
     unmapped: set[str] = set()
+    not_better: set[str] = set()
     for v in out.verdicts:
         if v.score is None or v.status not in ("scored", "unstable"):
             continue
         m = (profile["models"].get(v.model) or {}).get(v.criterion)
         if m is None:
             unmapped.add(f"{v.model} {v.criterion}")
+            continue
+        if not m.get("improves", True):
+            not_better.add(f"{v.model} {v.criterion}")
             continue
         raw = v.raw_score if v.raw_score is not None else v.score
         v.raw_score = raw
@@ -167,4 +178,6 @@ def apply_profile(judge_report, rubric, profile: dict):
     note = f"calibration profile applied to {applied} verdict(s)"
     if unmapped:
         note += f"; no map for {', '.join(sorted(unmapped))}: raw scores kept"
+    if not_better:
+        note += f"; maps not better than the raw judge out of sample for {', '.join(sorted(not_better))}: raw kept"
     return out, note

@@ -323,7 +323,8 @@ def fit_cmd(
     for model, maps in profile["models"].items():
         for name, m in maps.items():
             typer.echo(f"{model[:28]:28} {name[:28]:28} {m['n']:>3} {m['mae_raw']:>8.3f} {m['mae_in_sample']:>9.3f} "
-                       f"{m['mae_out_of_sample']:>13.3f} ({m['validation']})")
+                       f"{m['mae_out_of_sample']:>13.3f} ({m['validation']}"
+                       f"{'' if m['improves'] else '; not better than raw: will not be applied'})")
     for note in profile["notes"]:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"profile for prompt {profile['key']['prompt_version']}, rubric {rubric.id} -> {out}")

@@ -78,6 +78,7 @@ def grade_cmd(
     max_cost: Optional[float] = typer.Option(None, "--max-cost", help=judge_help.MAX_COST_HELP),
     judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
+    judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=judge_help.BUDGET_HELP),
     calibration: Optional[Path] = typer.Option(None, "--calibration", help="Profile correcting the judge scores."),
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
@@ -96,7 +97,8 @@ def grade_cmd(
                            ruby_llm_version=ruby_llm_version,
                            runtime_options=_runtime_options(base_image, build_network, gem_mirror),
                            judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
-                                                                  max_cost, judge_cache, judge_price))
+                                                                  max_cost, judge_cache, judge_price,
+                                                                  token_budget=judge_token_budget))
     if calibration is not None:  # wraps the judge stage: see calibration/apply.py
         from grader.commands.calibrate import calibration_stages
 
@@ -138,6 +140,7 @@ def grade_many_cmd(
     max_cost: Optional[float] = typer.Option(None, "--max-cost", help=judge_help.MAX_COST_RUN_HELP),
     judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
+    judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=judge_help.BUDGET_HELP),
 ) -> None:
     """Grade every repository in FOLDER in parallel; write leaderboard.csv/.md/.html sorted by score.
 
@@ -161,7 +164,7 @@ def grade_many_cmd(
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
     judge_opts = judge_help.judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache,
-                                          judge_price)
+                                          judge_price, token_budget=judge_token_budget)
     if max_cost is not None:  # one budget for the whole run, shared by the worker processes
         judge_opts.budget_ledger = out / ".judge-budget.sqlite3"
         judge_opts.budget_ledger.unlink(missing_ok=True)

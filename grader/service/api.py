@@ -228,3 +228,11 @@ def calibration_export(rubric: str = Query(..., min_length=1, max_length=200, js
                        who: Principal = Depends(principal)) -> Response:
     return Response(scoring.calibration_csv(session, rubric), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="calibration-{rubric}.csv"'})
+
+
+@router.get("/calibration/judge-scores", summary="Judge samples as CSV: item,dimension,score,model,sample,criterion",
+            responses={200: {"content": {"text/csv": {}}}})
+def calibration_judge_scores(rubric: str = Query(..., min_length=1, max_length=200, json_schema_extra=RUBRIC_SCHEMA),
+                             session: Session = Depends(db_session), who: Principal = Depends(principal)) -> Response:
+    return Response(scoring.judge_scores_csv(session, rubric), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="judge-{rubric}.csv"'})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from functools import lru_cache
 from typing import Any
@@ -114,3 +115,33 @@ def calibration_csv(session: Session, rubric_name: str) -> str:
 def _cell(text: str) -> str:
     # A cell a spreadsheet would run as a formula is prefixed with a quote (CSV injection).
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def judge_scores_csv(session: Session, rubric_name: str) -> str:
+    """The judge's per-sample scores of the newest finished job of each repo, in the calibration
+    judge-score format (`item,dimension,score,model,sample,criterion`), items named as in the human export."""
+    from calibration.judge_scores import Extraction, add_report
+    from calibration.scores import JUDGE_COLUMNS
+
+    from grader.service.models import JobReport
+
+    check_rubric(rubric_name)
+    rows = session.execute(select(Job.id, Job.repo_name).where(Job.rubric == rubric_name, Job.status == "done")
+                           .order_by(Job.finished_at.desc())).all()
+    newest: dict[str, str] = {}
+    for job_id, repo_name in rows:
+        newest.setdefault(repo_name or job_id, job_id)
+    ex = Extraction()
+    for item, job_id in sorted(newest.items()):
+        report = session.get(JobReport, job_id)
+        if report is None:
+            continue
+        data = json.loads(report.report_json)
+        if data.get("judge"):
+            add_report(ex, _cell(item), data)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(JUDGE_COLUMNS)
+    for r in sorted(ex.rows, key=lambda r: (r.item, r.dimension, r.criterion or "", r.model, r.sample)):
+        writer.writerow([r.item, r.dimension, f"{r.score:g}", r.model, r.sample, r.criterion or ""])
+    return buf.getvalue()

@@ -302,7 +302,9 @@ def configured_model(ctx: FactContext):
              f"model list as of {data['as_of']} (no git history: the repo's own date is unknown)")
     sonnet = family == "anthropic/claude-sonnet" if chosen.slug else None
     sonnet_note = None
-    if not chosen.slug:
+    if not chosen.slug and env_vars:
+        sonnet_note = f"the model comes from {', '.join(env_vars)} with no default in code: unknown"
+    elif not chosen.slug:
         default = gem_default_model(_locked_version(ctx))
         if default:  # no model configured: the locked gem's default is the model used
             sonnet = judge(default, data)[1] == "anthropic/claude-sonnet"

@@ -134,6 +134,20 @@ def _history_in_request(ctx: FactContext) -> list:
     return hits
 
 
+def _stored_reply_reads(ctx: FactContext, model: LlmModel) -> list:
+    """With acts_as_chat the reply is saved as an acts_as_message record and read back from it:
+    `message.content` in a view or partial (ERB locals are untyped, so the name says it)."""
+    if model.project is None or not any(app.acts_as == "acts_as_message" for app in model.project.classes.values()):
+        return []
+    out = []
+    for pf in ctx.app_files("app/views", "app/helpers", "app/components"):
+        for c in ctx.index(pf).calls("content"):
+            r = receiver(c)
+            if r is not None and "message" in pf.text(r).lower():
+                out.append(ctx.ev(pf, c))
+    return out[:5]
+
+
 def multi_turn(ctx: FactContext) -> tuple[str, list]:
     """(kind, evidence): replayed_history, persisted_chat, reused_chat or none (cached)."""
     if "multi_turn" in ctx.cache:
@@ -178,6 +192,7 @@ def usage(ctx: FactContext):
         used_ev = [ctx.ev(c.pf, c.node) for c in in_app[:1]]
     asks = model.chat_calls("ask", "say")
     content = [c for c in model.code_calls("content") if c.rtype.name in ("RubyLLM::Message", "RubyLLM::Chunk")]
+    content_ev = [ctx.ev(c.pf, c.node) for c in content[:5]] or _stored_reply_reads(ctx, model)
     instructions = model.chat_calls("with_instructions")
     multi, multi_ev = multi_turn(ctx)
 
@@ -192,7 +207,7 @@ def usage(ctx: FactContext):
         fact("rubyllm.entry_points", sorted(entries), "facts/rubyllm/entry-point",
              [ev for evs in entries.values() for ev in evs][:5]),
         fact("rubyllm.ask", bool(asks), "facts/rubyllm/ask", evs(asks)),
-        fact("rubyllm.reads_content", bool(content), "facts/rubyllm/content", evs(content)),
+        fact("rubyllm.reads_content", bool(content_ev), "facts/rubyllm/content", content_ev[:5]),
         fact("rubyllm.multi_turn", multi, "facts/rubyllm/multi-turn", multi_ev[:5],
              "a chat asked once per request with no replay, record or long-lived store" if multi == "none" else None),
         fact("rubyllm.with_instructions", bool(instructions), "facts/rubyllm/instructions", evs(instructions)),

@@ -135,6 +135,8 @@ class ValueTracer:
         """(names the value reads, reachable)."""
         if node.type == "call" and call_name(node) in ESCAPES:
             return "", True
+        if _safe_markdown(pf.text(node)):
+            return "", True
         words = [code_names(pf, node)]
         method = enclosing(node, "method", "singleton_method")
         if method is None:
@@ -198,6 +200,12 @@ class ValueTracer:
             if position < len(a):
                 words.append(code_names(cpf, a[position]))
         return " ".join(words), True
+
+
+def _safe_markdown(expr: str) -> bool:
+    """Commonmarker renders raw HTML in its input as comments unless told `unsafe: true`: its
+    output made html_safe holds no markup from the text (Redcarpet and Kramdown pass HTML through)."""
+    return "Commonmarker" in expr and "unsafe" not in expr
 
 
 def _raw_sinks(ctx: FactContext, pf: ParsedFile) -> list[tuple[ts.Node, ts.Node | None]]:

@@ -98,3 +98,23 @@ def test_apply_profile_refuses_on_a_key_mismatch():
     assert got.verdicts[0].score == 5 and got.verdicts[0].calibrated_score is None
     _, note = apply_profile(_judge_report(), load_rubric("rails-rubyllm-v2"), profile)
     assert "fitted on rubric rails-rubyllm-v1" in note
+
+
+def test_a_map_worse_than_the_raw_judge_out_of_sample_is_not_applied():
+    """A judge already equal to the humans but for noise: isotonic cannot beat it on held-out items."""
+    rng = np.random.default_rng(1)
+    human, judge = [], []
+    for k in range(12):
+        h = float(rng.integers(0, 6))
+        human.append(HumanScore(f"i{k}", "architecture", None, h, "", k + 2))
+        judge.append(JudgeScore(f"i{k}", "architecture", None, h, "m1", 0))
+    human[3] = HumanScore("i3", "architecture", None, 5.0 if judge[3].score < 3 else 0.0, "", 5)
+    profile = fit_profile(human, judge, RUBRIC, prompt_version="tpl-1")
+    m = profile["models"]["m1"]["dimension:architecture"]
+    assert m["improves"] is False and m["mae_out_of_sample"] >= m["mae_raw"]
+    assert any("will not be applied" in n for n in profile["notes"])
+    report = JudgeReport(status="ok", models=["m1"], prompt_version="tpl-1",
+                         verdicts=[verdict("dimension:architecture", "architecture", [3, 3, 3], model="m1")])
+    got, note = apply_profile(report, RUBRIC, profile)
+    assert got.verdicts[0].score == 3 and got.verdicts[0].calibrated_score is None
+    assert "not better than the raw judge out of sample" in note

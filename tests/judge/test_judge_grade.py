@@ -21,7 +21,7 @@ def _grade(repo, out, *extra):
 def test_grade_with_the_judge_end_to_end(fake_llm, repo, tmp_path):
     fake_llm.script = lambda req, n: Reply(answer=good_answer(req, 1))
     judge_args = ["--judge-model", "openai/fake-judge", "--judge-api-base", fake_llm.base, "--judge-samples", "2",
-                  "--judge-cache", str(tmp_path / "cache.sqlite3")]
+                  "--judge-cache", str(tmp_path / "cache.sqlite3"), "--judge-token-budget", "20000"]
     without = _grade(repo, tmp_path / "plain", "--no-judge")
     assert without["judge"] is None
     assert next(s for s in without["stages"] if s["name"] == "judge")["status"] == "skipped"
@@ -30,6 +30,7 @@ def test_grade_with_the_judge_end_to_end(fake_llm, repo, tmp_path):
     report = _grade(repo, tmp_path / "judged", *judge_args)
     judge = report["judge"]
     assert judge["status"] == "ok" and judge["models"] == ["openai/fake-judge"] and judge["samples"] == 2
+    assert judge["token_budget"] == 20000 and all(c["tokens_estimate"] <= 20000 for c in judge["context"])
     counted = [v for v in judge["verdicts"] if v["counted"]]
     assert {v["criterion"] for v in counted} == {"error_ui_quality", "persistence_design", "architecture_quality"}
     assert {v["criterion"] for v in judge["verdicts"] if not v["counted"]} == {"dimension:architecture",

@@ -201,7 +201,8 @@ def test_openapi_schema_lists_the_contract(client):
     for path in ("/api/v1/jobs", "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job_id}/report",
                  "/api/v1/jobs/{job_id}/report.md",
                  "/api/v1/jobs/{job_id}/report.html", "/api/v1/jobs/{job_id}/cancel", "/api/v1/leaderboard",
-                 "/api/v1/jobs/{job_id}/human-scores", "/api/v1/calibration/export"):
+                 "/api/v1/jobs/{job_id}/human-scores", "/api/v1/calibration/export",
+                 "/api/v1/calibration/judge-scores"):
         assert path in paths, path
     assert set(paths["/api/v1/jobs"]["post"]["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
 

@@ -49,3 +49,27 @@ def test_judged_job_shows_verdicts_and_cited_evidence_for_human_scoring(client, 
     assert page.status_code == 200 and "Cited evidence" in page.text
     first = cited[0]["evidence"][0]
     assert f"{first['file']}:{first['start_line']}" in page.text
+
+
+def test_exports_read_back_with_the_calibration_readers(client, judge_server, good_app_tgz, tmp_path):
+    from calibration.scores import read_human_csv, read_judge_csv
+
+    r = client.post("/api/v1/jobs", files={"archive": ("good_app.tar.gz", good_app_tgz)},
+                    data={"rubric": "rails-rubyllm-v2", "runtime": "false", "judge_models": "openai/fake-judge",
+                          "samples": "2"})
+    job = wait_for(lambda: (j := client.get(r.json()["links"]["self"]).json())["status"] in ("done", "failed") and j,
+                   180, what="the judged job")
+    assert job["status"] == "done", job
+    saved = client.post(f"/api/v1/jobs/{job['id']}/human-scores",
+                        json={"rater": "ann", "scores": [{"criterion": "streaming_is_real", "score": 2}]})
+    assert saved.status_code == 201
+    human = tmp_path / "human.csv"
+    human.write_text(client.get("/api/v1/calibration/export", params={"rubric": "rails-rubyllm-v2"}).text)
+    judge = tmp_path / "judge.csv"
+    judge.write_text(client.get("/api/v1/calibration/judge-scores", params={"rubric": "rails-rubyllm-v2"}).text)
+    humans = read_human_csv(human)
+    judges = read_judge_csv(judge)
+    assert [(h.item, h.dimension, h.criterion, h.score, h.rater) for h in humans] == [
+        ("good_app", "streaming", "streaming_is_real", 2.0, "ann")]
+    paired = [j for j in judges if j.key == humans[0].key]
+    assert [j.sample for j in paired] == [0, 1] and {j.model for j in paired} == {"openai/fake-judge"}

@@ -70,3 +70,12 @@ def test_no_model_configured_uses_the_locked_gems_default(repo_facts):
     # not locked: the default would be a guess
     unlocked = repo_facts({k: v for k, v in files.items() if k != "Gemfile.lock"}, skeleton=False)
     assert unlocked["model.is_claude_sonnet"].value is None
+
+
+def test_a_model_read_from_an_env_var_with_no_default_is_unknown(repo_facts):
+    files = {"Gemfile": 'source "https://rubygems.org"\ngem "ruby_llm"\n', "Gemfile.lock": LOCK,
+             "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\nend\n",
+             "config/initializers/ruby_llm.rb": ('RubyLLM.configure do |config|\n'
+                                                 '  config.default_model = ENV["DEFAULT_LLM_MODEL"]\nend\n')}
+    f = repo_facts(files, skeleton=False)
+    assert f["model.is_claude_sonnet"].value is None and f["model.env_overridable"].value is True

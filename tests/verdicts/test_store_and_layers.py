@@ -107,3 +107,15 @@ def test_action_length_counts_code_lines(repo_facts):
            "    render plain: \"ok\"\n  end\nend\n")
     f = repo_facts({"app/controllers/chats_controller.rb": ctl})
     assert f["arch.max_action_lines"].value == 3 and f["arch.long_actions"].value == []
+
+
+def test_a_stored_reply_read_in_a_view_is_reading_content(repo_facts):
+    files = {**ACTS_AS, "app/controllers/messages_controller.rb": (
+        "class MessagesController < ApplicationController\n  def create\n"
+        "    Chat.find(params[:chat_id]).ask(params[:content])\n    redirect_to chats_path\n  end\nend\n")}
+    assert repo_facts(files)["rubyllm.reads_content"].value is False
+    shown = {**files, "app/views/chats/_chat.html.erb": (
+        "<% chat.messages.each do |message| %>\n  <p><%= message.content %></p>\n<% end %>\n")}
+    f = repo_facts(shown)
+    assert f["rubyllm.reads_content"].value is True
+    assert f["rubyllm.reads_content"].evidence[0].file == "app/views/chats/_chat.html.erb"

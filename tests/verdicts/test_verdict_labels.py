@@ -36,6 +36,8 @@ def collected(tmp_path_factory):
 
 @pytest.mark.parametrize("app,label", CASES, ids=[f"{a['name']}:{lb['fact']}" for a, lb in CASES])
 def test_label_holds(collected, app, label):
+    if label.get("open"):
+        pytest.skip(f"known open: {label['open']}")
     facts, bench = collected
     got = facts[app["name"]][label["fact"]].value
     assert bench.matches(label, got), f"{label['fact']} = {got!r}; hand label: {label.get('expected')} ({label['why']})"

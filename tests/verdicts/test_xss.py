@@ -59,3 +59,15 @@ def test_raw_erb_on_sanitized_text_or_a_fixed_hash_is_safe_but_on_content_is_not
     assert safe["security.unsafe_html_on_message"].value is False
     unsafe = repo_facts({"app/views/messages/_message.html.erb": "<div><%== message.content %></div>\n"})
     assert unsafe["security.unsafe_html_on_message"].value is True
+
+
+def test_commonmarker_output_made_safe_holds_no_raw_html_but_redcarpet_does(repo_facts):
+    helper = ("module ApplicationHelper\n  def markdown(text)\n"
+              "    Commonmarker.parse(text, options: { parse: { smart: true } }).to_html.html_safe\n  end\nend\n")
+    view = {"app/views/messages/_message.html.erb": "<div><%= markdown(message.content) %></div>\n"}
+    safe = repo_facts({"app/helpers/application_helper.rb": helper, **view})
+    assert safe["security.unsafe_html"].value == 1 and safe["security.unsafe_html_on_message"].value is False
+    redcarpet = helper.replace("Commonmarker.parse(text, options: { parse: { smart: true } }).to_html",
+                               "Redcarpet::Markdown.new(Redcarpet::Render::HTML).render(text)")
+    assert repo_facts({"app/helpers/application_helper.rb": redcarpet, **view}
+                      )["security.unsafe_html_on_message"].value is True

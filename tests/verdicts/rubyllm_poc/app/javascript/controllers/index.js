@@ -1,0 +1,4 @@
+import { application } from "./application";
+import ScrollController from "./scroll_controller";
+
+application.register("scroll", ScrollController);
