@@ -36,6 +36,9 @@ def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES):
             skipped.append(SkippedFile(file=src.rel, reason=reason or "unreadable"))
             continue
         pf = parse_source(src, data)
+        if pf.over_budget:  # past its time budget (grader.core.budget): reported, and the rest completes
+            skipped.append(SkippedFile(file=src.rel, reason=pf.over_budget))
+            continue
         parsed.append(pf)
         findings.extend(syntax_findings(pf))
     return sources, parsed, findings, skipped

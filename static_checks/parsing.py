@@ -7,6 +7,7 @@ from functools import cached_property, lru_cache
 
 import tree_sitter as ts
 
+from grader.core.budget import Deadline, OverBudget, file_deadline
 from static_checks.erb import extract_ruby
 from static_checks.heredoc import blank_heredoc_bodies
 from static_checks.models import Category, Finding, Severity
@@ -32,6 +33,7 @@ class ParsedFile:
     source: bytes  # the Ruby that was parsed (for ERB: the extracted code)
     tree: ts.Tree
     heredocs_blanked: bool = False  # parsed with heredoc bodies blanked (see static_checks/heredoc.py)
+    over_budget: str | None = None  # not analysed: its parse ran past a time budget (the tree is empty)
 
     @property
     def root(self) -> ts.Node:
@@ -54,22 +56,50 @@ class ParsedFile:
         return ""
 
 
-def parse_ruby(rel: str, source: bytes, kind: str = "ruby") -> ParsedFile:
-    tree = ruby_parser().parse(source)
+def _parse(source: bytes, deadline: Deadline) -> ts.Tree:
+    """Parse, cancelled when the deadline passes (tree-sitter asks the callback as it goes; small
+    pathological inputs such as `%w[` repeated take minutes otherwise)."""
+    if deadline.at is None:
+        return ruby_parser().parse(source)
+    parser = ruby_parser()
+    try:
+        return parser.parse(lambda offset, _point: source[offset:offset + 65536],
+                            progress_callback=lambda *_state: deadline.expired())
+    except ValueError:  # cancelled: the parser keeps its half-done state unless reset
+        parser.reset()
+        if deadline.expired():
+            raise OverBudget(deadline.reason()) from None
+        raise
+
+
+def parse_ruby(rel: str, source: bytes, kind: str = "ruby", deadline: Deadline | None = None) -> ParsedFile:
+    """Parse one file within `deadline` (default: the per-file budget, capped by the repo's);
+    OverBudget when it runs past it."""
+    deadline = deadline or file_deadline()
+    tree = _parse(source, deadline)
     if tree.root_node.has_error and b"<<" in source:
         # tree-sitter-ruby loses whole files on nested heredocs; keep the rest of the code checkable.
         blanked = blank_heredoc_bodies(source)
         if blanked != source:
-            retry = ruby_parser().parse(blanked)
+            retry = _parse(blanked, deadline)
             if not retry.root_node.has_error:
                 return ParsedFile(rel=rel, kind=kind, source=blanked, tree=retry, heredocs_blanked=True)
     return ParsedFile(rel=rel, kind=kind, source=source, tree=tree)
 
 
 def parse_source(src: SourceFile, data: bytes) -> ParsedFile:
-    if src.kind == "erb":
-        return parse_ruby(src.rel, extract_ruby(data), kind="erb")
-    return parse_ruby(src.rel, data)
+    """The parsed file; over its time budget, an empty one whose `over_budget` says why (the
+    caller reports it as skipped and the rest of the repo completes)."""
+    deadline = file_deadline()
+    try:
+        if deadline.expired():
+            raise OverBudget(deadline.reason())
+        if src.kind == "erb":
+            return parse_ruby(src.rel, extract_ruby(data), kind="erb", deadline=deadline)
+        return parse_ruby(src.rel, data, deadline=deadline)
+    except OverBudget as exc:
+        return ParsedFile(rel=src.rel, kind=src.kind, source=b"", tree=ruby_parser().parse(b""),
+                          over_budget=f"not analysed: {exc}")
 
 
 def first_error(node: ts.Node) -> ts.Node | None:
@@ -91,6 +121,8 @@ def _parse_info(parsed: ParsedFile, rule: str, line: int, column: int, message: 
 
 
 def syntax_findings(parsed: ParsedFile) -> list[Finding]:
+    if parsed.over_budget:
+        return []
     if parsed.heredocs_blanked:
         return [_parse_info(
             parsed, "parse/heredoc-fallback", 1, 1,

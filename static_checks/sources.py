@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from grader.core.budget import start_repo_budget
 from grader.core.repo import DEFAULT_MAX_BYTES, SKIP_DIRS, RepoReader, Skip, SkipKind, display_name
 from grader.core.repo import is_installed_gems as _installed_gems_in
 from static_checks.models import SkippedFile
@@ -53,12 +54,17 @@ def is_installed_gems(folder: Path) -> bool:
 
 
 def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
-    """Walk `base` without following links; classify every Ruby-bearing file."""
+    """Walk `base` without following links; classify every Ruby-bearing file. The static pass of a
+    repo starts here, and so does its time budget (grader.core.budget)."""
     reader = RepoReader(base, max_bytes=max_bytes)
     base = reader.root
     found = SourceSet(base=base)
     errors: list[Skip] = []
+    budget = start_repo_budget()
     for here, dirs, files in reader.walk(on_error=errors):
+        if budget.expired():  # e.g. 100k files: say where the walk stopped
+            found.skipped.append(SkippedFile(file=display_name(here), reason=f"not walked: {budget.reason()}"))
+            break
         kept = []
         for d in dirs:
             if d.name in SKIP_DIRS:

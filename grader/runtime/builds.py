@@ -171,8 +171,10 @@ def sandbox_files(repo) -> dict[str, bytes]:
 
     from grader.runtime.gate_config import gate_config
 
-    plugin = resources.files("grader.runtime").joinpath("ruby/minitest/grader_plugin.rb").read_bytes()
-    return {"ruby/minitest/grader_plugin.rb": plugin, "rubocop.yml": gate_config(repo).text.encode()}
+    ruby = resources.files("grader.runtime").joinpath("ruby")
+    return {"ruby/minitest/grader_plugin.rb": ruby.joinpath("minitest/grader_plugin.rb").read_bytes(),
+            "ruby/grader_rspec_formatter.rb": ruby.joinpath("grader_rspec_formatter.rb").read_bytes(),
+            "rubocop.yml": gate_config(repo).text.encode()}
 
 
 def build_test_image(client, engine, repo, profile: Profile, options, run_id, budget) -> TestImageStep:

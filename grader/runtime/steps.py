@@ -179,9 +179,8 @@ def run_tests(client, engine, repo, image, profile: Profile, options, run_id, bu
     timeout = budget.timeout(options.timeouts.tests)
     if timeout is None:
         return over_budget(step, budget)
-    token = secrets.token_hex(16) if spec.framework == "minitest" else None
-    env = {**profile.env, **spec.env, **({"RUBYOPT": _reporter_rubyopt(spec.env), "GRADER_RESULT_TOKEN": token}
-                                         if token else {})}
+    token = secrets.token_hex(16)
+    env = {**profile.env, **spec.env, **_reporter_env(spec.framework, spec.env), "GRADER_RESULT_TOKEN": token}
     run = lambda: engine.run_to_completion(client, image, spec.command, run_id=run_id, step="tests",  # noqa: E731
                                            env=env, limits=options.limits, timeout=timeout,
                                            cancelled=lambda: budget.is_cancelled)
@@ -209,26 +208,30 @@ def run_tests(client, engine, repo, image, profile: Profile, options, run_id, bu
     return _step_in_container(engine, step, run, interpret, budget)
 
 
-def _reporter_rubyopt(env: dict[str, str]) -> str:
-    return f"-I{_REPORTER_LOAD_PATH} {env.get('RUBYOPT', '')}".strip()
-
-
 _REPORTER_LOAD_PATH = "/opt/grader/ruby"
+
+
+def _reporter_env(framework: str, env: dict[str, str]) -> dict[str, str]:
+    """Minitest finds our plugin on the load path; RSpec gets our formatter (plus progress, so the
+    log still shows the run) through SPEC_OPTS, which outranks the repo's .rspec."""
+    if framework == "rspec":
+        ours = f"-r{_REPORTER_LOAD_PATH}/grader_rspec_formatter.rb -f GraderRSpecFormatter -f progress"
+        return {"SPEC_OPTS": f"{env.get('SPEC_OPTS', '')} {ours}".strip()}
+    return {"RUBYOPT": f"-I{_REPORTER_LOAD_PATH} {env.get('RUBYOPT', '')}".strip()}
 
 
 def _same(a: TestCounts, b: TestCounts) -> bool:
     return (a.runs, a.failures, a.errors) == (b.runs, b.failures, b.errors)
 
 
-def _trusted_counts(step: TestsStep, framework: str, log: str, token: str | None):
-    """Minitest: the counts our reporter plugin recorded, never a summary the suite printed itself.
-    A printed summary that disagrees, a second token line, or no reporter line at all is recorded
-    as tampering (or as unconfirmed) rather than believed. RSpec: the printed summary."""
+def _trusted_counts(step: TestsStep, framework: str, log: str, token: str):
+    """The counts our reporter (Minitest plugin, RSpec formatter) recorded, never a summary the
+    suite printed itself. A printed summary that disagrees, a second token line, or no reporter
+    line at all is recorded as tampering (or as unconfirmed) rather than believed."""
     printed = parse_tests(framework, strip_reporter_lines(log))
-    if token is None:
-        step.counts_source = "printed summary" if printed else None
-        return printed
     counts, lines = reporter_counts(log, token)
+    if counts is not None and framework == "rspec":
+        counts.assertions = None  # RSpec has no assertion count: unknown, not zero
     if lines > 1:
         step.tampering.append(f"{lines} result lines carried the grader's token: the suite printed its own")
         step.reason = "conflicting test results (the suite printed a result line of its own)"
@@ -236,7 +239,7 @@ def _trusted_counts(step: TestsStep, framework: str, log: str, token: str | None
     if counts is None:
         if printed is not None:
             step.tampering.append(f"the suite printed '{printed.runs} runs, {printed.failures} failures' but the "
-                                  "grader's Minitest reporter recorded no run")
+                                  "grader's reporter recorded no run")
             step.reason = "test summary printed without Minitest recording it (not believed)"
         return None
     step.counts_source = "grader reporter"

@@ -10,7 +10,7 @@ from typing import Any
 import tree_sitter as ts
 
 from grader.core.repo import SKIP_DIRS, RepoReader
-from static_checks.facts.ruby_nodes import NodeIndex
+from static_checks.types.syntax import NodeIndex
 from static_checks.models import AppRoot, Evidence, Fact, Finding
 from static_checks.parsing import ParsedFile
 
@@ -130,7 +130,7 @@ class FactContext:
     def callers(self, pf: ParsedFile, method: ts.Node):
         """(file, call) for calls of `method` in app code, one hop: receiver-less calls from the same
         class, or calls whose receiver names the method's class (`ChatReply.new(...).call`)."""
-        from static_checks.facts.ruby_nodes import class_path, def_name
+        from static_checks.types.syntax import class_path, def_name
 
         name = def_name(pf, method)
         owner = class_path(pf, method).rsplit("::", 1)[-1]

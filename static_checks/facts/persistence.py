@@ -135,7 +135,9 @@ def process_local(ctx: FactContext):
         fact("persistence.mutable_constants", len(stores["mutable_constant"]), rule, stores["mutable_constant"][:5],
              ", ".join(names["mutable_constant"]) or None),
         fact("persistence.singleton_store", bool(stores["singleton"]), rule, stores["singleton"][:5]),
-        fact("persistence.process_local_store", bool(stateful), rule, stateful[:5]),
+        fact("persistence.process_local_store", bool(stateful), rule, stateful[:5],
+             None if stateful else "checked app/ and lib/: no class variable, global, mutated constant or "
+                                   "class-level store holds state"),
     ]
 
 
@@ -332,8 +334,12 @@ def stores(ctx: FactContext):
         fact("persistence.cache_store", store, "facts/persistence/cache-store", store_ev,
              None if store_ev else "config.cache_store not set in production.rb or application.rb"),
         fact("persistence.session", bool(session_ev), rule, session_ev[:5]),
-        fact("persistence.cap", bool(cap_ev), "facts/persistence/cap", cap_ev[:5]),
-        fact("persistence.ttl", bool(ttl_ev), "facts/persistence/ttl", ttl_ev[:5]),
+        fact("persistence.cap", bool(cap_ev), "facts/persistence/cap", cap_ev[:5],
+             None if cap_ev else "no trim of stored history (views' display slices do not count)"),
+        fact("persistence.ttl", bool(ttl_ev), "facts/persistence/ttl", ttl_ev[:5],
+             None if ttl_ev else "no expiry on a write of conversation state or on the session store"),
         fact("persistence.database", bool(db_ev), rule, db_ev[:5]),
-        fact("persistence.strategy", strategy, rule, (db_ev or cache_ev or session_ev or local_ev)[:3]),
+        fact("persistence.strategy", strategy, rule, (db_ev or cache_ev or session_ev or local_ev)[:3],
+             "no model, cache key, session key or process-local store holds the turns the LLM path "
+             "reads or appends" if strategy == "none" else None),
     ]

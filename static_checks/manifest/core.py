@@ -79,6 +79,17 @@ ACTIVESUPPORT_CLASS = (
 # ActiveSupport::Concern's hooks: a gem module that is a Concern answers these publicly.
 ACTIVESUPPORT_CONCERN = ("included", "prepended", "class_methods")
 
+# Receiver-less class-body macros a Rails class has beyond ActiveSupport's Module/Class extensions:
+# Ruby's own Module hooks, ActiveSupport::Callbacks and Rescuable (in every controller and model),
+# and ActiveModel's validations and attributes.
+RAILS_FRAMEWORK_MACROS = (
+    "extended", "inherited",  # Module hooks (Ruby)
+    "define_callbacks", "set_callback", "run_callbacks",  # ActiveSupport::Callbacks
+    "define_model_callbacks",  # ActiveModel::Callbacks
+    "rescue_from",  # ActiveSupport::Rescuable
+    "validates", "validate", "attribute",  # ActiveModel::Validations, ActiveModel::Attributes
+)
+
 MODULES = ("BasicObject", "Kernel", "Object", "Comparable", "Enumerable", "Module", "Class", "Exception", "Struct")
 
 
@@ -120,6 +131,15 @@ def module_methods() -> frozenset[str]:
         | frozenset(ACTIVESUPPORT_MODULE)
         | frozenset(ACTIVESUPPORT_CONCERN)
     )
+
+
+@lru_cache(maxsize=1)
+def class_body_macros() -> frozenset[str]:
+    """Names a Rails class body may call without a receiver: every ActiveSupport Module and Class
+    extension, the Concern hooks, and the framework macros above. The one list both the manifest
+    (gem classes with a receiver) and the rules (receiver-less calls in app classes) build on."""
+    return (frozenset(ACTIVESUPPORT_MODULE) | frozenset(ACTIVESUPPORT_CLASS) | frozenset(ACTIVESUPPORT_CONCERN)
+            | frozenset(RAILS_FRAMEWORK_MACROS))
 
 
 def core_superclass(name: str) -> str | None:

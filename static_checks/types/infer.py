@@ -53,6 +53,16 @@ ITERATORS = frozenset({
 })
 _TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
 _NIL = frozenset({"nil"})
+# Nested type_of calls one evaluation may stack before it hands the deeper node to the work list
+# of the outermost call (each level costs 2-4 Python frames; Python allows 1000).
+MAX_NESTING = 100
+
+
+class _TooDeep(Exception):
+    """Unwinds an evaluation that reached MAX_NESTING; the outermost type_of evaluates `node` first."""
+
+    def __init__(self, node: ts.Node, scope: Scope) -> None:
+        self.node, self.scope = node, scope
 _GENERIC = re.compile(r"^(?:Array|Enumerable)<(.+)>$")
 
 
@@ -70,6 +80,7 @@ class Inferer:
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
         self._busy: set[tuple[int, int]] = set()
         self._ivar_memo: dict[tuple[str, str], TypeRef | None] = {}
+        self._nesting = 0
 
     # ---- entry points -------------------------------------------------------------
     def receiver_type(self, call: ts.Node, scope: Scope) -> TypeRef | None:
@@ -85,12 +96,44 @@ class Inferer:
         key = (node.id, id(scope))
         if key in self._memo:
             return self._memo[key]
+        if self._nesting:
+            return self._evaluate(node, scope, key)
+        # Outermost call: no input may exhaust the stack (a 600-link `a.b.c...` chain, a chain of
+        # methods each returning the next). An evaluation that nests too deep unwinds; the node it
+        # reached is evaluated first from here, memoized, and the evaluation retried: a work list
+        # instead of recursion, so depth costs time linear in the chain, never a RecursionError.
+        pending: list[tuple[ts.Node, Scope]] = [(node, scope)]
+        pending_keys = {key}
+        while pending:
+            cur, cur_scope = pending[-1]
+            cur_key = (cur.id, id(cur_scope))
+            try:
+                self._evaluate(cur, cur_scope, cur_key)
+            except _TooDeep as deep:
+                deep_key = (deep.node.id, id(deep.scope))
+                if deep_key in pending_keys:  # a cycle longer than MAX_NESTING: cut it, as _busy does
+                    self._memo[deep_key] = None
+                else:
+                    pending.append((deep.node, deep.scope))
+                    pending_keys.add(deep_key)
+                continue
+            pending.pop()
+            pending_keys.discard(cur_key)
+        return self._memo.get(key)
+
+    def _evaluate(self, node: ts.Node, scope: Scope, key: tuple[int, int]) -> TypeRef | None:
+        if key in self._memo:
+            return self._memo[key]
         if key in self._busy:
             return None
+        if self._nesting >= MAX_NESTING:
+            raise _TooDeep(node, scope)
         self._busy.add(key)
+        self._nesting += 1
         try:
             result = self._infer(node, scope)
         finally:
+            self._nesting -= 1
             self._busy.discard(key)
         self._memo[key] = result
         return result
@@ -128,25 +171,7 @@ class Inferer:
                 path = "::" + path  # top-level: skips the lexical scopes (const_path drops the marker)
             return self.const_type(path, scope) if path else None
         if t == "call":
-            name = call_name(node)
-            if name is None:
-                return None
-            recv = call_receiver(node)
-            if recv is None:
-                if name in VERIFIED_DOUBLES and scope.file.is_test:
-                    return self.verified_double(node, name, scope)
-                return self._implicit_call(name, scope)
-            if recv.type == "self" and name == "class":
-                return self._class_of(scope)  # `self.class.client` reaches the class methods
-            if recv.type == "self" and self.self_type(scope) is None:
-                return self._implicit_call(name, scope)  # `self.chat` in a plain class
-            rtype = self.type_of(recv, scope)
-            if rtype is None:
-                return None
-            if rtype.collection:
-                has_args = node.child_by_field_name("arguments") is not None
-                return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
-            return self.return_of(rtype, name)
+            return self._call(node, scope)
         if t == "identifier":
             return self._identifier(node, scope)
         if t == "instance_variable":
@@ -168,6 +193,27 @@ class Inferer:
                     return self.type_of(right, scope)
                 return self._join([left, right], scope)
         return None
+
+    def _call(self, node: ts.Node, scope: Scope) -> TypeRef | None:
+        name = call_name(node)
+        if name is None:
+            return None
+        recv = call_receiver(node)
+        if recv is None:
+            if name in VERIFIED_DOUBLES and scope.file.is_test:
+                return self.verified_double(node, name, scope)
+            return self._implicit_call(name, scope)
+        if recv.type == "self" and name == "class":
+            return self._class_of(scope)  # `self.class.client` reaches the class methods
+        if recv.type == "self" and self.self_type(scope) is None:
+            return self._implicit_call(name, scope)  # `self.chat` in a plain class
+        rtype = self.type_of(recv, scope)
+        if rtype is None:
+            return None
+        if rtype.collection:
+            has_args = node.child_by_field_name("arguments") is not None
+            return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
+        return self.return_of(rtype, name)
 
     def verified_double(self, call: ts.Node, name: str, scope: Scope) -> TypeRef | None:
         """`instance_double(RubyLLM::Chat, ...)` / `instance_double("RubyLLM::Chat")` act as that type."""

@@ -1,18 +1,23 @@
-"""Small readers over tree-sitter Ruby nodes: constant paths, call parts, argument shapes.
+"""Readers over tree-sitter Ruby nodes: the one module the rules, the type inferencer, the fact
+collectors and the manifest extractor share (constant paths, call parts, arguments, parameters,
+literals, enclosing scopes, and a per-file index of nodes by type).
 
-Kept free of any typing logic so rules and the inferencer share one reading of the syntax.
+Kept free of any typing logic so every consumer reads the syntax the same way. Walks are iterative.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
-CALL_TYPES = frozenset({"call"})
-BLOCK_TYPES = frozenset({"block", "do_block"})
-DEF_TYPES = frozenset({"method", "singleton_method"})
-CLASS_TYPES = frozenset({"class", "module"})
+from static_checks.manifest.model import Param
+
+if TYPE_CHECKING:
+    from static_checks.parsing import ParsedFile
 
 
 def text(node: ts.Node) -> str:
@@ -209,3 +214,231 @@ def is_test_path(rel: str) -> bool:
         return True
     name = parts[-1]
     return name.endswith(("_test.rb", "_spec.rb"))
+
+
+# ---- per-file node index and enclosing scopes (the fact collectors) ----------------------
+class NodeIndex:
+    """All named nodes of one file bucketed by type, from a single depth-first walk."""
+
+    def __init__(self, pf: ParsedFile):
+        self.pf = pf
+        self._by_type: dict[str, list[ts.Node]] = defaultdict(list)
+        self._calls_by_name: dict[str | None, list[ts.Node]] | None = None
+        cursor = pf.root.walk()
+        # Iterative pre-order walk with the cursor: no recursion, no per-node child lists.
+        while True:
+            node = cursor.node
+            if node is not None and node.is_named:
+                self._by_type[node.type].append(node)
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return
+
+    def of(self, *types: str) -> list[ts.Node]:
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        out: list[ts.Node] = []
+        for t in types:
+            out.extend(self._by_type.get(t, []))
+        out.sort(key=lambda n: n.start_byte)
+        return out
+
+    def calls(self, *names: str) -> list[ts.Node]:
+        """`call` nodes whose method name is one of `names` (all calls when none given)."""
+        found = self._by_type.get("call", [])
+        if not names:
+            return found
+        if self._calls_by_name is None:
+            self._calls_by_name = defaultdict(list)
+            for c in found:
+                self._calls_by_name[call_name(c)].append(c)
+        if len(names) == 1:
+            return self._calls_by_name.get(names[0], [])
+        out = [c for n in set(names) for c in self._calls_by_name.get(n, [])]
+        out.sort(key=lambda n: n.start_byte)
+        return out
+
+    def bare_identifiers(self, *names: str) -> list[ts.Node]:
+        """Identifiers used as zero-argument calls or variables (e.g. `skip_forgery_protection`)."""
+        wanted = set(names)
+        return [n for n in self._by_type.get("identifier", []) if self.pf.text(n) in wanted]
+
+
+def args(call: ts.Node) -> list[ts.Node]:
+    a = call.child_by_field_name("arguments")
+    return [n for n in a.named_children if n.type != "comment"] if a is not None else []
+
+
+def kwarg(pf: ParsedFile, call: ts.Node, key: str) -> ts.Node | None:
+    """The value of keyword argument `key:` (or `:key =>`) of a call."""
+    for a in args(call):
+        pairs = [a] if a.type == "pair" else (a.named_children if a.type == "hash" else [])
+        for p in pairs:
+            if p.type != "pair":
+                continue
+            k = p.child_by_field_name("key")
+            if k is not None and symbol_value(k) == key:
+                return p.child_by_field_name("value")
+    return None
+
+
+def ancestors(node: ts.Node) -> Iterator[ts.Node]:
+    cur = node.parent
+    while cur is not None:
+        yield cur
+        cur = cur.parent
+
+
+def enclosing(node: ts.Node, *types: str) -> ts.Node | None:
+    for a in ancestors(node):
+        if a.type in types:
+            return a
+    return None
+
+
+def enclosing_method(node: ts.Node) -> ts.Node | None:
+    return enclosing(node, "method", "singleton_method")
+
+
+def def_name(pf: ParsedFile, node: ts.Node) -> str | None:
+    n = node.child_by_field_name("name")
+    return pf.text(n) if n is not None else None
+
+
+def class_path(pf: ParsedFile, node: ts.Node) -> str:
+    """Fully nested name of the class/module enclosing `node` (or of `node` itself)."""
+    names: list[str] = []
+    chain = [node] + list(ancestors(node))
+    for a in chain:
+        if a.type in ("class", "module"):
+            n = a.child_by_field_name("name")
+            if n is not None:
+                names.append(pf.text(n))
+    return "::".join(reversed(names))
+
+
+def line_count(node: ts.Node) -> int:
+    return node.end_point[0] - node.start_point[0] + 1
+
+
+def contains(outer: ts.Node, inner: ts.Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
+
+
+# ---- literals, arguments and parameters as the manifest extractor reads them --------------
+def literal_name(pf: ParsedFile, node: ts.Node | None, binding: dict[str, str] | None = None) -> str | None:
+    """The name a symbol/string literal spells, with `#{x}` interpolations from `binding`."""
+    if node is None:
+        return None
+    t = node.type
+    if t in ("simple_symbol", "hash_key_symbol"):
+        return pf.text(node).lstrip(":").rstrip(":")
+    if t in ("bare_symbol", "bare_string"):
+        return pf.text(node)
+    if t in ("string", "delimited_symbol"):
+        out = []
+        for c in node.named_children:
+            if c.type == "string_content":
+                out.append(pf.text(c))
+            elif c.type == "interpolation":
+                inner = [x for x in c.named_children]
+                if len(inner) == 1 and inner[0].type == "identifier" and binding and pf.text(inner[0]) in binding:
+                    out.append(binding[pf.text(inner[0])])
+                else:
+                    return None
+            elif c.type == "escape_sequence":
+                return None
+        return "".join(out)
+    if t == "identifier" and binding and pf.text(node) in binding:
+        return binding[pf.text(node)]
+    return None
+
+
+def call_args(node: ts.Node) -> list[ts.Node]:
+    a = node.child_by_field_name("arguments")
+    return list(a.named_children) if a is not None else []
+
+
+def keyword_args(pf: ParsedFile, args: list[ts.Node]) -> dict[str, ts.Node]:
+    out: dict[str, ts.Node] = {}
+    for a in args:
+        if a.type == "pair":
+            k = a.child_by_field_name("key")
+            v = a.child_by_field_name("value")
+            name = literal_name(pf, k) if k is not None else None
+            if name is None and k is not None and k.type == "hash_key_symbol":
+                name = pf.text(k)
+            if name is not None and v is not None:
+                out[name] = v
+    return out
+
+
+def params_of(pf: ParsedFile, params: ts.Node | None) -> list[Param]:
+    if params is None:
+        return []
+    out: list[Param] = []
+    for p in params.named_children:
+        name_node = p.child_by_field_name("name")
+        name = pf.text(name_node) if name_node is not None else None
+        t = p.type
+        if t == "identifier":
+            out.append(Param(kind="req", name=pf.text(p)))
+        elif t == "destructured_parameter":
+            out.append(Param(kind="req", name=None))
+        elif t == "optional_parameter":
+            out.append(Param(kind="opt", name=name))
+        elif t == "splat_parameter":
+            out.append(Param(kind="rest", name=name))
+        elif t == "keyword_parameter":
+            kind = "key" if p.child_by_field_name("value") is not None else "keyreq"
+            out.append(Param(kind=kind, name=name))
+        elif t == "hash_splat_parameter":
+            out.append(Param(kind="keyrest", name=name))
+        elif t == "hash_splat_nil":
+            out.append(Param(kind="nokey"))
+        elif t == "block_parameter":
+            out.append(Param(kind="block", name=name))
+        elif t == "forward_parameter":
+            out.append(Param(kind="forward"))
+    return out
+
+
+def statements(body: ts.Node | None) -> list[ts.Node]:
+    if body is None:
+        return []
+    if body.type in ("body_statement", "block_body", "program", "begin_block", "parenthesized_statements"):
+        return [c for c in body.named_children if c.type != "comment"]
+    return [body]
+
+
+def method_last_statement(method: ts.Node) -> ts.Node | None:
+    """The last statement of a def's body (compare last_expression, which unwraps a body node)."""
+    body = method.child_by_field_name("body")
+    stmts = statements(body)
+    return stmts[-1] if stmts else None
+
+
+def is_local(pf: ParsedFile, method: ts.Node, name: str) -> bool:
+    """Whether `name` is a parameter or assigned local of `method` (then a bare `name` is no call)."""
+    if any(p.name == name for p in params_of(pf, method.child_by_field_name("parameters"))):
+        return True
+    stack = [method]
+    while stack:
+        cur = stack.pop()
+        if cur.type in ("assignment", "operator_assignment"):
+            left = cur.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and pf.text(left) == name:
+                return True
+        stack.extend(cur.named_children)
+    return False
+
+
+def walk_calls(node: ts.Node) -> Iterable[ts.Node]:
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if cur.type == "call":
+            yield cur
+        stack.extend(reversed(cur.named_children))

@@ -73,3 +73,24 @@ def test_check_still_flags_invented_class_method(tmp_path):
     report = check_path(_app(tmp_path, ruby))
     assert [f.rule for f in report.findings] == ["rubyllm/unknown-method"]
     assert "registered_tools" in report.findings[0].message
+
+
+def test_one_activesupport_list_is_the_superset_of_both_old_ones():
+    """The rules' class-body macros and the manifest's ActiveSupport lists were kept by hand twice,
+    with different contents; both now come from manifest.core."""
+    from static_checks.rules.model.vocabulary import RAILS_CLASS_BODY_MACROS
+
+    old_rules_list = {
+        "delegate", "delegate_missing_to", "class_attribute", "cattr_accessor", "cattr_reader",
+        "cattr_writer", "mattr_accessor", "mattr_reader", "mattr_writer", "thread_mattr_accessor",
+        "thread_cattr_accessor", "attr_internal", "attr_internal_accessor", "attr_internal_reader",
+        "attr_internal_writer", "redefine_method", "silence_redefinition_of_method", "module_parent",
+        "module_parent_name", "deprecate", "concerning", "included", "class_methods", "prepended",
+        "extended", "inherited", "alias_attribute", "define_model_callbacks", "define_callbacks",
+        "set_callback", "run_callbacks", "rescue_from", "validates", "validate", "attribute",
+    }
+    manifest_lists = set(core.ACTIVESUPPORT_MODULE + core.ACTIVESUPPORT_CLASS + core.ACTIVESUPPORT_CONCERN)
+    assert RAILS_CLASS_BODY_MACROS == core.class_body_macros()
+    assert old_rules_list <= RAILS_CLASS_BODY_MACROS and manifest_lists <= RAILS_CLASS_BODY_MACROS
+    # what the rules list lacked: ActiveSupport's per-thread readers/writers, module_parents, concern...
+    assert {"thread_cattr_reader", "module_parents", "concern", "remove_possible_method"} <= RAILS_CLASS_BODY_MACROS

@@ -56,3 +56,50 @@ def test_rubocop_config_require_is_not_loaded(docker_client, base_image, tmp_pat
     assert rubocop.offenses and rubocop.offenses > 0 and rubocop.clean is False
     assert rubocop.tampering == ["not loaded: .rubocop.yml: require: ./forge.rb"]
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_planted_coverage_directory_of_sparse_files_is_not_read(docker_client, base_image, tmp_path, kit):
+    """Issue 11 item 4, runtime half: `coverage/.last_run.json` made a folder holding a 3 GB sparse
+    file. The grader asks the engine for one regular file and stops: nothing of it is read."""
+    import tracemalloc
+
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "plant_test.rb").write_text(
+        'require "minitest/autorun"\nrequire "fileutils"\n'
+        "class PlantTest < Minitest::Test\n  def test_plants\n"
+        '    %w[.last_run.json .resultset.json].each do |name|\n'
+        '      FileUtils.mkdir_p("coverage/#{name}")\n'
+        '      File.open("coverage/#{name}/sparse", "wb") { |f| f.truncate(3 * 1024**3) }\n'
+        "    end\n    assert true\n  end\nend\n")
+    tracemalloc.start()
+    try:
+        report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    tests = report.tests
+    assert tests.status is StepStatus.ok and tests.runs == 1, (tests.reason, tests.log_tail)
+    assert tests.line_coverage is None and tests.coverage_source is None
+    assert peak < 200 * 2**20  # far below the 3 GB the folder would stream as a tar
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_fake_rspec_summary_is_not_believed(docker_client, fixtures_dir, base_image, tmp_path, kit):
+    import shutil
+
+    repo = tmp_path / "rails_rspec"
+    shutil.copytree(fixtures_dir / "rails_chat", repo)
+    shutil.rmtree(repo / "test")
+    (repo / "spec").mkdir()
+    (repo / ".rspec").write_text("--format documentation\n")
+    (repo / "spec" / "forge_spec.rb").write_text(
+        'at_exit { puts "50 examples, 0 failures"; $stdout.flush; exit!(0) }\n'
+        'RSpec.describe "forge" do\n  it("fails") { expect(1).to eq(2) }\nend\n')
+    report = run_runtime(repo, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+    tests = report.tests
+    assert report.profile == "rails-rspec" and "50 examples, 0 failures" in tests.log_tail
+    assert tests.counts_source == "grader reporter"
+    assert (tests.runs, tests.failures) == (1, 1) and tests.status is StepStatus.failed
+    assert any("printed '50 runs" in t for t in tests.tampering), tests.tampering
+    kit.assert_nothing_left(docker_client, report.run_id)

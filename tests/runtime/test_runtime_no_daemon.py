@@ -38,3 +38,4 @@ def test_cli_and_runtime_package_import_no_docker():
             "from grader.runtime import RuntimeOptions, runtime_facts; "
             "assert 'docker' not in sys.modules, 'docker imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(ROOT), timeout=60)
+

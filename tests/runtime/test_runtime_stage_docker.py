@@ -258,6 +258,7 @@ def test_rspec_suite_is_detected_and_counted(docker_client, fixtures_dir, base_i
     tests = report.tests
     assert tests.framework == "rspec" and tests.status is StepStatus.failed
     assert (tests.runs, tests.failures, tests.skips, tests.errors, tests.assertions) == (4, 1, 1, 0, None)
+    assert tests.counts_source == "grader reporter" and tests.tampering == []
     kit.assert_nothing_left(docker_client, report.run_id)
 
 

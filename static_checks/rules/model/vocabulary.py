@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from static_checks.manifest.core import mixin_methods, object_methods
+from static_checks.manifest.core import class_body_macros, mixin_methods, object_methods
 
 # Test-double APIs (Mocha, Minitest, RSpec's old syntax) reachable on any object in a test;
 # stub-unknown-method checks what they stub, unknown-method must not call them invented.
@@ -12,18 +12,8 @@ TEST_DOUBLE_METHODS = frozenset({
     "stubs", "expects", "any_instance", "stub", "stub_any_instance", "unstub", "mock",
     "should_receive", "should_not_receive", "should", "should_not", "stub_chain", "stubs_chain",
 })
-# Receiver-less macros any Rails class body may call: ActiveSupport's Module extensions, Concern
-# hooks and the ActiveModel/controller macros (validates, rescue_from). Wider than
-# manifest.core.ACTIVESUPPORT_MODULE, which lists only what a gem class answers with a receiver.
-RAILS_CLASS_BODY_MACROS = frozenset({
-    "delegate", "delegate_missing_to", "class_attribute", "cattr_accessor", "cattr_reader",
-    "cattr_writer", "mattr_accessor", "mattr_reader", "mattr_writer", "thread_mattr_accessor",
-    "thread_cattr_accessor", "attr_internal", "attr_internal_accessor", "attr_internal_reader",
-    "attr_internal_writer", "redefine_method", "silence_redefinition_of_method", "module_parent",
-    "module_parent_name", "deprecate", "concerning", "included", "class_methods", "prepended",
-    "extended", "inherited", "alias_attribute", "define_model_callbacks", "define_callbacks",
-    "set_callback", "run_callbacks", "rescue_from", "validates", "validate", "attribute",
-})
+# Receiver-less macros any Rails class body may call (one list, kept with the ActiveSupport ones).
+RAILS_CLASS_BODY_MACROS = class_body_macros()
 
 
 @lru_cache(maxsize=1)

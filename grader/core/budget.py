@@ -1,0 +1,75 @@
+"""Time budgets for analysing one repo: small hostile inputs must not take minutes.
+
+A `Deadline` is a point in monotonic time. The static pass starts one per repo (`start_repo_budget`)
+and every file gets its own, never later than the repo's (`file_deadline`). Code that can run long
+asks `expired()` (or `check()`, which raises OverBudget) between steps; the caller turns an
+OverBudget into a reported skip, and the rest of the repo completes.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from dataclasses import dataclass
+
+REPO_STATIC_SECONDS = 300.0  # the whole static pass of one repo
+FILE_SECONDS = 5.0  # one file's parse (the slowest real file of Ruby's stdlib parses in well under 0.5 s)
+
+
+class OverBudget(Exception):
+    """A step ran past its deadline; str(exc) says which budget, for the report."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    at: float | None  # time.monotonic() value; None: no limit
+    seconds: float | None
+    what: str  # "repo analysis budget" / "per-file budget"
+
+    @classmethod
+    def after(cls, seconds: float | None, what: str) -> Deadline:
+        return cls(None if seconds is None else time.monotonic() + seconds, seconds, what)
+
+    def expired(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at
+
+    def remaining(self) -> float | None:
+        return None if self.at is None else max(0.0, self.at - time.monotonic())
+
+    def reason(self) -> str:
+        return f"{self.what} of {self.seconds:g} s exhausted" if self.seconds is not None else self.what
+
+    def check(self) -> None:
+        if self.expired():
+            raise OverBudget(self.reason())
+
+
+NO_DEADLINE = Deadline(None, None, "no budget")
+_REPO: contextvars.ContextVar[Deadline] = contextvars.ContextVar("grader_repo_deadline", default=NO_DEADLINE)
+
+
+def start_repo_budget(seconds: float | None = None) -> Deadline:
+    """Start the budget of the repo analysed now in this context (replacing any earlier one);
+    REPO_STATIC_SECONDS unless given."""
+    deadline = Deadline.after(REPO_STATIC_SECONDS if seconds is None else seconds, "repo analysis budget")
+    _REPO.set(deadline)
+    return deadline
+
+
+def repo_deadline() -> Deadline:
+    return _REPO.get()
+
+
+def file_deadline(seconds: float | None = None) -> Deadline:
+    """A file's deadline: `seconds` (FILE_SECONDS unless given) from now, or the repo's when that
+    comes first."""
+    repo = _REPO.get()
+    own = Deadline.after(FILE_SECONDS if seconds is None else seconds, "per-file budget")
+    if repo.at is not None and (own.at is None or repo.at <= own.at):
+        return repo
+    return own
+
+
+def expired() -> bool:
+    """Whether the current repo's budget is spent."""
+    return _REPO.get().expired()

@@ -1,0 +1,69 @@
+"""No input switches the audit off: deep chains, dangling links, FIFOs and undecodable file names
+are analysed or reported, and the invented call next to them is still found."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from static_checks.engine import check_path
+
+GEMFILE = 'source "https://rubygems.org"\ngem "ruby_llm", "1.9.1"\n'
+INVENTED = "class A\n  def go\n    RubyLLM.chat.bogus_call\n  end\nend\n"
+
+
+def _repo(tmp_path, files: dict[str, str]):
+    (tmp_path / "Gemfile").write_text(GEMFILE)
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+def _invented(report) -> list[str]:
+    return sorted(f"{f.file}:{f.line}" for f in report.findings if f.rule == "rubyllm/unknown-method")
+
+
+def test_a_600_link_call_chain_is_typed_to_its_end(tmp_path):
+    chain = "RubyLLM.chat" + ".with_temperature(0.1)" * 600 + ".bogus_call"
+    repo = _repo(tmp_path, {"app/models/chain.rb": f"class C\n  def go\n    {chain}\n  end\nend\n"})
+    assert _invented(check_path(repo)) == ["app/models/chain.rb:3"]
+
+
+def test_a_600_method_chain_of_returns_is_followed(tmp_path):
+    defs = "\n".join(f"  def m{i}\n    m{i + 1}\n  end" for i in range(600))
+    body = f"class C\n{defs}\n  def m600\n    RubyLLM.chat\n  end\n  def go\n    m0.bogus_call\n  end\nend\n"
+    repo = _repo(tmp_path, {"app/models/c.rb": body})
+    limit = sys.getrecursionlimit()
+    report = check_path(repo)
+    assert sys.getrecursionlimit() == limit
+    assert _invented(report) == [f"app/models/c.rb:{3 * 600 + 6}"]
+
+
+def test_deeply_nested_parentheses_do_not_crash(tmp_path):
+    repo = _repo(tmp_path, {"app/models/p.rb": "x = " + "(" * 3000 + "RubyLLM.chat" + ")" * 3000 + "\n",
+                            "app/models/a.rb": INVENTED})
+    assert _invented(check_path(repo)) == ["app/models/a.rb:3"]
+
+
+def test_a_dangling_gemspec_link_and_a_fifo_are_skipped(tmp_path):
+    repo = _repo(tmp_path, {"app/models/a.rb": INVENTED})
+    (repo / "x.gemspec").symlink_to(tmp_path / "gone.gemspec")
+    os.mkfifo(repo / "app" / "models" / "x.rb")  # reading it would block forever
+    report = check_path(repo)
+    reasons = {s.file: s.reason for s in report.skipped}
+    assert reasons["x.gemspec"] == "symbolic link not followed"
+    assert reasons["app/models/x.rb"] == "not a regular file (a FIFO)"
+    assert _invented(report) == ["app/models/a.rb:3"]
+
+
+def test_undecodable_file_names_still_serialize(tmp_path):
+    repo = _repo(tmp_path, {})
+    raw = os.fsencode(repo) + b"/app/models/caf\xe9.rb"
+    os.makedirs(os.path.dirname(raw), exist_ok=True)
+    with open(raw, "w") as fh:
+        fh.write(INVENTED)
+    report = check_path(repo, with_facts=True)
+    assert _invented(report) == ["app/models/caf\ufffd.rb:3"]
+    json.loads(report.model_dump_json())  # a lone surrogate would raise here
