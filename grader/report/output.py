@@ -14,6 +14,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,9 +81,14 @@ def _drop_if_unused(out_dir: Path, created: bool) -> None:
 
 
 def write_atomic(path: Path, text: str) -> Path:
-    """Write `text` to `path` via a temp file + rename; OutputError on failure, the old file intact."""
+    """Write `text` to `path` via a temp file + rename; OutputError on failure, the old file intact.
+
+    A target that exists and is neither a regular file nor a link (`-o /dev/stdout`, `/dev/null`, a
+    FIFO) is written in place: renaming over it would replace the device node itself."""
     path = Path(path)
     data = text.encode("utf-8")
+    if _is_special(path):
+        return _write_in_place(path, data)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -104,4 +110,21 @@ def write_atomic(path: Path, text: str) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return path
+
+
+def _is_special(path: Path) -> bool:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode))
+
+
+def _write_in_place(path: Path, data: bytes) -> Path:
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_why(exc)}") from None
     return path

@@ -240,3 +240,25 @@ def test_sigterm_to_grade_many_stops_its_workers_and_leaves_no_temp_dir(tmp_path
     assert "interrupted" in _one_line_error(err)
     assert list(tmpdir.iterdir()) == []
     assert not (tmp_path / "board" / "leaderboard.csv").exists()
+
+
+def test_writing_to_a_device_writes_through_it_and_keeps_the_device(tmp_path):
+    """`-o /dev/null` must not rename a temp file over the device node (it did: /dev/null became a file)."""
+    import stat as stat_mod
+
+    from grader.report.output import write_atomic
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    import threading
+
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, "hello")
+    reader.join(timeout=10)
+    assert got == [b"hello"]
+    assert stat_mod.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert stat_mod.S_ISCHR(os.lstat("/dev/null").st_mode)
+    write_atomic(Path("/dev/null"), "discarded")
+    assert stat_mod.S_ISCHR(os.lstat("/dev/null").st_mode)
