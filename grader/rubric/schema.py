@@ -187,8 +187,9 @@ def _catalog_item_problems(r: Rubric, dims: dict[str, Dimension], out: list[tupl
                 out.append(((key, i, "id"), f"{kind} id {item.id!r} is used twice"))
             seen.add(item.id)
             if item.dimension not in dims:
+                known = ", ".join(dims)
                 out.append(((key, i, "dimension"),
-                            f"{kind} {item.id!r} names unknown dimension {item.dimension!r} (known: {', '.join(dims)})"))
+                            f"{kind} {item.id!r} names unknown dimension {item.dimension!r} (known: {known})"))
                 continue
             dmax = dims[item.dimension].max
             for field in ("points", "cap", "floor", "max_points"):
