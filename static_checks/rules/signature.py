@@ -20,8 +20,10 @@ def format_signature(sig: MethodSig) -> str:
 def binding_errors(sig: MethodSig, shape: ArgShape) -> list[str]:
     """Why this call cannot bind to `sig`; empty when it can (or cannot be proven wrong)."""
     kinds = [p.kind for p in sig.params]
-    if shape.unverifiable or "forward" in kinds:
+    if "forward" in kinds:
         return []
+    if shape.unverifiable:
+        return _unknown_beside_splat(sig, shape) if shape.only_keyword_splat else []
     req = kinds.count("req")
     opt = kinds.count("opt")
     rest = "rest" in kinds
@@ -55,6 +57,20 @@ def binding_errors(sig: MethodSig, shape: ArgShape) -> list[str]:
         note = f"; {folded} count as one positional Hash, the method takes no keywords" if folded else ""
         errors.append(f"wrong number of arguments (given {positional}, expected {_expected(req, opt, rest)}){note}")
     return errors
+
+
+def _unknown_beside_splat(sig: MethodSig, shape: ArgShape) -> list[str]:
+    """`m(a: 1, **opts)`: `a:` is passed whatever `opts` holds, so it must be a keyword the method
+    declares; arity and missing keywords stay unprovable (`opts` may fill them)."""
+    kinds = {p.kind for p in sig.params}
+    declared = {p.name for p in sig.params if p.kind in ("key", "keyreq")}
+    if "keyrest" in kinds or not declared:
+        return []  # takes any keyword, or folds keywords into a positional Hash
+    unknown = sorted(set(shape.keywords) - declared)
+    if not unknown:
+        return []
+    return ["unknown keyword" + ("s" if len(unknown) > 1 else "") + ": " + ", ".join(f"`{k}:`" for k in unknown)
+            + " (passed beside `**`, which cannot make it known)"]
 
 
 def _expected(req: int, opt: int, rest: bool) -> str:

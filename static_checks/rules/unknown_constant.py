@@ -59,11 +59,17 @@ def _from_extension_gem(path: str, extensions: set[str]) -> bool:
 
 
 def _bare_receivers(fs: FileScan):
-    """`RubyLlm.chat`: a bare constant receiver (scans record only `A::B` paths) with a miscased name."""
+    """`RubyLlm.chat`, `allow(RubyLLm)`: a bare constant receiver or argument (scans record only `A::B`
+    paths) with a miscased name."""
     for call, scope in fs.calls:
         recv = call_receiver(call)
         if recv is not None and recv.type == "constant" and _miscased(text(recv)):
             yield recv, text(recv), scope
+        args = call.child_by_field_name("arguments")
+        for node in args.named_children if args is not None else ():
+            # a bare `RubyLlm` argument may be ruby_llm-schema's own module (it keeps its VERSION there)
+            if node.type == "constant" and _miscased(text(node)) and text(node) != "RubyLlm":
+                yield node, text(node), scope
 
 
 def _app_names_it(head: str, path: str, scope, app_defined: set[str]) -> bool:

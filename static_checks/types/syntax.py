@@ -95,6 +95,9 @@ class ArgShape:
     # splats, `**h`, `...`, `&blk`, non-Symbol keys: arity cannot be proven from the source.
     unverifiable: bool = False
     has_block_pass: bool = False
+    # `**h` was the only thing that made it unverifiable: its keys are unknown, but the keywords
+    # written beside it are still passed whatever `h` holds
+    only_keyword_splat: bool = False
 
 
 def arg_shape(call: ts.Node) -> ArgShape:
@@ -102,23 +105,28 @@ def arg_shape(call: ts.Node) -> ArgShape:
     args = call.child_by_field_name("arguments")
     if args is None:
         return shape
+    keyword_splat = other = False
     for arg in args.named_children:
         t = arg.type
         if t == "pair":
             key = pair_key(arg)
             if key is None:
-                shape.unverifiable = True
+                other = shape.unverifiable = True
             else:
                 shape.keywords[key] = arg
-        elif t in ("splat_argument", "hash_splat_argument", "forward_argument"):
+        elif t == "hash_splat_argument":
+            keyword_splat = True
             shape.unverifiable = True
+        elif t in ("splat_argument", "forward_argument"):
+            other = shape.unverifiable = True
         elif t == "block_argument":
             shape.has_block_pass = True
-            shape.unverifiable = True
+            other = shape.unverifiable = True
         elif t == "comment":
             continue
         else:
             shape.positional.append(arg)
+    shape.only_keyword_splat = keyword_splat and not other
     return shape
 
 
