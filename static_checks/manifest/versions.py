@@ -112,6 +112,10 @@ def _declared(app_root: Path, gem: str, releases: list[str]) -> tuple[str, Versi
             if chosen:
                 return chosen, VersionSource.gemfile_constraint, text
             return releases[-1], VersionSource.newest_release, f"no known release matches {text!r}"
+        if lock is not None:
+            # named from the default source but never bundled: `bundle install` would pick the newest
+            # release, the real gem rather than a renamed fork, so findings stay errors
+            return releases[-1], VersionSource.gemfile_constraint, "Gemfile names it unconstrained; not yet in the lock"
     for spec in (e for e in reader.list_dir() if e.is_file and e.name.endswith(".gemspec")):
         reqs = gemspec_requirements(reader.text(spec.rel) or "", gem)
         if not reqs:

@@ -73,3 +73,15 @@ def test_no_lock_and_no_declaration_still_checks_against_newest(tmp_path):
     report = check_path(tmp_path)
     assert report.roots[0].version_source.value == "newest release"
     assert {f.rule: f for f in report.findings}["rubyllm/unknown-method"].severity.value == "error"
+
+
+def test_gemfile_gem_missing_from_the_lock_is_the_real_gem_not_a_fork(tmp_path):
+    # `gem "ruby_llm"` added to the Gemfile but never bundled: the lock lists other gems only
+    (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\ngem "rails"\ngem "ruby_llm"\n')
+    (tmp_path / "Gemfile.lock").write_text(GEM_LOCK.replace("ruby_llm", "rails"))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/flow.rb").write_text(APP)
+    report = check_path(tmp_path)
+    assert report.roots[0].version_source.value != "not in Gemfile.lock"
+    miss = {f.rule: f for f in report.findings}["rubyllm/unknown-method"]
+    assert (miss.severity.value, miss.category.value) == ("error", "api-hallucination")
