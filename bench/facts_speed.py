@@ -47,7 +47,8 @@ def _row(name: str, repo: Path, repeat: int) -> None:
 def _scale(repo: Path, n: int) -> None:
     template = (repo / "app/services/chat_reply.rb").read_text()
     for i in range(n):
-        (repo / f"app/services/chat_reply_{i}.rb").write_text(template.replace("class ChatReply", f"class ChatReply{i}"))
+        source = template.replace("class ChatReply", f"class ChatReply{i}")
+        (repo / f"app/services/chat_reply_{i}.rb").write_text(source)
 
 
 def main() -> None:

@@ -59,14 +59,16 @@ def main() -> None:
                 all_grade.append(statistics.median(g))
                 all_full.append(statistics.median(full))
                 print(f"  {repo.name:<28}{statistics.median(g):>10.0f}{statistics.median(full):>13.0f}")
-            print(f"  {'median over apps':<28}{statistics.median(all_grade):>10.0f}{statistics.median(all_full):>13.0f}")
+            print(f"  {'median over apps':<28}"
+                  f"{statistics.median(all_grade):>10.0f}{statistics.median(all_full):>13.0f}")
         rubric = load_rubric("rails-rubyllm-v2")
         for jobs in (1, args.jobs):
             t0 = time.perf_counter()
             board = grade_many([Path(r) for r in repos], rubric, tmp / f"many-{jobs}", opts, jobs=jobs)
             dt = time.perf_counter() - t0
             failed = sum(1 for r in board.rows if r.error)
-            print(f"\ngrade-many {len(repos)} apps, --jobs {jobs}: {dt:.2f} s wall ({dt / len(repos) * 1000:.0f} ms/app), "
+            print(f"\ngrade-many {len(repos)} apps, --jobs {jobs}: {dt:.2f} s wall "
+                  f"({dt / len(repos) * 1000:.0f} ms/app), "
                   f"{failed} failed")
 
 

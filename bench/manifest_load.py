@@ -29,7 +29,8 @@ other = ManifestIndex.load("{other}"); other.find_method("RubyLLM::Chat", "ask")
 t5 = time.perf_counter()
 idx.versions_with_method("RubyLLM::Chat", "with_schema")
 t6 = time.perf_counter()
-print(f"{{(t1-t0)*1e3:.1f}} {{(t2-t1)*1e3:.1f}} {{(t3-t2)*1e3:.1f}} {{(t4-t3)*1e2:.2f}} {{(t5-t4)*1e3:.1f}} {{(t6-t5)*1e3:.1f}}")
+print(f"{{(t1-t0)*1e3:.1f}} {{(t2-t1)*1e3:.1f}} {{(t3-t2)*1e3:.1f}} "
+      f"{{(t4-t3)*1e2:.2f}} {{(t5-t4)*1e3:.1f}} {{(t6-t5)*1e3:.1f}}")
 """
 
 

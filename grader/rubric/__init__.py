@@ -92,7 +92,8 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
         named = rubric_dir() / f"{name_or_path}.yaml"
         if not named.is_file():
             known = ", ".join(available_rubrics()) or "none"
-            raise RubricError(str(name_or_path), [(None, f"no rubric file or named rubric {str(name_or_path)!r} (named rubrics: {known})")])
+            message = f"no rubric file or named rubric {str(name_or_path)!r} (named rubrics: {known})"
+            raise RubricError(str(name_or_path), [(None, message)])
         path = named
     return _load_file(str(path.resolve()), path.stat().st_mtime_ns)
 

@@ -10,8 +10,9 @@ YAML forms:
     {fact: ID, count: {gt: N}}      count comparators: gt, lt, gte, lte, equals
 
 Evaluation is three-valued (Kleene): a fact whose producing stage did not run, that no
-stage reported, or whose value is null, is UNKNOWN (only `exists` decides on absence), so a predicate over it is neither true nor false and the points
-it governs stay pending. This is what keeps a skipped runtime stage from reading as "pass".
+stage reported, or whose value is null, is UNKNOWN (only `exists` decides on absence), so a
+predicate over it is neither true nor false and the points it governs stay pending. This is
+what keeps a skipped runtime stage from reading as "pass".
 """
 
 from __future__ import annotations

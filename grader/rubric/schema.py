@@ -155,7 +155,17 @@ def consistency_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Cross-field checks, each with the data path of the offending value."""
     out: list[tuple[tuple, str]] = []
     if r.schema_version != RUBRIC_SCHEMA_VERSION:
-        out.append((("schema_version",), f"schema_version {r.schema_version} is not supported (this grader reads {RUBRIC_SCHEMA_VERSION})"))
+        out.append((("schema_version",),
+                    f"schema_version {r.schema_version} is not supported (this grader reads {RUBRIC_SCHEMA_VERSION})"))
+    dims = _dimension_problems(r, out)
+    _catalog_item_problems(r, dims, out)
+    _judged_points_problems(r, out)
+    _goal_and_tier_problems(r, out)
+    return out
+
+
+def _dimension_problems(r: Rubric, out: list[tuple[tuple, str]]) -> dict[str, Dimension]:
+    """Appends duplicate-id and floor problems; returns the dimensions by id."""
     dims: dict[str, Dimension] = {}
     for i, d in enumerate(r.dimensions):
         if d.id in dims:
@@ -163,6 +173,11 @@ def consistency_problems(r: Rubric) -> list[tuple[tuple, str]]:
         if d.floor is not None and d.floor > d.max:
             out.append((("dimensions", i, "floor"), f"dimension {d.id!r}: floor {d.floor} above max {d.max}"))
         dims[d.id] = d
+    return dims
+
+
+def _catalog_item_problems(r: Rubric, dims: dict[str, Dimension], out: list[tuple[tuple, str]]) -> None:
+    """Deductions, bonuses and judge criteria: ids unique across all three, known dimension, amounts within it."""
     seen: set[str] = set()
     groups = (("deductions", "deduction", r.deductions), ("bonuses", "bonus", r.bonuses),
               ("judge_criteria", "judge criterion", r.judge_criteria))
@@ -172,17 +187,27 @@ def consistency_problems(r: Rubric) -> list[tuple[tuple, str]]:
                 out.append(((key, i, "id"), f"{kind} id {item.id!r} is used twice"))
             seen.add(item.id)
             if item.dimension not in dims:
-                out.append(((key, i, "dimension"), f"{kind} {item.id!r} names unknown dimension {item.dimension!r} (known: {', '.join(dims)})"))
+                known = ", ".join(dims)
+                out.append(((key, i, "dimension"),
+                            f"{kind} {item.id!r} names unknown dimension {item.dimension!r} (known: {known})"))
                 continue
             dmax = dims[item.dimension].max
             for field in ("points", "cap", "floor", "max_points"):
                 v = getattr(item, field, None)
                 if v is not None and v > dmax:
-                    out.append(((key, i, field), f"{kind} {item.id!r}: {field} {v} exceeds dimension {item.dimension!r} max {dmax}"))
+                    out.append(((key, i, field),
+                                f"{kind} {item.id!r}: {field} {v} exceeds dimension {item.dimension!r} max {dmax}"))
+
+
+def _judged_points_problems(r: Rubric, out: list[tuple[tuple, str]]) -> None:
     for i, dim in enumerate(r.dimensions):
         judged = sum(j.points for j in r.judge_criteria if j.dimension == dim.id)
         if judged > dim.max:
-            out.append((("dimensions", i, "max"), f"judge criteria of {dim.id!r} govern {judged} points, more than its max {dim.max}"))
+            out.append((("dimensions", i, "max"),
+                        f"judge criteria of {dim.id!r} govern {judged} points, more than its max {dim.max}"))
+
+
+def _goal_and_tier_problems(r: Rubric, out: list[tuple[tuple, str]]) -> None:
     goal_ids = [g.id for g in r.goals]
     for i, g in enumerate(goal_ids):
         if goal_ids.index(g) != i:
@@ -196,5 +221,5 @@ def consistency_problems(r: Rubric) -> list[tuple[tuple, str]]:
     if mins and mins[-1] != 0:
         out.append((("tiers", len(mins) - 1, "min"), "the lowest tier must start at 0 so every score has a tier"))
     if mins and mins[0] > r.max_total:
-        out.append((("tiers", 0, "min"), f"tier {names[0]!r} starts at {mins[0]}, above the rubric total {r.max_total}"))
-    return out
+        out.append((("tiers", 0, "min"),
+                    f"tier {names[0]!r} starts at {mins[0]}, above the rubric total {r.max_total}"))

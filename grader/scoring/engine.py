@@ -175,8 +175,8 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
     for r in rules:
         if r.truth is Truth.unknown:
             gain = moved.get(r.item.id, 0.0) if isinstance(r.item, Bonus) else 0.0
-            pending.append(PendingItem(id=r.item.id, source="unknown_facts", points=_r(_at_stake(r, dim)), reason=r.item.reason,
-                                       unknown_facts=r.unknown_facts, best_case_gain=_r(gain),
+            pending.append(PendingItem(id=r.item.id, source="unknown_facts", points=_r(_at_stake(r, dim)),
+                                       reason=r.item.reason, unknown_facts=r.unknown_facts, best_case_gain=_r(gain),
                                        why_unknown=[facts.why_unknown(f)[:200] for f in r.unknown_facts]))
             continue
         if r.truth is not Truth.true:

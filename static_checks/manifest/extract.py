@@ -14,14 +14,18 @@ from pathlib import Path
 import tree_sitter as ts
 
 from static_checks.manifest.extract_macros import MacroExpansion
-from static_checks.manifest.extract_state import ANY_ARGS, ASSOCIATIONS, ATTR_MACROS, VISIBILITIES, Ctx, Deferred, NsBuild
+from static_checks.manifest.extract_state import (
+    ANY_ARGS, ASSOCIATIONS, ATTR_MACROS, VISIBILITIES, Ctx, Deferred, NsBuild,
+)
 from static_checks.manifest.extract_types import TypeInference
 from static_checks.manifest.lookup import resolve_constant
 from static_checks.manifest.model import Manifest, MethodSig, Namespace, Param
 from static_checks.manifest.ruby_ast import call_args, keyword_args, literal_name, params_of, statements
 from static_checks.parsing import ParsedFile, parse_ruby
 # Statement containers walked through; ERROR keeps what tree-sitter recovered around a syntax error.
-STATEMENT_WRAPPERS = {"body_statement", "then", "else", "elsif", "if", "unless", "begin", "parenthesized_statements", "ERROR"}
+STATEMENT_WRAPPERS = {
+    "body_statement", "then", "else", "elsif", "if", "unless", "begin", "parenthesized_statements", "ERROR",
+}
 
 
 class Extractor(TypeInference, MacroExpansion):
@@ -192,100 +196,132 @@ class Extractor(TypeInference, MacroExpansion):
             return
         meth = pf.text(meth_node)
         args = call_args(node)
-        b = ctx.ns
         loc = f"{pf.rel}:{pf.line_of(node)}"
         if recv is not None:
             self._receiver_call(pf, node, recv, meth, args, ctx)
             return
-        if meth in ("include", "extend", "prepend"):
-            for a in args:
-                if a.type in ("constant", "scope_resolution"):
-                    target = b.includes if meth in ("include", "prepend") else b.extends
-                    target.append(Deferred(pf.text(a), ctx.nesting))
-                elif a.type == "self" and meth == "extend":
-                    b.extends.append(Deferred(b.name, []))
-        elif meth in VISIBILITIES:
-            self._visibility_call(pf, args, ctx, meth)
-        elif meth in ("private_class_method", "public_class_method"):
-            vis = "private" if meth.startswith("private") else "public"
-            for a in args:
-                if a.type == "singleton_method":
-                    self._define(pf, a, ctx, singleton=True, vis=vis)
-                else:
-                    names = [s for s in [literal_name(pf, a)] if s]
-                    b.visibility.append((True, names, vis))
-        elif meth == "module_function":
-            for a in args:
-                name = self._define(pf, a, ctx, singleton=False) if a.type == "method" else literal_name(pf, a)
-                if name:
-                    b.visibility.append((False, [name], "module_function"))
-        elif meth in ATTR_MACROS:
-            self._attrs(pf, args, ctx, ATTR_MACROS[meth], meth, loc)
-        elif meth == "alias_method" and len(args) >= 2:
-            new, old = literal_name(pf, args[0], ctx.binding), literal_name(pf, args[1], ctx.binding)
-            if new and old:
-                b.aliases.append((ctx.singleton, new, old))
-        elif meth in ("def_delegators", "def_instance_delegators"):
-            for a in args[1:]:
-                name = literal_name(pf, a)
-                if name:
-                    self._delegate(b, ctx, name, args[0], pf, loc)
-        elif meth in ("def_delegator", "def_instance_delegator") and len(args) >= 2:
-            name = literal_name(pf, args[2]) if len(args) > 2 else literal_name(pf, args[1])
-            target_meth = literal_name(pf, args[1])
-            if name and target_meth:
-                self._delegate(b, ctx, name, args[0], pf, loc, target_meth)
-        elif meth == "delegate":
-            kw = keyword_args(pf, args)
-            prefix = ""
-            if "prefix" in kw:
-                p = kw["prefix"]
-                if p.type == "true" and "to" in kw:
-                    prefix = (literal_name(pf, kw["to"]) or "").lstrip("@") + "_"
-                elif literal_name(pf, p):
-                    prefix = literal_name(pf, p) + "_"
-            for a in args:
-                name = literal_name(pf, a)
-                if name and a.type != "pair":
-                    self._delegate(b, ctx, prefix + name, kw.get("to"), pf, loc, name)
-        elif meth == "define_method" and args:
-            name = literal_name(pf, args[0], ctx.binding)
-            if name:
-                block = node.child_by_field_name("block")
-                params = params_of(pf, block.child_by_field_name("parameters")) if block is not None else []
-                if not params and args[1:]:
-                    params = list(ANY_ARGS)
-                sig = MethodSig(name=name, params=params, visibility=ctx.vis, origin="define_method", location=loc)
-                self._add(b, ctx.singleton, sig)
-        elif meth == "class_methods" and node.child_by_field_name("block") is not None:
-            # ActiveSupport::Concern: these become singleton methods of the including class.
-            cm = self._namespace(f"{b.name}::ClassMethods", "module", loc, b.nesting + [f"{b.name}::ClassMethods"])
-            block = node.child_by_field_name("block")
-            self._walk(pf, statements(block.child_by_field_name("body")), Ctx(ns=cm, nesting=ctx.nesting))
-        elif meth == "included" and node.child_by_field_name("block") is not None:
-            # Concern `included do ... end`: runs in the including class; treat as our own body.
-            block = node.child_by_field_name("block")
-            self._walk(pf, statements(block.child_by_field_name("body")), ctx.child())
-        elif meth in ASSOCIATIONS and args:
-            name = literal_name(pf, args[0]) or ctx.param_defaults.get(pf.text(args[0]))
-            if name:
-                self._add(b, False, MethodSig(name=name, origin="macro", location=loc))
-                writer = MethodSig(name=f"{name}=", params=[Param(kind="req", name="value")], origin="macro", location=loc)
-                self._add(b, False, writer)
-        elif meth == "class_attribute":
-            for a in args:
-                name = literal_name(pf, a)
-                if name:
-                    for side in (True, False):
-                        self._add(b, side, MethodSig(name=name, origin="macro", location=loc))
-                    writer = MethodSig(name=f"{name}=", params=[Param(kind="req", name="value")], origin="macro")
-                    self._add(b, True, writer.model_copy(update={"location": loc}))
-        elif args and not ctx.singleton:
+        # First matching row wins; a row whose guard fails falls through, as an elif chain would.
+        for matches, handler_name in _BODY_CALLS:
+            if matches(meth, node, args):
+                getattr(self, handler_name)(pf, node, args, ctx, meth, loc)
+                return
+        if args and not ctx.singleton:
             first = literal_name(pf, args[0])
             if first is not None:
-                b.macro_calls.append((meth, first, loc))
+                ctx.ns.macro_calls.append((meth, first, loc))
 
-    def _receiver_call(self, pf: ParsedFile, node: ts.Node, recv: ts.Node, meth: str, args: list[ts.Node], ctx: Ctx) -> None:
+    def _mixin_call(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str, loc: str) -> None:
+        b = ctx.ns
+        for a in args:
+            if a.type in ("constant", "scope_resolution"):
+                target = b.includes if meth in ("include", "prepend") else b.extends
+                target.append(Deferred(pf.text(a), ctx.nesting))
+            elif a.type == "self" and meth == "extend":
+                b.extends.append(Deferred(b.name, []))
+
+    def _visibility_macro(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                          loc: str) -> None:
+        self._visibility_call(pf, args, ctx, meth)
+
+    def _class_method_visibility(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                                 loc: str) -> None:
+        vis = "private" if meth.startswith("private") else "public"
+        for a in args:
+            if a.type == "singleton_method":
+                self._define(pf, a, ctx, singleton=True, vis=vis)
+            else:
+                names = [s for s in [literal_name(pf, a)] if s]
+                ctx.ns.visibility.append((True, names, vis))
+
+    def _module_function(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                         loc: str) -> None:
+        for a in args:
+            name = self._define(pf, a, ctx, singleton=False) if a.type == "method" else literal_name(pf, a)
+            if name:
+                ctx.ns.visibility.append((False, [name], "module_function"))
+
+    def _attr_macro(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str, loc: str) -> None:
+        self._attrs(pf, args, ctx, ATTR_MACROS[meth], meth, loc)
+
+    def _alias_method(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str, loc: str) -> None:
+        new, old = literal_name(pf, args[0], ctx.binding), literal_name(pf, args[1], ctx.binding)
+        if new and old:
+            ctx.ns.aliases.append((ctx.singleton, new, old))
+
+    def _def_delegators(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                        loc: str) -> None:
+        for a in args[1:]:
+            name = literal_name(pf, a)
+            if name:
+                self._delegate(ctx.ns, ctx, name, args[0], pf, loc)
+
+    def _def_delegator(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                       loc: str) -> None:
+        name = literal_name(pf, args[2]) if len(args) > 2 else literal_name(pf, args[1])
+        target_meth = literal_name(pf, args[1])
+        if name and target_meth:
+            self._delegate(ctx.ns, ctx, name, args[0], pf, loc, target_meth)
+
+    def _delegate_macro(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                        loc: str) -> None:
+        kw = keyword_args(pf, args)
+        prefix = ""
+        if "prefix" in kw:
+            p = kw["prefix"]
+            if p.type == "true" and "to" in kw:
+                prefix = (literal_name(pf, kw["to"]) or "").lstrip("@") + "_"
+            elif literal_name(pf, p):
+                prefix = literal_name(pf, p) + "_"
+        for a in args:
+            name = literal_name(pf, a)
+            if name and a.type != "pair":
+                self._delegate(ctx.ns, ctx, prefix + name, kw.get("to"), pf, loc, name)
+
+    def _define_method(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                       loc: str) -> None:
+        name = literal_name(pf, args[0], ctx.binding)
+        if name:
+            block = node.child_by_field_name("block")
+            params = params_of(pf, block.child_by_field_name("parameters")) if block is not None else []
+            if not params and args[1:]:
+                params = list(ANY_ARGS)
+            sig = MethodSig(name=name, params=params, visibility=ctx.vis, origin="define_method", location=loc)
+            self._add(ctx.ns, ctx.singleton, sig)
+
+    def _class_methods_block(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                             loc: str) -> None:
+        # ActiveSupport::Concern: these become singleton methods of the including class.
+        b = ctx.ns
+        cm = self._namespace(f"{b.name}::ClassMethods", "module", loc, b.nesting + [f"{b.name}::ClassMethods"])
+        block = node.child_by_field_name("block")
+        self._walk(pf, statements(block.child_by_field_name("body")), Ctx(ns=cm, nesting=ctx.nesting))
+
+    def _included_block(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                        loc: str) -> None:
+        # Concern `included do ... end`: runs in the including class; treat as our own body.
+        block = node.child_by_field_name("block")
+        self._walk(pf, statements(block.child_by_field_name("body")), ctx.child())
+
+    def _association(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str, loc: str) -> None:
+        name = literal_name(pf, args[0]) or ctx.param_defaults.get(pf.text(args[0]))
+        if name:
+            self._add(ctx.ns, False, MethodSig(name=name, origin="macro", location=loc))
+            writer = MethodSig(name=f"{name}=", params=[Param(kind="req", name="value")], origin="macro", location=loc)
+            self._add(ctx.ns, False, writer)
+
+    def _class_attribute(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
+                         loc: str) -> None:
+        for a in args:
+            name = literal_name(pf, a)
+            if name:
+                for side in (True, False):
+                    self._add(ctx.ns, side, MethodSig(name=name, origin="macro", location=loc))
+                writer = MethodSig(name=f"{name}=", params=[Param(kind="req", name="value")], origin="macro")
+                self._add(ctx.ns, True, writer.model_copy(update={"location": loc}))
+
+    def _receiver_call(
+        self, pf: ParsedFile, node: ts.Node, recv: ts.Node, meth: str, args: list[ts.Node], ctx: Ctx
+    ) -> None:
         block = node.child_by_field_name("block")
         if meth in ("each", "each_key") and block is not None:
             values = self._const_array(pf, recv, ctx)
@@ -298,7 +334,8 @@ class Extractor(TypeInference, MacroExpansion):
                 self._walk(pf, statements(block.child_by_field_name("body")), inner)
         elif meth == "register" and len(args) >= 2 and recv.type in ("constant", "scope_resolution"):
             if args[1].type in ("constant", "scope_resolution"):
-                self.registrations.append((Deferred(pf.text(recv), ctx.nesting), Deferred(pf.text(args[1]), ctx.nesting)))
+                registry, provider = Deferred(pf.text(recv), ctx.nesting), Deferred(pf.text(args[1]), ctx.nesting)
+                self.registrations.append((registry, provider))
 
     def _visibility_call(self, pf: ParsedFile, args: list[ts.Node], ctx: Ctx, vis: str) -> None:
         b = ctx.ns
@@ -331,7 +368,8 @@ class Extractor(TypeInference, MacroExpansion):
                 self._add(ctx.ns, ctx.singleton, MethodSig(name=name, visibility=ctx.vis, origin=origin, location=loc))
             if "w" in rw:
                 writer = MethodSig(
-                    name=f"{name}=", params=[Param(kind="req", name="value")], visibility=ctx.vis, origin=origin, location=loc
+                    name=f"{name}=", params=[Param(kind="req", name="value")], visibility=ctx.vis, origin=origin,
+                    location=loc,
                 )
                 self._add(ctx.ns, ctx.singleton, writer)
 
@@ -461,3 +499,26 @@ def extract_files(files: Iterable[tuple[str, bytes]], gem: str, version: str, co
     for rel, data in files:
         ex.add_file(rel, data)
     return ex.run()
+
+
+def _has_block(node: ts.Node) -> bool:
+    return node.child_by_field_name("block") is not None
+
+
+# Class-body calls without a receiver, in the order they are tried: (matches(meth, node, args), handler).
+_BODY_CALLS = (
+    (lambda m, node, args: m in ("include", "extend", "prepend"), "_mixin_call"),
+    (lambda m, node, args: m in VISIBILITIES, "_visibility_macro"),
+    (lambda m, node, args: m in ("private_class_method", "public_class_method"), "_class_method_visibility"),
+    (lambda m, node, args: m == "module_function", "_module_function"),
+    (lambda m, node, args: m in ATTR_MACROS, "_attr_macro"),
+    (lambda m, node, args: m == "alias_method" and len(args) >= 2, "_alias_method"),
+    (lambda m, node, args: m in ("def_delegators", "def_instance_delegators"), "_def_delegators"),
+    (lambda m, node, args: m in ("def_delegator", "def_instance_delegator") and len(args) >= 2, "_def_delegator"),
+    (lambda m, node, args: m == "delegate", "_delegate_macro"),
+    (lambda m, node, args: m == "define_method" and bool(args), "_define_method"),
+    (lambda m, node, args: m == "class_methods" and _has_block(node), "_class_methods_block"),
+    (lambda m, node, args: m == "included" and _has_block(node), "_included_block"),
+    (lambda m, node, args: m in ASSOCIATIONS and bool(args), "_association"),
+    (lambda m, node, args: m == "class_attribute", "_class_attribute"),
+)

@@ -62,7 +62,8 @@ class MacroExpansion:
         if "r" in kind and name not in b.inst:
             b.inst[name] = MethodSig(name=name, origin="option", location=loc)
         if "w" in kind and f"{name}=" not in b.inst:
-            b.inst[f"{name}="] = MethodSig(name=f"{name}=", params=[Param(kind="req", name="value")], origin="option", location=loc)
+            b.inst[f"{name}="] = MethodSig(name=f"{name}=", params=[Param(kind="req", name="value")], origin="option",
+                                           location=loc)
 
     def _acts_as_macro(self, b: NsBuild, name: str, pf: ParsedFile, node: ts.Node, nesting: list[str]) -> None:
         """A class macro that includes a module or declares associations/delegates (acts_as_chat & co.).
@@ -84,7 +85,8 @@ class MacroExpansion:
         fq = f"{owner}::{name}"
         syn = self._namespace(fq, "module", f"{pf.rel}:{pf.line_of(node)}", nesting)
         defaults = {}
-        for p in (node.child_by_field_name("parameters").named_children if node.child_by_field_name("parameters") else []):
+        parameters = node.child_by_field_name("parameters")
+        for p in (parameters.named_children if parameters else []):
             v = p.child_by_field_name("value")
             if p.type == "keyword_parameter" and v is not None and literal_name(pf, v):
                 defaults[pf.text(p.child_by_field_name("name"))] = literal_name(pf, v)

@@ -78,7 +78,9 @@ class TypeInference:
                     b.ivars.setdefault(pf.text(left), []).append(found)
             stack.extend(cur.named_children)
 
-    def _infer_forward(self, pf: ParsedFile, node: ts.Node, sig: MethodSig, b: NsBuild, singleton: bool, ctx: Ctx) -> None:
+    def _infer_forward(
+        self, pf: ParsedFile, node: ts.Node, sig: MethodSig, b: NsBuild, singleton: bool, ctx: Ctx
+    ) -> None:
         """`def x(...) = T.y(...)` or `def x(*a, **k, &b) T.y(*a, **k, &b)`: the call takes T.y's signature."""
         kinds = [p.kind for p in sig.params]
         if kinds == ["forward"]:

@@ -41,7 +41,9 @@ def read_blobs(repo: Path, tag: str, paths: list[str]) -> list[tuple[str, bytes]
     if not paths:
         return []
     req = "".join(f"{tag}:{p}\n" for p in paths).encode()
-    raw = subprocess.run(["git", "-C", str(repo), "cat-file", "--batch"], input=req, capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        ["git", "-C", str(repo), "cat-file", "--batch"], input=req, capture_output=True, check=True
+    ).stdout
     out, pos = [], 0
     for p in paths:
         header_end = raw.index(b"\n", pos)

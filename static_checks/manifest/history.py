@@ -11,7 +11,8 @@ Layout (JSON, gzip-compressed):
         "s": {...}}},                                  # singleton methods
    "config": {"openai_api_key": <mask>}}
 A <mask> is an int whose bit i says "present in versions[i]". A <sig> is compact:
-  {"p": "req:message,key:with,block", "vis": "private", "o": "alias", "r": "self", "f": "...", "b": "...", "l": "lib/x.rb:3"}
+  {"p": "req:message,key:with,block", "vis": "private", "o": "alias", "r": "self", "f": "...", "b": "...",
+   "l": "lib/x.rb:3"}
 with defaults (public, def, no params) left out. `location` is not part of a signature's identity.
 """
 
@@ -121,7 +122,9 @@ def read_history(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(gzip.decompress(path.read_bytes()))
     except FileNotFoundError:
-        raise FileNotFoundError(f"no manifest history at {path}; run `python -m static_checks.manifest.generate`") from None
+        raise FileNotFoundError(
+            f"no manifest history at {path}; run `python -m static_checks.manifest.generate`"
+        ) from None
     if data.get("format") != FORMAT:
         raise ValueError(f"{path}: manifest format {data.get('format')!r}, expected {FORMAT}; regenerate it")
     return data

@@ -129,12 +129,33 @@ def _resolve_rubyllm(index, path: str, nesting: tuple[str, ...]) -> str | None:
 
 
 def build_project(files: list[ParsedFile], index) -> Project:
+    new_api = acts_as_setting(files)
+    scanned, classes = _scan_until_stable(files, index, new_api)
+    by_short: dict[str, list[str]] = {}
+    for fq in classes:
+        by_short.setdefault(fq.rsplit("::", 1)[-1], []).append(fq)
+    patches, patched_open, names = _gem_reopenings(classes, index)
+    _add_reopening_calls(scanned, patched_open)
+    return Project(
+        scans=list(scanned.values()),
+        classes=classes,
+        by_short=by_short,
+        patches=patches,
+        patched_open=patched_open,
+        app_method_names=names,
+        index=index,
+        new_acts_as=new_api,
+    )
+
+
+def _scan_until_stable(
+    files: list[ParsedFile], index, new_api: bool | None
+) -> tuple[dict[str, FileScan], dict[str, AppClass]]:
+    """Scan files naming RubyLLM, then files naming an app class built on it, until stable."""
     scanned: dict[str, FileScan] = {}
     pending = [pf for pf in files if _SEED.search(pf.source)]
     classes: dict[str, AppClass] = {}
     typed_names: set[str] = set()
-    new_api = acts_as_setting(files)
-    # Scan files naming RubyLLM, then files naming an app class built on it, until stable.
     while pending:
         for pf in pending:
             fs = scan_file(pf)
@@ -148,11 +169,14 @@ def build_project(files: list[ParsedFile], index) -> Project:
         typed_names |= new_names
         pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(new_names)) + rb")\b")
         pending = [pf for pf in files if pf.rel not in scanned and pattern.search(pf.source)]
+    return scanned, classes
 
-    by_short: dict[str, list[str]] = {}
-    for fq in classes:
-        by_short.setdefault(fq.rsplit("::", 1)[-1], []).append(fq)
-    # Reopened RubyLLM classes; a reopening in a test file (a stub of the gem) counts for tests only.
+
+def _gem_reopenings(
+    classes: dict[str, AppClass], index
+) -> tuple[dict[bool, dict[str, tuple[set[str], set[str]]]], dict[bool, set[str]], set[str]]:
+    """Reopened RubyLLM classes; a reopening in a test file (a stub of the gem) counts for tests only.
+    Also returns every method name the app defines."""
     patches: dict[bool, dict[str, tuple[set[str], set[str]]]] = {False: {}, True: {}}
     patched_open: dict[bool, set[str]] = {False: set(), True: set()}
     names: set[str] = set()
@@ -172,6 +196,10 @@ def build_project(files: list[ParsedFile], index) -> Project:
                     sing.update(d.smethods)
                     if d.mixins or "method_missing" in d.methods:
                         patched_open[in_test].add(app.fq)
+    return patches, patched_open, names
+
+
+def _add_reopening_calls(scanned: dict[str, FileScan], patched_open: dict[bool, set[str]]) -> None:
     for fs in scanned.values():
         for call, _scope in fs.calls:
             # `RubyLLM::Chat.include(MyExt)` / `.prepend(...)` / `.class_eval` open the class
@@ -180,16 +208,6 @@ def build_project(files: list[ParsedFile], index) -> Project:
                 if target and target.startswith("RubyLLM"):
                     for in_test in {True, fs.is_test}:
                         patched_open[in_test].add(target)
-    return Project(
-        scans=list(scanned.values()),
-        classes=classes,
-        by_short=by_short,
-        patches=patches,
-        patched_open=patched_open,
-        app_method_names=names,
-        index=index,
-        new_acts_as=new_api,
-    )
 
 
 # Document mappers that define `acts_as_*` macros of their own (e.g. the ruby_llm-mongoid gem).
@@ -218,31 +236,45 @@ def _type_classes(classes: dict[str, AppClass], index, new_api: bool | None) -> 
     """Give each app class built on RubyLLM its base type; link app superclasses."""
     own_macros = _app_defined_macros(classes)
     for app in classes.values():
-        app.parent = None
-        sup = app.superclass
         nesting = app.defs[0].nesting if app.defs else ()
-        if sup:
-            parent = None
-            for scope in reversed(nesting):
-                parent = classes.get(f"{scope}::{sup}") or parent
-                if parent:
-                    break
-            parent = parent or classes.get(sup.lstrip(":"))
-            if parent is not None and parent is not app:
-                app.parent = parent
+        _link_app_parent(app, classes, nesting)
         if app.fq == "RubyLLM" or app.fq.startswith("RubyLLM::"):
             continue  # the app reopening the gem's own classes: a patch, not a subclass
-        for d in app.defs:
-            for name, _call, scope in d.macros:
-                if scope.kind == "class" and is_rubyllm_acts_as(app, name, own_macros):
-                    ns = index.acts_as_methods(name, new_api)
-                    if ns:
-                        app.acts_as = name
-                        app.base = TypeRef(ns, app_class=app.fq, open=True)
+        _type_from_acts_as(app, index, new_api, own_macros)
+        sup = app.superclass
         if app.base is None and sup:
             ns = _resolve_rubyllm(index, sup, nesting)
             if ns:
                 app.base = TypeRef(ns, app_class=app.fq)
+    _inherit_bases(classes)
+
+
+def _link_app_parent(app: AppClass, classes: dict[str, AppClass], nesting) -> None:
+    """The app class this one inherits from, looked up from the innermost lexical scope out."""
+    app.parent = None
+    sup = app.superclass
+    if sup:
+        parent = None
+        for scope in reversed(nesting):
+            parent = classes.get(f"{scope}::{sup}") or parent
+            if parent:
+                break
+        parent = parent or classes.get(sup.lstrip(":"))
+        if parent is not None and parent is not app:
+            app.parent = parent
+
+
+def _type_from_acts_as(app: AppClass, index, new_api: bool | None, own_macros: set[str]) -> None:
+    for d in app.defs:
+        for name, _call, scope in d.macros:
+            if scope.kind == "class" and is_rubyllm_acts_as(app, name, own_macros):
+                ns = index.acts_as_methods(name, new_api)
+                if ns:
+                    app.acts_as = name
+                    app.base = TypeRef(ns, app_class=app.fq, open=True)
+
+
+def _inherit_bases(classes: dict[str, AppClass]) -> None:
     # inherit through app superclasses (a few rounds cover any realistic depth)
     for _ in range(4):
         changed = False

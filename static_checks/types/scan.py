@@ -194,38 +194,53 @@ def scan_file(pf: ParsedFile) -> FileScan:
             inner = _scan_def(node, scope, fs, default_vis)
             stack.append((start, -neg_end, inner))
         elif kind == "call":
-            fs.calls.append((node, scope))
-            fs.name_of(node)
-            if call_receiver(node) is None:
-                if scope.in_class_body and scope.cls is not None:
-                    _class_macro(node, scope, default_vis)
-                if fs.is_test:
-                    _record_let(node, scope, fs)
+            _record_call(node, scope, fs, default_vis)
         elif kind == "index" and not is_plain_write_target(node):  # `h[k] = v` calls only `[]=`
             fs.indexes.append((None, node, scope))
         elif kind == "assign":
             _record_assignment(node, scope, fs)
         elif kind == "const":
-            parent = node.parent
-            if not (parent is not None and parent.type == "scope_resolution"):
-                path = const_path(node)
-                if path:
-                    fs.consts.append((node, path, scope))
+            _record_const(node, scope, fs)
         elif kind == "block":
-            if node.type == "lambda":
-                params = node.child_by_field_name("parameters")
-                names = [text(p) for p in params.named_children] if params is not None else []
-            else:
-                names = block_param_names(node)
-            scope.blocks.append((start, -neg_end, names, node))
+            scope.blocks.append((start, -neg_end, _block_param_names(node), node))
         elif kind == "bare" and scope.in_class_body and scope.cls is not None:
-            # a bare statement in a class body: a macro without arguments (`acts_as_chat`),
-            # or `private` / `protected` switching the default visibility
-            name = text(node)
-            scope.cls.macros.append((name, node, scope))
-            if name in VISIBILITY:
-                default_vis[id(scope)] = name
+            _record_bare_macro(node, scope, default_vis)
     return fs
+
+
+def _record_call(node: ts.Node, scope: Scope, fs: FileScan, default_vis: dict[int, str]) -> None:
+    fs.calls.append((node, scope))
+    fs.name_of(node)
+    if call_receiver(node) is None:
+        if scope.in_class_body and scope.cls is not None:
+            _class_macro(node, scope, default_vis)
+        if fs.is_test:
+            _record_let(node, scope, fs)
+
+
+def _record_const(node: ts.Node, scope: Scope, fs: FileScan) -> None:
+    """Outermost constant paths only: `A::B` is one reference, not also `A`."""
+    parent = node.parent
+    if not (parent is not None and parent.type == "scope_resolution"):
+        path = const_path(node)
+        if path:
+            fs.consts.append((node, path, scope))
+
+
+def _block_param_names(node: ts.Node) -> list[str | None]:
+    if node.type == "lambda":
+        params = node.child_by_field_name("parameters")
+        return [text(p) for p in params.named_children] if params is not None else []
+    return block_param_names(node)
+
+
+def _record_bare_macro(node: ts.Node, scope: Scope, default_vis: dict[int, str]) -> None:
+    # a bare statement in a class body: a macro without arguments (`acts_as_chat`),
+    # or `private` / `protected` switching the default visibility
+    name = text(node)
+    scope.cls.macros.append((name, node, scope))  # type: ignore[union-attr]  # callers check cls
+    if name in VISIBILITY:
+        default_vis[id(scope)] = name
 
 
 def is_plain_write_target(node: ts.Node) -> bool:
@@ -264,7 +279,8 @@ def _scan_def(node, scope: Scope, fs: FileScan, default_vis) -> Scope:
             mname = owner_call.child_by_field_name("method")
             if mname is not None and text(mname) in VISIBILITY:
                 vis = text(mname)
-    mdef = MethodDef(name=name, node=node, singleton=singleton, params=params, cls=scope.cls, scope=inner, visibility=vis)
+    mdef = MethodDef(name=name, node=node, singleton=singleton, params=params, cls=scope.cls, scope=inner,
+                     visibility=vis)
     inner.method = mdef
     if scope.cls is not None:
         (scope.cls.smethods if singleton else scope.cls.methods)[name] = mdef

@@ -54,7 +54,8 @@ def test_invented_class_exits_1_with_json_contract(tmp_path):
     report = json.loads(done.stdout)
     assert {"schema_version", "tool_version", "roots", "findings"} <= set(report)
     assert report["roots"] == [
-        {"path": ".", "ruby_llm_version": "1.6.2", "version_source": "Gemfile.lock", "version_detail": report["roots"][0]["version_detail"]}
+        {"path": ".", "ruby_llm_version": "1.6.2", "version_source": "Gemfile.lock",
+         "version_detail": report["roots"][0]["version_detail"]}
     ]
     (finding,) = [f for f in report["findings"] if f["category"] == "api-hallucination"]
     for key in ("rule", "category", "severity", "file", "line", "column", "message", "evidence"):
@@ -139,7 +140,8 @@ def test_check_imports_no_heavy_stage(tmp_path):
         "from typer.testing import CliRunner\n"
         "from grader.cli import app\n"
         f"r = CliRunner().invoke(app, ['check', {str(app)!r}])\n"
-        "heavy = [m for m in ('docker', 'litellm', 'instructor', 'jinja2', 'fastapi', 'sqlalchemy') if m in sys.modules]\n"
+        "heavy = [m for m in ('docker', 'litellm', 'instructor', 'jinja2', 'fastapi', 'sqlalchemy')"
+        " if m in sys.modules]\n"
         "print(r.exit_code, heavy)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

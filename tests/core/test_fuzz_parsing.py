@@ -49,7 +49,8 @@ def test_parse_and_erb_never_crash(data):
     parse_ruby("f.erb", extracted, kind="erb")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(mutated())
 def test_whole_check_never_crashes(tmp_path_factory, data):
     from static_checks.engine import check_path

@@ -26,7 +26,8 @@ def test_dockerfile_ruby_from_tag_with_arg_expansion_and_continuations():
 
 def test_ruby_version_sources_and_disagreement(facts_for):
     f = facts_for({"Dockerfile": "FROM ruby:2.7.8\nUSER root\n", ".ruby-version": "3.4.7\n"})
-    assert (f["ruby.version"], f["ruby.version_source"], f["ruby.version_verdict"]) == ("2.7.8", "dockerfile_from", "old")
+    assert (f["ruby.version"], f["ruby.version_source"], f["ruby.version_verdict"]) == (
+        "2.7.8", "dockerfile_from", "old")
     assert f["ruby.versions_disagree"] is True
     assert f["dockerfile.non_root"] is False and f["dockerfile.entrypoint"] is False
     g = facts_for({"Gemfile": 'source "https://rubygems.org"\nruby "3.4.1"\ngem "rails"\n'})
@@ -48,7 +49,8 @@ def test_no_compose(facts_for):
 @pytest.mark.parametrize(
     "files, status",
     [({}, "missing"), ({"README.md": "# App\n\nTODO\n"}, "empty"),
-     ({"README.md": "# README\n\nThis README would normally\ndocument whatever steps are necessary to get it up.\n"}, "stock"),
+     ({"README.md": "# README\n\nThis README would normally\n"
+                    "document whatever steps are necessary to get it up.\n"}, "stock"),
      # real = names what this app is made of (issue 10: measure project-specific content)
      ({"README.md": "# Chat\n\n" + "Run docker compose up and open the page to chat with Claude via ruby_llm. " * 3,
        "app/services/claude_chat.rb": "class ClaudeChat\nend\n"}, "real"),
@@ -120,7 +122,8 @@ def test_leftover_config_without_loading(facts_for):
 
 def test_trivial_app_is_not_mvc(facts_for):
     f = facts_for({"config/routes.rb": 'Rails.application.routes.draw do\n  get "up" => "rails/health#show"\nend\n',
-                   "app/controllers/application_controller.rb": "class ApplicationController < ActionController::Base\nend\n"})
+                   "app/controllers/application_controller.rb":
+                       "class ApplicationController < ActionController::Base\nend\n"})
     assert f["app.routes_nontrivial"] is False and f["app.controllers"] == 0 and f["app.mvc_nontrivial"] is False
 
 

@@ -160,10 +160,12 @@ def test_a_declared_sdk_for_what_ruby_llm_cannot_do_is_no_bypass(facts_for):
     """With ruby_llm required, the bypass rule decides; the SDK gem in the Gemfile alone proves nothing."""
     gemfile = 'source "https://rubygems.org"\ngem "rails", "~> 8.1"\ngem "ruby_llm"\ngem "ruby-openai"\n'
     chat = "class R\n  def call(t) = RubyLLM.chat.ask(t).content\n"
-    files_api = facts_for({"Gemfile": gemfile, "app/services/r.rb": chat + "  def files = OpenAI::Client.new.files.list\nend\n"})
+    files_api = facts_for({"Gemfile": gemfile,
+                           "app/services/r.rb": chat + "  def files = OpenAI::Client.new.files.list\nend\n"})
     assert files_api["rubyllm.bypass"] is False and files_api["gem.llm_alternatives"] == ["ruby-openai"]
     chat_api = facts_for({"Gemfile": gemfile, "app/services/r.rb": (
-        chat + "  def raw(t) = OpenAI::Client.new.chat(parameters: { messages: [{ role: 'user', content: t }] })\nend\n")})
+        chat + "  def raw(t) = OpenAI::Client.new.chat("
+               "parameters: { messages: [{ role: 'user', content: t }] })\nend\n")})
     assert chat_api["rubyllm.bypass"] is True
 
 
@@ -174,11 +176,13 @@ def test_acts_as_chat_model_from_create(facts_for):
             "class ChatsController < ApplicationController\n  def create\n"
             '    @chat = Chat.create!(model: ENV.fetch("MODEL", "anthropic/claude-sonnet-4"))\n  end\nend\n'),
     })
-    assert (f["model.slug"], f["model.verdict"], f["model.env_overridable"]) == ("anthropic/claude-sonnet-4", "stale", True)
+    assert (f["model.slug"], f["model.verdict"], f["model.env_overridable"]) == (
+        "anthropic/claude-sonnet-4", "stale", True)
 
 
 def test_with_model_block_form_is_its_own_kind(facts_for):
-    f = facts_for({"app/services/w.rb": "class W\n  def chat = RubyLLM::Chat.new.with_model { |c| c.temperature = 0.1 }\nend\n"})
+    f = facts_for({"app/services/w.rb":
+                   "class W\n  def chat = RubyLLM::Chat.new.with_model { |c| c.temperature = 0.1 }\nend\n"})
     assert "with_model_block" in f["rubyllm.invented_kinds"]
 
 
@@ -195,7 +199,8 @@ def test_calls_unverifiable_against_a_git_ruby_llm_leave_invented_facts_unknown(
     facts are then undecided (their points pending), never a silent 'nothing invented'."""
     from facts_helpers import facts_of, write_app
 
-    lock = ("GIT\n  remote: https://github.com/example/ruby_llm.git\n  revision: 0123456789abcdef0123456789abcdef01234567\n"
+    lock = ("GIT\n  remote: https://github.com/example/ruby_llm.git\n"
+            "  revision: 0123456789abcdef0123456789abcdef01234567\n"
             "  branch: main\n  specs:\n    ruby_llm (1.16.0)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n"
             "    rails (8.0.0)\n\nDEPENDENCIES\n  ruby_llm!\n")
     files = {"Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "ruby_llm", github: "example/ruby_llm"\n',

@@ -91,7 +91,8 @@ def test_csrf_variants(facts_for):
     for line in ("protect_from_forgery with: :null_session", "skip_before_action :verify_authenticity_token",
                  "skip_forgery_protection"):
         assert facts_for({app: base.format(line)})["security.csrf_disabled_globally"] is True, line
-    assert facts_for({app: base.format("protect_from_forgery with: :exception")})["security.csrf_disabled_globally"] is False
+    protected = facts_for({app: base.format("protect_from_forgery with: :exception")})
+    assert protected["security.csrf_disabled_globally"] is False
     api = facts_for({"app/controllers/hooks_controller.rb":
                      "class HooksController < ApplicationController\n  skip_forgery_protection\nend\n"})
     assert api["security.csrf_disabled_globally"] is False and api["security.csrf_skipped_actions"] == 1
@@ -107,7 +108,8 @@ def test_unsafe_html_on_messages(full_facts_for):
     })
     assert f["security.unsafe_html"].value == 4
     assert f["security.unsafe_html_on_message"].value is True
-    assert ("app/views/m/_message.html.erb", 1) in [(e.file, e.line) for e in f["security.unsafe_html_on_message"].evidence]
+    evidence = [(e.file, e.line) for e in f["security.unsafe_html_on_message"].evidence]
+    assert ("app/views/m/_message.html.erb", 1) in evidence
     assert raw_erb_outputs(b"<%= a %>\n<%== b %>") == [(2, "b")]
 
 
@@ -119,7 +121,8 @@ def test_fixed_markup_made_raw_is_not_message_content(full_facts_for):
         "app/views/messages/_message.html.erb": "<%= bubble(message) %>\n"})
     assert f["security.unsafe_html"].value == 2
     # only the interpolated message content counts; the CSS words in fixed markup do not
-    assert [(e.file, e.line) for e in f["security.unsafe_html_on_message"].evidence] == [("app/helpers/ui_helper.rb", 3)]
+    evidence = [(e.file, e.line) for e in f["security.unsafe_html_on_message"].evidence]
+    assert evidence == [("app/helpers/ui_helper.rb", 3)]
 
 
 def test_eval_family(facts_for):
@@ -142,7 +145,8 @@ def test_action_size(facts_for):
 
 
 def test_plain_ruby_objects_in_lib_are_service_objects(facts_for):
-    f = facts_for({"lib/link_radar/analyzer.rb": "module LinkRadar\n  class Analyzer\n    def call(u) = RubyLLM.chat.ask(u)\n  end\nend\n"})
+    f = facts_for({"lib/link_radar/analyzer.rb":
+                   "module LinkRadar\n  class Analyzer\n    def call(u) = RubyLLM.chat.ask(u)\n  end\nend\n"})
     assert f["arch.service_objects"] == 1
 
 
@@ -195,7 +199,8 @@ def test_unserialized_turns(facts_for):
 
 def test_an_app_tool_base_class_is_not_a_tool(facts_for):
     f = facts_for({"app/tools/application_tool.rb": "class ApplicationTool < RubyLLM::Tool\nend\n",
-                   "app/tools/calculator_tool.rb": "class CalculatorTool < ApplicationTool\n  def execute(e:) = e\nend\n",
+                   "app/tools/calculator_tool.rb":
+                       "class CalculatorTool < ApplicationTool\n  def execute(e:) = e\nend\n",
                    "app/tools/weather_tool.rb": "class WeatherTool < RubyLLM::Tool\n  def execute = 1\nend\n"})
     assert f["tools.classes"] == ["calculator", "weather"] and f["tools.count"] == 2
 

@@ -8,7 +8,8 @@ SERVICE = {"app/services/replier.rb": "class Replier\n  def call(t)\n    RubyLLM
 def test_counts_cases_in_three_styles(facts_for):
     f = facts_for({
         "test/models/a_test.rb": "class ATest < Minitest::Test\n  def test_one; end\n  def helper; end\nend\n",
-        "test/models/b_test.rb": 'class BTest < ActiveSupport::TestCase\n  test "two" do\n  end\n  test "three" do\n  end\nend\n',
+        "test/models/b_test.rb":
+            'class BTest < ActiveSupport::TestCase\n  test "two" do\n  end\n  test "three" do\n  end\nend\n',
         "spec/c_spec.rb": 'RSpec.describe "C" do\n  it "four" do\n  end\nend\n',
     })
     assert (f["tests.files"], f["tests.count"], f["tests.framework"]) == (3, 4, "both")
@@ -17,7 +18,8 @@ def test_counts_cases_in_three_styles(facts_for):
 
 def test_no_tests(facts_for):
     f = facts_for({})
-    assert (f["tests.folder_present"], f["tests.files"], f["tests.count"], f["tests.framework"]) == (False, 0, 0, "none")
+    assert (f["tests.folder_present"], f["tests.files"], f["tests.count"], f["tests.framework"]) == (
+        False, 0, 0, "none")
     assert f["tests.reach_llm_path"] is False
 
 
@@ -29,7 +31,8 @@ def test_reach_llm_path_direct_and_through_a_controller(facts_for):
                      "app/controllers/msgs_controller.rb": "class MsgsController < ApplicationController\n"
                                                            "  def create = Replier.new.call(params[:t])\nend\n",
                      "test/controllers/msgs_controller_test.rb":
-                         'class MsgsControllerTest < ActionDispatch::IntegrationTest\n  test "p" do\n    post "/m"\n  end\nend\n'})
+                         'class MsgsControllerTest < ActionDispatch::IntegrationTest\n'
+                         '  test "p" do\n    post "/m"\n  end\nend\n'})
     assert via["tests.reach_llm_path"] is True
     other = facts_for({**SERVICE, "test/models/x_test.rb":
                        'class XTest < ActiveSupport::TestCase\n  test "x" do\n    assert true\n  end\nend\n'})
@@ -41,7 +44,8 @@ def test_generator_stub_tests_reach_nothing_and_cover_nothing(facts_for):
     f = facts_for({**SERVICE, "test/services/replier_test.rb": stub})
     assert (f["tests.count"], f["tests.reach_llm_path"]) == (0, False)
     assert "Replier" in f["tests.untested_components"]
-    real = facts_for({**SERVICE, "test/services/replier_test.rb": stub.replace("# test", "test").replace("#   assert", "  assert").replace("# end", "end")})
+    uncommented = stub.replace("# test", "test").replace("#   assert", "  assert").replace("# end", "end")
+    real = facts_for({**SERVICE, "test/services/replier_test.rb": uncommented})
     assert (real["tests.count"], real["tests.reach_llm_path"]) == (1, True)
     assert "Replier" not in real["tests.untested_components"]
 
@@ -133,7 +137,8 @@ def test_request_test_reaches_an_llm_controller_through_routes(facts_for):
     flow = ('class ChatFlowTest < ActionDispatch::IntegrationTest\n  test "talk" do\n'
             '    post "/msgs", params: { t: "hi" }\n  end\nend\n')
     assert facts_for({**ctl, "test/integration/chat_flow_test.rb": flow})["tests.reach_llm_path"] is True
-    unit = flow.replace("ActionDispatch::IntegrationTest", "ActiveSupport::TestCase").replace('post "/msgs", params: { t: "hi" }', "assert true")
+    unit = (flow.replace("ActionDispatch::IntegrationTest", "ActiveSupport::TestCase")
+            .replace('post "/msgs", params: { t: "hi" }', "assert true"))
     assert facts_for({**ctl, "test/models/chat_flow_test.rb": unit})["tests.reach_llm_path"] is False
 
 
@@ -143,7 +148,8 @@ def test_a_page_load_alone_does_not_reach_the_llm_path(facts_for):
     a posted turn, a path naming that controller, or a system test working the form does."""
     ctl = {"app/controllers/msgs_controller.rb":
            "class MsgsController < ApplicationController\n  def create = RubyLLM.chat.ask(params[:t])\nend\n",
-           "app/controllers/pages_controller.rb": "class PagesController < ApplicationController\n  def home; end\nend\n"}
+           "app/controllers/pages_controller.rb":
+               "class PagesController < ApplicationController\n  def home; end\nend\n"}
 
     def flow(body, base="ActionDispatch::IntegrationTest"):
         return {**ctl, "test/integration/home_test.rb":
@@ -174,8 +180,10 @@ def test_untested_components(facts_for):
 def test_a_controller_reached_by_an_integration_test_is_tested(facts_for):
     """A flow test named after no controller still exercises the controllers whose paths it requests."""
     app = {
-        "app/controllers/chat_messages_controller.rb": "class ChatMessagesController < ApplicationController\n  def create; end\nend\n",
-        "app/controllers/replies_controller.rb": "class RepliesController < ApplicationController\n  def show; end\nend\n",
+        "app/controllers/chat_messages_controller.rb":
+            "class ChatMessagesController < ApplicationController\n  def create; end\nend\n",
+        "app/controllers/replies_controller.rb":
+            "class RepliesController < ApplicationController\n  def show; end\nend\n",
         "app/controllers/pages_controller.rb": "class PagesController < ApplicationController\n  def show; end\nend\n",
     }
     flow = ('class ChatFlowTest < ActionDispatch::IntegrationTest\n  test "talk" do\n'
@@ -204,7 +212,8 @@ def test_reach_llm_path_through_an_invented_entry_class_or_a_bypass(facts_for):
     bypass = {"Gemfile": 'source "https://rubygems.org"\ngem "rails", "~> 8.1"\ngem "ruby_llm"\ngem "ruby-openai"\n',
               "app/services/replier.rb": (
                   "class Replier\n  def call(t)\n    client = OpenAI::Client.new(access_token: ENV['K'])\n"
-                  "    client.chat(parameters: { model: 'x', messages: [{ role: 'user', content: t }] })\n  end\nend\n")}
+                  "    client.chat(parameters: { model: 'x', messages: [{ role: 'user', content: t }] })\n"
+                  "  end\nend\n")}
     g = facts_for({**bypass, "test/services/replier_test.rb": test})
     assert g["rubyllm.bypass"] is True
     assert g["tests.reach_llm_path"] is True

@@ -185,7 +185,8 @@ EXPECTED: dict[str, dict] = {
         "s": {
             "configuration_options": {"p": ""},
             "providers": {"p": ""},
-            "register": {"p": "req:name,req:provider_class", "r": "call:ToyLLM::Configuration.register_provider_options"},
+            "register": {"p": "req:name,req:provider_class",
+                         "r": "call:ToyLLM::Configuration.register_provider_options"},
         },
     },
     "ToyLLM::Providers": {"kind": "module"},

@@ -52,7 +52,8 @@ def test_release_tags_skip_prereleases(gem_repo):
 
 
 def test_gemspec_dependencies(gem_repo):
-    assert gemspec_deps(gem_repo, "0.2.0") == {"faraday": ">= 1.10.0", "ruby_llm-schema": "~> 0.2.1", "zeitwerk": ">= 0"}
+    assert gemspec_deps(gem_repo, "0.2.0") == {
+        "faraday": ">= 1.10.0", "ruby_llm-schema": "~> 0.2.1", "zeitwerk": ">= 0"}
 
 
 def test_history_from_tags(gem_repo, tmp_path):
@@ -71,7 +72,8 @@ def test_cli_build_one_version(gem_repo, tmp_path):
     runner = CliRunner()
     target = tmp_path / "m.json"
     res = runner.invoke(
-        manifest_app, ["build", "--source", str(gem_repo), "--gem", "toy_llm", "--version", "0.1.0", "--out", str(target)]
+        manifest_app,
+        ["build", "--source", str(gem_repo), "--gem", "toy_llm", "--version", "0.1.0", "--out", str(target)],
     )
     assert res.exit_code == 0, res.output
     data = json.loads(target.read_text())

@@ -149,7 +149,8 @@ def test_versions_with(toy_index):
     assert idx.versions_with_method("ToyLLM::Chat", "with_schema") == ["0.2.0"]
     assert idx.versions_with_method("ToyLLM::Chat", "ask") == ["0.1.0", "0.2.0"]
     assert idx.versions_with_constant("ToyLLM::TimeoutLike") == ["0.1.0", "0.2.0"]
-    assert idx.config_options() == {"alpha_api_base", "alpha_api_key", "default_model", "legacy_key", "request_timeout", "write_only"}
+    assert idx.config_options() == {
+        "alpha_api_base", "alpha_api_key", "default_model", "legacy_key", "request_timeout", "write_only"}
     assert idx.resolve_constant("Error", ["ToyLLM", "ToyLLM::Agents"]) == "ToyLLM::Error"
     assert idx.resolve_constant("Base", ["ToyLLM", "ToyLLM::Agents"]) == "ToyLLM::Agents::Base"
     assert idx.resolve_constant("Base", ["ToyLLM"]) is None

@@ -68,7 +68,8 @@ def test_with_schema_appears_in_1_4(latest):
 
 
 def test_with_thinking_from_1_10(latest):
-    assert latest.versions_with_method(CHAT, "with_thinking") == available_versions()[available_versions().index("1.10.0") :]
+    versions = available_versions()
+    assert latest.versions_with_method(CHAT, "with_thinking") == versions[versions.index("1.10.0") :]
 
 
 def test_complete_public_messages_no_writer(latest):
@@ -111,7 +112,8 @@ def test_configure_and_config(latest):
 def test_config_option_counts(version, total):
     idx = ManifestIndex.load(version)
     assert len(idx.config_options()) == total
-    assert {"openrouter_api_key", "openai_api_key", "default_model", "request_timeout", "max_retries"} <= idx.config_options()
+    common = {"openrouter_api_key", "openai_api_key", "default_model", "request_timeout", "max_retries"}
+    assert common <= idx.config_options()
     assert "api_key" not in idx.config_options()
 
 

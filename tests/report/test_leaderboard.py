@@ -7,7 +7,8 @@ from grader.report.leaderboard import Leaderboard, LeaderRow, to_csv, to_markdow
 
 def _row(name, total, pending=0.0, error=None):
     return LeaderRow(name=name, source=name, total=None if error else total, max_total=100,
-                     pending_points=None if error else pending, tier=None if error else "B", error=error, report_dir=name)
+                     pending_points=None if error else pending, tier=None if error else "B", error=error,
+                     report_dir=name)
 
 
 def test_sort_ranks_ties_and_keeps_failures():

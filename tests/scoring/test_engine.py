@@ -78,7 +78,8 @@ def test_unreported_fact_is_unknown_too():
 
 
 def test_missing_stage_makes_runtime_rules_pending():
-    body = "deductions:\n  - {id: boot, dimension: d, points: 5, reason: no boot, when: {fact: runtime.boot.ok, equals: false}}\n"
+    body = ("deductions:\n"
+            "  - {id: boot, dimension: d, points: 5, reason: no boot, when: {fact: runtime.boot.ok, equals: false}}\n")
     _, d = run({"runtime.boot.ok": False}, body, missing={"runtime"})
     assert (d.score, d.pending_points, d.lost_points) == (5, 5, 0)
     _, d = run({"runtime.boot.ok": False}, body)
@@ -183,7 +184,8 @@ judge_criteria:
     assert (d.score, d.pending_points, d.lost_points) == (5, 2, 3)
     assert [x.id for x in d.deductions] == ["p3", "fl5"]  # the floor is named: it is why 5 is earned
     # Decided: the judge gives 0 of 3, the floor keeps 5 and the judge is charged only the 2 it moved.
-    facts = FactSet([fact(k, v, "why.rb", 2) for k, v in {**ALL_FALSE, "x.f": True, "x.a": True, "judge.j3": 0}.items()])
+    values = {**ALL_FALSE, "x.f": True, "x.a": True, "judge.j3": 0}
+    facts = FactSet([fact(k, v, "why.rb", 2) for k, v in values.items()])
     card = score(r, facts)
     d = card.dimensions[0]
     assert [(x.id, x.points) for x in d.deductions] == [("p3", 3), ("fl5", 0), ("j3", 2)]

@@ -72,7 +72,8 @@ def test_points_and_cap_together_is_rejected_at_the_deduction():
 
 
 def test_predicate_with_two_operators_names_its_line():
-    text = GOOD.replace("when: {fact: readme.status, in: [missing, stock]}", "when: {fact: readme.status, equals: x, gt: 1}")
+    text = GOOD.replace("when: {fact: readme.status, in: [missing, stock]}",
+                        "when: {fact: readme.status, equals: x, gt: 1}")
     problems = _problems(text)
     assert any(line == 14 and "several operators" in msg for line, msg in problems), problems
 

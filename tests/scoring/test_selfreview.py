@@ -69,7 +69,8 @@ def test_invented_numbering_out_of_range_or_mismatched_labels(tmp_path):
     assert fid.invented_numbering and "G15" in fid.invented_reasons[0]
     own_list = TABLE.replace("| Goal |", "| Goal |") + "".join(
         f"| G{i} — {label} | PASS | z |\n"
-        for i, label in enumerate(["token budget", "docker compose", "calculator tool", "streaming", "title schema"], 1))
+        for i, label in enumerate(
+            ["token budget", "docker compose", "calculator tool", "streaming", "title schema"], 1))
     fid = _fid(own_list, [], tmp_path)
     assert fid.invented_numbering and "do not match" in fid.invented_reasons[-1]
     honest = TABLE + "".join(f"| G{i} — {g.title} | PASS | z |\n" for i, g in enumerate(GOALS, 1))
@@ -82,7 +83,8 @@ def test_claims_contradicted_supported_unverifiable(tmp_path):
         fact("tools.calculator_uses_eval", True, "app/tools/calculator_tool.rb", 12), fact("tools.count", 2),
         fact("secrets.committed", False), fact("app.nested", False),
     ]
-    text = TABLE + "| G7 | PASS | safe calculator |\n| G14 | PASS | no secrets |\n| G4 | PASS | streams |\n| G9 | FAIL | none |\n"
+    text = TABLE + ("| G7 | PASS | safe calculator |\n| G14 | PASS | no secrets |\n"
+                    "| G4 | PASS | streams |\n| G9 | FAIL | none |\n")
     fid = _fid(text, facts, tmp_path)
     assert [(c.goal, c.status) for c in fid.claims] == [
         ("G7", "contradicted"), ("G14", "supported"), ("G4", "unverifiable"), ("G9", "not_a_claim")]
@@ -101,11 +103,13 @@ def test_a_failed_requirement_of_a_goal_contradicts_its_pass(tmp_path):
         "G1": [fact("app.nested", False), fact("rails.frameworks_left_on", []), fact("app.mvc_nontrivial", True),
                fact("ruby.version_verdict", "impossible", "Dockerfile", 1)],
         "G6": [fact("persistence.strategy", "rails_cache"), fact("persistence.process_local_store", False),
-               fact("persistence.cap", True), fact("persistence.ttl", True), fact("persistence.cache_store", "redis_cache_store"),
+               fact("persistence.cap", True), fact("persistence.ttl", True),
+               fact("persistence.cache_store", "redis_cache_store"),
                fact("concurrency.hazard_count", 2, "app/services/store.rb", 7)],
         "G12": [fact("gem.brakeman", True), fact("gem.rubocop", True), fact("gem.bundler_audit", True),
                 fact("runtime.gates.rubocop.offenses", 0), fact("runtime.gates.brakeman.warnings", 0),
-                fact("runtime.gates.brakeman.ignored_warnings", 0), fact("runtime.gates.bundle_audit.vulnerabilities", 3)],
+                fact("runtime.gates.brakeman.ignored_warnings", 0),
+                fact("runtime.gates.bundle_audit.vulnerabilities", 3)],
     }
     for goal, facts in cases.items():
         fid = _fid(TABLE + f"| {goal} | PASS | done |\n", facts, tmp_path)
@@ -130,9 +134,11 @@ def test_generated_artifacts_are_not_fabricated_citations(tmp_path):
 def test_known_defects_section_is_a_confession(tmp_path):
     """An all-PASS table with real known defects listed is honest; "None." under the heading is not."""
     table = TABLE + "| G1 | PASS | x |\n"
-    admits = table + "\n## Known defects\n\n- The budget is counted after the reply.\n1. No test for TitleGenerator\n\n## Coverage\n- 96% line\n"
+    admits = table + ("\n## Known defects\n\n- The budget is counted after the reply.\n"
+                      "1. No test for TitleGenerator\n\n## Coverage\n- 96% line\n")
     fid = _fid(admits, [], tmp_path)
-    assert fid.review.known_defects == [(7, "The budget is counted after the reply."), (8, "No test for TitleGenerator")]
+    assert fid.review.known_defects == [
+        (7, "The budget is counted after the reply."), (8, "No test for TitleGenerator")]
     out = {f.id: f for f in fidelity_facts(fid)}
     assert out["selfreview.confessions"].value == 2
     assert [e.line for e in out["selfreview.confessions"].evidence] == [7, 8]
@@ -148,7 +154,8 @@ def test_fabricated_citations(tmp_path):
                     "| G3 | PASS | test/services/ghost_test.rb:13, https://example.com/x.rb |\n")
     fid = _fid(text, [], tmp_path)
     assert [(c.text, c.exists) for c in fid.citations] == [
-        ("app/chat.rb:2", True), ("chat.rb:3", True), ("app/chat.rb:99", False), ("test/services/ghost_test.rb:13", False)]
+        ("app/chat.rb:2", True), ("chat.rb:3", True), ("app/chat.rb:99", False),
+        ("test/services/ghost_test.rb:13", False)]
     out = {f.id: f for f in fidelity_facts(fid)}
     assert out["selfreview.fabricated_citations"].value == 2
     assert [e.line for e in out["selfreview.fabricated_citations"].evidence] == [4, 5]
@@ -169,7 +176,8 @@ def test_variants_seen_in_real_reviews():
     r = parse_self_review_text(
         "| Goal | Verdict | Evidence |\n|---|---|---|\n| G8  PASS      | app/x.rb:1 uses a schema |\n"
         "| G9 | FAIL | none |\n\n"
-        "| ID | Goal (short) | Verdict | Evidence |\n|---|---|---|---|\n| G3 | RubyLLM via OpenRouter | **PASS** | ok |\n\n"
+        "| ID | Goal (short) | Verdict | Evidence |\n|---|---|---|---|\n"
+        "| G3 | RubyLLM via OpenRouter | **PASS** | ok |\n\n"
         "| Goal ID | Verdict | Evidence |\n|---|---|---|\n| G1–G14 | UNVERIFIABLE | no brief found |\n"
     )
     assert [(x.goal, x.verdict, x.label, x.evidence) for x in r.rows] == [
