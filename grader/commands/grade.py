@@ -80,6 +80,7 @@ def grade_cmd(
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
     judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=judge_help.BUDGET_HELP),
     calibration: Optional[Path] = typer.Option(None, "--calibration", help="Profile correcting the judge scores."),
+    exemplars: Optional[Path] = typer.Option(None, "--exemplars", help=judge_help.EXEMPLARS_HELP),
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
     from grader.ingest import IngestError
@@ -99,6 +100,7 @@ def grade_cmd(
                            judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
                                                                   max_cost, judge_cache, judge_price,
                                                                   token_budget=judge_token_budget))
+    judge_help.with_exemplars(options.judge_options, exemplars, rub, path)
     if calibration is not None:  # wraps the judge stage: see calibration/apply.py
         from grader.commands.calibrate import calibration_stages
 

@@ -19,6 +19,8 @@ CACHE_HELP = "SQLite file of the judge cache (default ~/.cache/grader/judge.sqli
 PRICE_HELP = "IN,OUT dollars per million tokens, for models litellm has no price for."
 BUDGET_HELP = "Prompt tokens per criterion (default 24000); what does not fit is listed as cut."
 TIMEOUT_HELP = "Seconds per provider call (default 60)."
+EXEMPLARS_HELP = ("Calibration set whose human-scored excerpts are shown to the judge as reference examples "
+                  "(never the graded repository's own).")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -36,6 +38,20 @@ def judge_options(models, api_base, samples, max_cost, cache, price, no_cache=Fa
                              timeout or DEFAULT_TIMEOUT, token_budget or DEFAULT_TOKEN_BUDGET, criteria, mode)
     except OptionError as exc:
         _fail(str(exc))
+
+
+def with_exemplars(opts, set_path: Path | None, rubric, graded: str | Path):
+    """Put --exemplars SET into the judge options: per criterion, excerpts of the set's other items
+    (the graded repository excluded by path, which also excludes its set item id)."""
+    if set_path is None or opts is None:
+        return opts
+    from calibration.exemplars import exemplars_by_criterion
+
+    try:
+        opts.exemplars = exemplars_by_criterion(set_path, rubric, exclude_repo=graded)
+    except (ValueError, OSError) as exc:
+        _fail(f"--exemplars {set_path}: " + (str(exc).splitlines() or ["unreadable"])[0])
+    return opts
 
 
 def _cache_cmd(action: str | None, cache: Path | None) -> None:
@@ -94,6 +110,7 @@ def judge_cmd(
     judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=BUDGET_HELP),
     judge_timeout: Optional[float] = typer.Option(None, "--judge-timeout", help=TIMEOUT_HELP),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json (the report's `judge` object)."),
+    exemplars: Optional[Path] = typer.Option(None, "--exemplars", help=EXEMPLARS_HELP),
 ) -> None:
     """Run only the LLM judge on a repository (static facts as givens) and print its verdicts."""
     if path == "cache":
@@ -112,6 +129,7 @@ def judge_cmd(
     opts = judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache, judge_price,
                          no_cache=no_cache, criteria=criterion, timeout=judge_timeout,
                          token_budget=judge_token_budget)
+    with_exemplars(opts, exemplars, rub, path)
     known = {j.id for j in rub.judge_criteria} | {f"dimension:{d.id}" for d in rub.dimensions if d.judge_holistic}
     unknown = [c for c in criterion or [] if c not in known and f"dimension:{c}" not in known]
     if unknown:

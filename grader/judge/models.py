@@ -44,6 +44,7 @@ class Verdict(BaseModel):
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float = 0.0
+    exemplars: list[str] = Field(default_factory=list)  # calibration set items shown as reference examples
 
 
 class FileCount(BaseModel):

@@ -52,6 +52,7 @@ class JudgeOptions:
     mode: str = "tools"  # instructor mode: tools (function calling) or json
     budget: object | None = None  # a grader.judge.cost.Budget shared in this process; None: see budget_ledger
     budget_ledger: Path | None = None  # SQLite file shared by grade-many's workers: --max-cost for the whole run
+    exemplars: dict[str, list[dict]] | None = None  # --exemplars: {criterion id: [exemplar dict]} (calibration/)
 
 
 def missing_key_reason(options: JudgeOptions) -> str | None:

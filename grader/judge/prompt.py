@@ -34,6 +34,12 @@ def prompt_version() -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def exemplars_version() -> str:
+    """sha256 of exemplars.j2: kept out of prompt_version so grades without --exemplars are unchanged."""
+    return "sha256:" + hashlib.sha256((prompts_dir() / "exemplars.j2").read_bytes()).hexdigest()[:16]
+
+
 def render(name: str, **values) -> str:
     return _env().get_template(name).render(**values)
 

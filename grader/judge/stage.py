@@ -23,7 +23,7 @@ from grader.judge.cost import Budget, estimate_call, make_budget, price_per_toke
 from grader.judge.criteria import CriterionSpec, criterion_specs
 from grader.judge.models import ContextSent, FileCount, JudgeReport, JudgeStatus, Verdict
 from grader.judge.options import JudgeOptions, missing_key_reason
-from grader.judge.prompt import derived_token, prompt_version, render
+from grader.judge.prompt import derived_token, exemplars_version, prompt_version, render
 from grader.judge.repo_view import RepoView
 from grader.judge.sampling import SampleOutcome, take_sample
 from grader.judge.sanitize import Sanitized, note_generator_text, same_family_warnings
@@ -43,6 +43,8 @@ class _Prepared:
     digest: str  # sha256 of the repository text sent
     tokens: int  # estimated prompt tokens
     sent: ContextSent
+    exemplars: list[str]  # calibration set items shown as reference examples (none: no --exemplars)
+    exemplars_digest: str | None  # sha256 of the reference-examples message, for the cache key
 
 
 class JudgeStage:
@@ -132,6 +134,9 @@ class JudgeStage:
         fields = dict(criterion_id=spec.id, dimension=spec.dimension, max_points=spec.max, question=spec.question,
                       anchors=spec.anchors, facts=facts)
         bare = render("criterion.j2", **fields, repository="", sent_count=0, cut_count=0, token="x" * 12)
+        shown = (opts.exemplars or {}).get(spec.id) or []
+        if shown:  # the reference examples take their share of the budget before the repository
+            bare += render("exemplars.j2", criterion_id=spec.id, exemplars=shown, nonce=nonce)
         room = opts.token_budget - estimate_tokens(system + bare) - PROMPT_MARGIN
         seen = Sanitized()
         pack = build_context(view, spec.fact_files, max(room, 0), nonce, seen)
@@ -139,11 +144,17 @@ class JudgeStage:
         token = derived_token(version, spec.id, pack.text)
         user = render("criterion.j2", **fields, repository=pack.text, sent_count=len(pack.sent),
                       cut_count=len(pack.cut), token=token)
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        messages = [{"role": "system", "content": system}]
+        shown = (opts.exemplars or {}).get(spec.id) or []
+        examples = render("exemplars.j2", criterion_id=spec.id, exemplars=shown, nonce=nonce) if shown else ""
+        if examples:  # its own message after the fixed instructions, apart from the repository data
+            messages.append({"role": "user", "content": examples})
+        messages.append({"role": "user", "content": user})
         digest = hashlib.sha256(pack.text.encode()).hexdigest()
-        tokens = estimate_tokens(system + user)
+        tokens = estimate_tokens(system + examples + user)
         sent = ContextSent(criterion=spec.id, tokens_estimate=tokens, sent=pack.sent, cut=pack.cut)
-        return _Prepared(spec, messages, token, digest, tokens, sent)
+        ex_digest = hashlib.sha256((exemplars_version() + examples).encode()).hexdigest() if examples else None
+        return _Prepared(spec, messages, token, digest, tokens, sent, [e["item"] for e in shown], ex_digest)
 
     # -- asking ------------------------------------------------------------------------------
 
@@ -158,9 +169,12 @@ class JudgeStage:
             if context.cancel.cancelled:
                 samples.append(SampleOutcome("skipped", reason="cancelled"))
                 break
-            key = cache_key(files=prep.digest, criterion=spec.text_for_key(), prompt=version,
-                            rubric=getattr(context.rubric, "id", None), model=model, sample=k,
-                            params={"temperature": opts.temperature, "mode": opts.mode})
+            parts = dict(files=prep.digest, criterion=spec.text_for_key(), prompt=version,
+                         rubric=getattr(context.rubric, "id", None), model=model, sample=k,
+                         params={"temperature": opts.temperature, "mode": opts.mode})
+            if prep.exemplars_digest:  # only then: keys of grades without --exemplars stay as they were
+                parts["exemplars"] = prep.exemplars_digest
+            key = cache_key(**parts)
             hit = cache.get(key) if cache is not None else None
             if hit is not None:
                 samples.append(SampleOutcome.from_json(hit))
@@ -186,6 +200,7 @@ class JudgeStage:
         verdict.tokens_in = sum(r.tokens_in for r in log.records)
         verdict.tokens_out = sum(r.tokens_out for r in log.records)
         verdict.cost_usd = round(sum(r.cost_usd for r in log.records), 6)
+        verdict.exemplars = list(prep.exemplars)
         return verdict
 
     # -- handing on --------------------------------------------------------------------------
