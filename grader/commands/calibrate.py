@@ -62,11 +62,8 @@ def _rubric_hint(folder: Path) -> str | None:
     return None
 
 
-@calibrate_app.command("validate")
-def validate_cmd(
-    set_path: Path = typer.Argument(..., help="Calibration set folder (with set.yaml) or its set.yaml."),
-) -> None:
-    """Check a calibration set: every problem is printed with its file and line; exit 2 if any."""
+def _validated_set(set_path: Path):
+    """The set and its human rows; every problem printed with file:line and exit 2, warnings on stderr."""
     from calibration.sets import SetError, validate_set
 
     try:
@@ -75,6 +72,15 @@ def validate_cmd(
         _fail_lines([f"{f}:{line or '?'}: {msg}" for f, line, msg in exc.problems])
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
+    return cset, rows
+
+
+@calibrate_app.command("validate")
+def validate_cmd(
+    set_path: Path = typer.Argument(..., help="Calibration set folder (with set.yaml) or its set.yaml."),
+) -> None:
+    """Check a calibration set: every problem is printed with its file and line; exit 2 if any."""
+    cset, rows = _validated_set(set_path)
     raters = {r.rater for r in rows if r.rater}
     kind = " (SYNTHETIC scores)" if cset.synthetic else ""
     typer.echo(f"{cset.name}{kind}: {len(cset.items)} items, {len(rows)} human scores from "
@@ -240,14 +246,8 @@ def run_cmd(
 ) -> None:
     """Grade every item of SET with the judge on and write the run folder, then print the agreement."""
     from calibration.run import RunError, grade_options, run_set
-    from calibration.sets import SetError, validate_set
 
-    try:
-        cset, human_rows, warnings = validate_set(set_path)
-    except SetError as exc:
-        _fail_lines([f"{f}:{line or '?'}: {msg}" for f, line, msg in exc.problems])
-    for w in warnings:
-        typer.echo(f"warning: {w}", err=True)
+    cset, human_rows = _validated_set(set_path)
     rubric = cset.rubric()
     options = None
     if judge_model:
