@@ -245,9 +245,60 @@ def _clone(url: str, ref: str | None, dest: Path, home: Path) -> str:
     return _git(["rev-parse", "--verify", "HEAD^{commit}"], home, cwd=dest)
 
 
+TEMP_PREFIX = "grader-ingest-"
+STALE_AFTER_S = 600  # a dead process's copy younger than this is left alone (clock skew, pid namespaces)
+LEGACY_STALE_AFTER_S = 86_400  # copies named before the pid was in the name: only when a day old
+_TEMP_NAME = re.compile(rf"^{TEMP_PREFIX}(?:(\d+)-)?[A-Za-z0-9_]+$")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
+
+
+def sweep_stale_temp_dirs(root: Path | None = None, now: float | None = None) -> list[Path]:
+    """Remove ingest copies a killed grade left (SIGKILL runs no `finally`). Only folders that are
+    ours (our uid, a real folder, not a link), whose creating process is gone and that are older than
+    STALE_AFTER_S; a copy of a live grade is never touched. Returns what was removed."""
+    import time
+
+    root = Path(root or tempfile.gettempdir())
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            continue
+        pid = int(match.group(1)) if match.group(1) else None
+        if pid == os.getpid() or (pid is not None and _pid_alive(pid)):
+            continue
+        if now - info.st_mtime < (STALE_AFTER_S if pid is not None else LEGACY_STALE_AFTER_S):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)  # rmtree never follows links inside
+        removed.append(Path(entry.path))
+    return removed
+
+
 @contextlib.contextmanager
 def ingest(source: str) -> Iterator[IngestedRepo]:
-    """Yield the repository as a folder; temporary copies are removed afterwards."""
+    """Yield the repository as a folder; temporary copies are removed afterwards (and those of
+    earlier grades that were killed are swept first)."""
+    sweep_stale_temp_dirs()
     local = Path(source)
     if not is_git_url(source) or local.is_dir():
         if local.is_dir():
@@ -257,7 +308,7 @@ def ingest(source: str) -> Iterator[IngestedRepo]:
             raise IngestError(f"no such path: {source}")
         if not source.lower().endswith(ARCHIVE_SUFFIXES):
             raise IngestError(f"not a folder, archive ({', '.join(ARCHIVE_SUFFIXES)}) or git URL: {source}")
-    tmp = Path(tempfile.mkdtemp(prefix="grader-ingest-"))
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
     try:
         if is_git_url(source) and not local.exists():
             url, ref = split_git_ref(source)

@@ -71,6 +71,7 @@ def check_path(
         # Ruby outside any Gemfile's folder is still checked, against the top's version rules.
         root_names.insert(0, ".")
     roots: list[AppRoot] = []
+    incomplete: list[str] = []
     caches: dict[str, dict] = {}  # per-root analysis the rules built, reused by the facts
     for name in root_names:
         root_dir = base if name == "." else base / name
@@ -80,7 +81,7 @@ def check_path(
         # the app's own ruby_llm-schema pin (RubyLLM::Schema, RubyLLM::Helpers) wins over the one ruby_llm implies
         index = ManifestIndex.load(version, schema_version=resolve_schema_version(root_dir))
         ctx = ProjectContext(root=root, files=by_root.get(name, []), index=index)
-        findings.extend(run_rules(ctx))
+        findings.extend(run_rules(ctx, incomplete=incomplete))
         caches[name] = ctx.cache
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
@@ -89,7 +90,9 @@ def check_path(
         # Same parse trees and findings: facts never re-parse a file.
         from static_checks.facts import collect_facts
 
-        facts = collect_facts(base, parsed, findings, roots, shared=caches)
+        facts = collect_facts(base, parsed, findings, roots, shared=caches, incomplete=incomplete)
+    # Files the rules or the collectors gave up on (their own time budget) are reported as skipped.
+    skipped.extend(SkippedFile(file=pf.rel, reason=pf.over_budget) for pf in parsed if pf.over_budget)
     return CheckReport(
         tool_version=__version__,
         roots=roots,
@@ -97,4 +100,5 @@ def check_path(
         files_analyzed=len(parsed),
         skipped=skipped,
         facts=facts,
+        incomplete=incomplete,
     )

@@ -81,6 +81,8 @@ class CheckReport(BaseModel):
     files_analyzed: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
+    # What the time budgets cut short (rules not run, facts not collected): the results are partial.
+    incomplete: list[str] = Field(default_factory=list)
 
     def has_errors(self) -> bool:
         return any(f.severity is Severity.error for f in self.findings)

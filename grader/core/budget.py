@@ -16,6 +16,10 @@ REPO_STATIC_SECONDS = 300.0  # the whole static pass of one repo
 FILE_SECONDS = 5.0  # one file's parse (the slowest real file of Ruby's stdlib parses in well under 0.5 s)
 
 
+PER_FILE = "per-file budget"
+PER_REPO = "repo analysis budget"
+
+
 class OverBudget(Exception):
     """A step ran past its deadline; str(exc) says which budget, for the report."""
 
@@ -51,7 +55,7 @@ _REPO: contextvars.ContextVar[Deadline] = contextvars.ContextVar("grader_repo_de
 def start_repo_budget(seconds: float | None = None) -> Deadline:
     """Start the budget of the repo analysed now in this context (replacing any earlier one);
     REPO_STATIC_SECONDS unless given."""
-    deadline = Deadline.after(REPO_STATIC_SECONDS if seconds is None else seconds, "repo analysis budget")
+    deadline = Deadline.after(REPO_STATIC_SECONDS if seconds is None else seconds, PER_REPO)
     _REPO.set(deadline)
     return deadline
 
@@ -64,7 +68,7 @@ def file_deadline(seconds: float | None = None) -> Deadline:
     """A file's deadline: `seconds` (FILE_SECONDS unless given) from now, or the repo's when that
     comes first."""
     repo = _REPO.get()
-    own = Deadline.after(FILE_SECONDS if seconds is None else seconds, "per-file budget")
+    own = Deadline.after(FILE_SECONDS if seconds is None else seconds, PER_FILE)
     if repo.at is not None and (own.at is None or repo.at <= own.at):
         return repo
     return own
@@ -73,3 +77,10 @@ def file_deadline(seconds: float | None = None) -> Deadline:
 def expired() -> bool:
     """Whether the current repo's budget is spent."""
     return _REPO.get().expired()
+
+
+def checkpoint() -> None:
+    """Raise OverBudget once the current repo's budget is spent. Cheap (a context lookup and a clock
+    read): cross-file passes (rules, fact collectors) call it in their inner loops, so one slow
+    pass cannot outlive the repo budget."""
+    _REPO.get().check()

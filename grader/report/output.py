@@ -1,7 +1,9 @@
 """Where reports land: one run at a time per output folder, every file whole or not at all.
 
 - a lock file (`.grader.lock`, flock) held for the whole run: a second run into the same folder
-  stops at once with a one-line error instead of mixing its files with the first one's;
+  stops at once with a one-line error instead of mixing its files with the first one's. The file
+  is removed on release (still locked, so no one else holds it); whoever opened it just before
+  checks after locking that the name still leads to the inode it locked, and retries otherwise;
 - each file written to a temp file in the same folder, flushed, then renamed over the target:
   a reader, a full disk or a kill never sees half a report, and a symlink planted where a report
   goes is replaced, never followed;
@@ -50,24 +52,50 @@ def ensure_dir(out_dir: Path) -> Path:
 
 @contextlib.contextmanager
 def locked_output_dir(out_dir: Path) -> Iterator[Path]:
-    """Create `out_dir` if needed and hold its lock until the block ends."""
+    """Create `out_dir` if needed and hold its lock until the block ends; the lock file goes with it."""
     created = not Path(out_dir).exists()
     out_dir = ensure_dir(out_dir)
+    lock = out_dir / LOCK_NAME
+    fd = _acquire(lock)
+    failed = True
     try:
-        fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        raise OutputError(f"cannot write to output folder {out_dir}: {_why(exc)}") from None
-    try:
+        yield out_dir
+        failed = False
+    finally:
+        with contextlib.suppress(OSError):
+            if _names_same_file(lock, fd):
+                os.unlink(lock)  # while still locked: nobody else can hold this inode now
+        os.close(fd)  # closing releases the lock
+        if failed:
+            _drop_if_unused(out_dir, created)
+
+
+def _acquire(lock: Path, attempts: int = 5) -> int:
+    """An fd holding the flock on `lock`. A run that released just before may have unlinked the
+    file we opened: a lock on that orphan inode excludes nobody, so open the name again."""
+    for _ in range(attempts):
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot write to output folder {lock.parent}: {_why(exc)}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise OutputError(f"another grader run is writing to {out_dir}: wait for it or use another --out") from None
-        yield out_dir
-    except BaseException:
-        _drop_if_unused(out_dir, created)
-        raise
-    finally:
-        os.close(fd)  # closing releases the lock
+            os.close(fd)
+            raise OutputError(
+                f"another grader run is writing to {lock.parent}: wait for it or use another --out") from None
+        if _names_same_file(lock, fd):
+            return fd
+        os.close(fd)
+    raise OutputError(f"cannot lock output folder {lock.parent}: its lock file keeps changing")
+
+
+def _names_same_file(path: Path, fd: int) -> bool:
+    try:
+        named, held = os.lstat(path), os.fstat(fd)
+    except OSError:
+        return False
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _drop_if_unused(out_dir: Path, created: bool) -> None:
@@ -75,9 +103,7 @@ def _drop_if_unused(out_dir: Path, created: bool) -> None:
     if not created:
         return
     with contextlib.suppress(OSError):
-        if [p.name for p in out_dir.iterdir()] == [LOCK_NAME]:
-            (out_dir / LOCK_NAME).unlink()
-            out_dir.rmdir()
+        out_dir.rmdir()  # only when empty
 
 
 def write_atomic(path: Path, text: str) -> Path:

@@ -32,7 +32,8 @@ class StaticStageSummary:
 
     @property
     def facts_known(self) -> bool:
-        return self.facts.status == "ok"
+        # partial: a time budget cut the collectors; the facts they did not collect are unknown one by one
+        return self.facts.status in ("ok", "partial")
 
 
 def error_line(exc: BaseException) -> str:
@@ -62,8 +63,11 @@ class StaticStage:
             facts = PassResult("failed", _secs(started), error_line(exc))
             context.progress(ProgressEvent(self.name, "findings without facts", "started", detail=facts.detail))
         else:
-            summary = StaticStageSummary(check, PassResult("ok", _secs(started)),
-                                         PassResult("ok", detail="collected in the static pass"))
+            summary = StaticStageSummary(check, _pass_result(check, "rules", _secs(started)),
+                                         _pass_result(check, "facts", 0.0, "collected in the static pass"))
+            if check.incomplete:  # a time budget ran out: what is there is kept, marked partial
+                return StageOutcome(status="partial", detail="; ".join(check.incomplete)[:500],
+                                    facts=list(check.facts), summary=summary)
             return StageOutcome(status="ok", facts=list(check.facts), summary=summary)
 
         context.cancel.raise_if_cancelled()
@@ -77,6 +81,12 @@ class StaticStage:
         summary = StaticStageSummary(check, PassResult("ok", _secs(started)), facts)
         return StageOutcome(status="partial", detail=f"findings only; static facts unknown ({facts.detail})",
                             summary=summary)
+
+
+def _pass_result(check: CheckReport, phase: str, seconds: float, detail: str | None = None) -> PassResult:
+    """`partial` with the budget's line when the time budget cut this phase ("rules" or "facts")."""
+    cut = [line for line in check.incomplete if line.startswith(phase)]
+    return PassResult("partial", seconds, "; ".join(cut)[:500]) if cut else PassResult("ok", seconds, detail)
 
 
 def _secs(started: float) -> float:

@@ -9,6 +9,7 @@ from typing import Any
 
 import tree_sitter as ts
 
+from grader.core.budget import checkpoint
 from grader.core.repo import SKIP_DIRS, RepoReader
 from static_checks.types.syntax import NodeIndex
 from static_checks.models import AppRoot, Evidence, Fact, Finding
@@ -77,6 +78,7 @@ class FactContext:
 
     def app_files(self, *folders: str, kind: str | None = None) -> list[ParsedFile]:
         """Parsed files of the app under any of `folders` (relative to the app root)."""
+        checkpoint()
         prefixes = tuple(self.app_rel(f.rstrip("/") + "/") for f in folders) if folders else (self.prefix,)
         return [
             pf
@@ -92,6 +94,7 @@ class FactContext:
         return [pf for pf in self.app_files("test", "spec") if pf.kind == "ruby"]
 
     def index(self, pf: ParsedFile) -> NodeIndex:
+        checkpoint()
         idx = self._indexes.get(pf.rel)
         if idx is None:
             idx = self._indexes[pf.rel] = NodeIndex(pf)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from grader.core.budget import OverBudget, checkpoint
 from static_checks.facts.context import FactContext, choose_app_root, fact
 from static_checks.models import AppRoot, Fact, Finding
 from static_checks.parsing import ParsedFile
@@ -68,6 +69,7 @@ def collect_facts(
     findings: list[Finding],
     roots: list[AppRoot],
     shared: dict[str, dict] | None = None,
+    incomplete: list[str] | None = None,
 ) -> list[Fact]:
     """Every catalogued fact about the repo at `base`, in catalog order.
 
@@ -80,9 +82,16 @@ def collect_facts(
     if shared and app_root in shared:
         ctx.cache["rules_cache"] = shared[app_root]
     out: dict[str, Fact] = {}
+    spent: str | None = None  # the repo budget's reason once it ran out: the rest is not collected
     for col in collectors():
         try:
+            if spent is not None:
+                raise OverBudget(spent)
+            checkpoint()
             produced = col.fn(ctx)
+        except OverBudget as exc:  # unknown, never false: their points stay pending
+            spent = str(exc)
+            produced = [fact(i, None, f"facts/{col.family}", note=f"not collected: {exc}") for i in col.ids]
         except Exception as exc:  # one broken collector must not lose the others' facts
             produced = [
                 fact(i, None, f"facts/{col.family}", note=f"collector failed: {type(exc).__name__}: {exc}")
@@ -95,6 +104,8 @@ def collect_facts(
         for i in col.ids:
             if i not in out:
                 out[i] = fact(i, None, f"facts/{col.family}", note="collector produced no value")
+    if spent is not None and incomplete is not None:
+        incomplete.append(f"facts cut short ({spent}): the facts not collected are unknown")
     order = {fid: n for n, fid in enumerate(catalog())}
     return sorted(out.values(), key=lambda f: order.get(f.id, len(order)))
 

@@ -23,6 +23,8 @@ def to_text(report: CheckReport) -> str:
             out.append(f"    hint: {f.hint}")
     for s in report.skipped:
         out.append(f"skipped {s.file}: {s.reason}")
+    for line in report.incomplete:  # a time budget ran out: the findings above are partial
+        out.append(f"incomplete: {line}")
     counts = Counter(f.severity.value for f in report.findings)
     summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("error", "warning", "info"))
     out.append(f"{report.files_analyzed} files analysed, {len(report.skipped)} skipped: {summary}")

@@ -12,6 +12,7 @@ import re
 
 import tree_sitter as ts
 
+from grader.core.budget import checkpoint
 from static_checks.manifest.lookup import lexical_candidates
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
@@ -124,6 +125,7 @@ class Inferer:
     def _evaluate(self, node: ts.Node, scope: Scope, key: tuple[int, int]) -> TypeRef | None:
         if key in self._memo:
             return self._memo[key]
+        checkpoint()  # chains of inference across files: the repo budget stops them
         if key in self._busy:
             return None
         if self._nesting >= MAX_NESTING:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from grader.core.budget import checkpoint
 from static_checks.parsing import ParsedFile
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
@@ -158,6 +159,7 @@ def _scan_until_stable(
     typed_names: set[str] = set()
     while pending:
         for pf in pending:
+            checkpoint()
             fs = scan_file(pf)
             scanned[pf.rel] = fs
             for cdef in fs.classes:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import tree_sitter as ts
 
+from grader.core.budget import PER_FILE, Deadline, OverBudget, file_deadline
 from static_checks.parsing import ParsedFile, ruby_language
 from static_checks.types.syntax import (
     block_param_names,
@@ -168,6 +169,21 @@ def _query() -> ts.Query:
 
 
 def scan_file(pf: ParsedFile) -> FileScan:
+    """The file's classes, defs, calls and scopes. Past the per-file time budget the file is marked
+    (`pf.over_budget`, reported as skipped) and scans as empty; past the repo's, OverBudget goes up."""
+    deadline = file_deadline()
+    try:
+        return _scan(pf, deadline)
+    except OverBudget as exc:
+        if deadline.what != PER_FILE:
+            raise
+        pf.over_budget = f"not analysed by the rules: {exc}"
+        empty = FileScan(pf=pf, is_test=is_test_path(pf.rel))
+        empty.program = Scope("program", pf.root, None, None, (), empty)
+        return empty
+
+
+def _scan(pf: ParsedFile, deadline: Deadline) -> FileScan:
     fs = FileScan(pf=pf, is_test=is_test_path(pf.rel))
     program = Scope("program", pf.root, None, None, (), fs)
     fs.program = program
@@ -177,7 +193,9 @@ def scan_file(pf: ParsedFile) -> FileScan:
     default_vis: dict[int, str] = {}
     # open scopes: (first byte inside, end byte, scope); a class's scope starts at its body
     stack: list[tuple[int, int, Scope]] = [(0, 1 << 62, program)]
-    for start, neg_end, kind, node in nodes:
+    for seen, (start, neg_end, kind, node) in enumerate(nodes):
+        if seen % 512 == 511:
+            deadline.check()
         while len(stack) > 1 and stack[-1][1] <= start:
             stack.pop()
         scope = next(sc for first, _end, sc in reversed(stack) if first <= start)

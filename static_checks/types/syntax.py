@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
+from grader.core.budget import PER_FILE, Deadline, OverBudget, checkpoint, file_deadline
 from static_checks.manifest.model import Param
 
 if TYPE_CHECKING:
@@ -232,12 +233,27 @@ class NodeIndex:
         self.pf = pf
         self._by_type: dict[str, list[ts.Node]] = defaultdict(list)
         self._calls_by_name: dict[str | None, list[ts.Node]] | None = None
-        cursor = pf.root.walk()
+        deadline = file_deadline()
+        try:
+            self._walk(deadline)
+        except OverBudget as exc:
+            if deadline.what != PER_FILE:
+                raise
+            # Past its own budget the file is reported as skipped and looks empty to every collector.
+            pf.over_budget = f"not analysed by the fact collectors: {exc}"
+            self._by_type = defaultdict(list)
+
+    def _walk(self, deadline: Deadline) -> None:
+        cursor = self.pf.root.walk()
+        seen = 0
         # Iterative pre-order walk with the cursor: no recursion, no per-node child lists.
         while True:
             node = cursor.node
             if node is not None and node.is_named:
                 self._by_type[node.type].append(node)
+            seen += 1
+            if seen % 1024 == 0:
+                deadline.check()
             if cursor.goto_first_child():
                 continue
             while not cursor.goto_next_sibling():
@@ -245,6 +261,7 @@ class NodeIndex:
                     return
 
     def of(self, *types: str) -> list[ts.Node]:
+        checkpoint()  # collectors loop over files x lookups: the repo budget bounds them here
         if len(types) == 1:
             return self._by_type.get(types[0], [])
         out: list[ts.Node] = []
@@ -255,6 +272,7 @@ class NodeIndex:
 
     def calls(self, *names: str) -> list[ts.Node]:
         """`call` nodes whose method name is one of `names` (all calls when none given)."""
+        checkpoint()
         found = self._by_type.get("call", [])
         if not names:
             return found
