@@ -8,6 +8,7 @@ up after itself (finally, timeout, Ctrl-C) and `grader runtime clean` can remove
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import socket
@@ -19,10 +20,10 @@ import docker
 import requests
 import urllib3
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
-from docker.types import LogConfig
+from docker.types import LogConfig, Ulimit
 
 from grader.runtime.options import Limits
-from grader.runtime.sandbox_limits import writable_layer_bytes
+from grader.runtime.sandbox_limits import SIGXFSZ_EXIT, ContainerDiskWatch, fsize_ulimit
 
 MANAGED = "grader.managed"
 RUN_ID = "grader.run_id"
@@ -152,6 +153,7 @@ def build_image(
         kwargs.update(path=path)
     cgroup = BuildCgroup(client, run_id, limits.pids)
     _add_build_params(api, {"cpuperiod": 100_000, "cpuquota": int(limits.cpus * 100_000),
+                            "ulimits": json.dumps([fsize_ulimit(_bytes(limits.disk))]),
                             **({"cgroupparent": cgroup.parent} if cgroup.parent else {})})
     note = f"memory {limits.memory}, cpus {limits.cpus:g}, disk {limits.disk} per step, " + (
         f"pids {limits.pids}" if cgroup.parent else cgroup.note)
@@ -278,6 +280,8 @@ def create_container(client, image: str, command: list[str] | None, *, run_id: s
         memswap_limit=limits.memory,
         nano_cpus=int(limits.cpus * 1e9),
         pids_limit=limits.pids,
+        # No single file past the disk quota, whatever the write speed (ContainerDiskWatch bounds the total).
+        ulimits=[Ulimit(name="fsize", soft=_bytes(limits.disk), hard=_bytes(limits.disk))],
         cap_drop=["ALL"],
         security_opt=["no-new-privileges"],
         init=True,  # reaps and forwards signals; stray children die with the container
@@ -296,7 +300,23 @@ def run_to_completion(client, image: str, command: list[str], *, run_id: str, st
     if cancelled is not None and cancelled():
         remove_quietly(container)
         raise RunCancelled(step)
-    container.start()
+    with watch_disk(client, container, limits) as disk:
+        container.start()
+        outcome = _wait(container, step, timeout, cancelled)
+    if disk.exceeded:
+        outcome.exit_code, outcome.disk_exceeded = None, disk.exceeded
+    elif outcome.exit_code == SIGXFSZ_EXIT:
+        outcome.disk_exceeded = (f"wrote a file up to the file size limit (quota {limits.disk});"
+                                 " stopped")
+    return outcome
+
+
+def watch_disk(client, container, limits: Limits) -> ContainerDiskWatch:
+    """A watcher killing `container` once its writable layer reaches the disk quota (use as `with`)."""
+    return ContainerDiskWatch(client, container.id, _bytes(limits.disk), limits.disk)
+
+
+def _wait(container, step: str, timeout: float, cancelled) -> RunOutcome:
     deadline = time.monotonic() + max(timeout, 1)
     while True:
         left = deadline - time.monotonic()
@@ -306,11 +326,6 @@ def run_to_completion(client, image: str, command: list[str], *, run_id: str, st
         if cancelled is not None and cancelled():
             remove_quietly(container)
             raise RunCancelled(step)
-        written = writable_layer_bytes(client, container.id)
-        if written is not None and written > _bytes(limits.disk):
-            kill_quietly(container)
-            note = f"wrote {written // 2**20} MB to its filesystem (quota {limits.disk}); killed"
-            return RunOutcome(None, False, container_logs(container), container, disk_exceeded=note)
         try:
             result = container.wait(timeout=max(1, min(_WAIT_SLICE, left)))
             return RunOutcome(int(result.get("StatusCode", -1)), False, container_logs(container), container)

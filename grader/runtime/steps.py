@@ -15,6 +15,7 @@ from grader.runtime.models import BootStep, GateResult, RuntimeReport, StepStatu
 from grader.runtime.probe import analyse_page, parse_probe_output, probe_command
 from grader.runtime.profiles import Profile
 from grader.runtime.repo_files import gem_from_registry
+from grader.runtime.sandbox_limits import SIGXFSZ_EXIT
 from grader.runtime.results import (
     GATE_PARSERS,
     TestCounts,
@@ -54,10 +55,11 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
                      timeout: float, budget: Budget, working_dir: str | None = "/app") -> BootStep:
     """Start the app in a sandboxed container and poll it from inside until it answers HTTP."""
     started = time.monotonic()
-    container = None
+    container = disk = None
     try:
         container = engine.create_container(client, image, command, run_id=run_id, step=step_name, env=env,
                                             limits=options.limits, working_dir=working_dir)
+        disk = engine.watch_disk(client, container, options.limits).__enter__()  # the boot is watched too
         container.start()
         deadline = started + timeout
         while True:
@@ -65,9 +67,14 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
                 step.status, step.reason = StepStatus.skipped, budget.why_not()
                 break
             container.reload()
+            if disk.exceeded:
+                step.status, step.reason = StepStatus.failed, f"app {disk.exceeded}"
+                break
             if container.status not in ("running", "created"):
                 code = container.attrs.get("State", {}).get("ExitCode")
-                step.status, step.reason = StepStatus.failed, f"app exited with code {code} before answering HTTP"
+                step.status, step.reason = StepStatus.failed, (
+                    f"app wrote a file as large as the disk quota ({options.limits.disk}); stopped by the file size"
+                    " limit" if code == SIGXFSZ_EXIT else f"app exited with code {code} before answering HTTP")
                 break
             left = deadline - time.monotonic()
             if left <= 0:
@@ -87,6 +94,10 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
     except Exception as exc:  # engine trouble mid-step: keep the report, say what happened
         engine_trouble(step, exc, budget)
     finally:
+        if disk is not None:
+            disk.__exit__(None, None, None)
+            if disk.exceeded and step.status is not StepStatus.skipped:  # killed between two looks
+                step.status, step.reason = StepStatus.failed, f"app {disk.exceeded}"
         if container is not None:
             step.log_tail = tail(engine.container_logs(container))
             engine.remove_quietly(container)

@@ -94,7 +94,7 @@ class FactContext:
         return [pf for pf in self.app_files("test", "spec") if pf.kind == "ruby"]
 
     def index(self, pf: ParsedFile) -> NodeIndex:
-        checkpoint()
+        checkpoint()  # collectors loop files x lookups through here: the repo budget bounds them
         idx = self._indexes.get(pf.rel)
         if idx is None:
             idx = self._indexes[pf.rel] = NodeIndex(pf)

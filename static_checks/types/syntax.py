@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
-from grader.core.budget import PER_FILE, Deadline, OverBudget, checkpoint, file_deadline
+from grader.core.budget import PER_FILE, Deadline, OverBudget, file_deadline
 from static_checks.manifest.model import Param
 
 if TYPE_CHECKING:
@@ -261,7 +261,6 @@ class NodeIndex:
                     return
 
     def of(self, *types: str) -> list[ts.Node]:
-        checkpoint()  # collectors loop over files x lookups: the repo budget bounds them here
         if len(types) == 1:
             return self._by_type.get(types[0], [])
         out: list[ts.Node] = []
@@ -272,7 +271,6 @@ class NodeIndex:
 
     def calls(self, *names: str) -> list[ts.Node]:
         """`call` nodes whose method name is one of `names` (all calls when none given)."""
-        checkpoint()
         found = self._by_type.get("call", [])
         if not names:
             return found

@@ -55,3 +55,50 @@ def test_test_suite_writing_past_the_disk_quota_is_killed(docker_client, base_im
     assert "quota 100m" in (tests.reason or ""), tests.reason
     assert tests.duration_seconds < 55
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_an_app_filling_the_disk_while_it_boots_is_killed(docker_client, base_image, tmp_path, kit):
+    """The boot container is watched too: many files (no single one near the file size limit) add up
+    past the quota before the app ever answers."""
+    (tmp_path / "config.ru").write_text(
+        '400.times { |i| File.binwrite("/tmp/fill#{i}", "\\0" * 1_048_576) }\nsleep 120\n'
+        "run ->(_e) { [200, {}, ['ok']] }\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False,
+                                                  limits=Limits(disk="100m")))
+    boot = report.boot
+    assert boot.status is StepStatus.failed, (boot.status, boot.reason)
+    assert boot.reason.startswith("app wrote ") and boot.reason.endswith("MB to its filesystem (quota 100m); killed")
+    written = int(boot.reason.split()[2])
+    assert 100 <= written < 400  # stopped on the way, not after all 400 files
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_one_file_stops_exactly_at_the_quota_and_many_files_are_killed(docker_client, base_image, tmp_path, kit):
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "fill_test.rb").write_text(
+        'require "minitest/autorun"\nclass FillTest < Minitest::Test\n  def test_fills\n'
+        '    300.times { |i| File.binwrite("/tmp/f#{i}", "\\0" * 1_048_576) }\n'
+        "    sleep 60\n  end\nend\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False,
+                                                  limits=Limits(disk="100m")))
+    tests = report.tests
+    assert tests.status is StepStatus.failed
+    assert tests.reason.startswith("test suite wrote ") and "(quota 100m); killed" in tests.reason, tests.reason
+    assert int(tests.reason.split()[3]) < 300
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_the_file_size_limit_holds_in_run_containers(docker_client, base_image):
+    """The kernel's limit, not the watcher: one file can never grow past the quota."""
+    from grader.runtime.engine import create_container, remove_quietly
+
+    command = ["sh", "-c", "dd if=/dev/zero of=/tmp/big bs=1M count=50 2>/dev/null; stat -c %s /tmp/big"]
+    container = create_container(docker_client, base_image, command, run_id="fsize-check", step="fsize", env={},
+                                 limits=Limits(disk="8m"))
+    try:
+        container.start()
+        assert container.wait(timeout=60)["StatusCode"] == 0
+        assert container.logs().decode().strip().splitlines()[-1] == str(8 * 2**20)
+    finally:
+        remove_quietly(container)
