@@ -28,7 +28,7 @@ end
 
 
 @pytest.fixture
-def big_tree(tmp_path):
+def big_tree(tmp_path, monkeypatch):
     """Every corpus app side by side (many roots, ERB, findings), plus files for each special case."""
     tree = tmp_path / "tree"
     shutil.copytree(CORPUS, tree)
@@ -39,6 +39,8 @@ def big_tree(tmp_path):
     (extra / "binary.rb").write_bytes(b"\0\1\2")  # skipped before parsing, between parsed files
     for i in range(40):
         (extra / f"filler_{i:02}.rb").write_text(f"class Filler{i}\n  def go = RubyLLM.chat.ask('{i}')\nend\n")
+    # Threads other tests left behind make check_path stay in this process; these tests are about workers.
+    monkeypatch.setattr(parse_pool, "_can_fork", lambda: True)
     return tree
 
 
