@@ -61,7 +61,7 @@ class GraderSettings(_Section):
     severity: dict[str, SeverityName] = Field(default_factory=dict)  # rule id -> error|warning|info
     ruby_llm_version: str | None = Field(None, alias="ruby-llm-version")  # default of --ruby-llm-version
     baseline: str | None = None  # default of --baseline, relative to the settings file's folder
-    runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)
+    runtime: RuntimeSettings = Field(default_factory=lambda: RuntimeSettings.model_validate({}))
 
     @field_validator("exclude", "disable")
     @classmethod
@@ -75,7 +75,7 @@ class GraderSettings(_Section):
 class LoadedConfig:
     """Settings and where they came from (None: no file, every default)."""
 
-    settings: GraderSettings = field(default_factory=GraderSettings)
+    settings: GraderSettings = field(default_factory=lambda: GraderSettings.model_validate({}))
     path: Path | None = None
     note: str | None = None  # why a file that was there was not used (shown to the user)
 
