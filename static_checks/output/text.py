@@ -60,6 +60,8 @@ def to_text(report: CheckReport, *, colour: bool = False, quiet: bool = False) -
         out.append(f"    proof: {f.evidence}")
         if f.hint:
             out.append(f"    hint: {f.hint}")
+        for r in f.related:
+            out.append(f"    root: {r.file}:{r.line}:{r.column} [{r.rule}] {r.message}")
     if quiet:
         return "".join(line + "\n" for line in out)
     out.extend(_suppressed_lines(report, colour))
