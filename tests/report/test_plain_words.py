@@ -83,7 +83,8 @@ def test_what_was_not_charged_shows_the_evidence_that_kept_the_points(graded):
     assert compose.facts == {"compose.present": True} and compose.evidence
     md, html = render_markdown(report), render_html(report)
     at = f"{compose.evidence[0].file}:{compose.evidence[0].line}"
-    assert re.search(rf"✓ no deduction for “G13[^”]*no compose file”: compose file present: yes; at {re.escape(at)}", md)
+    assert re.search(rf"✓ no deduction for “G13[^”]*no compose file”: compose file present: yes; "
+                     rf"at {re.escape(at)}", md)
     assert 'id="ok-goal_gates-compose_missing"' in html
     data = json.loads(render_json(report))
     assert any(p["id"] == "compose_missing" for d in data["dimensions"] for p in d["passed"])
