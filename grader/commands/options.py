@@ -62,12 +62,17 @@ def operator_config(explicit: Path | None, graded: list[Path] | None = None):
 
 def runtime_options(settings, base_image: str | None, build_network: bool | None, gem_mirror: str | None, **more):
     """RuntimeOptions from the command line, falling back on the settings file's [runtime] table."""
-    from grader.runtime.options import RuntimeOptions  # pydantic only, no docker
+    from pydantic import ValidationError
+
+    from grader.runtime.options import RuntimeOptions, options_error  # pydantic only, no docker
 
     runtime = settings.runtime
-    return RuntimeOptions(
-        base_image=base_image if base_image is not None else runtime.base_image,
-        build_network=build_network if build_network is not None else runtime.build_network,
-        gem_mirror=gem_mirror if gem_mirror is not None else runtime.gem_mirror,
-        **more,
-    )
+    try:
+        return RuntimeOptions(
+            base_image=base_image if base_image is not None else runtime.base_image,
+            build_network=build_network if build_network is not None else runtime.build_network,
+            gem_mirror=gem_mirror if gem_mirror is not None else runtime.gem_mirror,
+            **more,
+        )
+    except ValidationError as exc:  # e.g. --gem-mirror ftp://..., --run-id with capitals: one line, exit 2
+        fail(options_error(exc))

@@ -31,13 +31,19 @@ def run_cmd(
     config: opts.Config = None,
 ) -> None:
     """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran, 3 when skipped."""
-    from grader.runtime import StepStatus, Timeouts, run_runtime
+    from pydantic import ValidationError
 
-    timeouts = Timeouts()
-    if boot_timeout is not None:
-        timeouts.boot = boot_timeout
-    if tests_timeout is not None:
-        timeouts.tests = tests_timeout
+    from grader.runtime import StepStatus, Timeouts, run_runtime
+    from grader.runtime.options import options_error
+
+    try:  # a bad value is one line and exit 2, before any docker work
+        timeouts = Timeouts()
+        if boot_timeout is not None:
+            timeouts.boot = boot_timeout
+        if tests_timeout is not None:
+            timeouts.tests = tests_timeout
+    except ValidationError as exc:
+        opts.fail(options_error(exc))
     settings = opts.operator_config(config, [path]).settings  # the operator's, never the repo's
     options = opts.runtime_options(settings, base_image, build_network, gem_mirror, profile=profile,
                                    budget=budget, timeouts=timeouts, build_repo_dockerfile=not no_repo_build,
