@@ -87,6 +87,9 @@ def _worker_main(conn, scratch: str, source: str, name: str, rubric: Rubric, out
     """In the worker process: temp files go to `scratch` (the parent removes it however the worker
     ends, even by SIGKILL), SIGTERM unwinds like Ctrl-C, and the row goes back through the pipe."""
     def on_term(signum, frame):
+        from grader.core.budget import request_stop
+
+        request_stop()  # raised again at the next checkpoint if this one is lost in a finalizer
         raise KeyboardInterrupt(f"signal {signum}")
 
     os.environ["TMPDIR"] = scratch

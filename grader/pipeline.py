@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from grader.core.budget import stop_requested
 from grader.core.stage import (
     CancelToken, Cancelled, ProgressCallback, ProgressEvent, Stage, StageContext, StageOutcome, no_progress,
 )
@@ -95,6 +96,8 @@ def run_stages(repo: Path, rubric: Rubric, options: GradeOptions, progress: Prog
     stages = list(options.stages) if options.stages is not None else default_stages(rubric)
     run = StagesRun()
     for i, stage in enumerate(stages):
+        if stop_requested():  # a Ctrl-C/SIGTERM whose KeyboardInterrupt a finalizer swallowed
+            raise KeyboardInterrupt("stop requested")
         progress(ProgressEvent(stage.name, "stage", "started", done=i, total=len(stages)))
         context = StageContext(repo=repo, rubric=rubric, facts=run.factset(), options=options, progress=progress,
                                cancel=cancel)

@@ -8,8 +8,6 @@ reports: read-only, full, locked by another run).
 from __future__ import annotations
 
 import contextlib
-import signal
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
@@ -38,20 +36,12 @@ def _load_rubric(name: str):
 
 @contextlib.contextmanager
 def terminate_like_interrupt() -> Iterator[None]:
-    """SIGTERM/SIGHUP unwind like Ctrl-C, so every `finally` (temp dirs, containers, locks) runs."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    """Ctrl-C, SIGTERM and SIGHUP unwind, so every `finally` (temp dirs, containers, locks) runs, even
+    when the first KeyboardInterrupt lands in a finalizer (see grader.core.budget.stop_on_signals)."""
+    from grader.core.budget import stop_on_signals
 
-    def handler(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
+    with stop_on_signals():
         yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
 def grade_cmd(

@@ -8,8 +8,13 @@ OverBudget into a reported skip, and the rest of the repo completes.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import signal
+import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 REPO_STATIC_SECONDS = 300.0  # the whole static pass of one repo
@@ -80,7 +85,53 @@ def expired() -> bool:
 
 
 def checkpoint() -> None:
-    """Raise OverBudget once the current repo's budget is spent. Cheap (a context lookup and a clock
-    read): cross-file passes (rules, fact collectors) call it in their inner loops, so one slow
-    pass cannot outlive the repo budget."""
+    """Raise OverBudget once the current repo's budget is spent, KeyboardInterrupt once a stop was
+    requested. Cheap (a flag, a context lookup and a clock read): cross-file passes (rules, fact
+    collectors) call it in their inner loops, so one slow pass cannot outlive the repo budget."""
+    if _STOP.is_set():
+        raise KeyboardInterrupt("stop requested")
     _REPO.get().check()
+
+
+# ---- stopping on a signal ----------------------------------------------------------------------
+# A signal handler that raises KeyboardInterrupt is not enough: when the handler happens to run
+# inside a finalizer (a generator closed as it is freed: every abandoned `any(x for ...)`), Python
+# prints the exception as "ignored" and carries on. The flag below outlives that: `checkpoint()`
+# raises again at the next step of the analysis, and between stages the pipeline asks it.
+_STOP = threading.Event()
+
+
+def request_stop() -> None:
+    _STOP.set()
+
+
+def stop_requested() -> bool:
+    return _STOP.is_set()
+
+
+@contextlib.contextmanager
+def stop_on_signals(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)) -> Iterator[None]:
+    """Within the block (main thread only), these signals request a stop and raise KeyboardInterrupt,
+    so every `finally` (temp dirs, containers, locks) runs; a KeyboardInterrupt lost in a finalizer
+    is not printed as a traceback, and is raised again at the next checkpoint."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        _STOP.set()
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    def quiet_lost_interrupts(unraisable):
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous_hook(unraisable)
+
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, quiet_lost_interrupts
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous_hook
+        for sig, old in previous.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
+        _STOP.clear()

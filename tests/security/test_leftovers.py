@@ -141,3 +141,43 @@ def test_a_run_that_opened_the_lock_just_before_it_was_removed_locks_the_new_fil
         with pytest.raises(OutputError, match="another grader run"):
             with locked_output_dir(out):
                 pass
+
+
+def test_an_interrupt_lost_in_a_finalizer_still_stops_the_grade(tmp_path):
+    """SIGTERM whose handler runs inside a generator's finalizer: Python drops that KeyboardInterrupt
+    (this is what made a SIGTERMed grade run on, now and then). The stop it requested is raised again
+    at the static pass's next checkpoint, and nothing is printed as a traceback."""
+    import io
+    import sys
+
+    from grader.commands.grade import terminate_like_interrupt
+    from grader.core.budget import stop_requested
+    from static_checks.engine import check_path
+
+    repo = tmp_path / "repo"
+    (repo / "app").mkdir(parents=True)
+    (repo / "Gemfile").write_text("gem 'ruby_llm'\n")
+    (repo / "app" / "chat.rb").write_text("class Chat\n  def go = RubyLLM.chat.ask('x')\nend\n")
+
+    def signalled_while_closing():
+        try:
+            yield 1
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(1000):  # the handler runs here, inside the finalizer
+                pass
+
+    stderr, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        with terminate_like_interrupt():
+            closing = signalled_while_closing()
+            next(closing)
+            del closing  # the KeyboardInterrupt is raised inside the finalizer, and lost
+            assert stop_requested()
+            with pytest.raises(KeyboardInterrupt):
+                check_path(repo, with_facts=True)
+        printed = sys.stderr.getvalue()
+    finally:
+        sys.stderr = stderr
+    assert "Traceback" not in printed
+    assert not stop_requested()  # the request ends with the block
