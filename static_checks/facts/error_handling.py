@@ -148,7 +148,7 @@ def _descendants(node: ts.Node):
         stack.extend(n.named_children)
 
 
-def _live(ctx: FactContext, pf: ParsedFile, method: ts.Node | None) -> bool:
+def live_method(ctx: FactContext, pf: ParsedFile, method: ts.Node | None) -> bool:
     """Something runs this method: a caller, a callback naming it, or it is a controller action."""
     if method is None:
         return True
@@ -174,7 +174,7 @@ def preflights(ctx: FactContext) -> list:
         m = enclosing_method(check)
         if cond is not None and (m is None or contains(m, cond)):
             stop = _stops(pf, cond)
-            if stop is not None and _live(ctx, pf, m):
+            if stop is not None and live_method(ctx, pf, m):
                 ev.append(ctx.ev(pf, check))
             continue
         if m is None:
@@ -182,7 +182,8 @@ def preflights(ctx: FactContext) -> list:
         # `def key_present? = ENV["X_KEY"].present?`: a predicate its callers branch on
         for other, call in callers(ctx, pf, m):
             ccond = enclosing(call, *CONDITIONALS)
-            if ccond is not None and _stops(other, ccond) is not None and _live(ctx, other, enclosing_method(call)):
+            if (ccond is not None and _stops(other, ccond) is not None
+                    and live_method(ctx, other, enclosing_method(call))):
                 ev.append(ctx.ev(other, call))
                 break
     return ev
