@@ -119,3 +119,25 @@ def test_a_stored_reply_read_in_a_view_is_reading_content(repo_facts):
     f = repo_facts(shown)
     assert f["rubyllm.reads_content"].value is True
     assert f["rubyllm.reads_content"].evidence[0].file == "app/views/chats/_chat.html.erb"
+
+
+def test_writing_a_self_broadcasting_record_in_the_ask_block_streams(repo_facts):
+    message = ("class Message < ApplicationRecord\n  acts_as_message\n"
+               "  broadcasts_to ->(m) { \"chat_#{m.chat_id}\" }\nend\n")
+    job = """class ReplyJob < ApplicationJob
+  def perform(chat_id, text)
+    chat = Chat.find(chat_id)
+    chat.ask(text) do |chunk|
+      reply = chat.messages.last
+      reply.update!(content: reply.content.to_s + chunk.content.to_s)
+    end
+  end
+end
+"""
+    files = {**ACTS_AS, "app/models/message.rb": message, "app/jobs/reply_job.rb": job}
+    f = repo_facts(files)
+    assert f["hotwire.streams_in_ask_block"].value is True
+    assert f["hotwire.streams_in_ask_block"].evidence[0].line == 6
+    # the same write on a model that does not broadcast pushes nothing to the page
+    quiet = repo_facts({**files, "app/models/message.rb": ACTS_AS["app/models/message.rb"]})
+    assert quiet["hotwire.streams_in_ask_block"].value is False
