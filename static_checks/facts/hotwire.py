@@ -86,7 +86,7 @@ def streaming(ctx: FactContext):
                 m = enclosing_method(c)
                 if m is not None:
                     pushers.add(def_name(pf, m))
-    broadcasting = _broadcasting_models(ctx)
+    broadcasting = broadcasting_models(ctx)
     ev = []
     for call in model.chat_calls(*SEND_METHODS):
         block = call.node.child_by_field_name("block")
@@ -98,25 +98,29 @@ def streaming(ctx: FactContext):
             name = call_name(inner)
             direct = _is_broadcast(call.pf, inner) or (name in STREAM_WRITES and receiver(inner) is not None
                                                        and "stream" in call.pf.text(receiver(inner)))
-            if direct or name in pushers or _writes_broadcasting_record(call.pf, inner, broadcasting):
+            if direct or name in pushers or writes_record_of(call.pf, inner, broadcasting):
                 ev.append(ctx.ev(call.pf, inner))
                 break
     return [fact("hotwire.streams_in_ask_block", bool(ev), "facts/hotwire/stream-in-ask", ev[:5])]
 
 
-def _broadcasting_models(ctx: FactContext) -> set[str]:
+def broadcasting_models(ctx: FactContext) -> set[str]:
     """Lower-case names of app models whose records broadcast themselves when written (`broadcasts_to ...`)."""
     out = set()
     for pf in ctx.app_files("app/models", kind="ruby"):
-        for c in ctx.index(pf).calls(*BROADCASTING_MACROS):
+        idx = ctx.index(pf)  # a bare `broadcasts` parses as an identifier
+        macros = [*idx.calls(*BROADCASTING_MACROS),
+                  *(n for n in idx.of("identifier") if pf.text(n) in BROADCASTING_MACROS)]
+        for c in macros:
             cls = enclosing(c, "class")
-            name = cls.child_by_field_name("name") if cls is not None and receiver(c) is None else None
+            bare = c.type == "identifier" or receiver(c) is None
+            name = cls.child_by_field_name("name") if cls is not None and bare else None
             if name is not None and enclosing_method(c) is None:
                 out.add(pf.text(name).rsplit("::", 1)[-1].lower())
     return out
 
 
-def _writes_broadcasting_record(pf, call, models: set[str]) -> bool:
+def writes_record_of(pf, call, models: set[str]) -> bool:
     """`message.update!(content: ...)`, `chat.messages.create!(...)`: a write of a record that broadcasts
     itself on every write (the receiver names the model, as Rails names records and associations)."""
     r = receiver(call)
