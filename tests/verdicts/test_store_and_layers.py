@@ -141,3 +141,15 @@ end
     # the same write on a model that does not broadcast pushes nothing to the page
     quiet = repo_facts({**files, "app/models/message.rb": ACTS_AS["app/models/message.rb"]})
     assert quiet["hotwire.streams_in_ask_block"].value is False
+
+
+def test_a_limit_on_something_else_is_no_cap_on_the_history(repo_facts):
+    stack = ("class Stack < ApplicationRecord\n  TOOL_LIMIT = 20\n  has_many :tools\n"
+             "  def add_tool(tool)\n    tools << tool if tools.count < TOOL_LIMIT\n  end\nend\n")
+    store = ("class ChatStore\n  MAX_TURNS = 20\n  def add(history, turn)\n    history << turn\n"
+             "    history.shift if history.size > MAX_TURNS\n    Rails.cache.write(\"h\", history)\n  end\nend\n")
+    f = repo_facts({**ACTS_AS, "app/models/stack.rb": stack})
+    assert f["persistence.cap"].value is False
+    g = repo_facts({**ACTS_AS, "app/models/stack.rb": stack, "app/services/chat_store.rb": store})
+    assert g["persistence.cap"].value is True
+    assert {e.file for e in g["persistence.cap"].evidence} == {"app/services/chat_store.rb"}
