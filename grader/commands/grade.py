@@ -25,6 +25,22 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code=code)
 
 
+def _exit_interrupted(message: str) -> NoReturn:
+    """Exit 130 with one line once an interrupted grade has unwound (temp dirs, containers and the
+    output lock are released by then). Exits at once rather than through interpreter shutdown: under
+    heavy load a SIGTERMed grade was seen (2 runs in about 30) to print this line and still end
+    "killed by SIGINT" with no traceback, i.e. CPython deciding at shutdown that a KeyboardInterrupt
+    had gone unhandled although it was caught here."""
+    import os
+    import sys
+
+    from grader.report.escape import terminal_text
+
+    print(f"grader: {terminal_text(message)}", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(130)
+
+
 def _load_rubric(name: str):
     from grader.rubric import RubricError, load_rubric
 
@@ -99,7 +115,7 @@ def grade_cmd(
     except RenderError as exc:
         _fail(f"reports in {out} incomplete: {exc}", code=1)
     except KeyboardInterrupt:
-        _fail("interrupted: nothing written", code=130)
+        _exit_interrupted("interrupted: nothing written")
     from grader.report.summary import one_line_summary
 
     typer.echo(terminal_text(one_line_summary(report)))
@@ -171,7 +187,7 @@ def grade_many_cmd(
     except OutputError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
-        _fail("interrupted: leaderboard not written", code=130)
+        _exit_interrupted("interrupted: leaderboard not written")
     failed = [row for row in board.rows if row.error]
     typer.echo(f"graded {len(board.rows) - len(failed)}/{len(board.rows)} repos; "
                f"leaderboard in {terminal_text(out)}/leaderboard.(csv|md|html)")
