@@ -92,7 +92,7 @@ def check_path(
         roots.append(root)
         # the app's own ruby_llm-schema pin (RubyLLM::Schema, RubyLLM::Helpers) wins over the one ruby_llm implies
         index = ManifestIndex.load(version, schema_version=resolve_schema_version(root_dir))
-        ctx = ProjectContext(root=root, files=by_root.get(name, []), index=index)
+        ctx = ProjectContext(root=root, files=by_root.get(name, []), index=index, root_dir=root_dir)
         findings.extend(run_rules(ctx))
         caches[name] = ctx.cache
 
