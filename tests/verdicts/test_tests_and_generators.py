@@ -112,3 +112,14 @@ def test_naming_the_chat_or_enqueuing_its_job_runs_no_llm_call(repo_facts):
     assert reach('    AnswerJob.perform_now(chat.id, "hi")') is True
     assert reach('    chat.reply_now("hi")') is True
     assert reach('    perform_enqueued_jobs { chat.reply_later("hi") }') is True
+
+
+def test_counting_what_is_parsed_out_of_a_message_is_no_payload_test(repo_facts):
+    def counted(line: str) -> bool:
+        test = f'class ReplyTest < ActiveSupport::TestCase\n  test "t" do\n    {line}\n  end\nend\n'
+        return repo_facts({"test/models/reply_test.rb": test})["tests.count_based_payload"].value
+
+    assert counted("assert_equal 3, chat.messages.count") is True
+    assert counted("assert_equal 2, sent[:messages].size") is True
+    assert counted("assert_equal 3, reply_message.recommendations.count") is False
+    assert counted("assert_equal 1, message_parts.first.links.length") is False
