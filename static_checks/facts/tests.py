@@ -89,7 +89,8 @@ def _broken_generator_case(ctx: FactContext, case: Case) -> bool:
         a = args(req)
         helper = case.pf.text(a[0]) if a and a[0].type in ("identifier", "call") else ""
         m = GENERATOR_HELPER.match(helper)
-        if m is None or f"{m.group(1)}/{m.group(2)}" in routes:
+        # `new_todo_url` / `edit_todo_url` are what `resources` defines (the generator writes `todos_new_url`)
+        if m is None or m.group(1) in ("new", "edit") or f"{m.group(1)}/{m.group(2)}" in routes:
             return False
     return True
 
