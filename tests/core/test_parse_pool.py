@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from grader.core import budget
-from static_checks import parse_pool
+from static_checks import forked, parse_pool
 from static_checks.engine import check_path
 from static_checks.parsing import ParsedFile, parse_ruby
 
@@ -40,7 +40,7 @@ def big_tree(tmp_path, monkeypatch):
     for i in range(40):
         (extra / f"filler_{i:02}.rb").write_text(f"class Filler{i}\n  def go = RubyLLM.chat.ask('{i}')\nend\n")
     # Threads other tests left behind make check_path stay in this process; these tests are about workers.
-    monkeypatch.setattr(parse_pool, "_can_fork", lambda: True)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
     return tree
 
 
@@ -50,11 +50,12 @@ def _dump(report):
 
 def test_parallel_run_reports_exactly_what_a_serial_run_does(big_tree, monkeypatch):
     used = []
-    real = parse_pool._in_workers
-    monkeypatch.setattr(parse_pool, "_in_workers", lambda files, jobs: used.append(jobs) or real(files, jobs))
+    real = forked.forked_map
+    monkeypatch.setattr(forked, "forked_map", lambda fn, *a, **kw: used.append(fn.__name__) or real(fn, *a, **kw))
     serial = check_path(big_tree, jobs=1)
+    assert used == []
     parallel = check_path(big_tree, jobs=2)
-    assert used == [2]  # the second run did go through workers
+    assert used == ["_parse_share", "_root_in_worker"]  # both passes went through workers
     assert serial.files_analyzed >= parse_pool.PARALLEL_MIN_FILES
     rules = {f.rule for f in serial.findings}
     assert {"parse/syntax-error", "parse/heredoc-fallback"} <= rules
@@ -73,7 +74,7 @@ def test_workers_keep_the_per_file_budget(big_tree, monkeypatch):
     assert _dump(parallel) == _dump(serial)
 
 
-def _die(_span):
+def _die(_files, _span):
     os._exit(3)  # as a worker killed by the kernel for memory would
 
 
@@ -81,6 +82,12 @@ def test_a_worker_that_dies_leaves_the_pass_to_this_process(big_tree, monkeypatc
     serial = check_path(big_tree, jobs=1)
     monkeypatch.setattr(parse_pool, "_parse_share", _die)
     assert _dump(check_path(big_tree, jobs=2)) == _dump(serial)
+
+
+def test_facts_keep_every_tree_in_this_process(big_tree, monkeypatch):
+    monkeypatch.setattr(forked, "forked_map", lambda *a, **kw: pytest.fail("workers started"))
+    report = check_path(big_tree, with_facts=True)
+    assert report.facts and report.files_analyzed >= parse_pool.PARALLEL_MIN_FILES
 
 
 def test_few_files_stay_in_this_process(tmp_path, monkeypatch):
