@@ -7,13 +7,12 @@ of the tasks, whatever order they finished in, so a parallel run is as determini
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+# multiprocessing and concurrent.futures are imported when a pass goes parallel: a small check never pays for them.
 
 # What the tasks of the pass under way read; set just before the fork, cleared after.
 _SHARED: Any = None
@@ -29,7 +28,7 @@ def default_jobs() -> int:
 
 def can_fork() -> bool:
     # Forking a process that runs other threads (a server) can copy a lock mid-use: stay serial there.
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _run(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:
@@ -42,6 +41,10 @@ def forked_map(fn: Callable[[Any, Any], Any], shared: Any, args: Sequence[Any], 
     """[fn(shared, a) for a in args], computed by `jobs` forked workers; None when a worker died
     (the caller then does the work itself). fn must be a module-level function. `first`: indexes
     of args in the order to start them (biggest first evens out the workers' loads)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _SHARED
     _SHARED = shared
     order = list(first) if first is not None else list(range(len(args)))

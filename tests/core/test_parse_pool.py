@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,15 @@ def test_a_tree_left_behind_is_rebuilt_from_the_same_bytes():
     assert later.parsed is None
     assert str(later.root) == str(direct.root) and not later.root.has_error
     assert later.parsed is not None  # built once, then kept
+
+
+def test_a_small_check_loads_no_process_machinery():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from grader.cli import app\n"
+        f"r = CliRunner().invoke(app, ['check', {str(CORPUS / 'clean_traps_116')!r}])\n"
+        "print(r.exit_code, [m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split(" ", 1)[1].strip() == "[]", done.stdout + done.stderr
