@@ -8,7 +8,7 @@ from static_checks import __version__
 from static_checks.context import ProjectContext
 from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
 from static_checks.parsing import ParsedFile
-from static_checks.sources import DEFAULT_MAX_BYTES, SourceFile, discover, read_source
+from static_checks.sources import DEFAULT_MAX_BYTES, PassReader, SourceFile, discover, read_source
 
 
 class InputError(Exception):
@@ -33,8 +33,9 @@ def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None 
     readable: list[tuple[SourceFile, bytes]] = []
     skipped: list[SkippedFile] = list(sources.skipped)
     unread: dict[int, SkippedFile] = {}  # position among the sources -> why it was not read
+    reader = PassReader(sources.base, max_bytes=max_bytes)
     for src in sources.files:
-        data, reason = read_source(src)
+        data, reason = read_source(src, reader)
         if data is None:
             unread[len(readable) + len(unread)] = SkippedFile(file=src.rel, reason=reason or "unreadable")
         else:
@@ -83,10 +84,11 @@ def _check_roots(base: Path, units: list[tuple[str, list[ParsedFile]]], override
                  jobs: int) -> list[tuple[AppRoot, list[Finding], dict]]:
     """Every root, in order; across processes when there are several big enough to share out."""
     from static_checks.forked import can_fork, forked_map
-    from static_checks.parse_pool import PARALLEL_MIN_FILES
+    from static_checks import parse_pool
 
     busy = [i for i, (_name, files) in enumerate(units) if files]
-    if jobs > 1 and len(busy) > 1 and sum(len(f) for _n, f in units) >= PARALLEL_MIN_FILES and can_fork():
+    code = sum(len(pf.source) for _name, files in units for pf in files)
+    if jobs > 1 and len(busy) > 1 and code >= parse_pool.PARALLEL_MIN_BYTES and can_fork():
         from static_checks.manifest.index import SCHEMA_GEM, available_versions
         from static_checks.rules import all_rules
 

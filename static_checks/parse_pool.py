@@ -16,8 +16,9 @@ from static_checks.models import Finding
 from static_checks.parsing import ParsedFile, parse_source, syntax_findings
 from static_checks.sources import SourceFile
 
-# Below this many files, starting workers costs more than they save.
-PARALLEL_MIN_FILES = 64
+# Below this much Ruby (about a tenth of a second of parsing), starting workers costs more than
+# they save: one app stays in one process, a tree of apps or a standard library is shared out.
+PARALLEL_MIN_BYTES = 500_000
 SHARES_PER_WORKER = 4  # smaller shares even out files of very different sizes
 
 # (over-budget reason, parsed bytes when not the file's own, heredocs blanked, syntax findings)
@@ -58,9 +59,9 @@ def _rebuilt(src: SourceFile, data: bytes, outcome: Outcome) -> ParsedFile:
 
 def parse_all(files: list[tuple[SourceFile, bytes]], jobs: int | None = None) -> list[tuple[ParsedFile, list[Finding]]]:
     """Each file parsed (or marked over its budget) with its syntax findings, in the given order.
-    jobs: processes to use (None: every core); one, few files, or a threaded caller: this process only."""
+    jobs: processes to use (None: every core); one, little code, or a threaded caller: this process only."""
     jobs = forked.default_jobs() if jobs is None else jobs
-    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES and forked.can_fork():
+    if jobs > 1 and sum(len(data) for _src, data in files) >= PARALLEL_MIN_BYTES and forked.can_fork():
         outcomes = _in_workers(files, jobs)
         if outcomes is not None:
             return [(_rebuilt(src, data, out), out[3]) for (src, data), out in zip(files, outcomes)]
