@@ -69,7 +69,7 @@ def _check_root(base: Path, name: str, files: list[ParsedFile],
     root = AppRoot(path=name, ruby_llm_version=version, version_source=source, version_detail=detail)
     # the app's own ruby_llm-schema pin (RubyLLM::Schema, RubyLLM::Helpers) wins over the one ruby_llm implies
     index = ManifestIndex.load(version, schema_version=resolve_schema_version(root_dir))
-    ctx = ProjectContext(root=root, files=files, index=index)
+    ctx = ProjectContext(root=root, files=files, index=index, root_dir=root_dir)
     return root, run_rules(ctx), ctx.cache
 
 

@@ -13,6 +13,7 @@ import re
 import tree_sitter as ts
 
 from static_checks.manifest.lookup import lexical_candidates
+from static_checks.models_world.relations import AR_RELATION
 from static_checks.types.flow import body_values, case_branches, conditional, diverts, method_returns
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
@@ -102,6 +103,8 @@ class Inferer:
         self.project = project
         self.index = index
         self.roots = roots
+        # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
+        self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
         self._busy: set[tuple[int, int]] = set()
         self._ivar_memo: dict[tuple[str, str], TypeRef | None] = {}
@@ -255,7 +258,7 @@ class Inferer:
             return self._implicit_call(name, scope)  # `self.chat` in a plain class
         rtype = self.type_of(recv, scope)
         if rtype is None:
-            return None
+            return self.associations.type_of(recv, name) if self.associations is not None else None
         if rtype.collection:
             has_args = node.child_by_field_name("arguments") is not None
             return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
@@ -433,6 +436,8 @@ class Inferer:
                     return self._app_ivar(app, "@" + name)
             if t.singleton and (name == "new" or (t.open and not t.plain and name in AR_FINDERS)):
                 return t.instance()
+            if t.singleton and t.open and not t.plain and t.app_class and name in AR_RELATION:
+                return t  # a relation answers the model's finders like the class (models_world/relations.py)
             if t.plain or (t.open and t.singleton):
                 return None
         elif t.singleton and name == "new":
