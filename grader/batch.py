@@ -16,7 +16,7 @@ import signal
 import sys
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from grader.ingest import ARCHIVE_SUFFIXES
@@ -168,7 +168,7 @@ def grade_many(repos: list[Path], rubric: Rubric, out_dir: Path, options: GradeO
         futures = {pool.submit(_graded_in_own_process, source, name, rubric, str(out_dir), options): name
                    for source, name in work}
         try:
-            for fut in as_completed(futures):
+            for fut in _completed(futures):
                 row = fut.result()
                 rows[row.name] = row
                 report(row)
@@ -183,6 +183,19 @@ def grade_many(repos: list[Path], rubric: Rubric, out_dir: Path, options: GradeO
     board.sort()
     write_leaderboard(board, out_dir)
     return board
+
+
+def _completed(futures):
+    """Futures as they finish, like as_completed, but the wait is sliced so that a Ctrl-C/SIGTERM
+    whose KeyboardInterrupt was lost in a finalizer still stops the run (grader.core.budget)."""
+    from grader.core.budget import stop_requested
+
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+        yield from done
+        if stop_requested():
+            raise KeyboardInterrupt("stop requested")
 
 
 def _progress(enabled: bool, total: int):
