@@ -79,6 +79,7 @@ def grade_cmd(
     judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
     judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=judge_help.BUDGET_HELP),
+    judge_temperature: Optional[float] = typer.Option(None, "--judge-temperature", help=judge_help.TEMPERATURE_HELP),
     calibration: Optional[Path] = typer.Option(None, "--calibration", help="Profile correcting the judge scores."),
     exemplars: Optional[Path] = typer.Option(None, "--exemplars", help=judge_help.EXEMPLARS_HELP),
 ) -> None:
@@ -99,7 +100,8 @@ def grade_cmd(
                            runtime_options=_runtime_options(base_image, build_network, gem_mirror),
                            judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
                                                                   max_cost, judge_cache, judge_price,
-                                                                  token_budget=judge_token_budget))
+                                                                  token_budget=judge_token_budget,
+                                                                  temperature=judge_temperature))
     judge_help.with_exemplars(options.judge_options, exemplars, rub, path)
     if calibration is not None:  # wraps the judge stage: see calibration/apply.py
         from grader.commands.calibrate import calibration_stages
@@ -143,6 +145,7 @@ def grade_many_cmd(
     judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
     judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=judge_help.BUDGET_HELP),
+    judge_temperature: Optional[float] = typer.Option(None, "--judge-temperature", help=judge_help.TEMPERATURE_HELP),
 ) -> None:
     """Grade every repository in FOLDER in parallel; write leaderboard.csv/.md/.html sorted by score.
 
@@ -166,7 +169,8 @@ def grade_many_cmd(
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
     judge_opts = judge_help.judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache,
-                                          judge_price, token_budget=judge_token_budget)
+                                          judge_price, token_budget=judge_token_budget,
+                                          temperature=judge_temperature)
     if max_cost is not None:  # one budget for the whole run, shared by the worker processes
         judge_opts.budget_ledger = out / ".judge-budget.sqlite3"
         judge_opts.budget_ledger.unlink(missing_ok=True)

@@ -39,6 +39,7 @@ class Verdict(BaseModel):
     calibrated_score: float | None = None
     counted: bool = True  # False for holistic dimension scores: reported for calibration, never scored
     prompt_version: str | None = None
+    temperature: float | None = None  # sampling temperature the samples were asked at (None: not asked)
     calls: int = 0  # provider requests made for this verdict (retries and re-asks included)
     cached_calls: int = 0  # samples answered from the cache
     tokens_in: int = 0
@@ -65,6 +66,7 @@ class JudgeReport(BaseModel):
     reason: str | None = None
     models: list[str] = Field(default_factory=list)
     prompt_version: str | None = None  # template hash
+    temperature: float | None = None  # --judge-temperature of the run (None: the judge did not run)
     samples: int = 0
     cost_usd: float = 0.0
     tokens_in: int = 0

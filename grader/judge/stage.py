@@ -195,6 +195,7 @@ class JudgeStage:
         verdict = verdict_of(spec, model, samples)
         verdict.counted = spec.counted
         verdict.prompt_version = version
+        verdict.temperature = opts.temperature
         verdict.calls = len(log.records) + len(log.errors)  # completions (re-asks included) + failed requests
         verdict.cached_calls = cached
         verdict.tokens_in = sum(r.tokens_in for r in log.records)
@@ -224,7 +225,8 @@ class JudgeStage:
             undecided = sorted({v.criterion for v in counted if v.status != "scored"})
             status, reason = "partial", f"{len(undecided)} criteria undecided (points pending): {', '.join(undecided)}"
         return JudgeReport(
-            status=status, reason=reason, models=list(opts.models), prompt_version=version, samples=opts.samples,
+            status=status, reason=reason, models=list(opts.models), prompt_version=version,
+            temperature=opts.temperature, samples=opts.samples,
             cost_usd=round(sum(v.cost_usd for v in verdicts), 6), tokens_in=sum(v.tokens_in for v in verdicts),
             tokens_out=sum(v.tokens_out for v in verdicts), calls=sum(v.calls for v in verdicts),
             cached_calls=sum(v.cached_calls for v in verdicts), verdicts=verdicts, token_budget=opts.token_budget,
