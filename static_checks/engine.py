@@ -82,6 +82,9 @@ def check_path(
         ctx = ProjectContext(root=root, files=by_root.get(name, []), index=index)
         findings.extend(run_rules(ctx))
         caches[name] = ctx.cache
+    from static_checks.text_rules import run_text_rules
+
+    findings.extend(run_text_rules(base, parsed))  # once per folder: rules over any text file (README, views)
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     facts = []

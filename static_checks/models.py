@@ -29,6 +29,7 @@ class Category(str, Enum):
     bypass = "bypass"
     parse = "parse"
     input = "input"  # files the analysis had to skip (size, encoding, links)
+    security = "security"  # the repo works against its grader (static_checks/text_rules)
 
 
 class Finding(BaseModel):
