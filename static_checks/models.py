@@ -30,6 +30,19 @@ class Category(str, Enum):
     parse = "parse"
     input = "input"  # files the analysis had to skip (size, encoding, links)
     security = "security"  # the repo works against its grader (static_checks/text_rules)
+    # A use of a value that comes from an invented call or constant: follows from its root finding
+    # (in `related`), never counted on its own.
+    invented_use = "invented-use"
+
+
+class RelatedLocation(BaseModel):
+    """Another finding this one follows from (the root of an invented value)."""
+
+    rule: str
+    file: str
+    line: int
+    column: int
+    message: str
 
 
 class Finding(BaseModel):
@@ -46,6 +59,7 @@ class Finding(BaseModel):
     hint: str | None = None
     snippet: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
+    related: list[RelatedLocation] = Field(default_factory=list)
 
 
 class VersionSource(str, Enum):

@@ -14,6 +14,7 @@ from pathlib import Path
 import tree_sitter as ts
 
 from static_checks.manifest.extract_macros import MacroExpansion
+from static_checks.manifest.extract_missing import MissingDispatch
 from static_checks.manifest.extract_state import (
     ANY_ARGS, ASSOCIATIONS, ATTR_MACROS, VISIBILITIES, Ctx, Deferred, NsBuild,
 )
@@ -28,7 +29,12 @@ STATEMENT_WRAPPERS = {
 }
 
 
-class Extractor(TypeInference, MacroExpansion):
+# Ruby makes these private whatever section defines them (vm_method.c), so they are never public API.
+ALWAYS_PRIVATE = frozenset({"initialize", "initialize_copy", "initialize_clone", "initialize_dup",
+                            "respond_to_missing?"})
+
+
+class Extractor(TypeInference, MacroExpansion, MissingDispatch):
     def __init__(self, gem: str, version: str, source_commit: str | None = None) -> None:
         self.gem, self.version, self.source_commit = gem, version, source_commit
         self.ns: dict[str, NsBuild] = {}
@@ -176,8 +182,8 @@ class Extractor(TypeInference, MacroExpansion):
             visibility=vis or ctx.vis,
             location=f"{pf.rel}:{pf.line_of(node)}",
         )
-        if name == "initialize" or name == "respond_to_missing?" or name == "method_missing":
-            sig.visibility = "private" if name == "initialize" else sig.visibility
+        if name in ALWAYS_PRIVATE and not singleton:
+            sig.visibility = "private"
         b = ctx.ns
         b.bodies[(singleton, name)] = (pf, node, ctx.nesting)
         self._infer_return(pf, node, b, singleton, name, ctx)
@@ -311,13 +317,22 @@ class Extractor(TypeInference, MacroExpansion):
 
     def _class_attribute(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
                          loc: str) -> None:
+        """ActiveSupport's class_attribute: the class gets `x`, `x=`, `x?`; instances `x`, `x?` and `x=`
+        unless `instance_reader:`/`instance_writer:`/`instance_accessor:`/`instance_predicate:` is false."""
+        off = {k for k, v in keyword_args(pf, args).items() if v.type == "false"}
+        reader = not off & {"instance_reader", "instance_accessor"}
+        writer = not off & {"instance_writer", "instance_accessor"}
+        predicate = "instance_predicate" not in off
         for a in args:
-            name = literal_name(pf, a)
-            if name:
-                for side in (True, False):
-                    self._add(ctx.ns, side, MethodSig(name=name, origin="macro", location=loc))
-                writer = MethodSig(name=f"{name}=", params=[Param(kind="req", name="value")], origin="macro")
-                self._add(ctx.ns, True, writer.model_copy(update={"location": loc}))
+            name = literal_name(pf, a) if a.type != "pair" else None
+            if not name:
+                continue
+            wanted = [(True, name), (True, f"{name}="), (True, f"{name}?") if predicate else None,
+                      (False, name) if reader else None, (False, f"{name}?") if reader and predicate else None,
+                      (False, f"{name}=") if writer else None]
+            for side, method in filter(None, wanted):
+                params = [Param(kind="req", name="value")] if method.endswith("=") else []
+                self._add(ctx.ns, side, MethodSig(name=method, params=params, origin="macro", location=loc))
 
     def _receiver_call(
         self, pf: ParsedFile, node: ts.Node, recv: ts.Node, meth: str, args: list[ts.Node], ctx: Ctx
@@ -414,13 +429,15 @@ class Extractor(TypeInference, MacroExpansion):
         self._expand_macros()
         self._register_provider_options()
         out: dict[str, Namespace] = {}
-        for fq, b in sorted(self.ns.items()):
-            if not fq:
-                continue
+        built = [(fq, b) for fq, b in sorted(self.ns.items()) if fq]
+        for _fq, b in built:
             self._apply_aliases(b)
             self._apply_visibility(b)
             self._type_ivars(b)
             self._apply_returns(b)
+        for _fq, b in built:  # needs every namespace's methods and return types
+            self._close_method_missing(b)
+        for fq, b in built:
             out[fq] = Namespace(
                 name=fq,
                 kind=b.kind,  # type: ignore[arg-type]

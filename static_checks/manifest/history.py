@@ -12,7 +12,7 @@ Layout (JSON, gzip-compressed):
    "config": {"openai_api_key": <mask>}}
 A <mask> is an int whose bit i says "present in versions[i]". A <sig> is compact:
   {"p": "req:message,key:with,block", "vis": "private", "o": "alias", "r": "self", "f": "...", "b": "...",
-   "l": "lib/x.rb:3"}
+   "l": "lib/x.rb:3", "lo": 1}                          # lo: method_missing answers only listed names
 with defaults (public, def, no params) left out. `location` is not part of a signature's identity.
 """
 
@@ -58,6 +58,8 @@ def encode_sig(sig: MethodSig) -> dict[str, Any]:
     for key, val in (("r", sig.returns), ("f", sig.forwards_to), ("b", sig.block_param), ("l", sig.location)):
         if val is not None:
             d[key] = val
+    if sig.answers_only_listed:
+        d["lo"] = 1
     return d
 
 
@@ -71,6 +73,7 @@ def decode_sig(name: str, d: dict[str, Any]) -> MethodSig:
         forwards_to=d.get("f"),
         block_param=d.get("b"),
         location=d.get("l"),
+        answers_only_listed=bool(d.get("lo", 0)),
     )
 
 

@@ -345,9 +345,13 @@ class ManifestIndex:
         return sorted(names)
 
     def has_method_missing(self, owner: str, singleton: bool = False) -> bool:
-        """True when `method_missing` is defined in the gem chain: any name may be valid there."""
+        """True when `method_missing` is defined in the gem chain: any name may be valid there.
+
+        False for one that answers only names the manifest lists (Schema's DSL words, `Models.x`
+        before 1.16): those are ordinary entries, anything else raises NoMethodError.
+        """
         sig = self.find_method(owner, "method_missing", singleton)
-        return sig is not None and sig.origin != "core"
+        return sig is not None and sig.origin != "core" and not sig.answers_only_listed
 
     def config_options(self) -> set[str]:
         view = self._views[0]

@@ -38,6 +38,7 @@ MethodOrigin = Literal[
     "module_function",
     "overlay",  # hand-written, commented overlay for what source cannot show
     "core",  # Ruby core (Object/Kernel, Enumerable, Class...) as listed by a real ruby
+    "method_missing",  # a name the namespace's method_missing answers (extract_missing.py)
 ]
 
 
@@ -60,6 +61,9 @@ class MethodSig(BaseModel):
     # (e.g. ask's block gets a RubyLLM::Chunk; configure's block gets a Configuration).
     block_param: str | None = None
     location: str | None = None  # "lib/ruby_llm/chat.rb:42" in the gem
+    # On `method_missing` only: it answers just the names recorded beside it (origin
+    # "method_missing") and sends every other name to `super`, so unknown names are provable.
+    answers_only_listed: bool = False
     # Namespace that defines it (filled by ManifestIndex lookups, e.g. the superclass or
     # an included module; "Kernel"/"Enumerable" for core methods).
     owner: str | None = None

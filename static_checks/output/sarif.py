@@ -33,6 +33,25 @@ def _rule_descriptor(f: Finding) -> dict:
     }
 
 
+def _location(file: str, line: int, column: int) -> dict:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": file, "uriBaseId": "SRCROOT"},
+            "region": {"startLine": max(line, 1), "startColumn": max(column, 1)},
+        }
+    }
+
+
+def _related(f: Finding) -> dict:
+    """The root finding a use follows from, as SARIF relatedLocations (id-linked from the message)."""
+    if not f.related:
+        return {}
+    return {"relatedLocations": [
+        {"id": i, **_location(r.file, r.line, r.column), "message": {"text": f"root [{r.rule}]: {r.message}"}}
+        for i, r in enumerate(f.related)
+    ]}
+
+
 def to_sarif(report: CheckReport) -> dict:
     rule_ids: list[str] = []
     rules: list[dict] = []
@@ -50,14 +69,8 @@ def to_sarif(report: CheckReport) -> dict:
                 "ruleIndex": rule_ids.index(f.rule),
                 "level": _LEVEL[f.severity],
                 "message": {"text": text},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
-                            "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
-                        }
-                    }
-                ],
+                "locations": [_location(f.file, f.line, f.column)],
+                **_related(f),
                 "properties": {"evidence": f.evidence, "category": f.category.value},
             }
         )

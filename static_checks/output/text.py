@@ -21,6 +21,8 @@ def to_text(report: CheckReport) -> str:
         out.append(f"    proof: {f.evidence}")
         if f.hint:
             out.append(f"    hint: {f.hint}")
+        for r in f.related:
+            out.append(f"    root: {r.file}:{r.line}:{r.column} [{r.rule}] {r.message}")
     for s in report.skipped:
         out.append(f"skipped {s.file}: {s.reason}")
     counts = Counter(f.severity.value for f in report.findings)

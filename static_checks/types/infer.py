@@ -64,6 +64,18 @@ class _TooDeep(Exception):
     def __init__(self, node: ts.Node, scope: Scope) -> None:
         self.node, self.scope = node, scope
 _GENERIC = re.compile(r"^(?:Array|Enumerable)<(.+)>$")
+# The value of an invented call or constant: no namespace, only the root it comes from.
+INVENTED = "(invented)"
+# Calls on an invented value whose result is plain data (a String, a Hash, a count), not more
+# of the invented API: the trail of invented values stops there.
+_INVENTED_DATA = frozenset({
+    "[]", "dig", "fetch", "values_at", "first", "last", "keys", "values", "each", "map", "to_s", "to_str",
+    "to_h", "to_hash", "to_a", "to_ary", "to_json", "as_json", "to_sym", "to_i", "to_f", "inspect", "class",
+    "length", "size", "count", "body", "status", "text", "content", "message", "id",
+    # test-double set-up (`RubyLLM::Client.any_instance.stubs(:chat)`): a mock, not the invented object
+    "stubs", "expects", "any_instance", "stub", "stub_any_instance", "unstub", "mock", "stub_chain",
+    "should_receive", "should_not_receive", "should", "should_not",
+})
 
 
 def _agree(types: list[TypeRef | None]) -> TypeRef | None:
@@ -73,10 +85,19 @@ def _agree(types: list[TypeRef | None]) -> TypeRef | None:
     return first if all(t == first for t in types) else None
 
 
+def _invented_result(t: TypeRef, name: str) -> TypeRef | None:
+    """What `invented.name` gives: more invented API, or plain data (predicates, writers, readers)."""
+    return None if name in _INVENTED_DATA or name.endswith(("?", "=")) else t
+
+
 class Inferer:
-    def __init__(self, project: Project, index) -> None:
+    """roots: node id -> root key of calls/constants no release has; given only to the inferer that
+    follows invented values (rubyllm/invented-value-use), so the main one never yields them."""
+
+    def __init__(self, project: Project, index, roots: dict[int, str] | None = None) -> None:
         self.project = project
         self.index = index
+        self.roots = roots
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
         self._busy: set[tuple[int, int]] = set()
         self._ivar_memo: dict[tuple[str, str], TypeRef | None] = {}
@@ -164,6 +185,10 @@ class Inferer:
 
     # ---- expressions --------------------------------------------------------------
     def _infer(self, node: ts.Node, scope: Scope) -> TypeRef | None:
+        if self.roots:
+            root = self.roots.get(node.id)
+            if root is not None:
+                return TypeRef(INVENTED, invented=root)
         t = node.type
         if t in ("constant", "scope_resolution"):
             path = const_path(node)
@@ -341,6 +366,8 @@ class Inferer:
         owner = self.receiver_type(call, scope)
         if owner is None or name is None:
             return None
+        if owner.invented:
+            return owner if name in YIELDS_SELF else None
         if owner.app_class and self._app_defined(owner, name):
             return None
         if name in YIELDS_SELF and not owner.plain:
@@ -362,6 +389,8 @@ class Inferer:
         return app is not None and app.defines(name, t.singleton)
 
     def return_of(self, t: TypeRef, name: str) -> TypeRef | None:
+        if t.invented:
+            return _invented_result(t, name)
         if t.app_class:
             app = self.project.classes.get(t.app_class)
             if app is not None:

@@ -20,6 +20,9 @@ class TypeRef:
           values can be followed (`Factory.build.ask`); rules never check calls on it.
     collection: an Array of `name` instances (`chat.messages`); rules never check calls on
           it, it only types its elements (`.last`, `.each { |m| }`).
+    invented: the value comes from a call or constant no release has (`RubyLLM.client`,
+          `RubyLLM::Client.new`); holds the root's key ("file:line:col"). Its class is unknown, so
+          the manifest rules never check calls on it; rubyllm/invented-value-use does.
     """
 
     name: str
@@ -28,14 +31,15 @@ class TypeRef:
     open: bool = False
     plain: bool = False
     collection: bool = False
+    invented: str | None = None
 
     def instance(self) -> TypeRef:
-        return TypeRef(self.name, False, self.app_class, self.open, self.plain)
+        return TypeRef(self.name, False, self.app_class, self.open, self.plain, invented=self.invented)
 
     @property
     def checkable(self) -> bool:
         """Calls on it are RubyLLM calls the rules may judge."""
-        return not (self.plain or self.collection)
+        return not (self.plain or self.collection or self.invented)
 
     def describe(self) -> str:
         base = self.app_class or self.name

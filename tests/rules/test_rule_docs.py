@@ -13,7 +13,7 @@ RULES = all_rules()
 
 def test_rules_are_discovered_from_the_package():
     ids = [r.id for r in RULES]
-    assert len(ids) == 14 and len(set(ids)) == 14
+    assert len(ids) == 15 and len(set(ids)) == 15
     assert "rubyllm/unknown-method" in ids and "rubyllm/bypass" in ids
     assert get_rule("rubyllm/unknown-method").proof is Proof.absence
     assert get_rule("rubyllm/nope") is None
@@ -23,7 +23,7 @@ def test_absence_rules_are_the_ones_whose_proof_is_absence():
     assert absence_rule_ids() == {
         "rubyllm/unknown-constant", "rubyllm/unknown-method", "rubyllm/version-mismatch",
         "rubyllm/unknown-config-option", "rubyllm/stub-unknown-method", "rubyllm/schema-dsl",
-        "rubyllm/fake-mismatch",
+        "rubyllm/fake-mismatch", "rubyllm/invented-value-use",
     }
 
 

@@ -1,0 +1,179 @@
+"""rubyllm/invented-value-use: a later use of a value that an invented call or constant produced.
+
+After `client = RubyLLM.client(...)` (or `RubyLLM::Client.new`) the code goes on calling the invented
+object: `client.chat(messages: ...)`, `response["output_text"]`. Each such use is reported when no
+RubyLLM class could accept it (no class has the method, or none takes those arguments), linked to its
+root finding in `related`. The root stays the one error that counts: uses are warnings in their own
+category, which no score or fact counts.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import tree_sitter as ts
+
+from static_checks.manifest.core import object_methods
+from static_checks.models import Category, RelatedLocation, Severity
+from static_checks.rules import unknown_constant, unknown_method
+from static_checks.rules.base import Proof, Rule
+from static_checks.rules.model.analysis import analysis
+from static_checks.rules.model.missing import missing_calls
+from static_checks.rules.model.vocabulary import TEST_DOUBLE_METHODS
+from static_checks.rules.signature import binding_errors
+from static_checks.rules.unknown_constant import missing_constants
+from static_checks.types.infer import Inferer, _invented_result
+from static_checks.types.ref import TypeRef
+from static_checks.types.scan import FileScan, is_plain_write_target
+from static_checks.types.syntax import ArgShape, arg_shape, call_receiver
+
+# Model-registry data (pricing tiers) is never what a client call returns; its `[]` accepts any key
+# and would otherwise make every hash-shaped read of an invented response "acceptable".
+_NOT_RESULTS = ("RubyLLM::Model::",)
+
+
+def _key(pf, node: ts.Node) -> tuple[str, int, int]:
+    return (pf.rel, node.start_point[0] + 1, node.start_point[1] + 1)
+
+
+def _roots(ctx, an) -> tuple[dict[int, str], dict[str, object], set[int]]:
+    """node id -> root key, root key -> its finding, and the ids of root constants."""
+    findings = {(f.file, f.line, f.column): f for rule in (unknown_method, unknown_constant)
+                for f in rule.check(ctx)}
+    roots: dict[int, str] = {}
+    by_key: dict[str, object] = {}
+    constants: set[int] = set()
+
+    def add(node: ts.Node, where: tuple[str, int, int]) -> bool:
+        f = findings.get(where)
+        if f is None:
+            return False
+        key = "%s:%d:%d" % where
+        roots[node.id] = key
+        by_key[key] = f
+        return True
+
+    for miss in missing_calls(an):
+        tc = miss.tc
+        # a data read (`response[:x]`, `reply.text`) is an end, not an invented object to follow
+        if miss.kind == "method" and not miss.versions and _invented_result(TypeRef("x", invented="x"), tc.name):
+            add(tc.call, _key(tc.pf, tc.method_node))
+    for miss in missing_constants(an):
+        if not miss.miscased and not miss.versions and add(miss.node, _key(miss.fs.pf, miss.node)):
+            constants.add(miss.node.id)
+    return roots, by_key, constants
+
+
+@lru_cache(maxsize=256)
+def _candidates(index, name: str) -> tuple:
+    """Public instance methods named `name` of any RubyLLM class or module: an invented call or `.new`
+    hands back an object, never a class. Core methods count only when every object has them
+    (`nil?`, `present?`): a Struct's `dig` or Enumerable's `first` says nothing of an invented reply."""
+    if name in object_methods():
+        return (None,)
+    out = []
+    for ns in index.namespace_names():
+        if ns.startswith(_NOT_RESULTS):
+            continue
+        sig = index.find_method(ns, name, False)
+        if sig is not None and sig.visibility == "public" and sig.origin != "core":
+            out.append(sig)
+    return tuple(out)
+
+
+def _accepted(index, name: str, shape: ArgShape) -> bool:
+    return any(sig is None or not binding_errors(sig, shape) for sig in _candidates(index, name))
+
+
+def _index_shape(ref: ts.Node, assigned: bool) -> ArgShape:
+    """`recv[a, b]` passes a, b to `[]`; `recv[a] = v` passes a, v to `[]=`."""
+    shape = ArgShape()
+    for child in ref.named_children:
+        if child.id != (ref.child_by_field_name("object") or ref).id and child.type != "comment":
+            shape.positional.append(child)
+    if assigned:
+        shape.positional.append(ref)  # the assigned value (any node stands for it)
+    return shape
+
+
+def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
+    """(node to point at, receiver type, method name, argument shape) for every call on an invented value."""
+    for call, scope in fs.calls:
+        recv = call_receiver(call)
+        name = fs.name_of(call)
+        # calls straight on an invented constant (`RubyLLM::Client.new(...)`) are part of the root
+        if recv is None or name is None or recv.id in constants or is_plain_write_target(call):
+            continue
+        t = infer.type_of(recv, scope)
+        if t is not None and t.invented:
+            yield call.child_by_field_name("method") or call, t, name, arg_shape(call)
+    for _assign, left, scope in fs.writes:
+        recv = call_receiver(left)
+        name = fs.name_of(left)
+        if recv is None or name is None or recv.id in constants:
+            continue
+        t = infer.type_of(recv, scope)
+        if t is not None and t.invented:
+            yield left.child_by_field_name("method") or left, t, name + "=", ArgShape(positional=[left])
+    for assign, ref, scope in fs.indexes:
+        recv = ref.child_by_field_name("object")
+        if recv is None or recv.id in constants:
+            continue
+        t = infer.type_of(recv, scope)
+        if t is not None and t.invented:
+            yield ref, t, "[]" if assign is None else "[]=", _index_shape(ref, assign is not None)
+
+
+def check(ctx):
+    an = analysis(ctx)
+    roots, by_key, constants = _roots(ctx, an)
+    if not roots:
+        return
+    infer = Inferer(an.project, an.index, roots=roots)
+    for fs in an.project.scans:
+        for node, t, name, shape in _uses(fs, infer, constants):
+            if name in TEST_DOUBLE_METHODS or _accepted(an.index, name, shape):
+                continue
+            root = by_key[t.invented]
+            f = RULE.finding(
+                fs.pf, node,
+                f"`{name}` is called on a value from the invented `{_root_label(root)}` "
+                f"({root.file}:{root.line}): no RubyLLM object accepts it",
+                f"the value comes from {root.rule} at {root.file}:{root.line}:{root.column}; in ruby_llm "
+                f"{an.version} (manifest) no object of any class has a public `{name}` taking these arguments",
+            )
+            yield f.model_copy(update={"related": [RelatedLocation(
+                rule=root.rule, file=root.file, line=root.line, column=root.column, message=root.message)]})
+
+
+def _root_label(root) -> str:
+    """`RubyLLM.client` / `RubyLLM::Client` out of the root's message (its first back-quoted name)."""
+    msg = root.message
+    start = msg.find("`")
+    end = msg.find("`", start + 1)
+    return msg[start + 1:end] if start >= 0 and end > start else root.rule
+
+
+RULE = Rule(
+    id="rubyllm/invented-value-use",
+    summary="A later use of a value that an invented call or constant produced",
+    why=(
+        "Agents that invent one entry point (`RubyLLM.client`, `RubyLLM::Client`) go on to invent the API "
+        "around it: listing every use shows the whole invented flow at once. Only the root counts as the "
+        "error; the uses are linked to it and never counted again."
+    ),
+    bad="""
+    client = RubyLLM.client(api_key: ENV["OPENAI_API_KEY"])
+    response = client.chat(messages: [{ role: "user", content: "Hi" }])
+    puts response["output_text"]
+""",
+    good="""
+    chat = RubyLLM.chat
+    response = chat.ask("Hi")
+    puts response.content
+""",
+    proof=Proof.absence,
+    check=check,
+    category=Category.invented_use,
+    severity=Severity.warning,
+)
