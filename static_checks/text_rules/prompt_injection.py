@@ -88,7 +88,7 @@ _QUOTES = "\"'`\u201c\u2018\u00ab"
 # (the full patterns are slow on large files; this one pass is not).
 # Matched against lower-cased text without IGNORECASE: several times faster on large files.
 _TRIGGER = re.compile(r"grad|evaluat|review|judg|assess|mark|scor|point|rat(?:ing|e\b)|credit|ignor|disregard"
-                      r"|forget|system\s+(?:prompt|instruction)")
+                      r"|forget|system\s+(?:prompt|instruction)|10\s*/\s*10")
 WINDOW_CHARS = 600
 WINDOW_LINES = 3  # lines of context kept on each side of a trigger word (the sentence filters read them)
 _HIDDEN = re.compile(r"<!--(.*?)-->|<%#(.*?)%>|^[ \t]*\[//\]:[ \t]*#[ \t]*\((.*?)\)[ \t]*$", re.DOTALL | re.MULTILINE)
@@ -321,8 +321,8 @@ def _windows(text: str) -> list[tuple[int, int]]:
 def scan_text(rel: str, text: str, parsed: dict | None = None) -> list[Hit]:
     """Every place in one file's text that addresses a grader, in file order."""
     kind = _kind_of(rel)
-    if kind is None:
-        return []
+    if kind is None or not _TRIGGER.search(text.lower()):
+        return []  # every pattern, hidden comments' included, needs a trigger word: most files have none
     segments, hidden = _segments(rel, kind, text, parsed or {})
     hits: dict[tuple[int, str], Hit] = {}
     windows = [_Segment(seg.text[a:b], seg.offset + a, seg.where) for seg in segments for a, b in _windows(seg.text)]
@@ -348,7 +348,11 @@ def scan_repo(reader, parsed: dict | None = None) -> list[Hit]:
         rel = entry.rel
         if rel != entry.display or _kind_of(rel) is None:
             continue  # a name that is not UTF-8 cannot be cited
-        text = reader.text(rel, limit=MAX_SCAN_BYTES, truncate=True)
+        pf = (parsed or {}).get(rel)
+        if pf is not None and not pf.heredocs_blanked:  # the engine read it already: its bytes are the file's
+            text = pf.source[:MAX_SCAN_BYTES].decode("utf-8", "replace")
+        else:
+            text = reader.text(rel, limit=MAX_SCAN_BYTES, truncate=True)
         if text:
             hits.extend(scan_text(rel, text, parsed))
     return hits
