@@ -1,6 +1,7 @@
 """Verdict truth on the hand-labelled corpus of real apps (tests/verdicts/labels.yaml, issue 10).
 
     python bench/verdict_accuracy.py [--verbose]
+    python bench/verdict_accuracy.py --heldout [--verbose]    # the held-out apps of tests/verdicts/heldout.yaml
 
 For each app: the fixture tree is committed into a fresh git repo dated like the pinned commit,
 its static facts are collected, and every labelled fact is compared with its hand label.
@@ -78,6 +79,10 @@ def main(argv: list[str]) -> int:
     from static_checks.engine import check_path
 
     verbose = "--verbose" in argv
+    if "--heldout" in argv:
+        from verdict_heldout import run_heldout
+
+        return run_heldout(CORPUS / "heldout.yaml", verbose=verbose)
     data = yaml.safe_load((CORPUS / "labels.yaml").read_text(encoding="utf-8"))
     ok, decided, pending = Counter(), Counter(), Counter()
     wrong: list[str] = []

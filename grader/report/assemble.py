@@ -17,8 +17,8 @@ from grader.core.redact import redact
 from grader.judge.models import JudgeReport
 from grader.report.excerpts import capture_excerpt
 from grader.report.model import (
-    ArithmeticCheck, ClaimRow, CodeExcerpt, FabricatedCitation, GradeReport, KnownDefect, MalformedRow, RepoInfo,
-    RuntimeNotRun, SelfReviewSummary, StageResult, StaticSummary,
+    ArithmeticCheck, ClaimRow, CodeExcerpt, FabricatedCitation, GradeReport, InjectionNote, KnownDefect, MalformedRow,
+    RepoInfo, RuntimeNotRun, SelfReviewSummary, StageResult, StaticSummary,
 )
 from grader.runtime.models import RuntimeReport
 from grader.scoring import check_scorecard
@@ -48,8 +48,8 @@ def assemble_report(card: Scorecard, rubric: Rubric, run: StagesRun, repo: Path,
         repo=RepoInfo(source=source or str(repo), name=repo.name, kind=kind, commit=commit),
         facts=[redacted_fact(f) for f in run.facts],
         findings=[redacted_finding(f) for f in (check.findings if check else [])],
-        static=(StaticSummary(roots=check.roots, files_analyzed=check.files_analyzed, skipped=check.skipped)
-                if check else None),
+        static=(StaticSummary(roots=check.roots, files_analyzed=check.files_analyzed, skipped=check.skipped,
+                              suppressions=check.suppressions) if check else None),
         stages=stage_rows(run.records) + [StageResult(name="score", status="ok", seconds=score_seconds)],
     )
     report.runtime = _runtime_section(by_name.get("runtime"))
@@ -60,6 +60,7 @@ def assemble_report(card: Scorecard, rubric: Rubric, run: StagesRun, repo: Path,
     if judge is not None and isinstance(judge.outcome.summary, JudgeReport):
         report.judge = judge.outcome.summary
     report.tier_note = tier_note(report)
+    add_reader_words(report, rubric)
     problems = check_scorecard(report, rubric)
     report.arithmetic_check = ArithmeticCheck(ok=not problems, problems=problems)
     report.excerpts = capture_excerpts(report, repo)
@@ -144,7 +145,57 @@ def excerpt_places(r: GradeReport) -> list[tuple[str, int]]:
         for x in d.deductions:
             places.extend((e.file, e.line) for e in x.evidence[:3])
     places.extend((f.file, f.line) for f in r.findings if f.category.value == "api-hallucination")
+    places.extend((n.file, n.line) for n in r.prompt_injection[:20])
+    for d in r.dimensions:
+        for p in d.passed:
+            places.extend((e.file, e.line) for e in p.evidence[:1])
     return list(dict.fromkeys(places))
+
+
+INJECTION_KINDS = {"injection.instructions": "instructions", "injection.hidden_comments": "hidden_comment"}
+
+
+def add_reader_words(r: GradeReport, rubric: Rubric) -> None:
+    """Plain words the renderers need (goal titles, fact labels), the cross-fact consistency check and the
+    prompt-injection places: decided now, so rendering reads nothing but the report."""
+    from grader.report.words import catalog_meanings, words_for
+
+    r.goals = {g.id: g.title for g in rubric.goals}
+    cited = {f.id for f in r.facts}
+    for d in r.dimensions:
+        for item in (*d.deductions, *d.bonuses, *d.passed):
+            cited |= set(item.facts)
+        for p in d.pending:
+            cited |= set(p.unknown_facts)
+    r.fact_labels, r.fact_names = words_for(cited, catalog_meanings())
+    r.inconsistencies = _inconsistencies(r)
+    r.prompt_injection = injection_notes(r)
+
+
+def _inconsistencies(r: GradeReport) -> list[str] | None:
+    stage = r.stage("facts")
+    if stage is not None and stage.status not in ("ok", "partial"):
+        return None
+    from static_checks.facts.consistency import inconsistencies
+
+    return inconsistencies([f for f in r.facts if f.id.split(".")[0] not in ("runtime", "selfreview", "judge")])
+
+
+def injection_notes(r: GradeReport) -> list[InjectionNote]:
+    """Text aimed at an AI grader: the static findings of a prompt-injection rule when `check` reports
+    them, else the places the `injection.*` facts recorded. Shown whether or not the judge ran."""
+    found = [InjectionNote(file=f.file, line=f.line, kind=str(f.extra.get("kind") or "instructions"),
+                           text=(f.snippet or f.message)[:200])
+             for f in r.findings if "injection" in f.rule]
+    if found:
+        return found
+    notes = []
+    for fid, kind in INJECTION_KINDS.items():
+        fact = r.fact(fid)
+        for ev in fact.evidence if fact is not None else []:
+            text = redact(ev.snippet or "", ev.file)[:200]
+            notes.append(InjectionNote(file=ev.file, line=ev.line, kind=kind, text=text))
+    return notes
 
 
 def capture_excerpts(r: GradeReport, repo: Path) -> list[CodeExcerpt]:

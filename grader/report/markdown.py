@@ -5,9 +5,10 @@ from __future__ import annotations
 from grader.report.escape import md_code, md_text
 from grader.report.model import GradeReport
 from grader.report.summary import (
-    STATUS_WORDS, by_weight, deduction_label, dimension_reason, fact_values, fmt, invented_findings, one_line_summary,
-    other_findings, pending_bound, strongest, weakest, where,
+    INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
+    one_line_summary, other_findings, pending_bound, step_detail, strongest, weakest, where,
 )
+from grader.report.words import GoalNamer, fact_notes, plain_facts
 
 
 def _cell(text: object) -> str:
@@ -24,7 +25,8 @@ def _code_cell(text: object) -> str:
 
 
 def render_markdown(r: GradeReport) -> str:
-    sections = (_head, _stages, _dimensions, _invented, _self_review, _runtime, _judge, _strong_weak, _arithmetic)
+    sections = (_head, _stages, _dimensions, _invented, _injection, _self_review, _runtime, _judge, _strong_weak,
+                _consistency, _arithmetic)
     return "\n".join(line for section in sections for line in section(r))
 
 
@@ -58,27 +60,42 @@ def _dimensions(r: GradeReport) -> list[str]:
                    f"| {fmt(d.max)} |")
     out += [f"| **total** | **{fmt(r.total)}** | {fmt(r.pending_points)} | "
             f"{fmt(round(r.max_total - r.total - r.pending_points, 2))} | {fmt(r.max_total)} |", ""]
+    name_goals = GoalNamer(r.goals)
     for d in r.dimensions:
-        out += _dimension(d)
+        out += _dimension(r, d, name_goals)
     return out
 
 
-def _dimension(d) -> list[str]:
+def _found(r: GradeReport, facts: dict[str, object]) -> str:
+    notes = fact_notes(r, facts)
+    return md_text(plain_facts(r, facts)) + (f" ({_cell('; '.join(notes))})" if notes else "")
+
+
+def _dimension(r: GradeReport, d, name_goals: GoalNamer) -> list[str]:
     pend = f" (+{fmt(d.pending_points)} pending)" if d.pending_points else ""
     out = [f"### {d.title}: {fmt(d.score)}/{fmt(d.max)}{pend}", "", dimension_reason(d) + ".", ""]
     for x in by_weight(d.deductions):
         refs = where(x)
-        out.append(f"- {deduction_label(x)} {_code(x.id)}: {_cell(x.reason)}. "
-                   f"Because {md_text(fact_values(x) or x.because)}" + (f"; at {md_text(refs)}" if refs else "") + ".")
+        found = f" Found: {_found(r, x.facts)}" if x.facts else f" Because {md_text(x.because)}"
+        fix = f" **Fix:** {_cell(x.fix)}." if x.fix else ""
+        out.append(f"- {deduction_label(x)} {_cell(name_goals(x.reason))}.{fix}{found}"
+                   + (f"; at {md_text(refs)}" if refs else "") + f". ({_code(x.id)})")
     for b in d.bonuses:
         at = f"; at {md_text(where(b))}" if b.evidence else ""
-        out.append(f"- +{fmt(b.points)} {_code(b.id)} (bonus): {_cell(b.reason)}{at}.")
+        out.append(f"- +{fmt(b.points)} {_code(b.id)} (bonus): {_cell(name_goals(b.reason))}{at}.")
     for p in d.pending:
         why = "judge criterion" if p.source == "judge" else "unknown: " + "; ".join(
-            f"{f} ({w})" if w else f for f, w in zip(p.unknown_facts, p.why_unknown or [""] * len(p.unknown_facts)))
-        out.append(f"- pending {fmt(p.points)} {_code(p.id)} ({md_text(why)}): {_cell(p.reason)}")
+            f"{r.fact_labels.get(f, f)} ({w})" if w else r.fact_labels.get(f, f)
+            for f, w in zip(p.unknown_facts, p.why_unknown or [""] * len(p.unknown_facts)))
+        out.append(f"- pending {fmt(p.points)} {_code(p.id)} ({md_text(why)}): {_cell(name_goals(p.reason))}")
     if (bound := pending_bound(d)) is not None:
         out.append(f"- note: {bound}.")
+    if d.passed:
+        out += ["", f"Checked and not charged ({len(d.passed)}):", ""]
+        for p in d.passed:
+            refs = where(p)
+            out.append(f"- ✓ no deduction for “{_cell(name_goals(p.reason))}”: {_found(r, p.facts) or 'always'}"
+                       + (f"; at {md_text(refs)}" if refs else "") + ".")
     return out + [""]
 
 
@@ -100,6 +117,27 @@ def _invented(r: GradeReport) -> list[str]:
         listed = "; ".join(f"{_code(f'{f.file}:{f.line}')} {_cell(f.rule)}" for f in other[:15])
         out += ["", f"Other findings ({len(other)}): {listed}" + (" ..." if len(other) > 15 else "")]
     return out + [""]
+
+
+def _injection(r: GradeReport) -> list[str]:
+    out = ["## Text aimed at an AI grader", ""]
+    if not r.prompt_injection:
+        return out + ["None found (instructions to a grader, hidden comments addressed to a reviewer).", ""]
+    out.append(f"{len(r.prompt_injection)} places address an AI grader; the judge treats repo text as data and "
+               "these earn nothing:")
+    out += [f"- {_code(f'{n.file}:{n.line}')} ({INJECTION_WORDS.get(n.kind, n.kind)}): {_code(n.text)}"
+            for n in r.prompt_injection[:30]]
+    return out + [""]
+
+
+def _consistency(r: GradeReport) -> list[str]:
+    out = ["## Consistency across facts", ""]
+    if r.inconsistencies is None:
+        return out + ["Not checked: the static facts were not collected.", ""]
+    if not r.inconsistencies:
+        return out + ["Passed: no two facts contradict each other.", ""]
+    return out + ["Facts that cannot both be true (a grader bug; the points they decide deserve a second look):",
+                  *[f"- {_cell(why)}" for why in r.inconsistencies], ""]
 
 
 def _self_review(r: GradeReport) -> list[str]:
@@ -136,9 +174,9 @@ def _runtime(r: GradeReport) -> list[str]:
            f"engine {_cell(rt.get('engine') or '?')}.", "", "| step | status | detail |", "|---|---|---|"]
     for name in ("build", "test_image", "boot", "tests", "compose"):
         step = rt.get(name) or {}
-        out.append(f"| {name} | {step.get('status', '?')} | {_cell(_step_detail(name, step))} |")
+        out.append(f"| {name} | {step.get('status', '?')} | {_cell(step_detail(name, step))} |")
     for name, gate in (rt.get("gates") or {}).items():
-        out.append(f"| gate {name} | {gate.get('status', '?')} | {_cell(_gate_detail(gate))} |")
+        out.append(f"| gate {name} | {gate.get('status', '?')} | {_cell(gate_detail(gate))} |")
     return out + [""]
 
 
@@ -155,28 +193,3 @@ def _arithmetic(r: GradeReport) -> list[str]:
     ok = "Passed: dimension sums, clipping, caps, floors and tier thresholds agree."
     return ["## Arithmetic self-check", "",
             ok if r.arithmetic_check.ok else "FAILED:\n" + "\n".join(f"- {p}" for p in r.arithmetic_check.problems), ""]
-
-
-def _step_detail(name: str, step: dict) -> str:
-    bits = []
-    if name == "boot":
-        if step.get("http_status") is not None:
-            bits.append(f"HTTP {step['http_status']}")
-        if step.get("ready_seconds") is not None:
-            bits.append(f"ready in {step['ready_seconds']} s")
-    if name == "tests" and step.get("runs") is not None:
-        bits.append(f"{step['runs']} runs, {step.get('failures')} failures, {step.get('errors')} errors, "
-                    f"{step.get('skips')} skips")
-        if step.get("line_coverage") is not None:
-            bits.append(f"line coverage {step['line_coverage']}%")
-    if step.get("reason"):
-        bits.append(step["reason"])
-    return "; ".join(bits)
-
-
-def _gate_detail(gate: dict) -> str:
-    keys = ("offenses", "warnings", "ignored_warnings", "vulnerabilities")
-    bits = [f"{k} {gate[k]}" for k in keys if gate.get(k) is not None]
-    if gate.get("reason"):
-        bits.append(gate["reason"])
-    return "; ".join(bits)

@@ -10,6 +10,11 @@ facts, findings; plus runtime (issue 4). Fields are added, never renamed.
 
 1.1: typed facts/findings/static/runtime/self-review, `judge`, `excerpts`; stage status
 `not_applicable`. The JSON of the 1.0 fields is unchanged.
+
+1.2 (additive): per dimension `passed` (rules checked and not charged, with the facts that kept the
+points); per deduction `fix`; `goals` (goal id -> title), `fact_labels`/`fact_names` (plain words for
+the facts the report cites), `inconsistencies` (cross-fact checks that failed) and `prompt_injection`
+(text in the repo aimed at an AI grader, shown whether or not the judge ran).
 """
 
 from __future__ import annotations
@@ -17,13 +22,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
-from static_checks.models import AppRoot, Fact, Finding, SkippedFile
+from static_checks.models import AppRoot, Fact, Finding, InlineSuppression, SkippedFile
 
 from grader.judge.models import JudgeReport
 from grader.runtime.models import RuntimeReport
 from grader.scoring.models import Scorecard
 
-REPORT_SCHEMA_VERSION = "1.1"
+REPORT_SCHEMA_VERSION = "1.2"
 
 StageStatus = Literal["ok", "partial", "failed", "skipped", "not_applicable"]
 
@@ -49,6 +54,8 @@ class StaticSummary(BaseModel):
     roots: list[AppRoot] = Field(default_factory=list)
     files_analyzed: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
+    # `# grader:disable` comments of the graded repo: shown for audit, never honoured when grading
+    suppressions: list[InlineSuppression] = Field(default_factory=list)
 
 
 class RuntimeNotRun(BaseModel):
@@ -115,6 +122,15 @@ class CodeExcerpt(BaseModel):
     lines: list[ExcerptLine] = Field(default_factory=list)
 
 
+class InjectionNote(BaseModel):
+    """A place in the repo whose text addresses an AI grader (facts `injection.*` or their finding)."""
+
+    file: str
+    line: int
+    kind: str  # instructions | hidden_comment
+    text: str = ""  # the line, redacted and cut
+
+
 class GradeReport(Scorecard):
     schema_version: str = REPORT_SCHEMA_VERSION
     grader_version: str = ""
@@ -133,9 +149,18 @@ class GradeReport(Scorecard):
     arithmetic_check: ArithmeticCheck = Field(default_factory=lambda: ArithmeticCheck(ok=True))
     judge: JudgeReport | None = None
     excerpts: list[CodeExcerpt] = Field(default_factory=list)
+    # 1.2: words for readers, decided at grade time so re-rendering needs nothing but this file.
+    goals: dict[str, str] = Field(default_factory=dict)
+    fact_labels: dict[str, str] = Field(default_factory=dict)
+    fact_names: dict[str, str] = Field(default_factory=dict)  # count fact -> the list fact naming its items
+    inconsistencies: list[str] | None = None  # None: the check could not run (no static facts)
+    prompt_injection: list[InjectionNote] = Field(default_factory=list)
 
     def stage(self, name: str) -> StageResult | None:
         return next((s for s in self.stages if s.name == name), None)
+
+    def fact(self, fact_id: str):
+        return next((f for f in self.facts if f.id == fact_id), None)
 
     def excerpt(self, file: str, line: int) -> CodeExcerpt | None:
         return next((e for e in self.excerpts if e.file == file and e.line == line), None)

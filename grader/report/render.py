@@ -12,9 +12,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from grader.report.markdown import render_markdown
 from grader.report.model import GradeReport
 from grader.report.summary import (
-    STATUS_WORDS, by_weight, deduction_label, dimension_reason, fact_values, fmt, invented_findings, one_line_summary,
-    other_findings, pending_bound, strongest, weakest,
+    INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
+    one_line_summary, other_findings, pending_bound, step_detail, strongest, weakest,
 )
+from grader.report.words import GoalNamer, anchor, fact_notes, plain_facts, source_link
 
 TEMPLATES = Path(__file__).with_name("templates")
 FORMATS = ("json", "md", "html")
@@ -42,7 +43,10 @@ def render_html(r: GradeReport) -> str:
              if stage is None or stage.status == "ok"
              else f"The static check did not complete ({stage.detail}): invented calls could not be checked.")
     return _env().get_template("report.html.j2").render(
-        r=r, fmt=fmt, pct=pct, by_weight=by_weight, reason=dimension_reason, fact_values=fact_values,
+        r=r, fmt=fmt, pct=pct, by_weight=by_weight, reason=dimension_reason,
+        plain_facts=lambda facts: plain_facts(r, facts), fact_notes=lambda facts: fact_notes(r, facts),
+        goal_named=GoalNamer(r.goals), anchor=anchor, source_link=lambda f, n: source_link(r, f, n),
+        step_detail=step_detail, gate_detail=gate_detail, injection_words=INJECTION_WORDS,
         summary=one_line_summary(r), invented=invented_findings(r), invented_empty=empty,
         other_findings=other_findings(r)[:200], runtime=r.runtime.model_dump(mode="json"),
         strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound,

@@ -18,15 +18,6 @@ def where(item: AppliedItem, limit: int = 3) -> str:
     return ", ".join(refs) + (f" (+{more} more)" if more > 0 else "")
 
 
-def _short(value: object, limit: int = 120) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def fact_values(item: AppliedItem) -> str:
-    return ", ".join(f"{k} = {_short(v)}" for k, v in item.facts.items())
-
-
 def one_line_summary(r: GradeReport) -> str:
     lost = sorted(r.dimensions, key=lambda d: d.lost_points, reverse=True)
     worst = [d for d in lost if d.lost_points > 0][:2]
@@ -103,7 +94,11 @@ def invented_findings(r: GradeReport) -> list[Finding]:
 
 
 def other_findings(r: GradeReport) -> list[Finding]:
-    return [f for f in r.findings if f.category.value != "api-hallucination"]
+    """Findings with no section of their own (invented calls and prompt injection have one)."""
+    return [f for f in r.findings if f.category.value != "api-hallucination" and "injection" not in f.rule]
+
+
+INJECTION_WORDS = {"instructions": "instructions to the grader", "hidden_comment": "hidden comment to a reviewer"}
 
 
 STATUS_WORDS = {
@@ -112,3 +107,28 @@ STATUS_WORDS = {
     "unverifiable": "unverifiable by facts (judge)",
     "not_a_claim": "not a PASS claim",
 }
+
+
+def step_detail(name: str, step: dict) -> str:
+    bits = []
+    if name == "boot":
+        if step.get("http_status") is not None:
+            bits.append(f"HTTP {step['http_status']}")
+        if step.get("ready_seconds") is not None:
+            bits.append(f"ready in {step['ready_seconds']} s")
+    if name == "tests" and step.get("runs") is not None:
+        bits.append(f"{step['runs']} runs, {step.get('failures')} failures, {step.get('errors')} errors, "
+                    f"{step.get('skips')} skips")
+        if step.get("line_coverage") is not None:
+            bits.append(f"line coverage {step['line_coverage']}%")
+    if step.get("reason"):
+        bits.append(step["reason"])
+    return "; ".join(bits)
+
+
+def gate_detail(gate: dict) -> str:
+    keys = ("offenses", "warnings", "ignored_warnings", "vulnerabilities")
+    bits = [f"{k} {gate[k]}" for k in keys if gate.get(k) is not None]
+    if gate.get("reason"):
+        bits.append(gate["reason"])
+    return "; ".join(bits)

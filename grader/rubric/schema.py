@@ -43,6 +43,8 @@ class Deduction(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
     dimension: str
     reason: str  # one line, shown in reports
+    # The deduction phrased as what to do about it ("add a compose file with app and db services"), for reports.
+    fix: str | None = None
     when: Predicate | None = None  # None: always
     points: float | None = Field(default=None, gt=0)
     cap: float | None = Field(default=None, ge=0)

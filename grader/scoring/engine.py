@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from grader.rubric.predicates import Truth
 from grader.rubric.schema import Bonus, Deduction, Dimension, JudgeCriterion, Rubric
 from grader.scoring.factset import FactSet
-from grader.scoring.models import AppliedItem, DimensionScore, EvidenceRef, PendingItem, Scorecard
+from grader.scoring.citations import deciding_fact_ids, describe_deciding
+from grader.scoring.models import AppliedItem, DimensionScore, EvidenceRef, PassedItem, PendingItem, Scorecard
 
 EPS = 1e-9
 
@@ -151,6 +152,30 @@ def _evidence(used: list) -> list[EvidenceRef]:
     return out
 
 
+def _cited_facts(r: _Rule, facts: FactSet) -> list:
+    """The facts of the conditions that fired (plus the `per` count): what the predicate matched, and for
+    a condition that held by a fact failing a test (under `not`), that fact too, so its value is shown."""
+    ids = deciding_fact_ids(r.item.when, facts, Truth.true) if r.item.when is not None else []
+    per = getattr(r.item, "per", None)
+    if per and per not in ids:
+        ids.append(per)
+    matched = [f for f in r.used if f.id in ids]
+    seen = {f.id for f in matched}
+    return matched + [f for i in ids if i not in seen for f in facts.get(i)]
+
+
+def _passed(r: _Rule, facts: FactSet) -> PassedItem:
+    """A deduction checked and not charged, with the facts that kept it from firing."""
+    item = r.item
+    ids = deciding_fact_ids(item.when, facts, Truth.false) if item.when is not None else []
+    if not ids and item.per:  # fired on its predicate but the count was 0
+        ids = [item.per]
+    cited = [f for i in ids for f in facts.get(i)]
+    nominal = r.points if item.kind == "points" else (item.cap if item.kind == "cap" else item.floor)
+    return PassedItem(id=item.id, kind=item.kind, nominal=_r(nominal or 0.0), reason=item.reason,
+                      facts={f.id: f.value for f in cited}, evidence=_evidence(cited))
+
+
 def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> DimensionScore:
     rules = [_evaluate(d, facts, dim) for d in rubric.deductions if d.dimension == dim.id]
     rules += [_evaluate(b, facts, dim) for b in rubric.bonuses if b.dimension == dim.id]
@@ -172,6 +197,7 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
     judge_floored = floored_best or floored_worst
     applied: list[AppliedItem] = []
     bonuses: list[AppliedItem] = []
+    passed: list[PassedItem] = []
     for r in rules:
         if r.truth is Truth.unknown:
             gain = moved.get(r.item.id, 0.0) if isinstance(r.item, Bonus) else 0.0
@@ -180,17 +206,21 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
                                        why_unknown=[facts.why_unknown(f)[:200] for f in r.unknown_facts]))
             continue
         if r.truth is not Truth.true:
+            if isinstance(r.item, Deduction):
+                passed.append(_passed(r, facts))
             continue
         kind = "bonus" if isinstance(r.item, Bonus) else r.item.kind
         if kind == "floor" and not (_floor_stopped(rules, moved) or judge_floored):
             continue  # a floor that stopped nothing is not a reason worth reporting
         nominal = r.points if kind in ("points", "bonus") else (r.item.cap if kind == "cap" else r.item.floor)  # type: ignore[union-attr]
+        cited = _cited_facts(r, facts)
         item = AppliedItem(
             id=r.item.id, kind=kind, points=_r(moved.get(r.item.id, 0.0)), nominal=_r(nominal or 0.0),
             reason=r.item.reason,
-            because=r.item.when.describe() if r.item.when is not None else "always",
-            facts={f.id: f.value for f in r.used},
-            evidence=_evidence(r.used),
+            because=describe_deciding(r.item.when, facts, Truth.true) if r.item.when is not None else "always",
+            facts={f.id: f.value for f in cited},
+            evidence=_evidence([f for f in r.used if f in cited]),
+            fix=getattr(r.item, "fix", None),
         )
         (bonuses if kind == "bonus" else applied).append(item)
     for j, awarded, fact in decided:
@@ -204,7 +234,7 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
     return DimensionScore(
         id=dim.id, title=dim.title, max=dim.max,
         score=_r(worst), pending_points=_r(best - worst), lost_points=_r(dim.max - best),
-        deductions=applied, bonuses=bonuses, pending=pending,
+        deductions=applied, bonuses=bonuses, pending=pending, passed=passed,
     )
 
 

@@ -25,6 +25,18 @@ class AppliedItem(BaseModel):
     because: str  # the predicate, in words
     facts: dict[str, object] = Field(default_factory=dict)  # fact id -> value it was decided on
     evidence: list[EvidenceRef] = Field(default_factory=list)
+    fix: str | None = None  # what to do about it, from the rubric (report 1.2)
+
+
+class PassedItem(BaseModel):
+    """A rubric rule that was checked and did not fire: the facts (and places) that kept the points."""
+
+    id: str
+    kind: Literal["points", "cap", "floor"]
+    nominal: float  # the rubric's number the rule would have moved
+    reason: str  # what the rule charges for (that did not hold)
+    facts: dict[str, object] = Field(default_factory=dict)  # fact id -> value that made it false
+    evidence: list[EvidenceRef] = Field(default_factory=list)
 
 
 class PendingItem(BaseModel):
@@ -50,6 +62,7 @@ class DimensionScore(BaseModel):
     deductions: list[AppliedItem] = Field(default_factory=list)
     bonuses: list[AppliedItem] = Field(default_factory=list)
     pending: list[PendingItem] = Field(default_factory=list)
+    passed: list[PassedItem] = Field(default_factory=list)  # checked and not charged (report 1.2)
 
 
 class Scorecard(BaseModel):

@@ -13,6 +13,7 @@ import re
 import tree_sitter as ts
 
 from static_checks.manifest.lookup import lexical_candidates
+from static_checks.types.flow import body_values, case_branches, conditional, diverts, method_returns
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, Scope
@@ -20,6 +21,7 @@ from static_checks.types.syntax import (
     call_name,
     call_receiver,
     const_path,
+    def_body,
     first_arg,
     last_expression,
     symbol_value,
@@ -53,6 +55,8 @@ ITERATORS = frozenset({
 })
 _TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
 _NIL = frozenset({"nil"})
+_CONTROL = _TRANSPARENT | {"conditional", "if", "unless", "elsif", "else", "then", "case", "case_match",
+                           "rescue_modifier", "method", "singleton_method"}
 # Nested type_of calls one evaluation may stack before it hands the deeper node to the work list
 # of the outermost call (each level costs 2-4 Python frames; Python allows 1000).
 MAX_NESTING = 100
@@ -203,12 +207,10 @@ class Inferer:
             return self.ivar_type(scope, text(node))
         if t == "self":
             return self.self_type(scope)
-        if t in _TRANSPARENT:
-            return self.type_of(last_expression(node), scope)
         if t in ("assignment", "operator_assignment"):
             return self.type_of(node.child_by_field_name("right"), scope)
-        if t in ("conditional", "if", "unless", "elsif", "else", "then"):
-            return self._branches(node, scope)
+        if t in _CONTROL:
+            return self._control(node, scope)
         if t == "binary":
             op = node.child_by_field_name("operator")
             if op is not None and text(op) in ("||", "or"):
@@ -218,6 +220,25 @@ class Inferer:
                     return self.type_of(right, scope)
                 return self._join([left, right], scope)
         return None
+
+    def _control(self, node: ts.Node, scope: Scope) -> TypeRef | None:
+        """Bodies, branches, rescues and method bodies: typed when every path's value agrees."""
+        t = node.type
+        if t in _TRANSPARENT:
+            return self._join(body_values(node), scope)
+        if t in ("case", "case_match"):
+            branches = case_branches(node)
+            return None if branches is None else self._join(branches, scope)
+        if t == "rescue_modifier":
+            handler = node.child_by_field_name("handler")
+            return self._join([node.child_by_field_name("body"), None if diverts(handler) else handler], scope)
+        if t in ("method", "singleton_method"):
+            if scope.node.id != node.id:
+                return None  # a `def` expression is a Symbol
+            # what calling it returns: the body's value and every early `return`, when all agree
+            returns = method_returns(node)
+            return None if returns is None else self._join([def_body(node), *returns], scope)
+        return self._branches(node, scope)
 
     def _call(self, node: ts.Node, scope: Scope) -> TypeRef | None:
         name = call_name(node)
@@ -274,12 +295,23 @@ class Inferer:
             # flow order: the last assignment that ends before this use
             before = [rhs for (end, rhs) in entries if end <= node.start_byte]
             if before:
-                rhs = before[-1]
-                return None if rhs is None else self.type_of(rhs, scope)
+                return self._reaching(before, node.start_byte, scope)
             return _agree([None if rhs is None else self.type_of(rhs, scope) for _, rhs in entries])
         if name in scope.params:
             return self._param_default(name, scope)
         return self._implicit_call(name, scope)
+
+    def _reaching(self, before: list[ts.Node | None], use_at: int, scope: Scope) -> TypeRef | None:
+        """The assignments that may reach a use, newest first, back to one that always runs on the way
+        (`x = nil` then `x = chat.ask(q) if c`): typed when all agree."""
+        reaching: list[ts.Node | None] = []
+        for rhs in reversed(before):
+            if rhs is None or rhs.parent is None:
+                return None  # `a, b = ...`: unknowable
+            reaching.append(rhs)
+            if not conditional(rhs.parent, use_at, scope.node):
+                break
+        return self._join(reaching, scope)
 
     def _param_default(self, name: str, scope: Scope) -> TypeRef | None:
         """`def initialize(chat: RubyLLM.chat)`: a parameter typed by its default value."""
@@ -314,7 +346,7 @@ class Inferer:
         if app is not None:
             mdef = app.find_def(name, singleton)
             if mdef is not None:
-                return self.type_of(last_expression(mdef.body), mdef.scope)
+                return self.type_of(mdef.node, mdef.scope)
             if not singleton and any(name in d.readers for c in app.chain() for d in c.defs):
                 return self._app_ivar(app, "@" + name)
         own = self.self_type(scope)
@@ -396,7 +428,7 @@ class Inferer:
             if app is not None:
                 mdef = app.find_def(name, t.singleton)
                 if mdef is not None:
-                    return self.type_of(last_expression(mdef.body), mdef.scope)
+                    return self.type_of(mdef.node, mdef.scope)
                 if not t.singleton and any(name in d.readers for c in app.chain() for d in c.defs):
                     return self._app_ivar(app, "@" + name)
             if t.singleton and (name == "new" or (t.open and not t.plain and name in AR_FINDERS)):

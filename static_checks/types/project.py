@@ -156,6 +156,7 @@ def _scan_until_stable(
     pending = [pf for pf in files if _SEED.search(pf.source)]
     classes: dict[str, AppClass] = {}
     typed_names: set[str] = set()
+    parent_names: set[str] = set()
     while pending:
         for pf in pending:
             fs = scan_file(pf)
@@ -164,12 +165,30 @@ def _scan_until_stable(
                 classes.setdefault(cdef.fq, AppClass(cdef.fq)).defs.append(cdef)
         _type_classes(classes, index, new_api)
         new_names = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if c.base is not None} - typed_names
-        if not new_names:
+        # subclasses inherit the methods of scanned classes (`class ReportWriter < Llm::BaseService`
+        # calling the base's `chat`): their files matter even when they name nothing of RubyLLM
+        new_parents = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if _has_methods(c)} - parent_names
+        if not new_names and not new_parents:
             break
         typed_names |= new_names
-        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(new_names)) + rb")\b")
-        pending = [pf for pf in files if pf.rel not in scanned and pattern.search(pf.source)]
+        parent_names |= new_parents
+        wanted = _file_pattern(new_names, new_parents)
+        pending = [pf for pf in files if pf.rel not in scanned and wanted.search(pf.source)]
     return scanned, classes
+
+
+def _has_methods(app: AppClass) -> bool:
+    return any(d.methods or d.smethods or d.readers for d in app.defs)
+
+
+def _file_pattern(names: set[str], parents: set[str]) -> re.Pattern[bytes]:
+    """Files naming one of `names` anywhere, or subclassing one of `parents` (`< A::Parent`)."""
+    alts = []
+    if names:
+        alts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+    if parents:
+        alts.append(rb"<\s*(?:::)?(?:\w+::)*(?:" + b"|".join(re.escape(n.encode()) for n in sorted(parents)) + rb")\b")
+    return re.compile(b"|".join(alts))
 
 
 def _gem_reopenings(

@@ -4,6 +4,7 @@ verification of each invented call from the manifest, strongest and weakest poin
 from __future__ import annotations
 
 import json
+import re
 
 from grader.report.markdown import render_markdown
 from grader.report.render import write_all
@@ -43,7 +44,7 @@ def test_markdown_marks_pending_points_and_skipped_stages(graded):
     assert "| runtime | skipped | --no-runtime" in md
     assert "| judge | skipped |" in md
     assert "(judge criterion)" in md
-    assert "unknown: runtime.boot.ok (runtime stage did not run)" in md
+    assert "unknown: app booted to a working page (runtime stage did not run)" in md
     assert report.pending_points > 0 and report.tier_provisional
 
 
@@ -71,10 +72,13 @@ def test_a_deduction_cut_short_by_a_floor_shows_its_rubric_points(graded):
     report = graded.grade("overclaiming_self_review", "rails-rubyllm-v2")
     md = render_markdown(report)
     # several_overclaims (3) and fabricated_citations (3) from 15 stop at the band floor of 10.
-    assert "- -3 `several_overclaims`" in md
-    assert "- -2 of 3 (cut short by a floor or zero) `fabricated_citations`" in md
-    assert "- 0 of 1 (nothing left to take) `no_honest_confession`" in md
-    assert "- floor 10 `fidelity_band_floor`" in md
+    def line(label: str, rule: str) -> bool:
+        return re.search(rf"^- {re.escape(label)} .*\(`{rule}`\)$", md, re.M) is not None
+
+    assert line("-3", "several_overclaims")
+    assert line("-2 of 3 (cut short by a floor or zero)", "fabricated_citations")
+    assert line("0 of 1 (nothing left to take)", "no_honest_confession")
+    assert line("floor 10", "fidelity_band_floor")
     html = render_html(report)
     assert "<b>−2 of 3 (cut short by a floor or zero)</b>" in html and "<b>cap 6 (−4)</b>" in html
 

@@ -1,0 +1,121 @@
+"""Which expressions can give a value its type: the paths through bodies, branches and assignments.
+
+Pure readers over the tree (no typing): the inferencer asks for every value a body, a method or a
+local variable can hold at a point, and keeps a type only when all of them agree. `nil` stands for
+"not set yet" and never breaks agreement. Walks are iterative.
+"""
+
+from __future__ import annotations
+
+import tree_sitter as ts
+
+# Statements that end a path without giving the enclosing expression a value.
+_DIVERTS = frozenset({"return", "next", "break", "redo", "retry"})
+_RAISES = frozenset({"raise", "fail"})
+# Constructs inside which an assignment may not run on the way to a later use.
+_BRANCHING = frozenset({
+    "if", "unless", "elsif", "else", "then", "when", "case", "case_match", "in_clause", "conditional",
+    "if_modifier", "unless_modifier", "while", "until", "while_modifier", "until_modifier", "for",
+    "rescue", "rescue_modifier", "block", "do_block", "lambda", "ensure",
+})
+# Nested bodies whose `return` is not the method's own.
+_OWN_RETURNS_STOP = frozenset({"method", "singleton_method", "lambda", "class", "module", "singleton_class"})
+
+
+def _named(node: ts.Node) -> list[ts.Node]:
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+def diverts(node: ts.Node | None) -> bool:
+    """`raise ...`, `return`, `next`, `retry`: the path leaves instead of producing a value."""
+    if node is None:
+        return False
+    if node.type in _DIVERTS:
+        return True
+    if node.type == "identifier":
+        return (node.text or b"").decode() in _RAISES
+    if node.type == "call" and node.child_by_field_name("receiver") is None:
+        name = node.child_by_field_name("method")
+        return name is not None and (name.text or b"").decode() in _RAISES
+    return False
+
+
+def last_of(node: ts.Node | None) -> ts.Node | None:
+    """The last statement of a clause (`then`, `else`, a rescue body), or None when empty."""
+    if node is None:
+        return None
+    named = _named(node)
+    return named[-1] if named else None
+
+
+def body_values(body: ts.Node) -> list[ts.Node | None]:
+    """The expressions a statement list can end with: its last statement (the `else` clause's when the
+    body rescues), and each rescue clause's last statement unless it raises, retries or returns.
+    None stands for an empty clause (nil)."""
+    named = _named(body)
+    main = [c for c in named if c.type not in ("rescue", "ensure", "else")]
+    rescues = [c for c in named if c.type == "rescue"]
+    orelse = next((c for c in named if c.type == "else"), None)
+    out: list[ts.Node | None] = []
+    if rescues and orelse is not None:
+        out.append(last_of(orelse))
+    else:
+        out.append(main[-1] if main else None)
+    for clause in rescues:
+        value = last_of(clause.child_by_field_name("body"))
+        if not diverts(value):
+            out.append(value)
+    return [v for v in out if not diverts(v)] or [None]
+
+
+def case_branches(node: ts.Node) -> list[ts.Node | None] | None:
+    """The clause bodies of `case`/`case ... in`; None when a plain `case` has no `else` (nil on a path)."""
+    branches: list[ts.Node | None] = []
+    has_else = False
+    for child in _named(node):
+        if child.type in ("when", "in_clause"):
+            branches.append(last_of(child.child_by_field_name("body")))
+        elif child.type == "else":
+            has_else = True
+            branches.append(last_of(child))
+    if not has_else and node.type == "case":
+        return None
+    return [b for b in branches if not diverts(b)]
+
+
+def method_returns(defn: ts.Node) -> list[ts.Node | None] | None:
+    """The arguments of every `return` of this def (not of nested defs or lambdas); None when one
+    returns several values (an Array)."""
+    out: list[ts.Node | None] = []
+    body = defn.child_by_field_name("body")
+    stack = list(body.named_children) if body is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type in _OWN_RETURNS_STOP:
+            continue
+        if node.type == "return":
+            args = node.named_children[0] if node.named_children else None
+            values = _named(args) if args is not None else []
+            if len(values) > 1:
+                return None
+            out.append(values[0] if values else None)
+            continue
+        stack.extend(node.named_children)
+    return out
+
+
+def conditional(assign: ts.Node, use_at: int, scope_node: ts.Node) -> bool:
+    """The assignment may not run on the way to a use at byte `use_at`: a branch, loop, block or rescued
+    body holds it but not the use (`x ||= v` keeps an earlier value too)."""
+    if assign.type == "operator_assignment":
+        return True
+    cur = assign.parent
+    while cur is not None and cur.id != scope_node.id:
+        if cur.start_byte <= use_at < cur.end_byte:
+            return False
+        if cur.type in _BRANCHING:
+            return True
+        if cur.type in ("begin", "body_statement") and any(c.type == "rescue" for c in cur.named_children):
+            return True
+        cur = cur.parent
+    return False
