@@ -16,7 +16,7 @@ MAX_EVIDENCE = 20
 def prompt_injection(ctx: FactContext):
     mine = [f for f in ctx.findings if f.rule == RULE_ID]
     instructions = [ctx.ev_text(f.file, f.line, f.snippet) for f in mine if f.extra.get("kind") == "instructions"]
-    hidden = [ctx.ev_text(f.file, f.line, f.snippet) for f in mine if f.extra.get("kind") == "hidden-comment"]
+    hidden = [ctx.ev_text(f.file, f.line, f.snippet) for f in mine if f.extra.get("kind") == "hidden_comment"]
     rule = "facts/prompt-injection"
     return [
         fact("injection.instructions", len(instructions), rule + "/instructions", instructions[:MAX_EVIDENCE],

@@ -92,13 +92,16 @@ _TRIGGER = re.compile(r"grad|evaluat|review|judg|assess|mark|scor|point|rat(?:in
 WINDOW_CHARS = 600
 WINDOW_LINES = 3  # lines of context kept on each side of a trigger word (the sentence filters read them)
 _HIDDEN = re.compile(r"<!--(.*?)-->|<%#(.*?)%>|^[ \t]*\[//\]:[ \t]*#[ \t]*\((.*?)\)[ \t]*$", re.DOTALL | re.MULTILINE)
-_HIDDEN_WORDS = re.compile(rf"(?i)\b{_WHO}s?\b|\b(?:ai|llm)\s+reviewers?\b|{_FULL}\s+{_MARKS}|\b10\s*/\s*10\b")
+# Hidden from a human reader, a comment that names a reviewer, says "you/please/must" and talks
+# scores is aimed at a grader, whoever the reviewer is.
+_HIDDEN_WHO = re.compile(rf"(?i)\b(?:{_WHO}|reviewer|grader|marker|examiner)s?\b")
 _SPEAKS = re.compile(r"(?i)\b(?:you|your|please|must|should)\b")
+_SCORING = re.compile(rf"(?i)\b(?:scor\w*|grad\w*|{_MARKS}|pass|rate|full|perfect|maximum|max)\b|\b10\s*/\s*10\b")
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One place that addresses a grader: `kind` is "instructions" or "hidden-comment"."""
+    """One place that addresses a grader: `kind` is "instructions" or "hidden_comment"."""
 
     file: str
     line: int
@@ -160,9 +163,9 @@ def _hidden_speaks(body: str) -> str | None:
     found = next(iter(_matches(body, "a hidden comment")), None)
     if found is not None:
         return found.group(0)
-    words = _HIDDEN_WORDS.search(body)
-    if words and _SPEAKS.search(body):
-        return words.group(0)
+    who = _HIDDEN_WHO.search(body)
+    if who and _SPEAKS.search(body) and _SCORING.search(body):
+        return who.group(0)
     return None
 
 
@@ -337,7 +340,7 @@ def scan_text(rel: str, text: str, parsed: dict | None = None) -> list[Hit]:
         phrase = _hidden_speaks(body)
         if phrase is not None:
             line, col = _position(text, start)
-            hits.setdefault((line, "hidden-comment"), Hit(rel, line, col, "hidden-comment", phrase,
+            hits.setdefault((line, "hidden_comment"), Hit(rel, line, col, "hidden_comment", phrase,
                                                           "a hidden comment"))
     return sorted(hits.values(), key=lambda h: (h.line, h.column))
 
@@ -366,7 +369,7 @@ def _snippet(line: str) -> str:
 
 def finding_of(hit: Hit, line_text: str) -> Finding:
     phrase = " ".join(hit.phrase.split())
-    if hit.kind == "hidden-comment":
+    if hit.kind == "hidden_comment":
         message = f"hidden comment addressed to a grader (\u201c{phrase}\u201d)"
     else:
         message = f"text addressed to an AI grader (\u201c{phrase}\u201d)"
