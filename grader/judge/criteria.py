@@ -74,6 +74,22 @@ def _givens(facts, ids: list[str]) -> tuple[list[Given], list[str]]:
     return givens, list(dict.fromkeys(files))
 
 
+def not_asked(rubric, facts, only: list[str] | None = None) -> list:
+    """The rubric's judge criteria that are decided without a model because their applies_when is
+    false (not built: 0; not applicable: the points stand), in rubric order."""
+    from grader.judge.models import NotAsked
+    from grader.scoring.citations import describe_deciding
+
+    out = []
+    for j in rubric.judge_criteria:
+        if j.applies_when is None or facts is None or (only and j.id not in only):
+            continue
+        if j.applies_when.evaluate(facts)[0] is Truth.false:
+            out.append(NotAsked(criterion=j.id, dimension=j.dimension, decided=j.otherwise,
+                                because=describe_deciding(j.applies_when, facts, Truth.false)))
+    return out
+
+
 def _holistic_anchors(top: float) -> dict[str, str]:
     q = top / 4
     return {f"{top:g}": "exemplary: nothing a senior reviewer would change",

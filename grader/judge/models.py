@@ -61,6 +61,16 @@ class ContextSent(BaseModel):
 
 
 
+class NotAsked(BaseModel):
+    """A judge criterion decided without a model: its applies_when is false. `decided` says how, as
+    the rubric says: not_built (its subject does not exist: 0) or not_applicable (its points stand)."""
+
+    criterion: str
+    dimension: str
+    decided: Literal["not_built", "not_applicable"]
+    because: str  # the applies_when conditions that failed, in the rubric's terms
+
+
 class JudgeReport(BaseModel):
     status: JudgeStatus
     reason: str | None = None
@@ -79,5 +89,6 @@ class JudgeReport(BaseModel):
     redactions: list[FileCount] = Field(default_factory=list)  # secrets redacted before sending
     identity_masked: list[FileCount] = Field(default_factory=list)  # generator names masked in prose
     warnings: list[str] = Field(default_factory=list)  # same-family judge, unknown price, budget reached
+    not_asked: list[NotAsked] = Field(default_factory=list)  # criteria whose applies_when is false
     seconds: float | None = None
 
