@@ -10,6 +10,7 @@ from typing import Any
 from grader.rubric.predicates import Truth
 
 HOLISTIC_PREFIX = "dimension:"
+MAX_PLACES = 5  # file:line places shown per given fact: the static findings behind it, bounded
 # Facts every criterion gets as givens, whatever its dimension: the headline verdicts of the static
 # audit and of the runtime, and whether the repo talks to graders.
 HEADLINE_FACTS = ["rubyllm.invented_calls", "rubyllm.invented_kinds", "rubyllm.bypass", "runtime.build.ok",
@@ -20,7 +21,7 @@ HEADLINE_FACTS = ["rubyllm.invented_calls", "rubyllm.invented_kinds", "rubyllm.b
 class Given:
     id: str
     value: Any
-    where: str | None  # file:line of its first evidence
+    where: str | None  # file:line of its evidence (the first MAX_PLACES), e.g. each invented call
 
 
 @dataclass
@@ -36,7 +37,7 @@ class CriterionSpec:
 
     def text_for_key(self) -> dict:
         return {"id": self.id, "dimension": self.dimension, "max": self.max, "question": self.question,
-                "anchors": self.anchors, "givens": [(g.id, repr(g.value)) for g in self.givens]}
+                "anchors": self.anchors, "givens": [(g.id, repr(g.value), g.where) for g in self.givens]}
 
 
 def _dimension_fact_ids(rubric, dim_id: str) -> list[str]:
@@ -68,7 +69,9 @@ def _givens(facts, ids: list[str]) -> tuple[list[Given], list[str]]:
             continue
         for f in facts.get(fid)[:1]:
             ev = (getattr(f, "evidence", None) or [])
-            where = f"{ev[0].file}:{ev[0].line}" if ev and ev[0].file else None
+            places = list(dict.fromkeys(f"{e.file}:{e.line}" for e in ev if e.file))
+            where = ", ".join(places[:MAX_PLACES]) + (f" (+{len(places) - MAX_PLACES} more)"
+                                                       if len(places) > MAX_PLACES else "") if places else None
             givens.append(Given(fid, f.value, where))
             files += [e.file for e in ev if e.file]
     return givens, list(dict.fromkeys(files))
