@@ -162,6 +162,8 @@ def test_a_graded_repo_cannot_suppress_its_own_findings(tmp_path):
     assert len(listed) == 3 and not any(s["honoured"] for s in listed)
     assert {s["matched"] for s in listed} == {1}
     assert honest["static"]["suppressions"] == []
+    markdown = (tmp_path / "out_hostile" / "report.md").read_text()
+    assert "`grader:disable` comments in the repo (3, not honoured when grading: their findings count)" in markdown
 
 
 # ---- the settings file -------------------------------------------------------------------------
@@ -287,3 +289,66 @@ def test_colour_on_a_real_terminal(tmp_path):
     os.close(primary)
     assert proc.wait(timeout=120) == 1
     assert b"\x1b[31merror\x1b[0m" in b"".join(chunks)
+
+
+def test_uses_of_a_suppressed_root_go_with_it_and_only_then(tmp_path):
+    service = """class S
+  def go(text)
+    client = RubyLLM::Client.new(api_key: "x") # grader:disable unknown-constant -- our wrapper in lib/
+    response = client.chat(messages: [text])
+    response["output_text"]
+  end
+
+  def other(text)
+    RubyLLM::Client.new(api_key: "y").chat(messages: [text])
+  end
+end
+"""
+    repo = make_app(tmp_path / "app", service, view=None)
+    code, report = check_json(str(repo))
+    # the second, unsuppressed root keeps its own use; the first root's two uses follow it
+    assert where(report["findings"]) == [("chat_service.rb", 9, "rubyllm/invented-value-use"),
+                                         ("chat_service.rb", 9, "rubyllm/unknown-constant")]
+    follows = [s for s in report["suppressed"] if s["finding"]["rule"] == "rubyllm/invented-value-use"]
+    assert [(s["finding"]["line"], s["by"], s["detail"]) for s in follows] == [
+        (4, "inline", "follows from app/services/chat_service.rb:3 (our wrapper in lib/)"),
+        (5, "inline", "follows from app/services/chat_service.rb:3 (our wrapper in lib/)")]
+
+
+def test_standalone_static_checks_reads_the_same_settings(tmp_path, capsys):
+    from static_checks.cli import main as static_main
+
+    repo = make_app(tmp_path / "app")
+    (repo / ".grader.toml").write_text('exclude = ["app/views"]\nbaseline = "base.json"\n')
+    assert static_main([str(repo), "--write-baseline"]) == 0
+    assert "wrote 1 finding(s) to baseline" in capsys.readouterr().err
+    assert static_main([str(repo), "-f", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["findings"] == []
+    assert sorted(s["by"] for s in report["suppressed"]) == ["baseline", "exclude", "exclude", "inline", "inline"]
+    (repo / ".grader.toml").write_text('disable = ["nope"]\n')
+    assert static_main([str(repo)]) == 2
+    assert "unknown rule 'nope'" in capsys.readouterr().err
+
+
+def test_untrusted_check_ignores_the_repos_settings_and_comments(tmp_path, monkeypatch):
+    repo = make_app(tmp_path / "theirs")
+    (repo / ".grader.toml").write_text('disable = ["unknown-method", "unknown-constant"]\n')
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / ".grader.toml").write_text('[severity]\n"unknown-constant" = "warning"\n')
+    monkeypatch.chdir(mine)
+    code, trusted = check_json(str(repo))
+    assert code == 0 and trusted["findings"] == []
+    code, report = check_json(str(repo), "--untrusted")
+    assert code == 1
+    assert where(report["findings"]) == [
+        ("chat_service.rb", 3, "rubyllm/unknown-constant"), ("chat_service.rb", 9, "rubyllm/unknown-method"),
+        ("chat_service.rb", 10, "rubyllm/unknown-method"), ("show.html.erb", 2, "rubyllm/unknown-method"),
+        ("show.html.erb", 3, "rubyllm/unknown-method")]
+    assert report["findings"][0]["severity"] == "warning"  # my settings apply, theirs do not
+    assert report["suppressed"] == [] and len(report["suppressions"]) == 3
+    assert not any(s["honoured"] for s in report["suppressions"])
+    text = runner.invoke(app, ["check", str(repo), "--untrusted"]).stdout
+    assert ("app/services/chat_service.rb:8: grader:disable comment not honoured: rubyllm/unknown-method -- "
+            "patched in config/initializers") in text

@@ -136,3 +136,56 @@ end
 """
     assert repo_facts({"app/services/answer_bot.rb": BOT, "app/controllers/chats_controller.rb": logged}
                       )["errors.missing_key_preflight"].value is False
+
+
+def test_a_failure_reply_written_into_the_shown_conversation_is_a_degraded_ui(repo_facts):
+    chat = {"app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\nend\n"}
+    reply_job = """class ReplyJob < ApplicationJob
+  def perform(chat_id, text)
+    chat = Chat.find(chat_id)
+    chat.ask(text)
+  rescue RubyLLM::Error
+    chat.messages.create!(role: "assistant", content: "The assistant is unavailable, try again.")
+  end
+end
+"""
+    entry = ("class Entry < ApplicationRecord\n  belongs_to :chat\n"
+             "  broadcasts_to ->(e) { [e.chat, :entries] }\nend\n")
+    # the chat's messages (acts_as_message) are what its page shows
+    message = "class Message < ApplicationRecord\n  acts_as_message\nend\n"
+    f = repo_facts({**chat, "app/models/message.rb": message, "app/jobs/reply_job.rb": reply_job})
+    assert f["errors.degraded_ui"].value is True
+    assert f["errors.degraded_ui"].evidence[0].line == 6
+    # a record that broadcasts itself reaches the page too; a log row nobody shows does not
+    to_entries = reply_job.replace("chat.messages.create!(", "Entry.create!(chat: chat, ")
+    assert repo_facts({**chat, "app/models/entry.rb": entry, "app/jobs/reply_job.rb": to_entries}
+                      )["errors.degraded_ui"].value is True
+    audit = "class FailureLog < ApplicationRecord\nend\n"
+    to_log = reply_job.replace("chat.messages.create!(", "FailureLog.create!(")
+    assert repo_facts({**chat, "app/models/failure_log.rb": audit, "app/jobs/reply_job.rb": to_log}
+                      )["errors.degraded_ui"].value is False
+
+
+def test_a_send_mixed_in_from_another_llm_gem_is_a_provider_call(repo_facts):
+    gemfile = 'source "https://rubygems.org"\ngem "rails", "~> 8.1"\ngem "ruby_llm"\ngem "raix"\n'
+    talker = ("class Talker\n  include Raix::ChatCompletion\n  def reply(text)\n    transcript << { user: text }\n"
+              "    chat_completion(openai: \"gpt-4.1\")\n  end\nend\n")
+    rescued_job = """class TalkJob < ApplicationJob
+  def perform(text)
+    Talker.new.reply(text)
+  rescue => e
+    Turbo::StreamsChannel.broadcast_append_to("talk", target: "log", html: ERB::Util.html_escape(e.message))
+  end
+end
+"""
+    f = repo_facts({"Gemfile": gemfile, "app/models/talker.rb": talker, "app/jobs/talk_job.rb": rescued_job})
+    assert f["errors.llm_calls"].value == 1
+    assert f["errors.rescue_around_llm"].value == "all"
+    assert f["errors.degraded_ui"].value is True
+    bare_job = "class TalkJob < ApplicationJob\n  def perform(text)\n    Talker.new.reply(text)\n  end\nend\n"
+    g = repo_facts({"Gemfile": gemfile, "app/models/talker.rb": talker, "app/jobs/talk_job.rb": bare_job})
+    assert g["errors.rescue_around_llm"].value == "none"
+    # the same method name in a class that mixes in no LLM gem is no provider call
+    plain = talker.replace("  include Raix::ChatCompletion\n", "")
+    h = repo_facts({"Gemfile": gemfile, "app/models/talker.rb": plain, "app/jobs/talk_job.rb": bare_job})
+    assert h["errors.llm_calls"].value == 0

@@ -78,3 +78,63 @@ def test_placeholder_and_devise_views_are_generator_output(repo_facts):
     })
     assert f["app.views"].value == 0 and f["app.mvc_nontrivial"].value is False
     assert f["hotwire.partials"].value == 0
+
+
+CHAT_MODEL = """class Chat < ApplicationRecord
+  acts_as_chat
+
+  def reply_later(text)
+    AnswerJob.perform_later(id, text)
+  end
+
+  def reply_now(text)
+    ask(text) { |chunk| broadcast_append_to(self, target: "answer", html: ERB::Util.html_escape(chunk.content)) }
+  end
+
+  def headline(text)
+    update(title: text.truncate(20))
+  end
+end
+"""
+ANSWER_JOB = ("class AnswerJob < ApplicationJob\n  def perform(id, text)\n    Chat.find(id).reply_now(text)\n"
+              "  end\nend\n")
+
+
+def test_naming_the_chat_or_enqueuing_its_job_runs_no_llm_call(repo_facts):
+    app = {"app/models/chat.rb": CHAT_MODEL, "app/jobs/answer_job.rb": ANSWER_JOB}
+
+    def reach(body: str) -> bool:
+        test = f'class ChatTest < ActiveSupport::TestCase\n  test "t" do\n    chat = Chat.create!\n{body}\n  end\nend\n'
+        return repo_facts({**app, "test/models/chat_test.rb": test})["tests.reach_llm_path"].value
+
+    assert reach('    chat.headline("a long first message")') is False
+    assert reach('    assert_enqueued_with(job: AnswerJob) { chat.reply_later("hi") }') is False
+    assert reach('    AnswerJob.perform_now(chat.id, "hi")') is True
+    assert reach('    chat.reply_now("hi")') is True
+    assert reach('    perform_enqueued_jobs { chat.reply_later("hi") }') is True
+
+
+def test_counting_what_is_parsed_out_of_a_message_is_no_payload_test(repo_facts):
+    def counted(line: str) -> bool:
+        test = f'class ReplyTest < ActiveSupport::TestCase\n  test "t" do\n    {line}\n  end\nend\n'
+        return repo_facts({"test/models/reply_test.rb": test})["tests.count_based_payload"].value
+
+    assert counted("assert_equal 3, chat.messages.count") is True
+    assert counted("assert_equal 2, sent[:messages].size") is True
+    assert counted("assert_equal 3, reply_message.recommendations.count") is False
+    assert counted("assert_equal 1, message_parts.first.links.length") is False
+
+
+def test_a_scaffold_test_of_the_new_form_is_a_real_test(repo_facts):
+    routes = "Rails.application.routes.draw do\n  resources :todos\nend\n"
+    scaffold = ('class TodosControllerTest < ActionDispatch::IntegrationTest\n  test "should get new" do\n'
+                "    get new_todo_url\n    assert_response :success\n  end\nend\n")
+    controller = "class TodosController < ApplicationController\n  def new\n    @todo = Todo.new\n  end\nend\n"
+    f = repo_facts({"config/routes.rb": routes, "app/controllers/todos_controller.rb": controller,
+                    "test/controllers/todos_controller_test.rb": scaffold})
+    assert f["tests.count"].value == 1
+    # the controller generator's `todos_new_url` with no such route only errors
+    generated = scaffold.replace("new_todo_url", "todos_new_url")
+    g = repo_facts({"config/routes.rb": routes, "app/controllers/todos_controller.rb": controller,
+                    "test/controllers/todos_controller_test.rb": generated})
+    assert g["tests.count"].value == 0
