@@ -15,12 +15,16 @@ from static_checks.parsing import ParsedFile
 from static_checks.sources import DEFAULT_MAX_BYTES, PassReader, SourceFile, discover, read_source
 
 
+def _only_thread() -> bool:
+    return threading.active_count() == 1
+
+
 @contextmanager
 def _fewer_gc_passes() -> Iterator[None]:
     """Reference counting frees nearly all an analysis builds; the cycle collector's passes over its
     young objects (nodes, models) were a tenth of a check's time. Run it less often meanwhile (the
     setting is process-wide, so only when no other thread could be relying on it)."""
-    if threading.active_count() > 1:
+    if not _only_thread():
         yield
         return
     before = gc.get_threshold()

@@ -18,6 +18,7 @@ def test_the_collector_runs_less_often_during_a_check_and_as_before_after(tmp_pa
     from static_checks import engine
 
     (tmp_path / "a.rb").write_text("RubyLLM.chat.ask('hi')\n")
+    monkeypatch.setattr(engine, "_only_thread", lambda: True)  # threads other tests left keep it off
     seen = []
     real = engine.parse_tree
     monkeypatch.setattr(engine, "parse_tree", lambda *a, **kw: seen.append(gc.get_threshold()) or real(*a, **kw))
@@ -25,3 +26,7 @@ def test_the_collector_runs_less_often_during_a_check_and_as_before_after(tmp_pa
     engine.check_path(tmp_path)
     assert gc.get_threshold() == before
     assert seen and seen[0][0] >= 50_000
+    monkeypatch.setattr(engine, "_only_thread", lambda: False)  # a server's threads: the setting is not touched
+    seen.clear()
+    engine.check_path(tmp_path)
+    assert seen == [before]
