@@ -10,43 +10,15 @@ from pathlib import Path
 from typing import NoReturn, Optional
 
 import typer
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from grader.commands.help_format import PlainHelpGroup, plain_help
 
 
-_TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH", "path": "PATH"}
-
-
-def _metavar(param) -> str | None:
-    if isinstance(param, TyperArgument):
-        return (param.name or "arg").upper()
-    if isinstance(param, TyperOption):
-        if param.is_flag or param.count:
-            return ""
-        kind = param.bare_type()
-        return _TYPE_WORDS.get(kind, kind.upper())
-    return None
-
-
-def _plain_metavars(command) -> None:
-    """Help as people read it: `--jobs INTEGER`, `--out PATH`, `grade PATH`, and nothing after a
-    flag, instead of typer's `<int>`, `<bool>`, `{path}` tags. Best effort: typer's internals move,
-    and help that keeps its tags is better than a CLI that fails to start."""
-    for param in command.params:
-        if param.metavar is None:
-            try:
-                param.metavar = _metavar(param)
-            except Exception:  # noqa: BLE001 - see above
-                pass
-    for sub in getattr(command, "commands", {}).values():
-        _plain_metavars(sub)
-
-
-class GraderGroup(TyperGroup):
+class GraderGroup(PlainHelpGroup):
     """The root group; its sub-commands exist when it is built, so their help is fixed once here."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _plain_metavars(self)
+        plain_help(self)
 
 
 app = typer.Typer(
@@ -91,14 +63,25 @@ def check_cmd(
         None, "--ruby-llm-version", help="Check against this ruby_llm release instead of the locked one."
     ),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    config: Optional[Path] = typer.Option(
+        None, "--config", help="Settings file (default: the checked folder's .grader.toml or pyproject.toml, "
+                               "else the current folder's)."),
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline", help="Report only findings this baseline file does not list."),
+    write_baseline: bool = typer.Option(
+        False, "--write-baseline", help="Write the current findings to the baseline file and exit 0."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: finding lines only; no notes on stderr."),
 ) -> None:
     """Audit RubyLLM API use (invented calls, wrong signatures, bypasses). Exit 1 on error findings.
 
     With several paths, text reports follow each other, `json` is a list of reports and `sarif`
-    one log with a run per path; the exit code is the worst of them."""
-    from grader.commands.check import check_paths
+    one log with a run per path; the exit code is the worst of them. Honours the settings file,
+    `# grader:disable RULE -- reason` comments (listed in the output) and --baseline."""
+    from grader.commands.check import CheckRequest, check_paths
 
-    raise typer.Exit(code=check_paths(paths, format, ruby_llm_version, output))
+    raise typer.Exit(code=check_paths(CheckRequest(
+        paths=paths, fmt=format, ruby_llm_version=ruby_llm_version, output=output, config=config,
+        baseline=baseline, write_baseline=write_baseline, quiet=quiet)))
 
 
 def _add_manifest_app() -> None:

@@ -87,6 +87,27 @@ class SkippedFile(BaseModel):
     reason: str
 
 
+class InlineSuppression(BaseModel):
+    """A `# grader:disable RULE -- reason` comment, listed so every suppression can be audited."""
+
+    file: str
+    line: int  # the comment's line
+    applies_to: int  # the line whose findings it covers (its own, or the next when it stands alone)
+    rules: list[str]
+    reason: str | None = None
+    honoured: bool  # False when grading: a graded repo cannot hide its own findings
+    matched: int = 0  # findings on that line it covers (removed only when honoured)
+    problem: str | None = None  # an unknown rule id, no reason given, or nothing to cover
+
+
+class SuppressedFinding(BaseModel):
+    """A finding `grader check` did not report, and why (only when the checked repo's owner asked)."""
+
+    finding: Finding
+    by: str  # "inline", "disable", "exclude" or "baseline"
+    detail: str | None = None  # the reason, the settings key or the baseline file
+
+
 class CheckReport(BaseModel):
     schema_version: str = SCHEMA_VERSION
     tool_version: str
@@ -95,6 +116,9 @@ class CheckReport(BaseModel):
     files_analyzed: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
+    # Additive (static_checks/suppress.py): suppression comments found, and what `check` left out.
+    suppressions: list[InlineSuppression] = Field(default_factory=list)
+    suppressed: list[SuppressedFinding] = Field(default_factory=list)
 
     def has_errors(self) -> bool:
         return any(f.severity is Severity.error for f in self.findings)

@@ -2,19 +2,49 @@
 
 Exit codes: 0 no error findings, 1 error findings, 2 a bad input (the worst over all paths). A bad
 path is reported in one line and the other paths are still checked.
+
+`check` is run by a repo's owner on their own code, so it honours the owner's choices: the
+settings file (`--config`, else the checked folder's, else the current folder's), inline
+`# grader:disable` comments and a baseline. `grade` honours none of them from the graded repo.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass
+class CheckRequest:
+    """What the command line asked for (see grader/cli.py `check_cmd` for each flag)."""
+
+    paths: list[str]
+    fmt: str = "text"
+    ruby_llm_version: str | None = None
+    output: Path | None = None
+    config: Path | None = None
+    baseline: Path | None = None
+    write_baseline: bool = False
+    quiet: bool = False
 
 
 def _say(message: str) -> None:
     from grader.report.escape import terminal_text
 
     print(f"grader: {terminal_text(message)}", file=sys.stderr)
+
+
+def use_colour(output: Path | None, stream=None) -> bool:
+    """Colour only on a terminal; NO_COLOR (any value) turns it off, FORCE_COLOR on."""
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())
 
 
 def combine(texts: list[tuple[str, str]], fmt: str) -> str:
@@ -40,36 +70,103 @@ def _output_problem(output: Path) -> str | None:
     return None
 
 
-def check_paths(paths: list[str], fmt: str, ruby_llm_version: str | None, output: Path | None) -> int:
-    from static_checks.engine import InputError, check_path
+class _Refused(Exception):
+    """One path cannot be checked as asked (a bad settings or baseline file): exit 2, one line."""
+
+
+def _baseline_file(request: CheckRequest, loaded) -> Path | None:
+    if request.baseline is not None:
+        return request.baseline
+    if loaded.settings.baseline is not None and loaded.folder is not None:
+        return loaded.folder / loaded.settings.baseline
+    return None
+
+
+def _check_one(request: CheckRequest, folder: Path):
+    """(report, baseline file) for one ingested folder, with the owner's choices applied."""
+    from static_checks.baseline import BaselineError, read_baseline
+    from static_checks.engine import check_path
+    from static_checks.suppress import apply_owner_choices, settings_problem
+
+    from grader.core.config import ConfigError, config_for_check
+
+    try:
+        loaded = config_for_check(request.config, folder)
+    except ConfigError as exc:
+        raise _Refused(str(exc)) from None
+    if problem := settings_problem(loaded.settings, loaded.describe()):
+        raise _Refused(problem)
+    baseline_file = _baseline_file(request, loaded)
+    baseline = None
+    if baseline_file is not None and not request.write_baseline:
+        try:
+            baseline = (read_baseline(baseline_file), str(baseline_file))
+        except BaselineError as exc:
+            raise _Refused(str(exc)) from None
+    version = request.ruby_llm_version or loaded.settings.ruby_llm_version
+    report = check_path(folder, ruby_llm_version=version)
+    return apply_owner_choices(report, folder, loaded.settings, baseline), baseline_file
+
+
+def _write_baselines(request: CheckRequest, made: list[tuple[str, object, Path | None]]) -> int:
+    from static_checks.baseline import BaselineError, write_baseline
+
+    targets: dict[Path, list] = {}
+    for path, report, baseline_file in made:
+        if baseline_file is None:
+            _say(f"--write-baseline: no baseline file for {path}; pass --baseline FILE (or set `baseline` "
+                 f"in the settings file)")
+            return 2
+        targets.setdefault(baseline_file, []).append(report)
+    for target, reports in targets.items():
+        try:
+            count = write_baseline(target, reports)
+        except BaselineError as exc:
+            _say(str(exc))
+            return 2
+        if not request.quiet:
+            _say(f"wrote {count} finding(s) to baseline {target}")
+    return 0
+
+
+def check_paths(request: CheckRequest) -> int:
+    from static_checks.engine import InputError
     from static_checks.output import FORMATS, render
 
     from grader.ingest import IngestError, ingest
 
-    if fmt not in FORMATS:
-        _say(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if request.fmt not in FORMATS:
+        _say(f"unknown format {request.fmt!r}; choose one of {', '.join(FORMATS)}")
         return 2
-    if output is not None and (problem := _output_problem(output)):
+    if request.output is not None and (problem := _output_problem(request.output)):
         _say(problem)
         return 2
     code = 0
+    colour = use_colour(request.output)
     texts: list[tuple[str, str]] = []
-    for path in paths:
+    made: list[tuple[str, object, Path | None]] = []
+    for path in request.paths:
         try:
             with ingest(path) as repo:
-                report = check_path(repo.path, ruby_llm_version=ruby_llm_version)
-        except (IngestError, InputError, ValueError) as exc:
+                report, baseline_file = _check_one(request, repo.path)
+        except (IngestError, InputError, ValueError, _Refused) as exc:
             _say(str(exc))
             code = 2
             continue
-        if not report.roots and not report.files_analyzed:
+        if not report.roots and not report.files_analyzed and not request.quiet:
             _say(f"warning: no Ruby app found in {path} (no Gemfile and no Ruby file): nothing was checked")
-        texts.append((path, render(report, fmt)))
+        made.append((path, report, baseline_file))
+        texts.append((path, render(report, request.fmt, colour=colour, quiet=request.quiet)))
         if report.has_errors() and code == 0:
             code = 1
+    if request.write_baseline:
+        return code if code == 2 else _write_baselines(request, made)
     if not texts:
         return code
-    text = combine(texts, fmt)
+    return _emit(combine(texts, request.fmt), request.output, code)
+
+
+def _emit(text: str, output: Path | None, code: int) -> int:
     if output is None:
         sys.stdout.write(text)
         return code

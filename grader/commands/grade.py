@@ -12,13 +12,12 @@ import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
 from grader.commands import judge as judge_help  # help texts and option parsing; litellm loads on use
-
-RUBRIC_HELP = "rails-rubyllm-v1, rails-rubyllm-v2, or a rubric YAML file."
+from grader.commands import options as opts
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -55,32 +54,27 @@ def terminate_like_interrupt() -> Iterator[None]:
             signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
-def _runtime_options(base_image, build_network: bool, gem_mirror):
-    from grader.runtime.options import RuntimeOptions  # pydantic only, no docker
-
-    return RuntimeOptions(base_image=base_image, build_network=build_network, gem_mirror=gem_mirror)
-
-
 def grade_cmd(
-    path: str = typer.Argument(..., help="Repository folder, .tar/.tar.gz/.zip archive, or git URL[@commit]."),
-    rubric: str = typer.Option(..., "--rubric", "-r", help=RUBRIC_HELP),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for report.json, report.md, report.html."),
-    no_runtime: bool = typer.Option(False, "--no-runtime", help="Skip Docker; runtime points stay pending."),
-    no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM judge; judge points stay pending."),
-    base_image: Optional[str] = typer.Option(None, "--base-image", help="Base image for the runtime test image."),
-    build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
-    gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
-    ruby_llm_version: Optional[str] = typer.Option(None, "--ruby-llm-version",
-                                                   help="Check against this ruby_llm release."),
-    judge_model: Optional[list[str]] = typer.Option(None, "--judge-model", help=judge_help.MODEL_HELP),
-    judge_api_base: Optional[str] = typer.Option(None, "--judge-api-base", help=judge_help.API_BASE_HELP),
-    judge_samples: int = typer.Option(3, "--judge-samples", help=judge_help.SAMPLES_HELP),
-    max_cost: Optional[float] = typer.Option(None, "--max-cost", help=judge_help.MAX_COST_HELP),
-    judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
-    judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
-    judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=judge_help.BUDGET_HELP),
-    calibration: Optional[Path] = typer.Option(None, "--calibration", help="Profile correcting the judge scores."),
-    exemplars: Optional[Path] = typer.Option(None, "--exemplars", help=judge_help.EXEMPLARS_HELP),
+    path: Annotated[str, typer.Argument(help="Repository folder, .tar/.tar.gz/.zip archive, or git URL[@commit].")],
+    rubric: opts.Rubric,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json, report.md, report.html.")],
+    no_runtime: opts.NoRuntime = False,
+    no_judge: opts.NoJudge = False,
+    base_image: opts.BaseImage = None,
+    build_network: opts.BuildNetwork = None,
+    gem_mirror: opts.GemMirror = None,
+    ruby_llm_version: opts.RubyLlmVersion = None,
+    judge_model: opts.JudgeModel = None,
+    judge_api_base: opts.JudgeApiBase = None,
+    judge_samples: opts.JudgeSamples = 3,
+    max_cost: Annotated[Optional[float], typer.Option("--max-cost", help=judge_help.MAX_COST_HELP)] = None,
+    judge_cache: opts.JudgeCache = None,
+    judge_price: opts.JudgePrice = None,
+    judge_token_budget: opts.JudgeTokenBudget = None,
+    calibration: Annotated[Optional[Path], typer.Option(
+        "--calibration", help="Profile correcting the judge scores.")] = None,
+    exemplars: Annotated[Optional[Path], typer.Option("--exemplars", help=judge_help.EXEMPLARS_HELP)] = None,
+    config: opts.Config = None,
 ) -> None:
     """Grade one repository against a rubric. Exit 1 when the report fails its arithmetic self-check."""
     from grader.ingest import IngestError
@@ -94,9 +88,11 @@ def grade_cmd(
     rub = _load_rubric(rubric)
     if out.exists() and not out.is_dir():
         _fail(f"--out must be a folder, and {out} is a file")
-    options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
-                           ruby_llm_version=ruby_llm_version,
-                           runtime_options=_runtime_options(base_image, build_network, gem_mirror),
+    settings = opts.operator_config(config, [Path(path)]).settings
+    runtime_options = opts.runtime_options(settings, base_image, build_network, gem_mirror)
+    options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=runtime_options.base_image,
+                           ruby_llm_version=ruby_llm_version or settings.ruby_llm_version,
+                           runtime_options=runtime_options,
                            judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
                                                                   max_cost, judge_cache, judge_price,
                                                                   token_budget=judge_token_budget))
@@ -127,22 +123,26 @@ def grade_cmd(
 
 
 def grade_many_cmd(
-    folder: Path = typer.Argument(..., help="Folder whose sub-folders (and archives) are repositories."),
-    rubric: str = typer.Option(..., "--rubric", "-r", help=RUBRIC_HELP),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for one report folder per repo and the leaderboard."),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Repos graded in parallel (default: CPU count, at most 8)."),
-    no_runtime: bool = typer.Option(False, "--no-runtime", help="Skip Docker; runtime points stay pending."),
-    no_judge: bool = typer.Option(False, "--no-judge", help="Skip the LLM judge; judge points stay pending."),
-    base_image: Optional[str] = typer.Option(None, "--base-image", help="Base image for the runtime test image."),
-    build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
-    gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
-    judge_model: Optional[list[str]] = typer.Option(None, "--judge-model", help=judge_help.MODEL_HELP),
-    judge_api_base: Optional[str] = typer.Option(None, "--judge-api-base", help=judge_help.API_BASE_HELP),
-    judge_samples: int = typer.Option(3, "--judge-samples", help=judge_help.SAMPLES_HELP),
-    max_cost: Optional[float] = typer.Option(None, "--max-cost", help=judge_help.MAX_COST_RUN_HELP),
-    judge_cache: Optional[Path] = typer.Option(None, "--judge-cache", help=judge_help.CACHE_HELP),
-    judge_price: Optional[str] = typer.Option(None, "--judge-price", help=judge_help.PRICE_HELP),
-    judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=judge_help.BUDGET_HELP),
+    folder: Annotated[Path, typer.Argument(help="Folder whose sub-folders (and archives) are repositories.")],
+    rubric: opts.Rubric,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Folder for one report folder per repo and the leaderboard.")],
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", help="Repos graded in parallel (default: CPU count, at most 8).")] = 0,
+    no_runtime: opts.NoRuntime = False,
+    no_judge: opts.NoJudge = False,
+    base_image: opts.BaseImage = None,
+    build_network: opts.BuildNetwork = None,
+    gem_mirror: opts.GemMirror = None,
+    ruby_llm_version: opts.RubyLlmVersion = None,
+    judge_model: opts.JudgeModel = None,
+    judge_api_base: opts.JudgeApiBase = None,
+    judge_samples: opts.JudgeSamples = 3,
+    max_cost: Annotated[Optional[float], typer.Option("--max-cost", help=judge_help.MAX_COST_RUN_HELP)] = None,
+    judge_cache: opts.JudgeCache = None,
+    judge_price: opts.JudgePrice = None,
+    judge_token_budget: opts.JudgeTokenBudget = None,
+    config: opts.Config = None,
 ) -> None:
     """Grade every repository in FOLDER in parallel; write leaderboard.csv/.md/.html sorted by score.
 
@@ -159,6 +159,7 @@ def grade_many_cmd(
     if out.exists() and not out.is_dir():
         _fail(f"--out must be a folder, and {out} is a file")
     rub = _load_rubric(rubric)
+    settings = opts.operator_config(config, [folder]).settings
     skipped: list[str] = []
     repos = discover_repos(folder, skipped)
     for note in skipped:
@@ -170,9 +171,10 @@ def grade_many_cmd(
     if max_cost is not None:  # one budget for the whole run, shared by the worker processes
         judge_opts.budget_ledger = out / ".judge-budget.sqlite3"
         judge_opts.budget_ledger.unlink(missing_ok=True)
-    options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=base_image,
-                           runtime_options=_runtime_options(base_image, build_network, gem_mirror),
-                           judge_options=judge_opts)
+    runtime_options = opts.runtime_options(settings, base_image, build_network, gem_mirror)
+    options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=runtime_options.base_image,
+                           ruby_llm_version=ruby_llm_version or settings.ruby_llm_version,
+                           runtime_options=runtime_options, judge_options=judge_opts)
     try:
         with terminate_like_interrupt(), locked_output_dir(out):
             board = grade_many(repos, rub, out, options, jobs=jobs, progress=True)

@@ -48,8 +48,8 @@ def assemble_report(card: Scorecard, rubric: Rubric, run: StagesRun, repo: Path,
         repo=RepoInfo(source=source or str(repo), name=repo.name, kind=kind, commit=commit),
         facts=[redacted_fact(f) for f in run.facts],
         findings=[redacted_finding(f) for f in (check.findings if check else [])],
-        static=(StaticSummary(roots=check.roots, files_analyzed=check.files_analyzed, skipped=check.skipped)
-                if check else None),
+        static=(StaticSummary(roots=check.roots, files_analyzed=check.files_analyzed, skipped=check.skipped,
+                              suppressions=check.suppressions) if check else None),
         stages=stage_rows(run.records) + [StageResult(name="score", status="ok", seconds=score_seconds)],
     )
     report.runtime = _runtime_section(by_name.get("runtime"))

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
-from static_checks.models import AppRoot, Fact, Finding, SkippedFile
+from static_checks.models import AppRoot, Fact, Finding, InlineSuppression, SkippedFile
 
 from grader.judge.models import JudgeReport
 from grader.runtime.models import RuntimeReport
@@ -54,6 +54,8 @@ class StaticSummary(BaseModel):
     roots: list[AppRoot] = Field(default_factory=list)
     files_analyzed: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
+    # `# grader:disable` comments of the graded repo: shown for audit, never honoured when grading
+    suppressions: list[InlineSuppression] = Field(default_factory=list)
 
 
 class RuntimeNotRun(BaseModel):

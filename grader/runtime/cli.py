@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from grader.commands import options as opts  # shared flags and the settings file; no docker import
+
 runtime_app = typer.Typer(help="Build, boot, test and gate a repo inside Docker (sandboxed).", no_args_is_help=True,
                           add_completion=False, pretty_exceptions_enable=False)
 
@@ -20,25 +22,26 @@ def run_cmd(
     budget: float = typer.Option(1500, "--budget", help="Seconds for the whole stage."),
     boot_timeout: Optional[float] = typer.Option(None, "--boot-timeout", help="Seconds to wait for the app."),
     tests_timeout: Optional[float] = typer.Option(None, "--tests-timeout", help="Seconds for the test suite."),
-    build_network: bool = typer.Option(False, "--build-network", help="Network during image builds only."),
-    gem_mirror: Optional[str] = typer.Option(None, "--gem-mirror", help="Bundler mirror for rubygems.org in builds."),
+    build_network: opts.BuildNetwork = None,
+    gem_mirror: opts.GemMirror = None,
     no_repo_build: bool = typer.Option(False, "--no-repo-build", help="Do not build the repo's own Dockerfile."),
     compose_up: bool = typer.Option(False, "--compose-up", help="Also start the compose web service and probe it."),
     run_id: Optional[str] = typer.Option(None, "--run-id", help="Label value for this run (default: random)."),
     parallel_steps: int = typer.Option(2, "--parallel-steps", help="Run tests and gates this many at a time."),
+    config: opts.Config = None,
 ) -> None:
     """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran, 3 when skipped."""
-    from grader.runtime import RuntimeOptions, StepStatus, Timeouts, run_runtime
+    from grader.runtime import StepStatus, Timeouts, run_runtime
 
     timeouts = Timeouts()
     if boot_timeout is not None:
         timeouts.boot = boot_timeout
     if tests_timeout is not None:
         timeouts.tests = tests_timeout
-    options = RuntimeOptions(base_image=base_image, profile=profile, budget=budget, timeouts=timeouts,
-                             build_network=build_network, gem_mirror=gem_mirror,
-                             build_repo_dockerfile=not no_repo_build, run_id=run_id,
-                             compose_up=compose_up, parallel_steps=parallel_steps)
+    settings = opts.operator_config(config, [path]).settings  # the operator's, never the repo's
+    options = opts.runtime_options(settings, base_image, build_network, gem_mirror, profile=profile,
+                                   budget=budget, timeouts=timeouts, build_repo_dockerfile=not no_repo_build,
+                                   run_id=run_id, compose_up=compose_up, parallel_steps=parallel_steps)
     try:
         report = run_runtime(path, options)
     except KeyboardInterrupt:

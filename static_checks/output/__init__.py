@@ -7,7 +7,8 @@ from static_checks.models import CheckReport
 FORMATS = ("text", "json", "sarif")
 
 
-def render(report: CheckReport, fmt: str) -> str:
+def render(report: CheckReport, fmt: str, *, colour: bool = False, quiet: bool = False) -> str:
+    """`colour` and `quiet` shape the text format only; json and sarif are for programs."""
     if fmt == "json":
         return report.model_dump_json(indent=2, exclude={"facts"} if not report.facts else None) + "\n"
     if fmt == "sarif":
@@ -17,5 +18,5 @@ def render(report: CheckReport, fmt: str) -> str:
     if fmt == "text":
         from static_checks.output.text import to_text
 
-        return to_text(report)
+        return to_text(report, colour=colour, quiet=quiet)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

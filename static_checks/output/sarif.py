@@ -52,28 +52,42 @@ def _related(f: Finding) -> dict:
     ]}
 
 
+def _result(f: Finding, rule_index: int) -> dict:
+    text = f.message if not f.hint else f"{f.message} ({f.hint})"
+    return {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[f.severity],
+        "message": {"text": text},
+        "locations": [_location(f.file, f.line, f.column)],
+        **_related(f),
+        "properties": {"evidence": f.evidence, "category": f.category.value},
+    }
+
+
+def _suppression(by: str, detail: str | None) -> dict:
+    # SARIF's own field, which code scanning shows as dismissed: inline comments are `inSource`,
+    # the settings file and the baseline `external`.
+    entry = {"kind": "inSource" if by == "inline" else "external", "status": "accepted"}
+    entry["justification"] = f"{by}: {detail}" if detail else by
+    return entry
+
+
 def to_sarif(report: CheckReport) -> dict:
     rule_ids: list[str] = []
     rules: list[dict] = []
-    for f in report.findings:
+    shown = [(f, None) for f in report.findings] + [(s.finding, s) for s in report.suppressed]
+    for f, _ in shown:
         if f.rule in rule_ids:
             continue
         rule_ids.append(f.rule)
         rules.append(_rule_descriptor(f))
     results = []
-    for f in report.findings:
-        text = f.message if not f.hint else f"{f.message} ({f.hint})"
-        results.append(
-            {
-                "ruleId": f.rule,
-                "ruleIndex": rule_ids.index(f.rule),
-                "level": _LEVEL[f.severity],
-                "message": {"text": text},
-                "locations": [_location(f.file, f.line, f.column)],
-                **_related(f),
-                "properties": {"evidence": f.evidence, "category": f.category.value},
-            }
-        )
+    for f, suppressed in shown:
+        result = _result(f, rule_ids.index(f.rule))
+        if suppressed is not None:
+            result["suppressions"] = [_suppression(suppressed.by, suppressed.detail)]
+        results.append(result)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
