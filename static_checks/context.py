@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from static_checks.models import AppRoot
@@ -20,3 +21,5 @@ class ProjectContext:
     # Rules may cache shared analysis here (e.g. the receiver-type model), keyed by name,
     # so it is computed once per root rather than once per rule.
     cache: dict[str, object] = field(default_factory=dict)
+    # The app root on disk, for non-Ruby inputs (db/structure.sql, Gemfile.lock); None in unit tests.
+    root_dir: Path | None = None

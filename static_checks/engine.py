@@ -7,8 +7,8 @@ from pathlib import Path
 from static_checks import __version__
 from static_checks.context import ProjectContext
 from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
-from static_checks.parsing import ParsedFile, parse_source, syntax_findings
-from static_checks.sources import DEFAULT_MAX_BYTES, discover, read_source
+from static_checks.parsing import ParsedFile
+from static_checks.sources import DEFAULT_MAX_BYTES, SourceFile, discover, read_source
 
 
 class InputError(Exception):
@@ -24,23 +24,34 @@ def _owner_root(rel: str, roots: list[str]) -> str:
     return best
 
 
-def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES):
-    """Parse every Ruby source under base. Returns (sources, parsed files, findings, skipped)."""
+def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None):
+    """Parse every Ruby source under base. Returns (sources, parsed files, findings, skipped).
+    jobs: processes for the syntax pass (None: every core when there are many files; see parse_pool)."""
+    from static_checks.parse_pool import parse_all
+
     sources = discover(base, max_bytes=max_bytes)
-    parsed: list[ParsedFile] = []
-    findings: list[Finding] = []
+    readable: list[tuple[SourceFile, bytes]] = []
     skipped: list[SkippedFile] = list(sources.skipped)
+    unread: dict[int, SkippedFile] = {}  # position among the sources -> why it was not read
     for src in sources.files:
         data, reason = read_source(src)
         if data is None:
-            skipped.append(SkippedFile(file=src.rel, reason=reason or "unreadable"))
+            unread[len(readable) + len(unread)] = SkippedFile(file=src.rel, reason=reason or "unreadable")
+        else:
+            readable.append((src, data))
+    parsed: list[ParsedFile] = []
+    findings: list[Finding] = []
+    done = iter(parse_all(readable, jobs=jobs))
+    for position in range(len(sources.files)):  # skips listed in the files' order, as they were met
+        if position in unread:
+            skipped.append(unread[position])
             continue
-        pf = parse_source(src, data)
+        pf, syntax = next(done)
         if pf.over_budget:  # past its time budget (grader.core.budget): reported, and the rest completes
-            skipped.append(SkippedFile(file=src.rel, reason=pf.over_budget))
+            skipped.append(SkippedFile(file=pf.rel, reason=pf.over_budget))
             continue
         parsed.append(pf)
-        findings.extend(syntax_findings(pf))
+        findings.extend(syntax)
     return sources, parsed, findings, skipped
 
 
@@ -49,8 +60,10 @@ def check_path(
     ruby_llm_version: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     with_facts: bool = False,
+    jobs: int | None = None,
 ) -> CheckReport:
-    """Findings for a folder; with_facts also fills CheckReport.facts (static_checks.facts)."""
+    """Findings for a folder; with_facts also fills CheckReport.facts (static_checks.facts).
+    jobs: processes for the syntax pass (None: every core when the tree is big; 1: this process only)."""
     from static_checks.manifest.index import ManifestIndex
     from static_checks.manifest.versions import resolve_schema_version, resolve_version
     from static_checks.rules import run_rules
@@ -61,7 +74,7 @@ def check_path(
     if not path.is_dir():
         raise InputError(f"not a folder: {path} (archives are unpacked by `grader`)")
     base = path.resolve()
-    sources, parsed, findings, skipped = parse_tree(base, max_bytes)
+    sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs)
 
     root_names = list(sources.app_roots)
     by_root: dict[str, list[ParsedFile]] = {r: [] for r in root_names}
@@ -79,7 +92,7 @@ def check_path(
         roots.append(root)
         # the app's own ruby_llm-schema pin (RubyLLM::Schema, RubyLLM::Helpers) wins over the one ruby_llm implies
         index = ManifestIndex.load(version, schema_version=resolve_schema_version(root_dir))
-        ctx = ProjectContext(root=root, files=by_root.get(name, []), index=index)
+        ctx = ProjectContext(root=root, files=by_root.get(name, []), index=index, root_dir=root_dir)
         findings.extend(run_rules(ctx))
         caches[name] = ctx.cache
 

@@ -31,9 +31,18 @@ class ParsedFile:
     rel: str
     kind: str  # "ruby" or "erb"
     source: bytes  # the Ruby that was parsed (for ERB: the extracted code)
-    tree: ts.Tree
+    # The tree of `source`; None when another process parsed it (static_checks/parse_pool.py): it is
+    # then rebuilt on first use, and most files are never asked for theirs (rules look at text first).
+    parsed: ts.Tree | None = None
     heredocs_blanked: bool = False  # parsed with heredoc bodies blanked (see static_checks/heredoc.py)
     over_budget: str | None = None  # not analysed: its parse ran past a time budget (the tree is empty)
+
+    @property
+    def tree(self) -> ts.Tree:
+        if self.parsed is None:
+            # the same bytes parsed once already within the file's budget, elsewhere: no callback needed
+            self.parsed = ruby_parser().parse(self.source)
+        return self.parsed
 
     @property
     def root(self) -> ts.Node:
@@ -83,8 +92,8 @@ def parse_ruby(rel: str, source: bytes, kind: str = "ruby", deadline: Deadline |
         if blanked != source:
             retry = _parse(blanked, deadline)
             if not retry.root_node.has_error:
-                return ParsedFile(rel=rel, kind=kind, source=blanked, tree=retry, heredocs_blanked=True)
-    return ParsedFile(rel=rel, kind=kind, source=source, tree=tree)
+                return ParsedFile(rel=rel, kind=kind, source=blanked, parsed=retry, heredocs_blanked=True)
+    return ParsedFile(rel=rel, kind=kind, source=source, parsed=tree)
 
 
 def parse_source(src: SourceFile, data: bytes) -> ParsedFile:
@@ -98,7 +107,7 @@ def parse_source(src: SourceFile, data: bytes) -> ParsedFile:
             return parse_ruby(src.rel, extract_ruby(data), kind="erb", deadline=deadline)
         return parse_ruby(src.rel, data, deadline=deadline)
     except OverBudget as exc:
-        return ParsedFile(rel=src.rel, kind=src.kind, source=b"", tree=ruby_parser().parse(b""),
+        return ParsedFile(rel=src.rel, kind=src.kind, source=b"", parsed=ruby_parser().parse(b""),
                           over_budget=f"not analysed: {exc}")
 
 

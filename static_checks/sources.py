@@ -6,6 +6,8 @@ loop), binary and oversized files are skipped and reported, never silently dropp
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +55,31 @@ def is_installed_gems(folder: Path) -> bool:
     return _installed_gems_in(RepoReader(folder.parent), folder.name)
 
 
+# The walk reached these names through folders that are not links, so one lstat answers what
+# RepoReader's checks (a realpath of every component, per call) would: a third of a check's
+# own time on a tree of apps went there. Reading a file still goes through RepoReader.
+def _walked_lstat(base: Path, rel: str) -> os.stat_result | None:
+    try:
+        return os.lstat(os.path.join(base, rel))
+    except (OSError, ValueError):
+        return None
+
+
+def _walked_size(base: Path, rel: str) -> int | None:
+    """Size of a regular file found by the walk; None for anything else."""
+    st = _walked_lstat(base, rel)
+    return st.st_size if st is not None and stat.S_ISREG(st.st_mode) else None
+
+
+def _gem_home(base: Path, rel: str) -> bool:
+    """A walked folder that holds `specifications/` and `gems/` folders (not links): see is_installed_gems."""
+    for sub in ("specifications", "gems"):
+        st = _walked_lstat(base, f"{rel}/{sub}")
+        if st is None or not stat.S_ISDIR(st.st_mode):
+            return False
+    return True
+
+
 def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
     """Walk `base` without following links; classify every Ruby-bearing file. The static pass of a
     repo starts here, and so does its time budget (grader.core.budget)."""
@@ -72,7 +99,7 @@ def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
             if d.is_link:
                 found.skipped.append(SkippedFile(file=d.display, reason="symbolic link not followed"))
                 continue
-            if _installed_gems_in(reader, d.rel):
+            if _gem_home(base, d.rel):
                 found.skipped.append(SkippedFile(file=d.display, reason="installed gems (GEM_HOME layout)"))
                 continue
             kept.append(d)
@@ -86,7 +113,7 @@ def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
             if f.is_link:
                 found.skipped.append(SkippedFile(file=f.display, reason="symbolic link not followed"))
                 continue
-            size = reader.size(f.rel)
+            size = _walked_size(base, f.rel) if f.is_file else None
             if size is None:  # a FIFO, socket or device named like Ruby, or gone meanwhile
                 got = reader.read(f.rel)
                 found.skipped.append(SkippedFile(file=f.display, reason=got.skip.reason if got.skip else "unreadable"))

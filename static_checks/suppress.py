@@ -170,13 +170,33 @@ def settings_problem(settings, source: str) -> str | None:
     return None
 
 
+def follow_roots(report: CheckReport) -> CheckReport:
+    """Uses of an invented value whose every root finding was left out go with their roots: when
+    the owner says `RubyLLM::Client` is theirs, `client.chat(...)` is no longer evidence of anything."""
+    left_out = {(s.finding.file, s.finding.line, s.finding.column, s.finding.rule): s for s in report.suppressed}
+    kept: list[Finding] = []
+    for finding in report.findings:
+        roots = [left_out.get((r.file, r.line, r.column, r.rule)) for r in finding.related]
+        if roots and all(roots):
+            first = roots[0]
+            assert first is not None
+            where = f"{first.finding.file}:{first.finding.line}"
+            detail = f"follows from {where}" + (f" ({first.detail})" if first.detail else "")
+            report.suppressed.append(SuppressedFinding(finding=finding, by=first.by, detail=detail))
+        else:
+            kept.append(finding)
+    report.findings = kept
+    return report
+
+
 def apply_owner_choices(report: CheckReport, base: Path, settings, baseline=None) -> CheckReport:
     """Everything `check` honours for the repo's owner, in order: the settings file (exclude,
-    disable, severity), inline comments, then the baseline (`(fingerprint counts, label)` or None)."""
+    disable, severity), inline comments, then the baseline (`(fingerprint counts, label)` or None);
+    then the uses of invented values whose roots were all left out."""
     apply_settings(report, settings)
     apply_inline(report, base, honour=True)
     if baseline is not None:
         from static_checks.baseline import apply_baseline
 
         apply_baseline(report, *baseline)
-    return report
+    return follow_roots(report)

@@ -148,7 +148,7 @@ def _descendants(node: ts.Node):
         stack.extend(n.named_children)
 
 
-def _live(ctx: FactContext, pf: ParsedFile, method: ts.Node | None) -> bool:
+def live_method(ctx: FactContext, pf: ParsedFile, method: ts.Node | None) -> bool:
     """Something runs this method: a caller, a callback naming it, or it is a controller action."""
     if method is None:
         return True
@@ -174,7 +174,7 @@ def preflights(ctx: FactContext) -> list:
         m = enclosing_method(check)
         if cond is not None and (m is None or contains(m, cond)):
             stop = _stops(pf, cond)
-            if stop is not None and _live(ctx, pf, m):
+            if stop is not None and live_method(ctx, pf, m):
                 ev.append(ctx.ev(pf, check))
             continue
         if m is None:
@@ -182,7 +182,8 @@ def preflights(ctx: FactContext) -> list:
         # `def key_present? = ENV["X_KEY"].present?`: a predicate its callers branch on
         for other, call in callers(ctx, pf, m):
             ccond = enclosing(call, *CONDITIONALS)
-            if ccond is not None and _stops(other, ccond) is not None and _live(ctx, other, enclosing_method(call)):
+            if (ccond is not None and _stops(other, ccond) is not None
+                    and live_method(ctx, other, enclosing_method(call))):
                 ev.append(ctx.ev(other, call))
                 break
     return ev
@@ -196,13 +197,38 @@ def key_preflight(ctx: FactContext):
                                  "in code that runs (initializers do not count)")]
 
 
+def _message_models(ctx: FactContext) -> set[str]:
+    """Lower-case names of models whose records the user sees when written: records that broadcast
+    themselves (`broadcasts_to`), and the chat's messages (acts_as_message), which its page renders."""
+    from static_checks.facts.hotwire import broadcasting_models
+
+    found = ctx.cache.get("message_models")
+    if found is None:
+        found = set(broadcasting_models(ctx))
+        for pf in ctx.app_files("app/models", kind="ruby"):
+            idx = ctx.index(pf)  # a bare `acts_as_message` parses as an identifier
+            macros = [*idx.calls("acts_as_message"),
+                      *(n for n in idx.of("identifier") if pf.text(n) == "acts_as_message")]
+            for c in macros:
+                cls = enclosing(c, "class")
+                name = cls.child_by_field_name("name") if cls is not None else None
+                if name is not None:
+                    found.add(pf.text(name).rsplit("::", 1)[-1].lower())
+        ctx.cache["message_models"] = found
+    return found
+
+
 def _shows(ctx: FactContext, pf: ParsedFile, body: ts.Node, depth: int = 0) -> ts.Node | None:
-    """A UI effect in `body`: render/redirect/flash/Turbo Stream/broadcast, or a call of a same-class
-    method that has one."""
+    """A UI effect in `body`: render/redirect/flash/Turbo Stream/broadcast, a message written into the
+    conversation the user sees, or a call of a same-class method that has one."""
+    from static_checks.facts.hotwire import writes_record_of
+
     for n in [body, *_descendants(body)]:
         if n.type == "call" or n.type == "identifier":
             name = call_name(n) if n.type == "call" else pf.text(n)
             if name in UI_CALLS or (name or "").startswith("broadcast") or name == "flash":
+                return n
+            if n.type == "call" and writes_record_of(pf, n, _message_models(ctx)):
                 return n
             if n.type == "call" and receiver(n) is None and depth < 1:
                 for m in ctx.index(pf).of("method"):

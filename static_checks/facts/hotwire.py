@@ -16,6 +16,10 @@ BROADCAST = re.compile(r"^broadcast(s_to|_(append|prepend|replace|update|remove|
 TURBO_STREAM_ACTIONS = frozenset({"append", "prepend", "replace", "update", "remove", "before", "after", "action",
                                   "refresh", "morph", "append_all", "prepend_all", "replace_all", "update_all"})
 STREAM_WRITES = frozenset({"write", "broadcast", "transmit", "broadcast_to"})
+# Model macros of turbo-rails that broadcast the record on every create/update (Turbo::Broadcastable).
+BROADCASTING_MACROS = frozenset({"broadcasts_to", "broadcasts", "broadcasts_refreshes", "broadcasts_refreshes_to"})
+RECORD_WRITES = frozenset({"update", "update!", "save", "save!", "create", "create!", "update_attribute",
+                           "update_attributes", "update_attributes!", "increment!", "touch"})
 
 
 def _is_broadcast(pf, call) -> bool:
@@ -82,6 +86,7 @@ def streaming(ctx: FactContext):
                 m = enclosing_method(c)
                 if m is not None:
                     pushers.add(def_name(pf, m))
+    broadcasting = broadcasting_models(ctx)
     ev = []
     for call in model.chat_calls(*SEND_METHODS):
         block = call.node.child_by_field_name("block")
@@ -93,10 +98,52 @@ def streaming(ctx: FactContext):
             name = call_name(inner)
             direct = _is_broadcast(call.pf, inner) or (name in STREAM_WRITES and receiver(inner) is not None
                                                        and "stream" in call.pf.text(receiver(inner)))
-            if direct or name in pushers:
+            if direct or name in pushers or writes_record_of(call.pf, inner, broadcasting):
                 ev.append(ctx.ev(call.pf, inner))
                 break
     return [fact("hotwire.streams_in_ask_block", bool(ev), "facts/hotwire/stream-in-ask", ev[:5])]
+
+
+def broadcasting_models(ctx: FactContext) -> set[str]:
+    """Lower-case names of app models whose records broadcast themselves when written (`broadcasts_to ...`)."""
+    out = set()
+    for pf in ctx.app_files("app/models", kind="ruby"):
+        idx = ctx.index(pf)  # a bare `broadcasts` parses as an identifier
+        macros = [*idx.calls(*BROADCASTING_MACROS),
+                  *(n for n in idx.of("identifier") if pf.text(n) in BROADCASTING_MACROS)]
+        for c in macros:
+            cls = enclosing(c, "class")
+            bare = c.type == "identifier" or receiver(c) is None
+            name = cls.child_by_field_name("name") if cls is not None and bare else None
+            if name is not None and enclosing_method(c) is None:
+                out.add(pf.text(name).rsplit("::", 1)[-1].lower())
+    return out
+
+
+def writes_record_of(pf, call, models: set[str]) -> bool:
+    """`message.update!(content: ...)`, `chat.messages.create!(...)`: a write of a record that broadcasts
+    itself on every write (the receiver names the model, as Rails names records and associations)."""
+    r = receiver(call)
+    if call_name(call) not in RECORD_WRITES or r is None or not models:
+        return False
+    said = pf.text(r)
+    if r.type == "identifier":  # `reply = chat.messages.last`: the local stands for what it holds
+        scope = enclosing_method(call) or pf.root
+        for a in scope_assignments(scope):
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is not None and right is not None and pf.text(left) == said and a.start_byte < call.start_byte:
+                said += " " + pf.text(right)
+    letters = re.sub(r"[^a-z]", "", said.lower())  # `@chat_message`, `chat.messages.last`
+    return any(m in letters for m in models)
+
+
+def scope_assignments(node):
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if cur.type == "assignment":
+            yield cur
+        stack.extend(cur.named_children)
 
 
 @collector(ids=["hotwire.stimulus_controllers", "hotwire.partials"])

@@ -15,6 +15,7 @@ from static_checks.types import Inferer, Project, TypeRef, build_project
 from static_checks.types import app_files as types_app_files
 
 CHAT = "RubyLLM::Chat"
+AGENT = "RubyLLM::Agent"  # an agent instance forwards ask/complete/with_* to the chat it wraps
 SEND_METHODS = frozenset({"ask", "say", "complete"})
 
 
@@ -35,10 +36,10 @@ class LlmModel:
         return [c for c in self.calls if not c.is_test and (not names or c.name in names)]
 
     def is_chat(self, t: TypeRef) -> bool:
-        """A RubyLLM::Chat, or an instance of an acts_as_chat model (which forwards to one)."""
+        """A RubyLLM::Chat, an agent, or an instance of an acts_as_chat model (which forward to one)."""
         if t.singleton:
             return False
-        if t.name == CHAT:
+        if t.name in (CHAT, AGENT):
             return True
         app = self.project.classes.get(t.app_class or "") if self.project else None
         return app is not None and app.acts_as == "acts_as_chat"
@@ -63,6 +64,30 @@ class LlmModel:
         # An app base class (`ApplicationTool < RubyLLM::Tool`) that other tools extend is not a tool.
         bases = {app.parent.fq for app in tools.values() if app.parent is not None}
         return {fq: app for fq, app in tools.items() if fq not in bases}
+
+    def used_agents(self) -> dict:
+        """App classes built on RubyLLM::Agent that app code outside their own bodies calls (`Agent.find(id)`,
+        `Agent.new.ask`): a declared but unused agent configures nothing."""
+        agents = self.subclasses_of(AGENT)
+        used = {}
+        for fq, app in agents.items():
+            own = {d.file.pf.rel for d in app.defs}
+            if any(c.rtype.app_class == fq and c.pf.rel not in own for c in self.code_calls()):
+                used[fq] = app
+        return used
+
+    def agent_macros(self, name: str, with_args: bool = True) -> list:
+        """(file, call) of each `name ...` declaration in the body of an agent the app uses
+        (`instructions "..."`, `tools A, B`): the agent applies them to every chat it builds."""
+        out = []
+        for app in self.used_agents().values():
+            for d in app.defs:
+                for macro, node, _scope in d.macros:
+                    has_args = node.type == "call" and (node.child_by_field_name("arguments") is not None
+                                                        or node.child_by_field_name("block") is not None)
+                    if macro == name and (has_args or not with_args):
+                        out.append((d.file.pf, node))
+        return out
 
     def subclasses_of(self, base: str):
         if self.project is None:

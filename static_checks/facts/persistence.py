@@ -305,8 +305,11 @@ def stores(ctx: FactContext):
         for b in ([] if shows_only else idx.of("binary")):
             op = b.child_by_field_name("operator")
             text = pf.text(b)
+            # the measured thing must be the conversation (`history.size > MAX_TURNS`), not a user's
+            # tool list (`tools.count < TOOL_LIMIT`)
             if op is not None and pf.text(op) in (">", ">=", "<", "<=") \
-                    and re.search(r"\b(size|count|length|bytesize)\b", text) and re.search(r"MAX|LIMIT|CAP", text):
+                    and re.search(r"\b(size|count|length|bytesize)\b", text) and re.search(r"MAX|LIMIT|CAP", text) \
+                    and STATE_WORDS.search(text):
                 cap_ev.append(ctx.ev(pf, b))
         for p in idx.of("pair"):
             k = p.child_by_field_name("key")

@@ -199,6 +199,8 @@ def usage(ctx: FactContext):
     def evs(calls):
         return [ctx.ev(c.pf, c.node) for c in calls[:5]]
 
+    instructions_ev = evs(instructions) or agent_instructions(ctx, model)
+
     return [
         # Used means a RubyLLM call or macro in app code; merely having parsed files is not use.
         fact("rubyllm.used", bool(entries) or bool(in_app), rule, used_ev[:3],
@@ -210,8 +212,23 @@ def usage(ctx: FactContext):
         fact("rubyllm.reads_content", bool(content_ev), "facts/rubyllm/content", content_ev[:5]),
         fact("rubyllm.multi_turn", multi, "facts/rubyllm/multi-turn", multi_ev[:5],
              "a chat asked once per request with no replay, record or long-lived store" if multi == "none" else None),
-        fact("rubyllm.with_instructions", bool(instructions), "facts/rubyllm/instructions", evs(instructions)),
+        fact("rubyllm.with_instructions", bool(instructions_ev), "facts/rubyllm/instructions", instructions_ev[:5]),
     ]
+
+
+def agent_instructions(ctx: FactContext, model) -> list:
+    """Evidence of a system prompt set by an agent the app uses: `instructions "..."` (or a block), or the
+    prompt file the gem reads by default (app/prompts/<agent>/instructions.txt.erb), which a bare
+    `instructions` names too (the gem applies it with with_instructions to every chat it builds)."""
+    found = [ctx.ev(pf, node) for pf, node in model.agent_macros("instructions")]
+    for fq in model.used_agents():
+        folder = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", fq.replace("::", "/")).lower()
+        names = [f"app/prompts/{folder}/instructions.{ext}" for ext in ("txt.erb", "md.erb", "txt", "md")]
+        prompt = ctx.first_existing(names,
+                                    in_app_then_repo=False)
+        if prompt is not None:
+            found.append(ctx.ev_text(prompt, 1, ctx.read_text(prompt, max_bytes=4096) or ""))
+    return found
 
 
 @collector(ids=["rubyllm.invented_calls", "rubyllm.invented_kinds"])

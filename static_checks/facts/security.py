@@ -135,7 +135,7 @@ class ValueTracer:
         """(names the value reads, reachable)."""
         if node.type == "call" and call_name(node) in ESCAPES:
             return "", True
-        if _safe_markdown(pf.text(node)):
+        if _safe_markdown(pf.text(node), pf.text(enclosing(node, "method", "singleton_method") or node)):
             return "", True
         words = [code_names(pf, node)]
         method = enclosing(node, "method", "singleton_method")
@@ -202,10 +202,16 @@ class ValueTracer:
         return " ".join(words), True
 
 
-def _safe_markdown(expr: str) -> bool:
-    """Commonmarker renders raw HTML in its input as comments unless told `unsafe: true`: its
-    output made html_safe holds no markup from the text (Redcarpet and Kramdown pass HTML through)."""
-    return "Commonmarker" in expr and "unsafe" not in expr
+SAFE_REDCARPET = re.compile(r"\b(?:filter_html|escape_html)\s*(?::|=>)\s*true\b")
+
+
+def _safe_markdown(expr: str, method: str = "") -> bool:
+    """Commonmarker renders raw HTML in its input as comments unless told `unsafe: true`; a Redcarpet
+    renderer built (in the same method) with filter_html or escape_html drops or escapes it. Either
+    output made html_safe holds no markup from the text (Redcarpet's defaults and Kramdown pass HTML)."""
+    if "Commonmarker" in expr and "unsafe" not in expr:
+        return True
+    return "render" in expr and "Redcarpet" in method and SAFE_REDCARPET.search(method) is not None
 
 
 def _raw_sinks(ctx: FactContext, pf: ParsedFile) -> list[tuple[ts.Node, ts.Node | None]]:

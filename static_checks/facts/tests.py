@@ -17,6 +17,7 @@ from static_checks.facts.ruby_nodes import (
     class_path,
     const_path,
     contains,
+    def_name,
     enclosing_method,
     literal,
     receiver,
@@ -181,28 +182,54 @@ def llm_classes(ctx: FactContext) -> set[str]:
     """Short names of app classes on the LLM path: those holding a provider call (typed, invented or
     a bypass) and, following calls upward to any depth, those whose methods reach one (issue 10,
     cause 3). Enqueuing a job (`perform_later`) does not run it: its caller is not on the path."""
+    return set(llm_path_methods(ctx))
+
+
+def llm_path_methods(ctx: FactContext) -> dict[str, set[str]]:
+    """Class short name -> its methods on the LLM path (holding a provider call, or calling one at any
+    depth); an acts_as_chat class's path is the gem's ask/say/complete."""
     from static_checks.facts.call_chain import callers, provider_sites
 
-    if "llm_classes" in ctx.cache:
-        return ctx.cache["llm_classes"]
+    if "llm_path_methods" in ctx.cache:
+        return ctx.cache["llm_path_methods"]
     model = llm_model(ctx)
-    reach: set[str] = {fq.rsplit("::", 1)[-1] for fq in model.acts_as_chat_classes()}
+    reach: dict[str, set[str]] = {fq.rsplit("::", 1)[-1]: set(LLM_SEND) for fq in model.acts_as_chat_classes()}
     seen: set[tuple[str, int]] = set()
     frontier = [(s.pf, s.node) for s in provider_sites(ctx)]
     while frontier and len(seen) < 400:
         nxt = []
         for pf, node in frontier:
             owner = class_path(pf, node)
-            if owner:
-                reach.add(owner.rsplit("::", 1)[-1])
             m = enclosing_method(node)
+            if owner:
+                names = reach.setdefault(owner.rsplit("::", 1)[-1], set())
+                if m is not None:
+                    names.add(def_name(pf, m) or "")
             if m is None or (pf.rel, m.start_byte) in seen:
                 continue
             seen.add((pf.rel, m.start_byte))
             nxt += callers(ctx, pf, m)
         frontier = nxt
-    ctx.cache["llm_classes"] = reach
+    ctx.cache["llm_path_methods"] = reach
     return reach
+
+
+# A job runs its `perform` when a test performs it (`perform_now`, `new.perform`).
+RUNS_METHOD = {"perform_now": "perform"}
+
+
+def _calls_into_path(ctx: FactContext, pf: ParsedFile, path: dict[str, set[str]]) -> ts.Node | None:
+    """A call of this test that runs a method on the LLM path of a class the test names: following
+    calls from the test into the app, not matching a class name (`Chat.new(title:)` runs no ask)."""
+    idx = ctx.index(pf)
+    # `perform_enqueued_jobs { post ... }` runs the jobs the test enqueues: a job on the path runs
+    if any("perform" in names for names in path.values()):
+        ran = next(iter(idx.calls("perform_enqueued_jobs")), None)
+        if ran is not None:
+            return ran
+    named = {pf.text(c) for c in idx.of("constant")} & set(path)
+    methods = {m for cls in named for m in path[cls]}
+    return next((c for c in idx.calls() if RUNS_METHOD.get(call_name(c) or "", call_name(c)) in methods), None)
 
 
 REQUEST_CALLS = ("get", "post", "put", "patch", "delete", "visit")
@@ -243,19 +270,20 @@ def _request_reaching(ctx: FactContext, pf: ParsedFile, controllers: list[str]) 
 
 @collector(ids=["tests.reach_llm_path"])
 def reach_llm(ctx: FactContext):
-    targets = llm_classes(ctx)
+    path = llm_path_methods(ctx)
+    targets = set(path)
     ev = []
     for pf in files_with_cases(ctx):
         if not pf.rel.endswith(("_test.rb", "_spec.rb")):
             continue
         idx = ctx.index(pf)
-        hit = next((c for c in idx.of("constant") if pf.text(c) in targets), None)
-        if hit is None:
+        hit = _calls_into_path(ctx, pf, path)
+        if hit is None and _is_request_test(ctx, pf):
             # `class ChatsControllerTest` exercises ChatsController through its routes.
             for cls in idx.of("class"):
                 name = cls.child_by_field_name("name")
                 tested = re.sub(r"(Test|Spec)$", "", pf.text(name)) if name is not None else ""
-                if tested in targets:
+                if tested in targets and tested.endswith("Controller"):
                     hit = cls
                     break
         llm_controllers = sorted(t for t in targets if t.endswith("Controller"))

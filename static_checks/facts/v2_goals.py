@@ -30,6 +30,9 @@ BUDGET_ENV = re.compile(r"BUDGET|TOKEN_LIMIT|MAX_TOKENS|TOKENS_PER|TOKEN_CAP", r
 BUDGET_WORDS = re.compile(r"budget|exceed|over_limit|quota|remaining|tokens?_used|used_tokens|token_limit|max_tokens"
                           r"|token_count|usage", re.I)
 TITLE_WRITERS = frozenset({"update", "update!", "create", "create!", "write", "assign_attributes"})
+# The title G8 asks for is the conversation's: written on a chat/conversation object, inside the
+# conversation's class, or produced by the LLM call it sits with (a todo's or post's title is not it).
+CONVERSATION = re.compile(r"chat|conv", re.I)
 GUARD_EXITS = frozenset({"return", "raise", "render", "redirect_to", "head", "fail"})
 
 
@@ -57,6 +60,9 @@ def tools(ctx: FactContext):
     ev = {name: ctx.ev(d.file.pf, d.node) for name, d, _app in named}
     names = [n for n, _d, _a in named]
     registered = model.chat_calls("with_tool", "with_tools")
+    # an agent's `tools A, B` registers them on every chat it builds
+    registered_ev = [ctx.ev(c.pf, c.node) for c in registered] + [
+        ctx.ev(pf, node) for pf, node in model.agent_macros("tools")]
     eval_in_tools = []
     for _name, _d, app in named:
         for d in app.defs:
@@ -67,7 +73,7 @@ def tools(ctx: FactContext):
         fact("tools.count", len(names), rule, list(ev.values())[:10]),
         fact("tools.server_time", "server_time" in names, rule, [ev["server_time"]] if "server_time" in ev else []),
         fact("tools.calculator", "calculator" in names, rule, [ev["calculator"]] if "calculator" in ev else []),
-        fact("tools.registered", bool(registered), rule, [ctx.ev(c.pf, c.node) for c in registered[:5]]),
+        fact("tools.registered", bool(registered_ev), rule, registered_ev[:5]),
         fact("tools.calculator_uses_eval", bool(eval_in_tools), "facts/v2/tools-eval", eval_in_tools[:5]),
     ]
 
@@ -90,13 +96,15 @@ def schema(ctx: FactContext):
             left = a.child_by_field_name("left")
             # `store.title = ...` / `conv[:title] = ...`: written somewhere, not a local read into @title
             if (left is not None and left.type in ("call", "element_reference")
-                    and re.search(r"title\b|\[:title\]|\[\"title\"\]", pf.text(left))):
+                    and re.search(r"title\b|\[:title\]|\[\"title\"\]", pf.text(left))
+                    and _conversation_title(ctx, model, pf, a, _written_object(left))):
                 title_ev.append(ctx.ev(pf, a))
         for p in ctx.index(pf).of("pair"):
             k = p.child_by_field_name("key")
             if k is not None and literal(k) == "title" and p.parent is not None and p.parent.type == "argument_list":
                 call = p.parent.parent
-                if call is not None and call_name(call) in TITLE_WRITERS:
+                if (call is not None and call_name(call) in TITLE_WRITERS
+                        and _conversation_title(ctx, model, pf, call, receiver(call))):
                     title_ev.append(ctx.ev(pf, p))
     return [
         fact("schema.with_schema", bool(with_schema), "facts/v2/schema",
@@ -105,6 +113,30 @@ def schema(ctx: FactContext):
         fact("schema.title_via_schema", bool(titled), "facts/v2/schema-title", titled[:5]),
         fact("title.generated", bool(title_ev), "facts/v2/title", title_ev[:5]),
     ]
+
+
+def _written_object(left: ts.Node) -> ts.Node | None:
+    """`x` of `x.title = ...` or `x[:title] = ...`."""
+    return receiver(left) if left.type == "call" else left.child_by_field_name("object")
+
+
+def _conversation_title(ctx: FactContext, model, pf: ParsedFile, write: ts.Node, target: ts.Node | None) -> bool:
+    """A write of the conversation's title in code that runs (not a todo's title, not a method only tests call)."""
+    from static_checks.facts.error_handling import live_method
+
+    method = enclosing_method(write)
+    if not live_method(ctx, pf, method):
+        return False
+    if target is not None and CONVERSATION.search(pf.text(target)):
+        return True
+    cls = enclosing(write, "class")
+    name = cls.child_by_field_name("name") if cls is not None else None
+    if name is not None and (CONVERSATION.search(pf.text(name))
+                             or pf.text(name).rsplit("::", 1)[-1] in {c.rsplit("::", 1)[-1]
+                                                                       for c in model.acts_as_chat_classes()}):
+        return target is None or target.type == "self"
+    around = method or write
+    return any(contains(around, c.node) for c in model.code_calls(*SEND_METHODS) if c.pf.rel == pf.rel)
 
 
 def _llm_methods(ctx: FactContext) -> list[tuple[ParsedFile, ts.Node, int]]:

@@ -15,6 +15,12 @@ from static_checks.manifest.ruby_ast import call_args, last_expression, literal_
 from static_checks.parsing import ParsedFile
 
 
+def _method_name(pf: ParsedFile, call: ts.Node) -> str:
+    """The called name; "" for `callable.()` (no method node)."""
+    meth = call.child_by_field_name("method")
+    return pf.text(meth) if meth is not None else ""
+
+
 class MacroExpansion:
     def _macro_kind(self, b: NsBuild, name: str) -> str | None:
         """How a class macro defined as a singleton method of `b` shapes `macro :x` calls.
@@ -32,7 +38,7 @@ class MacroExpansion:
         key = params[0].name
         kind = ""
         for call in walk_calls(node):
-            m = pf.text(call.child_by_field_name("method"))
+            m = _method_name(pf, call)
             args = call_args(call)
             if m == "send" and args and literal_name(pf, args[0]) in ATTR_MACROS:
                 m, args = literal_name(pf, args[0]), args[1:]  # type: ignore[assignment]
@@ -77,7 +83,7 @@ class MacroExpansion:
         model_macros = [
             c
             for c in walk_calls(body)
-            if pf.text(c.child_by_field_name("method")) in MODEL_MACROS and c.child_by_field_name("receiver") is None
+            if _method_name(pf, c) in MODEL_MACROS and c.child_by_field_name("receiver") is None
         ]
         if not model_macros:
             return
@@ -113,7 +119,7 @@ class MacroExpansion:
                 if arg.type != "call" or pf.text(arg.child_by_field_name("receiver") or arg) != params[1].name:
                     continue
                 target = self.ns.get(self.resolve(Deferred(pf.text(r), nesting)))
-                list_macro = pf.text(call.child_by_field_name("method"))
+                list_macro = _method_name(pf, call)
                 kind = self._list_macro_kind(target, list_macro) if target else None
                 names = self._literal_return(klass, pf.text(arg.child_by_field_name("method")))
                 if target is not None and kind and names:
@@ -127,7 +133,7 @@ class MacroExpansion:
             return None
         pf, node, _ = found
         for call in walk_calls(node):
-            kind = self._macro_kind(b, pf.text(call.child_by_field_name("method")))
+            kind = self._macro_kind(b, _method_name(pf, call))
             if kind:
                 return kind
         return None

@@ -43,7 +43,9 @@ def decode_params(text: str) -> list[Param]:
     out = []
     for part in text.split(","):
         kind, _, name = part.partition(":")
-        out.append(Param(kind=kind, name=name or None))  # type: ignore[arg-type]
+        # our own generated data, read back: built without validation (a rebuilt namespace holds
+        # dozens of signatures, and validating them was most of a lookup's cost)
+        out.append(Param.model_construct(kind=kind, name=name or None))
     return out
 
 
@@ -64,7 +66,7 @@ def encode_sig(sig: MethodSig) -> dict[str, Any]:
 
 
 def decode_sig(name: str, d: dict[str, Any]) -> MethodSig:
-    return MethodSig(
+    return MethodSig.model_construct(
         name=name,
         params=decode_params(d.get("p", "")),
         visibility=d.get("vis", "public"),
@@ -140,8 +142,8 @@ def pick(variants: list[list[Any]], bit: int) -> dict[str, Any] | None:
     return None
 
 
-def namespace_at(fq: str, entry: dict[str, Any], bit: int) -> Namespace | None:
-    """Rebuild one namespace as it was in one release."""
+def namespace_at(fq: str, entry: dict[str, Any], bit: int, decode=decode_sig) -> Namespace | None:
+    """Rebuild one namespace as it was in one release (`decode` may share signatures across releases)."""
     if not entry["in"] & bit:
         return None
     shape = pick(entry["v"], bit) or {}
@@ -158,7 +160,7 @@ def namespace_at(fq: str, entry: dict[str, Any], bit: int) -> Namespace | None:
         for name, variants in entry[side].items():
             d = pick(variants, bit)
             if d is not None:
-                target[name] = decode_sig(name, d)
+                target[name] = decode(name, d)
     return ns
 
 

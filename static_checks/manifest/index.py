@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from grader.core.semver import satisfies, version_key
 from static_checks.manifest import core
-from static_checks.manifest.history import history_path, namespace_at, read_history
+from static_checks.manifest.history import decode_sig, history_path, namespace_at, pick, read_history
 from static_checks.manifest.lookup import resolve_constant as _lexical_resolve
 from static_checks.manifest.model import MethodSig, Namespace, Param
 
@@ -28,6 +28,36 @@ PLAIN_OBJECT = ("Object", "Kernel", "BasicObject", "Comparable", "Enumerable")
 @lru_cache(maxsize=None)
 def _history(gem: str) -> dict[str, Any]:
     return read_history(history_path(gem))
+
+
+@lru_cache(maxsize=None)
+def _method_name_masks(gem: str) -> dict[str, int]:
+    """Method name -> releases in which some namespace of the gem defines a method of that name
+    (either side). A release missing from the mask cannot answer find_method(_, name) with a gem method."""
+    masks: dict[str, int] = {}
+    for entry in _history(gem)["namespaces"].values():
+        for side in ("i", "s"):
+            for name, variants in entry[side].items():
+                for mask, _payload in variants:
+                    masks[name] = masks.get(name, 0) | mask
+    return masks
+
+
+@lru_cache(maxsize=None)
+def _core_method_names() -> frozenset[str]:
+    """Every name a core lookup can answer, whatever the release: those are never pre-filtered."""
+    mixins = frozenset().union(*(core.mixin_methods(m) for m in core.MODULES))
+    return core.object_methods() | core.class_methods() | core.module_methods() | mixins | {"new"}
+
+
+def _constant_mask(gem: str, fq_name: str) -> int:
+    """Releases of `gem` that define `fq_name` as a namespace or as a constant of its owner."""
+    namespaces = _history(gem)["namespaces"]
+    mask = namespaces[fq_name]["in"] if fq_name in namespaces else 0
+    owner, _, short = fq_name.rpartition("::")
+    if owner in namespaces:
+        mask |= namespaces[owner]["c"].get(short, 0) & namespaces[owner]["in"]
+    return mask
 
 
 def available_versions(gem: str = "ruby_llm") -> list[str]:
@@ -50,6 +80,26 @@ def _overlay() -> dict[tuple[str, str, bool], list[dict[str, Any]]]:
     for e in yaml.load(text, Loader=loader) or []:  # noqa: S506 - a safe loader
         out.setdefault((e["owner"], e["method"], bool(e.get("singleton", False))), []).append(e)
     return out
+
+
+class _Shape(NamedTuple):
+    kind: str
+    superclass: str | None
+    includes: list[str]
+    extends: list[str]
+
+
+_DECODED: dict[tuple[str, int], tuple[dict[str, Any], MethodSig]] = {}
+
+
+def _decoded(name: str, payload: dict[str, Any]) -> MethodSig:
+    """One signature, decoded once however many releases share its stored variant. Callers
+    copy it before changing it (ManifestIndex._own)."""
+    key = (name, id(payload))
+    hit = _DECODED.get(key)
+    if hit is None or hit[0] is not payload:
+        hit = _DECODED[key] = (payload, decode_sig(name, payload))
+    return hit[1]
 
 
 class _View:
@@ -91,6 +141,7 @@ class ManifestIndex:
             if self.schema_version:
                 self._views.append(_View(SCHEMA_GEM, self.schema_version))
         self._ns: dict[str, Namespace | None] = {}
+        self._shapes: dict[str, _Shape | None] = {}
         self._methods: dict[tuple[str, str, bool], MethodSig | None] = {}
         self._anc: dict[tuple[str, bool], list[str]] = {}
 
@@ -111,10 +162,41 @@ class ManifestIndex:
             for view in self._views:
                 e = view.entry(name)
                 if e is not None:
-                    found = namespace_at(name, e, view.bit)
+                    found = namespace_at(name, e, view.bit, decode=_decoded)
                     break
             self._ns[name] = found
         return self._ns[name]
+
+    # Lookups read the stored history directly: rebuilding a whole namespace (every signature) to
+    # answer one method or one superclass was most of the cost of a lookup in a release not yet seen.
+    def _entry_of(self, name: str) -> tuple[_View, dict[str, Any]] | None:
+        """The first gem of this index whose release defines `name`, and its history entry."""
+        for view in self._views:
+            e = view.entry(name)
+            if e is not None:
+                return view, e
+        return None
+
+    def _shape(self, name: str) -> _Shape | None:
+        """Kind, superclass, includes and extends of a namespace (what namespace() has, without methods)."""
+        if name not in self._shapes:
+            found = self._entry_of(name)
+            if found is None:
+                self._shapes[name] = None
+            else:
+                view, e = found
+                d = pick(e["v"], view.bit) or {}
+                self._shapes[name] = _Shape(d.get("kind", "module"), d.get("superclass"),
+                                            d.get("includes", []), d.get("extends", []))
+        return self._shapes[name]
+
+    def _stored_sig(self, where: str, name: str, singleton: bool) -> MethodSig | None:
+        found = self._entry_of(where)
+        if found is None:
+            return None
+        view, e = found
+        d = pick(e["s" if singleton else "i"].get(name, ()), view.bit)
+        return None if d is None else _decoded(name, d)
 
     def namespace_names(self) -> list[str]:
         out = set()
@@ -123,23 +205,28 @@ class ManifestIndex:
         return sorted(out)
 
     def has_constant(self, fq_name: str) -> bool:
+        # Read from the history entries: decoding whole namespaces (every method) only to ask
+        # whether a name exists was most of the cost of checking a constant across releases.
         fq_name = fq_name.lstrip(":")
-        if self.namespace(fq_name) is not None:
+        if any(view.entry(fq_name) is not None for view in self._views):
             return True
         owner, _, short = fq_name.rpartition("::")
-        ns = self.namespace(owner) if owner else None
-        return ns is not None and short in ns.constants
+        for view in self._views if owner else ():
+            e = view.entry(owner)
+            if e is not None:  # the first gem defining the owner answers, as namespace() would
+                return bool(e["c"].get(short, 0) & view.bit)
+        return False
 
     def resolve_constant(self, name: str, nesting: list[str]) -> str | None:
         """Ruby's lexical lookup: "Chat" inside ["RubyLLM"] -> "RubyLLM::Chat"."""
         return _lexical_resolve(name, nesting, self.has_constant, self._superclasses)
 
     def _superclasses(self, name: str) -> list[str]:
-        out, cur, seen = [], self.namespace(name), set()
+        out, cur, seen = [], self._shape(name), set()
         while cur is not None and cur.superclass and cur.superclass not in seen:
             seen.add(cur.superclass)
             out.append(cur.superclass)
-            cur = self.namespace(cur.superclass)
+            cur = self._shape(cur.superclass)
         return out
 
     # ---- ancestry ------------------------------------------------------------
@@ -160,7 +247,7 @@ class ManifestIndex:
             return []
         seen.add(name)
         out = [name]
-        ns = self.namespace(name)
+        ns = self._shape(name)
         if ns is None:
             sup = core.core_superclass(name)  # StandardError -> Exception -> Object
             if sup and sup != "Object":
@@ -176,14 +263,14 @@ class ManifestIndex:
         out: list[str] = []
         for cls in [name] + self._superclasses(name):
             out.append(f"{cls}.")  # the class's own singleton methods
-            ns = self.namespace(cls)
+            ns = self._shape(cls)
             if ns is None:
                 continue
             for mod in reversed(ns.extends):
                 out.extend(m for m in self._instance_mro(mod, set()) if m not in out)
             for mod in self._instance_mro(cls, set())[1:]:
                 cm = f"{mod}::ClassMethods"
-                if self.namespace(cm) is not None and cm not in out:
+                if self._shape(cm) is not None and cm not in out:
                     out.append(cm)
         return out
 
@@ -195,7 +282,7 @@ class ManifestIndex:
         out = []
         for where in self.ancestors(name, singleton):
             where = where.rstrip(".")
-            if self.namespace(where) is None and not core.is_core(where) and where not in out:
+            if self._shape(where) is None and not core.is_core(where) and where not in out:
                 out.append(where)
         return out
 
@@ -217,15 +304,9 @@ class ManifestIndex:
         return self._methods[key]
 
     def _own(self, where: str, name: str) -> MethodSig | None:
-        if where.endswith("."):
-            ns = self.namespace(where[:-1])
-            sig = ns.singleton_methods.get(name) if ns else None
-            singleton = True
-            where = where[:-1]
-        else:
-            ns = self.namespace(where)
-            sig = ns.instance_methods.get(name) if ns else None
-            singleton = False
+        singleton = where.endswith(".")
+        where = where.rstrip(".")
+        sig = self._stored_sig(where, name, singleton)
         if sig is None:
             if core.is_core(where) and name in core.mixin_methods(where):
                 return MethodSig(name=name, params=list(ANY_ARGS), origin="core", owner=where)
@@ -263,7 +344,7 @@ class ManifestIndex:
         return sig
 
     def _constructor(self, owner: str) -> MethodSig | None:
-        ns = self.namespace(owner)
+        ns = self._shape(owner)
         if ns is None or ns.kind != "class":
             return None
         init = self.find_method(owner, "initialize")
@@ -281,7 +362,7 @@ class ManifestIndex:
 
     def _core(self, owner: str, name: str, singleton: bool) -> MethodSig | None:
         if singleton:
-            ns = self.namespace(owner)
+            ns = self._shape(owner)
             pool = core.class_methods() if ns is not None and ns.kind == "class" else core.module_methods()
         else:
             pool = core.object_methods()
@@ -337,11 +418,14 @@ class ManifestIndex:
         """Public gem-defined names (inherited included), for "did you mean"; no core noise."""
         names: set[str] = set()
         for where in self.ancestors(owner, singleton):
-            ns = self.namespace(where.rstrip("."))
-            if ns is None:
+            found = self._entry_of(where.rstrip("."))
+            if found is None:
                 continue
-            side = ns.singleton_methods if where.endswith(".") else ns.instance_methods
-            names.update(n for n, s in side.items() if s.visibility == "public")
+            view, e = found
+            for n, variants in e["s" if where.endswith(".") else "i"].items():
+                d = pick(variants, view.bit)
+                if d is not None and d.get("vis", "public") == "public":
+                    names.add(n)
         return sorted(names)
 
     def has_method_missing(self, owner: str, singleton: bool = False) -> bool:
@@ -367,27 +451,31 @@ class ManifestIndex:
         """
         legacy = f"RubyLLM::ActiveRecord::ActsAsLegacy::{macro}"
         new = f"RubyLLM::ActiveRecord::ActsAs::{macro}"
-        if self.namespace(legacy) is not None and not new_api:
+        if self._shape(legacy) is not None and not new_api:
             return legacy
-        return new if self.namespace(new) is not None else None
+        return new if self._shape(new) is not None else None
 
     # ---- across releases -------------------------------------------------------
     # Other ruby_llm releases are seen with the app's ruby_llm-schema pin when it has one: the
     # lock keeps that gem where it is, so a schema symbol is in all of them or in none.
+    # Only the releases that could answer yes are loaded: a method name no namespace of a release
+    # defines (and no core lookup answers) is absent from it, so that release is never rebuilt.
+    # The answers do not depend on this index's own release: every root asking the same question
+    # (whatever its version) shares one answer.
     def versions_with_method(self, owner: str, name: str, singleton: bool = False) -> list[str]:
-        return [v for v in available_versions(self.gem)
-                if _load(v, self.gem, self.schema_pin).find_method(owner, name, singleton) is not None]
+        return list(_versions_with_method(self.gem, self.schema_pin, owner, name, singleton))
 
     def versions_with_constant(self, name: str) -> list[str]:
-        return [v for v in available_versions(self.gem) if _load(v, self.gem, self.schema_pin).has_constant(name)]
+        return list(_versions_with_constant(self.gem, self.schema_pin, name))
 
     def schema_versions_with_method(self, owner: str, name: str, singleton: bool = False) -> list[str]:
         """ruby_llm-schema releases (not ruby_llm ones) whose own API has `owner#name`."""
-        return [v for v in available_versions(SCHEMA_GEM)
+        return [v for v in _candidates(SCHEMA_GEM, _method_mask(SCHEMA_GEM, name))
                 if _load(v, SCHEMA_GEM, None).find_method(owner, name, singleton) is not None]
 
     def schema_versions_with_constant(self, name: str) -> list[str]:
-        return [v for v in available_versions(SCHEMA_GEM) if _load(v, SCHEMA_GEM, None).has_constant(name)]
+        return [v for v in _candidates(SCHEMA_GEM, _constant_mask(SCHEMA_GEM, name.lstrip(":")))
+                if _load(v, SCHEMA_GEM, None).has_constant(name)]
 
     def gem_of(self, name: str) -> str | None:
         """Which gem of this index defines the namespace or constant `name` ("ruby_llm-schema"...)."""
@@ -400,6 +488,42 @@ class ManifestIndex:
             if e is not None and e["c"].get(name.rpartition("::")[2], 0) & view.bit:
                 return view.gem
         return None
+
+
+ALL_RELEASES = -1  # a mask with every bit set
+
+
+def _method_mask(gem: str, name: str) -> int:
+    """Releases of `gem` (as seen by its index, with ruby_llm-schema merged in) that may define `name`."""
+    if name in _core_method_names():
+        return ALL_RELEASES
+    if gem == "ruby_llm" and name in _method_name_masks(SCHEMA_GEM):
+        return ALL_RELEASES  # the schema release merged in varies with the pin: not worth narrowing
+    return _method_name_masks(gem).get(name, 0)
+
+
+def _constant_mask_with_schema(gem: str, fq_name: str) -> int:
+    if gem == "ruby_llm" and _constant_mask(SCHEMA_GEM, fq_name):
+        return ALL_RELEASES
+    return _constant_mask(gem, fq_name)
+
+
+def _candidates(gem: str, mask: int) -> list[str]:
+    """The releases of `gem` whose bit is set in `mask`, oldest first."""
+    positions = {v["version"]: i for i, v in enumerate(_history(gem)["versions"])}
+    return [v for v in available_versions(gem) if mask >> positions[v] & 1]
+
+
+@lru_cache(maxsize=4096)
+def _versions_with_method(gem: str, schema_pin: str | None, owner: str, name: str, singleton: bool) -> tuple[str, ...]:
+    return tuple(v for v in _candidates(gem, _method_mask(gem, name))
+                 if _load(v, gem, schema_pin).find_method(owner, name, singleton) is not None)
+
+
+@lru_cache(maxsize=4096)
+def _versions_with_constant(gem: str, schema_pin: str | None, name: str) -> tuple[str, ...]:
+    return tuple(v for v in _candidates(gem, _constant_mask_with_schema(gem, name.lstrip(":")))
+                 if _load(v, gem, schema_pin).has_constant(name))
 
 
 # Room for every release twice (with and without an app's schema pin) plus the schema gem's own.

@@ -11,6 +11,7 @@ The files are read and parsed by the kernel (grader.core.gems, RubyGems semantic
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from grader.core.gems import gemfile_gem, parse_lockfile
@@ -33,9 +34,13 @@ class LockEntry:
     ref: str | None = None  # branch, tag or ref when the Gemfile named one
 
 
+# Each root's lock is read for ruby_llm and again for ruby_llm-schema: parse it once.
+_parsed_lock = lru_cache(maxsize=8)(parse_lockfile)
+
+
 def lock_entry(lock_text: str, gem: str) -> LockEntry | None:
     """`    ruby_llm (1.6.2)` under a GEM, GIT or PATH source's `specs:` list."""
-    spec = parse_lockfile(lock_text).spec(gem)
+    spec = _parsed_lock(lock_text).spec(gem)
     if spec is None or not spec.version or any(c.isspace() for c in spec.version):
         return None
     return LockEntry(spec.version, spec.section, spec.remote, spec.revision, spec.ref)

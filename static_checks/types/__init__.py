@@ -48,7 +48,11 @@ def analyze(ctx) -> TypeModel:
     if model is None:
         files = app_files(ctx)
         project = build_project(files, ctx.index)
-        model = TypeModel(project, Inferer(project, ctx.index), files)
+        infer = Inferer(project, ctx.index)
+        from static_checks.models_world.relations import Associations
+
+        infer.associations = Associations(ctx, project)
+        model = TypeModel(project, infer, files)
         ctx.cache["types"] = model
     return model  # type: ignore[return-value]
 

@@ -13,6 +13,7 @@ import re
 import tree_sitter as ts
 
 from static_checks.manifest.lookup import lexical_candidates
+from static_checks.models_world.relations import AR_RELATION
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import body_values, case_branches, conditional, diverts, method_returns
 from static_checks.types.project import AppClass, Project
@@ -35,6 +36,11 @@ AR_FINDERS = frozenset({
     "take", "take!", "find_or_create_by", "find_or_create_by!", "find_or_initialize_by",
     "create_or_find_by", "create_or_find_by!", "sole", "find_sole_by",
 })
+# RubyLLM::Agent (ruby_llm >= 1.12, lib/ruby_llm/agent.rb): `find`/`create`/`create!` hand back the
+# record of the class named by `chat_model` (configured with the agent's instructions and tools),
+# `chat` a configured RubyLLM::Chat; an agent instance forwards ask/complete/with_* to its chat.
+AGENT = "RubyLLM::Agent"
+AGENT_RECORD_METHODS = frozenset({"find", "create", "create!"})
 # RSpec verifying doubles: name -> whether the double stands for the class object itself.
 VERIFIED_DOUBLES = {"instance_double": False, "instance_spy": False, "class_double": True, "class_spy": True}
 # Kernel/Object methods that hand back (or yield) the receiver itself: `chat.tap { |c| ... }`.
@@ -104,6 +110,8 @@ class Inferer:
         self.index = index
         self.roots = roots
         self._callers: CallSites | None = None
+        # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
+        self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
         self._busy: set[tuple[int, int]] = set()
         self._ivar_memo: dict[tuple[str, str], TypeRef | None] = {}
@@ -257,7 +265,7 @@ class Inferer:
             return self._implicit_call(name, scope)  # `self.chat` in a plain class
         rtype = self.type_of(recv, scope)
         if rtype is None:
-            return None
+            return self.associations.type_of(recv, name) if self.associations is not None else None
         if rtype.collection:
             has_args = node.child_by_field_name("arguments") is not None
             return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
@@ -437,12 +445,30 @@ class Inferer:
             if element and not (owner.app_class and not owner.collection):
                 return TypeRef(element)
         found = self.index.block_param_type(owner.name, name, singleton=owner.singleton)
+        if found is None and owner.name == AGENT and not owner.singleton:
+            found = self.index.block_param_type("RubyLLM::Chat", name)  # the agent forwards to its chat
         if found is None and owner.open and not owner.singleton and "::ActsAs" in owner.name:
             # acts_as_chat's ask/complete hand their block to to_llm's RubyLLM::Chat method
             sig = self.index.find_method(owner.name, name)
             if sig is not None and sig.origin != "core":
                 found = self.index.block_param_type("RubyLLM::Chat", name)
         return self._named_type(found)
+
+    def agent_product(self, app: AppClass, name: str) -> TypeRef | None:
+        """What an app agent class's `chat` (a RubyLLM::Chat) or `find`/`create` (its chat_model record) returns."""
+        if name == "chat":
+            return TypeRef("RubyLLM::Chat")
+        for cls in app.chain():
+            for d in cls.defs:
+                for macro, node, scope in d.macros:
+                    if macro != "chat_model":
+                        continue
+                    arg = first_arg(node)
+                    path = const_path(arg) if arg is not None and arg.type in ("constant", "scope_resolution") \
+                        else symbol_value(arg)
+                    found = self.const_type(path, scope) if path else None
+                    return found.instance() if found is not None and found.app_class else None
+        return None
 
     def _app_defined(self, t: TypeRef, name: str) -> bool:
         app = self.project.classes.get(t.app_class or "")
@@ -457,10 +483,14 @@ class Inferer:
                 mdef = app.find_def(name, t.singleton)
                 if mdef is not None:
                     return self.type_of(mdef.node, mdef.scope)
+                if t.singleton and t.name == AGENT and name in AGENT_RECORD_METHODS | {"chat"}:
+                    return self.agent_product(app, name)
                 if not t.singleton and any(name in d.readers for c in app.chain() for d in c.defs):
                     return self._app_ivar(app, "@" + name)
             if t.singleton and (name == "new" or (t.open and not t.plain and name in AR_FINDERS)):
                 return t.instance()
+            if t.singleton and t.open and not t.plain and t.app_class and name in AR_RELATION:
+                return t  # a relation answers the model's finders like the class (models_world/relations.py)
             if t.plain or (t.open and t.singleton):
                 return None
         elif t.singleton and name == "new":

@@ -287,3 +287,27 @@ def test_colour_on_a_real_terminal(tmp_path):
     os.close(primary)
     assert proc.wait(timeout=120) == 1
     assert b"\x1b[31merror\x1b[0m" in b"".join(chunks)
+
+
+def test_uses_of_a_suppressed_root_go_with_it_and_only_then(tmp_path):
+    service = """class S
+  def go(text)
+    client = RubyLLM::Client.new(api_key: "x") # grader:disable unknown-constant -- our wrapper in lib/
+    response = client.chat(messages: [text])
+    response["output_text"]
+  end
+
+  def other(text)
+    RubyLLM::Client.new(api_key: "y").chat(messages: [text])
+  end
+end
+"""
+    repo = make_app(tmp_path / "app", service, view=None)
+    code, report = check_json(str(repo))
+    # the second, unsuppressed root keeps its own use; the first root's two uses follow it
+    assert where(report["findings"]) == [("chat_service.rb", 9, "rubyllm/invented-value-use"),
+                                         ("chat_service.rb", 9, "rubyllm/unknown-constant")]
+    follows = [s for s in report["suppressed"] if s["finding"]["rule"] == "rubyllm/invented-value-use"]
+    assert [(s["finding"]["line"], s["by"], s["detail"]) for s in follows] == [
+        (4, "inline", "follows from app/services/chat_service.rb:3 (our wrapper in lib/)"),
+        (5, "inline", "follows from app/services/chat_service.rb:3 (our wrapper in lib/)")]

@@ -169,6 +169,8 @@ def test_schema_title_and_tools(facts_for):
             '    conv.title = RubyLLM.chat.with_schema({ type: "object", properties: { title: { type: "string" } } })'
             '.ask("t").content["title"]\n  end\nend\n'),
         "app/tools/server_time.rb": "class ServerTime < RubyLLM::Tool\n  def execute = Time.now.utc\nend\n",
+        "app/controllers/titles_controller.rb": (
+            "class TitlesController < ApplicationController\n  def create\n    Titler.new.call(@conv)\n  end\nend\n"),
     })
     assert f["schema.with_schema"] is True and f["schema.schema_class"] is True
     assert f["schema.title_via_schema"] is True and f["title.generated"] is True

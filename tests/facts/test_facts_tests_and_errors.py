@@ -25,8 +25,13 @@ def test_no_tests(facts_for):
 
 def test_reach_llm_path_direct_and_through_a_controller(facts_for):
     direct = facts_for({**SERVICE, "test/services/replier_test.rb":
-                        'class ReplierTest < ActiveSupport::TestCase\n  test "x" do\n    Replier.new\n  end\nend\n'})
+                        'class ReplierTest < ActiveSupport::TestCase\n  test "x" do\n    Replier.new.call("hi")\n'
+                        '  end\nend\n'})
     assert direct["tests.reach_llm_path"] is True
+    # naming the class runs none of its LLM path
+    built = facts_for({**SERVICE, "test/services/replier_test.rb":
+                       'class ReplierTest < ActiveSupport::TestCase\n  test "x" do\n    Replier.new\n  end\nend\n'})
+    assert built["tests.reach_llm_path"] is False
     via = facts_for({**SERVICE,
                      "app/controllers/msgs_controller.rb": "class MsgsController < ApplicationController\n"
                                                            "  def create = Replier.new.call(params[:t])\nend\n",
@@ -40,11 +45,12 @@ def test_reach_llm_path_direct_and_through_a_controller(facts_for):
 
 
 def test_generator_stub_tests_reach_nothing_and_cover_nothing(facts_for):
-    stub = "class ReplierTest < ActiveSupport::TestCase\n  # test \"the truth\" do\n  #   assert true\n  # end\nend\n"
+    stub = ("class ReplierTest < ActiveSupport::TestCase\n  # test \"the truth\" do\n  #   Replier.new.call(1)\n"
+            "  # end\nend\n")
     f = facts_for({**SERVICE, "test/services/replier_test.rb": stub})
     assert (f["tests.count"], f["tests.reach_llm_path"]) == (0, False)
     assert "Replier" in f["tests.untested_components"]
-    uncommented = stub.replace("# test", "test").replace("#   assert", "  assert").replace("# end", "end")
+    uncommented = stub.replace("# test", "test").replace("#   Replier", "  Replier").replace("# end", "end")
     real = facts_for({**SERVICE, "test/services/replier_test.rb": uncommented})
     assert (real["tests.count"], real["tests.reach_llm_path"]) == (1, True)
     assert "Replier" not in real["tests.untested_components"]

@@ -13,7 +13,7 @@ RULES = all_rules()
 
 def test_rules_are_discovered_from_the_package():
     ids = [r.id for r in RULES]
-    assert len(ids) == 15 and len(set(ids)) == 15
+    assert len(ids) == 16 and len(set(ids)) == 16
     assert "rubyllm/unknown-method" in ids and "rubyllm/bypass" in ids
     assert get_rule("rubyllm/unknown-method").proof is Proof.absence
     assert get_rule("rubyllm/nope") is None

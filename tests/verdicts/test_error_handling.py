@@ -136,3 +136,31 @@ end
 """
     assert repo_facts({"app/services/answer_bot.rb": BOT, "app/controllers/chats_controller.rb": logged}
                       )["errors.missing_key_preflight"].value is False
+
+
+def test_a_failure_reply_written_into_the_shown_conversation_is_a_degraded_ui(repo_facts):
+    chat = {"app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\nend\n"}
+    reply_job = """class ReplyJob < ApplicationJob
+  def perform(chat_id, text)
+    chat = Chat.find(chat_id)
+    chat.ask(text)
+  rescue RubyLLM::Error
+    chat.messages.create!(role: "assistant", content: "The assistant is unavailable, try again.")
+  end
+end
+"""
+    entry = ("class Entry < ApplicationRecord\n  belongs_to :chat\n"
+             "  broadcasts_to ->(e) { [e.chat, :entries] }\nend\n")
+    # the chat's messages (acts_as_message) are what its page shows
+    message = "class Message < ApplicationRecord\n  acts_as_message\nend\n"
+    f = repo_facts({**chat, "app/models/message.rb": message, "app/jobs/reply_job.rb": reply_job})
+    assert f["errors.degraded_ui"].value is True
+    assert f["errors.degraded_ui"].evidence[0].line == 6
+    # a record that broadcasts itself reaches the page too; a log row nobody shows does not
+    to_entries = reply_job.replace("chat.messages.create!(", "Entry.create!(chat: chat, ")
+    assert repo_facts({**chat, "app/models/entry.rb": entry, "app/jobs/reply_job.rb": to_entries}
+                      )["errors.degraded_ui"].value is True
+    audit = "class FailureLog < ApplicationRecord\nend\n"
+    to_log = reply_job.replace("chat.messages.create!(", "FailureLog.create!(")
+    assert repo_facts({**chat, "app/models/failure_log.rb": audit, "app/jobs/reply_job.rb": to_log}
+                      )["errors.degraded_ui"].value is False

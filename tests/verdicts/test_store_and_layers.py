@@ -119,3 +119,37 @@ def test_a_stored_reply_read_in_a_view_is_reading_content(repo_facts):
     f = repo_facts(shown)
     assert f["rubyllm.reads_content"].value is True
     assert f["rubyllm.reads_content"].evidence[0].file == "app/views/chats/_chat.html.erb"
+
+
+def test_writing_a_self_broadcasting_record_in_the_ask_block_streams(repo_facts):
+    message = ("class Message < ApplicationRecord\n  acts_as_message\n"
+               "  broadcasts_to ->(m) { \"chat_#{m.chat_id}\" }\nend\n")
+    job = """class ReplyJob < ApplicationJob
+  def perform(chat_id, text)
+    chat = Chat.find(chat_id)
+    chat.ask(text) do |chunk|
+      reply = chat.messages.last
+      reply.update!(content: reply.content.to_s + chunk.content.to_s)
+    end
+  end
+end
+"""
+    files = {**ACTS_AS, "app/models/message.rb": message, "app/jobs/reply_job.rb": job}
+    f = repo_facts(files)
+    assert f["hotwire.streams_in_ask_block"].value is True
+    assert f["hotwire.streams_in_ask_block"].evidence[0].line == 6
+    # the same write on a model that does not broadcast pushes nothing to the page
+    quiet = repo_facts({**files, "app/models/message.rb": ACTS_AS["app/models/message.rb"]})
+    assert quiet["hotwire.streams_in_ask_block"].value is False
+
+
+def test_a_limit_on_something_else_is_no_cap_on_the_history(repo_facts):
+    stack = ("class Stack < ApplicationRecord\n  TOOL_LIMIT = 20\n  has_many :tools\n"
+             "  def add_tool(tool)\n    tools << tool if tools.count < TOOL_LIMIT\n  end\nend\n")
+    store = ("class ChatStore\n  MAX_TURNS = 20\n  def add(history, turn)\n    history << turn\n"
+             "    history.shift if history.size > MAX_TURNS\n    Rails.cache.write(\"h\", history)\n  end\nend\n")
+    f = repo_facts({**ACTS_AS, "app/models/stack.rb": stack})
+    assert f["persistence.cap"].value is False
+    g = repo_facts({**ACTS_AS, "app/models/stack.rb": stack, "app/services/chat_store.rb": store})
+    assert g["persistence.cap"].value is True
+    assert {e.file for e in g["persistence.cap"].evidence} == {"app/services/chat_store.rb"}

@@ -78,3 +78,37 @@ def test_placeholder_and_devise_views_are_generator_output(repo_facts):
     })
     assert f["app.views"].value == 0 and f["app.mvc_nontrivial"].value is False
     assert f["hotwire.partials"].value == 0
+
+
+CHAT_MODEL = """class Chat < ApplicationRecord
+  acts_as_chat
+
+  def reply_later(text)
+    AnswerJob.perform_later(id, text)
+  end
+
+  def reply_now(text)
+    ask(text) { |chunk| broadcast_append_to(self, target: "answer", html: ERB::Util.html_escape(chunk.content)) }
+  end
+
+  def headline(text)
+    update(title: text.truncate(20))
+  end
+end
+"""
+ANSWER_JOB = ("class AnswerJob < ApplicationJob\n  def perform(id, text)\n    Chat.find(id).reply_now(text)\n"
+              "  end\nend\n")
+
+
+def test_naming_the_chat_or_enqueuing_its_job_runs_no_llm_call(repo_facts):
+    app = {"app/models/chat.rb": CHAT_MODEL, "app/jobs/answer_job.rb": ANSWER_JOB}
+
+    def reach(body: str) -> bool:
+        test = f'class ChatTest < ActiveSupport::TestCase\n  test "t" do\n    chat = Chat.create!\n{body}\n  end\nend\n'
+        return repo_facts({**app, "test/models/chat_test.rb": test})["tests.reach_llm_path"].value
+
+    assert reach('    chat.headline("a long first message")') is False
+    assert reach('    assert_enqueued_with(job: AnswerJob) { chat.reply_later("hi") }') is False
+    assert reach('    AnswerJob.perform_now(chat.id, "hi")') is True
+    assert reach('    chat.reply_now("hi")') is True
+    assert reach('    perform_enqueued_jobs { chat.reply_later("hi") }') is True

@@ -71,3 +71,19 @@ def test_commonmarker_output_made_safe_holds_no_raw_html_but_redcarpet_does(repo
                                "Redcarpet::Markdown.new(Redcarpet::Render::HTML).render(text)")
     assert repo_facts({"app/helpers/application_helper.rb": redcarpet, **view}
                       )["security.unsafe_html_on_message"].value is True
+
+
+def test_a_redcarpet_renderer_built_to_filter_or_escape_html_is_safe(repo_facts):
+    helper = ("module MessagesHelper\n  def rendered(text)\n"
+              "    renderer = Redcarpet::Render::HTML.new(hard_wrap: true, filter_html: true)\n"
+              "    Redcarpet::Markdown.new(renderer, tables: true).render(text).html_safe\n  end\nend\n")
+    view = {"app/views/messages/_message.html.erb": "<div><%= rendered(message.content) %></div>\n"}
+    files = {**CHAT, "app/models/message.rb": "class Message < ApplicationRecord\n  acts_as_message\nend\n", **view}
+    def on_message(text: str) -> bool:
+        return repo_facts({**files, "app/helpers/messages_helper.rb": text})["security.unsafe_html_on_message"].value
+
+    assert on_message(helper) is False
+    assert on_message(helper.replace("filter_html: true", "escape_html: true")) is False
+    # the default renderer, or the option switched off, passes the model's HTML through
+    assert on_message(helper.replace(", filter_html: true", "")) is True
+    assert on_message(helper.replace("filter_html: true", "filter_html: false")) is True

@@ -28,8 +28,10 @@ def has_signature(sig: MethodSig | None) -> bool:
 
 @dataclass
 class Lookup:
-    status: str  # "found" | "app" | "open" | "missing" | "skip"
+    status: str  # "found" | "app" | "open" | "missing" | "unverifiable" | "skip"
     sig: MethodSig | None = None
+    reason: str | None = None  # for "unverifiable": what could not be read
+    columns_unknown: bool = False  # "unverifiable", and the table's columns could not be read
 
 
 def extension_namespaces(ctx: ProjectContext) -> set[str]:
@@ -116,6 +118,13 @@ class Analysis:
         sig = self.find(t, name)
         if sig is not None:
             return Lookup("found", sig)
+        if t.open and t.app_class and not t.singleton and not t.plain and "::ActsAs" in t.name:
+            # an acts_as model instance: ActiveRecord's API, columns, associations... (models_world)
+            from static_checks.models_world.world import model_world
+
+            verdict = model_world(self.ctx).verdict(t.app_class, name)
+            status = {"known": "app"}.get(verdict.status, verdict.status)
+            return Lookup(status, reason=verdict.reason, columns_unknown=verdict.columns_unknown)
         if t.open or t.name in project.patched_open[in_test]:
             return Lookup("open")
         if t.app_class:

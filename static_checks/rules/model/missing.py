@@ -65,9 +65,9 @@ def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
         if tc.name in private_kernel_methods():
             return None
     status = an.lookup(t, tc.name, tc.fs.is_test).status
-    if status not in ("missing", "open") or an.guarded(tc):
+    if status not in ("missing", "open", "unverifiable") or an.guarded(tc):
         return None
-    if status == "open":
+    if status in ("open", "unverifiable"):
         # ActiveRecord models: a bare `chat.model_id` may be a column, so only calls with
         # arguments or a block are proof of a missing macro method
         has_args = tc.call.child_by_field_name("arguments") is not None or \

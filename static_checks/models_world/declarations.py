@@ -1,0 +1,296 @@
+"""What a model's class body (and the concerns it includes) declares for its instances.
+
+Each Rails macro we know adds the instance methods Rails generates for it; a class-body call
+we do not know may define anything, so it is recorded as a reason the world is not closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import inflection
+import tree_sitter as ts
+
+from static_checks.parsing import ParsedFile
+from static_checks.types.syntax import call_args, keyword_args, literal_name, statements
+
+# Class-body calls that add no instance method (validations, callbacks, scopes are class-side...).
+NO_INSTANCE_METHODS = frozenset({
+    "validates", "validate", "validates_presence_of", "validates_uniqueness_of", "validates_length_of",
+    "validates_format_of", "validates_inclusion_of", "validates_numericality_of", "validates_associated",
+    "validates_with", "validates_each", "validates_absence_of", "validates_exclusion_of",
+    "validates_acceptance_of", "validates_confirmation_of", "validates_comparison_of",
+    "before_validation", "after_validation", "before_save", "around_save", "after_save", "before_create",
+    "around_create", "after_create", "before_update", "around_update", "after_update", "before_destroy",
+    "around_destroy", "after_destroy", "after_commit", "after_rollback", "after_create_commit",
+    "after_update_commit", "after_destroy_commit", "after_save_commit", "after_initialize", "after_find",
+    "after_touch", "before_commit",
+    "scope", "default_scope", "serialize", "encrypts", "normalizes", "attr_readonly", "readonly_attributes",
+    "self", "private", "public", "protected", "private_class_method", "public_class_method", "module_function",
+    "extend", "class_methods", "broadcasts", "broadcasts_to", "broadcasts_refreshes", "broadcasts_refreshes_to",
+    "generates_token_for", "primary_key", "ignored_columns", "has_paper_trail_never", "require",
+    "require_relative", "include_root_in_json", "attr_encrypted_options", "self_table_name",
+    "acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model",  # the gem's API: the manifest's
+})
+SINGULAR_ASSOCIATIONS = ("belongs_to", "has_one")
+PLURAL_ASSOCIATIONS = ("has_many", "has_and_belongs_to_many")
+
+
+@dataclass
+class Declared:
+    names: set[str] = field(default_factory=set)  # instance methods
+    attributes: set[str] = field(default_factory=set)  # attribute names (dirty-tracking methods follow)
+    includes: list[tuple[str, list[str]]] = field(default_factory=list)  # (written constant, nesting)
+    reasons: list[str] = field(default_factory=list)  # why the world is not closed
+    table_name: str | None = None
+    abstract: bool = False
+
+
+def _names(pf: ParsedFile, args: list[ts.Node]) -> list[str]:
+    return [n for n in (literal_name(pf, a) for a in args if a.type != "pair") if n]
+
+
+def _affixed(pf: ParsedFile, kw: dict[str, ts.Node], field_name: str, key: str) -> str:
+    node = kw.get(key) or kw.get(f"_{key}")
+    if node is None or node.type == "false":
+        return ""
+    if node.type == "true":
+        return field_name
+    return literal_name(pf, node) or field_name
+
+
+def _enum(pf: ParsedFile, args: list[ts.Node], out: Declared, where: str) -> None:
+    kw = keyword_args(pf, args)
+    positional = [a for a in args if a.type != "pair"]
+    pairs: list[tuple[str, ts.Node]] = []
+    if positional:  # enum :status, { draft: 0 } / enum :status, %i[draft]
+        name = literal_name(pf, positional[0])
+        if name and len(positional) > 1:
+            pairs.append((name, positional[1]))
+        elif name and kw:  # enum :status, draft: 0, live: 1
+            values = [k for k in kw if not k.startswith("_") and k not in ("prefix", "suffix", "default",
+                                                                          "scopes", "validate", "instance_methods")]
+            for v in values:
+                out.names.update({f"{v}?", f"{v}!"})
+            out.attributes.add(name)
+            return
+    else:  # enum status: { draft: 0 }, _prefix: true
+        pairs = [(k, v) for k, v in kw.items() if not k.startswith("_")]
+    for name, values_node in pairs:
+        out.attributes.add(name)
+        if values_node.type == "hash":
+            values = [literal_name(pf, p.child_by_field_name("key")) for p in values_node.named_children
+                      if p.type == "pair"]
+        elif values_node.type in ("array", "symbol_array", "string_array"):
+            values = [literal_name(pf, v) for v in values_node.named_children]
+        else:
+            values = [None]
+        if None in values:
+            out.reasons.append(f"enum `{name}` at {where} has values we cannot read")
+            continue
+        prefix, suffix = _affixed(pf, kw, name, "prefix"), _affixed(pf, kw, name, "suffix")
+        for v in values:
+            base = "_".join(x for x in (prefix, v, suffix) if x)
+            out.names.update({f"{base}?", f"{base}!"})
+
+
+def _association(macro: str, name: str, out: Declared) -> None:
+    if macro in SINGULAR_ASSOCIATIONS:
+        out.names.update({name, f"{name}=", f"build_{name}", f"create_{name}", f"create_{name}!",
+                          f"reload_{name}", f"reset_{name}", f"{name}_changed?", f"{name}_previously_changed?"})
+    else:
+        single = inflection.singularize(name)
+        out.names.update({name, f"{name}=", f"{single}_ids", f"{single}_ids="})
+
+
+def _attachment(macro: str, name: str, out: Declared) -> None:
+    if macro == "has_one_attached":
+        extra = (f"{name}_attachment", f"{name}_blob")
+    else:
+        extra = (f"{name}_attachments", f"{name}_blobs")
+    for n in (name, *extra):
+        out.names.update({n, f"{n}="})
+    out.names.add("attachment_changes")
+
+
+def _secure_password(pf: ParsedFile, args: list[ts.Node], out: Declared) -> None:
+    attr = (_names(pf, args) or ["password"])[0]
+    out.names.update({attr, f"{attr}=", f"{attr}_confirmation", f"{attr}_confirmation=", f"{attr}_challenge",
+                      f"{attr}_challenge=", f"authenticate_{attr}", f"{attr}_salt", f"{attr}_reset_token"})
+    if attr == "password":
+        out.names.add("authenticate")
+
+
+def _store(pf: ParsedFile, macro: str, args: list[ts.Node], out: Declared) -> None:
+    kw = keyword_args(pf, args)
+    names = _names(pf, args)
+    if not names:
+        return
+    store, keys = names[0], names[1:]
+    if macro == "store":
+        acc = kw.get("accessors")
+        keys = [literal_name(pf, a) for a in acc.named_children] if acc is not None else []  # type: ignore[misc]
+        out.attributes.add(store)
+    prefix, suffix = _affixed(pf, kw, store, "prefix"), _affixed(pf, kw, store, "suffix")
+    for k in keys:
+        if k is None:
+            out.reasons.append(f"`{macro} :{store}` has accessors we cannot read")
+            continue
+        attr = "_".join(x for x in (prefix, k, suffix) if x)
+        out.names.update({attr, f"{attr}="})
+        out.attributes.add(attr)
+
+
+def _delegate(pf: ParsedFile, args: list[ts.Node], out: Declared) -> None:
+    kw = keyword_args(pf, args)
+    to = literal_name(pf, kw["to"]) if "to" in kw else None
+    prefix = ""
+    if "prefix" in kw:
+        p = kw["prefix"]
+        prefix = (to or "").lstrip("@") if p.type == "true" else (literal_name(pf, p) or "")
+    for n in _names(pf, args):
+        out.names.add(f"{prefix}_{n}" if prefix else n)
+
+
+def _include(pf, meth, args, names, out, nesting, where):
+    for a in args:
+        if a.type in ("constant", "scope_resolution"):
+            out.includes.append((pf.text(a), nesting))
+        else:
+            out.reasons.append(f"`{meth}` of a computed module at {where}")
+
+
+def _attr(pf, meth, args, names, out, nesting, where):
+    for n in names:
+        if meth != "attr_writer":
+            out.names.add(n)
+        if meth in ("attr_accessor", "attr_writer", "attribute"):
+            out.names.add(f"{n}=")
+        if meth == "attribute":
+            out.attributes.add(n)
+
+
+def _first(handler):
+    return lambda pf, meth, args, names, out, nesting, where: [handler(meth, n, out) for n in names[:1]]
+
+
+def _rich_text(meth, n, out):
+    out.names.update({n, f"{n}=", f"{n}?", f"rich_text_{n}", f"rich_text_{n}="})
+
+
+def _alias_attribute(pf, meth, args, names, out, nesting, where):
+    if len(names) >= 2:
+        out.names.update({names[0], f"{names[0]}=", f"{names[0]}?"})
+        out.attributes.add(names[0])
+
+
+def _name_only(pf, meth, args, names, out, nesting, where):
+    if not names:
+        out.reasons.append(f"`{meth}` with a computed name at {where}")
+    out.names.update(names[:1])
+
+
+def _reader_writer(pf, meth, args, names, out, nesting, where):
+    out.names.update(x for n in names[:1] for x in (n, f"{n}="))
+
+
+# Rails class-body macros -> handler(pf, macro, args, literal names, out, nesting, "file:line")
+_MACROS = {
+    "include": _include, "prepend": _include,
+    **dict.fromkeys(("attr_accessor", "attr_reader", "attr_writer", "attribute", "attr"), _attr),
+    **dict.fromkeys(SINGULAR_ASSOCIATIONS + PLURAL_ASSOCIATIONS, _first(_association)),
+    **dict.fromkeys(("has_one_attached", "has_many_attached"), _first(_attachment)),
+    "has_rich_text": _first(_rich_text),
+    "enum": lambda pf, meth, args, names, out, nesting, where: _enum(pf, args, out, where),
+    "delegate": lambda pf, meth, args, names, out, nesting, where: _delegate(pf, args, out),
+    "alias_attribute": _alias_attribute,
+    "alias_method": _name_only,
+    "define_method": _name_only,
+    **dict.fromkeys(("store", "store_accessor"), lambda pf, meth, args, names, out, nesting, where:
+                    _store(pf, meth, args, out)),
+    "accepts_nested_attributes_for": lambda pf, meth, args, names, out, nesting, where:
+        out.names.update(f"{n}_attributes=" for n in names),
+    "has_secure_password": lambda pf, meth, args, names, out, nesting, where: _secure_password(pf, args, out),
+    "has_secure_token": lambda pf, meth, args, names, out, nesting, where:
+        out.names.add(f"regenerate_{(names or ['token'])[0]}"),
+    "composed_of": _reader_writer,
+    "primary_abstract_class": lambda pf, meth, args, names, out, nesting, where: setattr(out, "abstract", True),
+}
+
+
+def _macro(pf: ParsedFile, call: ts.Node, out: Declared, nesting: list[str]) -> None:
+    """A receiver-less class-body call; a bare identifier (`primary_abstract_class`) is one without arguments."""
+    meth = pf.text(call.child_by_field_name("method") if call.type == "call" else call)
+    args = call_args(call) if call.type == "call" else []
+    where = f"{pf.rel}:{call.start_point[0] + 1}"
+    handler = _MACROS.get(meth)
+    if handler is not None:
+        handler(pf, meth, args, _names(pf, args), out, nesting, where)
+    elif meth not in NO_INSTANCE_METHODS and not meth.startswith(("validates_", "before_", "after_", "around_")):
+        out.reasons.append(f"class-body call `{meth}` at {where} may define methods we cannot see")
+
+
+def read_body(pf: ParsedFile, body: ts.Node | None, out: Declared, nesting: list[str]) -> None:
+    """Walk one class or module body (and a concern's `included do` block) into `out`."""
+    _read(pf, statements(body), out, nesting)
+
+
+def _read(pf: ParsedFile, stmts: list[ts.Node], out: Declared, nesting: list[str]) -> None:
+    for stmt in stmts:
+        t = stmt.type
+        if t == "method":
+            _def(pf, stmt, out)
+        elif t == "alias":
+            out.names.add(pf.text(stmt.child_by_field_name("name")).lstrip(":"))
+        elif t == "call":
+            _body_call(pf, stmt, out, nesting)
+        elif t == "identifier" and pf.text(stmt) not in ("private", "protected", "public", "module_function"):
+            _macro(pf, stmt, out, nesting)
+        elif t == "assignment":
+            _class_setting(pf, stmt, out)
+        elif t in ("if", "unless", "elsif"):  # both branches: either may run
+            for part in ("consequence", "alternative"):
+                branch = stmt.child_by_field_name(part)
+                if branch is not None:
+                    inner = list(branch.named_children) if branch.type in ("then", "else") else [branch]
+                    _read(pf, inner, out, nesting)
+
+
+def _def(pf: ParsedFile, stmt: ts.Node, out: Declared) -> None:
+    name = pf.text(stmt.child_by_field_name("name"))
+    out.names.add(name)
+    if name == "method_missing":
+        out.reasons.append(f"method_missing at {pf.rel}:{stmt.start_point[0] + 1} answers names we cannot list")
+
+
+def _body_call(pf: ParsedFile, stmt: ts.Node, out: Declared, nesting: list[str]) -> None:
+    where = f"{pf.rel}:{stmt.start_point[0] + 1}"
+    if stmt.child_by_field_name("receiver") is not None:
+        # `ROLES.each { define_method ... }`, `Setup.call(self)`: may define anything
+        out.reasons.append(f"class-body call `{pf.text(stmt).splitlines()[0][:40]}` at {where}")
+        return
+    meth = pf.text(stmt.child_by_field_name("method"))
+    block = stmt.child_by_field_name("block")
+    if meth == "included" and block is not None:
+        read_body(pf, block.child_by_field_name("body"), out, nesting)
+    elif meth in ("private", "protected", "public") and call_args(stmt):
+        for a in call_args(stmt):
+            if a.type == "method":
+                _def(pf, a, out)
+    else:
+        _macro(pf, stmt, out, nesting)
+
+
+def _class_setting(pf: ParsedFile, stmt: ts.Node, out: Declared) -> None:
+    left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+    if left is None or right is None or left.type != "call":
+        return
+    recv, meth = left.child_by_field_name("receiver"), pf.text(left.child_by_field_name("method"))
+    if recv is None or recv.type != "self":
+        return
+    if meth == "table_name":
+        out.table_name = literal_name(pf, right)
+        if out.table_name is None:
+            out.reasons.append(f"computed table name at {pf.rel}:{stmt.start_point[0] + 1}")
+    elif meth == "abstract_class" and right.type == "true":
+        out.abstract = True

@@ -1,0 +1,210 @@
+"""The closed world of an ActiveRecord model's instance methods, when every source of it is readable.
+
+Sources: the gem's acts_as API (the manifest; asked before this), ActiveRecord's instance API for
+the locked Rails (rails_api.py), the table's columns (schema.py), and what the model, its app
+superclasses up to ActiveRecord::Base (ApplicationRecord) and the app concerns they include
+declare (declarations.py). A name in none of them is a NoMethodError, but only if nothing was
+left unread: a module from another gem, a macro we do not know, a missing schema or table each
+make the verdict "unverifiable", with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import inflection
+import tree_sitter as ts
+
+from static_checks.manifest.lookup import lexical_candidates
+from static_checks.models_world.declarations import Declared, read_body
+from static_checks.models_world.rails_api import attribute_methods, instance_api, locked_gems
+from static_checks.models_world.schema import STRUCTURE_SQL, Schema, read_schema_rb, read_structure_sql
+from static_checks.parsing import ParsedFile
+from static_checks.types.syntax import is_test_path
+
+AR_BASE = "ActiveRecord::Base"
+_INSTALLED_GEM = ("/gems/", "vendor/bundle/")
+
+
+@dataclass
+class ModelView:
+    """One model's instance methods as far as its sources show, and why that may be incomplete."""
+
+    fq: str
+    names: set[str] = field(default_factory=set)
+    attributes: set[str] = field(default_factory=set)
+    reasons: list[str] = field(default_factory=list)
+    table: str | None = None
+
+    @property
+    def closed(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # "known" | "missing" | "unverifiable"
+    reason: str | None = None
+    columns_unknown: bool = False  # the table's columns are among what could not be read
+
+
+class ModelWorld:
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self._defs: dict[str, list[tuple[ParsedFile, ts.Node, list[str]]]] | None = None
+        self._views: dict[str, ModelView] = {}
+        self._schema: Schema | None | bool = False  # False: not read yet
+        self._api: frozenset[str] | None = None
+
+    # ---- sources ------------------------------------------------------------------
+    def definitions(self) -> dict[str, list[tuple[ParsedFile, ts.Node, list[str]]]]:
+        """Every app class/module body by fully-qualified name (tests and installed gems left out)."""
+        if self._defs is None:
+            self._defs = {}
+            for pf in self.ctx.files:
+                if is_test_path(pf.rel) or any(g in pf.rel for g in _INSTALLED_GEM):
+                    continue
+                self._collect_defs(pf, pf.root, [])
+        return self._defs
+
+    def _collect_defs(self, pf: ParsedFile, node: ts.Node, nesting: list[str]) -> None:
+        stack = [(node, nesting)]
+        while stack:
+            cur, nest = stack.pop()
+            for c in cur.named_children:
+                if c.type in ("class", "module"):
+                    name = pf.text(c.child_by_field_name("name")).lstrip(":")
+                    fq = f"{nest[-1]}::{name}" if nest else name
+                    self._defs.setdefault(fq, []).append((pf, c, nest))  # type: ignore[union-attr]
+                    body = c.child_by_field_name("body")
+                    if body is not None:
+                        stack.append((body, nest + [fq]))
+                elif c.type in ("body_statement", "begin", "if", "unless", "then", "else"):
+                    stack.append((c, nest))
+
+    def schema(self) -> Schema | None:
+        if self._schema is False:
+            self._schema = self._read_schema()
+        return self._schema  # type: ignore[return-value]
+
+    def _read_schema(self) -> Schema | None:
+        root = self.ctx.root.path
+        rel = "db/schema.rb" if root == "." else f"{root}/db/schema.rb"
+        for pf in self.ctx.files:
+            if pf.rel == rel:
+                return read_schema_rb(pf)
+        if self.ctx.root_dir is not None:
+            from grader.core.repo import RepoReader
+
+            text = RepoReader(self.ctx.root_dir).text(STRUCTURE_SQL)
+            if text is not None:
+                return read_structure_sql(text)
+        return None
+
+    def api(self) -> frozenset[str]:
+        if self._api is None:
+            self._api = instance_api(locked_gems(self.ctx.root_dir))
+        return self._api
+
+    # ---- one model ----------------------------------------------------------------
+    def view(self, fq: str) -> ModelView:
+        if fq not in self._views:
+            self._views[fq] = self._build(fq)
+        return self._views[fq]
+
+    def _build(self, fq: str) -> ModelView:
+        view = ModelView(fq)
+        chain: list[tuple[str, Declared]] = []
+        self._read_class(fq, view, chain, set())
+        concrete = [name for name, d in chain if not d.abstract]
+        if concrete:
+            top = concrete[-1]  # single-table inheritance: the table of the topmost concrete class
+            declared = dict(chain)[top]
+            self._columns(top, declared.table_name, view)
+        for attr in view.attributes:
+            view.names |= attribute_methods(attr)
+        return view
+
+    def _read_class(self, fq: str, view: ModelView, chain: list, seen: set[str]) -> None:
+        if fq in seen:
+            return
+        seen.add(fq)
+        defs = self.definitions().get(fq)
+        if not defs:
+            view.reasons.append(f"`{fq}` is defined in no file we read")
+            return
+        declared = self._read_bodies(fq, defs, view, seen)
+        chain.append((fq, declared))
+        sup = next((pf.text(n.child_by_field_name("superclass").named_children[0])
+                    for pf, n, _ in defs if n.child_by_field_name("superclass") is not None), None)
+        if sup is None:
+            view.reasons.append(f"`{fq}` has no superclass we can see")
+            return
+        if sup.lstrip(":") == AR_BASE:
+            return
+        found = self._resolve(sup, defs[0][2])
+        if found is None:
+            view.reasons.append(f"superclass `{sup}` of `{fq}` is outside the app")
+            return
+        self._read_class(found, view, chain, seen)
+
+    def _read_bodies(self, fq: str, defs, view: ModelView, seen: set[str]) -> Declared:
+        declared = Declared()
+        for pf, node, nesting in defs:
+            read_body(pf, node.child_by_field_name("body"), declared, nesting + [fq])
+        view.names |= declared.names
+        view.attributes |= declared.attributes
+        view.reasons.extend(declared.reasons)
+        for written, nesting in declared.includes:
+            mod = self._resolve(written, nesting)
+            if mod is None:
+                if not written.lstrip(":").startswith("RubyLLM::"):  # the gem's modules: the manifest's part
+                    view.reasons.append(f"`{fq}` includes `{written}`, from outside the app")
+                continue
+            if mod not in seen:
+                seen.add(mod)
+                self._read_bodies(mod, self.definitions()[mod], view, seen)
+        return declared
+
+    def _resolve(self, written: str, nesting: list[str]) -> str | None:
+        defs = self.definitions()
+        return next((c for c in lexical_candidates(written, list(nesting)) if c in defs), None)
+
+    def _columns(self, fq: str, table_name: str | None, view: ModelView) -> None:
+        schema = self.schema()
+        if schema is None:
+            view.reasons.append("no readable db/schema.rb or db/structure.sql: columns unknown")
+            return
+        short = fq.rsplit("::", 1)[-1]
+        plural = inflection.pluralize(inflection.underscore(short))
+        candidates = [table_name] if table_name else [plural]
+        if not table_name and "::" in fq:
+            candidates.append(inflection.underscore(fq.rsplit("::", 1)[0]).replace("/", "_") + "_" + plural)
+        table = next((t for t in candidates if t in schema.columns), None)
+        if table is None:
+            view.reasons.append(f"table `{candidates[0]}` is not in {schema.source}: columns unknown")
+            return
+        if table in schema.partial:
+            view.reasons.append(f"table `{table}` in {schema.source} has lines we cannot read")
+        view.table = table
+        view.attributes |= schema.columns[table]
+
+    # ---- the question -------------------------------------------------------------
+    def verdict(self, fq: str, name: str) -> Verdict:
+        """Does an instance of app model `fq` answer `name`, apart from the gem's acts_as API?"""
+        view = self.view(fq)
+        if name in view.names or name in self.api():
+            return Verdict("known")
+        if view.closed:
+            return Verdict("missing")
+        columns_unknown = any("columns unknown" in r for r in view.reasons) or view.table is None
+        return Verdict("unverifiable", "; ".join(view.reasons[:3]), columns_unknown)
+
+
+def model_world(ctx) -> ModelWorld:
+    """One world per app root, shared by the rules (ctx.cache)."""
+    world = ctx.cache.get("model_world")
+    if world is None:
+        world = ModelWorld(ctx)
+        ctx.cache["model_world"] = world
+    return world  # type: ignore[return-value]

@@ -1,0 +1,107 @@
+"""The syntax pass of many files, across every core.
+
+Workers parse shares of the files with the same parse_source a serial run uses (per-file budget,
+heredoc fallback, ERB extraction) and send back what the report needs of each: its syntax findings,
+whether it ran past its budget, and the bytes it parsed when they differ from the file's (ERB code,
+blanked heredocs). Trees cannot cross processes, so they stay behind: the main process rebuilds a
+tree only when a rule asks for it (ParsedFile.tree), and rules look at a file's text first, so most
+files are never parsed twice. Results come back in the files' order: a parallel run reports exactly
+what a serial one does.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from static_checks.models import Finding
+from static_checks.parsing import ParsedFile, parse_source, syntax_findings
+from static_checks.sources import SourceFile
+
+# Below this many files, starting workers costs more than they save.
+PARALLEL_MIN_FILES = 64
+SHARES_PER_WORKER = 4  # smaller shares even out files of very different sizes
+
+# (over-budget reason, parsed bytes when not the file's own, heredocs blanked, syntax findings)
+Outcome = tuple[str | None, bytes | None, bool, list[Finding]]
+
+# The files of the pass under way. Workers are forked after it is set, so they read it from
+# their copy of this process's memory instead of receiving every file through a pipe.
+_WORK: list[tuple[SourceFile, bytes]] = []
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs other threads (a server) can copy a lock mid-use: stay serial there.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _outcome(src: SourceFile, data: bytes) -> tuple[ParsedFile, Outcome]:
+    pf = parse_source(src, data)
+    if pf.over_budget:
+        return pf, (pf.over_budget, None, False, [])
+    return pf, (None, None if pf.source == data else pf.source, pf.heredocs_blanked, syntax_findings(pf))
+
+
+def _parse_share(span: tuple[int, int]) -> list[Outcome]:
+    return [_outcome(*_WORK[i])[1] for i in range(*span)]
+
+
+def _shares(files: list[tuple[SourceFile, bytes]], count: int) -> list[tuple[int, int]]:
+    """Consecutive index ranges of about equal bytes."""
+    total = sum(len(data) for _src, data in files) or 1
+    spans, start, acc = [], 0, 0
+    for i, (_src, data) in enumerate(files):
+        acc += len(data)
+        if acc * count >= total * (len(spans) + 1) and i + 1 < len(files):
+            spans.append((start, i + 1))
+            start = i + 1
+    spans.append((start, len(files)))
+    return spans
+
+
+def _rebuilt(src: SourceFile, data: bytes, outcome: Outcome) -> ParsedFile:
+    over, parsed_bytes, blanked, _findings = outcome
+    if over:
+        return ParsedFile(rel=src.rel, kind=src.kind, source=b"", over_budget=over)
+    return ParsedFile(rel=src.rel, kind=src.kind, source=data if parsed_bytes is None else parsed_bytes,
+                      heredocs_blanked=blanked)
+
+
+def parse_all(files: list[tuple[SourceFile, bytes]], jobs: int | None = None) -> list[tuple[ParsedFile, list[Finding]]]:
+    """Each file parsed (or marked over its budget) with its syntax findings, in the given order.
+    jobs: processes to use (None: every core); one, few files, or a threaded caller: this process only."""
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES and _can_fork():
+        outcomes = _in_workers(files, jobs)
+        if outcomes is not None:
+            return [(_rebuilt(src, data, out), out[3]) for (src, data), out in zip(files, outcomes)]
+    done = []
+    for src, data in files:
+        pf, out = _outcome(src, data)
+        done.append((pf, out[3]))
+    return done
+
+
+def _in_workers(files: list[tuple[SourceFile, bytes]], jobs: int) -> list[Outcome] | None:
+    """Outcomes in order, or None when a worker died (the caller then parses here)."""
+    global _WORK
+    _WORK = files
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            shares = pool.map(_parse_share, _shares(files, jobs * SHARES_PER_WORKER))
+            return [out for share in shares for out in share]
+    except BrokenProcessPool:
+        return None
+    finally:
+        _WORK = []

@@ -1,0 +1,105 @@
+"""The syntax pass across processes reports exactly what one process does."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.core import budget
+from static_checks import parse_pool
+from static_checks.engine import check_path
+from static_checks.parsing import ParsedFile, parse_ruby
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+NESTED_HEREDOC = b'''class Agent
+  def prompt(docs)
+    <<~PROMPT
+      Intro #{docs ? <<~RULES : ""}
+        - rules
+      RULES
+    PROMPT
+  end
+
+  def run = RubyLLM.chat.ask_politely("hi")
+end
+'''
+
+
+@pytest.fixture
+def big_tree(tmp_path, monkeypatch):
+    """Every corpus app side by side (many roots, ERB, findings), plus files for each special case."""
+    tree = tmp_path / "tree"
+    shutil.copytree(CORPUS, tree)
+    extra = tree / "clean_traps_116" / "app" / "extra"
+    extra.mkdir(parents=True)
+    (extra / "agent.rb").write_bytes(NESTED_HEREDOC)  # heredoc fallback: parsed bytes differ from the file
+    (extra / "broken.rb").write_bytes(b"class Broken\n  def x(\nend\n")  # syntax error
+    (extra / "binary.rb").write_bytes(b"\0\1\2")  # skipped before parsing, between parsed files
+    for i in range(40):
+        (extra / f"filler_{i:02}.rb").write_text(f"class Filler{i}\n  def go = RubyLLM.chat.ask('{i}')\nend\n")
+    # Threads other tests left behind make check_path stay in this process; these tests are about workers.
+    monkeypatch.setattr(parse_pool, "_can_fork", lambda: True)
+    return tree
+
+
+def _dump(report):
+    return report.model_dump(mode="json")
+
+
+def test_parallel_run_reports_exactly_what_a_serial_run_does(big_tree, monkeypatch):
+    used = []
+    real = parse_pool._in_workers
+    monkeypatch.setattr(parse_pool, "_in_workers", lambda files, jobs: used.append(jobs) or real(files, jobs))
+    serial = check_path(big_tree, jobs=1)
+    parallel = check_path(big_tree, jobs=2)
+    assert used == [2]  # the second run did go through workers
+    assert serial.files_analyzed >= parse_pool.PARALLEL_MIN_FILES
+    rules = {f.rule for f in serial.findings}
+    assert {"parse/syntax-error", "parse/heredoc-fallback"} <= rules
+    assert any(not r.startswith("parse/") for r in rules)  # the API rules ran on rebuilt trees
+    assert any(s.reason == "binary file" for s in serial.skipped)
+    assert _dump(parallel) == _dump(serial)
+    assert _dump(check_path(big_tree, jobs=2)) == _dump(serial)  # and again: deterministic
+
+
+def test_workers_keep_the_per_file_budget(big_tree, monkeypatch):
+    monkeypatch.setattr(budget, "FILE_SECONDS", 0.0)  # forked workers inherit it: every parse is over
+    serial = check_path(big_tree, jobs=1)
+    parallel = check_path(big_tree, jobs=2)
+    assert serial.files_analyzed == 0
+    assert sum("per-file budget of 0 s exhausted" in s.reason for s in serial.skipped) >= 100
+    assert _dump(parallel) == _dump(serial)
+
+
+def _die(_span):
+    os._exit(3)  # as a worker killed by the kernel for memory would
+
+
+def test_a_worker_that_dies_leaves_the_pass_to_this_process(big_tree, monkeypatch):
+    serial = check_path(big_tree, jobs=1)
+    monkeypatch.setattr(parse_pool, "_parse_share", _die)
+    assert _dump(check_path(big_tree, jobs=2)) == _dump(serial)
+
+
+def test_few_files_stay_in_this_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(parse_pool, "_in_workers", lambda files, jobs: pytest.fail("workers started"))
+    (tmp_path / "a.rb").write_text("RubyLLM.chat\n")
+    assert check_path(tmp_path, jobs=4).files_analyzed == 1
+
+
+def test_shares_cover_every_file_once_in_order():
+    files = [(None, b"x" * n) for n in (5, 1, 1, 90, 1, 1, 1, 30, 2)]
+    for count in (1, 2, 3, 8, 20):
+        spans = parse_pool._shares(files, count)
+        assert [i for a, b in spans for i in range(a, b)] == list(range(len(files)))
+        assert len(spans) <= count
+
+
+def test_a_tree_left_behind_is_rebuilt_from_the_same_bytes():
+    direct = parse_ruby("app/agent.rb", NESTED_HEREDOC)
+    later = ParsedFile(rel="app/agent.rb", kind="ruby", source=direct.source, heredocs_blanked=True)
+    assert later.parsed is None
+    assert str(later.root) == str(direct.root) and not later.root.has_error
+    assert later.parsed is not None  # built once, then kept

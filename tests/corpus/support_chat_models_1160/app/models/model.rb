@@ -1,0 +1,3 @@
+class Model < ApplicationRecord
+  acts_as_model
+end
