@@ -97,7 +97,8 @@ def _index_shape(ref: ts.Node, assigned: bool) -> ArgShape:
 
 
 def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
-    """(node to point at, receiver type, method name, argument shape) for every call on an invented value."""
+    """(call, its receiver, node to point at, receiver type, method name, argument shape) for every call on
+    an invented value."""
     for call, scope in fs.calls:
         recv = call_receiver(call)
         name = fs.name_of(call)
@@ -106,7 +107,7 @@ def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
-            yield call.child_by_field_name("method") or call, t, name, arg_shape(call)
+            yield call, recv, call.child_by_field_name("method") or call, t, name, arg_shape(call)
     for _assign, left, scope in fs.writes:
         recv = call_receiver(left)
         name = fs.name_of(left)
@@ -114,14 +115,14 @@ def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
-            yield left.child_by_field_name("method") or left, t, name + "=", ArgShape(positional=[left])
+            yield left, recv, left.child_by_field_name("method") or left, t, name + "=", ArgShape(positional=[left])
     for assign, ref, scope in fs.indexes:
         recv = ref.child_by_field_name("object")
         if recv is None or recv.id in constants:
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
-            yield ref, t, "[]" if assign is None else "[]=", _index_shape(ref, assign is not None)
+            yield ref, recv, ref, t, "[]" if assign is None else "[]=", _index_shape(ref, assign is not None)
 
 
 def check(ctx):
@@ -131,19 +132,26 @@ def check(ctx):
         return
     infer = Inferer(an.project, an.index, roots=roots)
     for fs in an.project.scans:
-        for node, t, name, shape in _uses(fs, infer, constants):
-            if name in TEST_DOUBLE_METHODS or _accepted(an.index, name, shape):
-                continue
-            root = by_key[t.invented]
-            f = RULE.finding(
-                fs.pf, node,
-                f"`{name}` is called on a value from the invented `{_root_label(root)}` "
-                f"({root.file}:{root.line}): no RubyLLM object accepts it",
-                f"the value comes from {root.rule} at {root.file}:{root.line}:{root.column}; in ruby_llm "
-                f"{an.version} (manifest) no object of any class has a public `{name}` taking these arguments",
-            )
-            yield f.model_copy(update={"related": [RelatedLocation(
-                rule=root.rule, file=root.file, line=root.line, column=root.column, message=root.message)]})
+        uses = [u for u in _uses(fs, infer, constants)
+                if u[4] not in TEST_DOUBLE_METHODS and not _accepted(an.index, u[4], u[5])]
+        # one finding per link that starts an invented chain: `output.choices.first` reports `choices`,
+        # not also `first` on what `choices` would have returned
+        reported = {call.id for call, *_ in uses}
+        for _call, recv, node, t, name, _shape in uses:
+            if recv.id not in reported:
+                yield _finding(an, fs, node, name, by_key[t.invented])
+
+
+def _finding(an, fs, node: ts.Node, name: str, root):
+    f = RULE.finding(
+        fs.pf, node,
+        f"`{name}` is called on a value from the invented `{_root_label(root)}` "
+        f"({root.file}:{root.line}): no RubyLLM object accepts it",
+        f"the value comes from {root.rule} at {root.file}:{root.line}:{root.column}; in ruby_llm "
+        f"{an.version} (manifest) no object of any class has a public `{name}` taking these arguments",
+    )
+    return f.model_copy(update={"related": [RelatedLocation(
+        rule=root.rule, file=root.file, line=root.line, column=root.column, message=root.message)]})
 
 
 def _root_label(root) -> str:
