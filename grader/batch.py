@@ -21,7 +21,7 @@ from pathlib import Path
 
 from grader.ingest import ARCHIVE_SUFFIXES
 from grader.pipeline import GradeOptions, grade
-from grader.report.leaderboard import Leaderboard, LeaderRow, write_leaderboard
+from grader.report.leaderboard import DimHead, Leaderboard, LeaderRow, row_from_report, write_leaderboard
 from grader.report.names import display_name
 from grader.rubric import Rubric
 
@@ -73,13 +73,7 @@ def grade_one(source: str, name: str, rubric: Rubric, out_dir: str, options: Gra
         report = grade(source, rubric, Path(out_dir) / name, options)
     except Exception as exc:  # noqa: BLE001 - the leaderboard lists it with its error
         return LeaderRow(name=name, source=source, error=f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:400])
-    # Every stage that did not run in full is named in the leaderboard's notes.
-    failed = [f"{s.name} {s.status}" for s in report.stages if s.status != "ok"]
-    return LeaderRow(
-        name=name, source=source, total=report.total, max_total=report.max_total, pending_points=report.pending_points,
-        tier=report.tier, tier_provisional=report.tier_provisional, tier_best_case=report.tier_best_case,
-        report_dir=name, check_ok=report.arithmetic_check.ok, stage_problems=failed,
-    )
+    return row_from_report(report, name, source)
 
 
 def _worker_main(conn, scratch: str, source: str, name: str, rubric: Rubric, out_dir: str,
@@ -181,7 +175,8 @@ def grade_many(repos: list[Path], rubric: Rubric, out_dir: Path, options: GradeO
             stop_workers()
             raise
     board = Leaderboard(rubric=rubric.id, rubric_title=rubric.title, max_total=rubric.max_total,
-                        tie_gap=rubric.tie_gap, rows=[rows[n] for _, n in work])
+                        tie_gap=rubric.tie_gap, rows=[rows[n] for _, n in work],
+                        dimensions=[DimHead(id=d.id, title=d.title, max=d.max) for d in rubric.dimensions])
     board.sort()
     write_leaderboard(board, out_dir)
     return board

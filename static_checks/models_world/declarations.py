@@ -42,6 +42,7 @@ class Declared:
     attributes: set[str] = field(default_factory=set)  # attribute names (dirty-tracking methods follow)
     includes: list[tuple[str, list[str]]] = field(default_factory=list)  # (written constant, nesting)
     reasons: list[str] = field(default_factory=list)  # why the world is not closed
+    scopes: set[str] = field(default_factory=set)  # class-side `scope :name`: relations of the model
     table_name: str | None = None
     abstract: bool = False
 
@@ -214,6 +215,7 @@ _MACROS = {
     "has_secure_token": lambda pf, meth, args, names, out, nesting, where:
         out.names.add(f"regenerate_{(names or ['token'])[0]}"),
     "composed_of": _reader_writer,
+    "scope": lambda pf, meth, args, names, out, nesting, where: out.scopes.update(names[:1]),
     "primary_abstract_class": lambda pf, meth, args, names, out, nesting, where: setattr(out, "abstract", True),
 }
 

@@ -50,6 +50,12 @@ class Associations:
                         out.setdefault(reader, []).append((owner.rsplit("::", 1)[-1], klass, plural))
         return out
 
+    def is_scope(self, model: str, name: str) -> bool:
+        """`Chat.recent`: a scope the model (or a concern it includes) declares returns a relation."""
+        from static_checks.models_world.world import model_world
+
+        return name in model_world(self.ctx).view(model).scopes
+
     def type_of(self, recv: ts.Node, name: str) -> TypeRef | None:
         if self._map is None:
             self._map = self._build()

@@ -20,6 +20,16 @@ STRUCTURE_SQL = "db/structure.sql"
 # t.<type> "name"... in create_table blocks; anything else that is not an index/check is not understood.
 _NO_COLUMN = frozenset({"index", "check_constraint", "foreign_key", "exclusion_constraint", "unique_constraint"})
 _TIMESTAMPS = ("created_at", "updated_at")
+# Column types schema.rb writes as `t.<type>` (Rails' native types and the adapters' own).
+COLUMN_TYPES = frozenset({
+    "string", "text", "integer", "bigint", "float", "decimal", "numeric", "datetime", "timestamp", "timestamptz",
+    "time", "date", "binary", "blob", "boolean", "json", "jsonb", "uuid", "citext", "inet", "cidr", "macaddr",
+    "hstore", "ltree", "interval", "xml", "tsvector", "point", "line", "lseg", "box", "path", "polygon",
+    "circle", "money", "bit", "bit_varying", "int4range", "int8range", "numrange", "tsrange", "tstzrange",
+    "daterange", "enum", "virtual", "primary_key", "serial", "bigserial", "oid", "vector", "tinytext",
+    "mediumtext", "longtext", "tinyblob", "mediumblob", "longblob", "unsigned_integer", "unsigned_bigint",
+    "unsigned_float", "unsigned_decimal", "set", "geometry", "geography", "st_point", "st_polygon",
+})
 
 
 @dataclass
@@ -78,6 +88,8 @@ def _column_line(pf: ParsedFile, stmt: ts.Node, cols: set[str]) -> bool:
     if kind == "column":
         cols.add(names[0])  # t.column "name", :type
         return True
+    if kind not in COLUMN_TYPES:
+        return False
     cols.update(n for n in names if n is not None)
     return True
 

@@ -35,6 +35,9 @@ class ModelView:
     attributes: set[str] = field(default_factory=set)
     reasons: list[str] = field(default_factory=list)
     table: str | None = None
+    schema_source: str | None = None
+    read: list[str] = field(default_factory=list)  # classes and modules whose bodies were read
+    scopes: set[str] = field(default_factory=set)
 
     @property
     def closed(self) -> bool:
@@ -150,10 +153,12 @@ class ModelWorld:
 
     def _read_bodies(self, fq: str, defs, view: ModelView, seen: set[str]) -> Declared:
         declared = Declared()
+        view.read.append(fq)
         for pf, node, nesting in defs:
             read_body(pf, node.child_by_field_name("body"), declared, nesting + [fq])
         view.names |= declared.names
         view.attributes |= declared.attributes
+        view.scopes |= declared.scopes
         view.reasons.extend(declared.reasons)
         for written, nesting in declared.includes:
             mod = self._resolve(written, nesting)
@@ -186,8 +191,19 @@ class ModelWorld:
             return
         if table in schema.partial:
             view.reasons.append(f"table `{table}` in {schema.source} has lines we cannot read")
-        view.table = table
+        view.table, view.schema_source = table, schema.source
         view.attributes |= schema.columns[table]
+
+    def describe(self, fq: str) -> str:
+        """The sources of a closed world, for a finding's evidence."""
+        view = self.view(fq)
+        gems = locked_gems(self.ctx.root_dir) or {}
+        rails = gems.get("activerecord") or gems.get("rails")
+        parts = [f"ActiveRecord {'.'.join(rails.split('.')[:2]) if rails else '(any 6.1-8.1)'} instance API"]
+        if view.table:
+            parts.append(f"the {len(view.attributes)} attributes of table `{view.table}` ({view.schema_source})")
+        parts.append("what " + ", ".join(f"`{n}`" for n in view.read) + " declare")
+        return ", ".join(parts)
 
     # ---- the question -------------------------------------------------------------
     def verdict(self, fq: str, name: str) -> Verdict:

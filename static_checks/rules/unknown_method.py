@@ -8,11 +8,17 @@ from static_checks.rules.model.wording import all_releases, owner_label
 
 
 def _describe(an, tc, names):
+    evidence = (f"{tc.rtype.name} in ruby_llm {an.version} (manifest) has no "
+                f"{'singleton ' if tc.rtype.singleton else ''}method `{tc.name}`, nor does any release "
+                f"{all_releases()}; public methods: {short_list(names)}")
+    t = tc.rtype
+    if t.open and t.app_class and not t.singleton:  # an acts_as model whose every source was read
+        from static_checks.models_world.world import model_world
+
+        evidence += f"; nor do {model_world(an.ctx).describe(t.app_class)}"
     return (
         f"`{owner_label(tc.rtype, tc.name)}` does not exist: {tc.rtype.describe()} has no method `{tc.name}`",
-        f"{tc.rtype.name} in ruby_llm {an.version} (manifest) has no "
-        f"{'singleton ' if tc.rtype.singleton else ''}method `{tc.name}`, nor does any release "
-        f"{all_releases()}; public methods: {short_list(names)}",
+        evidence,
     )
 
 

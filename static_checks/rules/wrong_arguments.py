@@ -60,6 +60,7 @@ def _bad_call(an, pf, node, label, errors, sig, owner, shape, drift=None, note="
     accepted = [p.name for p in sig.params if p.kind in ("key", "keyreq") and p.name]
     unknown = [k for k in shape.keywords if k not in accepted]
     hint = did_you_mean(unknown[0], accepted) if unknown and accepted else None
+    hint = hint or _chat_setter_hint(an.index, sig, unknown)
     where = f" ({sig.location})" if sig.location else ""
     extra = drift(unknown) if drift and unknown and accepted else ""
     return RULE.finding(
@@ -71,6 +72,34 @@ def _bad_call(an, pf, node, label, errors, sig, owner, shape, drift=None, note="
         + (f", forwarding to {sig.forwards_to}" if sig.forwards_to else "") + extra,
         hint=hint or f"call it as {format_signature(sig)}",
     )
+
+
+# A keyword some other client takes on the call (`temperature:`, `system:`) that RubyLLM sets on the chat
+# through one of its methods instead; which methods exist is read from the locked release's manifest.
+# Sampling parameters the provider takes as they are go through `with_params` (where the release has it).
+SETTER_SYNONYMS = {"system": "with_instructions", "system_prompt": "with_instructions",
+                   "instructions": "with_instructions", "response_format": "with_schema", "functions": "with_tools",
+                   "messages": "add_message"}
+PROVIDER_PARAMS = {"max_tokens", "max_completion_tokens", "top_p", "top_k", "stop", "seed", "frequency_penalty",
+                   "presence_penalty", "reasoning_effort", "n", "user"}
+CHAT = "RubyLLM::Chat"
+
+
+def _chat_setter_hint(index, sig, unknown: list[str]) -> str | None:
+    """`temperature:` → `.with_temperature(…)`: the chat's real API for keywords the call does not take."""
+    on_chat = sig.owner == CHAT or (sig.owner == "RubyLLM" and sig.name == "chat") or CHAT in (sig.forwards_to or "")
+    if not unknown or not on_chat:
+        return None
+    fixes = []
+    for kw in unknown:
+        setter = SETTER_SYNONYMS.get(kw, f"with_{kw}")
+        if setter == sig.name:
+            continue  # `with_model(model: …)`: the method is right, its signature is the hint
+        if index.find_method(CHAT, setter) is not None:
+            fixes.append(f"`{kw}:` → `.{setter}(…)`")
+        elif kw in PROVIDER_PARAMS and index.find_method(CHAT, "with_params") is not None:
+            fixes.append(f"`{kw}:` → `.with_params({kw}: …)`")
+    return ("use the chat's API: " + ", ".join(fixes)) if fixes else None
 
 
 def _macro_findings(an):

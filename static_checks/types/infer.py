@@ -489,7 +489,8 @@ class Inferer:
                     return self._app_ivar(app, "@" + name)
             if t.singleton and (name == "new" or (t.open and not t.plain and name in AR_FINDERS)):
                 return t.instance()
-            if t.singleton and t.open and not t.plain and t.app_class and name in AR_RELATION:
+            if t.singleton and t.open and not t.plain and t.app_class and (name in AR_RELATION or (
+                    self.associations is not None and self.associations.is_scope(t.app_class, name))):
                 return t  # a relation answers the model's finders like the class (models_world/relations.py)
             if t.plain or (t.open and t.singleton):
                 return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 
 from typer.testing import CliRunner
@@ -86,7 +87,15 @@ def test_grade_many_lists_a_broken_repo_with_its_error(graded, tmp_path):
     ]
     assert rows[3]["error"].startswith("IngestError: ") and "broken.tar.gz" in rows[3]["error"]
     md = (out / "leaderboard.md").read_text()
-    assert "| - | broken | - | - | - | **not graded**: IngestError" in md
+    assert re.search(r"\| - \| broken \|( - \|)+ \*\*not graded\*\*: IngestError", md)
+    # Per-dimension scores and finding counts, in every format.
+    good = rows[0]
+    from grader.rubric import load_rubric
+
+    dims = [d.id for d in load_rubric("rails-rubyllm-v1").dimensions]
+    assert sum(float(good[f"dim:{d}"]) for d in dims) == float(good["total"])
+    assert good["findings_error"].isdigit() and rows[3]["findings_error"] == ""
+    assert md.splitlines()[4].count("|") == len(dims) + 8
     html = (out / "leaderboard.html").read_text()
     assert "not graded" in html and 'href="good_app/report.html"' in html
     for name in ("good_app", "rubyllm_client", "stock_readme"):
