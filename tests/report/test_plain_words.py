@@ -187,3 +187,17 @@ def test_self_review_claims_name_the_facts_that_decided_them_in_words(graded):
     assert "| contradicted by facts | a test asserts the exact outgoing message array: no |" in md
     assert "(a test asserts the exact outgoing message array: no)" in html
     assert "tests.exact_payload_array" not in md.split("## Self-review")[1].split("\n## ")[0]
+
+
+def test_places_link_to_the_forge_at_the_graded_commit_and_anchors_are_safe(graded):
+    from grader.report.model import RepoInfo
+    from grader.report.words import anchor, source_link
+
+    report = graded.grade("good_app", "rails-rubyllm-v2")
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    hosted = report.model_copy(update={"repo": RepoInfo(source="https://github.com/acme/chat.git@" + commit,
+                                                        name="chat", kind="git", commit=commit)})
+    assert source_link(hosted, "app/x.rb", 12) == f"https://github.com/acme/chat/blob/{commit}/app/x.rb#L12"
+    relative = report.model_copy(update={"repo": RepoInfo(source="some/folder", name="folder", kind="folder")})
+    assert source_link(relative, "app/x.rb", 12) is None  # would depend on where the report is opened
+    assert anchor("ded", 'x" onmouseover="alert(1)', "y") == "ded-x_onmouseover_alert_1_-y"
