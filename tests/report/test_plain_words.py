@@ -179,3 +179,11 @@ def test_html_shows_the_runtime_details_the_markdown_has(graded):
     for detail in ("HTTP 200; ready in 3.8 s", "12 runs, 0 failures, 0 errors, 1 skips; line coverage 87.5%",
                    "offenses 7", "warnings 0; ignored_warnings 0"):
         assert detail in md and detail in html, detail
+
+
+def test_self_review_claims_name_the_facts_that_decided_them_in_words(graded):
+    report = graded.grade("overclaiming_self_review", "rails-rubyllm-v2")
+    md, html = render_markdown(report), render_html(report)
+    assert "| contradicted by facts | a test asserts the exact outgoing message array: no |" in md
+    assert "(a test asserts the exact outgoing message array: no)" in html
+    assert "tests.exact_payload_array" not in md.split("## Self-review")[1].split("\n## ")[0]
