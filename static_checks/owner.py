@@ -20,7 +20,13 @@ def baseline_path(explicit: Path | None, loaded) -> Path | None:
     if explicit is not None:
         return explicit
     if loaded.settings.baseline is not None and loaded.folder is not None:
-        return loaded.folder / loaded.settings.baseline
+        # A checked repo's settings name a file of that repo, never one elsewhere (--write-baseline
+        # would otherwise overwrite whatever `../../` reaches).
+        folder = loaded.folder.resolve()
+        target = (folder / loaded.settings.baseline).resolve()
+        if target != folder and folder not in target.parents:
+            raise OwnerError(f"{loaded.path}: baseline {loaded.settings.baseline!r} leaves the settings file's folder")
+        return target
     return None
 
 

@@ -352,3 +352,12 @@ def test_untrusted_check_ignores_the_repos_settings_and_comments(tmp_path, monke
     text = runner.invoke(app, ["check", str(repo), "--untrusted"]).stdout
     assert ("app/services/chat_service.rb:8: grader:disable comment not honoured: rubyllm/unknown-method -- "
             "patched in config/initializers") in text
+
+
+@pytest.mark.parametrize("where_to", ["../outside.json", "/tmp/elsewhere.json"])
+def test_a_settings_baseline_cannot_point_outside_its_folder(tmp_path, where_to):
+    repo = make_app(tmp_path / "app")
+    (repo / ".grader.toml").write_text(f'baseline = "{where_to}"\n')
+    res = runner.invoke(app, ["check", str(repo), "--write-baseline"])
+    assert res.exit_code == 2 and "leaves the settings file's folder" in res.output
+    assert not (tmp_path / "outside.json").exists()
