@@ -201,6 +201,9 @@ def _git_env(home: Path) -> dict[str, str]:
     return env
 
 
+GIT_MESSAGE_CHARS = 4000  # git's whole message on one line; only a flood from a remote is cut
+
+
 def _git(args: list[str], home: Path, cwd: Path | None = None) -> str:
     forced = [part for setting in _FORCED_CONFIG for part in ("-c", setting)]
     try:
@@ -219,7 +222,9 @@ def _git(args: list[str], home: Path, cwd: Path | None = None) -> str:
     except subprocess.TimeoutExpired as exc:
         raise IngestError(f"git {args[0]} timed out after {GIT_TIMEOUT_S}s") from exc
     if done.returncode != 0:
-        message = " ".join(done.stderr.split())[:600] or "unknown error"
+        message = " ".join(done.stderr.split()) or "unknown error"
+        if len(message) > GIT_MESSAGE_CHARS:  # a remote can send pages; say that it was cut
+            message = f"{message[:GIT_MESSAGE_CHARS]} … ({len(message) - GIT_MESSAGE_CHARS} more characters)"
         raise IngestError(f"git {args[0]} failed: {message}")
     return done.stdout.strip()
 

@@ -70,44 +70,6 @@ def _output_problem(output: Path) -> str | None:
     return None
 
 
-class _Refused(Exception):
-    """One path cannot be checked as asked (a bad settings or baseline file): exit 2, one line."""
-
-
-def _baseline_file(request: CheckRequest, loaded) -> Path | None:
-    if request.baseline is not None:
-        return request.baseline
-    if loaded.settings.baseline is not None and loaded.folder is not None:
-        return loaded.folder / loaded.settings.baseline
-    return None
-
-
-def _check_one(request: CheckRequest, folder: Path):
-    """(report, baseline file) for one ingested folder, with the owner's choices applied."""
-    from static_checks.baseline import BaselineError, read_baseline
-    from static_checks.engine import check_path
-    from static_checks.suppress import apply_owner_choices, settings_problem
-
-    from grader.core.config import ConfigError, config_for_check
-
-    try:
-        loaded = config_for_check(request.config, folder)
-    except ConfigError as exc:
-        raise _Refused(str(exc)) from None
-    if problem := settings_problem(loaded.settings, loaded.describe()):
-        raise _Refused(problem)
-    baseline_file = _baseline_file(request, loaded)
-    baseline = None
-    if baseline_file is not None and not request.write_baseline:
-        try:
-            baseline = (read_baseline(baseline_file), str(baseline_file))
-        except BaselineError as exc:
-            raise _Refused(str(exc)) from None
-    version = request.ruby_llm_version or loaded.settings.ruby_llm_version
-    report = check_path(folder, ruby_llm_version=version)
-    return apply_owner_choices(report, folder, loaded.settings, baseline), baseline_file
-
-
 def _write_baselines(request: CheckRequest, made: list[tuple[str, object, Path | None]]) -> int:
     from static_checks.baseline import BaselineError, write_baseline
 
@@ -132,6 +94,7 @@ def _write_baselines(request: CheckRequest, made: list[tuple[str, object, Path |
 def check_paths(request: CheckRequest) -> int:
     from static_checks.engine import InputError
     from static_checks.output import FORMATS, render
+    from static_checks.owner import OwnerError, check_as_owner
 
     from grader.ingest import IngestError, ingest
 
@@ -148,8 +111,10 @@ def check_paths(request: CheckRequest) -> int:
     for path in request.paths:
         try:
             with ingest(path) as repo:
-                report, baseline_file = _check_one(request, repo.path)
-        except (IngestError, InputError, ValueError, _Refused) as exc:
+                report, baseline_file = check_as_owner(
+                    repo.path, config=request.config, ruby_llm_version=request.ruby_llm_version,
+                    baseline=request.baseline, write_baseline=request.write_baseline)
+        except (IngestError, InputError, ValueError, OwnerError) as exc:
             _say(str(exc))
             code = 2
             continue

@@ -116,6 +116,11 @@ def _invented(r: GradeReport) -> list[str]:
     if other:
         listed = "; ".join(f"{_code(f'{f.file}:{f.line}')} {_cell(f.rule)}" for f in other[:15])
         out += ["", f"Other findings ({len(other)}): {listed}" + (" ..." if len(other) > 15 else "")]
+    comments = r.static.suppressions if r.static else []
+    if comments:  # listed for the reader; grading never honours a graded repo's suppressions
+        listed = "; ".join(f"{_code(f'{c.file}:{c.line}')} {_cell(', '.join(c.rules))}" for c in comments[:15])
+        out += ["", f"`grader:disable` comments in the repo ({len(comments)}, not honoured when grading: "
+                    f"their findings count): {listed}" + (" ..." if len(comments) > 15 else "")]
     return out + [""]
 
 

@@ -162,6 +162,8 @@ def test_a_graded_repo_cannot_suppress_its_own_findings(tmp_path):
     assert len(listed) == 3 and not any(s["honoured"] for s in listed)
     assert {s["matched"] for s in listed} == {1}
     assert honest["static"]["suppressions"] == []
+    markdown = (tmp_path / "out_hostile" / "report.md").read_text()
+    assert "`grader:disable` comments in the repo (3, not honoured when grading: their findings count)" in markdown
 
 
 # ---- the settings file -------------------------------------------------------------------------
@@ -311,3 +313,19 @@ end
     assert [(s["finding"]["line"], s["by"], s["detail"]) for s in follows] == [
         (4, "inline", "follows from app/services/chat_service.rb:3 (our wrapper in lib/)"),
         (5, "inline", "follows from app/services/chat_service.rb:3 (our wrapper in lib/)")]
+
+
+def test_standalone_static_checks_reads_the_same_settings(tmp_path, capsys):
+    from static_checks.cli import main as static_main
+
+    repo = make_app(tmp_path / "app")
+    (repo / ".grader.toml").write_text('exclude = ["app/views"]\nbaseline = "base.json"\n')
+    assert static_main([str(repo), "--write-baseline"]) == 0
+    assert "wrote 1 finding(s) to baseline" in capsys.readouterr().err
+    assert static_main([str(repo), "-f", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["findings"] == []
+    assert sorted(s["by"] for s in report["suppressed"]) == ["baseline", "exclude", "exclude", "inline", "inline"]
+    (repo / ".grader.toml").write_text('disable = ["nope"]\n')
+    assert static_main([str(repo)]) == 2
+    assert "unknown rule 'nope'" in capsys.readouterr().err
