@@ -11,39 +11,18 @@ what a serial one does.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-
+from static_checks import forked
 from static_checks.models import Finding
 from static_checks.parsing import ParsedFile, parse_source, syntax_findings
 from static_checks.sources import SourceFile
 
-# Below this many files, starting workers costs more than they save.
-PARALLEL_MIN_FILES = 64
+# Below this much Ruby (about a tenth of a second of parsing), starting workers costs more than
+# they save: one app stays in one process, a tree of apps or a standard library is shared out.
+PARALLEL_MIN_BYTES = 500_000
 SHARES_PER_WORKER = 4  # smaller shares even out files of very different sizes
 
 # (over-budget reason, parsed bytes when not the file's own, heredocs blanked, syntax findings)
 Outcome = tuple[str | None, bytes | None, bool, list[Finding]]
-
-# The files of the pass under way. Workers are forked after it is set, so they read it from
-# their copy of this process's memory instead of receiving every file through a pipe.
-_WORK: list[tuple[SourceFile, bytes]] = []
-
-
-def default_jobs() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    # Forking a process that runs other threads (a server) can copy a lock mid-use: stay serial there.
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _outcome(src: SourceFile, data: bytes) -> tuple[ParsedFile, Outcome]:
@@ -53,8 +32,8 @@ def _outcome(src: SourceFile, data: bytes) -> tuple[ParsedFile, Outcome]:
     return pf, (None, None if pf.source == data else pf.source, pf.heredocs_blanked, syntax_findings(pf))
 
 
-def _parse_share(span: tuple[int, int]) -> list[Outcome]:
-    return [_outcome(*_WORK[i])[1] for i in range(*span)]
+def _parse_share(files: list[tuple[SourceFile, bytes]], span: tuple[int, int]) -> list[Outcome]:
+    return [_outcome(*files[i])[1] for i in range(*span)]
 
 
 def _shares(files: list[tuple[SourceFile, bytes]], count: int) -> list[tuple[int, int]]:
@@ -80,9 +59,9 @@ def _rebuilt(src: SourceFile, data: bytes, outcome: Outcome) -> ParsedFile:
 
 def parse_all(files: list[tuple[SourceFile, bytes]], jobs: int | None = None) -> list[tuple[ParsedFile, list[Finding]]]:
     """Each file parsed (or marked over its budget) with its syntax findings, in the given order.
-    jobs: processes to use (None: every core); one, few files, or a threaded caller: this process only."""
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES and _can_fork():
+    jobs: processes to use (None: every core); one, little code, or a threaded caller: this process only."""
+    jobs = forked.default_jobs() if jobs is None else jobs
+    if jobs > 1 and sum(len(data) for _src, data in files) >= PARALLEL_MIN_BYTES and forked.can_fork():
         outcomes = _in_workers(files, jobs)
         if outcomes is not None:
             return [(_rebuilt(src, data, out), out[3]) for (src, data), out in zip(files, outcomes)]
@@ -95,13 +74,5 @@ def parse_all(files: list[tuple[SourceFile, bytes]], jobs: int | None = None) ->
 
 def _in_workers(files: list[tuple[SourceFile, bytes]], jobs: int) -> list[Outcome] | None:
     """Outcomes in order, or None when a worker died (the caller then parses here)."""
-    global _WORK
-    _WORK = files
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            shares = pool.map(_parse_share, _shares(files, jobs * SHARES_PER_WORKER))
-            return [out for share in shares for out in share]
-    except BrokenProcessPool:
-        return None
-    finally:
-        _WORK = []
+    shares = forked.forked_map(_parse_share, files, _shares(files, jobs * SHARES_PER_WORKER), jobs)
+    return None if shares is None else [out for share in shares for out in share]

@@ -15,7 +15,7 @@ from grader.report.summary import (
     INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
     one_line_summary, other_findings, pending_bound, step_detail, strongest, weakest,
 )
-from grader.report.words import GoalNamer, anchor, fact_notes, plain_facts, source_link
+from grader.report.words import GoalNamer, anchor, fact_notes, place_label, plain_facts, source_link
 
 TEMPLATES = Path(__file__).with_name("templates")
 FORMATS = ("json", "md", "html")
@@ -42,11 +42,12 @@ def render_html(r: GradeReport) -> str:
     empty = ("No call to a RubyLLM method or class that the locked gem version lacks."
              if stage is None or stage.status == "ok"
              else f"The static check did not complete ({stage.detail}): invented calls could not be checked.")
+    namer = GoalNamer(r.goals, html=True)  # names each goal on its first mention in the page
     return _env().get_template("report.html.j2").render(
         r=r, fmt=fmt, pct=pct, by_weight=by_weight, reason=dimension_reason,
         plain_facts=lambda facts: plain_facts(r, facts), fact_notes=lambda facts: fact_notes(r, facts),
-        goal_named=GoalNamer(r.goals), anchor=anchor, source_link=lambda f, n: source_link(r, f, n),
-        step_detail=step_detail, gate_detail=gate_detail, injection_words=INJECTION_WORDS,
+        goal_named=namer, goal_abbr=namer.abbr, anchor=anchor, source_link=lambda f, n: source_link(r, f, n),
+        step_detail=step_detail, gate_detail=gate_detail, injection_words=INJECTION_WORDS, place_label=place_label,
         summary=one_line_summary(r), invented=invented_findings(r), invented_empty=empty,
         other_findings=other_findings(r)[:200], runtime=r.runtime.model_dump(mode="json"),
         strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound,

@@ -13,7 +13,10 @@ def fmt(x: float) -> str:
 
 
 def where(item: AppliedItem, limit: int = 3) -> str:
-    refs = [f"{e.file}:{e.line}" for e in item.evidence[:limit]]
+    from grader.report.words import place_label
+
+    refs = [f"{e.file}:{e.line}" + (f" ({label})" if (label := place_label(e.snippet)) else "")
+            for e in item.evidence[:limit]]
     more = len(item.evidence) - limit
     return ", ".join(refs) + (f" (+{more} more)" if more > 0 else "")
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from markupsafe import Markup, escape
 
 from grader.report.model import GradeReport
 
@@ -92,23 +93,47 @@ def fact_notes(r: GradeReport, facts: dict[str, object]) -> list[str]:
     return out
 
 
+def place_label(snippet: str | None) -> str | None:
+    """What a cited place is, when the fact says so: the error-handling facts label each provider call
+    site `unrescued <kind> call: ...` and each rescue `rescued: <call site> via <chain>`."""
+    if not snippet:
+        return None
+    if snippet.startswith("rescued: "):
+        site = snippet[len("rescued: "):].split(" via ", 1)[0]
+        return f"rescue that catches the call at {site}"
+    if snippet.startswith("unrescued "):
+        return snippet.split(":", 1)[0]
+    return None
+
+
 class GoalNamer:
     """Expands each goal id to `G13 (its title)` the first time a text mentions it; later uses stay short.
-    One per rendering, applied in reading order, so a re-render gives the same text."""
+    One per rendering, applied in reading order, so a re-render gives the same text. For HTML
+    (`html=True`) the text is escaped and every short use is an <abbr> whose tooltip is the title."""
 
-    def __init__(self, goals: dict[str, str]) -> None:
+    def __init__(self, goals: dict[str, str], html: bool = False) -> None:
         self.goals = goals
+        self.html = html
         self.named: set[str] = set()
 
-    def __call__(self, text: str) -> str:
+    def __call__(self, text: str):
         def expand(m: re.Match) -> str:
             gid = m.group(0)
-            if gid in self.goals and gid not in self.named:
+            if gid not in self.goals:
+                return gid
+            if gid not in self.named:
                 self.named.add(gid)
-                return f"{gid} ({self.goals[gid]})"
-            return gid
+                return f"{gid} ({escape(self.goals[gid]) if self.html else self.goals[gid]})"
+            return f'<abbr title="{escape(self.goals[gid])}">{gid}</abbr>' if self.html else gid
 
-        return GOAL_ID.sub(expand, text)
+        if not self.html:
+            return GOAL_ID.sub(expand, text)
+        return Markup(GOAL_ID.sub(expand, str(escape(text))))
+
+    def abbr(self, text: str) -> Markup:
+        """Every known goal id in `text` as an <abbr> (titles, the contents), without using up first mentions."""
+        return Markup(GOAL_ID.sub(lambda m: f'<abbr title="{escape(self.goals[m.group(0)])}">{m.group(0)}</abbr>'
+                                  if m.group(0) in self.goals else m.group(0), str(escape(text))))
 
 
 def source_link(r: GradeReport, file: str, line: int) -> str | None:

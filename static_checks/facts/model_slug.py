@@ -12,9 +12,18 @@ import tree_sitter as ts
 import yaml
 
 from static_checks.facts.context import FactContext, fact
-from static_checks.facts.llm_calls import llm_model
+from static_checks.facts.llm_calls import AGENT, llm_model
 from static_checks.facts.registry import collector
-from static_checks.facts.ruby_nodes import args, call_name, const_path, enclosing_method, kwarg, literal, receiver
+from static_checks.facts.ruby_nodes import (
+    args,
+    call_name,
+    const_path,
+    contains,
+    enclosing_method,
+    kwarg,
+    literal,
+    receiver,
+)
 from static_checks.models import Evidence, VersionSource
 from static_checks.parsing import ParsedFile
 from static_checks.types.syntax import def_body, last_expression
@@ -219,6 +228,10 @@ def model_sites(ctx: FactContext) -> list[tuple[ParsedFile, ts.Node, ts.Node]]:
             expr = None
         if expr is not None:
             sites.append((c.pf, c.node, expr))
+    for pf, node in model.agent_macros("model"):  # `model "..."` of an agent the app uses
+        a = args(node)
+        if a:
+            sites.append((pf, node, a[0]))
     return sites
 
 
@@ -326,8 +339,15 @@ def configured_model(ctx: FactContext):
 
 
 def fallback_literal(ctx: FactContext, data: dict) -> Resolved:
+    model = llm_model(ctx)
+    used = model.used_agents()
+    # an agent nothing uses configures no chat: its model string is not the app's model (cause 17)
+    idle = [(d.file.pf.rel, d.node) for fq, app in model.subclasses_of(AGENT).items() if fq not in used
+            for d in app.defs]
     for pf in ctx.code_files():
         for s in ctx.index(pf).of("string"):
+            if any(rel == pf.rel and contains(node, s) for rel, node in idle):
+                continue
             value = literal(s)
             if value and "/" in value or (value and value.startswith(("claude", "gpt-", "gemini"))):
                 if judge(value, data)[0] in ("latest", "stale", "unknown_slug") and " " not in value:

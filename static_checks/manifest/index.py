@@ -62,7 +62,13 @@ def _constant_mask(gem: str, fq_name: str) -> int:
 
 def available_versions(gem: str = "ruby_llm") -> list[str]:
     """Releases we have manifests for, oldest first."""
-    return sorted((v["version"] for v in _history(gem)["versions"]), key=version_key)
+    return list(_sorted_versions(gem))
+
+
+@lru_cache(maxsize=None)
+def _sorted_versions(gem: str) -> tuple[str, ...]:
+    # asked for by every version resolution and every "which releases have X": sorted once
+    return tuple(sorted((v["version"] for v in _history(gem)["versions"]), key=version_key))
 
 
 def release_commits(gem: str = "ruby_llm") -> dict[str, str]:

@@ -2,12 +2,14 @@
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from grader.core import budget
-from static_checks import parse_pool
+from static_checks import forked, parse_pool
 from static_checks.engine import check_path
 from static_checks.parsing import ParsedFile, parse_ruby
 
@@ -40,7 +42,8 @@ def big_tree(tmp_path, monkeypatch):
     for i in range(40):
         (extra / f"filler_{i:02}.rb").write_text(f"class Filler{i}\n  def go = RubyLLM.chat.ask('{i}')\nend\n")
     # Threads other tests left behind make check_path stay in this process; these tests are about workers.
-    monkeypatch.setattr(parse_pool, "_can_fork", lambda: True)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    monkeypatch.setattr(parse_pool, "PARALLEL_MIN_BYTES", 50_000)  # the corpus is small: share it out all the same
     return tree
 
 
@@ -50,12 +53,13 @@ def _dump(report):
 
 def test_parallel_run_reports_exactly_what_a_serial_run_does(big_tree, monkeypatch):
     used = []
-    real = parse_pool._in_workers
-    monkeypatch.setattr(parse_pool, "_in_workers", lambda files, jobs: used.append(jobs) or real(files, jobs))
+    real = forked.forked_map
+    monkeypatch.setattr(forked, "forked_map", lambda fn, *a, **kw: used.append(fn.__name__) or real(fn, *a, **kw))
     serial = check_path(big_tree, jobs=1)
+    assert used == []
     parallel = check_path(big_tree, jobs=2)
-    assert used == [2]  # the second run did go through workers
-    assert serial.files_analyzed >= parse_pool.PARALLEL_MIN_FILES
+    assert used == ["_parse_share", "_root_in_worker"]  # both passes went through workers
+    assert serial.files_analyzed > 100
     rules = {f.rule for f in serial.findings}
     assert {"parse/syntax-error", "parse/heredoc-fallback"} <= rules
     assert any(not r.startswith("parse/") for r in rules)  # the API rules ran on rebuilt trees
@@ -73,7 +77,7 @@ def test_workers_keep_the_per_file_budget(big_tree, monkeypatch):
     assert _dump(parallel) == _dump(serial)
 
 
-def _die(_span):
+def _die(_files, _span):
     os._exit(3)  # as a worker killed by the kernel for memory would
 
 
@@ -83,7 +87,13 @@ def test_a_worker_that_dies_leaves_the_pass_to_this_process(big_tree, monkeypatc
     assert _dump(check_path(big_tree, jobs=2)) == _dump(serial)
 
 
-def test_few_files_stay_in_this_process(tmp_path, monkeypatch):
+def test_facts_keep_every_tree_in_this_process(big_tree, monkeypatch):
+    monkeypatch.setattr(forked, "forked_map", lambda *a, **kw: pytest.fail("workers started"))
+    report = check_path(big_tree, with_facts=True)
+    assert report.facts and report.files_analyzed > 100
+
+
+def test_little_code_stays_in_this_process(tmp_path, monkeypatch):
     monkeypatch.setattr(parse_pool, "_in_workers", lambda files, jobs: pytest.fail("workers started"))
     (tmp_path / "a.rb").write_text("RubyLLM.chat\n")
     assert check_path(tmp_path, jobs=4).files_analyzed == 1
@@ -103,3 +113,15 @@ def test_a_tree_left_behind_is_rebuilt_from_the_same_bytes():
     assert later.parsed is None
     assert str(later.root) == str(direct.root) and not later.root.has_error
     assert later.parsed is not None  # built once, then kept
+
+
+def test_a_small_check_loads_no_process_machinery():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from grader.cli import app\n"
+        f"r = CliRunner().invoke(app, ['check', {str(CORPUS / 'clean_traps_116')!r}])\n"
+        "print(r.exit_code, [m for m in ('multiprocessing', 'concurrent.futures') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split(" ", 1)[1].strip() == "[]", done.stdout + done.stderr

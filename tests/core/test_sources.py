@@ -79,3 +79,35 @@ def test_committed_gem_home_is_skipped_and_reported(tmp_path):
     assert sorted(f.rel for f in found.files) == ["Gemfile", "app/a.rb", "lib/gems/local.rb"]
     assert found.app_roots == ["."]
     assert {s.file: s.reason for s in found.skipped} == {".gems/ruby/3.3.0": "installed gems (GEM_HOME layout)"}
+
+
+def test_pass_reader_gives_the_answers_of_a_repo_reader(tmp_path):
+    import os
+
+    from grader.core.repo import RepoReader
+    from static_checks.sources import PassReader
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.rb").write_text("SECRET = 1\n")
+    repo = tmp_path / "repo"
+    (repo / "app" / "models").mkdir(parents=True)
+    (repo / "app" / "models" / "chat.rb").write_text("class Chat; end\n")
+    (repo / "app" / "big.rb").write_text("x" * 500)
+    (repo / "app" / "bin.rb").write_bytes(b"\0\1")
+    (repo / "app" / "to_outside.rb").symlink_to(outside / "secret.rb")
+    (repo / "app" / "to_inside.rb").symlink_to(repo / "app" / "models" / "chat.rb")
+    (repo / "linked_dir").symlink_to(outside)
+    (repo / "app" / "models_link").symlink_to(repo / "app" / "models")
+    os.mkfifo(repo / "app" / "pipe.rb")
+    rels = ["app/models/chat.rb", "app/big.rb", "app/bin.rb", "app/to_outside.rb", "app/to_inside.rb",
+            "linked_dir/secret.rb", "app/models_link/chat.rb", "app/pipe.rb", "app/missing.rb",
+            "nowhere/missing.rb", "../outside/secret.rb", "/etc/passwd", "app/./models/../models/chat.rb", "."]
+    for follow in (False, True):
+        plain = RepoReader(repo, max_bytes=100, follow_links=follow)
+        fast = PassReader(repo, max_bytes=100, follow_links=follow)
+        for _ in range(2):  # the second round answers from what the first learnt about folders
+            for rel in rels:
+                assert fast.read(rel) == plain.read(rel), (follow, rel)
+                assert fast.locate(rel) == plain.locate(rel), (follow, rel)
+    assert PassReader(repo).read("linked_dir/secret.rb").skip.reason == "symbolic link not followed"

@@ -59,6 +59,10 @@ def test_deductions_read_as_findings_and_fixes_not_fact_ids(graded):
     # The goal is named once, on first use; later uses stay short.
     title = report.goals["G13"]
     assert md.count(f"G13 ({title})") == 1 and html.count(f"G13 ({title})") == 1
+    # In HTML every other mention carries the title as a tooltip.
+    from markupsafe import escape
+
+    assert f'<abbr title="{escape(title)}">G13</abbr>' in html
     assert "G13:" in md.split(f"G13 ({title})", 1)[1] or "G13" in md.split(f"G13 ({title})", 1)[1]
 
 
@@ -138,3 +142,40 @@ def test_the_labels_file_is_plain_yaml_with_a_version():
 
     data = yaml.safe_load(resources.files("grader.report").joinpath("fact_labels.yaml").read_text("utf-8"))
     assert data["version"] == 1 and isinstance(data["labels"], dict)
+
+
+def test_rescued_and_unrescued_call_sites_are_labelled(graded, tmp_path):
+    from grader.pipeline import GradeOptions, grade_path
+
+    repo = tmp_path / "half_rescued"
+    shutil.copytree(graded.repo("good_app"), repo)
+    (repo / "app" / "services" / "summary_writer.rb").write_text(
+        "class SummaryWriter\n  def call(text)\n"
+        "    RubyLLM.chat(model: ChatReply.model).ask(\"Summarise: #{text}\").content\n  end\nend\n")
+    report = grade_path(repo, "rails-rubyllm-v2", GradeOptions(runtime=False, judge=False))
+    assert report.fact("errors.rescue_around_llm").value == "some"
+    item = next(x for d in report.dimensions for x in d.deductions if x.id == "some_llm_calls_unrescued")
+    md, html = render_markdown(report), render_html(report)
+    assert "app/services/summary_writer.rb:3 (unrescued chat call)" in md
+    assert re.search(r"\.rb:\d+ \(rescue that catches the call at app/services/chat_reply\.rb:\d+\)", md)
+    assert '<span class="label bad">unrescued chat call</span>' in html
+    assert "rescue that catches the call at app/services/chat_reply.rb:" in html
+    assert len(item.evidence) >= 2
+
+
+def test_html_shows_the_runtime_details_the_markdown_has(graded):
+    from grader.runtime.models import BootStep, GateResult, Gates, RuntimeReport, StepStatus, TestsStep
+
+    report = graded.grade("good_app", "rails-rubyllm-v2")
+    runtime = RuntimeReport(
+        status=StepStatus.ok, engine="docker 26.1", duration_seconds=41.5,
+        boot=BootStep(status=StepStatus.ok, http_status=200, ready_seconds=3.8),
+        tests=TestsStep(status=StepStatus.ok, runs=12, failures=0, errors=0, skips=1, line_coverage=87.5),
+        gates=Gates(rubocop=GateResult(tool="rubocop", status=StepStatus.ok, clean=False, offenses=7),
+                    brakeman=GateResult(tool="brakeman", status=StepStatus.ok, clean=True, warnings=0,
+                                        ignored_warnings=0)))
+    ran = report.model_copy(update={"runtime": runtime})
+    md, html = render_markdown(ran), render_html(ran)
+    for detail in ("HTTP 200; ready in 3.8 s", "12 runs, 0 failures, 0 errors, 1 skips; line coverage 87.5%",
+                   "offenses 7", "warnings 0; ignored_warnings 0"):
+        assert detail in md and detail in html, detail

@@ -87,3 +87,14 @@ def test_a_title_counts_only_for_the_conversation_in_code_that_runs(repo_facts):
     f = repo_facts(called)
     assert f["title.generated"].value is True
     assert f["title.generated"].evidence[0].file == "app/models/conversation.rb"
+
+
+def test_a_used_agents_model_is_the_configured_model_and_an_idle_agents_is_not(repo_facts):
+    idle = 'class SearchAgent < RubyLLM::Agent\n  chat_model Conversation\n  model "gpt-4o-mini"\nend\n'
+    files = {**CHAT_MODELS, "app/agents/help_desk_agent.rb": AGENT, "app/tools/lookup_tool.rb": TOOL,
+             "app/jobs/answer_job.rb": JOB, "app/agents/search_agent.rb": idle}
+    assert repo_facts(files)["model.slug"].value is None
+    pinned = AGENT.replace("  chat_model Conversation\n", '  chat_model Conversation\n  model "claude-sonnet-4-5"\n')
+    f = repo_facts({**files, "app/agents/help_desk_agent.rb": pinned})
+    assert f["model.slug"].value == "claude-sonnet-4-5"
+    assert f["model.is_claude_sonnet"].value is True

@@ -79,3 +79,12 @@ def test_a_model_read_from_an_env_var_with_no_default_is_unknown(repo_facts):
                                                  '  config.default_model = ENV["DEFAULT_LLM_MODEL"]\nend\n')}
     f = repo_facts(files, skeleton=False)
     assert f["model.is_claude_sonnet"].value is None and f["model.env_overridable"].value is True
+
+
+def test_later_flash_and_open_weight_releases_are_known():
+    # Gemini 3 Flash (2025-12-17) made 2.5 Flash stale; before it, 2.5 Flash was the newest
+    assert judge("gemini-2.5-flash", as_of="2025-11-01")[0] == "latest"
+    assert judge("gemini-2.5-flash", as_of="2026-04-16")[:2] == ("stale", "google/gemini-flash")
+    # an OpenRouter slug: provider prefix and `:free` tier are not part of the model
+    assert judge("openai/gpt-oss-120b:free", as_of="2026-05-22")[:2] == ("latest", "openai/gpt-oss")
+    assert judge("gpt-5", as_of="2026-01-01")[1] == "openai/gpt"  # not taken for an open-weight model

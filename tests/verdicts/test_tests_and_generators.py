@@ -112,3 +112,29 @@ def test_naming_the_chat_or_enqueuing_its_job_runs_no_llm_call(repo_facts):
     assert reach('    AnswerJob.perform_now(chat.id, "hi")') is True
     assert reach('    chat.reply_now("hi")') is True
     assert reach('    perform_enqueued_jobs { chat.reply_later("hi") }') is True
+
+
+def test_counting_what_is_parsed_out_of_a_message_is_no_payload_test(repo_facts):
+    def counted(line: str) -> bool:
+        test = f'class ReplyTest < ActiveSupport::TestCase\n  test "t" do\n    {line}\n  end\nend\n'
+        return repo_facts({"test/models/reply_test.rb": test})["tests.count_based_payload"].value
+
+    assert counted("assert_equal 3, chat.messages.count") is True
+    assert counted("assert_equal 2, sent[:messages].size") is True
+    assert counted("assert_equal 3, reply_message.recommendations.count") is False
+    assert counted("assert_equal 1, message_parts.first.links.length") is False
+
+
+def test_a_scaffold_test_of_the_new_form_is_a_real_test(repo_facts):
+    routes = "Rails.application.routes.draw do\n  resources :todos\nend\n"
+    scaffold = ('class TodosControllerTest < ActionDispatch::IntegrationTest\n  test "should get new" do\n'
+                "    get new_todo_url\n    assert_response :success\n  end\nend\n")
+    controller = "class TodosController < ApplicationController\n  def new\n    @todo = Todo.new\n  end\nend\n"
+    f = repo_facts({"config/routes.rb": routes, "app/controllers/todos_controller.rb": controller,
+                    "test/controllers/todos_controller_test.rb": scaffold})
+    assert f["tests.count"].value == 1
+    # the controller generator's `todos_new_url` with no such route only errors
+    generated = scaffold.replace("new_todo_url", "todos_new_url")
+    g = repo_facts({"config/routes.rb": routes, "app/controllers/todos_controller.rb": controller,
+                    "test/controllers/todos_controller_test.rb": generated})
+    assert g["tests.count"].value == 0
