@@ -71,6 +71,8 @@ def check_cmd(
     write_baseline: bool = typer.Option(
         False, "--write-baseline", help="Write the current findings to the baseline file and exit 0."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: finding lines only; no notes on stderr."),
+    untrusted: bool = typer.Option(
+        False, "--untrusted", help="Someone else's repo: ignore its settings file and grader:disable comments."),
 ) -> None:
     """Audit RubyLLM API use (invented calls, wrong signatures, bypasses). Exit 1 on error findings.
 
@@ -81,7 +83,7 @@ def check_cmd(
 
     raise typer.Exit(code=check_paths(CheckRequest(
         paths=paths, fmt=format, ruby_llm_version=ruby_llm_version, output=output, config=config,
-        baseline=baseline, write_baseline=write_baseline, quiet=quiet)))
+        baseline=baseline, write_baseline=write_baseline, quiet=quiet, untrusted=untrusted)))
 
 
 def _add_manifest_app() -> None:

@@ -20,21 +20,31 @@ def baseline_path(explicit: Path | None, loaded) -> Path | None:
     if explicit is not None:
         return explicit
     if loaded.settings.baseline is not None and loaded.folder is not None:
-        return loaded.folder / loaded.settings.baseline
+        # A checked repo's settings name a file of that repo, never one elsewhere (--write-baseline
+        # would otherwise overwrite whatever `../../` reaches).
+        folder = loaded.folder.resolve()
+        target = (folder / loaded.settings.baseline).resolve()
+        if target != folder and folder not in target.parents:
+            raise OwnerError(f"{loaded.path}: baseline {loaded.settings.baseline!r} leaves the settings file's folder")
+        return target
     return None
 
 
 def check_as_owner(folder: Path, *, config: Path | None = None, ruby_llm_version: str | None = None,
-                   baseline: Path | None = None, write_baseline: bool = False) -> tuple[CheckReport, Path | None]:
+                   baseline: Path | None = None, write_baseline: bool = False,
+                   trust_repo: bool = True) -> tuple[CheckReport, Path | None]:
     """(report, baseline file) for a folder. With `write_baseline` the baseline is not read (it is
-    about to be written from this report)."""
-    from grader.core.config import ConfigError, config_for_check
+    about to be written from this report). `trust_repo=False` (`--untrusted`): the folder is someone
+    else's, so its settings file is not read and its `grader:disable` comments are listed, never
+    honoured; the user's own settings (`--config` or the current folder's) still apply."""
+    from grader.core.config import ConfigError, config_for_check, config_for_operator
     from static_checks.baseline import BaselineError, read_baseline
     from static_checks.engine import check_path
     from static_checks.suppress import apply_owner_choices, settings_problem
 
     try:
-        loaded = config_for_check(config, Path(folder))
+        loaded = (config_for_check(config, Path(folder)) if trust_repo
+                  else config_for_operator(config, [Path(folder)]))
     except ConfigError as exc:
         raise OwnerError(str(exc)) from None
     if problem := settings_problem(loaded.settings, loaded.describe()):
@@ -47,4 +57,4 @@ def check_as_owner(folder: Path, *, config: Path | None = None, ruby_llm_version
         except BaselineError as exc:
             raise OwnerError(str(exc)) from None
     report = check_path(Path(folder), ruby_llm_version=ruby_llm_version or loaded.settings.ruby_llm_version)
-    return apply_owner_choices(report, Path(folder), loaded.settings, known), baseline_file
+    return apply_owner_choices(report, Path(folder), loaded.settings, known, honour_inline=trust_repo), baseline_file

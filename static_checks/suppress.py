@@ -189,12 +189,13 @@ def follow_roots(report: CheckReport) -> CheckReport:
     return report
 
 
-def apply_owner_choices(report: CheckReport, base: Path, settings, baseline=None) -> CheckReport:
+def apply_owner_choices(report: CheckReport, base: Path, settings, baseline=None, *,
+                        honour_inline: bool = True) -> CheckReport:
     """Everything `check` honours for the repo's owner, in order: the settings file (exclude,
     disable, severity), inline comments, then the baseline (`(fingerprint counts, label)` or None);
     then the uses of invented values whose roots were all left out."""
     apply_settings(report, settings)
-    apply_inline(report, base, honour=True)
+    apply_inline(report, base, honour=honour_inline)
     if baseline is not None:
         from static_checks.baseline import apply_baseline
 

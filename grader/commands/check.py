@@ -29,6 +29,7 @@ class CheckRequest:
     baseline: Path | None = None
     write_baseline: bool = False
     quiet: bool = False
+    untrusted: bool = False  # the checked repo is someone else's: its settings and comments not honoured
 
 
 def _say(message: str) -> None:
@@ -113,7 +114,8 @@ def check_paths(request: CheckRequest) -> int:
             with ingest(path) as repo:
                 report, baseline_file = check_as_owner(
                     repo.path, config=request.config, ruby_llm_version=request.ruby_llm_version,
-                    baseline=request.baseline, write_baseline=request.write_baseline)
+                    baseline=request.baseline, write_baseline=request.write_baseline,
+                    trust_repo=not request.untrusted)
         except (IngestError, InputError, ValueError, OwnerError) as exc:
             _say(str(exc))
             code = 2

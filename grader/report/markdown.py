@@ -8,7 +8,7 @@ from grader.report.summary import (
     INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
     one_line_summary, other_findings, pending_bound, step_detail, strongest, weakest, where,
 )
-from grader.report.words import GoalNamer, fact_notes, plain_facts
+from grader.report.words import GoalNamer, fact_notes, plain_decided_by, plain_facts
 
 
 def _cell(text: object) -> str:
@@ -159,7 +159,7 @@ def _self_review(r: GradeReport) -> list[str]:
     for c in sr.claims:
         goal = " → " + _cell(c.goal) if c.goal and not c.goal_cell.startswith(c.goal) else ""
         out.append(f"| {c.line} | {_cell(c.goal_cell)}{goal} | {_cell(c.verdict or '')} "
-                   f"| {STATUS_WORDS.get(c.status, c.status)} | {', '.join(c.decided_by)} |")
+                   f"| {STATUS_WORDS.get(c.status, c.status)} | {_cell(plain_decided_by(r, c.decided_by))} |")
     out += [f"| {m.line} | (unreadable) | | {_cell(m.problem)} | |" for m in sr.malformed]
     out += [f"| {fc.line} | citation | | cites {_code_cell(fc.cited)}, not in the repository | |"
             for fc in sr.fabricated_citations]

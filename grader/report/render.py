@@ -15,7 +15,7 @@ from grader.report.summary import (
     INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
     one_line_summary, other_findings, pending_bound, step_detail, strongest, weakest,
 )
-from grader.report.words import GoalNamer, anchor, fact_notes, place_label, plain_facts, source_link
+from grader.report.words import GoalNamer, anchor, fact_notes, place_label, plain_decided_by, plain_facts, source_link
 
 TEMPLATES = Path(__file__).with_name("templates")
 FORMATS = ("json", "md", "html")
@@ -46,6 +46,7 @@ def render_html(r: GradeReport) -> str:
     return _env().get_template("report.html.j2").render(
         r=r, fmt=fmt, pct=pct, by_weight=by_weight, reason=dimension_reason,
         plain_facts=lambda facts: plain_facts(r, facts), fact_notes=lambda facts: fact_notes(r, facts),
+        decided_by=lambda ids: plain_decided_by(r, ids),
         goal_named=namer, goal_abbr=namer.abbr, anchor=anchor, source_link=lambda f, n: source_link(r, f, n),
         step_detail=step_detail, gate_detail=gate_detail, injection_words=INJECTION_WORDS, place_label=place_label,
         summary=one_line_summary(r), invented=invented_findings(r), invented_empty=empty,

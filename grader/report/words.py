@@ -79,6 +79,12 @@ def plain_fact(r: GradeReport, fact_id: str, value: object) -> str:
     return text
 
 
+def plain_decided_by(r: GradeReport, fact_ids: list[str]) -> str:
+    """The facts a self-review claim was checked against, with their values, in words."""
+    return "; ".join(plain_fact(r, fid, fact.value) if (fact := r.fact(fid)) is not None
+                     else r.fact_labels.get(fid, fid) for fid in fact_ids)
+
+
 def plain_facts(r: GradeReport, facts: dict[str, object]) -> str:
     return "; ".join(plain_fact(r, fid, value) for fid, value in facts.items())
 

@@ -48,6 +48,10 @@ SDK_NAMES = re.compile(r"OpenAI::Client|Anthropic::Client|OpenRouter::Client|Gro
                        r"Cohere::Client|Gemini::Client|Langchain::LLM::")
 PROVIDER_HOSTS = ("openrouter.ai/api", "api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com")
 HTTP_SEND = re.compile(r"^(?:Net::HTTP|Faraday|HTTParty|HTTP|RestClient|Excon|Typhoeus)\b")
+# Modules of other LLM client gems that give the including class its send method (`include
+# Raix::ChatCompletion` then `chat_completion(...)`): a receiver-less call of one is a provider call.
+LLM_MIXIN = re.compile(r"^(?:Raix|Langchain|OmniAI|OpenAI|Anthropic|Gemini|Groq|Mistral|Cohere)::")
+MIXIN_SENDS = frozenset({"chat_completion", "completion", "complete", "chat", "generate", "generate_content"})
 # Invented calls that would send the request (`chat.chat(...)`, `client.chat_completion(...)`).
 INVENTED_SENDS = frozenset({"ask", "say", "complete", "chat", "completion", "completions", "chat_completion",
                             "generate", "send_message", "stream", "query", "prompt", "create"})
@@ -93,6 +97,7 @@ def provider_sites(ctx: FactContext) -> list[Site]:
             sites.append(Site(hit[0], hit[1], "bypass"))
     if not any(s.kind == "bypass" for s in sites):
         sites += _sdk_sites(ctx)
+    sites += [m for m in _mixin_sites(ctx) if not any(s.node.id == m.node.id for s in sites)]
     ctx.cache["provider_sites"] = sites
     return sites
 
@@ -114,6 +119,22 @@ def _sdk_sites(ctx: FactContext) -> list[Site]:
             rtext = pf.text(r)
             if (sdk and ("client" in rtext.lower() or SDK_NAMES.search(rtext))) or (host and HTTP_SEND.match(rtext)):
                 out.append(Site(pf, c, "bypass"))
+    return out
+
+
+def _mixin_sites(ctx: FactContext) -> list[Site]:
+    """Receiver-less sends in a class that includes another LLM gem's module (`include Raix::ChatCompletion`
+    ... `chat_completion(openai: "gpt-4o")`): the gem is bypassed there, and that call reaches the provider."""
+    out = []
+    for pf in ctx.app_files("app", "lib", kind="ruby"):
+        idx = ctx.index(pf)
+        for inc in idx.calls("include", "prepend", "extend"):
+            a = args(inc)
+            cls = enclosing(inc, "class", "module")
+            if receiver(inc) is not None or not a or cls is None or not LLM_MIXIN.match(const_path(a[0]) or ""):
+                continue
+            out += [Site(pf, c, "bypass") for c in idx.calls(*MIXIN_SENDS)
+                    if contains(cls, c) and (receiver(c) is None or receiver(c).type == "self")]
     return out
 
 

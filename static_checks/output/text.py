@@ -25,9 +25,11 @@ def _suppressed_lines(report: CheckReport, colour: bool) -> list[str]:
             out.append(f"{f.file}:{f.line}:{f.column}: {_paint('suppressed', colour)} [{f.rule}] {f.message}"
                        f" -- {why}")
     for sup in report.suppressions:
-        if sup.problem:
-            state = "" if sup.honoured else " (not honoured when grading)"
-            out.append(f"{sup.file}:{sup.line}: grader:disable comment{state}: {sup.problem}")
+        if not sup.honoured:  # `check --untrusted`: every comment shown, none obeyed
+            why = f" -- {sup.reason}" if sup.reason else ""
+            out.append(f"{sup.file}:{sup.line}: grader:disable comment not honoured: {', '.join(sup.rules)}{why}")
+        elif sup.problem:
+            out.append(f"{sup.file}:{sup.line}: grader:disable comment: {sup.problem}")
     return out
 
 

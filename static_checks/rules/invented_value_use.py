@@ -25,7 +25,7 @@ from static_checks.rules.unknown_constant import missing_constants
 from static_checks.types.infer import Inferer, _invented_result
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import FileScan, is_plain_write_target
-from static_checks.types.syntax import ArgShape, arg_shape, call_receiver
+from static_checks.types.syntax import ArgShape, arg_shape, call_receiver, const_path
 
 # Model-registry data (pricing tiers) is never what a client call returns; its `[]` accepts any key
 # and would otherwise make every hash-shaped read of an invented response "acceptable".
@@ -36,21 +36,21 @@ def _key(pf, node: ts.Node) -> tuple[str, int, int]:
     return (pf.rel, node.start_point[0] + 1, node.start_point[1] + 1)
 
 
-def _roots(ctx, an) -> tuple[dict[int, str], dict[str, object], set[int]]:
-    """node id -> root key, root key -> its finding, and the ids of root constants."""
+def _roots(ctx, an) -> tuple[dict[int, str], dict[str, tuple], set[int]]:
+    """node id -> root key, root key -> (its finding, what to call it), and the ids of root constants."""
     findings = {(f.file, f.line, f.column): f for rule in (unknown_method, unknown_constant)
                 for f in rule.check(ctx)}
     roots: dict[int, str] = {}
-    by_key: dict[str, object] = {}
+    by_key: dict[str, tuple] = {}
     constants: set[int] = set()
 
-    def add(node: ts.Node, where: tuple[str, int, int]) -> bool:
+    def add(node: ts.Node, where: tuple[str, int, int], label: str | None = None) -> bool:
         f = findings.get(where)
         if f is None:
             return False
         key = "%s:%d:%d" % where
         roots[node.id] = key
-        by_key[key] = f
+        by_key[key] = (f, label or _root_label(f))
         return True
 
     for miss in missing_calls(an):
@@ -59,9 +59,21 @@ def _roots(ctx, an) -> tuple[dict[int, str], dict[str, object], set[int]]:
         if miss.kind == "method" and not miss.versions and _invented_result(TypeRef("x", invented="x"), tc.name):
             add(tc.call, _key(tc.pf, tc.method_node))
     for miss in missing_constants(an):
-        if not miss.miscased and not miss.versions and add(miss.node, _key(miss.fs.pf, miss.node)):
+        if miss.versions or (miss.miscased and not _invented_when_spelt_right(an, miss.node)):
+            continue
+        if add(miss.node, _key(miss.fs.pf, miss.node), const_path(miss.node)):
             constants.add(miss.node.id)
     return roots, by_key, constants
+
+
+def _invented_when_spelt_right(an, node: ts.Node) -> bool:
+    """`RubyLlm::Client` is invented twice over (no `RubyLLM::Client` either): its value is followed;
+    `RubyLlm.chat` would be a real chat once the case is fixed, so it is not."""
+    path = const_path(node)
+    if not path or "::" not in path:
+        return False
+    fixed = "RubyLLM::" + path.lstrip(":").split("::", 1)[1]
+    return not an.index.has_constant(fixed)
 
 
 @lru_cache(maxsize=256)
@@ -97,7 +109,8 @@ def _index_shape(ref: ts.Node, assigned: bool) -> ArgShape:
 
 
 def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
-    """(node to point at, receiver type, method name, argument shape) for every call on an invented value."""
+    """(call, its receiver, node to point at, receiver type, method name, argument shape) for every call on
+    an invented value."""
     for call, scope in fs.calls:
         recv = call_receiver(call)
         name = fs.name_of(call)
@@ -106,7 +119,7 @@ def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
-            yield call.child_by_field_name("method") or call, t, name, arg_shape(call)
+            yield call, recv, call.child_by_field_name("method") or call, t, name, arg_shape(call)
     for _assign, left, scope in fs.writes:
         recv = call_receiver(left)
         name = fs.name_of(left)
@@ -114,14 +127,14 @@ def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
-            yield left.child_by_field_name("method") or left, t, name + "=", ArgShape(positional=[left])
+            yield left, recv, left.child_by_field_name("method") or left, t, name + "=", ArgShape(positional=[left])
     for assign, ref, scope in fs.indexes:
         recv = ref.child_by_field_name("object")
         if recv is None or recv.id in constants:
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
-            yield ref, t, "[]" if assign is None else "[]=", _index_shape(ref, assign is not None)
+            yield ref, recv, ref, t, "[]" if assign is None else "[]=", _index_shape(ref, assign is not None)
 
 
 def check(ctx):
@@ -131,19 +144,28 @@ def check(ctx):
         return
     infer = Inferer(an.project, an.index, roots=roots)
     for fs in an.project.scans:
-        for node, t, name, shape in _uses(fs, infer, constants):
-            if name in TEST_DOUBLE_METHODS or _accepted(an.index, name, shape):
-                continue
-            root = by_key[t.invented]
-            f = RULE.finding(
-                fs.pf, node,
-                f"`{name}` is called on a value from the invented `{_root_label(root)}` "
-                f"({root.file}:{root.line}): no RubyLLM object accepts it",
-                f"the value comes from {root.rule} at {root.file}:{root.line}:{root.column}; in ruby_llm "
-                f"{an.version} (manifest) no object of any class has a public `{name}` taking these arguments",
-            )
-            yield f.model_copy(update={"related": [RelatedLocation(
-                rule=root.rule, file=root.file, line=root.line, column=root.column, message=root.message)]})
+        # `client.chat(...)` under `if client.respond_to?(:chat)` probes an optional API: not a claim
+        uses = [u for u in _uses(fs, infer, constants)
+                if u[4] not in TEST_DOUBLE_METHODS and u[4].rstrip("=") not in an.respond_to_names
+                and not _accepted(an.index, u[4], u[5])]
+        # one finding per link that starts an invented chain: `output.choices.first` reports `choices`,
+        # not also `first` on what `choices` would have returned
+        reported = {call.id for call, *_ in uses}
+        for _call, recv, node, t, name, _shape in uses:
+            if recv.id not in reported:
+                yield _finding(an, fs, node, name, *by_key[t.invented])
+
+
+def _finding(an, fs, node: ts.Node, name: str, root, label: str):
+    f = RULE.finding(
+        fs.pf, node,
+        f"`{name}` is called on a value from the invented `{label}` "
+        f"({root.file}:{root.line}): no RubyLLM object accepts it",
+        f"the value comes from {root.rule} at {root.file}:{root.line}:{root.column}; in ruby_llm "
+        f"{an.version} (manifest) no object of any class has a public `{name}` taking these arguments",
+    )
+    return f.model_copy(update={"related": [RelatedLocation(
+        rule=root.rule, file=root.file, line=root.line, column=root.column, message=root.message)]})
 
 
 def _root_label(root) -> str:

@@ -92,6 +92,24 @@ def _guarded(node: ts.Node) -> bool:
         if cur.type in ("unary", "call") and any(g.encode() in (cur.text or b"")[:40] for g in _GUARDS):
             return True
         cur = cur.parent
+    return _inside_defined_check(node)
+
+
+_CONDITIONALS = frozenset({"if", "elsif", "if_modifier", "conditional"})
+
+
+def _inside_defined_check(node: ts.Node) -> bool:
+    """`if defined?(RubyLLM::Client) ... RubyLLM::Client.new ... end`: the code runs only where it exists."""
+    name = node.text or b""
+    cur, child = node.parent, node
+    while cur is not None and cur.type not in ("method", "singleton_method", "class", "module", "program"):
+        cond = cur.child_by_field_name("condition") if cur.type in _CONDITIONALS else None
+        taken = cur.child_by_field_name("body" if cur.type == "if_modifier" else "consequence")
+        # only the branch taken when the check passes (`unless defined?(X)` and `else` run where X is missing)
+        if cond is not None and taken is not None and taken.id == child.id and name in (cond.text or b"") \
+                and any(g.encode() in (cond.text or b"") for g in _GUARDS):
+            return True
+        cur, child = cur.parent, cur
     return False
 
 

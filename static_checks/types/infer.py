@@ -14,6 +14,7 @@ import tree_sitter as ts
 
 from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.vocabulary import AR_RELATION
+from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import body_values, case_branches, conditional, diverts, method_returns
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
@@ -108,6 +109,7 @@ class Inferer:
         self.project = project
         self.index = index
         self.roots = roots
+        self._callers: CallSites | None = None
         # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
         self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
@@ -309,7 +311,7 @@ class Inferer:
                 return self._reaching(before, node.start_byte, scope)
             return _agree([None if rhs is None else self.type_of(rhs, scope) for _, rhs in entries])
         if name in scope.params:
-            return self._param_default(name, scope)
+            return self._param_default(name, scope) or self._param_from_callers(name, scope)
         return self._implicit_call(name, scope)
 
     def _reaching(self, before: list[ts.Node | None], use_at: int, scope: Scope) -> TypeRef | None:
@@ -323,6 +325,32 @@ class Inferer:
             if not conditional(rhs.parent, use_at, scope.node):
                 break
         return self._join(reaching, scope)
+
+    def _param_from_callers(self, name: str, scope: Scope) -> TypeRef | None:
+        """A private helper's parameter: typed when every call site in its class passes one type."""
+        mdef = scope.method
+        if mdef is None or mdef.visibility != "private" or mdef.cls is None:
+            return None
+        if self._callers is None:
+            self._callers = CallSites(self.project.scans)
+        sites = self._callers.of(mdef)
+        types: list[TypeRef | None] = []
+        for call, site_scope in sites:
+            arg = argument_for(mdef, name, call)
+            if arg is NOT_PASSED:  # the default applies, evaluated in the helper
+                arg, site_scope = self._default_node(name, scope), scope
+            if arg is None:
+                return None
+            types.append(self.type_of(arg, site_scope))
+        return _agree(types)
+
+    def _default_node(self, name: str, scope: Scope) -> ts.Node | None:
+        params = scope.node.child_by_field_name("parameters")
+        for p in params.named_children if params is not None else ():
+            pname = p.child_by_field_name("name") if p.type in ("optional_parameter", "keyword_parameter") else None
+            if pname is not None and text(pname) == name:
+                return p.child_by_field_name("value")
+        return None
 
     def _param_default(self, name: str, scope: Scope) -> TypeRef | None:
         """`def initialize(chat: RubyLLM.chat)`: a parameter typed by its default value."""

@@ -30,6 +30,7 @@ class AppClass:
     base: TypeRef | None = None  # set when built on RubyLLM (subclass or acts_as macro)
     acts_as: str | None = None  # macro name, e.g. "acts_as_chat"
     parent: AppClass | None = None  # app superclass, when it is an app class
+    includes: list[AppClass] = field(default_factory=list)  # app modules it includes/prepends, last first
 
     @property
     def superclass(self) -> str | None:
@@ -39,14 +40,17 @@ class AppClass:
         return None
 
     def chain(self) -> list[AppClass]:
-        """This class and its app superclasses (computed once the project is built)."""
+        """This class, the app modules it includes, then its app superclasses and theirs: Ruby's method
+        lookup order within the app (computed once the project is built)."""
         cached = self.__dict__.get("_chain")
         if cached is None:
             cached, seen = [], set()
             cur: AppClass | None = self
             while cur is not None and cur.fq not in seen:
-                seen.add(cur.fq)
-                cached.append(cur)
+                for owner in (cur, *cur.includes):
+                    if owner.fq not in seen:
+                        seen.add(owner.fq)
+                        cached.append(owner)
                 cur = cur.parent
             self.__dict__["_chain"] = cached
         return cached
@@ -165,8 +169,8 @@ def _scan_until_stable(
                 classes.setdefault(cdef.fq, AppClass(cdef.fq)).defs.append(cdef)
         _type_classes(classes, index, new_api)
         new_names = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if c.base is not None} - typed_names
-        # subclasses inherit the methods of scanned classes (`class ReportWriter < Llm::BaseService`
-        # calling the base's `chat`): their files matter even when they name nothing of RubyLLM
+        # subclasses and includers inherit the methods of scanned classes and modules (`class ReportWriter <
+        # Llm::BaseService` calling the base's `chat`): their files matter even when they name nothing of RubyLLM
         new_parents = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if _has_methods(c)} - parent_names
         if not new_names and not new_parents:
             break
@@ -182,12 +186,14 @@ def _has_methods(app: AppClass) -> bool:
 
 
 def _file_pattern(names: set[str], parents: set[str]) -> re.Pattern[bytes]:
-    """Files naming one of `names` anywhere, or subclassing one of `parents` (`< A::Parent`)."""
+    """Files naming one of `names` anywhere, or subclassing or including one of `parents`
+    (`< A::Parent`, `include A::Helpers`)."""
     alts = []
     if names:
         alts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
     if parents:
-        alts.append(rb"<\s*(?:::)?(?:\w+::)*(?:" + b"|".join(re.escape(n.encode()) for n in sorted(parents)) + rb")\b")
+        names_alt = b"|".join(re.escape(n.encode()) for n in sorted(parents))
+        alts.append(rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b")
     return re.compile(b"|".join(alts))
 
 
@@ -281,6 +287,25 @@ def _link_app_parent(app: AppClass, classes: dict[str, AppClass], nesting) -> No
         parent = parent or classes.get(sup.lstrip(":"))
         if parent is not None and parent is not app:
             app.parent = parent
+    app.includes = []
+    for d in app.defs:
+        for name, call, _scope in d.macros:
+            args = call.child_by_field_name("arguments") if name in ("include", "prepend") else None
+            for arg in args.named_children if args is not None else ():
+                mod = _lookup(classes, const_path(arg), (*nesting, app.fq))
+                if mod is not None and mod is not app and mod not in app.includes:
+                    app.includes.insert(0, mod)  # the module included last is looked up first
+
+
+def _lookup(classes: dict[str, AppClass], path: str | None, nesting) -> AppClass | None:
+    if not path:
+        return None
+    if not path.startswith("::"):
+        for scope in reversed(nesting):
+            hit = classes.get(f"{scope}::{path}")
+            if hit is not None:
+                return hit
+    return classes.get(path.lstrip(":"))
 
 
 def _type_from_acts_as(app: AppClass, index, new_api: bool | None, own_macros: set[str]) -> None:

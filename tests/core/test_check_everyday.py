@@ -329,3 +329,35 @@ def test_standalone_static_checks_reads_the_same_settings(tmp_path, capsys):
     (repo / ".grader.toml").write_text('disable = ["nope"]\n')
     assert static_main([str(repo)]) == 2
     assert "unknown rule 'nope'" in capsys.readouterr().err
+
+
+def test_untrusted_check_ignores_the_repos_settings_and_comments(tmp_path, monkeypatch):
+    repo = make_app(tmp_path / "theirs")
+    (repo / ".grader.toml").write_text('disable = ["unknown-method", "unknown-constant"]\n')
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / ".grader.toml").write_text('[severity]\n"unknown-constant" = "warning"\n')
+    monkeypatch.chdir(mine)
+    code, trusted = check_json(str(repo))
+    assert code == 0 and trusted["findings"] == []
+    code, report = check_json(str(repo), "--untrusted")
+    assert code == 1
+    assert where(report["findings"]) == [
+        ("chat_service.rb", 3, "rubyllm/unknown-constant"), ("chat_service.rb", 9, "rubyllm/unknown-method"),
+        ("chat_service.rb", 10, "rubyllm/unknown-method"), ("show.html.erb", 2, "rubyllm/unknown-method"),
+        ("show.html.erb", 3, "rubyllm/unknown-method")]
+    assert report["findings"][0]["severity"] == "warning"  # my settings apply, theirs do not
+    assert report["suppressed"] == [] and len(report["suppressions"]) == 3
+    assert not any(s["honoured"] for s in report["suppressions"])
+    text = runner.invoke(app, ["check", str(repo), "--untrusted"]).stdout
+    assert ("app/services/chat_service.rb:8: grader:disable comment not honoured: rubyllm/unknown-method -- "
+            "patched in config/initializers") in text
+
+
+@pytest.mark.parametrize("where_to", ["../outside.json", "/tmp/elsewhere.json"])
+def test_a_settings_baseline_cannot_point_outside_its_folder(tmp_path, where_to):
+    repo = make_app(tmp_path / "app")
+    (repo / ".grader.toml").write_text(f'baseline = "{where_to}"\n')
+    res = runner.invoke(app, ["check", str(repo), "--write-baseline"])
+    assert res.exit_code == 2 and "leaves the settings file's folder" in res.output
+    assert not (tmp_path / "outside.json").exists()

@@ -179,3 +179,25 @@ def test_html_shows_the_runtime_details_the_markdown_has(graded):
     for detail in ("HTTP 200; ready in 3.8 s", "12 runs, 0 failures, 0 errors, 1 skips; line coverage 87.5%",
                    "offenses 7", "warnings 0; ignored_warnings 0"):
         assert detail in md and detail in html, detail
+
+
+def test_self_review_claims_name_the_facts_that_decided_them_in_words(graded):
+    report = graded.grade("overclaiming_self_review", "rails-rubyllm-v2")
+    md, html = render_markdown(report), render_html(report)
+    assert "| contradicted by facts | a test asserts the exact outgoing message array: no |" in md
+    assert "(a test asserts the exact outgoing message array: no)" in html
+    assert "tests.exact_payload_array" not in md.split("## Self-review")[1].split("\n## ")[0]
+
+
+def test_places_link_to_the_forge_at_the_graded_commit_and_anchors_are_safe(graded):
+    from grader.report.model import RepoInfo
+    from grader.report.words import anchor, source_link
+
+    report = graded.grade("good_app", "rails-rubyllm-v2")
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    hosted = report.model_copy(update={"repo": RepoInfo(source="https://github.com/acme/chat.git@" + commit,
+                                                        name="chat", kind="git", commit=commit)})
+    assert source_link(hosted, "app/x.rb", 12) == f"https://github.com/acme/chat/blob/{commit}/app/x.rb#L12"
+    relative = report.model_copy(update={"repo": RepoInfo(source="some/folder", name="folder", kind="folder")})
+    assert source_link(relative, "app/x.rb", 12) is None  # would depend on where the report is opened
+    assert anchor("ded", 'x" onmouseover="alert(1)', "y") == "ded-x_onmouseover_alert_1_-y"

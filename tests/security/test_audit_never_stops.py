@@ -67,3 +67,24 @@ def test_undecodable_file_names_still_serialize(tmp_path):
     report = check_path(repo, with_facts=True)
     assert _invented(report) == ["app/models/caf\ufffd.rb:3"]
     json.loads(report.model_dump_json())  # a lone surrogate would raise here
+
+
+def test_a_600_helper_chain_of_parameters_and_a_600_level_subclass_tower_are_followed(tmp_path):
+    # each private helper hands its parameter to the next: the type comes from the first call site
+    helpers = "\n".join(f"  def h{i}(x)\n    h{i + 1}(x)\n  end" for i in range(600))
+    body = (f"class C\n  def go\n    h0(RubyLLM.chat)\n  end\n\n  private\n\n{helpers}\n"
+            "  def h600(x)\n    x.bogus_call\n  end\nend\n")
+    tower = "class T0\n  def chat = RubyLLM.chat\nend\n" + "".join(
+        f"class T{i + 1} < T{i}\nend\n" for i in range(600)) + "class Top < T600\n  def go = chat.bogus_call\nend\n"
+    limit = sys.getrecursionlimit()
+    report = check_path(_repo(tmp_path, {"app/models/c.rb": body, "app/models/t.rb": tower}))
+    assert sys.getrecursionlimit() == limit
+    assert _invented(report) == [f"app/models/c.rb:{3 * 600 + 9}", f"app/models/t.rb:{3 + 2 * 600 + 2}"]
+
+
+def test_uses_of_an_invented_value_through_a_600_link_chain_end(tmp_path):
+    chain = "RubyLLM.client" + ".fetch_more(1)" * 600 + ".bogus_call"
+    repo = _repo(tmp_path, {"app/models/v.rb": f"class V\n  def go\n    {chain}\n  end\nend\n"})
+    uses = [f for f in check_path(repo).findings if f.rule == "rubyllm/invented-value-use"]
+    # the chain's first unaccepted link is the one use reported; its 600 followers hang off it
+    assert [(u.line, u.column, u.related[0].line) for u in uses] == [(3, 20, 3)]

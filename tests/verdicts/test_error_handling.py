@@ -164,3 +164,28 @@ end
     to_log = reply_job.replace("chat.messages.create!(", "FailureLog.create!(")
     assert repo_facts({**chat, "app/models/failure_log.rb": audit, "app/jobs/reply_job.rb": to_log}
                       )["errors.degraded_ui"].value is False
+
+
+def test_a_send_mixed_in_from_another_llm_gem_is_a_provider_call(repo_facts):
+    gemfile = 'source "https://rubygems.org"\ngem "rails", "~> 8.1"\ngem "ruby_llm"\ngem "raix"\n'
+    talker = ("class Talker\n  include Raix::ChatCompletion\n  def reply(text)\n    transcript << { user: text }\n"
+              "    chat_completion(openai: \"gpt-4.1\")\n  end\nend\n")
+    rescued_job = """class TalkJob < ApplicationJob
+  def perform(text)
+    Talker.new.reply(text)
+  rescue => e
+    Turbo::StreamsChannel.broadcast_append_to("talk", target: "log", html: ERB::Util.html_escape(e.message))
+  end
+end
+"""
+    f = repo_facts({"Gemfile": gemfile, "app/models/talker.rb": talker, "app/jobs/talk_job.rb": rescued_job})
+    assert f["errors.llm_calls"].value == 1
+    assert f["errors.rescue_around_llm"].value == "all"
+    assert f["errors.degraded_ui"].value is True
+    bare_job = "class TalkJob < ApplicationJob\n  def perform(text)\n    Talker.new.reply(text)\n  end\nend\n"
+    g = repo_facts({"Gemfile": gemfile, "app/models/talker.rb": talker, "app/jobs/talk_job.rb": bare_job})
+    assert g["errors.rescue_around_llm"].value == "none"
+    # the same method name in a class that mixes in no LLM gem is no provider call
+    plain = talker.replace("  include Raix::ChatCompletion\n", "")
+    h = repo_facts({"Gemfile": gemfile, "app/models/talker.rb": plain, "app/jobs/talk_job.rb": bare_job})
+    assert h["errors.llm_calls"].value == 0

@@ -1,0 +1,63 @@
+"""Where the app calls its own private helpers, and what each call passes to a given parameter.
+
+A private method can only be called without a receiver (or on `self`) from inside its class, so every
+call site is visible in the class's own bodies: when all of them pass values of one RubyLLM type, the
+parameter has that type (`parse(chat.ask(q))` ... `def parse(response) = response.strip`).
+"""
+
+from __future__ import annotations
+
+import tree_sitter as ts
+
+from static_checks.types.scan import FileScan, MethodDef, Scope
+from static_checks.types.syntax import arg_shape, call_receiver
+
+# A call site passing nothing for the parameter: the default (or nil) applies.
+NOT_PASSED = object()
+
+
+class CallSites:
+    """Receiver-less and `self.` calls, by (enclosing class, method name); built once, on first use."""
+
+    def __init__(self, scans: list[FileScan]) -> None:
+        self._scans = scans
+        self._by_key: dict[tuple[str, str], list[tuple[ts.Node, Scope]]] | None = None
+
+    def of(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
+        if self._by_key is None:
+            self._by_key = {}
+            for fs in self._scans:
+                for call, scope in fs.calls:
+                    recv = call_receiver(call)
+                    name = fs.name_of(call)
+                    if scope.cls is not None and name and (recv is None or recv.type == "self"):
+                        self._by_key.setdefault((scope.cls.fq, name), []).append((call, scope))
+        if mdef.cls is None:
+            return []
+        return self._by_key.get((mdef.cls.fq, mdef.name), [])
+
+
+def argument_for(mdef: MethodDef, param: str, call: ts.Node):
+    """The node `call` binds to `param`, NOT_PASSED, or None when the binding cannot be read
+    (splats, a parameter after `*rest`, more positionals than the method takes)."""
+    shape = arg_shape(call)
+    if shape.unverifiable:
+        return None
+    position = 0
+    for kind, name in mdef.params:
+        if kind == "rest":
+            return None
+        if kind in ("req", "opt"):
+            if name == param:
+                if shape.keywords and not any(k in ("key", "keyreq", "keyrest") for k, _ in mdef.params):
+                    return None  # braceless keywords would fold into a positional Hash
+                if position < len(shape.positional):
+                    return shape.positional[position]
+                return NOT_PASSED if kind == "opt" else None
+            position += 1
+        elif kind in ("key", "keyreq") and name == param:
+            found = shape.keywords.get(param)
+            if found is None:
+                return NOT_PASSED if kind == "key" else None
+            return found.child_by_field_name("value")
+    return None
