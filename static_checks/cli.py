@@ -68,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_rules:
         from static_checks.output.rule_docs import list_text
         from static_checks.rules import all_rules
+        from static_checks.text_rules import text_rules
 
         sys.stdout.write(list_text(all_rules()))
+        sys.stdout.write(list_text(text_rules(), noun="rules over the repository's text"))
         return 0
     if args.path is None:
         parser.error("a PATH to check is required (or --list-rules)")

@@ -29,6 +29,7 @@ class Category(str, Enum):
     bypass = "bypass"
     parse = "parse"
     input = "input"  # files the analysis had to skip (size, encoding, links)
+    security = "security"  # the repo works against its grader (static_checks/text_rules)
     # A use of a value that comes from an invented call or constant: follows from its root finding
     # (in `related`), never counted on its own.
     invented_use = "invented-use"

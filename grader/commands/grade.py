@@ -71,6 +71,7 @@ def grade_cmd(
     judge_cache: opts.JudgeCache = None,
     judge_price: opts.JudgePrice = None,
     judge_token_budget: opts.JudgeTokenBudget = None,
+    judge_temperature: opts.JudgeTemperature = None,
     calibration: Annotated[Optional[Path], typer.Option(
         "--calibration", help="Profile correcting the judge scores.")] = None,
     exemplars: Annotated[Optional[Path], typer.Option("--exemplars", help=judge_help.EXEMPLARS_HELP)] = None,
@@ -95,7 +96,8 @@ def grade_cmd(
                            runtime_options=runtime_options,
                            judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
                                                                   max_cost, judge_cache, judge_price,
-                                                                  token_budget=judge_token_budget))
+                                                                  token_budget=judge_token_budget,
+                                                                  temperature=judge_temperature))
     judge_help.with_exemplars(options.judge_options, exemplars, rub, path)
     if calibration is not None:  # wraps the judge stage: see calibration/apply.py
         from grader.commands.calibrate import calibration_stages
@@ -142,6 +144,7 @@ def grade_many_cmd(
     judge_cache: opts.JudgeCache = None,
     judge_price: opts.JudgePrice = None,
     judge_token_budget: opts.JudgeTokenBudget = None,
+    judge_temperature: opts.JudgeTemperature = None,
     config: opts.Config = None,
 ) -> None:
     """Grade every repository in FOLDER in parallel; write leaderboard.csv/.md/.html sorted by score.
@@ -167,7 +170,8 @@ def grade_many_cmd(
     if not repos:
         _fail(f"no repositories (sub-folders or archives) in {folder}")
     judge_opts = judge_help.judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache,
-                                          judge_price, token_budget=judge_token_budget)
+                                          judge_price, token_budget=judge_token_budget,
+                                          temperature=judge_temperature)
     if max_cost is not None:  # one budget for the whole run, shared by the worker processes
         judge_opts.budget_ledger = out / ".judge-budget.sqlite3"
         judge_opts.budget_ledger.unlink(missing_ok=True)

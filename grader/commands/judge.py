@@ -19,6 +19,8 @@ CACHE_HELP = "SQLite file of the judge cache (default ~/.cache/grader/judge.sqli
 PRICE_HELP = "IN,OUT dollars per million tokens, for models litellm has no price for."
 BUDGET_HELP = "Prompt tokens per criterion (default 24000); what does not fit is listed as cut."
 TIMEOUT_HELP = "Seconds per provider call (default 60)."
+TEMPERATURE_HELP = ("Sampling temperature of the judge, 0-2 (default 0.7: the samples must differ for their "
+                    "spread to mean anything); recorded in the report and part of the cache key.")
 EXEMPLARS_HELP = ("Calibration set whose human-scored excerpts are shown to the judge as reference examples "
                   "(never the graded repository's own).")
 
@@ -29,13 +31,14 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def judge_options(models, api_base, samples, max_cost, cache, price, no_cache=False, criteria=None,
-                  timeout=None, token_budget=None, mode="tools"):
+                  timeout=None, token_budget=None, mode="tools", temperature=None):
     """JudgeOptions from CLI values; a bad value exits 2 with one line."""
     from grader.judge.options import DEFAULT_TIMEOUT, DEFAULT_TOKEN_BUDGET, OptionError, build_options
 
     try:
         return build_options(models, api_base, samples, max_cost, cache, no_cache, price,
-                             timeout or DEFAULT_TIMEOUT, token_budget or DEFAULT_TOKEN_BUDGET, criteria, mode)
+                             timeout or DEFAULT_TIMEOUT, token_budget or DEFAULT_TOKEN_BUDGET, criteria, mode,
+                             temperature)
     except OptionError as exc:
         _fail(str(exc))
 
@@ -78,7 +81,8 @@ def _cache_cmd(action: str | None, cache: Path | None) -> None:
 
 def _print_verdicts(report) -> None:
     typer.echo(f"judge {report.status}" + (f": {report.reason}" if report.reason else "")
-               + f" | models {', '.join(report.models) or '-'} | prompt {report.prompt_version or '-'}")
+               + f" | models {', '.join(report.models) or '-'} | prompt {report.prompt_version or '-'}"
+               + (f" | temperature {report.temperature:g}" if report.temperature is not None else ""))
     for v in report.verdicts:
         score = f"{v.score:g}/{v.max:g}" if v.score is not None else f"-/{v.max:g}"
         typer.echo(f"  {v.criterion} [{v.model}] {v.status} {score}"
@@ -109,6 +113,7 @@ def judge_cmd(
     judge_price: Optional[str] = typer.Option(None, "--judge-price", help=PRICE_HELP),
     judge_token_budget: Optional[int] = typer.Option(None, "--judge-token-budget", help=BUDGET_HELP),
     judge_timeout: Optional[float] = typer.Option(None, "--judge-timeout", help=TIMEOUT_HELP),
+    judge_temperature: Optional[float] = typer.Option(None, "--judge-temperature", help=TEMPERATURE_HELP),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json (the report's `judge` object)."),
     exemplars: Optional[Path] = typer.Option(None, "--exemplars", help=EXEMPLARS_HELP),
 ) -> None:
@@ -128,7 +133,7 @@ def judge_cmd(
     rub = _load_rubric(str(rubric))
     opts = judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache, judge_price,
                          no_cache=no_cache, criteria=criterion, timeout=judge_timeout,
-                         token_budget=judge_token_budget)
+                         token_budget=judge_token_budget, temperature=judge_temperature)
     with_exemplars(opts, exemplars, rub, path)
     known = {j.id for j in rub.judge_criteria} | {f"dimension:{d.id}" for d in rub.dimensions if d.judge_holistic}
     unknown = [c for c in criterion or [] if c not in known and f"dimension:{c}" not in known]

@@ -38,6 +38,7 @@ JudgeSamples = Annotated[int, typer.Option("--judge-samples", help=judge_help.SA
 JudgeCache = Annotated[Optional[Path], typer.Option("--judge-cache", help=judge_help.CACHE_HELP)]
 JudgePrice = Annotated[Optional[str], typer.Option("--judge-price", help=judge_help.PRICE_HELP)]
 JudgeTokenBudget = Annotated[Optional[int], typer.Option("--judge-token-budget", help=judge_help.BUDGET_HELP)]
+JudgeTemperature = Annotated[Optional[float], typer.Option("--judge-temperature", help=judge_help.TEMPERATURE_HELP)]
 
 
 def fail(message: str, code: int = 2):

@@ -14,8 +14,10 @@ def list_cmd(ctx: typer.Context) -> None:
         return
     from static_checks.output.rule_docs import list_text
     from static_checks.rules import all_rules
+    from static_checks.text_rules import text_rules
 
     typer.echo(list_text(all_rules()), nl=False)
+    typer.echo(list_text(text_rules(), noun="rules over the repository's text"), nl=False)
 
 
 @rules_app.command("show")
@@ -29,6 +31,9 @@ def show_cmd(
 
     rule = find_rule(rule_id)
     if rule is None:
-        typer.echo(f"grader: unknown rule {rule_id!r}; known: {', '.join(rule_ids())}", err=True)
+        from static_checks.text_rules import text_rules
+
+        known = rule_ids() + [r.id for r in text_rules()]
+        typer.echo(f"grader: unknown rule {rule_id!r}; known: {', '.join(known)}", err=True)
         raise typer.Exit(code=2)
     typer.echo(rule_markdown(rule) if markdown else rule_text(rule), nl=False)

@@ -10,6 +10,7 @@ from typing import Any
 from grader.rubric.predicates import Truth
 
 HOLISTIC_PREFIX = "dimension:"
+MAX_PLACES = 5  # file:line places shown per given fact: the static findings behind it, bounded
 # Facts every criterion gets as givens, whatever its dimension: the headline verdicts of the static
 # audit and of the runtime, and whether the repo talks to graders.
 HEADLINE_FACTS = ["rubyllm.invented_calls", "rubyllm.invented_kinds", "rubyllm.bypass", "runtime.build.ok",
@@ -20,7 +21,7 @@ HEADLINE_FACTS = ["rubyllm.invented_calls", "rubyllm.invented_kinds", "rubyllm.b
 class Given:
     id: str
     value: Any
-    where: str | None  # file:line of its first evidence
+    where: str | None  # file:line of its evidence (the first MAX_PLACES), e.g. each invented call
 
 
 @dataclass
@@ -36,7 +37,7 @@ class CriterionSpec:
 
     def text_for_key(self) -> dict:
         return {"id": self.id, "dimension": self.dimension, "max": self.max, "question": self.question,
-                "anchors": self.anchors, "givens": [(g.id, repr(g.value)) for g in self.givens]}
+                "anchors": self.anchors, "givens": [(g.id, repr(g.value), g.where) for g in self.givens]}
 
 
 def _dimension_fact_ids(rubric, dim_id: str) -> list[str]:
@@ -68,10 +69,28 @@ def _givens(facts, ids: list[str]) -> tuple[list[Given], list[str]]:
             continue
         for f in facts.get(fid)[:1]:
             ev = (getattr(f, "evidence", None) or [])
-            where = f"{ev[0].file}:{ev[0].line}" if ev and ev[0].file else None
+            places = list(dict.fromkeys(f"{e.file}:{e.line}" for e in ev if e.file))
+            where = ", ".join(places[:MAX_PLACES]) + (f" (+{len(places) - MAX_PLACES} more)"
+                                                       if len(places) > MAX_PLACES else "") if places else None
             givens.append(Given(fid, f.value, where))
             files += [e.file for e in ev if e.file]
     return givens, list(dict.fromkeys(files))
+
+
+def not_asked(rubric, facts, only: list[str] | None = None) -> list:
+    """The rubric's judge criteria that are decided without a model because their applies_when is
+    false (not built: 0; not applicable: the points stand), in rubric order."""
+    from grader.judge.models import NotAsked
+    from grader.scoring.citations import describe_deciding
+
+    out = []
+    for j in rubric.judge_criteria:
+        if j.applies_when is None or facts is None or (only and j.id not in only):
+            continue
+        if j.applies_when.evaluate(facts)[0] is Truth.false:
+            out.append(NotAsked(criterion=j.id, dimension=j.dimension, decided=j.otherwise,
+                                because=describe_deciding(j.applies_when, facts, Truth.false)))
+    return out
 
 
 def _holistic_anchors(top: float) -> dict[str, str]:

@@ -39,6 +39,7 @@ class Verdict(BaseModel):
     calibrated_score: float | None = None
     counted: bool = True  # False for holistic dimension scores: reported for calibration, never scored
     prompt_version: str | None = None
+    temperature: float | None = None  # sampling temperature the samples were asked at (None: not asked)
     calls: int = 0  # provider requests made for this verdict (retries and re-asks included)
     cached_calls: int = 0  # samples answered from the cache
     tokens_in: int = 0
@@ -60,11 +61,22 @@ class ContextSent(BaseModel):
 
 
 
+class NotAsked(BaseModel):
+    """A judge criterion decided without a model: its applies_when is false. `decided` says how, as
+    the rubric says: not_built (its subject does not exist: 0) or not_applicable (its points stand)."""
+
+    criterion: str
+    dimension: str
+    decided: Literal["not_built", "not_applicable"]
+    because: str  # the applies_when conditions that failed, in the rubric's terms
+
+
 class JudgeReport(BaseModel):
     status: JudgeStatus
     reason: str | None = None
     models: list[str] = Field(default_factory=list)
     prompt_version: str | None = None  # template hash
+    temperature: float | None = None  # --judge-temperature of the run (None: the judge did not run)
     samples: int = 0
     cost_usd: float = 0.0
     tokens_in: int = 0
@@ -77,5 +89,6 @@ class JudgeReport(BaseModel):
     redactions: list[FileCount] = Field(default_factory=list)  # secrets redacted before sending
     identity_masked: list[FileCount] = Field(default_factory=list)  # generator names masked in prose
     warnings: list[str] = Field(default_factory=list)  # same-family judge, unknown price, budget reached
+    not_asked: list[NotAsked] = Field(default_factory=list)  # criteria whose applies_when is false
     seconds: float | None = None
 

@@ -9,6 +9,9 @@ from pathlib import Path
 DEFAULT_SAMPLES = 3
 DEFAULT_TOKEN_BUDGET = 24_000  # prompt tokens per criterion
 DEFAULT_TIMEOUT = 60.0  # seconds per provider call
+# Samples must be independent, so not 0; the median absorbs the noise. Providers accept 0..2.
+DEFAULT_TEMPERATURE = 0.7
+MAX_TEMPERATURE = 2.0
 DEFAULT_CACHE = Path(os.environ.get("GRADER_JUDGE_CACHE", Path.home() / ".cache" / "grader" / "judge.sqlite3"))
 
 # Environment variables that carry a provider key, by the litellm model prefix.
@@ -45,7 +48,7 @@ class JudgeOptions:
     retries: int = 4  # per call, on 429/5xx/timeouts/connection errors
     backoff: float = 1.0  # first wait in seconds, doubled each retry (Retry-After wins when given)
     token_budget: int = DEFAULT_TOKEN_BUDGET
-    temperature: float = 0.7  # samples must be independent; the median absorbs the noise
+    temperature: float = DEFAULT_TEMPERATURE  # --judge-temperature; in the cache key and every verdict
     price: Price | None = None
     criteria: list[str] | None = None  # only these criterion ids (grader judge --criterion)
     holistic: bool = True  # also score dimensions the rubric marks `judge_holistic`
@@ -94,7 +97,7 @@ def build_options(models: list[str] | None, api_base: str | None = None, samples
                   max_cost: float | None = None, cache: Path | None = None, no_cache: bool = False,
                   price: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                   token_budget: int = DEFAULT_TOKEN_BUDGET, criteria: list[str] | None = None,
-                  mode: str = "tools") -> JudgeOptions:
+                  mode: str = "tools", temperature: float | None = None) -> JudgeOptions:
     """Judge options from command-line values, checked (OptionError with a one-line message)."""
     if samples < 1:
         raise OptionError("--judge-samples must be at least 1")
@@ -104,6 +107,10 @@ def build_options(models: list[str] | None, api_base: str | None = None, samples
         raise OptionError("--judge-timeout must be positive")
     if token_budget < 1000:
         raise OptionError("--judge-token-budget must be at least 1000 tokens")
+    if temperature is None:
+        temperature = DEFAULT_TEMPERATURE
+    if not 0.0 <= temperature <= MAX_TEMPERATURE:
+        raise OptionError(f"--judge-temperature must be between 0 and {MAX_TEMPERATURE:g}, not {temperature:g}")
     if mode not in ("tools", "json"):
         raise OptionError("--judge-mode is tools or json")
     if api_base and not api_base.startswith(("http://", "https://")):
@@ -111,4 +118,4 @@ def build_options(models: list[str] | None, api_base: str | None = None, samples
     return JudgeOptions(models=list(models or []), api_base=api_base, samples=samples, max_cost=max_cost,
                         cache_path=None if no_cache else (cache or DEFAULT_CACHE), price=parse_price(price),
                         timeout=timeout, token_budget=token_budget, criteria=list(criteria) if criteria else None,
-                        mode=mode)
+                        mode=mode, temperature=temperature)

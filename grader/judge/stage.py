@@ -20,7 +20,7 @@ from grader.judge.cache import JudgeCache, cache_key
 from grader.judge.client import CallLog
 from grader.judge.context import build_context, estimate_tokens
 from grader.judge.cost import Budget, estimate_call, make_budget, price_per_token
-from grader.judge.criteria import CriterionSpec, criterion_specs
+from grader.judge.criteria import CriterionSpec, criterion_specs, not_asked
 from grader.judge.models import ContextSent, FileCount, JudgeReport, JudgeStatus, Verdict
 from grader.judge.options import JudgeOptions, missing_key_reason
 from grader.judge.prompt import derived_token, exemplars_version, prompt_version, render
@@ -78,7 +78,8 @@ class JudgeStage:
         opts = self._opts(context)
         skip = self._skip_reason(context)
         if skip:
-            report = JudgeReport(status="skipped", reason=skip, models=list(opts.models))
+            report = JudgeReport(status="skipped", reason=skip, models=list(opts.models),
+                                 not_asked=not_asked(context.rubric, context.facts, opts.criteria))
             return StageOutcome(status="skipped", detail=skip, summary=report)
         view = RepoView(context.repo)
         specs = criterion_specs(context.rubric, context.facts, opts.criteria, opts.holistic)
@@ -119,6 +120,7 @@ class JudgeStage:
                 cache.close()
         report = self._report(opts, version, prepared, verdicts, sanitized)
         report.warnings += _injection_warnings(context.facts)
+        report.not_asked = not_asked(context.rubric, context.facts, opts.criteria)
         report.seconds = round(time.perf_counter() - started, 3)
         facts = self._facts(prepared, verdicts, version)
         status = report.status
@@ -195,6 +197,7 @@ class JudgeStage:
         verdict = verdict_of(spec, model, samples)
         verdict.counted = spec.counted
         verdict.prompt_version = version
+        verdict.temperature = opts.temperature
         verdict.calls = len(log.records) + len(log.errors)  # completions (re-asks included) + failed requests
         verdict.cached_calls = cached
         verdict.tokens_in = sum(r.tokens_in for r in log.records)
@@ -224,7 +227,8 @@ class JudgeStage:
             undecided = sorted({v.criterion for v in counted if v.status != "scored"})
             status, reason = "partial", f"{len(undecided)} criteria undecided (points pending): {', '.join(undecided)}"
         return JudgeReport(
-            status=status, reason=reason, models=list(opts.models), prompt_version=version, samples=opts.samples,
+            status=status, reason=reason, models=list(opts.models), prompt_version=version,
+            temperature=opts.temperature, samples=opts.samples,
             cost_usd=round(sum(v.cost_usd for v in verdicts), 6), tokens_in=sum(v.tokens_in for v in verdicts),
             tokens_out=sum(v.tokens_out for v in verdicts), calls=sum(v.calls for v in verdicts),
             cached_calls=sum(v.cached_calls for v in verdicts), verdicts=verdicts, token_budget=opts.token_budget,

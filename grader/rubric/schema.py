@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from grader.rubric.predicates import Predicate
@@ -83,6 +85,16 @@ class JudgeCriterion(_Strict):
     question: str  # the text the judge gets
     anchors: dict[str, str] = Field(default_factory=dict)  # score band -> what it looks like
     applies_when: Predicate | None = None  # None: always applies
+    # What a false applies_when means, as the rubric text says: not_applicable (nothing to judge, the
+    # points stand) or not_built (the subject of the question does not exist, e.g. no LLM call at all:
+    # 0 points, decided without asking a model).
+    otherwise: Literal["not_applicable", "not_built"] = "not_applicable"
+
+    @model_validator(mode="after")
+    def _otherwise_needs_a_condition(self) -> "JudgeCriterion":
+        if self.otherwise == "not_built" and self.applies_when is None:
+            raise ValueError(f"judge criterion {self.id}: otherwise: not_built needs an applies_when")
+        return self
 
 
 class GoalCheck(_Strict):

@@ -182,8 +182,13 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
     pending: list[PendingItem] = []
     judged = 0.0
     decided: list[tuple[JudgeCriterion, float, object]] = []  # (criterion, awarded, fact)
+    not_built: list[JudgeCriterion] = []  # its subject does not exist: 0, without asking a model
     for j in rubric.judge_criteria:
-        if j.dimension != dim.id or _judge_applies(j, facts) is Truth.false:
+        if j.dimension != dim.id:
+            continue
+        if _judge_applies(j, facts) is Truth.false:
+            if j.otherwise == "not_built":
+                not_built.append(j)
             continue
         award = _judge_award(j, facts)
         if award is not None:
@@ -191,7 +196,7 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
             continue
         judged += j.points
         pending.append(PendingItem(id=j.id, source="judge", points=j.points, reason=j.question.strip().splitlines()[0]))
-    judge_lost = [(j.id, j.points - awarded) for j, awarded, _ in decided]
+    judge_lost = [(j.id, j.points - awarded) for j, awarded, _ in decided] + [(j.id, j.points) for j in not_built]
     best, moved, floored_best = _walk(dim, rules, judged, worst=False, judge_lost=judge_lost)
     worst, _, floored_worst = _walk(dim, rules, judged, worst=True, judge_lost=judge_lost)
     judge_floored = floored_best or floored_worst
@@ -231,10 +236,23 @@ def score_dimension(dim: Dimension, rubric: Rubric, facts: FactSet) -> Dimension
             reason=" ".join(j.question.split()), because=f"the judge awarded {awarded:g} of {j.points:g}",
             facts={fact.id: fact.value}, evidence=_evidence([fact]),  # type: ignore[attr-defined]
         ))
+    applied += [_not_built_item(j, facts, moved) for j in not_built if moved.get(j.id, 0.0) > EPS]
     return DimensionScore(
         id=dim.id, title=dim.title, max=dim.max,
         score=_r(worst), pending_points=_r(best - worst), lost_points=_r(dim.max - best),
         deductions=applied, bonuses=bonuses, pending=pending, passed=passed,
+    )
+
+
+def _not_built_item(j: JudgeCriterion, facts: FactSet, moved: dict[str, float]) -> AppliedItem:
+    """A judge criterion whose subject does not exist (its applies_when is false, `otherwise: not_built`)."""
+    assert j.applies_when is not None  # the schema requires it for not_built
+    used = [f for fid in sorted(j.applies_when.fact_ids()) for f in facts.get(fid)]
+    return AppliedItem(
+        id=j.id, kind="judge", points=_r(moved.get(j.id, 0.0)), nominal=_r(j.points),
+        reason=" ".join(j.question.split()),
+        because="not built, so not asked: " + describe_deciding(j.applies_when, facts, Truth.false),
+        facts={f.id: f.value for f in used}, evidence=_evidence(used),
     )
 
 

@@ -38,8 +38,10 @@ def readme(ctx: FactContext):
         line = next((n for n, ln in enumerate(text.splitlines(), 1) if named[0] in ln.lower()), 1)
         return [fact("readme.status", "real", rule, [ctx.ev_text(rel, line, text.splitlines()[line - 1])],
                      f"{len(words)} words; names this app's {', '.join(named[:6])}")]
-    # Undecidable by counting: whether it is substantive is the judge's (the points stay pending).
-    return [fact("readme.status", None, rule, [ctx.ev_text(rel, 1)],
+    # Undecidable by counting: whether it is substantive is the judge's. `undecided` (not null) so the
+    # rubric's readme_stock does not fire and its judge criterion readme_substance applies instead:
+    # one rubric line, pending until the judge decides it, never both.
+    return [fact("readme.status", "undecided", rule, [ctx.ev_text(rel, 1)],
                  f"{len(words)} words but only {len(named)} of the app's own names ({', '.join(named) or 'none'}): "
                  "template or substantive is left to the judge")]
 

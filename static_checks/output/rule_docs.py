@@ -8,11 +8,12 @@ from static_checks.rules.base import Rule
 def find_rule(rule_id: str) -> Rule | None:
     """A rule by id; the `rubyllm/` prefix may be left out."""
     from static_checks.rules import get_rule
+    from static_checks.text_rules import get_text_rule
 
-    return get_rule(rule_id) or get_rule(f"rubyllm/{rule_id}")
+    return get_rule(rule_id) or get_rule(f"rubyllm/{rule_id}") or get_text_rule(rule_id)
 
 
-def list_text(rules: tuple[Rule, ...] | list[Rule]) -> str:
+def list_text(rules: tuple[Rule, ...] | list[Rule], noun: str = "rules") -> str:
     """One block per rule: id, severity, category and proof, then what it reports and why."""
     width = max((len(r.id) for r in rules), default=0)
     out: list[str] = []
@@ -20,7 +21,7 @@ def list_text(rules: tuple[Rule, ...] | list[Rule]) -> str:
         out.append(f"{r.id:<{width}}  {r.severity.value:<7}  {r.category.value}, proof: {r.proof.value}")
         out.append(f"{'':<{width}}  {r.summary}")
         out.append(f"{'':<{width}}  why: {r.why}")
-    out.append(f"{len(rules)} rules; `grader rules show ID` prints one with its examples")
+    out.append(f"{len(rules)} {noun}; `grader rules show ID` prints one with its examples")
     return "\n".join(out) + "\n"
 
 

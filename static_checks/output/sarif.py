@@ -15,7 +15,7 @@ def _rule_descriptor(f: Finding) -> dict:
     findings have none)."""
     from static_checks.output.rule_docs import find_rule, rule_markdown, rule_text
 
-    rule = find_rule(f.rule) if f.rule.startswith("rubyllm/") else None
+    rule = find_rule(f.rule) if f.rule.startswith(("rubyllm/", "security/")) else None
     if rule is None:
         return {
             "id": f.rule,

@@ -28,6 +28,7 @@ class Proof(str, Enum):
     app_code = "app-code"  # the app's own declarations and call sites, read against the manifest
     capability_table = "capability-table"  # bypass_capabilities.yaml: what the locked release can do
     none = "none"  # nothing can be proven statically: reported as unverifiable
+    text_pattern = "text-pattern"  # phrases of the repo's own text (static_checks/text_rules)
 
     @property
     def meaning(self) -> str:
@@ -42,6 +43,8 @@ _PROOF_MEANING = {
     Proof.app_code: "the app's own declarations and call sites, read against the manifest",
     Proof.capability_table: "what the locked release can do (bypass_capabilities.yaml)",
     Proof.none: "nothing: the call cannot be verified statically",
+    Proof.text_pattern: "the repository's own words (prose, comments, hidden comments), read against a table of "
+                        "phrases that address a grader",
 }
 
 

@@ -17,6 +17,8 @@ def facts_v1() -> FactSet:
              evidence=[Evidence(file="app/controllers/chats_controller.rb", line=4, snippet="rescue")]),
         Fact(id="errors.degraded_ui", value=True, rule="facts/errors"),
         Fact(id="errors.missing_key_preflight", value=False, rule="facts/errors"),
+        # counting decided the README: readme_substance does not apply (its applies_when is false)
+        Fact(id="readme.status", value="real", rule="facts/readme/status"),
     ], missing_stages={"runtime", "selfreview"})
 
 

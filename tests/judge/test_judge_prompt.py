@@ -144,3 +144,21 @@ def test_reading_trailers_runs_nothing_a_hostile_git_config_asks_for(repo, tmp_p
                   f"[gpg]\n\tprogram = {hook}\n[diff]\n\texternal = {hook}\n")
     assert commit_trailers(repo) == ["Generated with [Claude Code](https://claude.ai)"]
     assert not marker.exists()
+
+
+def test_givens_carry_the_places_of_their_findings(fake_llm, repo, tmp_path):
+    """Each given fact comes with the file:line of what established it (e.g. every invented call), up
+    to five places, so the judge cannot claim the code says otherwise without citing it."""
+    from grader.scoring import FactSet
+    from static_checks.models import Evidence, Fact
+
+    places = [Evidence(file="app/services/chat_service.rb", line=n, snippet="chat.ask") for n in range(1, 8)]
+    facts = FactSet([Fact(id="rubyllm.invented_calls", value=7, rule="facts/rubyllm/invented", evidence=places),
+                     Fact(id="errors.rescue_around_llm", value="all", rule="facts/errors")],
+                    missing_stages={"runtime", "selfreview"})
+    fake_llm.script = lambda req, n: Reply(answer=good_answer(req, 1, "chats_controller"))
+    run_stage(repo, options(fake_llm, tmp_path), facts=facts)
+    user = fake_llm.requests[0]["messages"][-1]["content"]
+    line = next(ln for ln in user.splitlines() if ln.startswith("- rubyllm.invented_calls = 7"))
+    assert all(f"app/services/chat_service.rb:{n}" in line for n in range(1, 6))
+    assert "chat_service.rb:6" not in line and "(+2 more)" in line
