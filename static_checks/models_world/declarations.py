@@ -30,7 +30,6 @@ NO_INSTANCE_METHODS = frozenset({
     "extend", "class_methods", "broadcasts", "broadcasts_to", "broadcasts_refreshes", "broadcasts_refreshes_to",
     "generates_token_for", "primary_key", "ignored_columns", "has_paper_trail_never", "require",
     "require_relative", "include_root_in_json", "attr_encrypted_options", "self_table_name",
-    "acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model",  # the gem's API: the manifest's
 })
 SINGULAR_ASSOCIATIONS = ("belongs_to", "has_one")
 PLURAL_ASSOCIATIONS = ("has_many", "has_and_belongs_to_many")
@@ -195,6 +194,15 @@ def _reader_writer(pf, meth, args, names, out, nesting, where):
     out.names.update(x for n in names[:1] for x in (n, f"{n}="))
 
 
+def _acts_as(pf, meth, args, names, out, nesting, where):
+    """The gem's macro: its default readers are the manifest's; `messages: :turns` renames one."""
+    for key, value in keyword_args(pf, args).items():
+        reader = literal_name(pf, value) if value.type in ("simple_symbol", "string") else None
+        if reader is None or key.endswith(("_class", "_foreign_key", "_key")):
+            continue
+        _association("has_many" if inflection.pluralize(key) == key else "belongs_to", reader, out)
+
+
 # Rails class-body macros -> handler(pf, macro, args, literal names, out, nesting, "file:line")
 _MACROS = {
     "include": _include, "prepend": _include,
@@ -215,6 +223,7 @@ _MACROS = {
     "has_secure_token": lambda pf, meth, args, names, out, nesting, where:
         out.names.add(f"regenerate_{(names or ['token'])[0]}"),
     "composed_of": _reader_writer,
+    **dict.fromkeys(("acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"), _acts_as),
     "scope": lambda pf, meth, args, names, out, nesting, where: out.scopes.update(names[:1]),
     "primary_abstract_class": lambda pf, meth, args, names, out, nesting, where: setattr(out, "abstract", True),
 }

@@ -13,16 +13,11 @@ import inflection
 import tree_sitter as ts
 
 from static_checks.types.ref import TypeRef
+from static_checks.models_world.vocabulary import AR_RELATION
 from static_checks.types.syntax import call_args, keyword_args, literal_name, statements
 
-# ActiveRecord::QueryMethods/SpawnMethods (and `all`): a relation of the same model.
-AR_RELATION = frozenset({
-    "all", "where", "not", "rewhere", "invert_where", "order", "reorder", "in_order_of", "includes", "preload",
-    "eager_load", "joins", "left_joins", "left_outer_joins", "references", "limit", "offset", "distinct",
-    "group", "having", "unscope", "only", "except", "readonly", "lock", "none", "strict_loading", "extending",
-    "from", "merge", "with", "unscoped", "excluding", "without", "and", "or", "annotate", "optimizer_hints",
-    "create_with",
-})
+__all__ = ["AR_RELATION", "Associations"]
+
 
 
 class Associations:
@@ -31,6 +26,7 @@ class Associations:
     def __init__(self, ctx, project) -> None:
         self.ctx, self.project = ctx, project
         self._map: dict[str, list[tuple[str, str, bool]]] | None = None  # reader -> (owner, target, plural)
+        self._members: dict[str, dict[str, tuple[str, bool]]] | None = None  # model -> reader -> (target, plural)
 
     def _build(self) -> dict[str, list[tuple[str, str, bool]]]:
         from static_checks.models_world.world import model_world
@@ -48,6 +44,31 @@ class Associations:
                     reader, klass, plural = found
                     if klass in targets:
                         out.setdefault(reader, []).append((owner.rsplit("::", 1)[-1], klass, plural))
+        return out
+
+    def member_type(self, model: str, name: str) -> TypeRef | None:
+        """`chat.messages` / `message.chat` on an acts_as record: records of another acts_as model."""
+        if self._members is None:
+            self._members = {}
+        if model not in self._members:
+            self._members[model] = self._model_members(model)
+        found = self._members[model].get(name)
+        if found is None:
+            return None
+        klass, plural = found
+        app = self.project.classes[klass]
+        return TypeRef(app.base.name, plural, app.fq, open=True)
+
+    def _model_members(self, model: str) -> dict[str, tuple[str, bool]]:
+        from static_checks.models_world.world import model_world
+
+        targets = {c.fq for c in self.project.classes.values() if c.acts_as and c.base is not None}
+        out: dict[str, tuple[str, bool]] = {}
+        for pf, node, _nesting in model_world(self.ctx).definitions().get(model, []):
+            for stmt in statements(node.child_by_field_name("body")):
+                found = _association(pf, stmt) or _acts_as_association(pf, stmt)
+                if found is not None and found[1] in targets:
+                    out[found[0]] = (found[1], found[2])
         return out
 
     def is_scope(self, model: str, name: str) -> bool:
@@ -88,6 +109,35 @@ def _association(pf, stmt: ts.Node) -> tuple[str, str, bool] | None:
     else:
         klass = inflection.camelize(inflection.singularize(reader) if plural else reader)
     return (reader, klass.lstrip(":"), plural) if klass else None
+
+
+# acts_as macro -> (reader keyword, its default, class keyword, plural?): the association it declares.
+_ACTS_AS_READERS = {
+    "acts_as_chat": ("messages", "messages", "message_class", True),
+    "acts_as_message": ("chat", "chat", "chat_class", False),
+}
+
+
+def _acts_as_association(pf, stmt: ts.Node) -> tuple[str, str, bool] | None:
+    """`acts_as_chat messages: :turns, message_class: "Turn"` -> ("turns", "Turn", True)."""
+    if stmt.type == "identifier":
+        macro, args = pf.text(stmt), []
+    elif stmt.type == "call" and stmt.child_by_field_name("receiver") is None:
+        macro, args = pf.text(stmt.child_by_field_name("method")), call_args(stmt)
+    else:
+        return None
+    if macro not in _ACTS_AS_READERS:
+        return None
+    reader_kw, default, class_kw, plural = _ACTS_AS_READERS[macro]
+    kw = keyword_args(pf, args)
+    reader = literal_name(pf, kw[reader_kw]) if reader_kw in kw else default
+    if class_kw in kw:
+        klass = literal_name(pf, kw[class_kw])
+    elif reader:
+        klass = inflection.camelize(inflection.singularize(reader) if plural else reader)
+    else:
+        klass = None
+    return (reader, klass.lstrip(":"), plural) if reader and klass else None
 
 
 def _last_word(node: ts.Node) -> str | None:

@@ -14,7 +14,7 @@ import tree_sitter as ts
 
 from grader.core.budget import checkpoint
 from static_checks.manifest.lookup import lexical_candidates
-from static_checks.models_world.relations import AR_RELATION
+from static_checks.models_world.vocabulary import AR_RELATION
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import body_values, case_branches, conditional, diverts, method_returns
 from static_checks.types.project import AppClass, Project
@@ -268,6 +268,9 @@ class Inferer:
         rtype = self.type_of(recv, scope)
         if rtype is None:
             return self.associations.type_of(recv, name) if self.associations is not None else None
+        if rtype.singleton and rtype.open and name in ("first", "last", "take") and \
+                node.child_by_field_name("arguments") is not None:
+            return None  # `Chat.last(5)` / `chat.messages.first(3)`: an Array of records, not one
         if rtype.collection:
             has_args = node.child_by_field_name("arguments") is not None
             return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
@@ -476,6 +479,16 @@ class Inferer:
         app = self.project.classes.get(t.app_class or "")
         return app is not None and app.defines(name, t.singleton)
 
+    def _model_relation(self, t: TypeRef, name: str) -> TypeRef | None:
+        """ActiveRecord models (models_world/relations.py): `Chat.where(..)` / a scope is a relation, which
+        answers the model's finders like the class; `chat.messages` are records of the message model."""
+        if not t.open or t.plain or not t.app_class:
+            return None
+        if t.singleton:
+            scope = self.associations is not None and self.associations.is_scope(t.app_class, name)
+            return t if name in AR_RELATION or scope else None
+        return self.associations.member_type(t.app_class, name) if self.associations is not None else None
+
     def return_of(self, t: TypeRef, name: str) -> TypeRef | None:
         if t.invented:
             return _invented_result(t, name)
@@ -489,11 +502,11 @@ class Inferer:
                     return self.agent_product(app, name)
                 if not t.singleton and any(name in d.readers for c in app.chain() for d in c.defs):
                     return self._app_ivar(app, "@" + name)
+            related = self._model_relation(t, name)
+            if related is not None:
+                return related
             if t.singleton and (name == "new" or (t.open and not t.plain and name in AR_FINDERS)):
                 return t.instance()
-            if t.singleton and t.open and not t.plain and t.app_class and (name in AR_RELATION or (
-                    self.associations is not None and self.associations.is_scope(t.app_class, name))):
-                return t  # a relation answers the model's finders like the class (models_world/relations.py)
             if t.plain or (t.open and t.singleton):
                 return None
         elif t.singleton and name == "new":
