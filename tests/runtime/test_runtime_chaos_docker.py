@@ -105,8 +105,10 @@ def test_cancel_all_runs_stops_threaded_runs_fast(docker_client, fixtures_dir, b
         t.start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        booting = docker_client.containers.list(filters={"label": "grader.step=boot"})
-        if {c.labels["grader.run_id"] for c in booting} >= set(run_ids):
+        # The low-level listing (one call, plain dicts): the high-level one inspects each container
+        # after listing it, and a boot container of another run can be gone by then (NotFound).
+        booting = docker_client.api.containers(filters={"label": "grader.step=boot"})
+        if {(c.get("Labels") or {}).get("grader.run_id") for c in booting} >= set(run_ids):
             break
         time.sleep(0.2)
     started = time.monotonic()
