@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import contextlib
 import os
 import resource
 import signal
@@ -182,6 +183,19 @@ def test_a_killed_worker_fails_only_its_own_repo(tmp_path, monkeypatch):
     assert list(temp_root.iterdir()) == []  # the dead workers' ingest copies are gone too
 
 
+@contextlib.contextmanager
+def _reaped(proc: subprocess.Popen):
+    """Whatever the test asserts, the grader it started and its workers end with it: a failed wait
+    under load once left grade-many grading for 40 minutes after its test was over."""
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
 def test_sigterm_during_grade_removes_the_ingest_temp_dir(tmp_path):
     """A grade of an archive is stopped with SIGTERM while the static stage runs; the unpacked copy
     must not outlive it. The repo is large enough that the stage is still running when the signal lands."""
@@ -198,14 +212,16 @@ def test_sigterm_during_grade_removes_the_ingest_temp_dir(tmp_path):
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     proc = subprocess.Popen(GRADER + _grade_args(archive, tmp_path / "out"), stderr=subprocess.PIPE, text=True,
-                            stdout=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmpdir)})
-    for line in proc.stderr:
-        if "static started" in line:
-            break
-    assert [p.name for p in tmpdir.iterdir() if p.name.startswith("grader-ingest-")], "ingest should be unpacked"
-    proc.send_signal(signal.SIGTERM)
-    rest = proc.stderr.read()
-    assert proc.wait(timeout=60) == 130, rest
+                            stdout=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmpdir)},
+                            start_new_session=True)
+    with _reaped(proc):
+        for line in proc.stderr:
+            if "static started" in line:
+                break
+        assert [p.name for p in tmpdir.iterdir() if p.name.startswith("grader-ingest-")], "ingest should be unpacked"
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.stderr.read()
+        assert proc.wait(timeout=60) == 130, rest
     assert "interrupted" in rest and "Traceback" not in rest
     assert not [p for p in tmpdir.iterdir() if p.name.startswith("grader-ingest-")]
 
@@ -229,13 +245,14 @@ def test_sigterm_to_grade_many_stops_its_workers_and_leaves_no_temp_dir(tmp_path
     proc = subprocess.Popen(GRADER + ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
                                       "-o", str(tmp_path / "board"), "-j", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "TMPDIR": str(tmpdir)})
-    deadline = time.monotonic() + 60
-    while not list(tmpdir.glob("grader-worker-*/grader-ingest-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(tmpdir.glob("grader-worker-*/grader-ingest-*")), "a worker should be grading an unpacked copy"
-    proc.send_signal(signal.SIGTERM)
-    err = proc.communicate(timeout=60)[1]
+                            env={**os.environ, "TMPDIR": str(tmpdir)}, start_new_session=True)
+    with _reaped(proc):
+        deadline = time.monotonic() + 60
+        while not list(tmpdir.glob("grader-worker-*/grader-ingest-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmpdir.glob("grader-worker-*/grader-ingest-*")), "a worker should be grading an unpacked copy"
+        proc.send_signal(signal.SIGTERM)
+        err = proc.communicate(timeout=60)[1]
     assert proc.returncode == 130, err
     assert "interrupted" in _one_line_error(err)
     assert list(tmpdir.iterdir()) == []
