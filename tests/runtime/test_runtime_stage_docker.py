@@ -184,7 +184,7 @@ def test_build_timeout_is_reported_and_cleaned(docker_client, base_image, tmp_pa
     time.sleep(1)
     # Low-level listing (plain dicts): the high-level one inspects each container, and one of
     # another run can be removed in between (NotFound).
-    leftovers = [c for c in docker_client.api.containers(all=True) if c.get("Command") == "/bin/sh -c sleep 60"]
+    leftovers = [c for c in docker_client.api.containers(all=True) if c.get("Command") == "/bin/sh -c 'sleep 60'"]
     assert not leftovers
 
 
