@@ -57,13 +57,28 @@ def repo_root() -> Path:
 
 
 def managed(client, run_id: str | None = None) -> dict[str, list]:
-    """Objects carrying our labels (all runs, or one run)."""
+    """Objects carrying our labels (all runs, or one run). Listed with the low-level calls, then
+    fetched one by one: an object of another run that is removed in between is simply not there
+    (the high-level listings inspect each object and raise NotFound for it)."""
     label = f"grader.run_id={run_id}" if run_id else "grader.managed=true"
     return {
-        "containers": client.containers.list(all=True, filters={"label": label}),
-        "images": client.images.list(filters={"label": label}),
+        "containers": _present(client.containers.get,
+                               [c["Id"] for c in client.api.containers(all=True, filters={"label": label})]),
+        "images": _present(client.images.get, [i["Id"] for i in client.api.images(filters={"label": label})]),
         "volumes": client.volumes.list(filters={"label": label}),
     }
+
+
+def _present(get, ids: list[str]) -> list:
+    import docker
+
+    found = []
+    for object_id in ids:
+        try:
+            found.append(get(object_id))
+        except docker.errors.NotFound:
+            pass
+    return found
 
 
 def assert_nothing_left(client, run_id: str) -> None:

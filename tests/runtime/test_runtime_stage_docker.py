@@ -182,8 +182,9 @@ def test_build_timeout_is_reported_and_cleaned(docker_client, base_image, tmp_pa
     # The aborted build's step container is gone too (the engine cancelled it; the layer it ran on
     # could not have been removed otherwise). Checked by its command: other runs may share the engine.
     time.sleep(1)
-    leftovers = [c for c in docker_client.containers.list(all=True)
-                 if c.attrs["Config"].get("Cmd") == ["/bin/sh", "-c", "sleep 60"]]
+    # Low-level listing (plain dicts): the high-level one inspects each container, and one of
+    # another run can be removed in between (NotFound).
+    leftovers = [c for c in docker_client.api.containers(all=True) if c.get("Command") == "/bin/sh -c 'sleep 60'"]
     assert not leftovers
 
 
