@@ -45,7 +45,7 @@ def materialize(app: dict, dest: Path) -> Path:
 def matches(label: dict, value) -> bool:
     if "expected_gt" in label:
         n = len(value) if isinstance(value, list) else value
-        return isinstance(n, int) and n > label["expected_gt"]
+        return isinstance(n, int) and not isinstance(n, bool) and n > label["expected_gt"]
     want = label["expected"]
     if isinstance(want, list) and isinstance(value, list):
         return sorted(map(str, want)) == sorted(map(str, value))

@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
+from verdict_accuracy import hand_value, matches  # one label comparison for both sets
 
 RUBRICS = ("rails-rubyllm-v1", "rails-rubyllm-v2")
 
@@ -39,22 +40,6 @@ def labels_of(data: dict, app: dict) -> list[dict]:
     """The shared labels, each replaced by the app's own label of the same fact."""
     own = {lb["fact"] for lb in app["labels"]}
     return [lb for lb in data.get("shared", []) if lb["fact"] not in own] + list(app["labels"])
-
-
-def matches(label: dict, value) -> bool:
-    if "expected_gt" in label:
-        n = len(value) if isinstance(value, list) else value
-        return isinstance(n, int) and not isinstance(n, bool) and n > label["expected_gt"]
-    want = label["expected"]
-    if isinstance(want, list) and isinstance(value, list):
-        return sorted(map(str, want)) == sorted(map(str, value))
-    return value == want
-
-
-def hand_value(label: dict, value):
-    if "expected_gt" in label:
-        return value if matches(label, value) else label["expected_gt"] + 1
-    return label["expected"]
 
 
 def grade_facts(repo: Path, rubric_name: str):
