@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from grader.core.repo import RepoReader
 from static_checks.models import Finding
 from static_checks.parsing import ParsedFile
 from static_checks.rules.base import Rule
+from static_checks.sources import PassReader
 
 
 @dataclass
@@ -28,7 +28,7 @@ class TextScope:
     parsed: list[ParsedFile] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.reader = RepoReader(self.base)
+        self.reader = PassReader(self.base)  # one pass over the tree: each folder's real path checked once
         self.by_rel = {pf.rel: pf for pf in self.parsed if pf.kind == "ruby"}
 
 
