@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from static_checks.models import Category, Finding, Severity
@@ -381,21 +381,14 @@ def scan_text(rel: str, text: str, parsed: dict | None = None) -> list[Hit]:
     return sorted(hits.values(), key=lambda h: (h.line, h.column))
 
 
-def repo_files(reader) -> Iterator:
-    """The repo's files as the rest of the check sees them: skipped folders, links and a committed
-    GEM_HOME (third-party code, not graded; static_checks.sources.discover leaves it out too) are not
-    entered."""
-    from grader.core.repo import SKIP_DIRS, is_installed_gems
+def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None) -> list[Hit]:
+    """Hits in `files` (entries of reader.walk), by default every file of the repo (text_rules.repo_files)."""
+    if files is None:
+        from static_checks.text_rules import repo_files
 
-    for _here, dirs, files in reader.walk():
-        dirs[:] = [d for d in dirs
-                   if d.name not in SKIP_DIRS and not d.is_link and not is_installed_gems(reader, d.rel)]
-        yield from (f for f in files if f.is_file)
-
-
-def scan_repo(reader, parsed: dict | None = None) -> list[Hit]:
+        files = repo_files(reader)
     hits: list[Hit] = []
-    for entry in repo_files(reader):
+    for entry in files:
         rel = entry.rel
         if rel != entry.display or _kind_of(rel) is None:
             continue  # a name that is not UTF-8 cannot be cited
@@ -431,7 +424,7 @@ def finding_of(hit: Hit, line_text: str) -> Finding:
 
 
 def check(scope) -> Iterator[Finding]:
-    for hit in scan_repo(scope.reader, scope.by_rel):
+    for hit in scan_repo(scope.reader, scope.by_rel, scope.files()):
         lines = (scope.reader.text(hit.file, limit=MAX_SCAN_BYTES, truncate=True) or "").splitlines()
         yield finding_of(hit, lines[hit.line - 1] if hit.line <= len(lines) else "")
 
