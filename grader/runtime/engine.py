@@ -474,6 +474,13 @@ def _gone_or_removed(call) -> bool:
         return False
 
 
+def is_bundle_cache(object_labels: dict[str, str]) -> bool:
+    """The shared bundle image itself. A run's image built FROM it inherits its labels, so the
+    cache label alone would spare a killed run's test image forever: only an image that belongs
+    to no run is the cache."""
+    return object_labels.get("grader.cache") == "bundle" and RUN_ID not in object_labels
+
+
 def cleanup_run(client, run_id: str) -> list[str]:
     return remove_labelled(client, f"{RUN_ID}={run_id}")[0]
 
@@ -482,7 +489,7 @@ def clean_all(client, include_live: bool = False) -> tuple[list[str], list[str]]
     """Everything grader-managed whose grading process is gone, except the bundle cache images
     (live runs build on them); include_live: everything, cache included."""
     def keep(object_labels: dict[str, str]) -> bool:
-        return owner_alive(object_labels) or object_labels.get("grader.cache") == "bundle"
+        return owner_alive(object_labels) or is_bundle_cache(object_labels)
 
     return remove_labelled(client, f"{MANAGED}=true", keep=None if include_live else keep)
 
