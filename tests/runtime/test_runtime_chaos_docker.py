@@ -94,8 +94,9 @@ def test_clean_removes_a_dead_runs_image_built_on_the_bundle_cache(docker_client
             labels={"grader.managed": "true", "grader.run_id": run_id, "grader.step": "test_image",
                     "grader.owner": f"{socket.gethostname()}:{proc.pid}"})
         assert child.labels.get("grader.cache") == "bundle"  # inherited: what used to spare it
-        removed, _kept = engine.clean_all(docker_client)
+        removed, kept = engine.clean_all(docker_client)
         assert f"image {child.short_id.split(':')[-1]}" in removed
+        assert f"image {cache.short_id.split(':')[-1]} (gem cache)" in kept  # said as such by `clean`
         docker_client.images.get(cache.id)  # the cache survives a clean
     finally:
         for image in (child, cache):
