@@ -12,6 +12,8 @@ from static_checks import __version__
 from static_checks.context import ProjectContext
 from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
 from static_checks.parsing import ParsedFile
+from static_checks.roots import owner_root as _owner_root
+from static_checks.roots import root_names as _root_names
 from static_checks.sources import DEFAULT_MAX_BYTES, PassReader, SourceFile, SourceSet, discover, read_source
 
 
@@ -37,16 +39,6 @@ def _fewer_gc_passes() -> Iterator[None]:
 
 class InputError(Exception):
     """Bad usage or input (missing path, unreadable archive): exit code 2."""
-
-
-def _owner_root(rel: str, roots: list[str] | set[str]) -> str:
-    """The deepest app root containing `rel` (roots are folder paths, "." is the top)."""
-    folder = rel
-    while "/" in folder:  # from the file's folder up: a lookup per level, not a scan of every root
-        folder = folder.rpartition("/")[0]
-        if folder in roots:
-            return folder
-    return "."
 
 
 Read = tuple[SourceSet, list[tuple[SourceFile, bytes]], dict[int, SkippedFile]]
@@ -139,22 +131,12 @@ def check_path(
         return _check_base(base, ruby_llm_version, max_bytes, with_facts, jobs)
 
 
-def _root_names(app_roots: list[str], rels: list[str]) -> list[str]:
-    """The app roots checked, in order: Ruby outside any Gemfile's folder is still checked, against
-    the top's version rules, as a root "." put first."""
-    names = list(app_roots)
-    known = set(names)
-    if "." not in known and any(_owner_root(rel, known) == "." for rel in rels):
-        names.insert(0, ".")
-    return names
-
-
 def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_facts: bool, jobs: int) -> CheckReport:
     read = discover_and_read(base, max_bytes)
     if jobs > 1 and not with_facts:
         from static_checks.root_pool import check_across_roots
 
-        report = check_across_roots(base, read, ruby_llm_version, jobs)
+        report = check_across_roots(base, read, ruby_llm_version, jobs, _check_root)
         if report is not None:
             return report
     sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs, read=read)

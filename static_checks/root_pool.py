@@ -19,6 +19,7 @@ from grader.core.repo import Entry
 from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
 from static_checks.parse_pool import Outcome, outcome
 from static_checks.parsing import ParsedFile
+from static_checks.roots import owner_root, root_names
 from static_checks.sources import SourceFile
 
 
@@ -52,45 +53,51 @@ def _unit_in_worker(shared: tuple[Path, list[Unit], str | None, CheckRoot], i: i
     return [out for _pf, out in done], [pf.over_budget for pf, _out in done], root, found, cut, text
 
 
-def _units(base: Path, read, root_names: list[str]) -> tuple[list[Unit], list[list[int]], list[Entry]]:
-    """The roots' units, the positions (among the readable files) of each unit's Ruby, and the text
-    files no unit holds (outside every app root when no Ruby is: read by this process)."""
-    from static_checks.engine import _owner_root
-    from static_checks.text_rules import repo_files
-    from static_checks.sources import PassReader
-
-    sources, readable, _unread = read
+def _units(sources, readable, names: list[str]) -> tuple[list[Unit], list[list[int]]]:
+    """The roots' units with their Ruby, and the positions of each unit's files among the readable."""
     known = set(sources.app_roots)
-    at = {name: i for i, name in enumerate(root_names)}
-    units = [Unit(name) for name in root_names]
-    positions: list[list[int]] = [[] for _ in root_names]
+    at = {name: i for i, name in enumerate(names)}
+    units = [Unit(name) for name in names]
+    positions: list[list[int]] = [[] for _ in names]
     for k, (src, data) in enumerate(readable):
-        i = at[_owner_root(src.rel, known)]
+        i = at[owner_root(src.rel, known)]
         units[i].files.append((src, data))
         positions[i].append(k)
+    return units, positions
+
+
+def _share_text(base: Path, sources, units: list[Unit]) -> list[Entry]:
+    """Each unit's other files, read by its worker; returns those no unit holds (outside every app
+    root when no Ruby is: read by this process)."""
+    from static_checks.sources import PassReader
+    from static_checks.text_rules import repo_files
+
+    known = set(sources.app_roots)
+    at = {unit.name: unit for unit in units}
     leftover: list[Entry] = []
     for entry in repo_files(PassReader(base)):
-        i = at.get(_owner_root(entry.display, known))
-        (leftover if i is None else units[i].text).append(entry)
-    return units, positions, leftover
+        unit = at.get(owner_root(entry.display, known))
+        (leftover if unit is None else unit.text).append(entry)
+    return leftover
 
 
-def check_across_roots(base: Path, read, override: str | None, jobs: int) -> CheckReport | None:
+def check_across_roots(base: Path, read, override: str | None, jobs: int,
+                       check_root: CheckRoot) -> CheckReport | None:
     """The report of a tree of several apps, each root checked in a worker; None when the tree is
     one app or little code (the caller checks it here: a fork costs more than it saves), or when a
     worker died."""
     from static_checks import forked, parse_pool
-    from static_checks.engine import _check_root, _root_names
 
     sources, readable, unread = read
-    root_names = _root_names(sources.app_roots, [src.rel for src, _data in readable])
     if not forked.can_fork() or sum(len(data) for _src, data in readable) < parse_pool.PARALLEL_MIN_BYTES:
         return None
-    units, positions, leftover = _units(base, read, root_names)
+    names = root_names(sources.app_roots, [src.rel for src, _data in readable])
+    units, positions = _units(sources, readable, names)
     sizes = sorted((u.size() for u in units), reverse=True)
     if len(sizes) < 2 or sizes[1] == 0:
         return None  # one root holds all the Ruby: parse_pool shares out its syntax pass instead
-    answers = check_units(base, units, override, _check_root, jobs)
+    leftover = _share_text(base, sources, units)
+    answers = check_units(base, units, override, check_root, jobs)
     if answers is None:
         return None
     return _merged(base, read, units, positions, answers, leftover)
@@ -100,7 +107,6 @@ def _merged(base: Path, read, units: list[Unit], positions: list[list[int]], ans
             leftover: list[Entry]) -> CheckReport:
     """The report a serial run makes, from the workers' answers: its lists in the same order."""
     from static_checks import __version__
-    from static_checks.engine import _root_names
     from static_checks.parse_pool import rebuilt
     from static_checks.text_rules import run_text_rules
 
@@ -126,7 +132,7 @@ def _merged(base: Path, read, units: list[Unit], positions: list[list[int]], ans
         parsed.append(pf)
         findings.extend(out[3])
     # A root "." stands for Ruby outside every app: a serial run has none when all of it ran past its budget.
-    checked = set(_root_names(sources.app_roots, [pf.rel for pf in parsed]))
+    checked = set(root_names(sources.app_roots, [pf.rel for pf in parsed]))
     roots, incomplete, text = [], [], []
     for unit, (_outcomes, _late, root, found, cut, text_found) in zip(units, answers):
         if unit.name in checked:
