@@ -19,6 +19,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from static_checks.models import Category, Finding, Severity
 from static_checks.rules.base import Proof, Rule
@@ -272,16 +273,27 @@ def _ruby_comments(pf, text: str) -> list[tuple[int, int]]:
         return starts[row] + len(raw_lines[row][:col].decode("utf-8", "replace"))
 
     spans = []
-    stack = [pf.root]
-    while stack:
-        node = stack.pop()
-        if node.type == "comment":
-            a = char_at(*node.start_point)
-            b = min(max(char_at(*node.end_point), a), len(text))
-            spans.append((a, b))
-        else:
-            stack.extend(node.children)
+    for node in _comment_nodes(pf.root):
+        a = char_at(*node.start_point)
+        b = min(max(char_at(*node.end_point), a), len(text))
+        spans.append((a, b))
     return sorted(spans)
+
+
+@lru_cache(maxsize=1)
+def _comment_query():
+    import tree_sitter as ts
+
+    from static_checks.parsing import ruby_language
+
+    return ts.Query(ruby_language(), "(comment) @comment")
+
+
+def _comment_nodes(root) -> list:
+    """Every comment node of the tree, found by tree-sitter itself (a walk in Python visited every node)."""
+    import tree_sitter as ts
+
+    return ts.QueryCursor(_comment_query()).captures(root).get("comment", [])
 
 
 def _code_segments(text: str, comments: list[tuple[int, int]]) -> list[_Segment]:

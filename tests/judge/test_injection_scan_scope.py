@@ -117,3 +117,28 @@ def _reference_matches(text: str, where: str) -> list[tuple[int, int]]:
        st.sampled_from(["prose", "a code comment", "a string in code", "a hidden comment"]))
 def test_group_shortcuts_find_what_every_pattern_finds(text, where):
     assert [m.span() for m in pi._matches(text, where)] == _reference_matches(text, where)
+
+
+def _walked_comments(root) -> list[tuple[int, int]]:
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            found.append((node.start_byte, node.end_byte))
+        else:
+            stack.extend(node.children)
+    return sorted(found)
+
+
+def test_comment_query_finds_every_comment_a_walk_finds():
+    from pathlib import Path
+
+    from static_checks.parsing import parse_ruby
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    sources = [p.read_bytes() for p in sorted(corpus.rglob("*.rb"))]
+    sources += [b"class Broken\n  # inside an error\n  def x(\n    # deeper\nend\n=begin\nblock\n=end\n",
+                b"x = <<~A\n  # not a comment\nA\n# a comment\n"]
+    for source in sources:
+        root = parse_ruby("x.rb", source).root
+        assert sorted((n.start_byte, n.end_byte) for n in pi._comment_nodes(root)) == _walked_comments(root)
