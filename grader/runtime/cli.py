@@ -112,7 +112,11 @@ def clean_cmd(
     removed, kept = engine.clean_all(client, include_live=include_live)
     typer.echo(f"removed {len(removed)} object(s)" + (": " + ", ".join(removed) if removed else ""))
     if kept:
-        typer.echo(f"kept {len(kept)} object(s) of grading runs still in progress (--all removes them too)")
+        live = sum(entry.endswith(f"({engine.KEPT_LIVE})") for entry in kept)
+        parts = [f"{live} of grading runs still in progress"] if live else []
+        if len(kept) - live:
+            parts.append(f"{len(kept) - live} of the gem cache that later runs reuse")
+        typer.echo(f"kept {len(kept)} object(s): {', '.join(parts)} (--all removes them too)")
 
 
 def main() -> None:  # pragma: no cover - `python -m grader.runtime`

@@ -418,7 +418,8 @@ def _close_stream(stream) -> None:
 
 def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], list[str]]:
     """Force-remove containers, then images, then volumes carrying the label, except those for
-    which keep(labels) is true. Returns (removed, kept) descriptions.
+    which keep(labels) is true. Returns (removed, kept) descriptions; when keep returns a string,
+    it is the reason, appended to the kept object's description in parentheses.
 
     Uses the low-level listings (one call each, plain dicts): the high-level ones inspect every
     object after listing it, which raises NotFound when another thread (the run's own cleanup,
@@ -428,8 +429,9 @@ def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], li
     api = client.api
 
     def spare(kind: str, name: str, object_labels) -> bool:
-        if keep is not None and keep(object_labels or {}):
-            kept.append(f"{kind} {name}")
+        reason = keep(object_labels or {}) if keep is not None else False
+        if reason:
+            kept.append(f"{kind} {name}" + (f" ({reason})" if isinstance(reason, str) else ""))
             return True
         return False
 
@@ -474,6 +476,17 @@ def _gone_or_removed(call) -> bool:
         return False
 
 
+KEPT_LIVE = "run in progress"
+KEPT_CACHE = "gem cache"
+
+
+def is_bundle_cache(object_labels: dict[str, str]) -> bool:
+    """The shared bundle image itself. A run's image built FROM it inherits its labels, so the
+    cache label alone would spare a killed run's test image forever: only an image that belongs
+    to no run is the cache."""
+    return object_labels.get("grader.cache") == "bundle" and RUN_ID not in object_labels
+
+
 def cleanup_run(client, run_id: str) -> list[str]:
     return remove_labelled(client, f"{RUN_ID}={run_id}")[0]
 
@@ -481,8 +494,10 @@ def cleanup_run(client, run_id: str) -> list[str]:
 def clean_all(client, include_live: bool = False) -> tuple[list[str], list[str]]:
     """Everything grader-managed whose grading process is gone, except the bundle cache images
     (live runs build on them); include_live: everything, cache included."""
-    def keep(object_labels: dict[str, str]) -> bool:
-        return owner_alive(object_labels) or object_labels.get("grader.cache") == "bundle"
+    def keep(object_labels: dict[str, str]) -> str | None:
+        if owner_alive(object_labels):
+            return KEPT_LIVE
+        return KEPT_CACHE if is_bundle_cache(object_labels) else None
 
     return remove_labelled(client, f"{MANAGED}=true", keep=None if include_live else keep)
 

@@ -72,6 +72,41 @@ def test_clean_spares_live_runs_unless_all(docker_client, base_image, kit):
         engine.remove_quietly(live)
 
 
+def test_clean_removes_a_dead_runs_image_built_on_the_bundle_cache(docker_client, base_image):
+    """A run's test image is built FROM the shared bundle image and inherits its cache label; after
+    a SIGKILL only `clean` can remove it, and it must, while the cache image itself stays."""
+    import io
+    import socket
+
+    from grader.runtime import engine
+
+    tag = "grader-test-cache:" + uuid.uuid4().hex[:8]
+    cache, _ = docker_client.images.build(fileobj=io.BytesIO(
+        f'FROM {base_image}\nLABEL grader.managed="true" grader.cache="bundle" grader.cache_key="{tag}"\n'.encode()),
+        tag=tag, rm=True)
+    run_id = "deadcache-" + uuid.uuid4().hex[:6]
+    child = None
+    try:
+        proc = subprocess.Popen(["true"])
+        proc.wait()
+        child, _ = docker_client.images.build(
+            fileobj=io.BytesIO(f"FROM {tag}\nENV GRADER_TEST_RUN={run_id}\n".encode()), rm=True,
+            labels={"grader.managed": "true", "grader.run_id": run_id, "grader.step": "test_image",
+                    "grader.owner": f"{socket.gethostname()}:{proc.pid}"})
+        assert child.labels.get("grader.cache") == "bundle"  # inherited: what used to spare it
+        removed, kept = engine.clean_all(docker_client)
+        assert f"image {child.short_id.split(':')[-1]}" in removed
+        assert f"image {cache.short_id.split(':')[-1]} (gem cache)" in kept  # said as such by `clean`
+        docker_client.images.get(cache.id)  # the cache survives a clean
+    finally:
+        for image in (child, cache):
+            if image is not None:
+                try:
+                    docker_client.images.remove(image.id, force=True)
+                except Exception:  # noqa: BLE001 - already removed by the clean under test
+                    pass
+
+
 @pytest.mark.parametrize(("sig", "sigint_ignored"), [(signal.SIGINT, False), (signal.SIGTERM, False),
                                                      (signal.SIGINT, True)], ids=["int", "term", "int-from-bg-job"])
 def test_interrupted_run_cleans_up_after_itself(docker_client, fixtures_dir, base_image, kit, sig, sigint_ignored):
