@@ -38,6 +38,7 @@ class Score:
     fn: Counter = field(default_factory=Counter)
     false_pos: list[tuple[Key, str]] = field(default_factory=list)
     missed: list[tuple[Key, str]] = field(default_factory=list)
+    per_case: dict[str, Counter] = field(default_factory=dict)  # case -> tp/fp/fn counts
 
     @staticmethod
     def ratio(a: int, b: int) -> float:
@@ -81,6 +82,7 @@ def score(corpus: Path = CORPUS, labels_file: Path | None = None, severities: se
                 if (corpus / name).is_dir()]
     for case, labels in todo:
         report = check_path(case)
+        counts = s.per_case.setdefault(case.name, Counter(tp=0, fp=0, fn=0))
         found: dict[Key, str] = {}
         for f in report.findings:
             if not f.rule.startswith("rubyllm/"):
@@ -91,14 +93,25 @@ def score(corpus: Path = CORPUS, labels_file: Path | None = None, severities: se
         for key, msg in found.items():
             if key in labels:
                 s.tp[key[3]] += 1
+                counts["tp"] += 1
             else:
                 s.fp[key[3]] += 1
+                counts["fp"] += 1
                 s.false_pos.append((key, msg))
         for key, why in labels.items():
             if key not in found:
                 s.fn[key[3]] += 1
+                counts["fn"] += 1
                 s.missed.append((key, why))
     return s
+
+
+def print_per_case(s: Score) -> None:
+    """One line per labelled repo: a recall figure means little without where the misses are."""
+    print(f"{'repo':34} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
+    for case, c in sorted(s.per_case.items()):
+        print(f"{case[:34]:34} {c['tp']:4} {c['fp']:4} {c['fn']:4} "
+              f"{s.ratio(c['tp'], c['tp'] + c['fp']):10.3f} {s.ratio(c['tp'], c['tp'] + c['fn']):8.3f}")
 
 
 def main(argv: list[str]) -> int:
@@ -125,6 +138,8 @@ def main(argv: list[str]) -> int:
     for rule in s.rules():
         print(f"{rule:34} {s.tp[rule]:4} {s.fp[rule]:4} {s.fn[rule]:4} {s.precision(rule):10.3f} {s.recall(rule):8.3f}")
     tp, fp, fn = sum(s.tp.values()), sum(s.fp.values()), sum(s.fn.values())
+    if labels_file:
+        print_per_case(s)
     print(f"{'OVERALL':34} {tp:4} {fp:4} {fn:4} {s.precision():10.3f} {s.recall():8.3f}")
     if verbose or s.false_pos or s.missed:
         for (case, file, line, rule), msg in s.false_pos:

@@ -56,7 +56,8 @@ def _roots(ctx, an) -> tuple[dict[int, str], dict[str, tuple], set[int]]:
     for miss in missing_calls(an):
         tc = miss.tc
         # a data read (`response[:x]`, `reply.text`) is an end, not an invented object to follow
-        if miss.kind == "method" and not miss.versions and _invented_result(TypeRef("x", invented="x"), tc.name):
+        if miss.kind == "method" and not miss.versions and _invented_result(TypeRef("x", invented="x"), tc.name) \
+                and not _confused_receiver(an.index, tc):
             add(tc.call, _key(tc.pf, tc.method_node))
     for miss in missing_constants(an):
         if miss.versions or (miss.miscased and not _invented_when_spelt_right(an, miss.node)):
@@ -64,6 +65,13 @@ def _roots(ctx, an) -> tuple[dict[int, str], dict[str, tuple], set[int]]:
         if add(miss.node, _key(miss.fs.pf, miss.node), const_path(miss.node)):
             constants.add(miss.node.id)
     return roots, by_key, constants
+
+
+def _confused_receiver(index, tc) -> bool:
+    """`reply.messages` on the Message that `ask` returned: the name is real on another RubyLLM object (Chat),
+    so the author mistook the receiver, and the value meant is that real method's (an Array of messages), not
+    more invented API. Names invented on the module or a class (`RubyLLM.complete`) still start a trail."""
+    return not tc.rtype.singleton and any(sig is not None for sig in _candidates(index, tc.name))
 
 
 def _invented_when_spelt_right(an, node: ts.Node) -> bool:
