@@ -171,8 +171,10 @@ def test_stages_that_did_not_run_are_named_after_grade_and_in_the_leaderboard(pl
     assert "stage runtime skipped: --no-runtime" in res.stderr and "stage judge skipped: --no-judge" in res.stderr
     runs = tmp_path / "runs"
     shutil.copytree(places["repo"], runs / "one")
-    runner.invoke(app, ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
-                        "-o", str(tmp_path / "board")])
+    res = runner.invoke(app, ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                              "-o", str(tmp_path / "board")])
+    line = next(x for x in res.stderr.splitlines() if x.startswith("[1/1] one: "))
+    assert line.endswith("(runtime skipped; judge skipped)"), line  # the terminal names them too
     row = next(csv.DictReader((tmp_path / "board" / "leaderboard.csv").open()))
     assert row["stage_problems"] == "runtime skipped; judge skipped"
     assert "runtime skipped; judge skipped" in (tmp_path / "board" / "leaderboard.md").read_text()
