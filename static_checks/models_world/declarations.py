@@ -1,7 +1,8 @@
-"""What a model's class body (and the concerns it includes) declares for its instances.
+"""What a model's class body (and the concerns it includes) declares for its instances and its class.
 
-Each Rails macro we know adds the instance methods Rails generates for it; a class-body call
-we do not know may define anything, so it is recorded as a reason the world is not closed.
+Each Rails macro we know adds the instance and class methods Rails generates for it; a class-body
+call we do not know may define anything, so it is recorded as a reason the world is not closed.
+`def self.x`, `class << self` and a concern's `class_methods do` block define class methods.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ NO_INSTANCE_METHODS = frozenset({
     "after_touch", "before_commit",
     "scope", "default_scope", "serialize", "encrypts", "normalizes", "attr_readonly", "readonly_attributes",
     "self", "private", "public", "protected", "private_class_method", "public_class_method", "module_function",
-    "extend", "class_methods", "broadcasts", "broadcasts_to", "broadcasts_refreshes", "broadcasts_refreshes_to",
+    "class_methods", "broadcasts", "broadcasts_to", "broadcasts_refreshes", "broadcasts_refreshes_to",
     "generates_token_for", "primary_key", "ignored_columns", "has_paper_trail_never", "require",
     "require_relative", "include_root_in_json", "attr_encrypted_options", "self_table_name",
 })
@@ -42,6 +43,15 @@ class Declared:
     includes: list[tuple[str, list[str]]] = field(default_factory=list)  # (written constant, nesting)
     reasons: list[str] = field(default_factory=list)  # why the world is not closed
     scopes: set[str] = field(default_factory=set)  # class-side `scope :name`: relations of the model
+    class_names: set[str] = field(default_factory=set)  # class methods (def self.x, enum scopes...)
+    extends: list[tuple[str, list[str]]] = field(default_factory=list)  # `extend Mod`: (constant, nesting)
+    class_reasons: list[str] = field(default_factory=list)  # why the class side is not closed
+    instance_reasons: list[str] = field(default_factory=list)  # gaps of the instance side only
+    # `has_many :x do def y; end end` / `extend: Mod`: methods every association proxy of the target has
+    proxy_names: set[str] = field(default_factory=set)
+    proxy_extends: list[tuple[str, list[str]]] = field(default_factory=list)
+    # reading a module's own body (a concern): its top-level `extend` extends the module, not the model
+    module_body: bool = False
     table_name: str | None = None
     abstract: bool = False
 
@@ -72,12 +82,15 @@ def _enum(pf: ParsedFile, args: list[ts.Node], out: Declared, where: str) -> Non
                                                                           "scopes", "validate", "instance_methods")]
             for v in values:
                 out.names.update({f"{v}?", f"{v}!"})
+                out.class_names.update({v, f"not_{v}"})
             out.attributes.add(name)
+            out.class_names.add(inflection.pluralize(name))
             return
     else:  # enum status: { draft: 0 }, _prefix: true
         pairs = [(k, v) for k, v in kw.items() if not k.startswith("_")]
     for name, values_node in pairs:
         out.attributes.add(name)
+        out.class_names.add(inflection.pluralize(name))  # `Chat.statuses`
         if values_node.type == "hash":
             values = [literal_name(pf, p.child_by_field_name("key")) for p in values_node.named_children
                       if p.type == "pair"]
@@ -92,6 +105,7 @@ def _enum(pf: ParsedFile, args: list[ts.Node], out: Declared, where: str) -> Non
         for v in values:
             base = "_".join(x for x in (prefix, v, suffix) if x)
             out.names.update({f"{base}?", f"{base}!"})
+            out.class_names.update({base, f"not_{base}"})  # the scopes enum defines
 
 
 def _association(macro: str, name: str, out: Declared) -> None:
@@ -111,6 +125,7 @@ def _attachment(macro: str, name: str, out: Declared) -> None:
     for n in (name, *extra):
         out.names.update({n, f"{n}="})
     out.names.add("attachment_changes")
+    out.class_names.add(f"with_attached_{name}")
 
 
 def _secure_password(pf: ParsedFile, args: list[ts.Node], out: Declared) -> None:
@@ -170,12 +185,35 @@ def _attr(pf, meth, args, names, out, nesting, where):
             out.attributes.add(n)
 
 
+def _extend(pf, meth, args, names, out, nesting, where):
+    if out.module_body:
+        return
+    for a in args:
+        if a.type in ("constant", "scope_resolution"):
+            out.extends.append((pf.text(a), nesting))
+        else:
+            out.class_reasons.append(f"`extend` of a computed module at {where}")
+
+
+def _class_attribute(pf, meth, args, names, out, nesting, where):
+    """class_attribute / cattr_* / mattr_*: readers and writers on the class and (by default) instances."""
+    reader = not meth.endswith("_writer")
+    writer = not meth.endswith("_reader")
+    for n in names:
+        both = ({n} if reader else set()) | ({f"{n}="} if writer else set())
+        if meth == "class_attribute":
+            both |= {f"{n}?"}
+        out.names |= both
+        out.class_names |= both
+
+
 def _first(handler):
     return lambda pf, meth, args, names, out, nesting, where: [handler(meth, n, out) for n in names[:1]]
 
 
 def _rich_text(meth, n, out):
     out.names.update({n, f"{n}=", f"{n}?", f"rich_text_{n}", f"rich_text_{n}="})
+    out.class_names.update({f"with_rich_text_{n}", f"with_rich_text_{n}_and_embeds", "with_all_rich_text"})
 
 
 def _alias_attribute(pf, meth, args, names, out, nesting, where):
@@ -225,8 +263,23 @@ _MACROS = {
     "composed_of": _reader_writer,
     **dict.fromkeys(("acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"), _acts_as),
     "scope": lambda pf, meth, args, names, out, nesting, where: out.scopes.update(names[:1]),
+    "extend": _extend,
+    **dict.fromkeys(("class_attribute", "cattr_accessor", "cattr_reader", "cattr_writer", "mattr_accessor",
+                     "mattr_reader", "mattr_writer"), _class_attribute),
     "primary_abstract_class": lambda pf, meth, args, names, out, nesting, where: setattr(out, "abstract", True),
 }
+
+
+def _association_extension(pf: ParsedFile, call: ts.Node, args: list[ts.Node], out: Declared,
+                           nesting: list[str]) -> None:
+    block = call.child_by_field_name("block")
+    if block is not None:
+        inner = Declared()
+        _read(pf, statements(block.child_by_field_name("body")), inner, nesting)
+        out.proxy_names |= inner.names
+    ext = keyword_args(pf, args).get("extend")
+    for mod in ((ext.named_children if ext.type == "array" else [ext]) if ext is not None else []):
+        out.proxy_extends.append((pf.text(mod), nesting))
 
 
 def _macro(pf: ParsedFile, call: ts.Node, out: Declared, nesting: list[str]) -> None:
@@ -235,6 +288,8 @@ def _macro(pf: ParsedFile, call: ts.Node, out: Declared, nesting: list[str]) -> 
     args = call_args(call) if call.type == "call" else []
     where = f"{pf.rel}:{call.start_point[0] + 1}"
     handler = _MACROS.get(meth)
+    if meth in PLURAL_ASSOCIATIONS:
+        _association_extension(pf, call, args, out, nesting)
     if handler is not None:
         handler(pf, meth, args, _names(pf, args), out, nesting, where)
     elif meth not in NO_INSTANCE_METHODS and not meth.startswith(("validates_", "before_", "after_", "around_")):
@@ -251,6 +306,10 @@ def _read(pf: ParsedFile, stmts: list[ts.Node], out: Declared, nesting: list[str
         t = stmt.type
         if t == "method":
             _def(pf, stmt, out)
+        elif t == "singleton_method":
+            _class_def(pf, pf.text(stmt.child_by_field_name("name")), stmt, out)
+        elif t == "singleton_class":
+            read_class_side(pf, stmt.child_by_field_name("body"), out, nesting)
         elif t == "alias":
             out.names.add(pf.text(stmt.child_by_field_name("name")).lstrip(":"))
         elif t == "call":
@@ -271,7 +330,24 @@ def _def(pf: ParsedFile, stmt: ts.Node, out: Declared) -> None:
     name = pf.text(stmt.child_by_field_name("name"))
     out.names.add(name)
     if name == "method_missing":
-        out.reasons.append(f"method_missing at {pf.rel}:{stmt.start_point[0] + 1} answers names we cannot list")
+        out.instance_reasons.append(f"method_missing at {pf.rel}:{stmt.start_point[0] + 1} answers names we "
+                                    f"cannot list")
+
+
+def _class_def(pf: ParsedFile, name: str, stmt: ts.Node, out: Declared) -> None:
+    out.class_names.add(name)
+    if name == "method_missing":
+        out.class_reasons.append(f"self.method_missing at {pf.rel}:{stmt.start_point[0] + 1} answers names we "
+                                 f"cannot list")
+
+
+def read_class_side(pf: ParsedFile, body: ts.Node | None, out: Declared, nesting: list[str]) -> None:
+    """`class << self` / `class_methods do`: what they declare is the class's; `include` there extends it."""
+    inner = Declared(module_body=True)
+    _read(pf, statements(body), inner, nesting)
+    out.class_names |= inner.names | inner.class_names
+    out.extends += inner.includes + inner.extends
+    out.class_reasons += inner.reasons + inner.class_reasons + inner.instance_reasons
 
 
 def _body_call(pf: ParsedFile, stmt: ts.Node, out: Declared, nesting: list[str]) -> None:
@@ -283,7 +359,11 @@ def _body_call(pf: ParsedFile, stmt: ts.Node, out: Declared, nesting: list[str])
     meth = pf.text(stmt.child_by_field_name("method"))
     block = stmt.child_by_field_name("block")
     if meth == "included" and block is not None:
+        was, out.module_body = out.module_body, False  # the block runs in the including class
         read_body(pf, block.child_by_field_name("body"), out, nesting)
+        out.module_body = was
+    elif meth == "class_methods" and block is not None:
+        read_class_side(pf, block.child_by_field_name("body"), out, nesting)
     elif meth in ("private", "protected", "public") and call_args(stmt):
         for a in call_args(stmt):
             if a.type == "method":

@@ -1,4 +1,4 @@
-"""The closed world of an ActiveRecord model's instance methods, when every source of it is readable.
+"""The closed world of an ActiveRecord model's instance and class methods, when every source is readable.
 
 Sources: the gem's acts_as API (the manifest; asked before this), ActiveRecord's instance API for
 the locked Rails (rails_api.py), the table's columns (schema.py), and what the model, its app
@@ -6,6 +6,12 @@ superclasses up to ActiveRecord::Base (ApplicationRecord) and the app concerns t
 declare (declarations.py). A name in none of them is a NoMethodError, but only if nothing was
 left unread: a module from another gem, a macro we do not know, a missing schema or table each
 make the verdict "unverifiable", with the reason.
+
+The class side (`Chat.x`, and relations and association proxies of the model, which answer the
+class's methods) adds ActiveRecord's class API for the locked Rails (class_api.json), `def self.x`,
+`class << self`, concerns' `class_methods do` / `ClassMethods`, app modules it extends, scopes,
+enums, `find_by_<column>` finders, association extensions; a bundled gem that may extend every
+model (kaminari, ransack...) leaves it unverifiable. Columns matter there only to dynamic finders.
 """
 
 from __future__ import annotations
@@ -16,13 +22,17 @@ import inflection
 import tree_sitter as ts
 
 from static_checks.manifest.lookup import lexical_candidates
-from static_checks.models_world.declarations import Declared, read_body
-from static_checks.models_world.rails_api import attribute_methods, instance_api, locked_gems
+from static_checks.models_world.declarations import Declared, read_body, read_class_side
+from static_checks.models_world.rails_api import (
+    attribute_methods, class_api, class_side_gem_gaps, instance_api, locked_gems,
+)
 from static_checks.models_world.schema import STRUCTURE_SQL, Schema, read_schema_rb, read_structure_sql
 from static_checks.parsing import ParsedFile
 from static_checks.types.syntax import is_test_path
 
 AR_BASE = "ActiveRecord::Base"
+# The gem's macros, which its railtie gives ActiveRecord::Base (RubyLLM::ActiveRecord::ActsAs::ClassMethods).
+GEM_MACROS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
 _INSTALLED_GEM = ("/gems/", "vendor/bundle/")
 
 
@@ -38,10 +48,14 @@ class ModelView:
     schema_source: str | None = None
     read: list[str] = field(default_factory=list)  # classes and modules whose bodies were read
     scopes: set[str] = field(default_factory=set)
+    class_names: set[str] = field(default_factory=set)
+    class_reasons: list[str] = field(default_factory=list)  # gaps of the class side only
+    instance_reasons: list[str] = field(default_factory=list)  # gaps of the instance side only
+    column_reasons: list[str] = field(default_factory=list)  # the table's columns could not be read
 
     @property
     def closed(self) -> bool:
-        return not self.reasons
+        return not self.reasons and not self.instance_reasons
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,9 @@ class ModelWorld:
         self._views: dict[str, ModelView] = {}
         self._schema: Schema | None | bool = False  # False: not read yet
         self._api: frozenset[str] | None = None
+        self._class_api: frozenset[str] | None = None
+        self._gem_gaps: list[str] | None = None
+        self._proxy: Declared | None = None
 
     # ---- sources ------------------------------------------------------------------
     def definitions(self) -> dict[str, list[tuple[ParsedFile, ts.Node, list[str]]]]:
@@ -109,6 +126,41 @@ class ModelWorld:
             self._api = instance_api(locked_gems(self.ctx.root_dir))
         return self._api
 
+    def class_api(self) -> frozenset[str]:
+        if self._class_api is None:
+            self._class_api = class_api(locked_gems(self.ctx.root_dir))
+        return self._class_api
+
+    def gem_gaps(self) -> list[str]:
+        if self._gem_gaps is None:
+            self._gem_gaps = class_side_gem_gaps(self.ctx.root_dir)
+        return self._gem_gaps
+
+    def proxy_extensions(self) -> Declared:
+        """Association extensions anywhere in the app (`has_many :x do ... end`, `extend:`): a proxy of
+        any model may carry them, so their names count on every class side; an unread module is a gap."""
+        if self._proxy is None:
+            found = Declared()
+            for fq, defs in self.definitions().items():
+                for pf, node, nesting in defs:
+                    if b"has_many" in pf.source or b"has_and_belongs_to_many" in pf.source:
+                        scratch = Declared()
+                        read_body(pf, node.child_by_field_name("body"), scratch, nesting + [fq])
+                        found.proxy_names |= scratch.proxy_names
+                        found.proxy_extends += scratch.proxy_extends
+            for written, nesting in found.proxy_extends:
+                mod = self._resolve(written, nesting)
+                if mod is None:
+                    found.class_reasons.append(f"association extension `{written}` is outside the app")
+                    continue
+                ext = Declared()
+                for pf, node, nest in self.definitions()[mod]:
+                    read_body(pf, node.child_by_field_name("body"), ext, nest + [mod])
+                found.proxy_names |= ext.names
+                found.class_reasons += ext.reasons
+            self._proxy = found
+        return self._proxy
+
     # ---- one model ----------------------------------------------------------------
     def view(self, fq: str) -> ModelView:
         if fq not in self._views:
@@ -155,11 +207,15 @@ class ModelWorld:
         declared = Declared()
         view.read.append(fq)
         for pf, node, nesting in defs:
+            declared.module_body = node.type == "module"
             read_body(pf, node.child_by_field_name("body"), declared, nesting + [fq])
         view.names |= declared.names
         view.attributes |= declared.attributes
         view.scopes |= declared.scopes
+        view.class_names |= declared.class_names
         view.reasons.extend(declared.reasons)
+        view.instance_reasons.extend(declared.instance_reasons)
+        view.class_reasons.extend(declared.class_reasons)
         for written, nesting in declared.includes:
             mod = self._resolve(written, nesting)
             if mod is None:
@@ -169,7 +225,41 @@ class ModelWorld:
             if mod not in seen:
                 seen.add(mod)
                 self._read_bodies(mod, self.definitions()[mod], view, seen)
+                self._concern_class_methods(mod, view, seen)
+        for written, nesting in declared.extends:
+            self._extend(fq, written, nesting, view, seen)
         return declared
+
+    def _concern_class_methods(self, mod: str, view: ModelView, seen: set[str]) -> None:
+        """ActiveSupport::Concern: the `ClassMethods` module inside an included concern extends the class."""
+        cm = f"{mod}::ClassMethods"
+        if cm in self.definitions() and cm not in seen:
+            seen.add(cm)
+            for pf, node, nesting in self.definitions()[cm]:
+                side = Declared()
+                read_class_side(pf, node.child_by_field_name("body"), side, nesting + [cm])
+                self._merge_class_side(cm, side, view, seen)
+
+    def _extend(self, fq: str, written: str, nesting: list[str], view: ModelView, seen: set[str]) -> None:
+        mod = self._resolve(written, nesting)
+        if mod is None:
+            if not written.lstrip(":").startswith("RubyLLM::"):
+                view.class_reasons.append(f"`{fq}` extends `{written}`, from outside the app")
+            return
+        if mod in seen:
+            return
+        seen.add(mod)
+        for pf, node, nest in self.definitions()[mod]:
+            side = Declared()
+            read_class_side(pf, node.child_by_field_name("body"), side, nest + [mod])
+            self._merge_class_side(mod, side, view, seen)
+
+    def _merge_class_side(self, owner: str, side: Declared, view: ModelView, seen: set[str]) -> None:
+        view.read.append(owner)
+        view.class_names |= side.class_names
+        view.class_reasons.extend(side.class_reasons)
+        for written, nesting in side.extends:  # modules the extending module itself includes
+            self._extend(owner, written, nesting, view, seen)
 
     def _resolve(self, written: str, nesting: list[str]) -> str | None:
         defs = self.definitions()
@@ -178,7 +268,8 @@ class ModelWorld:
     def _columns(self, fq: str, table_name: str | None, view: ModelView) -> None:
         schema = self.schema()
         if schema is None:
-            view.reasons.append("no readable db/schema.rb or db/structure.sql: columns unknown")
+            view.column_reasons.append("no readable db/schema.rb or db/structure.sql: columns unknown")
+            view.reasons.append(view.column_reasons[-1])
             return
         short = fq.rsplit("::", 1)[-1]
         plural = inflection.pluralize(inflection.underscore(short))
@@ -187,19 +278,26 @@ class ModelWorld:
             candidates.append(inflection.underscore(fq.rsplit("::", 1)[0]).replace("/", "_") + "_" + plural)
         table = next((t for t in candidates if t in schema.columns), None)
         if table is None:
-            view.reasons.append(f"table `{candidates[0]}` is not in {schema.source}: columns unknown")
+            view.column_reasons.append(f"table `{candidates[0]}` is not in {schema.source}: columns unknown")
+            view.reasons.append(view.column_reasons[-1])
             return
         if table in schema.partial:
-            view.reasons.append(f"table `{table}` in {schema.source} has lines we cannot read")
+            view.column_reasons.append(f"table `{table}` in {schema.source} has lines we cannot read")
+            view.reasons.append(view.column_reasons[-1])
         view.table, view.schema_source = table, schema.source
         view.attributes |= schema.columns[table]
 
-    def describe(self, fq: str) -> str:
+    def describe(self, fq: str, singleton: bool = False) -> str:
         """The sources of a closed world, for a finding's evidence."""
         view = self.view(fq)
         gems = locked_gems(self.ctx.root_dir) or {}
         rails = gems.get("activerecord") or gems.get("rails")
-        parts = [f"ActiveRecord {'.'.join(rails.split('.')[:2]) if rails else '(any 6.1-8.1)'} instance API"]
+        version = '.'.join(rails.split('.')[:2]) if rails else '(any 6.1-8.1)'
+        if singleton:
+            return (f"ActiveRecord {version}'s class, relation and association API, the scopes, enums and class "
+                    f"methods " + ", ".join(f"`{n}`" for n in view.read) + " declare, or the gems Gemfile.lock "
+                    "bundles")
+        parts = [f"ActiveRecord {version} instance API"]
         if view.table:
             parts.append(f"the {len(view.attributes)} attributes of table `{view.table}` ({view.schema_source})")
         parts.append("what " + ", ".join(f"`{n}`" for n in view.read) + " declare")
@@ -211,10 +309,29 @@ class ModelWorld:
         view = self.view(fq)
         if name in view.names or name in self.api():
             return Verdict("known")
-        if view.closed:
+        gaps = view.reasons + view.instance_reasons
+        if not gaps:
             return Verdict("missing")
-        columns_unknown = any("columns unknown" in r for r in view.reasons) or view.table is None
-        return Verdict("unverifiable", "; ".join(view.reasons[:3]), columns_unknown)
+        columns_unknown = bool(view.column_reasons) or view.table is None
+        return Verdict("unverifiable", "; ".join(gaps[:3]), columns_unknown)
+
+    def class_verdict(self, fq: str, name: str) -> Verdict:
+        """Does app model `fq` as a class (or a relation or association proxy of it) answer `name`,
+        apart from the gem's acts_as class API?"""
+        view = self.view(fq)
+        proxy = self.proxy_extensions()
+        if name in view.class_names or name in view.scopes or name in self.class_api() or \
+                name in proxy.proxy_names or name in GEM_MACROS:
+            return Verdict("known")
+        finder = name.startswith("find_by_")
+        if finder and view.table is not None and not view.column_reasons and all(
+                col in view.attributes for col in name[len("find_by_"):].rstrip("!").split("_and_")):
+            return Verdict("known")
+        gaps = [r for r in view.reasons if r not in view.column_reasons or finder]
+        gaps += view.class_reasons + proxy.class_reasons + self.gem_gaps()
+        if not gaps:
+            return Verdict("missing")
+        return Verdict("unverifiable", "; ".join(gaps[:3]), finder and bool(view.column_reasons))
 
 
 def model_world(ctx) -> ModelWorld:

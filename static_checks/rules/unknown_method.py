@@ -12,10 +12,10 @@ def _describe(an, tc, names):
                 f"{'singleton ' if tc.rtype.singleton else ''}method `{tc.name}`, nor does any release "
                 f"{all_releases()}; public methods: {short_list(names)}")
     t = tc.rtype
-    if t.open and t.app_class and not t.singleton:  # an acts_as model whose every source was read
+    if t.open and t.app_class:  # an acts_as model (or its class) whose every source was read
         from static_checks.models_world.world import model_world
 
-        evidence += f"; nor do {model_world(an.ctx).describe(t.app_class)}"
+        evidence += f"; nor do {model_world(an.ctx).describe(t.app_class, t.singleton)}"
     return (
         f"`{owner_label(tc.rtype, tc.name)}` does not exist: {tc.rtype.describe()} has no method `{tc.name}`",
         evidence,

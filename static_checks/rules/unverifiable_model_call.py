@@ -16,7 +16,7 @@ def check(ctx):
     an = analysis(ctx)
     for tc in an.typed_calls:
         t = tc.rtype
-        if not tc.explicit or not t.open or t.singleton or not t.app_class or an.guarded(tc):
+        if not tc.explicit or not t.open or not t.app_class or an.guarded(tc):
             continue
         look = an.lookup(t, tc.name, tc.fs.is_test)
         if look.status != "unverifiable":
@@ -30,8 +30,9 @@ def check(ctx):
             tc.pf,
             tc.method_node,
             f"cannot verify `{tc.name}` on {t.describe()}: no source we read defines it",
-            f"not in the gem's acts_as API (ruby_llm {an.version}), ActiveRecord's instance API, the table's "
-            f"columns or what the model declares; unread: {look.reason}",
+            f"not in the gem's acts_as API (ruby_llm {an.version}), ActiveRecord's "
+            f"{'class' if t.singleton else 'instance'} API, the table's columns or what the model declares; "
+            f"unread: {look.reason}",
         )
 
 

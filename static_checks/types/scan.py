@@ -284,7 +284,7 @@ def _scan_class(node: ts.Node, scope: Scope, fs: FileScan) -> Scope:
 def _scan_def(node, scope: Scope, fs: FileScan, default_vis) -> Scope:
     name_node = node.child_by_field_name("name")
     name = text(name_node) if name_node is not None else "?"
-    singleton = node.type == "singleton_method" or scope.kind == "sclass"
+    singleton = node.type == "singleton_method" or scope.kind == "sclass" or _in_class_methods_block(node)
     inner = Scope("sdef" if singleton else "def", node, scope, scope.cls, scope.nesting, fs)
     params = method_params(node)
     inner.params = {n for _, n in params if n}
@@ -303,6 +303,16 @@ def _scan_def(node, scope: Scope, fs: FileScan, default_vis) -> Scope:
     if scope.cls is not None:
         (scope.cls.smethods if singleton else scope.cls.methods)[name] = mdef
     return inner
+
+
+def _in_class_methods_block(node: ts.Node) -> bool:
+    """ActiveSupport::Concern's `class_methods do def x ... end end`: x is a class method of the includer."""
+    block = node.parent
+    if block is not None and block.type in ("body_statement", "block_body"):
+        block = block.parent
+    call = block.parent if block is not None and block.type in ("do_block", "block") else None
+    return call is not None and call.type == "call" and call_receiver(call) is None and \
+        text(call.child_by_field_name("method")) == "class_methods"
 
 
 def _class_macro(call: ts.Node, scope: Scope, default_vis) -> None:

@@ -118,11 +118,12 @@ class Analysis:
         sig = self.find(t, name)
         if sig is not None:
             return Lookup("found", sig)
-        if t.open and t.app_class and not t.singleton and not t.plain and "::ActsAs" in t.name:
-            # an acts_as model instance: ActiveRecord's API, columns, associations... (models_world)
+        if t.open and t.app_class and not t.plain and "::ActsAs" in t.name:
+            # an acts_as model instance, or its class / a relation: ActiveRecord's API, columns... (models_world)
             from static_checks.models_world.world import model_world
 
-            verdict = model_world(self.ctx).verdict(t.app_class, name)
+            world = model_world(self.ctx)
+            verdict = world.class_verdict(t.app_class, name) if t.singleton else world.verdict(t.app_class, name)
             status = {"known": "app"}.get(verdict.status, verdict.status)
             return Lookup(status, reason=verdict.reason, columns_unknown=verdict.columns_unknown)
         if t.open or t.name in project.patched_open[in_test]:

@@ -57,8 +57,9 @@ def absent_call_findings(rule, ctx, kind: str, describe):
 def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
     t = tc.rtype
     if not tc.explicit:
-        # receiver-less calls: only class-body DSL (`param`, `description`, schema `string`)
-        if tc.scope.kind not in ("class", "sclass") or not t.app_class:
+        # receiver-less calls: only class-body DSL (`param`, `description`, schema `string`); a model's
+        # macros are the model world's (an unknown one leaves it unverifiable, never invented)
+        if tc.scope.kind not in ("class", "sclass") or not t.app_class or "::ActsAs" in t.name:
             return None
         if tc.name in an.project.app_method_names or tc.name in RAILS_CLASS_BODY_MACROS:
             return None
