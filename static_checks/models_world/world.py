@@ -35,9 +35,11 @@ AR_BASE = "ActiveRecord::Base"
 # The gem's macros, which its railtie gives ActiveRecord::Base (RubyLLM::ActiveRecord::ActsAs::ClassMethods).
 GEM_MACROS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
 _INSTALLED_GEM = ("/gems/", "vendor/bundle/")
-# App code that adds methods to every model or relation from outside the model's own files.
+# App code that adds methods to every model or relation from outside the model's own files, or to one
+# relation (`Chat.extending(Pagination)`, `-> { extending Paging }`), which the inferer types as the class.
 _PATCH = re.compile(rb"on_load\(?\s*:active_record\b|ActiveRecord::(?:Base|Relation)\s*\.\s*"
-                    rb"(?:include|extend|prepend|send|class_eval|class_exec|singleton_class|define_singleton_method)\b")
+                    rb"(?:include|extend|prepend|send|class_eval|class_exec|singleton_class|define_singleton_method)\b"
+                    rb"|\bextending\b")
 
 
 @dataclass
@@ -153,7 +155,7 @@ class ModelWorld:
                 m = _PATCH.search(pf.source) if not is_test_path(pf.rel) else None
                 if m is not None:
                     line = pf.source.count(b"\n", 0, m.start()) + 1
-                    self._patches.append(f"app code extends ActiveRecord at {pf.rel}:{line}")
+                    self._patches.append(f"app code extends ActiveRecord or a relation at {pf.rel}:{line}")
         return self._patches
 
     def proxy_extensions(self) -> Declared:
@@ -322,9 +324,11 @@ class ModelWorld:
         rails = gems.get("activerecord") or gems.get("rails")
         version = '.'.join(rails.split('.')[:2]) if rails else '(any 6.1-8.1)'
         if singleton:
-            return (f"ActiveRecord {version}'s class, relation and association API, the scopes, enums and class "
-                    f"methods " + ", ".join(f"`{n}`" for n in view.read) + " declare, or the gems Gemfile.lock "
-                    "bundles")
+            finders = (f"find_by_<column> for the {len(view.attributes)} attributes of table `{view.table}` "
+                       f"({view.schema_source}), " if view.table else "")
+            return (f"ActiveRecord {version}'s class, relation and association API, {finders}the scopes, enums and "
+                    f"class methods " + ", ".join(f"`{n}`" for n in view.read) + " declare, or the gems "
+                    "Gemfile.lock bundles")
         parts = [f"ActiveRecord {version} instance API"]
         if view.table:
             parts.append(f"the {len(view.attributes)} attributes of table `{view.table}` ({view.schema_source})")

@@ -137,6 +137,7 @@ class ChatsController < ApplicationController
     Message.insert_all([{ role: "user", content: "hi" }])
     @pinned = Current.user.chats.pinned
     @built = Current.user.chats.build(title: "new").save!
+    @untitled = Chat.where.not(title: nil).where.missing(:messages).count
   end
 end
 """
@@ -297,3 +298,14 @@ def test_associations_a_concern_declares_in_included_are_the_models(tmp_path):
     })
     # (the file names `Chat`: the inferer reads only files that name a RubyLLM-built class)
     assert found == [("app/jobs/digest_job.rb", 5, "rubyllm/unknown-method", "error")]
+
+
+def test_a_relation_extended_by_the_app_is_not_a_closed_world(tmp_path):
+    found = _check(tmp_path, {"app/jobs/page_job.rb": """
+        class PageJob < ApplicationJob
+          def perform(n)
+            Chat.recent.extending(Paging).page_of(n)
+          end
+        end
+    """})
+    assert found == [("app/jobs/page_job.rb", 3, "rubyllm/unverifiable-model-call", "info")]
