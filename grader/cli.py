@@ -73,6 +73,9 @@ def check_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: finding lines only; no notes on stderr."),
     untrusted: bool = typer.Option(
         False, "--untrusted", help="Someone else's repo: ignore its settings file and grader:disable comments."),
+    jobs: Optional[str] = typer.Option(
+        None, "--jobs", "-j", help="Processes to parse and analyse with: a number >= 1, or auto (the default: "
+                                   "every core for a big tree, one for a small one)."),
 ) -> None:
     """Audit RubyLLM API use (invented calls, wrong signatures, bypasses). Exit 1 on error findings.
 
@@ -83,7 +86,7 @@ def check_cmd(
 
     raise typer.Exit(code=check_paths(CheckRequest(
         paths=paths, fmt=format, ruby_llm_version=ruby_llm_version, output=output, config=config,
-        baseline=baseline, write_baseline=write_baseline, quiet=quiet, untrusted=untrusted)))
+        baseline=baseline, write_baseline=write_baseline, quiet=quiet, untrusted=untrusted, jobs=jobs)))
 
 
 def _add_manifest_app() -> None:

@@ -12,7 +12,9 @@ from static_checks import __version__
 from static_checks.context import ProjectContext
 from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
 from static_checks.parsing import ParsedFile
-from static_checks.sources import DEFAULT_MAX_BYTES, PassReader, SourceFile, discover, read_source
+from static_checks.roots import owner_root as _owner_root
+from static_checks.roots import root_names as _root_names
+from static_checks.sources import DEFAULT_MAX_BYTES, PassReader, SourceFile, SourceSet, discover, read_source
 
 
 def _only_thread() -> bool:
@@ -39,25 +41,15 @@ class InputError(Exception):
     """Bad usage or input (missing path, unreadable archive): exit code 2."""
 
 
-def _owner_root(rel: str, roots: list[str] | set[str]) -> str:
-    """The deepest app root containing `rel` (roots are folder paths, "." is the top)."""
-    folder = rel
-    while "/" in folder:  # from the file's folder up: a lookup per level, not a scan of every root
-        folder = folder.rpartition("/")[0]
-        if folder in roots:
-            return folder
-    return "."
+Read = tuple[SourceSet, list[tuple[SourceFile, bytes]], dict[int, SkippedFile]]
 
 
-def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None):
-    """Parse every Ruby source under base. Returns (sources, parsed files, findings, skipped).
-    jobs: processes for the syntax pass (None: every core when there are many files; see parse_pool)."""
-    from static_checks.parse_pool import parse_all
-
+def discover_and_read(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
+    """The sources under base, the bytes of those that could be read, and (by position among the
+    sources) why the others could not."""
     sources = discover(base, max_bytes=max_bytes)
     readable: list[tuple[SourceFile, bytes]] = []
-    skipped: list[SkippedFile] = list(sources.skipped)
-    unread: dict[int, SkippedFile] = {}  # position among the sources -> why it was not read
+    unread: dict[int, SkippedFile] = {}
     reader = PassReader(sources.base, max_bytes=max_bytes)
     for src in sources.files:
         data, reason = read_source(src, reader)
@@ -65,6 +57,17 @@ def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None 
             unread[len(readable) + len(unread)] = SkippedFile(file=src.rel, reason=reason or "unreadable")
         else:
             readable.append((src, data))
+    return sources, readable, unread
+
+
+def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None, read: Read | None = None):
+    """Parse every Ruby source under base. Returns (sources, parsed files, findings, skipped).
+    jobs: processes for the syntax pass (None: every core when there are many files; see parse_pool).
+    read: what discover_and_read(base) returned, when the caller has it already."""
+    from static_checks.parse_pool import parse_all
+
+    sources, readable, unread = read or discover_and_read(base, max_bytes)
+    skipped: list[SkippedFile] = list(sources.skipped)
     parsed: list[ParsedFile] = []
     findings: list[Finding] = []
     done = iter(parse_all(readable, jobs=jobs))
@@ -100,33 +103,8 @@ def _check_root(base: Path, name: str, files: list[ParsedFile],
     return root, found, ctx.cache, cut
 
 
-def _root_in_worker(shared: tuple[Path, list[tuple[str, list[ParsedFile]]], str | None],
-                    i: int) -> tuple[AppRoot, list[Finding], list[str]]:
-    base, units, override = shared
-    root, found, _cache, cut = _check_root(base, units[i][0], units[i][1], override)
-    return root, found, cut  # the cache holds trees, which cannot cross processes (and only facts need it)
-
-
-def _check_roots(base: Path, units: list[tuple[str, list[ParsedFile]]], override: str | None,
-                 jobs: int) -> list[tuple[AppRoot, list[Finding], dict, list[str]]]:
-    """Every root, in order; across processes when there are several big enough to share out."""
-    from static_checks.forked import can_fork, forked_map
-    from static_checks import parse_pool
-
-    busy = [i for i, (_name, files) in enumerate(units) if files]
-    code = sum(len(pf.source) for _name, files in units for pf in files)
-    if jobs > 1 and len(busy) > 1 and code >= parse_pool.PARALLEL_MIN_BYTES and can_fork():
-        from static_checks.manifest.index import SCHEMA_GEM, available_versions
-        from static_checks.rules import all_rules
-
-        all_rules()  # imported and read once here, not once per worker
-        available_versions()
-        available_versions(SCHEMA_GEM)
-        size = {i: sum(len(pf.source) for pf in units[i][1]) for i in busy}
-        first = sorted(range(len(units)), key=lambda i: -size.get(i, 0))
-        done = forked_map(_root_in_worker, (base, units, override), range(len(units)), jobs, first=first)
-        if done is not None:
-            return [(root, found, {}, cut) for root, found, cut in done]
+def _check_roots(base: Path, units: list[tuple[str, list[ParsedFile]]],
+                 override: str | None) -> list[tuple[AppRoot, list[Finding], dict, list[str]]]:
     return [_check_root(base, name, files, override) for name, files in units]
 
 
@@ -154,21 +132,25 @@ def check_path(
 
 
 def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_facts: bool, jobs: int) -> CheckReport:
-    sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs)
+    read = discover_and_read(base, max_bytes)
+    if jobs > 1 and not with_facts:
+        from static_checks.root_pool import check_across_roots
 
-    root_names = list(sources.app_roots)
+        report = check_across_roots(base, read, ruby_llm_version, jobs, _check_root)
+        if report is not None:
+            return report
+    sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs, read=read)
+
+    root_names = _root_names(sources.app_roots, [pf.rel for pf in parsed])
     by_root: dict[str, list[ParsedFile]] = {r: [] for r in root_names}
-    known = set(root_names)
+    known = set(sources.app_roots)
     for pf in parsed:
-        by_root.setdefault(_owner_root(pf.rel, known), []).append(pf)
-    if "." in by_root and "." not in root_names:
-        # Ruby outside any Gemfile's folder is still checked, against the top's version rules.
-        root_names.insert(0, ".")
+        by_root[_owner_root(pf.rel, known)].append(pf)
     roots: list[AppRoot] = []
     incomplete: list[str] = []
     caches: dict[str, dict] = {}  # per-root analysis the rules built, reused by the facts
-    units = [(name, by_root.get(name, [])) for name in root_names]
-    for (name, _files), (root, found, cache, cut) in zip(units, _check_roots(base, units, ruby_llm_version, jobs)):
+    units = [(name, by_root[name]) for name in root_names]
+    for (name, _files), (root, found, cache, cut) in zip(units, _check_roots(base, units, ruby_llm_version)):
         roots.append(root)
         findings.extend(found)
         caches[name] = cache

@@ -25,7 +25,7 @@ SHARES_PER_WORKER = 4  # smaller shares even out files of very different sizes
 Outcome = tuple[str | None, bytes | None, bool, list[Finding]]
 
 
-def _outcome(src: SourceFile, data: bytes) -> tuple[ParsedFile, Outcome]:
+def outcome(src: SourceFile, data: bytes) -> tuple[ParsedFile, Outcome]:
     pf = parse_source(src, data)
     if pf.over_budget:
         return pf, (pf.over_budget, None, False, [])
@@ -33,7 +33,7 @@ def _outcome(src: SourceFile, data: bytes) -> tuple[ParsedFile, Outcome]:
 
 
 def _parse_share(files: list[tuple[SourceFile, bytes]], span: tuple[int, int]) -> list[Outcome]:
-    return [_outcome(*files[i])[1] for i in range(*span)]
+    return [outcome(*files[i])[1] for i in range(*span)]
 
 
 def _shares(files: list[tuple[SourceFile, bytes]], count: int) -> list[tuple[int, int]]:
@@ -49,7 +49,7 @@ def _shares(files: list[tuple[SourceFile, bytes]], count: int) -> list[tuple[int
     return spans
 
 
-def _rebuilt(src: SourceFile, data: bytes, outcome: Outcome) -> ParsedFile:
+def rebuilt(src: SourceFile, data: bytes, outcome: Outcome) -> ParsedFile:
     over, parsed_bytes, blanked, _findings = outcome
     if over:
         return ParsedFile(rel=src.rel, kind=src.kind, source=b"", over_budget=over)
@@ -64,10 +64,10 @@ def parse_all(files: list[tuple[SourceFile, bytes]], jobs: int | None = None) ->
     if jobs > 1 and sum(len(data) for _src, data in files) >= PARALLEL_MIN_BYTES and forked.can_fork():
         outcomes = _in_workers(files, jobs)
         if outcomes is not None:
-            return [(_rebuilt(src, data, out), out[3]) for (src, data), out in zip(files, outcomes)]
+            return [(rebuilt(src, data, out), out[3]) for (src, data), out in zip(files, outcomes)]
     done = []
     for src, data in files:
-        pf, out = _outcome(src, data)
+        pf, out = outcome(src, data)
         done.append((pf, out[3]))
     return done
 

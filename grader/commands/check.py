@@ -30,6 +30,7 @@ class CheckRequest:
     write_baseline: bool = False
     quiet: bool = False
     untrusted: bool = False  # the checked repo is someone else's: its settings and comments not honoured
+    jobs: str | None = None  # processes: a number >= 1, or "auto"/None (static_checks.engine decides)
 
 
 def _say(message: str) -> None:
@@ -92,6 +93,19 @@ def _write_baselines(request: CheckRequest, made: list[tuple[str, object, Path |
     return 0
 
 
+def parse_jobs(value: str | None) -> int | None:
+    """--jobs as a count of processes, None for automatic; ValueError (one line) for anything else."""
+    if value is None or value.strip().lower() == "auto":
+        return None
+    try:
+        count = int(value.strip())
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise ValueError(f"--jobs must be a whole number of at least 1, or auto; got {value!r}")
+    return count
+
+
 def check_paths(request: CheckRequest) -> int:
     from static_checks.engine import InputError
     from static_checks.output import FORMATS, render
@@ -101,6 +115,11 @@ def check_paths(request: CheckRequest) -> int:
 
     if request.fmt not in FORMATS:
         _say(f"unknown format {request.fmt!r}; choose one of {', '.join(FORMATS)}")
+        return 2
+    try:
+        jobs = parse_jobs(request.jobs)
+    except ValueError as exc:
+        _say(str(exc))
         return 2
     if request.output is not None and (problem := _output_problem(request.output)):
         _say(problem)
@@ -115,7 +134,7 @@ def check_paths(request: CheckRequest) -> int:
                 report, baseline_file = check_as_owner(
                     repo.path, config=request.config, ruby_llm_version=request.ruby_llm_version,
                     baseline=request.baseline, write_baseline=request.write_baseline,
-                    trust_repo=not request.untrusted)
+                    trust_repo=not request.untrusted, jobs=jobs)
         except (IngestError, InputError, ValueError, OwnerError) as exc:
             _say(str(exc))
             code = 2

@@ -9,27 +9,44 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from grader.core.repo import RepoReader
+from grader.core.repo import SKIP_DIRS, Entry, is_installed_gems
 from static_checks.models import Finding
 from static_checks.parsing import ParsedFile
 from static_checks.rules.base import Rule
+from static_checks.sources import PassReader
+
+
+def repo_files(reader) -> Iterator[Entry]:
+    """The repo's files as the rest of the check sees them: skipped folders, links and a committed
+    GEM_HOME (third-party code, not graded; static_checks.sources.discover leaves it out too) are not
+    entered."""
+    for _here, dirs, files in reader.walk():
+        dirs[:] = [d for d in dirs
+                   if d.name not in SKIP_DIRS and not d.is_link and not is_installed_gems(reader, d.rel)]
+        yield from (f for f in files if f.is_file)
 
 
 @dataclass
 class TextScope:
     """What a text rule sees: the repo through the one safe reader, and the Ruby already parsed (so
-    a rule can tell comments from strings without parsing again)."""
+    a rule can tell comments from strings without parsing again). `only`: the files to read, when a
+    worker reads a share of the repo (static_checks/root_pool.py); None: every file of the repo."""
 
     base: Path
     parsed: list[ParsedFile] = field(default_factory=list)
+    only: list[Entry] | None = None
 
     def __post_init__(self) -> None:
-        self.reader = RepoReader(self.base)
+        self.reader = PassReader(self.base)  # one pass over the tree: each folder's real path checked once
         self.by_rel = {pf.rel: pf for pf in self.parsed if pf.kind == "ruby"}
+
+    def files(self) -> Iterator[Entry]:
+        return iter(self.only) if self.only is not None else repo_files(self.reader)
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +63,6 @@ def get_text_rule(rule_id: str) -> Rule | None:
     return next((r for r in text_rules() if r.id == rule_id), None)
 
 
-def run_text_rules(base: Path, parsed: list[ParsedFile]) -> list[Finding]:
-    scope = TextScope(Path(base), parsed)
+def run_text_rules(base: Path, parsed: list[ParsedFile], only: list[Entry] | None = None) -> list[Finding]:
+    scope = TextScope(Path(base), parsed, only)
     return [f for rule in text_rules() for f in rule.check(scope)]

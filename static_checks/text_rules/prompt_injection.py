@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from static_checks.models import Category, Finding, Severity
@@ -179,16 +179,24 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
         if a < pos:
             a = pos
         parts.append(text[pos:a])
-        parts.append(re.sub(r"[^\n]", " ", text[a:b]))
+        gap = text[a:b]
+        # most spans are one-line comments: no pattern needed to keep their (absent) newlines
+        parts.append(re.sub(r"[^\n]", " ", gap) if "\n" in gap else " " * len(gap))
         pos = max(pos, b)
     parts.append(text[pos:])
     return "".join(parts)
 
 
+_HASH_LINE_SPECIAL = re.compile(r"[\"'#]")
+
+
 def _hash_comment_start(line: str) -> int:
     """Where a `#` comment starts on a line of Ruby/YAML/shell, outside quotes; -1 if none."""
+    first = _HASH_LINE_SPECIAL.search(line)  # before it nothing changes the state of the walk below
+    if first is None:
+        return -1
     quote = ""
-    i = 0
+    i = first.start()
     while i < len(line):
         c = line[i]
         if quote:
@@ -321,14 +329,42 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# _TRIGGER without its one look-around (the \b after "rate"): wherever _TRIGGER matches inside a
+# piece of the text, this one, run over the whole text, matches at or across the same place.
+_TRIGGER_LOOSE = re.compile(_TRIGGER.pattern.replace(r"e\b)", "e)"))
+
+
+def _trigger_filter(text: str, lowered: str):
+    """A test of segments, false only for one that holds no trigger word (which has no windows, so
+    skipping it changes nothing): a file's many comment segments are tried against one pass over
+    the file instead of one pass each."""
+    if len(lowered) != len(text):
+        return lambda _seg: True
+    starts, ends = [], []
+    for m in _TRIGGER_LOOSE.finditer(lowered):
+        starts.append(m.start())
+        ends.append(m.end())
+
+    def may_trigger(seg: _Segment) -> bool:
+        if seg.offset == 0 and len(seg.text) == len(text):
+            return True  # the whole file (blanked or not) is a segment of its own: always scanned
+        i = bisect.bisect_right(ends, seg.offset)  # the first match ending inside or after the segment
+        return i < len(starts) and starts[i] < seg.offset + len(seg.text)
+
+    return may_trigger
+
+
 def scan_text(rel: str, text: str, parsed: dict | None = None) -> list[Hit]:
     """Every place in one file's text that addresses a grader, in file order."""
     kind = _kind_of(rel)
-    if kind is None or not _TRIGGER.search(text.lower()):
+    lowered = text.lower()
+    if kind is None or not _TRIGGER.search(lowered):
         return []  # every pattern, hidden comments' included, needs a trigger word: most files have none
     segments, hidden = _segments(rel, kind, text, parsed or {})
     hits: dict[tuple[int, str], Hit] = {}
-    windows = [_Segment(seg.text[a:b], seg.offset + a, seg.where) for seg in segments for a, b in _windows(seg.text)]
+    may_trigger = _trigger_filter(text, lowered)
+    windows = [_Segment(seg.text[a:b], seg.offset + a, seg.where) for seg in segments
+               if may_trigger(seg) for a, b in _windows(seg.text)]
     for seg in windows:
         for m in _matches(seg.text, seg.where):
             phrase = m.group(0).lstrip()
@@ -345,9 +381,14 @@ def scan_text(rel: str, text: str, parsed: dict | None = None) -> list[Hit]:
     return sorted(hits.values(), key=lambda h: (h.line, h.column))
 
 
-def scan_repo(reader, parsed: dict | None = None) -> list[Hit]:
+def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None) -> list[Hit]:
+    """Hits in `files` (entries of reader.walk), by default every file of the repo (text_rules.repo_files)."""
+    if files is None:
+        from static_checks.text_rules import repo_files
+
+        files = repo_files(reader)
     hits: list[Hit] = []
-    for entry in reader.files():
+    for entry in files:
         rel = entry.rel
         if rel != entry.display or _kind_of(rel) is None:
             continue  # a name that is not UTF-8 cannot be cited
@@ -383,7 +424,7 @@ def finding_of(hit: Hit, line_text: str) -> Finding:
 
 
 def check(scope) -> Iterator[Finding]:
-    for hit in scan_repo(scope.reader, scope.by_rel):
+    for hit in scan_repo(scope.reader, scope.by_rel, scope.files()):
         lines = (scope.reader.text(hit.file, limit=MAX_SCAN_BYTES, truncate=True) or "").splitlines()
         yield finding_of(hit, lines[hit.line - 1] if hit.line <= len(lines) else "")
 

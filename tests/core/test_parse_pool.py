@@ -47,18 +47,29 @@ def big_tree(tmp_path, monkeypatch):
     return tree
 
 
+@pytest.fixture
+def one_app(big_tree):
+    """The same files as one app: its syntax pass is what is shared out (static_checks/root_pool.py
+    takes trees of several apps)."""
+    for gemfile in big_tree.rglob("Gemfile"):
+        gemfile.unlink()
+    (big_tree / "Gemfile").write_text('source "https://rubygems.org"\ngem "ruby_llm"\n')
+    return big_tree
+
+
 def _dump(report):
     return report.model_dump(mode="json")
 
 
-def test_parallel_run_reports_exactly_what_a_serial_run_does(big_tree, monkeypatch):
+def test_parallel_run_reports_exactly_what_a_serial_run_does(one_app, monkeypatch):
+    big_tree = one_app
     used = []
     real = forked.forked_map
     monkeypatch.setattr(forked, "forked_map", lambda fn, *a, **kw: used.append(fn.__name__) or real(fn, *a, **kw))
     serial = check_path(big_tree, jobs=1)
     assert used == []
     parallel = check_path(big_tree, jobs=2)
-    assert used == ["_parse_share", "_root_in_worker"]  # both passes went through workers
+    assert used == ["_parse_share"]  # one app: its syntax pass went through workers, its rules ran here
     assert serial.files_analyzed > 100
     rules = {f.rule for f in serial.findings}
     assert {"parse/syntax-error", "parse/heredoc-fallback"} <= rules
@@ -68,7 +79,9 @@ def test_parallel_run_reports_exactly_what_a_serial_run_does(big_tree, monkeypat
     assert _dump(check_path(big_tree, jobs=2)) == _dump(serial)  # and again: deterministic
 
 
-def test_workers_keep_the_per_file_budget(big_tree, monkeypatch):
+@pytest.mark.parametrize("shape", ["one_app", "big_tree"])
+def test_workers_keep_the_per_file_budget(shape, request, monkeypatch):
+    big_tree = request.getfixturevalue(shape)
     monkeypatch.setattr(budget, "FILE_SECONDS", 0.0)  # forked workers inherit it: every parse is over
     serial = check_path(big_tree, jobs=1)
     parallel = check_path(big_tree, jobs=2)
@@ -81,7 +94,8 @@ def _die(_files, _span):
     os._exit(3)  # as a worker killed by the kernel for memory would
 
 
-def test_a_worker_that_dies_leaves_the_pass_to_this_process(big_tree, monkeypatch):
+def test_a_worker_that_dies_leaves_the_pass_to_this_process(one_app, monkeypatch):
+    big_tree = one_app
     serial = check_path(big_tree, jobs=1)
     monkeypatch.setattr(parse_pool, "_parse_share", _die)
     assert _dump(check_path(big_tree, jobs=2)) == _dump(serial)
