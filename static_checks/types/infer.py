@@ -19,7 +19,7 @@ from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import body_values, case_branches, conditional, diverts, method_returns
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
-from static_checks.types.scan import ClassDef, Scope
+from static_checks.types.scan import ClassDef, MethodDef, Scope
 from static_checks.types.syntax import (
     call_name,
     call_receiver,
@@ -111,6 +111,7 @@ class Inferer:
         self.index = index
         self.roots = roots
         self._callers: CallSites | None = None
+        self._functions: dict[str, list[MethodDef]] | None = None
         # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
         self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
@@ -329,13 +330,21 @@ class Inferer:
         return self._join(reaching, scope)
 
     def _param_from_callers(self, name: str, scope: Scope) -> TypeRef | None:
-        """A private helper's parameter: typed when every call site in its class passes one type."""
+        """A private helper's parameter: typed when every call site in its class passes one type. A
+        top-level `def` (scripts, rake files) is private on Object: every bare call in the app counts."""
         mdef = scope.method
-        if mdef is None or mdef.visibility != "private" or mdef.cls is None:
+        if mdef is None:
             return None
         if self._callers is None:
             self._callers = CallSites(self.project.scans)
-        sites = self._callers.of(mdef)
+        if mdef.cls is None:
+            if self._function(mdef.name) is not mdef:
+                return None
+            sites = self._callers.of_function(mdef.name)
+        elif mdef.visibility == "private":
+            sites = self._callers.of(mdef)
+        else:
+            return None
         types: list[TypeRef | None] = []
         for call, site_scope in sites:
             arg = argument_for(mdef, name, call)
@@ -380,8 +389,24 @@ class Inferer:
             return TypeRef(app.base.name, True, app.fq, app.base.open)
         return TypeRef(app.fq, True, app.fq, open=True, plain=True)
 
+    def _function(self, name: str) -> MethodDef | None:
+        """The app's one top-level `def name`; None when there is none or more than one (two scripts
+        each defining `summarize` leave every bare `summarize` call ambiguous)."""
+        if self._functions is None:
+            self._functions = {}
+            for fs in self.project.scans:
+                for fname, defs in fs.functions.items():
+                    self._functions.setdefault(fname, []).extend(defs)
+        defs = self._functions.get(name, [])
+        return defs[0] if len(defs) == 1 else None
+
     def _implicit_call(self, name: str, scope: Scope) -> TypeRef | None:
-        """`chat` or `self.chat` inside a class: the value its def (or attr_reader) returns."""
+        """`chat` or `self.chat` inside a class: the value its def (or attr_reader) returns; outside any
+        class, the value of the app's top-level `def` of that name."""
+        if scope.cls is None:
+            fdef = self._function(name)
+            if fdef is not None:
+                return self.type_of(fdef.node, fdef.scope)
         app = self._app_of(scope.cls)
         singleton = scope.singleton_self
         if app is not None:
