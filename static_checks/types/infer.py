@@ -16,7 +16,9 @@ from grader.core.budget import checkpoint
 from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.vocabulary import AR_RELATION
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
-from static_checks.types.flow import body_values, case_branches, conditional, diverts, method_returns
+from static_checks.types.flow import (
+    body_values, case_branches, conditional, diverts, method_returns, narrowed_to,
+)
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, MethodDef, Scope
@@ -78,6 +80,9 @@ class _TooDeep(Exception):
 _GENERIC = re.compile(r"^(?:Array|Enumerable)<(.+)>$")
 # The value of an invented call or constant: no namespace, only the root it comes from.
 INVENTED = "(invented)"
+# A file that never tests a class cannot narrow a value: skip the walk up the tree.
+_CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b")
+
 # Calls on an invented value whose result is plain data (a String, a Hash, a count), not more
 # of the invented API: the trail of invented values stops there.
 _INVENTED_DATA = frozenset({
@@ -300,6 +305,15 @@ class Inferer:
         return self._join(branches, scope)
 
     def _identifier(self, node: ts.Node, scope: Scope) -> TypeRef | None:
+        t = self._identifier_unguarded(node, scope)
+        if t is not None and _CLASS_TEST.search(scope.file.pf.source):
+            # `elsif response.is_a?(Hash) then response["content"]`: not the RubyLLM object in that branch
+            classes = narrowed_to(node, text(node), scope.node)
+            if any(not c.lstrip(":").startswith("RubyLLM") for c in classes):
+                return None
+        return t
+
+    def _identifier_unguarded(self, node: ts.Node, scope: Scope) -> TypeRef | None:
         name = text(node)
         # innermost block (or lambda) parameter of that name wins
         bound = scope.block_binding(name, node.start_byte)
