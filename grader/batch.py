@@ -212,6 +212,8 @@ def _progress(enabled: bool, total: int):
         with lock:
             done += 1
             what = f"failed: {row.error}" if row.error else f"{row.total:g}/{row.max_total:g}, tier {row.tier}"
+            if row.stage_problems:  # a stage that did not run in full is named here too, not only on the board
+                what += f" ({'; '.join(row.stage_problems)})"
             print(terminal_text(f"[{done}/{total}] {row.name}: {what}"), file=sys.stderr, flush=True)
 
     return report

@@ -95,10 +95,11 @@ def grade_cmd(
     rub = _load_rubric(rubric)
     if out.exists() and not out.is_dir():
         _fail(f"--out must be a folder, and {out} is a file")
-    settings = opts.operator_config(config, [Path(path)]).settings
+    loaded = opts.operator_config(config, [Path(path)])
+    settings = loaded.settings
     runtime_options = opts.runtime_options(settings, base_image, build_network, gem_mirror)
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=runtime_options.base_image,
-                           ruby_llm_version=ruby_llm_version or settings.ruby_llm_version,
+                           ruby_llm_version=opts.ruby_llm_release(ruby_llm_version, loaded),
                            runtime_options=runtime_options,
                            judge_options=judge_help.judge_options(judge_model, judge_api_base, judge_samples,
                                                                   max_cost, judge_cache, judge_price,
@@ -136,7 +137,8 @@ def grade_many_cmd(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder for one report folder per repo and the leaderboard.")],
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", help="Repos graded in parallel (default: CPU count, at most 8).")] = 0,
+        "--jobs", "-j", show_default=False,  # 0 stands for the CPU count: "[default: 0]" would mislead
+        help="Repos graded in parallel (default: CPU count, at most 8).")] = 0,
     no_runtime: opts.NoRuntime = False,
     no_judge: opts.NoJudge = False,
     base_image: opts.BaseImage = None,
@@ -168,7 +170,9 @@ def grade_many_cmd(
     if out.exists() and not out.is_dir():
         _fail(f"--out must be a folder, and {out} is a file")
     rub = _load_rubric(rubric)
-    settings = opts.operator_config(config, [folder]).settings
+    loaded = opts.operator_config(config, [folder])
+    settings = loaded.settings
+    release = opts.ruby_llm_release(ruby_llm_version, loaded)
     skipped: list[str] = []
     repos = discover_repos(folder, skipped)
     for note in skipped:
@@ -183,8 +187,7 @@ def grade_many_cmd(
         judge_opts.budget_ledger.unlink(missing_ok=True)
     runtime_options = opts.runtime_options(settings, base_image, build_network, gem_mirror)
     options = GradeOptions(runtime=not no_runtime, judge=not no_judge, base_image=runtime_options.base_image,
-                           ruby_llm_version=ruby_llm_version or settings.ruby_llm_version,
-                           runtime_options=runtime_options, judge_options=judge_opts)
+                           ruby_llm_version=release, runtime_options=runtime_options, judge_options=judge_opts)
     try:
         with terminate_like_interrupt(), locked_output_dir(out):
             board = grade_many(repos, rub, out, options, jobs=jobs, progress=True)

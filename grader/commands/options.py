@@ -61,6 +61,22 @@ def operator_config(explicit: Path | None, graded: list[Path] | None = None):
     return loaded
 
 
+def ruby_llm_release(flag: str | None, loaded) -> str | None:
+    """The release to check against (the flag, else the settings file's), or exit 2 naming the known
+    ones: an unknown release would otherwise fail the static stage mid-grade and leave its facts unknown."""
+    version = flag or loaded.settings.ruby_llm_version
+    if version is None:
+        return None
+    from static_checks.manifest.index import available_versions
+
+    releases = available_versions("ruby_llm")
+    if version not in releases:
+        where = "--ruby-llm-version" if flag else f"ruby-llm-version in {loaded.describe()}"
+        fail(f"{where}: ruby_llm {version!r} is not a known release; known: {releases[0]} .. {releases[-1]} "
+             f"(see `grader check --help`)")
+    return version
+
+
 def runtime_options(settings, base_image: str | None, build_network: bool | None, gem_mirror: str | None, **more):
     """RuntimeOptions from the command line, falling back on the settings file's [runtime] table."""
     from pydantic import ValidationError

@@ -9,18 +9,23 @@ import typer
 rubric_app = typer.Typer(help="Validate and show rubric files.", no_args_is_help=True)
 
 
+def _exists_or_exit(name: str) -> None:
+    """A name that is neither a file nor a named rubric: one line listing the named ones, exit 2."""
+    from grader.rubric import available_rubrics
+
+    if not Path(name).is_file() and name not in available_rubrics():
+        typer.echo(f"grader: no rubric file or named rubric {name!r} (named rubrics: "
+                   f"{', '.join(available_rubrics())})", err=True)
+        raise typer.Exit(code=2)
+
+
 @rubric_app.command("validate")
 def validate_cmd(file: str = typer.Argument(..., help="Rubric YAML file (or a named rubric).")) -> None:
     """Check a rubric file; errors name the YAML line. Warns about fact ids no stage emits."""
     from grader.rubric import RubricError, load_rubric
     from grader.rubric.catalogs import known_fact_ids
 
-    from grader.rubric import available_rubrics
-
-    if not Path(file).is_file() and file not in available_rubrics():
-        typer.echo(f"grader: no rubric file or named rubric {file!r} (named rubrics: "
-                   f"{', '.join(available_rubrics())})", err=True)
-        raise typer.Exit(code=2)
+    _exists_or_exit(file)
     try:
         rubric = load_rubric(file)
     except RubricError as exc:
@@ -45,13 +50,14 @@ def show_cmd(name: str = typer.Argument(..., help="Named rubric (e.g. rails-ruby
     from rich.markup import escape
     from rich.table import Table
 
-    from grader.rubric import RubricError, available_rubrics, load_rubric
+    from grader.rubric import RubricError, load_rubric
 
+    _exists_or_exit(name)
     try:
         r = load_rubric(name)
-    except RubricError as exc:
-        typer.echo(str(exc), err=True)
-        typer.echo("named rubrics: " + ", ".join(available_rubrics()), err=True)
+    except RubricError as exc:  # a file with problems: one line per problem, each naming its YAML line
+        for line, msg in exc.problems:
+            typer.echo(f"{exc.source}:{line or '?'}: {msg}", err=True)
         raise typer.Exit(code=2)
     console = Console()
     console.print(f"[bold]{escape(r.id)}[/bold]: {escape(r.title)} ({r.max_total:g} points)")

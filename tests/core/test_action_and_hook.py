@@ -23,29 +23,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from locked_app import write_locked_app
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
-LOCK = """GEM
-  remote: https://rubygems.org/
-  specs:
-    ruby_llm (1.6.2)
-      faraday (>= 1.10.0)
-
-DEPENDENCIES
-  ruby_llm (~> 1.6)
-"""
 INVENTED = 'class S\n  def go = RubyLLM.chat.shout("x")\nend\n'
 CLEAN = 'class S\n  def go = RubyLLM.chat.ask("x").content\nend\n'
 
 
 def make_app(root: Path, code: str) -> Path:
-    (root / "app" / "services").mkdir(parents=True)
-    (root / "Gemfile").write_text('source "https://rubygems.org"\ngem "ruby_llm", "~> 1.6"\n')
-    (root / "Gemfile.lock").write_text(LOCK)
-    (root / "app" / "services" / "s.rb").write_text(code)
-    return root
+    return write_locked_app(root, code, service_file="s.rb")
 
 
 def git(*args: str, cwd: Path) -> None:

@@ -12,20 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from locked_app import write_locked_app
 from typer.testing import CliRunner
 
 from grader.cli import app
 from static_checks.suppress import parse_comment, scan_lines
 
-LOCK = """GEM
-  remote: https://rubygems.org/
-  specs:
-    ruby_llm (1.6.2)
-      faraday (>= 1.10.0)
-
-DEPENDENCIES
-  ruby_llm (~> 1.6)
-"""
 
 SERVICE = """class ChatService
   def initialize
@@ -50,10 +42,7 @@ runner = CliRunner()
 
 
 def make_app(root: Path, service: str = SERVICE, view: str | None = VIEW) -> Path:
-    (root / "app" / "services").mkdir(parents=True)
-    (root / "Gemfile").write_text('source "https://rubygems.org"\ngem "ruby_llm", "~> 1.6"\n')
-    (root / "Gemfile.lock").write_text(LOCK)
-    (root / "app" / "services" / "chat_service.rb").write_text(service)
+    write_locked_app(root, service)
     if view is not None:
         (root / "app" / "views" / "chats").mkdir(parents=True)
         (root / "app" / "views" / "chats" / "show.html.erb").write_text(view)

@@ -6,16 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from locked_app import write_locked_app
 
-LOCK = """GEM
-  remote: https://rubygems.org/
-  specs:
-    ruby_llm (1.6.2)
-      faraday (>= 1.10.0)
-
-DEPENDENCIES
-  ruby_llm (~> 1.6)
-"""
 
 INVENTED = """class ChatService
   def initialize
@@ -40,11 +32,7 @@ def grader(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def make_app(root: Path, service: str) -> Path:
-    (root / "app" / "services").mkdir(parents=True)
-    (root / "Gemfile").write_text('source "https://rubygems.org"\ngem "ruby_llm", "~> 1.6"\n')
-    (root / "Gemfile.lock").write_text(LOCK)
-    (root / "app" / "services" / "chat_service.rb").write_text(service)
-    return root
+    return write_locked_app(root, service)
 
 
 def test_invented_class_exits_1_with_json_contract(tmp_path):

@@ -63,3 +63,27 @@ def test_grade_and_grade_many_share_their_option_declarations():
             "judge_model", "judge_api_base", "judge_samples", "judge_cache", "judge_price", "judge_token_budget",
             "config"} <= shared
     assert all(grade[n] == many[n] for n in shared - {"out", "max_cost"})
+
+
+def test_no_option_shows_a_default_its_help_contradicts():
+    """An option whose help says its default in words ("default: CPU count") must not also show the
+    placeholder value typer would print ("[default: 0]"): help shows true defaults."""
+    root = typer.main.get_command(app)
+    contradicted = []
+
+    def walk(cmd, prefix: list[str]) -> None:
+        for p in cmd.params:
+            if p.param_type_name != "option" or getattr(p, "is_flag", False):
+                continue
+            says_default = "default" in (p.help or "").lower()
+            shown = p.show_default is not False and p.default is not None and p.default not in ((), [])
+            if says_default and shown:
+                contradicted.append((" ".join(prefix), p.name, p.default))
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*prefix, name])
+
+    walk(root, [])
+    assert contradicted == []
+    many = runner.invoke(app, ["grade-many", "-h"], env={"COLUMNS": "200"}).output
+    jobs = next(line for line in many.splitlines() if "--jobs" in line)
+    assert "CPU count" in jobs and "[default: 0]" not in many

@@ -8,6 +8,7 @@ import csv
 import json
 import re
 import shutil
+import subprocess
 
 import pytest
 from typer.testing import CliRunner
@@ -28,8 +29,14 @@ def places(tmp_path_factory):
     (base / "a_file").write_text("not a folder\n")
     (base / "bad.json").write_text('{"rubric": 1}')
     (base / "empty").mkdir()
-    return {"repo": str(repo), "file": str(base / "a_file"), "missing": str(base / "missing"),
-            "bad_json": str(base / "bad.json"), "empty": str(base / "empty"), "out": str(base / "out")}
+    untagged = base / "untagged"  # a git repository with no release tag
+    untagged.mkdir()
+    subprocess.run(["git", "init", "-q", str(untagged)], check=True)
+    subprocess.run(["git", "-C", str(untagged), "-c", "user.name=t", "-c", "user.email=t@example.com", "commit",
+                    "-q", "--allow-empty", "-m", "first"], check=True)
+    return {"untagged": str(untagged), "repo": str(repo), "file": str(base / "a_file"),
+            "missing": str(base / "missing"), "bad_json": str(base / "bad.json"), "empty": str(base / "empty"),
+            "out": str(base / "out")}
 
 
 BAD_INPUTS = [
@@ -53,6 +60,14 @@ BAD_INPUTS = [
     (["rubric", "validate", "{missing}"], "no rubric file or named rubric"),
     (["manifest", "build", "--source", "{missing}", "--version", "1.0.0"], "does not exist"),
     (["manifest", "history", "--source", "{file}"], "is a file"),
+    (["manifest", "build", "--source", "{empty}", "--version", "1.0.0"], "git cannot read it"),
+    (["manifest", "history", "--source", "{empty}"], "git cannot read it"),
+    (["manifest", "build", "--source", "{untagged}", "--version", "1.0.0"], "no release tag for 1.0.0"),
+    (["manifest", "history", "--source", "{untagged}", "--out", "{out}/h.json.gz"], "has no release tags"),
+    (["grade", "{repo}", "-r", "rails-rubyllm-v1", "-o", "{out}", "--no-runtime", "--ruby-llm-version", "0.0.1"],
+     "--ruby-llm-version: ruby_llm '0.0.1' is not a known release"),
+    (["grade-many", "{repo}/..", "-r", "rails-rubyllm-v1", "-o", "{out}", "--ruby-llm-version", "9.9"],
+     "not a known release"),
     (["runtime", "run", "{missing}"], "does not exist"),
     (["runtime", "run", "{repo}", "--gem-mirror", "ftp://gems.example"], "--gem-mirror: must be an http(s) URL"),
     (["runtime", "run", "{repo}", "--gem-mirror", "http://a b"], "--gem-mirror: must be an http(s) URL"),
@@ -156,8 +171,52 @@ def test_stages_that_did_not_run_are_named_after_grade_and_in_the_leaderboard(pl
     assert "stage runtime skipped: --no-runtime" in res.stderr and "stage judge skipped: --no-judge" in res.stderr
     runs = tmp_path / "runs"
     shutil.copytree(places["repo"], runs / "one")
-    runner.invoke(app, ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
-                        "-o", str(tmp_path / "board")])
+    res = runner.invoke(app, ["grade-many", str(runs), "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                              "-o", str(tmp_path / "board")])
+    line = next(x for x in res.stderr.splitlines() if x.startswith("[1/1] one: "))
+    assert line.endswith("(runtime skipped; judge skipped)"), line  # the terminal names them too
     row = next(csv.DictReader((tmp_path / "board" / "leaderboard.csv").open()))
     assert row["stage_problems"] == "runtime skipped; judge skipped"
     assert "runtime skipped; judge skipped" in (tmp_path / "board" / "leaderboard.md").read_text()
+
+
+def test_manifest_build_creates_the_out_folder_and_names_a_folder_given_as_out(tmp_path):
+    gem = tmp_path / "gem"
+    (gem / "lib").mkdir(parents=True)
+    (gem / "lib" / "ruby_llm.rb").write_text("module RubyLLM\n  def self.chat(model: nil)\n  end\nend\n")
+    git = ["git", "-C", str(gem), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", str(gem)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    subprocess.run([*git, "tag", "v1.0.0"], check=True)
+    target = tmp_path / "deep" / "new" / "m.json"
+    res = runner.invoke(app, ["manifest", "build", "--source", str(gem), "--version", "1.0.0", "--out", str(target)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(target.read_text())["namespaces"]["RubyLLM"]["singleton_methods"]["chat"]
+    res = runner.invoke(app, ["manifest", "build", "--source", str(gem), "--version", "1.0.0",
+                              "--out", str(tmp_path / "deep")])
+    assert res.exit_code == 2 and "is a folder" in res.stderr and "Traceback" not in res.output
+
+
+def test_an_unknown_rubric_name_is_one_line(places):
+    for args in (["rubric", "show", "no-such-rubric"], ["rubric", "validate", "no-such-rubric"]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2
+        assert res.stderr.strip().splitlines() == [
+            "grader: no rubric file or named rubric 'no-such-rubric' (named rubrics: rails-rubyllm-v1, "
+            "rails-rubyllm-v2)"], res.stderr
+
+
+def test_an_unknown_release_in_the_operators_settings_stops_grade_before_it_starts(places, tmp_path, monkeypatch):
+    (tmp_path / ".grader.toml").write_text('ruby-llm-version = "0.0.1"\n')
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["grade", places["repo"], "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                              "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert "ruby-llm-version in" in res.stderr and "'0.0.1' is not a known release" in res.stderr
+    assert not out.exists()
+    res = runner.invoke(app, ["grade", places["repo"], "-r", "rails-rubyllm-v1", "--no-runtime", "--no-judge",
+                              "-o", str(out), "--ruby-llm-version", "1.6.2"])  # the flag wins over the file
+    assert res.exit_code == 0, res.output
+    assert json.loads((out / "report.json").read_text())["static"]["roots"][0]["ruby_llm_version"] == "1.6.2"

@@ -123,3 +123,69 @@ def test_provisional_marker_and_notes(tmp_path):
     assert html.count('class="prov" title=') == sum(1 for r in _board(10).rows
                                                      if r.tier_provisional and r.tier_best_case != r.tier)
     assert "runtime skipped" in html and "IngestError: not an archive" in html
+
+
+REAL_DIMS = [DimHead(id="goal_gates", title="Goal gates (G1-G3, G13-G14)", max=15),
+             DimHead(id="streaming", title="True streaming (G4)", max=10),
+             DimHead(id="payload", title="Multi-turn payload (G5)", max=10),
+             DimHead(id="persistence", title="Concurrency-safe bounded persistence (G6)", max=10),
+             DimHead(id="tools", title="Tool calling (G7)", max=10),
+             DimHead(id="structured_output", title="Structured output (G8)", max=5),
+             DimHead(id="budget", title="Token budgeting (G9)", max=5),
+             DimHead(id="robustness", title="Robustness (G10)", max=10),
+             DimHead(id="tests_gates", title="Tests and gates (G11-G12)", max=10),
+             DimHead(id="self_review", title="Self-review fidelity", max=15)]
+
+LAYOUT_PROBE = """
+<script>
+(function () {
+  const svg = document.querySelector('svg.chart').getBoundingClientRect();
+  const inside = r => r.left >= svg.left - 1 && r.right <= svg.right + 1 && r.top >= svg.top - 1
+      && r.bottom <= svg.bottom + 1;
+  const out = {
+    rowHeights: [...document.querySelectorAll('#board tbody tr')].map(tr => tr.getBoundingClientRect().height),
+    lineHeight: (cs => parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.2)(
+        getComputedStyle(document.querySelector('#board td'))),
+    labelsInside: [...document.querySelectorAll('svg.chart text.dim')].map(t => inside(t.getBoundingClientRect())),
+    dotsInside: [...document.querySelectorAll('svg.chart circle.run')].every(c => inside(c.getBoundingClientRect())),
+    dots: [...document.querySelectorAll('svg.chart circle.run')].map(c => c.getAttribute('cx') + ','
+        + c.getAttribute('cy')),
+    svgHeight: svg.height,
+  };
+  const pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>
+"""
+
+
+def test_fifty_runs_of_one_brief_fit_the_page(tmp_path):
+    """The real rubric's ten dimensions, 50 runs that mostly tie (runs of one brief do): rows stay one or
+    two lines tall (the notes column is not squeezed to a word per line), every dimension title is inside
+    the chart, and equal scores spread into columns instead of one ever taller stack."""
+    rows = []
+    for i in range(50):
+        dims = [LeaderDim(id=h.id, score=(h.max if i % 10 == 0 and h.id == "tools" else 0), max=h.max,
+                          pending_points=2 if h.id in ("streaming", "payload") else 0) for h in REAL_DIMS]
+        rows.append(LeaderRow(name=f"run{i:02d}-rubyllm-chat-app", source=f"runs/{i}", total=sum(d.score for d in dims),
+                              max_total=100, pending_points=4, tier="D", report_dir=f"run{i:02d}", check_ok=True,
+                              dimensions=dims, findings={"error": 0, "warning": 0},
+                              stage_problems=["runtime skipped", "judge skipped"]))
+    board = Leaderboard(rubric="rails-rubyllm-v2", rubric_title="R", max_total=100, tie_gap=1, rows=rows,
+                        dimensions=REAL_DIMS)
+    board.sort()
+    page = tmp_path / "leaderboard.html"
+    page.write_text(to_html(board).replace("</body>", LAYOUT_PROBE + "</body>"), encoding="utf-8")
+    run = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1600,900",
+                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    m = re.search(r'<pre id="probe">(.*?)</pre>', run.stdout, re.S)
+    assert m, f"chromium produced no probe output: {run.stderr[-500:]}"
+    got = json.loads(m.group(1).replace("&quot;", '"'))
+    assert len(got["rowHeights"]) == 50
+    assert max(got["rowHeights"]) <= 2.6 * got["lineHeight"], got["rowHeights"][:5]
+    assert got["labelsInside"] == [True] * len(REAL_DIMS)
+    assert got["dotsInside"] and len(set(got["dots"])) == len(got["dots"]) == 50 * len(REAL_DIMS)
+    # ten lanes of 50 tied dots: each lane at most MAX_STACK dots high, not 50
+    from grader.report.chart import MAX_STACK, STEP
+
+    assert got["svgHeight"] < len(REAL_DIMS) * (MAX_STACK + 3) * STEP * 1.5
