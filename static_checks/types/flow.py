@@ -180,3 +180,41 @@ def narrowed_to(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
                     out.extend(_text(c) for c in consts)
         child, cur = cur, cur.parent
     return out
+
+
+def _probed(cond: ts.Node | None, name: str) -> str | None:
+    """`name.respond_to?(:m)` (possibly parenthesized) as the whole condition: m."""
+    while cond is not None and cond.type == "parenthesized_statements" and len(_named(cond)) == 1:
+        cond = _named(cond)[0]
+    if cond is None or cond.type != "call" or _text(cond.child_by_field_name("method")) != "respond_to?":
+        return None
+    recv = cond.child_by_field_name("receiver")
+    args = cond.child_by_field_name("arguments")
+    first = _named(args)[0] if args is not None and _named(args) else None
+    if recv is None or recv.type != "identifier" or _text(recv) != name or first is None:
+        return None
+    if first.type == "simple_symbol":
+        return _text(first).lstrip(":")
+    return None
+
+
+# Where a failed `respond_to?` leads: (node type, field of the child that runs when the probe is false).
+_PROBE_FAILED = {"if": "alternative", "elsif": "alternative", "conditional": "alternative",
+                 "unless": "consequence", "unless_modifier": "body"}
+
+
+def refuted(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
+    """Methods the local `name` is known NOT to have where `use` sits: the else side of
+    `if name.respond_to?(:m)`, the body of `unless name.respond_to?(:m)`."""
+    out: list[str] = []
+    child, cur = use, use.parent
+    while cur is not None and cur.id != stop.id:
+        field = _PROBE_FAILED.get(cur.type)
+        if field is not None:
+            side = cur.child_by_field_name(field)
+            if side is not None and side.id == child.id:
+                probed = _probed(cur.child_by_field_name("condition"), name)
+                if probed:
+                    out.append(probed)
+        child, cur = cur, cur.parent
+    return out
