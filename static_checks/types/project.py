@@ -235,7 +235,11 @@ def _add_reopening_calls(scanned: dict[str, FileScan], patched_open: dict[bool, 
         for call, _scope in fs.calls:
             # `RubyLLM::Chat.include(MyExt)` / `.prepend(...)` / `.class_eval` open the class
             if fs.name_of(call) in ("include", "prepend", "extend", "class_eval", "class_exec", "send"):
-                target = const_path(call_receiver(call))
+                recv = call_receiver(call)
+                # `RubyLLM::X.singleton_class.prepend(M)` gives X class methods
+                if recv is not None and recv.type == "call" and fs.name_of(recv) == "singleton_class":
+                    recv = call_receiver(recv)
+                target = const_path(recv)
                 if target and target.startswith("RubyLLM"):
                     for in_test in {True, fs.is_test}:
                         patched_open[in_test].add(target)
