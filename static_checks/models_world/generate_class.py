@@ -9,7 +9,8 @@ activesupport, activestorage and actiontext at that tag (straight from git objec
 public singleton API of `ActiveRecord::Base` (its own class methods, the modules it extends, the
 ClassMethods of the concerns it includes, the macros Active Storage and Action Text add to every
 model), the `QUERYING_METHODS` Base delegates to `all`, and the public instance API of
-`ActiveRecord::Relation` and `ActiveRecord::Associations::CollectionProxy`. A real Ruby's listing
+`ActiveRecord::Relation`, `ActiveRecord::Associations::CollectionProxy` and the `WhereChain` of a bare
+`where`. A real Ruby's listing
 (tools/active_record_class_api.rb, e.g. with Debian's ruby-activerecord) fills in what runs at load
 time (Object/Class methods with ActiveSupport's core extensions, Enumerable on relations) and is
 applied to every version. turbo-rails' Broadcastable class methods are read the same way (every
@@ -106,6 +107,8 @@ def generate(rails: Path, turbo: Path | None, listing: Path | None) -> dict:
         names.update(querying_methods(rails, tag))
         names.update(public_instance_api(m, "ActiveRecord::Relation"))
         names.update(public_instance_api(m, "ActiveRecord::Associations::CollectionProxy"))
+        # `Chat.where` without arguments is a WhereChain (`.not`, `.missing`, `.associated`), typed as a relation
+        names.update(public_instance_api(m, "ActiveRecord::QueryMethods::WhereChain"))
         out["rails"][minor] = sorted(names)
         out["tags"][minor] = tag
     if turbo is not None:

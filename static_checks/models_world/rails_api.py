@@ -20,10 +20,11 @@ _SPEC_OR_DEP = re.compile(r"^(    |      )([A-Za-z0-9_.-]+)(?: \(|$)", re.M)
 # class API is in class_api.json) and the queue/cache/cable backends of a default Rails 8 app.
 _KNOWN_AR_GEMS = frozenset({
     "rails", "activerecord", "activestorage", "actiontext", "actionmailbox", "activejob", "railties",
-    "solid_queue", "solid_cache", "solid_cable", "mission_control-jobs", "neighbor", "discard",
+    "solid_queue", "solid_cache", "solid_cable", "mission_control-jobs", "neighbor", "discard", "good_job",
 })
-# Gems that extend every model's class side when loaded without depending on activerecord themselves.
-_GLOBAL_AR_EXTENSIONS = frozenset({"will_paginate", "groupdate", "hightop", "active_median"})
+# Gems that extend every model's class side when loaded without depending on activerecord themselves
+# (draper's `decorate`, delayed_job's `delay` on every object).
+_GLOBAL_AR_EXTENSIONS = frozenset({"will_paginate", "groupdate", "hightop", "active_median", "draper", "delayed_job"})
 # ActiveModel::Dirty / ActiveRecord::AttributeMethods: `<prefix>attr<suffix>` for every attribute.
 ATTRIBUTE_AFFIXES = (
     ("", ""), ("", "="), ("", "?"), ("", "_before_type_cast"), ("", "_for_database"), ("", "_came_from_user?"),

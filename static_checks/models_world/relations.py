@@ -35,15 +35,15 @@ class Associations:
         out: dict[str, list[tuple[str, str, bool]]] = {}
         if not targets:
             return out
-        for owner, defs in model_world(self.ctx).definitions().items():
-            for pf, node, _nesting in defs:
-                for stmt in statements(node.child_by_field_name("body")):
-                    found = _association(pf, stmt)
-                    if found is None:
-                        continue
-                    reader, klass, plural = found
-                    if klass in targets:
-                        out.setdefault(reader, []).append((owner.rsplit("::", 1)[-1], klass, plural))
+        world = model_world(self.ctx)
+        for owner, defs in world.definitions().items():
+            for pf, stmt in _class_body_statements(world, defs):
+                found = _association(pf, stmt)
+                if found is None:
+                    continue
+                reader, klass, plural = found
+                if klass in targets:
+                    out.setdefault(reader, []).append((owner.rsplit("::", 1)[-1], klass, plural))
         return out
 
     def member_type(self, model: str, name: str) -> TypeRef | None:
@@ -64,11 +64,11 @@ class Associations:
 
         targets = {c.fq for c in self.project.classes.values() if c.acts_as and c.base is not None}
         out: dict[str, tuple[str, bool]] = {}
-        for pf, node, _nesting in model_world(self.ctx).definitions().get(model, []):
-            for stmt in statements(node.child_by_field_name("body")):
-                found = _association(pf, stmt) or _acts_as_association(pf, stmt)
-                if found is not None and found[1] in targets:
-                    out[found[0]] = (found[1], found[2])
+        world = model_world(self.ctx)
+        for pf, stmt in _class_body_statements(world, world.definitions().get(model, [])):
+            found = _association(pf, stmt) or _acts_as_association(pf, stmt)
+            if found is not None and found[1] in targets:
+                out[found[0]] = (found[1], found[2])
         return out
 
     def is_scope(self, model: str, name: str) -> bool:
@@ -89,6 +89,30 @@ class Associations:
                 app = self.project.classes[klass]
                 return TypeRef(app.base.name, plural, app.fq, open=True)
         return None
+
+
+def _class_body_statements(world, defs):
+    """(file, statement) of a class body, and of the `included do` blocks of the app concerns it includes:
+    an association declared in a concern is the model's."""
+    for pf, node, nesting in defs:
+        for stmt in statements(node.child_by_field_name("body")):
+            yield pf, stmt
+            if node.type != "class" or not _is_call(pf, stmt, "include"):
+                continue
+            name = pf.text(node.child_by_field_name("name")).lstrip(":")
+            inside = nesting + [f"{nesting[-1]}::{name}" if nesting else name]
+            for arg in call_args(stmt):
+                mod = world.resolve(pf.text(arg), inside) if arg.type in ("constant", "scope_resolution") else None
+                for mpf, mnode, _ in world.definitions().get(mod, []) if mod else []:
+                    for inner in statements(mnode.child_by_field_name("body")):
+                        block = inner.child_by_field_name("block") if _is_call(mpf, inner, "included") else None
+                        if block is not None:
+                            yield from ((mpf, s) for s in statements(block.child_by_field_name("body")))
+
+
+def _is_call(pf, stmt: ts.Node, name: str) -> bool:
+    return stmt.type == "call" and stmt.child_by_field_name("receiver") is None and \
+        pf.text(stmt.child_by_field_name("method")) == name
 
 
 def _association(pf, stmt: ts.Node) -> tuple[str, str, bool] | None:

@@ -16,6 +16,7 @@ model (kaminari, ransack...) leaves it unverifiable. Columns matter there only t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import inflection
@@ -34,6 +35,11 @@ AR_BASE = "ActiveRecord::Base"
 # The gem's macros, which its railtie gives ActiveRecord::Base (RubyLLM::ActiveRecord::ActsAs::ClassMethods).
 GEM_MACROS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
 _INSTALLED_GEM = ("/gems/", "vendor/bundle/")
+# App code that adds methods to every model or relation from outside the model's own files, or to one
+# relation (`Chat.extending(Pagination)`, `-> { extending Paging }`), which the inferer types as the class.
+_PATCH = re.compile(rb"on_load\(?\s*:active_record\b|ActiveRecord::(?:Base|Relation)\s*\.\s*"
+                    rb"(?:include|extend|prepend|send|class_eval|class_exec|singleton_class|define_singleton_method)\b"
+                    rb"|\bextending\b")
 
 
 @dataclass
@@ -75,6 +81,7 @@ class ModelWorld:
         self._class_api: frozenset[str] | None = None
         self._gem_gaps: list[str] | None = None
         self._proxy: Declared | None = None
+        self._patches: list[str] | None = None
 
     # ---- sources ------------------------------------------------------------------
     def definitions(self) -> dict[str, list[tuple[ParsedFile, ts.Node, list[str]]]]:
@@ -136,6 +143,21 @@ class ModelWorld:
             self._gem_gaps = class_side_gem_gaps(self.ctx.root_dir)
         return self._gem_gaps
 
+    def app_patches(self) -> list[str]:
+        """Where app code extends ActiveRecord for every model (an initializer's `on_load(:active_record)`,
+        `ActiveRecord::Base.include(..)`, a reopened `ActiveRecord::Relation`): methods we do not list."""
+        if self._patches is None:
+            self._patches = []
+            for fq, defs in self.definitions().items():
+                if fq.startswith("ActiveRecord::") and fq != AR_BASE:
+                    self._patches.append(f"the app reopens `{fq}` at {defs[0][0].rel}")
+            for pf in self.ctx.files:
+                m = _PATCH.search(pf.source) if not is_test_path(pf.rel) else None
+                if m is not None:
+                    line = pf.source.count(b"\n", 0, m.start()) + 1
+                    self._patches.append(f"app code extends ActiveRecord or a relation at {pf.rel}:{line}")
+        return self._patches
+
     def proxy_extensions(self) -> Declared:
         """Association extensions anywhere in the app (`has_many :x do ... end`, `extend:`): a proxy of
         any model may carry them, so their names count on every class side; an unread module is a gap."""
@@ -196,6 +218,10 @@ class ModelWorld:
             view.reasons.append(f"`{fq}` has no superclass we can see")
             return
         if sup.lstrip(":") == AR_BASE:
+            if AR_BASE in self.definitions() and AR_BASE not in seen:  # the app reopens ActiveRecord::Base
+                seen.add(AR_BASE)
+                self._read_bodies(AR_BASE, self.definitions()[AR_BASE], view, seen)
+            view.reasons.extend(self.app_patches())
             return
         found = self._resolve(sup, defs[0][2])
         if found is None:
@@ -261,6 +287,10 @@ class ModelWorld:
         for written, nesting in side.extends:  # modules the extending module itself includes
             self._extend(owner, written, nesting, view, seen)
 
+    def resolve(self, written: str, nesting: list[str]) -> str | None:
+        """The app class or module a constant written inside `nesting` names, if the app defines it."""
+        return self._resolve(written, nesting)
+
     def _resolve(self, written: str, nesting: list[str]) -> str | None:
         defs = self.definitions()
         return next((c for c in lexical_candidates(written, list(nesting)) if c in defs), None)
@@ -294,9 +324,11 @@ class ModelWorld:
         rails = gems.get("activerecord") or gems.get("rails")
         version = '.'.join(rails.split('.')[:2]) if rails else '(any 6.1-8.1)'
         if singleton:
-            return (f"ActiveRecord {version}'s class, relation and association API, the scopes, enums and class "
-                    f"methods " + ", ".join(f"`{n}`" for n in view.read) + " declare, or the gems Gemfile.lock "
-                    "bundles")
+            finders = (f"find_by_<column> for the {len(view.attributes)} attributes of table `{view.table}` "
+                       f"({view.schema_source}), " if view.table else "")
+            return (f"ActiveRecord {version}'s class, relation and association API, {finders}the scopes, enums and "
+                    f"class methods " + ", ".join(f"`{n}`" for n in view.read) + " declare, or the gems "
+                    "Gemfile.lock bundles")
         parts = [f"ActiveRecord {version} instance API"]
         if view.table:
             parts.append(f"the {len(view.attributes)} attributes of table `{view.table}` ({view.schema_source})")

@@ -137,6 +137,7 @@ class ChatsController < ApplicationController
     Message.insert_all([{ role: "user", content: "hi" }])
     @pinned = Current.user.chats.pinned
     @built = Current.user.chats.build(title: "new").save!
+    @untitled = Chat.where.not(title: nil).where.missing(:messages).count
   end
 end
 """
@@ -251,3 +252,60 @@ def test_receiverless_macros_in_a_model_body_are_never_flagged(tmp_path):
     chat = CHAT.replace("  acts_as_chat\n", "  acts_as_chat\n  broadcasts_refreshes\n  has_paper_trail\n")
     found = _check(tmp_path, {"app/models/chat.rb": chat})
     assert found == []
+
+
+def test_app_code_that_extends_every_model(tmp_path):
+    # a reopened ActiveRecord::Base is read like ApplicationRecord; an on_load hook is a gap we cannot list
+    found = _check(tmp_path, {
+        "lib/core_ext/active_record.rb": """
+            module ActiveRecord
+              class Base
+                def self.random_pick = order("RANDOM()").first
+              end
+            end
+        """,
+        "app/jobs/pick_job.rb": """
+            class PickJob < ApplicationJob
+              def perform
+                Chat.random_pick
+                Chat.weighted_pick
+              end
+            end
+        """,
+    })
+    assert found == [("app/jobs/pick_job.rb", 4, "rubyllm/unknown-method", "error")]
+    hook = 'ActiveSupport.on_load(:active_record) do\n  extend FinderExtensions\nend\n'
+    found = _check(tmp_path, {"config/initializers/finders.rb": hook})
+    assert found == [("app/jobs/pick_job.rb", 4, "rubyllm/unverifiable-model-call", "info")]
+
+
+def test_associations_a_concern_declares_in_included_are_the_models(tmp_path):
+    user = "class User < ApplicationRecord\n  include Conversational\nend\n"
+    concern = ("module Conversational\n  extend ActiveSupport::Concern\n\n  included do\n"
+               "    has_many :chats, dependent: :destroy\n  end\nend\n")
+    found = _check(tmp_path, {
+        "app/models/user.rb": user,
+        "app/models/concerns/conversational.rb": concern,
+        "app/jobs/digest_job.rb": """
+            class DigestJob < ApplicationJob
+              def perform(user)
+                user.chats.recent.limit(5).each(&:touch)
+                Chat.transaction { user.chats.create!(title: "digest").ask("Summarize my week") }
+                user.chats.digest_everything
+              end
+            end
+        """,
+    })
+    # (the file names `Chat`: the inferer reads only files that name a RubyLLM-built class)
+    assert found == [("app/jobs/digest_job.rb", 5, "rubyllm/unknown-method", "error")]
+
+
+def test_a_relation_extended_by_the_app_is_not_a_closed_world(tmp_path):
+    found = _check(tmp_path, {"app/jobs/page_job.rb": """
+        class PageJob < ApplicationJob
+          def perform(n)
+            Chat.recent.extending(Paging).page_of(n)
+          end
+        end
+    """})
+    assert found == [("app/jobs/page_job.rb", 3, "rubyllm/unverifiable-model-call", "info")]

@@ -1,0 +1,3 @@
+class ToolCall < ApplicationRecord
+  acts_as_tool_call
+end
