@@ -62,6 +62,7 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
         disk = engine.watch_disk(client, container, options.limits).__enter__()  # the boot is watched too
         container.start()
         deadline = started + timeout
+        no_ruby = _NoRubyWitness()
         while True:
             if budget.is_cancelled:
                 step.status, step.reason = StepStatus.skipped, budget.why_not()
@@ -84,7 +85,7 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
             answer = _probe_once(engine, container, port, step.url_path, options, max(1.0, min(15.0, left)))
             if budget.is_cancelled:
                 continue  # whatever the probe saw, the container may be gone under it: say "cancelled"
-            if answer is not None and answer.missing_runtime and _still_running(container):
+            if no_ruby.confirmed(answer, container):
                 step.status, step.reason = StepStatus.failed, "the probe needs `ruby` in the image; this image has none"
                 break
             if answer is not None and answer.status is not None:
@@ -103,6 +104,23 @@ def _serve_and_probe(client, engine, step: BootStep, image, command, port: int, 
             engine.remove_quietly(container)
         step.duration_seconds = round(time.monotonic() - started, 2)
     return step
+
+
+class _NoRubyWitness:
+    """An exec that could not start (126/127) means no `ruby` in the image only when it happens
+    twice in a row, a probe interval apart, with the app running both times: an app that crashes
+    while the exec starts fails it the same way, and the engine may still call the container
+    running for a moment after its process died (seen under load)."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def confirmed(self, answer, container) -> bool:
+        if answer is None or not answer.missing_runtime or not _still_running(container):
+            self.seen = 0
+            return False
+        self.seen += 1
+        return self.seen >= 2
 
 
 def _still_running(container) -> bool:

@@ -19,6 +19,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from static_checks.models import Category, Finding, Severity
 from static_checks.rules.base import Proof, Rule
@@ -56,6 +57,7 @@ def _addressing(who: str) -> list[re.Pattern[str]]:
     ]
 
 
+_IF_YOU_ARE = 3  # the one pattern of _addressing that an _AI word satisfies without a grader's name
 ADDRESS = _addressing(_WHO)
 ADDRESS_STRICT = _addressing(_WHO_STRICT)
 MARKS = [
@@ -148,14 +150,32 @@ def _conditional(text: str, start: int, end: int) -> bool:
     return bool(_CONDITION_AFTER.search(after)) or bool(re.search(r"(?i)\b(?:never|not|n't|only)\b", before))
 
 
+# One search that each pattern of a group needs to succeed somewhere in the text (a word every one of
+# them contains, with the same flags): a window without it skips the group's several full scans.
+_NEEDS_WHO = re.compile(rf"(?i){_WHO}")
+_NEEDS_WHO_STRICT = re.compile(rf"(?i){_WHO_STRICT}")
+_NEEDS_MARKS_VERB = re.compile(r"(?i)\b(?:give|award|assign|grant|score|grade|rate|mark|deserves?|earns?|merits?)\s")
+_NEEDS_IGNORE_VERB = re.compile(r"(?i)\b(?:ignore|disregard|forget)\s|\b(?:new|updated|revised)\s+system\s")
+
+
+def _address(text: str, patterns: list[re.Pattern[str]], needs_who: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The addressing patterns' matches; all but "if you are an AI ..." (_AI suffices there) name `who`."""
+    named = needs_who.search(text) is not None
+    for i, pattern in enumerate(patterns):
+        if named or i == _IF_YOU_ARE:
+            yield from pattern.finditer(text)
+
+
 def _matches(text: str, where: str) -> Iterator[re.Match[str]]:
     """Matches of the patterns that count in this kind of text, filters applied."""
     if where == "a string in code":
-        yield from (m for p in ADDRESS_STRICT for m in p.finditer(text))
+        yield from _address(text, ADDRESS_STRICT, _NEEDS_WHO_STRICT)
         return
-    yield from (m for p in ADDRESS for m in p.finditer(text))
-    yield from (m for p in MARKS for m in p.finditer(text) if not _conditional(text, m.start(), m.end()))
-    yield from (m for p in IGNORE for m in p.finditer(text) if not _defended(text, m.start(), m.end()))
+    yield from _address(text, ADDRESS, _NEEDS_WHO)
+    if _NEEDS_MARKS_VERB.search(text):
+        yield from (m for p in MARKS for m in p.finditer(text) if not _conditional(text, m.start(), m.end()))
+    if _NEEDS_IGNORE_VERB.search(text):
+        yield from (m for p in IGNORE for m in p.finditer(text) if not _defended(text, m.start(), m.end()))
 
 
 def _hidden_speaks(body: str) -> str | None:
@@ -253,16 +273,27 @@ def _ruby_comments(pf, text: str) -> list[tuple[int, int]]:
         return starts[row] + len(raw_lines[row][:col].decode("utf-8", "replace"))
 
     spans = []
-    stack = [pf.root]
-    while stack:
-        node = stack.pop()
-        if node.type == "comment":
-            a = char_at(*node.start_point)
-            b = min(max(char_at(*node.end_point), a), len(text))
-            spans.append((a, b))
-        else:
-            stack.extend(node.children)
+    for node in _comment_nodes(pf.root):
+        a = char_at(*node.start_point)
+        b = min(max(char_at(*node.end_point), a), len(text))
+        spans.append((a, b))
     return sorted(spans)
+
+
+@lru_cache(maxsize=1)
+def _comment_query():
+    import tree_sitter as ts
+
+    from static_checks.parsing import ruby_language
+
+    return ts.Query(ruby_language(), "(comment) @comment")
+
+
+def _comment_nodes(root) -> list:
+    """Every comment node of the tree, found by tree-sitter itself (a walk in Python visited every node)."""
+    import tree_sitter as ts
+
+    return ts.QueryCursor(_comment_query()).captures(root).get("comment", [])
 
 
 def _code_segments(text: str, comments: list[tuple[int, int]]) -> list[_Segment]:
@@ -340,14 +371,18 @@ def _trigger_filter(text: str, lowered: str):
     the file instead of one pass each."""
     if len(lowered) != len(text):
         return lambda _seg: True
-    starts, ends = [], []
-    for m in _TRIGGER_LOOSE.finditer(lowered):
-        starts.append(m.start())
-        ends.append(m.end())
+    starts: list[int] = []
+    ends: list[int] = []
 
     def may_trigger(seg: _Segment) -> bool:
         if seg.offset == 0 and len(seg.text) == len(text):
             return True  # the whole file (blanked or not) is a segment of its own: always scanned
+        if not ends:  # first asked: prose has no smaller segments, so it never pays for this pass
+            for m in _TRIGGER_LOOSE.finditer(lowered):
+                starts.append(m.start())
+                ends.append(m.end())
+            if not ends:
+                ends.append(-1)  # searched, nothing found (starts stays empty)
         i = bisect.bisect_right(ends, seg.offset)  # the first match ending inside or after the segment
         return i < len(starts) and starts[i] < seg.offset + len(seg.text)
 

@@ -182,7 +182,7 @@ def _scan_until_stable(
         typed_names |= new_names
         parent_names |= new_parents
         function_names |= new_functions
-        wanted = _file_pattern(new_names | new_functions, new_parents)
+        wanted = _file_pattern(new_names | new_functions, new_parents, _association_readers(files, new_names))
         pending = [pf for pf in files if pf.rel not in scanned and wanted.search(pf.source)]
     return scanned, classes
 
@@ -191,16 +191,41 @@ def _has_methods(app: AppClass) -> bool:
     return any(d.methods or d.smethods or d.readers for d in app.defs)
 
 
-def _file_pattern(names: set[str], parents: set[str]) -> re.Pattern[bytes]:
-    """Files naming one of `names` anywhere, or subclassing or including one of `parents`
-    (`< A::Parent`, `include A::Helpers`)."""
+def _association_readers(files: list[ParsedFile], names: set[str]) -> set[str]:
+    """`current_user.chats`: association readers leading to `names` (models_world/readers.py)."""
+    from static_checks.models_world.readers import readers_of
+
+    return readers_of([pf.source for pf in files if not is_test_path(pf.rel)], names) if names else set()
+
+
+class _NamedIn:
+    """A pattern's search, asked only of bytes holding one of the names it needs (every match
+    contains one): a substring test is far cheaper than the alternation, and most files hold none."""
+
+    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes]) -> None:
+        self.pattern = pattern
+        self.literals = tuple(sorted(literals))
+
+    def search(self, source: bytes) -> re.Match[bytes] | None:
+        if not any(lit in source for lit in self.literals):
+            return None
+        return self.pattern.search(source)
+
+
+def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None = None) -> re.Pattern[bytes] | _NamedIn:
+    """Files naming one of `names` anywhere, subclassing or including one of `parents`
+    (`< A::Parent`, `include A::Helpers`), or calling an association reader leading to one (`.chats`)."""
     alts = []
+    if readers:
+        alts.append(rb"\.(?:" + b"|".join(re.escape(n.encode()) for n in sorted(readers)) + rb")\b")
     if names:
         alts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
     if parents:
         names_alt = b"|".join(re.escape(n.encode()) for n in sorted(parents))
         alts.append(rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b")
-    return re.compile(b"|".join(alts))
+    pattern = re.compile(b"|".join(alts))
+    literals = {n.encode() for n in names | parents | (readers or set())}
+    return _NamedIn(pattern, literals) if literals and all(literals) else pattern
 
 
 def _gem_reopenings(

@@ -309,3 +309,22 @@ def test_a_relation_extended_by_the_app_is_not_a_closed_world(tmp_path):
         end
     """})
     assert found == [("app/jobs/page_job.rb", 3, "rubyllm/unverifiable-model-call", "info")]
+
+
+def test_a_file_that_reaches_chats_only_through_an_association_is_checked(tmp_path):
+    # names no `Chat`: found through `has_many :chats` in User (and a concern's class_name: spelling)
+    found = _check(tmp_path, {
+        "app/models/user.rb": "class User < ApplicationRecord\n  has_many :conversations, class_name: \"Chat\"\nend\n",
+        "app/controllers/messages_controller.rb": """
+            class MessagesController < ApplicationController
+              def create
+                @chat = current_user.conversations.find(params[:chat_id])
+                @chat.ask(params[:content])
+                @chat.send_message(params[:content])
+                current_user.conversations.summarize_all
+              end
+            end
+        """,
+    })
+    assert found == [("app/controllers/messages_controller.rb", 5, "rubyllm/unknown-method", "error"),
+                     ("app/controllers/messages_controller.rb", 6, "rubyllm/unknown-method", "error")]

@@ -39,3 +39,36 @@ def test_probe_output_parsing():
     assert none.status is None and "ECONNREFUSED" in none.error and not none.missing_runtime
     no_ruby = parse_probe_output(126, b'OCI runtime exec failed: exec: "ruby": executable file not found')
     assert no_ruby.missing_runtime and no_ruby.status is None
+
+
+class _Container:
+    """Only what the witness reads: a status the engine reports on reload."""
+
+    def __init__(self, *statuses: str) -> None:
+        self.statuses, self.status = list(statuses), statuses[0]
+
+    def reload(self) -> None:
+        self.status = self.statuses.pop(0) if self.statuses else self.status
+
+
+def test_no_ruby_is_concluded_only_on_two_failed_execs_in_a_row_with_the_app_running():
+    from grader.runtime.steps import _NoRubyWitness
+
+    no_ruby = parse_probe_output(127, b'exec: "ruby": executable file not found')
+    refused = parse_probe_output(PROBE_NO_ANSWER, b"NOANSWER Errno::ECONNREFUSED\n")
+    # A crashing app fails the exec once while the engine still says "running": not the image's fault.
+    witness = _NoRubyWitness()
+    assert not witness.confirmed(no_ruby, _Container("running"))
+    assert not witness.confirmed(None, _Container("exited"))  # the next turn sees the exit
+    # An image without ruby fails every exec while the app runs.
+    witness = _NoRubyWitness()
+    running = _Container("running")
+    assert not witness.confirmed(no_ruby, running)
+    assert witness.confirmed(no_ruby, running)
+    # Another kind of answer in between starts the count again.
+    witness = _NoRubyWitness()
+    assert not witness.confirmed(no_ruby, running)
+    assert not witness.confirmed(refused, running)
+    assert not witness.confirmed(no_ruby, running)
+    # A stopped container never proves a missing ruby.
+    assert not _NoRubyWitness().confirmed(no_ruby, _Container("exited"))
