@@ -6,7 +6,7 @@ from grader.report.escape import md_code, md_text
 from grader.report.model import GradeReport
 from grader.report.summary import (
     INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
-    one_line_summary, other_findings, pending_bound, step_detail, strongest, weakest, where,
+    one_line_summary, other_findings, pending_bound, runtime_intro, step_detail, strongest, weakest, where,
 )
 from grader.report.words import GoalNamer, fact_notes, plain_decided_by, plain_facts
 
@@ -171,12 +171,11 @@ def _self_review(r: GradeReport) -> list[str]:
 
 def _runtime(r: GradeReport) -> list[str]:
     rt = r.runtime.model_dump(mode="json")
-    if rt.get("status") in (None, "skipped"):
-        return ["## Runtime", "", f"Skipped: {_cell(rt.get('skipped_reason') or 'not run')}. "
-                "Points that need it are pending.", ""]
-    why = f" ({_cell(rt.get('skipped_reason'))})" if rt.get("skipped_reason") else ""
-    out = ["## Runtime", "", f"Status {_cell(rt.get('status'))}{why}, {fmt(rt.get('duration_seconds') or 0)} s, "
-           f"engine {_cell(rt.get('engine') or '?')}.", "", "| step | status | detail |", "|---|---|---|"]
+    intro, steps = runtime_intro(r)
+    intro = md_text(intro, limit=1500)  # the stage's reason and the app root, each a line at most
+    if not steps:
+        return ["## Runtime", "", intro, ""]
+    out = ["## Runtime", "", intro, "", "| step | status | detail |", "|---|---|---|"]
     for name in ("build", "test_image", "boot", "tests", "compose"):
         step = rt.get(name) or {}
         out.append(f"| {name} | {step.get('status', '?')} | {_cell(step_detail(name, step))} |")

@@ -13,7 +13,7 @@ from grader.report.markdown import render_markdown
 from grader.report.model import GradeReport
 from grader.report.summary import (
     INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
-    one_line_summary, other_findings, pending_bound, step_detail, strongest, weakest,
+    one_line_summary, other_findings, pending_bound, runtime_intro, step_detail, strongest, weakest,
 )
 from grader.report.words import GoalNamer, anchor, fact_notes, place_label, plain_decided_by, plain_facts, source_link
 
@@ -51,6 +51,7 @@ def render_html(r: GradeReport) -> str:
         step_detail=step_detail, gate_detail=gate_detail, injection_words=INJECTION_WORDS, place_label=place_label,
         summary=one_line_summary(r), invented=invented_findings(r), invented_empty=empty,
         other_findings=other_findings(r)[:200], runtime=r.runtime.model_dump(mode="json"),
+        runtime_intro=runtime_intro(r),
         strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound,
         deduction_label=deduction_label,
         excerpt=r.excerpt, judge_section=_judge_html(r),

@@ -112,6 +112,27 @@ STATUS_WORDS = {
 }
 
 
+def runtime_intro(r: GradeReport) -> tuple[str, bool]:
+    """The sentence above the runtime steps, and whether there are steps to show: the stage's own status
+    (a run that booted nothing is "failed" there even when every container call succeeded), its time,
+    the engine and the app root when it is a sub-folder. Only a run that never reached the engine has no table."""
+    rt = r.runtime.model_dump(mode="json")
+    stage = r.stage("runtime")
+    status = stage.status if stage is not None else rt.get("status")
+    if rt.get("status") is None or (rt.get("status") == "skipped" and not rt.get("engine")):
+        why = (stage.detail if stage is not None else None) or rt.get("skipped_reason") or "not run"
+        return f"Skipped: {why}. Points that need it are pending.", False
+    detail = (stage.detail if stage is not None else None) or rt.get("skipped_reason")
+    text = (f"Status {status}" + (f" ({detail})" if detail else "")
+            + f", {fmt(rt.get('duration_seconds') or 0)} s, engine {rt.get('engine') or '?'}.")
+    if rt.get("app_root") not in (None, "."):
+        note = rt.get("app_root_note")
+        text += f" Ran in {rt['app_root']}/" + (f" ({note})." if note else ".")
+    if status != "ok":
+        text += " Points that need what did not run are pending."
+    return text, True
+
+
 def step_detail(name: str, step: dict) -> str:
     bits = []
     if name == "boot":

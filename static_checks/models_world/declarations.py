@@ -207,6 +207,12 @@ def _class_attribute(pf, meth, args, names, out, nesting, where):
         out.class_names |= both
 
 
+def _name_only_scope(pf, meth, args, names, out, nesting, where):
+    if not names:
+        out.class_reasons.append(f"`scope` with a computed name at {where}")
+    out.scopes.update(names[:1])
+
+
 def _first(handler):
     return lambda pf, meth, args, names, out, nesting, where: [handler(meth, n, out) for n in names[:1]]
 
@@ -262,7 +268,7 @@ _MACROS = {
         out.names.add(f"regenerate_{(names or ['token'])[0]}"),
     "composed_of": _reader_writer,
     **dict.fromkeys(("acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"), _acts_as),
-    "scope": lambda pf, meth, args, names, out, nesting, where: out.scopes.update(names[:1]),
+    "scope": _name_only_scope,
     "extend": _extend,
     **dict.fromkeys(("class_attribute", "cattr_accessor", "cattr_reader", "cattr_writer", "mattr_accessor",
                      "mattr_reader", "mattr_writer"), _class_attribute),
@@ -307,7 +313,7 @@ def _read(pf: ParsedFile, stmts: list[ts.Node], out: Declared, nesting: list[str
         if t == "method":
             _def(pf, stmt, out)
         elif t == "singleton_method":
-            _class_def(pf, pf.text(stmt.child_by_field_name("name")), stmt, out)
+            _class_def(pf, pf.text(stmt.child_by_field_name("name")), stmt, out, nesting)
         elif t == "singleton_class":
             read_class_side(pf, stmt.child_by_field_name("body"), out, nesting)
         elif t == "alias":
@@ -334,11 +340,38 @@ def _def(pf: ParsedFile, stmt: ts.Node, out: Declared) -> None:
                                     f"cannot list")
 
 
-def _class_def(pf: ParsedFile, name: str, stmt: ts.Node, out: Declared) -> None:
+_HOOKS = ("included", "extended", "prepended", "inherited", "append_features")
+
+
+def _class_def(pf: ParsedFile, name: str, stmt: ts.Node, out: Declared, nesting: list[str]) -> None:
+    """`def self.x`: a class method of the model; in a module's own body, the module's (not the includer's),
+    except the hooks Ruby calls on inclusion or inheritance, which may add anything to the includer."""
+    if name in _HOOKS:
+        _hook(pf, name, stmt, out, nesting)
+        return
+    if out.module_body:
+        return
     out.class_names.add(name)
     if name == "method_missing":
         out.class_reasons.append(f"self.method_missing at {pf.rel}:{stmt.start_point[0] + 1} answers names we "
                                  f"cannot list")
+
+
+def _hook(pf: ParsedFile, name: str, stmt: ts.Node, out: Declared, nesting: list[str]) -> None:
+    """`def self.included(base) base.extend(ClassMethods) end` is followed; any other body is a gap."""
+    where = f"{pf.rel}:{stmt.start_point[0] + 1}"
+    for call in statements(stmt.child_by_field_name("body")):
+        if call.type in ("super", "identifier") and pf.text(call) == "super":
+            continue
+        meth = pf.text(call.child_by_field_name("method")) if call.type == "call" else None
+        args = call_args(call) if call.type == "call" else []
+        consts = [a for a in args if a.type in ("constant", "scope_resolution")]
+        if meth in ("extend", "include", "send") and call.child_by_field_name("receiver") is not None and consts:
+            target = out.extends if meth == "extend" else out.includes
+            target.extend((pf.text(c), nesting) for c in consts)
+            continue
+        out.reasons.append(f"`self.{name}` hook at {where} may add methods we cannot see")
+        return
 
 
 def read_class_side(pf: ParsedFile, body: ts.Node | None, out: Declared, nesting: list[str]) -> None:

@@ -328,3 +328,38 @@ def test_a_file_that_reaches_chats_only_through_an_association_is_checked(tmp_pa
     })
     assert found == [("app/controllers/messages_controller.rb", 5, "rubyllm/unknown-method", "error"),
                      ("app/controllers/messages_controller.rb", 6, "rubyllm/unknown-method", "error")]
+
+
+def test_a_plain_module_with_an_included_hook(tmp_path):
+    # the classic `def self.included(base) base.extend(ClassMethods)` is followed; the module's own
+    # `def self.x` is not the model's; a hook doing anything else leaves the world open
+    searchable = """
+        module Searchable
+          def self.included(base)
+            base.extend(ClassMethods)
+          end
+
+          def self.tokenizer = :simple
+
+          module ClassMethods
+            def search(query) = where("title ILIKE ?", "%#{query}%")
+          end
+        end
+    """
+    chat = CHAT.replace("  acts_as_chat\n", "  acts_as_chat\n  include Searchable\n")
+    job = """
+        class SearchJob < ApplicationJob
+          def perform(q)
+            Chat.search(q).recent
+            Chat.tokenizer
+          end
+        end
+    """
+    found = _check(tmp_path, {"app/models/concerns/searchable.rb": searchable, "app/models/chat.rb": chat,
+                              "app/jobs/search_job.rb": job})
+    assert found == [("app/jobs/search_job.rb", 4, "rubyllm/unknown-method", "error")]
+    class_eval = "            base.class_eval { scope :hot, -> { recent } }\n"
+    hooked = searchable.replace("base.extend(ClassMethods)\n", "base.extend(ClassMethods)\n" + class_eval)
+    found = _check(tmp_path, {"app/models/concerns/searchable.rb": hooked, "app/models/chat.rb": chat,
+                              "app/jobs/search_job.rb": job})
+    assert found == [("app/jobs/search_job.rb", 4, "rubyllm/unverifiable-model-call", "info")]

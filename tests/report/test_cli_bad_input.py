@@ -79,6 +79,9 @@ BAD_INPUTS = [
     (["grade", "{repo}", "-r", "rails-rubyllm-v1", "-o", "{out}", "--gem-mirror", "file:///etc"], "--gem-mirror:"),
     (["grade-many", "{repo}/..", "-r", "rails-rubyllm-v1", "-o", "{out}", "--gem-mirror", "ftp://x"], "--gem-mirror:"),
     (["grade", "{repo}"], "Missing option"),
+    (["judge", "{repo}", "-r", "rails-rubyllm-v1"], "no --judge-model given (e.g. --judge-model"),
+    (["judge", "{repo}", "-r", "rails-rubyllm-v1", "--judge-model", "nosuchprovider/m"],
+     "no API key for nosuchprovider/m (NOSUCHPROVIDER_API_KEY unset) and no --judge-api-base"),
     (["no-such-command"], "No such command"),
 ]
 

@@ -1,0 +1,68 @@
+"""A runtime run that reached the engine but booted, tested and gated nothing (issue 12: a real app whose
+test image cannot be built offline) is never an "ok" stage, and report.md/html show its steps, the
+engine and the sub-folder it ran in, whatever the stage's status.
+
+The RuntimeReport is the runtime's own model, filled as run_runtime filled it for such an app
+(docker tests cover run_runtime itself); only the container work is left out."""
+
+from __future__ import annotations
+
+import grader.runtime
+from grader.pipeline import GradeOptions, grade_path
+from grader.report.render import render_html, render_markdown
+from grader.runtime.models import RuntimeReport, StepStatus
+from grader.stages import RuntimeStage, StaticStage
+
+BUNDLE = "The command '/bin/sh -c bundle install --local || bundle install' returned a non-zero code: 17"
+PULL = 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host'
+
+
+def _offline_run(test_image: StepStatus) -> RuntimeReport:
+    report = RuntimeReport(status=StepStatus.ok, engine="docker 20.10.24 (API 1.41)", profile="rails-minitest",
+                           app_root="web", app_root_note="app root web/: the repo's top folder holds no app",
+                           duration_seconds=4.1)
+    report.build.status, report.build.reason = StepStatus.failed, PULL
+    report.test_image.status, report.test_image.reason = test_image, BUNDLE
+    for step in (report.boot, report.tests, report.gates.rubocop, report.gates.brakeman, report.gates.bundle_audit):
+        step.status, step.reason = StepStatus.not_applicable, f"test image not built ({test_image.value})"
+    report.compose.status, report.compose.reason = StepStatus.failed, "service db: a literal POSTGRES_PASSWORD"
+    return report
+
+
+def _grade(tmp_path, monkeypatch, runtime_report: RuntimeReport):
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Gemfile").write_text("gem 'rails'\ngem 'ruby_llm'\n")
+    monkeypatch.setattr(grader.runtime, "run_runtime", lambda repo, opts, cancel=None, progress=None: runtime_report)
+    return grade_path(tmp_path, "rails-rubyllm-v1", GradeOptions(judge=False, stages=[StaticStage(), RuntimeStage()]))
+
+
+def test_a_run_that_booted_nothing_is_a_failed_stage_with_its_steps_shown(tmp_path, monkeypatch):
+    report = _grade(tmp_path, monkeypatch, _offline_run(StepStatus.failed))
+    stage = report.stage("runtime")
+    assert stage.status == "failed"
+    assert stage.detail == (f"nothing booted, tested or gated: test image failed: {BUNDLE}; "
+                            f"the repo's Dockerfile failed: {PULL}")
+    md = render_markdown(report)
+    section = md.split("## Runtime", 1)[1].split("\n## ", 1)[0]
+    assert "Status failed (nothing booted, tested or gated" in section and "engine docker 20.10.24" in section
+    assert "Ran in web/ (app root web/: the repo's top folder holds no app)." in section
+    assert "| test_image | failed |" in section and "| compose | failed | service db" in section
+    html = render_html(report)
+    runtime_html = html.split('<section id="runtime">', 1)[1].split("</section>", 1)[0]
+    assert "Status failed (nothing booted" in runtime_html and 'id="runtime-test_image"' in runtime_html
+    assert "Ran in web/" in runtime_html
+
+
+def test_a_run_whose_test_image_was_skipped_is_a_skipped_stage(tmp_path, monkeypatch):
+    report = _grade(tmp_path, monkeypatch, _offline_run(StepStatus.skipped))
+    assert report.stage("runtime").status == "skipped"
+    assert report.stage("runtime").detail.startswith(f"nothing booted, tested or gated: test image skipped: {BUNDLE}")
+    section = render_markdown(report).split("## Runtime", 1)[1].split("\n## ", 1)[0]
+    assert "Status skipped (nothing booted" in section and "| build | failed |" in section  # steps still shown
+
+
+def test_a_run_that_tested_the_app_stays_ok(tmp_path, monkeypatch):
+    run = _offline_run(StepStatus.ok)
+    run.tests.status, run.tests.reason, run.tests.runs, run.tests.failures = StepStatus.failed, None, 3, 1
+    report = _grade(tmp_path, monkeypatch, run)
+    assert report.stage("runtime").status == "ok" and report.stage("runtime").detail is None
