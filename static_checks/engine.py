@@ -60,17 +60,19 @@ def discover_and_read(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
     return sources, readable, unread
 
 
-def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None, read: Read | None = None):
+def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None, read: Read | None = None,
+               text=None):
     """Parse every Ruby source under base. Returns (sources, parsed files, findings, skipped).
     jobs: processes for the syntax pass (None: every core when there are many files; see parse_pool).
-    read: what discover_and_read(base) returned, when the caller has it already."""
+    read: what discover_and_read(base) returned, when the caller has it already. text: a
+    parse_pool.TextShare, for workers to run the text rules on the Ruby they parse."""
     from static_checks.parse_pool import parse_all
 
     sources, readable, unread = read or discover_and_read(base, max_bytes)
     skipped: list[SkippedFile] = list(sources.skipped)
     parsed: list[ParsedFile] = []
     findings: list[Finding] = []
-    done = iter(parse_all(readable, jobs=jobs))
+    done = iter(parse_all(readable, jobs=jobs, text=text))
     for position in range(len(sources.files)):  # skips listed in the files' order, as they were met
         if position in unread:
             skipped.append(unread[position])
@@ -139,7 +141,11 @@ def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_f
         report = check_across_roots(base, read, ruby_llm_version, jobs, _check_root)
         if report is not None:
             return report
-    sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs, read=read)
+    from static_checks.parse_pool import TextShare
+
+    # facts keep every tree in this process; else parsing workers also read the Ruby for the text rules
+    text = None if with_facts else TextShare(base)
+    sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs, read=read, text=text)
 
     root_names = _root_names(sources.app_roots, [pf.rel for pf in parsed])
     by_root: dict[str, list[ParsedFile]] = {r: [] for r in root_names}
@@ -158,7 +164,12 @@ def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_f
 
     from static_checks.text_rules import run_text_rules
 
-    findings.extend(run_text_rules(base, parsed))  # once per folder: rules over any text file (README, views)
+    # once per folder: rules over any text file (README, views); the Ruby's may be done already
+    if text is not None and text.scanned:
+        findings.extend(text.found)
+        findings.extend(run_text_rules(base, parsed, only=text.rest()))
+    else:
+        findings.extend(run_text_rules(base, parsed))
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     facts = []

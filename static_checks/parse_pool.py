@@ -11,6 +11,10 @@ what a serial one does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.core.repo import Entry
 from static_checks import forked
 from static_checks.models import Finding
 from static_checks.parsing import ParsedFile, parse_source, syntax_findings
@@ -57,12 +61,38 @@ def rebuilt(src: SourceFile, data: bytes, outcome: Outcome) -> ParsedFile:
                       heredocs_blanked=blanked)
 
 
-def parse_all(files: list[tuple[SourceFile, bytes]], jobs: int | None = None) -> list[tuple[ParsedFile, list[Finding]]]:
+@dataclass
+class TextShare:
+    """The text rules' reading of the Ruby files, done by the workers that parse them, on their trees
+    (a tree left behind would be parsed again for its comments). Filled only when workers ran: then
+    `found` holds those files' text findings and `scanned` their names; the rest is the caller's."""
+
+    base: Path
+    found: list[Finding] = field(default_factory=list)
+    scanned: set[str] = field(default_factory=set)
+    files: list[Entry] = field(default_factory=list)  # every file the text rules read (text_rules.repo_files)
+
+    def split(self, sources: list[tuple[SourceFile, bytes]]) -> dict[str, Entry]:
+        """The repo's files listed; returns those the workers read: the Ruby sources among them."""
+        from static_checks.sources import PassReader
+        from static_checks.text_rules import repo_files
+
+        self.files = list(repo_files(PassReader(self.base)))
+        ruby = {src.rel for src, _data in sources if src.kind == "ruby"}
+        return {e.rel: e for e in self.files if e.rel == e.display and e.rel in ruby}
+
+    def rest(self) -> list[Entry]:
+        return [e for e in self.files if e.rel not in self.scanned]
+
+
+def parse_all(files: list[tuple[SourceFile, bytes]], jobs: int | None = None,
+              text: TextShare | None = None) -> list[tuple[ParsedFile, list[Finding]]]:
     """Each file parsed (or marked over its budget) with its syntax findings, in the given order.
-    jobs: processes to use (None: every core); one, little code, or a threaded caller: this process only."""
+    jobs: processes to use (None: every core); one, little code, or a threaded caller: this process only.
+    text: when workers parse, they also run the text rules on the Ruby files (see TextShare)."""
     jobs = forked.default_jobs() if jobs is None else jobs
     if jobs > 1 and sum(len(data) for _src, data in files) >= PARALLEL_MIN_BYTES and forked.can_fork():
-        outcomes = _in_workers(files, jobs)
+        outcomes = _in_workers(files, jobs) if text is None else _in_scanning_workers(files, jobs, text)
         if outcomes is not None:
             return [(rebuilt(src, data, out), out[3]) for (src, data), out in zip(files, outcomes)]
     done = []
@@ -76,3 +106,28 @@ def _in_workers(files: list[tuple[SourceFile, bytes]], jobs: int) -> list[Outcom
     """Outcomes in order, or None when a worker died (the caller then parses here)."""
     shares = forked.forked_map(_parse_share, files, _shares(files, jobs * SHARES_PER_WORKER), jobs)
     return None if shares is None else [out for share in shares for out in share]
+
+
+def _parse_scan_share(shared: tuple[list[tuple[SourceFile, bytes]], Path, dict[str, Entry]],
+                      span: tuple[int, int]) -> tuple[list[Outcome], list[Finding]]:
+    from static_checks.text_rules import run_text_rules
+
+    files, base, entries = shared
+    done = [outcome(*files[i]) for i in range(*span)]
+    only = [entries[files[i][0].rel] for i in range(*span) if files[i][0].rel in entries]
+    kept = [pf for pf, out in done if not out[0]]
+    return [out for _pf, out in done], (run_text_rules(base, kept, only=only) if only else [])
+
+
+def _in_scanning_workers(files: list[tuple[SourceFile, bytes]], jobs: int, text: TextShare) -> list[Outcome] | None:
+    from static_checks.text_rules import text_rules
+
+    text_rules()  # imported once here, not once per worker
+    entries = text.split(files)
+    shares = forked.forked_map(_parse_scan_share, (files, text.base, entries),
+                               _shares(files, jobs * SHARES_PER_WORKER), jobs)
+    if shares is None:
+        return None
+    text.found = [f for _outcomes, found in shares for f in found]
+    text.scanned = set(entries)
+    return [out for outcomes, _found in shares for out in outcomes]

@@ -94,8 +94,8 @@ def check_across_roots(base: Path, read, override: str | None, jobs: int,
     names = root_names(sources.app_roots, [src.rel for src, _data in readable])
     units, positions = _units(sources, readable, names)
     sizes = sorted((u.size() for u in units), reverse=True)
-    if len(sizes) < 2 or sizes[1] == 0:
-        return None  # one root holds all the Ruby: parse_pool shares out its syntax pass instead
+    if len(sizes) < 2 or sizes[0] * 2 > sum(sizes):
+        return None  # one root holds most of the Ruby: parse_pool shares out its files instead
     leftover = _share_text(base, sources, units)
     answers = check_units(base, units, override, check_root, jobs)
     if answers is None:

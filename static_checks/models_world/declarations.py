@@ -238,9 +238,25 @@ def _reader_writer(pf, meth, args, names, out, nesting, where):
     out.names.update(x for n in names[:1] for x in (n, f"{n}="))
 
 
+# The associations each acts_as macro declares under their default names (any ruby_llm release; a
+# superset is safe): the manifest records only their readers and writers, Rails adds the rest
+# (`message_ids`, `build_model`...).
+_ACTS_AS_ASSOCIATIONS = {
+    "acts_as_chat": (("has_many", "messages"), ("belongs_to", "model")),
+    "acts_as_message": (("belongs_to", "chat"), ("has_many", "tool_calls"), ("belongs_to", "parent_tool_call"),
+                        ("belongs_to", "model")),
+    "acts_as_tool_call": (("belongs_to", "message"), ("has_one", "result")),
+    "acts_as_model": (("has_many", "chats"),),
+}
+
+
 def _acts_as(pf, meth, args, names, out, nesting, where):
-    """The gem's macro: its default readers are the manifest's; `messages: :turns` renames one."""
-    for key, value in keyword_args(pf, args).items():
+    """The gem's macro: the associations it declares; `messages: :turns` renames one."""
+    kw = keyword_args(pf, args)
+    for macro, reader in _ACTS_AS_ASSOCIATIONS.get(meth, ()):
+        if reader not in kw:
+            _association(macro, reader, out)
+    for key, value in kw.items():
         reader = literal_name(pf, value) if value.type in ("simple_symbol", "string") else None
         if reader is None or key.endswith(("_class", "_foreign_key", "_key")):
             continue

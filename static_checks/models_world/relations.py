@@ -172,3 +172,22 @@ def _last_word(node: ts.Node) -> str | None:
         meth = node.child_by_field_name("method")
         return (meth.text or b"").decode() if meth is not None else None
     return None
+
+
+_BLOCKS = ("do_block", "block", "lambda")
+_BODIES = ("method", "singleton_method", "class", "module", "singleton_class", "program")
+
+
+def self_in_class_body_block(call: ts.Node) -> bool:
+    """`before_create do self.model ||= .. end` / `validate { self.x }`: `self` there is usually a record
+    (callbacks, validations), while the inferer reads the class body's `self` as the class; such calls
+    are left out of the class-side world."""
+    recv = call.child_by_field_name("receiver")
+    if recv is None or recv.type != "self":
+        return False
+    node = call.parent
+    while node is not None and node.type not in _BODIES:
+        if node.type in _BLOCKS:
+            return True
+        node = node.parent
+    return False

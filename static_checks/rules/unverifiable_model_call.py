@@ -8,6 +8,7 @@ invented nor proven real: reported as an info with the gap, never as an error.
 from __future__ import annotations
 
 from static_checks.models import Category, Severity
+from static_checks.models_world.relations import self_in_class_body_block
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.model.analysis import analysis
 
@@ -16,7 +17,8 @@ def check(ctx):
     an = analysis(ctx)
     for tc in an.typed_calls:
         t = tc.rtype
-        if not tc.explicit or not t.open or not t.app_class or an.guarded(tc):
+        if not tc.explicit or not t.open or not t.app_class or an.guarded(tc) or \
+                (t.singleton and self_in_class_body_block(tc.call)):
             continue
         look = an.lookup(t, tc.name, tc.fs.is_test)
         if look.status != "unverifiable":

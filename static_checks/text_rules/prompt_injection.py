@@ -262,6 +262,8 @@ def _slash_comment_start(line: str) -> int:
 def _ruby_comments(pf, text: str) -> list[tuple[int, int]]:
     """Character spans in `text` of the comment nodes of its parsed Ruby (iterative walk). Positions
     come as (row, byte column): mapped through each line, so non-ASCII text keeps its offsets."""
+    if _bytes_are_chars(pf.source, text):  # most code: the mapping below would give the node's own bytes
+        return sorted((node.start_byte, node.end_byte) for node in _comment_nodes(pf.root))
     starts = [0]
     for line in text.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
@@ -278,6 +280,15 @@ def _ruby_comments(pf, text: str) -> list[tuple[int, int]]:
         b = min(max(char_at(*node.end_point), a), len(text))
         spans.append((a, b))
     return sorted(spans)
+
+
+_OTHER_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c\x1d\x1e]|\r(?!\n)")  # str.splitlines breaks there, tree-sitter not
+
+
+def _bytes_are_chars(source: bytes, text: str) -> bool:
+    """`text` is all of `source`, one character a byte, with lines where tree-sitter counts them:
+    a node's byte offsets are then its character offsets in `text`."""
+    return len(text) == len(source) and source.isascii() and not _OTHER_LINE_BREAKS.search(text)
 
 
 @lru_cache(maxsize=1)

@@ -149,5 +149,16 @@ def test_one_app_with_all_the_ruby_is_not_split_by_root(apps_tree, monkeypatch):
     serial = check_path(apps_tree, jobs=1)
     assert [r.path for r in serial.roots] == ["app00"]
     parallel = check_path(apps_tree, jobs=2)
-    assert used == ["_parse_share"]
+    assert used == ["_parse_scan_share"]
+    assert _dump(parallel) == _dump(serial)
+
+
+def test_a_tree_where_one_root_holds_most_of_the_ruby_shares_out_files(apps_tree, monkeypatch):
+    big = apps_tree / "app00" / "app" / "services"
+    for i in range(300):
+        (big / f"bulk_{i:03}.rb").write_text(f"class Bulk{i}\n  def go = RubyLLM.chat.ask('{i}' * 40)\nend\n" * 60)
+    used = _spy(monkeypatch)
+    serial = check_path(apps_tree, jobs=1)
+    parallel = check_path(apps_tree, jobs=2)
+    assert used == ["_parse_scan_share"]  # one worker per root would leave app00 to one core
     assert _dump(parallel) == _dump(serial)

@@ -363,3 +363,18 @@ def test_a_plain_module_with_an_included_hook(tmp_path):
     found = _check(tmp_path, {"app/models/concerns/searchable.rb": hooked, "app/models/chat.rb": chat,
                               "app/jobs/search_job.rb": job})
     assert found == [("app/jobs/search_job.rb", 4, "rubyllm/unverifiable-model-call", "info")]
+
+
+def test_self_in_a_callback_block_is_a_record_not_the_class(tmp_path):
+    chat = CHAT.replace("  acts_as_chat\n", "  acts_as_chat message_class: \"Message\"\n"
+                        "  before_create do\n    self.model_id ||= \"gpt-4.1\"\n    self.title = title.presence\n  end\n")
+    found = _check(tmp_path, {"app/models/chat.rb": chat, "app/jobs/purge_job.rb": """
+        class PurgeJob < ApplicationJob
+          def perform(id)
+            chat = Chat.find(id)
+            Message.where(id: chat.message_ids).delete_all
+            chat.build_model
+          end
+        end
+    """})
+    assert found == []

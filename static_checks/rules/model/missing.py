@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from static_checks.manifest.core import private_kernel_methods
+from static_checks.models_world.relations import self_in_class_body_block
 from static_checks.rules.base import did_you_mean
 from static_checks.rules.model.analysis import Analysis, analysis
 from static_checks.rules.model.vocabulary import RAILS_CLASS_BODY_MACROS
@@ -65,6 +66,8 @@ def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
             return None
         if tc.name in private_kernel_methods():
             return None
+    if t.singleton and "::ActsAs" in t.name and self_in_class_body_block(tc.call):
+        return None  # `self` in a model's callback block is a record, not the class
     status = an.lookup(t, tc.name, tc.fs.is_test).status
     if status not in ("missing", "open", "unverifiable") or an.guarded(tc):
         return None
