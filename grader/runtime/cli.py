@@ -30,7 +30,8 @@ def run_cmd(
     parallel_steps: int = typer.Option(2, "--parallel-steps", help="Run tests and gates this many at a time."),
     config: opts.Config = None,
 ) -> None:
-    """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran, 3 when skipped."""
+    """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran the app, 3 when it
+    was skipped or booted, tested and gated nothing (its images failed)."""
     from pydantic import ValidationError
 
     from grader.runtime import StepStatus, Timeouts, run_runtime
@@ -53,11 +54,16 @@ def run_cmd(
     except KeyboardInterrupt:
         typer.echo("grader runtime: interrupted; containers of this run were removed", err=True)
         raise typer.Exit(code=130)
+    from grader.runtime.outcome import measured_the_app, nothing_ran_reason
+
+    ran_nothing = report.status is StepStatus.ok and not measured_the_app(report)
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
     else:
         _print_summary(report)
-    raise typer.Exit(code=3 if report.status is StepStatus.skipped else 0)
+    if ran_nothing:  # every step done, none of them on the app (its images failed): not a run that ran
+        typer.echo(f"grader runtime: {nothing_ran_reason(report)}", err=True)
+    raise typer.Exit(code=3 if report.status is StepStatus.skipped or ran_nothing else 0)
 
 
 def _print_summary(report) -> None:

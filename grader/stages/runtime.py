@@ -14,6 +14,7 @@ class RuntimeStage:
 
     def run(self, context: StageContext) -> StageOutcome:
         import grader.runtime as runtime  # looked up at run time: docker loads only when this runs
+        from grader.runtime import outcome
 
         options = context.options
         opts = getattr(options, "runtime_options", None) or runtime.RuntimeOptions(
@@ -21,12 +22,11 @@ class RuntimeStage:
         report = runtime.run_runtime(context.repo, opts, cancel=context.cancel, progress=context.progress)
         facts = runtime.runtime_facts(report)
         status = report.status.value
-        if status == "ok" and not _measured_the_app(report):
+        if status == "ok" and not outcome.measured_the_app(report):
             # The run went to its end but booted, tested and gated nothing (the test image failed or was
             # skipped): never "ok", so the summary line, the reports and the leaderboard name it.
-            broke = report.test_image.status.value in ("failed", "timeout")
-            return StageOutcome(status="failed" if broke else "skipped", detail=_nothing_ran(report), facts=facts,
-                                summary=report)
+            return StageOutcome(status="failed" if outcome.image_broke(report) else "skipped",
+                                detail=outcome.nothing_ran_reason(report), facts=facts, summary=report)
         if status == "ok":
             return StageOutcome(status="ok", facts=facts, summary=report)
         detail = report.skipped_reason or f"runtime stage {status}"
@@ -34,20 +34,3 @@ class RuntimeStage:
         # a run that measured nothing leaves every runtime fact unknown.
         return StageOutcome(status="skipped" if status == "skipped" else "partial", detail=detail, facts=facts,
                             summary=report)
-
-
-MEASURED = ("ok", "failed", "timeout")  # a step that ran the app's code and has a result, good or bad
-
-
-def _measured_the_app(report) -> bool:
-    gates = (report.gates.rubocop, report.gates.brakeman, report.gates.bundle_audit)
-    return any(step.status.value in MEASURED for step in (report.boot, report.tests, *gates))
-
-
-def _nothing_ran(report) -> str:
-    """One line: nothing was booted, tested or gated, and which image step stopped it (and why)."""
-    said = []
-    for label, step in (("test image", report.test_image), ("the repo's Dockerfile", report.build)):
-        if step.status.value in ("failed", "timeout", "skipped") and step.reason:
-            said.append(f"{label} {step.status.value}: {step.reason}")
-    return "nothing booted, tested or gated: " + ("; ".join(said) or "no step ran")

@@ -66,3 +66,22 @@ def test_a_run_that_tested_the_app_stays_ok(tmp_path, monkeypatch):
     run.tests.status, run.tests.reason, run.tests.runs, run.tests.failures = StepStatus.failed, None, 3, 1
     report = _grade(tmp_path, monkeypatch, run)
     assert report.stage("runtime").status == "ok" and report.stage("runtime").detail is None
+
+
+def test_runtime_run_exits_3_and_says_so_when_nothing_of_the_app_ran(tmp_path, monkeypatch):
+    """`grader runtime run` agrees with the grade stage: a run whose images failed is not exit 0."""
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Gemfile").write_text("gem 'rails'\n")
+    for test_image, code in ((StepStatus.failed, 3), (StepStatus.ok, 0)):
+        run = _offline_run(test_image)
+        if test_image is StepStatus.ok:  # it booted: a measured app, whatever the answer
+            run.boot.status, run.boot.reason = StepStatus.failed, "app exited with code 1 before answering HTTP"
+        monkeypatch.setattr(grader.runtime, "run_runtime", lambda repo, opts, cancel=None, progress=None, r=run: r)
+        result = CliRunner().invoke(app, ["runtime", "run", str(tmp_path), "--base-image", "grader-base:bookworm"])
+        assert result.exit_code == code, result.output
+        said = "nothing booted, tested or gated: test image failed" in result.output
+        assert said is (code == 3)
