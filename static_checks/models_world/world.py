@@ -335,6 +335,11 @@ class ModelWorld:
         parts.append("what " + ", ".join(f"`{n}`" for n in view.read) + " declare")
         return ", ".join(parts)
 
+    def own_names(self, fq: str, singleton: bool) -> list[str]:
+        """What the model itself declares (scopes, class methods / columns, associations...), for hints."""
+        view = self.view(fq)
+        return sorted(view.class_names | view.scopes if singleton else view.names | view.attributes)
+
     # ---- the question -------------------------------------------------------------
     def verdict(self, fq: str, name: str) -> Verdict:
         """Does an instance of app model `fq` answer `name`, apart from the gem's acts_as API?"""

@@ -366,8 +366,8 @@ def test_a_plain_module_with_an_included_hook(tmp_path):
 
 
 def test_self_in_a_callback_block_is_a_record_not_the_class(tmp_path):
-    chat = CHAT.replace("  acts_as_chat\n", "  acts_as_chat message_class: \"Message\"\n"
-                        "  before_create do\n    self.model_id ||= \"gpt-4.1\"\n    self.title = title.presence\n  end\n")
+    callback = "  before_create do\n    self.model_id ||= \"gpt-4.1\"\n    self.title = title.presence\n  end\n"
+    chat = CHAT.replace("  acts_as_chat\n", "  acts_as_chat message_class: \"Message\"\n" + callback)
     found = _check(tmp_path, {"app/models/chat.rb": chat, "app/jobs/purge_job.rb": """
         class PurgeJob < ApplicationJob
           def perform(id)
@@ -378,3 +378,13 @@ def test_self_in_a_callback_block_is_a_record_not_the_class(tmp_path):
         end
     """})
     assert found == []
+
+
+def test_a_misspelt_scope_gets_a_hint_from_the_models_own_names(tmp_path):
+    _check(tmp_path, {"app/jobs/recent_job.rb": """
+        class RecentJob < ApplicationJob
+          def perform = Chat.recnt.for_user(nil)
+        end
+    """})
+    [finding] = [f for f in check_path(tmp_path).findings if f.rule == "rubyllm/unknown-method"]
+    assert finding.line == 2 and "`recent`" in (finding.hint or "")

@@ -52,7 +52,13 @@ def absent_call_findings(rule, ctx, kind: str, describe):
     an = analysis(ctx)
     for tc, names in absent_calls(an, kind):
         message, evidence = describe(an, tc, names)
-        yield rule.finding(tc.pf, tc.method_node, message, evidence, hint=did_you_mean(tc.name, names))
+        t = tc.rtype
+        near = names
+        if t.app_class and "::ActsAs" in t.name:  # an acts_as model: its own names are the likely targets
+            from static_checks.models_world.world import model_world
+
+            near = [*names, *model_world(ctx).own_names(t.app_class, t.singleton)]
+        yield rule.finding(tc.pf, tc.method_node, message, evidence, hint=did_you_mean(tc.name, near))
 
 
 def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
