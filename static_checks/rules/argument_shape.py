@@ -16,7 +16,8 @@ import yaml
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.model.analysis import analysis
 
-NOT_POSITIONAL = frozenset({"pair", "splat_argument", "hash_splat_argument", "block_argument", "comment"})
+NOT_POSITIONAL = frozenset({"pair", "splat_argument", "hash_splat_argument", "block_argument", "comment",
+                            "heredoc_body"})
 
 
 @lru_cache(maxsize=1)

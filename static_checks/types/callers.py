@@ -22,6 +22,26 @@ class CallSites:
     def __init__(self, scans: list[FileScan]) -> None:
         self._scans = scans
         self._by_key: dict[tuple[str, str], list[tuple[ts.Node, Scope]]] | None = None
+        self._bare: dict[str, list[tuple[ts.Node, Scope]]] | None = None
+
+    def of_function(self, name: str) -> list[tuple[ts.Node, Scope]]:
+        """Receiver-less calls anywhere that may reach a top-level `def name` (a private method of Object):
+        every one outside a class that defines its own `name`. Keeping a doubtful site can only make the
+        call sites disagree, never type a parameter wrongly."""
+        if self._bare is None:
+            self._bare = {}
+            for fs in self._scans:
+                for call, scope in fs.calls:
+                    called = fs.name_of(call)
+                    if called and call_receiver(call) is None:
+                        self._bare.setdefault(called, []).append((call, scope))
+        out = []
+        for call, scope in self._bare.get(name, []):
+            own = None if scope.cls is None else \
+                (scope.cls.smethods if scope.singleton_self else scope.cls.methods).get(name)
+            if own is None:
+                out.append((call, scope))
+        return out
 
     def of(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
         if self._by_key is None:

@@ -119,3 +119,102 @@ def conditional(assign: ts.Node, use_at: int, scope_node: ts.Node) -> bool:
             return True
         cur = cur.parent
     return False
+
+
+# Class tests that narrow a value inside the branch they guard.
+_CLASS_TESTS = frozenset({"is_a?", "kind_of?", "instance_of?"})
+# The guarded part of each guarding construct: (node type, field of the guarded child).
+_GUARDED = {"if": "consequence", "elsif": "consequence", "if_modifier": "body", "conditional": "consequence"}
+
+
+def _text(node: ts.Node | None) -> str:
+    return (node.text or b"").decode() if node is not None else ""
+
+
+def _tested_classes(cond: ts.Node | None, name: str) -> list[str]:
+    """Constants `cond` proves `name` to be an instance of: `name.is_a?(Hash)`, `Hash === name`, also as
+    one side of `&&`/`and` (an `||` proves nothing on its own)."""
+    out: list[str] = []
+    stack = [cond] if cond is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type == "parenthesized_statements":
+            stack.extend(_named(node))
+        elif node.type == "binary":
+            op = node.child_by_field_name("operator")
+            if _text(op) in ("&&", "and"):
+                stack.extend(n for n in (node.child_by_field_name("left"), node.child_by_field_name("right")) if n)
+            elif _text(op) == "===" and _text(node.child_by_field_name("right")) == name:
+                left = node.child_by_field_name("left")
+                if left is not None and left.type in ("constant", "scope_resolution"):
+                    out.append(_text(left))
+        elif node.type == "call" and _text(node.child_by_field_name("method")) in _CLASS_TESTS:
+            recv = node.child_by_field_name("receiver")
+            args = node.child_by_field_name("arguments")
+            first = _named(args)[0] if args is not None and _named(args) else None
+            if recv is not None and recv.type == "identifier" and _text(recv) == name and first is not None \
+                    and first.type in ("constant", "scope_resolution"):
+                out.append(_text(first))
+    return out
+
+
+def narrowed_to(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
+    """Classes the local `name` is proven to be where `use` sits, from the guards around it up to `stop`:
+    `if r.is_a?(Hash) then r[:a]`, `r[:a] if r.is_a?(Hash)`, `r.is_a?(Hash) ? r[:a] : ...`,
+    `case r when Hash then r[:a]`. Only guarded parts count, never the `else` side."""
+    out: list[str] = []
+    child, cur = use, use.parent
+    while cur is not None and cur.id != stop.id:
+        field = _GUARDED.get(cur.type)
+        if field is not None:
+            guarded = cur.child_by_field_name(field)
+            if guarded is not None and guarded.id == child.id:
+                out.extend(_tested_classes(cur.child_by_field_name("condition"), name))
+        elif cur.type == "when" and (body := cur.child_by_field_name("body")) is not None and body.id == child.id:
+            case = cur.parent
+            value = case.child_by_field_name("value") if case is not None and case.type == "case" else None
+            if value is not None and value.type == "identifier" and _text(value) == name:
+                patterns = [p for p in cur.children_by_field_name("pattern")]
+                consts = [_named(p)[0] if p.type == "pattern" and _named(p) else p for p in patterns]
+                if consts and all(c.type in ("constant", "scope_resolution") for c in consts):
+                    out.extend(_text(c) for c in consts)
+        child, cur = cur, cur.parent
+    return out
+
+
+def _probed(cond: ts.Node | None, name: str) -> str | None:
+    """`name.respond_to?(:m)` (possibly parenthesized) as the whole condition: m."""
+    while cond is not None and cond.type == "parenthesized_statements" and len(_named(cond)) == 1:
+        cond = _named(cond)[0]
+    if cond is None or cond.type != "call" or _text(cond.child_by_field_name("method")) != "respond_to?":
+        return None
+    recv = cond.child_by_field_name("receiver")
+    args = cond.child_by_field_name("arguments")
+    first = _named(args)[0] if args is not None and _named(args) else None
+    if recv is None or recv.type != "identifier" or _text(recv) != name or first is None:
+        return None
+    if first.type == "simple_symbol":
+        return _text(first).lstrip(":")
+    return None
+
+
+# Where a failed `respond_to?` leads: (node type, field of the child that runs when the probe is false).
+_PROBE_FAILED = {"if": "alternative", "elsif": "alternative", "conditional": "alternative",
+                 "unless": "consequence", "unless_modifier": "body"}
+
+
+def refuted(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
+    """Methods the local `name` is known NOT to have where `use` sits: the else side of
+    `if name.respond_to?(:m)`, the body of `unless name.respond_to?(:m)`."""
+    out: list[str] = []
+    child, cur = use, use.parent
+    while cur is not None and cur.id != stop.id:
+        field = _PROBE_FAILED.get(cur.type)
+        if field is not None:
+            side = cur.child_by_field_name(field)
+            if side is not None and side.id == child.id:
+                probed = _probed(cur.child_by_field_name("condition"), name)
+                if probed:
+                    out.append(probed)
+        child, cur = cur, cur.parent
+    return out

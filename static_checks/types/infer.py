@@ -16,10 +16,12 @@ from grader.core.budget import checkpoint
 from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.vocabulary import AR_RELATION
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
-from static_checks.types.flow import body_values, case_branches, conditional, diverts, method_returns
+from static_checks.types.flow import (
+    body_values, case_branches, conditional, diverts, method_returns, narrowed_to, refuted,
+)
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
-from static_checks.types.scan import ClassDef, Scope
+from static_checks.types.scan import ClassDef, MethodDef, Scope
 from static_checks.types.syntax import (
     call_name,
     call_receiver,
@@ -78,6 +80,12 @@ class _TooDeep(Exception):
 _GENERIC = re.compile(r"^(?:Array|Enumerable)<(.+)>$")
 # The value of an invented call or constant: no namespace, only the root it comes from.
 INVENTED = "(invented)"
+# `_agent_block_chat`: the call is not in an agent's DSL block (distinct from None, an unknown type).
+_NOT_AGENT_BLOCK = object()
+
+# A file that never tests a class cannot narrow a value: skip the walk up the tree.
+_CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b")
+
 # Calls on an invented value whose result is plain data (a String, a Hash, a count), not more
 # of the invented API: the trail of invented values stops there.
 _INVENTED_DATA = frozenset({
@@ -111,6 +119,7 @@ class Inferer:
         self.index = index
         self.roots = roots
         self._callers: CallSites | None = None
+        self._functions: dict[str, list[MethodDef]] | None = None
         # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
         self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
@@ -260,7 +269,7 @@ class Inferer:
         if recv is None:
             if name in VERIFIED_DOUBLES and scope.file.is_test:
                 return self.verified_double(node, name, scope)
-            return self._implicit_call(name, scope)
+            return self._implicit_call(name, scope, node)
         if recv.type == "self" and name == "class":
             return self._class_of(scope)  # `self.class.client` reaches the class methods
         if recv.type == "self" and self.self_type(scope) is None:
@@ -299,6 +308,20 @@ class Inferer:
         return self._join(branches, scope)
 
     def _identifier(self, node: ts.Node, scope: Scope) -> TypeRef | None:
+        t = self._identifier_unguarded(node, scope)
+        if t is not None and _CLASS_TEST.search(scope.file.pf.source):
+            # `elsif response.is_a?(Hash) then response["content"]`: not the RubyLLM object in that branch
+            classes = narrowed_to(node, text(node), scope.node)
+            if any(not c.lstrip(":").startswith("RubyLLM") for c in classes):
+                return None
+        if t is not None and not t.invented and b"respond_to?" in scope.file.pf.source:
+            # the else side of `if reply.respond_to?(:flagged?)`: whatever it is, not a RubyLLM::Moderation
+            sigs = [self.index.find_method(t.name, m, t.singleton) for m in refuted(node, text(node), scope.node)]
+            if any(sig is not None and sig.origin != "core" for sig in sigs):
+                return None
+        return t
+
+    def _identifier_unguarded(self, node: ts.Node, scope: Scope) -> TypeRef | None:
         name = text(node)
         # innermost block (or lambda) parameter of that name wins
         bound = scope.block_binding(name, node.start_byte)
@@ -314,7 +337,7 @@ class Inferer:
             return _agree([None if rhs is None else self.type_of(rhs, scope) for _, rhs in entries])
         if name in scope.params:
             return self._param_default(name, scope) or self._param_from_callers(name, scope)
-        return self._implicit_call(name, scope)
+        return self._implicit_call(name, scope, node)
 
     def _reaching(self, before: list[ts.Node | None], use_at: int, scope: Scope) -> TypeRef | None:
         """The assignments that may reach a use, newest first, back to one that always runs on the way
@@ -329,13 +352,21 @@ class Inferer:
         return self._join(reaching, scope)
 
     def _param_from_callers(self, name: str, scope: Scope) -> TypeRef | None:
-        """A private helper's parameter: typed when every call site in its class passes one type."""
+        """A private helper's parameter: typed when every call site in its class passes one type. A
+        top-level `def` (scripts, rake files) is private on Object: every bare call in the app counts."""
         mdef = scope.method
-        if mdef is None or mdef.visibility != "private" or mdef.cls is None:
+        if mdef is None:
             return None
         if self._callers is None:
             self._callers = CallSites(self.project.scans)
-        sites = self._callers.of(mdef)
+        if mdef.cls is None:
+            if self._function(mdef.name) is not mdef:
+                return None
+            sites = self._callers.of_function(mdef.name)
+        elif mdef.visibility == "private":
+            sites = self._callers.of(mdef)
+        else:
+            return None
         types: list[TypeRef | None] = []
         for call, site_scope in sites:
             arg = argument_for(mdef, name, call)
@@ -380,8 +411,28 @@ class Inferer:
             return TypeRef(app.base.name, True, app.fq, app.base.open)
         return TypeRef(app.fq, True, app.fq, open=True, plain=True)
 
-    def _implicit_call(self, name: str, scope: Scope) -> TypeRef | None:
-        """`chat` or `self.chat` inside a class: the value its def (or attr_reader) returns."""
+    def _function(self, name: str) -> MethodDef | None:
+        """The app's one top-level `def name`; None when there is none or more than one (two scripts
+        each defining `summarize` leave every bare `summarize` call ambiguous)."""
+        if self._functions is None:
+            self._functions = {}
+            for fs in self.project.scans:
+                for fname, defs in fs.functions.items():
+                    self._functions.setdefault(fname, []).extend(defs)
+        defs = self._functions.get(name, [])
+        return defs[0] if len(defs) == 1 else None
+
+    def _implicit_call(self, name: str, scope: Scope, node: ts.Node | None = None) -> TypeRef | None:
+        """`chat` or `self.chat` inside a class: the value its def (or attr_reader) returns; outside any
+        class, the value of the app's top-level `def` of that name."""
+        if name == "chat" and node is not None:
+            runtime = self._agent_block_chat(node, scope)
+            if runtime is not _NOT_AGENT_BLOCK:
+                return runtime
+        if scope.cls is None:
+            fdef = self._function(name)
+            if fdef is not None:
+                return self.type_of(fdef.node, fdef.scope)
         app = self._app_of(scope.cls)
         singleton = scope.singleton_self
         if app is not None:
@@ -458,6 +509,28 @@ class Inferer:
             if sig is not None and sig.origin != "core":
                 found = self.index.block_param_type("RubyLLM::Chat", name)
         return self._named_type(found)
+
+    def _agent_block_chat(self, node: ts.Node, scope: Scope):
+        """`instructions { chat.project }` in a RubyLLM::Agent: the gem runs the block on a runtime object
+        whose `chat` is the agent's chat, the chat_model record when the agent has one (from find/create),
+        else a RubyLLM::Chat. With a chat_model the record is an app model, so it stays unknown."""
+        own = self.self_type(scope)
+        if own is None or own.name != AGENT or not own.app_class or scope.kind not in ("class", "def"):
+            return _NOT_AGENT_BLOCK
+        app = self.project.classes.get(own.app_class)
+        if app is None or app.find_def("chat", own.singleton) is not None:
+            return _NOT_AGENT_BLOCK  # the app's own `chat` decides
+        has_record = any(
+            macro == "chat_model" for cls in app.chain() for d in cls.defs for macro, _n, _s in d.macros)
+        if scope.kind == "def":
+            # Agent#chat of an agent built by find/create is the chat_model record
+            return None if has_record else _NOT_AGENT_BLOCK
+        cur = node.parent
+        while cur is not None and cur.id != scope.node.id and cur.type not in ("block", "do_block", "lambda"):
+            cur = cur.parent
+        if cur is None or cur.id == scope.node.id:
+            return _NOT_AGENT_BLOCK  # `chat` in the class body itself is the class method Agent.chat
+        return None if has_record else TypeRef("RubyLLM::Chat")
 
     def agent_product(self, app: AppClass, name: str) -> TypeRef | None:
         """What an app agent class's `chat` (a RubyLLM::Chat) or `find`/`create` (its chat_model record) returns."""

@@ -162,6 +162,7 @@ def _scan_until_stable(
     classes: dict[str, AppClass] = {}
     typed_names: set[str] = set()
     parent_names: set[str] = set()
+    function_names: set[str] = set()
     while pending:
         for pf in pending:
             checkpoint()
@@ -174,11 +175,14 @@ def _scan_until_stable(
         # subclasses and includers inherit the methods of scanned classes and modules (`class ReportWriter <
         # Llm::BaseService` calling the base's `chat`): their files matter even when they name nothing of RubyLLM
         new_parents = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if _has_methods(c)} - parent_names
-        if not new_names and not new_parents:
+        # a top-level `def` is callable from any file: its parameters are typed from every bare call to it
+        new_functions = {n for fs in scanned.values() for n in fs.functions} - function_names
+        if not new_names and not new_parents and not new_functions:
             break
         typed_names |= new_names
         parent_names |= new_parents
-        wanted = _file_pattern(new_names, new_parents, _association_readers(files, new_names))
+        function_names |= new_functions
+        wanted = _file_pattern(new_names | new_functions, new_parents, _association_readers(files, new_names))
         pending = [pf for pf in files if pf.rel not in scanned and wanted.search(pf.source)]
     return scanned, classes
 
@@ -256,7 +260,11 @@ def _add_reopening_calls(scanned: dict[str, FileScan], patched_open: dict[bool, 
         for call, _scope in fs.calls:
             # `RubyLLM::Chat.include(MyExt)` / `.prepend(...)` / `.class_eval` open the class
             if fs.name_of(call) in ("include", "prepend", "extend", "class_eval", "class_exec", "send"):
-                target = const_path(call_receiver(call))
+                recv = call_receiver(call)
+                # `RubyLLM::X.singleton_class.prepend(M)` gives X class methods
+                if recv is not None and recv.type == "call" and fs.name_of(recv) == "singleton_class":
+                    recv = call_receiver(recv)
+                target = const_path(recv)
                 if target and target.startswith("RubyLLM"):
                     for in_test in {True, fs.is_test}:
                         patched_open[in_test].add(target)

@@ -112,6 +112,8 @@ class FileScan:
     program: Scope | None = None
     toplevel: ClassDef | None = None  # pseudo class holding top-level ivars
     names: dict[int, str] = field(default_factory=dict)  # call node id -> method name, read once
+    # `def` outside any class or module (scripts, rake files): private methods of Object, by name
+    functions: dict[str, list[MethodDef]] = field(default_factory=dict)
 
     def name_of(self, call: ts.Node) -> str | None:
         name = self.names.get(call.id)
@@ -302,7 +304,20 @@ def _scan_def(node, scope: Scope, fs: FileScan, default_vis) -> Scope:
     inner.method = mdef
     if scope.cls is not None:
         (scope.cls.smethods if singleton else scope.cls.methods)[name] = mdef
+    elif not singleton and scope.kind == "program" and not _inside_block(node):
+        fs.functions.setdefault(name, []).append(mdef)
     return inner
+
+
+def _inside_block(node: ts.Node) -> bool:
+    """A `def` in a block (`RSpec.describe do`, `Class.new do`) defines a method of whatever the block
+    runs on, not a top-level function."""
+    cur = node.parent
+    while cur is not None and cur.type != "program":
+        if cur.type in ("do_block", "block", "lambda"):
+            return True
+        cur = cur.parent
+    return False
 
 
 def _in_class_methods_block(node: ts.Node) -> bool:

@@ -123,8 +123,8 @@ def arg_shape(call: ts.Node) -> ArgShape:
         elif t == "block_argument":
             shape.has_block_pass = True
             other = shape.unverifiable = True
-        elif t == "comment":
-            continue
+        elif t in ("comment", "heredoc_body"):
+            continue  # `ask(<<~P` ... `P\n)`: the body of a heredoc argument sits in the list, it is not one
         else:
             shape.positional.append(arg)
     shape.only_keyword_splat = keyword_splat and not other
@@ -136,7 +136,7 @@ def first_arg(call: ts.Node) -> ts.Node | None:
     if args is None:
         return None
     for arg in args.named_children:
-        if arg.type != "comment":
+        if arg.type not in ("comment", "heredoc_body"):
             return arg
     return None
 
@@ -292,7 +292,7 @@ class NodeIndex:
 
 def args(call: ts.Node) -> list[ts.Node]:
     a = call.child_by_field_name("arguments")
-    return [n for n in a.named_children if n.type != "comment"] if a is not None else []
+    return [n for n in a.named_children if n.type not in ("comment", "heredoc_body")] if a is not None else []
 
 
 def kwarg(pf: ParsedFile, call: ts.Node, key: str) -> ts.Node | None:
