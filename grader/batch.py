@@ -79,22 +79,39 @@ def grade_one(source: str, name: str, rubric: Rubric, out_dir: str, options: Gra
 def _worker_main(conn, scratch: str, source: str, name: str, rubric: Rubric, out_dir: str,
                  options: GradeOptions) -> None:
     """In the worker process: temp files go to `scratch` (the parent removes it however the worker
-    ends, even by SIGKILL), SIGTERM unwinds like Ctrl-C, and the row goes back through the pipe."""
+    ends, even by SIGKILL), SIGTERM unwinds like Ctrl-C, and the row goes back through the pipe.
+
+    The parent forks with SIGTERM/SIGINT blocked, so a stop sent at once waits until our handler
+    is in place (the inherited parent handler would raise outside the try and print a traceback);
+    the first stop disarms both signals, so a second one (Ctrl-C to the group, then the parent's
+    SIGTERM) cannot interrupt the 'interrupted' row on its way out."""
     def on_term(signum, frame):
         from grader.core.budget import request_stop
 
+        for sig in _STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
         request_stop()  # raised again at the next checkpoint if this one is lost in a finalizer
         raise KeyboardInterrupt(f"signal {signum}")
 
-    os.environ["TMPDIR"] = scratch
-    tempfile.tempdir = scratch
-    signal.signal(signal.SIGTERM, on_term)
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, on_term)
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+        os.environ["TMPDIR"] = scratch
+        tempfile.tempdir = scratch
         row = grade_one(source, name, rubric, out_dir, options)
     except KeyboardInterrupt:
         row = LeaderRow(name=name, source=source, error="interrupted")
-    conn.send(row.model_dump(mode="json"))
-    conn.close()
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        conn.send(row.model_dump(mode="json"))
+        conn.close()
+    except (OSError, KeyboardInterrupt):  # the parent is gone or stopped listening: it records the death
+        pass
+
+
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def _death(exitcode: int | None) -> str:
@@ -117,7 +134,12 @@ def _graded_in_own_process(source: str, name: str, rubric: Rubric, out_dir: str,
             scratch = tempfile.mkdtemp(prefix="grader-worker-")
             proc = ctx.Process(target=_worker_main, args=(send, scratch, source, name, rubric, out_dir, options),
                                name=f"grader-worker-{name}", daemon=False)
-            proc.start()
+            # Blocked across the fork: the child unblocks them once its own handler is set.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            try:
+                proc.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             _WORKERS.add(proc)
         send.close()
         try:

@@ -279,3 +279,37 @@ def test_writing_to_a_device_writes_through_it_and_keeps_the_device(tmp_path):
     assert stat_mod.S_ISCHR(os.lstat("/dev/null").st_mode)
     write_atomic(Path("/dev/null"), "discarded")
     assert stat_mod.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+def test_a_worker_stopped_as_it_starts_says_interrupted_without_a_traceback(tmp_path, capfd):
+    """stop_workers() right after a fork: the child must not meet the stop under the handler it
+    inherited (grade-many's, which raises KeyboardInterrupt) before its own is set: that printed a
+    multiprocessing traceback and counted as a worker death."""
+    import threading
+
+    from grader import batch
+    from grader.rubric import load_rubric
+
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    app_dir = _app(tmp_path / "app")
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)  # what grade-many installs in its process
+    rows = []
+    try:
+        for attempt in range(5):
+            batch._STOPPING.clear()
+            worker = threading.Thread(target=lambda: rows.append(batch._graded_in_own_process(
+                str(app_dir), f"a{attempt}", load_rubric("rails-rubyllm-v1"), str(tmp_path / "board"),
+                batch.GradeOptions(runtime=False, judge=False))))
+            worker.start()
+            deadline = time.monotonic() + 30
+            while not batch._WORKERS and worker.is_alive() and time.monotonic() < deadline:
+                pass  # spin: the stop must land while the child is still starting up
+            batch.stop_workers()
+            worker.join(timeout=60)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        batch._STOPPING.clear()
+    assert [row.error for row in rows] == ["interrupted"] * 5
+    assert "Traceback" not in capfd.readouterr().err
