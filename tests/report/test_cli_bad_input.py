@@ -36,7 +36,15 @@ def places(tmp_path_factory):
                     "-q", "--allow-empty", "-m", "first"], check=True)
     return {"untagged": str(untagged), "repo": str(repo), "file": str(base / "a_file"),
             "missing": str(base / "missing"), "bad_json": str(base / "bad.json"), "empty": str(base / "empty"),
-            "out": str(base / "out")}
+            "out": str(base / "out"), "data": str(base / "service-data")}
+
+
+def test_the_table_tries_every_command():
+    import typer.main
+
+    commands = set(typer.main.get_command(app).commands)
+    tried = {args[0] for args, _ in BAD_INPUTS}
+    assert commands <= tried, f"no bad input tried for: {sorted(commands - tried)}"
 
 
 BAD_INPUTS = [
@@ -79,6 +87,15 @@ BAD_INPUTS = [
     (["grade", "{repo}", "-r", "rails-rubyllm-v1", "-o", "{out}", "--gem-mirror", "file:///etc"], "--gem-mirror:"),
     (["grade-many", "{repo}/..", "-r", "rails-rubyllm-v1", "-o", "{out}", "--gem-mirror", "ftp://x"], "--gem-mirror:"),
     (["grade", "{repo}"], "Missing option"),
+    (["rules", "show", "no-such-rule"], "unknown rule 'no-such-rule'"),
+    (["calibrate", "validate", "{missing}"], "no set.yaml here"),
+    (["calibrate", "report", "{empty}"], "is not a calibration run"),
+    (["calibrate", "compare", "{missing}", "{missing}"], "file not found"),
+    (["calibrate", "check", "{empty}"], "give --min-qwk and/or --max-mae"),
+    (["serve", "--port", "99999"], "Invalid value for '--port'"),
+    (["serve", "token", "revoke", "nobody"], "run `grader db upgrade`"),
+    (["db", "upgrade", "--bogus"], "No such option"),
+    (["worker", "--concurrency", "0"], "Invalid value for '--concurrency'"),
     (["judge", "{repo}", "-r", "rails-rubyllm-v1"], "no --judge-model given (e.g. --judge-model"),
     (["judge", "{repo}", "-r", "rails-rubyllm-v1", "--judge-model", "nosuchprovider/m"],
      "no API key for nosuchprovider/m (NOSUCHPROVIDER_API_KEY unset) and no --judge-api-base"),
@@ -87,7 +104,9 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("args,words", BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
-def test_bad_input_is_one_clear_message_and_exit_2(places, args, words):
+def test_bad_input_is_one_clear_message_and_exit_2(places, args, words, monkeypatch):
+    monkeypatch.setenv("GRADER_DATA_DIR", places["data"])  # the service commands: an empty database of the test's
+    monkeypatch.delenv("GRADER_DATABASE_URL", raising=False)
     res = runner.invoke(app, [a.format(**places) for a in args])
     assert res.exit_code == 2, (res.output, res.exception)
     assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
