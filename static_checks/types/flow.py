@@ -163,12 +163,9 @@ def narrowed_to(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
     `if r.is_a?(Hash) then r[:a]`, `r[:a] if r.is_a?(Hash)`, `r.is_a?(Hash) ? r[:a] : ...`,
     `case r when Hash then r[:a]`. Only guarded parts count, never the `else` side."""
     out: list[str] = []
-    child, cur = use, use.parent
-    while cur is not None and cur.id != stop.id:
-        field = _GUARDED.get(cur.type)
-        if field is not None:
-            guarded = cur.child_by_field_name(field)
-            if guarded is not None and guarded.id == child.id:
+    for child, cur in _enclosing(use, stop):
+        if cur.type in _GUARDED:
+            if _holds_on_side(cur, child, _GUARDED):
                 out.extend(_tested_classes(cur.child_by_field_name("condition"), name))
         elif cur.type == "when" and (body := cur.child_by_field_name("body")) is not None and body.id == child.id:
             case = cur.parent
@@ -178,8 +175,22 @@ def narrowed_to(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
                 consts = [_named(p)[0] if p.type == "pattern" and _named(p) else p for p in patterns]
                 if consts and all(c.type in ("constant", "scope_resolution") for c in consts):
                     out.extend(_text(c) for c in consts)
-        child, cur = cur, cur.parent
     return out
+
+
+def _enclosing(use: ts.Node, stop: ts.Node):
+    """(child, parent) pairs from `use` up to, not including, `stop`."""
+    child, cur = use, use.parent
+    while cur is not None and cur.id != stop.id:
+        yield child, cur
+        child, cur = cur, cur.parent
+
+
+def _holds_on_side(node: ts.Node, child: ts.Node, sides: dict[str, str]) -> bool:
+    """Whether `child` is the side of `node` that `sides` names for its type."""
+    field = sides.get(node.type)
+    side = node.child_by_field_name(field) if field is not None else None
+    return side is not None and side.id == child.id
 
 
 def _probed(cond: ts.Node | None, name: str) -> str | None:
@@ -207,14 +218,9 @@ def refuted(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
     """Methods the local `name` is known NOT to have where `use` sits: the else side of
     `if name.respond_to?(:m)`, the body of `unless name.respond_to?(:m)`."""
     out: list[str] = []
-    child, cur = use, use.parent
-    while cur is not None and cur.id != stop.id:
-        field = _PROBE_FAILED.get(cur.type)
-        if field is not None:
-            side = cur.child_by_field_name(field)
-            if side is not None and side.id == child.id:
-                probed = _probed(cur.child_by_field_name("condition"), name)
-                if probed:
-                    out.append(probed)
-        child, cur = cur, cur.parent
+    for child, cur in _enclosing(use, stop):
+        if _holds_on_side(cur, child, _PROBE_FAILED):
+            probed = _probed(cur.child_by_field_name("condition"), name)
+            if probed:
+                out.append(probed)
     return out
