@@ -93,18 +93,25 @@ def generate(rails: Path, globalid: Path | None, turbo: Path | None, listing: Pa
         out["rails"][minor] = public_instance_api(m, "ActiveRecord::Base")
         out["tags"][minor] = tag
     if globalid is not None:
-        tag = _newest_tag(globalid)
-        m = extract_files(_rb_files(globalid, tag, "lib/"), "globalid", tag)
-        out["gems"]["globalid"] = public_instance_api(m, "GlobalID::Identification")
-        out["tags"]["globalid"] = tag
+        add_gem_api(out, globalid, "globalid", "lib/", "GlobalID::Identification")
     if turbo is not None:
-        tag = _newest_tag(turbo)
-        m = extract_files(_rb_files(turbo, tag, "app/models/"), "turbo-rails", tag)
-        out["gems"]["turbo-rails"] = public_instance_api(m, "Turbo::Broadcastable")
-        out["tags"]["turbo-rails"] = tag
+        add_gem_api(out, turbo, "turbo-rails", "app/models/", "Turbo::Broadcastable")
     if listing is not None:
-        out["runtime_listing"] = sorted({line.strip() for line in listing.read_text().splitlines() if line.strip()})
+        out["runtime_listing"] = listing_names(listing)
     return out
+
+
+def add_gem_api(out: dict, repo: Path, gem: str, folder: str, module: str) -> None:
+    """The public instance API of `module` in the gem's newest release, and that release, into `out`."""
+    tag = _newest_tag(repo)
+    m = extract_files(_rb_files(repo, tag, folder), gem, tag)
+    out["gems"][gem] = public_instance_api(m, module)
+    out["tags"][gem] = tag
+
+
+def listing_names(listing: Path) -> list[str]:
+    """The names a real Ruby listed (tools/*.rb output), one per line."""
+    return sorted({line.strip() for line in listing.read_text().splitlines() if line.strip()})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from static_checks.manifest.extract import extract_files
 from static_checks.manifest.generate import read_blobs
 from static_checks.manifest.model import Manifest
-from static_checks.models_world.generate import _newest_tag, _rb_files, newest_tags, public_instance_api
+from static_checks.models_world.generate import _rb_files, add_gem_api, listing_names, newest_tags, public_instance_api
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "active_record" / "class_api.json"
 _FRAMEWORKS = ("activerecord/lib/", "activemodel/lib/", "activesupport/lib/", "activestorage/lib/",
@@ -112,12 +112,9 @@ def generate(rails: Path, turbo: Path | None, listing: Path | None) -> dict:
         out["rails"][minor] = sorted(names)
         out["tags"][minor] = tag
     if turbo is not None:
-        tag = _newest_tag(turbo)
-        m = extract_files(_rb_files(turbo, tag, "app/models/"), "turbo-rails", tag)
-        out["gems"]["turbo-rails"] = public_instance_api(m, "Turbo::Broadcastable::ClassMethods")
-        out["tags"]["turbo-rails"] = tag
+        add_gem_api(out, turbo, "turbo-rails", "app/models/", "Turbo::Broadcastable::ClassMethods")
     if listing is not None:
-        out["runtime_listing"] = sorted({line.strip() for line in listing.read_text().splitlines() if line.strip()})
+        out["runtime_listing"] = listing_names(listing)
     return out
 
 
