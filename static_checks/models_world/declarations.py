@@ -167,12 +167,17 @@ def _delegate(pf: ParsedFile, args: list[ts.Node], out: Declared) -> None:
         out.names.add(f"{prefix}_{n}" if prefix else n)
 
 
-def _include(pf, meth, args, names, out, nesting, where):
+def _modules(pf, meth, args, into, reasons, nesting, where):
+    """Module arguments by name into `into`; a computed one is a reason the world is not closed."""
     for a in args:
         if a.type in ("constant", "scope_resolution"):
-            out.includes.append((pf.text(a), nesting))
+            into.append((pf.text(a), nesting))
         else:
-            out.reasons.append(f"`{meth}` of a computed module at {where}")
+            reasons.append(f"`{meth}` of a computed module at {where}")
+
+
+def _include(pf, meth, args, names, out, nesting, where):
+    _modules(pf, meth, args, out.includes, out.reasons, nesting, where)
 
 
 def _attr(pf, meth, args, names, out, nesting, where):
@@ -186,13 +191,8 @@ def _attr(pf, meth, args, names, out, nesting, where):
 
 
 def _extend(pf, meth, args, names, out, nesting, where):
-    if out.module_body:
-        return
-    for a in args:
-        if a.type in ("constant", "scope_resolution"):
-            out.extends.append((pf.text(a), nesting))
-        else:
-            out.class_reasons.append(f"`extend` of a computed module at {where}")
+    if not out.module_body:
+        _modules(pf, meth, args, out.extends, out.class_reasons, nesting, where)
 
 
 def _class_attribute(pf, meth, args, names, out, nesting, where):
