@@ -88,8 +88,7 @@ def _worker_main(conn, scratch: str, source: str, name: str, rubric: Rubric, out
     def on_term(signum, frame):
         from grader.core.budget import request_stop
 
-        for sig in _STOP_SIGNALS:
-            signal.signal(sig, signal.SIG_IGN)
+        _disarm_stops()
         request_stop()  # raised again at the next checkpoint if this one is lost in a finalizer
         raise KeyboardInterrupt(f"signal {signum}")
 
@@ -102,8 +101,7 @@ def _worker_main(conn, scratch: str, source: str, name: str, rubric: Rubric, out
         row = grade_one(source, name, rubric, out_dir, options)
     except KeyboardInterrupt:
         row = LeaderRow(name=name, source=source, error="interrupted")
-    for sig in _STOP_SIGNALS:
-        signal.signal(sig, signal.SIG_IGN)
+    _disarm_stops()
     try:
         conn.send(row.model_dump(mode="json"))
         conn.close()
@@ -112,6 +110,11 @@ def _worker_main(conn, scratch: str, source: str, name: str, rubric: Rubric, out
 
 
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+def _disarm_stops() -> None:
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
 
 
 def _death(exitcode: int | None) -> str:
