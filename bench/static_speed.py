@@ -7,10 +7,13 @@ Two trees, each measured as two fresh processes run one after the other, N times
   tree-sitter-ruby; ERB templates with tree-sitter-embedded-template, then their code ranges with Ruby);
 - whole command: `grader check PATH... --format json -o FILE` (start-up, imports, manifest load,
   discovery, parsing, rules, output).
-Trees: (a) ~20 real Rails apps that use RubyLLM, in a bench cache outside the repo ($GRADER_BENCH_CACHE,
+Trees: (a) real Rails apps that use RubyLLM, in a bench cache outside the repo ($GRADER_BENCH_CACHE,
 default ~/.cache/grader/bench/apps), filled from bare git mirrors (--mirrors, default /work/.mirror:
-one `OWNER+NAME/repo` git dir per app; gems, i.e. a top-level *.gemspec, are left out);
+one `OWNER+NAME/repo` git dir per app; gems, i.e. a top-level *.gemspec, are left out). Measured twice:
+a tree of --sample apps (default 20, the goal's "~20 real apps"), picked by a hash of their names so
+that the pick is stable and nobody chooses it, then the whole cache (--sample 0: only the whole cache);
 (b) Ruby's standard library (`apt-get install ruby`). A tree that is absent is skipped and said so.
+A whole-command run counts only when it wrote its JSON report: a crash (which also exits 1) stops the bench.
 Last, the cold `grader check` of one small real app. Goals: ratio <= 1.5, single app < 0.5 s.
 Wall time is the goal's measure; CPU time (user + system of the process and its workers) is printed
 beside it, with its own ratio, because it is steadier on a shared machine and shows what the parallel
@@ -20,6 +23,8 @@ pass costs in total: with N free cores the whole command's wall time approaches 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import resource
 import shutil
@@ -147,8 +152,11 @@ def grader_exe() -> str:
     return str(exe) if exe.exists() else "grader"
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the process and its children) of one run."""
+def timed(cmd: list[str], report: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and its children) of one run. report: the JSON file
+    the run must write (exit 1 means findings, but an uncaught exception exits 1 too)."""
+    if report is not None:
+        report.unlink(missing_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, check=False)
@@ -156,7 +164,19 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd[:3])}... exited {done.returncode}: {done.stderr.decode()[-400:]}")
+    if report is not None and not _wrote_report(report):
+        raise SystemExit(f"{' '.join(cmd[:3])}... wrote no report (exit {done.returncode}): "
+                         f"{done.stderr.decode()[-400:]}")
     return took, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def _wrote_report(report: Path) -> bool:
+    try:
+        written = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    # one report per path: a list when there are several
+    return all("findings" in r for r in (written if isinstance(written, list) else [written]))
 
 
 def _figures(runs: list[tuple[float, float]]) -> str:
@@ -169,13 +189,14 @@ def compare(label: str, slug: str, paths: list[Path], repeat: int, work: Path) -
     listing = work / f"{slug}.files"
     count, size_mb = source_list(paths, listing)
     bare_cmd = [sys.executable, "-c", BARE_PARSE, str(listing)]
-    whole_cmd = [grader_exe(), "check", *map(str, paths), "--format", "json", "-o", str(work / f"{slug}.json")]
+    report = work / f"{slug}.json"
+    whole_cmd = [grader_exe(), "check", *map(str, paths), "--format", "json", "-o", str(report)]
     timed(bare_cmd)  # warm the OS file cache for both sides
-    timed(whole_cmd)
+    timed(whole_cmd, report)
     bare, whole = [], []
     for _ in range(repeat):  # interleaved, so a busy moment on the machine hits both sides
         bare.append(timed(bare_cmd))
-        whole.append(timed(whole_cmd))
+        whole.append(timed(whole_cmd, report))
     b, w = statistics.median(r[0] for r in bare), statistics.median(r[0] for r in whole)
     print(f"{label}: {len(paths)} path(s), {count} files, {size_mb:.1f} MB")
     print(f"  bare tree-sitter parse, fresh process: {_figures(bare)}")
@@ -199,6 +220,19 @@ def apps_tree(args: argparse.Namespace) -> Path | None:
     return apps
 
 
+def app_names(apps: Path) -> list[str]:
+    return sorted(p.name for p in apps.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def sample_tree(apps: Path, size: int, work: Path) -> tuple[Path, list[str]]:
+    """A folder of `size` apps of the cache, hard-linked (no copy), picked by a hash of their names."""
+    picked = sorted(app_names(apps), key=lambda n: hashlib.sha256(n.encode()).hexdigest())[:size]
+    tree = work / f"apps-{size}"
+    for name in picked:
+        shutil.copytree(apps / name, tree / name, copy_function=os.link, symlinks=True)
+    return tree, sorted(picked)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--apps", type=Path, default=bench_cache() / "apps", help="the real apps tree (cache)")
@@ -206,6 +240,7 @@ def main() -> None:
     ap.add_argument("--stdlib", type=Path, nargs="+", default=stdlib_roots())
     ap.add_argument("--single", type=Path, default=ROOT / "tests" / "verdicts" / "crystal_ball",
                     help="the app of the cold single-app figure")
+    ap.add_argument("--sample", type=int, default=20, help="apps in the sampled tree (0: only the whole cache)")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     print(f"cores: {os.cpu_count()}, load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -213,16 +248,20 @@ def main() -> None:
         work = Path(tmp)
         apps = apps_tree(args)
         if apps is not None:
-            n = sum(1 for p in apps.iterdir() if p.is_dir() and not p.name.startswith("."))
-            compare(f"real apps ({n} in {apps})", "apps", [apps], args.repeat, work)
+            n = len(app_names(apps))
+            if 0 < args.sample < n:
+                tree, picked = sample_tree(apps, args.sample, work)
+                print(f"sampled apps: {', '.join(picked)}")
+                compare(f"real apps, {args.sample} of the {n} in {apps}", "sample", [tree], args.repeat, work)
+            compare(f"real apps, all {n} in {apps}", "apps", [apps], args.repeat, work)
         if args.stdlib and all(p.is_dir() for p in args.stdlib):
             compare("ruby stdlib", "stdlib", args.stdlib, args.repeat, work)
         else:
             print("skipped: Ruby's standard library (apt-get install ruby, or pass --stdlib DIR ...)")
         if args.single.is_dir():
             cmd = [grader_exe(), "check", str(args.single), "--format", "json", "-o", str(work / "single.json")]
-            timed(cmd)
-            runs = [timed(cmd) for _ in range(max(args.repeat, 5))]
+            timed(cmd, work / "single.json")
+            runs = [timed(cmd, work / "single.json") for _ in range(max(args.repeat, 5))]
             print(f"cold `grader check` of {args.single.name}: {_figures(runs)} over {len(runs)} runs  (goal < 0.5 s)")
         else:
             print(f"skipped: cold single-app check ({args.single} is absent)")
