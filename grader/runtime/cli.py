@@ -31,10 +31,10 @@ def run_cmd(
     config: opts.Config = None,
 ) -> None:
     """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran the app, 3 when it
-    was skipped or booted, tested and gated nothing (its images failed)."""
+    was skipped or booted, tested and gated nothing (its images failed, or it stopped before)."""
     from pydantic import ValidationError
 
-    from grader.runtime import StepStatus, Timeouts, run_runtime
+    from grader.runtime import Timeouts, run_runtime
     from grader.runtime.options import options_error
 
     try:  # a bad value is one line and exit 2, before any docker work
@@ -54,16 +54,14 @@ def run_cmd(
     except KeyboardInterrupt:
         typer.echo("grader runtime: interrupted; containers of this run were removed", err=True)
         raise typer.Exit(code=130)
-    from grader.runtime.outcome import measured_the_app, nothing_ran_reason
-
-    ran_nothing = report.status is StepStatus.ok and not measured_the_app(report)
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
+        if not report.measured_the_app() and report.skipped_reason:  # the JSON's reader may watch only stderr
+            typer.echo(f"grader runtime: {report.skipped_reason}", err=True)
     else:
         _print_summary(report)
-    if ran_nothing:  # every step done, none of them on the app (its images failed): not a run that ran
-        typer.echo(f"grader runtime: {nothing_ran_reason(report)}", err=True)
-    raise typer.Exit(code=3 if report.status is StepStatus.skipped or ran_nothing else 0)
+    # 0 only when the app itself was booted, tested or gated (good or bad): the report's status says why not.
+    raise typer.Exit(code=0 if report.measured_the_app() else 3)
 
 
 def _print_summary(report) -> None:
