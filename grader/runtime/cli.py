@@ -116,11 +116,20 @@ def clean_cmd(
     removed, kept = engine.clean_all(client, include_live=include_live)
     typer.echo(f"removed {len(removed)} object(s)" + (": " + ", ".join(removed) if removed else ""))
     if kept:
-        live = sum(entry.endswith(f"({engine.KEPT_LIVE})") for entry in kept)
-        parts = [f"{live} of grading runs still in progress"] if live else []
-        if len(kept) - live:
-            parts.append(f"{len(kept) - live} of the gem cache that later runs reuse")
-        typer.echo(f"kept {len(kept)} object(s): {', '.join(parts)} (--all removes them too)")
+        typer.echo(kept_line(kept))
+
+
+def kept_line(kept) -> str:
+    """What `clean` left in place, counted by why (each object carries its reason, a KeptBecause)."""
+    from collections import Counter
+
+    from grader.runtime.engine import KeptBecause
+
+    words = {KeptBecause.live: "of grading runs still in progress",
+             KeptBecause.gem_cache: "of the gem cache that later runs reuse"}
+    counts = Counter(entry.why for entry in kept)
+    parts = [f"{counts[why]} {words[why]}" for why in KeptBecause if counts[why]]
+    return f"kept {len(kept)} object(s): {', '.join(parts)} (--all removes them too)"
 
 
 def main() -> None:  # pragma: no cover - `python -m grader.runtime`

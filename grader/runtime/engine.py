@@ -14,7 +14,9 @@ import re
 import socket
 import tarfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 import docker
 import requests
@@ -416,24 +418,40 @@ def _close_stream(stream) -> None:
             pass
 
 
-def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], list[str]]:
+class KeptBecause(str, Enum):
+    """Why `clean` left a labelled object in place."""
+
+    live = "run in progress"  # its grading process still runs
+    gem_cache = "gem cache"  # a bundle image later runs build on
+
+
+@dataclass(frozen=True)
+class Kept:
+    kind: str  # container | image | volume
+    name: str
+    why: KeptBecause
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} ({self.why.value})"
+
+
+def remove_labelled(client, label_filter: str,
+                    keep: Callable[[dict[str, str]], KeptBecause | None] | None = None) -> tuple[list[str], list[Kept]]:
     """Force-remove containers, then images, then volumes carrying the label, except those for
-    which keep(labels) is true. Returns (removed, kept) descriptions; when keep returns a string,
-    it is the reason, appended to the kept object's description in parentheses.
+    which keep(labels) gives a reason. Returns the removed objects' descriptions and the kept ones.
 
     Uses the low-level listings (one call each, plain dicts): the high-level ones inspect every
     object after listing it, which raises NotFound when another thread (the run's own cleanup,
     a parallel cancel) removes one in between. Every removal tolerates "already gone"."""
     removed: list[str] = []
-    kept: list[str] = []
+    kept: list[Kept] = []
     api = client.api
 
     def spare(kind: str, name: str, object_labels) -> bool:
-        reason = keep(object_labels or {}) if keep is not None else False
-        if reason:
-            kept.append(f"{kind} {name}" + (f" ({reason})" if isinstance(reason, str) else ""))
-            return True
-        return False
+        why = keep(object_labels or {}) if keep is not None else None
+        if why is not None:
+            kept.append(Kept(kind, name, why))
+        return why is not None
 
     for entry in _listing(lambda: api.containers(all=True, filters={"label": label_filter})):
         short = entry["Id"][:12]
@@ -476,10 +494,6 @@ def _gone_or_removed(call) -> bool:
         return False
 
 
-KEPT_LIVE = "run in progress"
-KEPT_CACHE = "gem cache"
-
-
 def is_bundle_cache(object_labels: dict[str, str]) -> bool:
     """The shared bundle image itself. A run's image built FROM it inherits its labels, so the
     cache label alone would spare a killed run's test image forever: only an image that belongs
@@ -491,13 +505,13 @@ def cleanup_run(client, run_id: str) -> list[str]:
     return remove_labelled(client, f"{RUN_ID}={run_id}")[0]
 
 
-def clean_all(client, include_live: bool = False) -> tuple[list[str], list[str]]:
+def clean_all(client, include_live: bool = False) -> tuple[list[str], list[Kept]]:
     """Everything grader-managed whose grading process is gone, except the bundle cache images
     (live runs build on them); include_live: everything, cache included."""
-    def keep(object_labels: dict[str, str]) -> str | None:
+    def keep(object_labels: dict[str, str]) -> KeptBecause | None:
         if owner_alive(object_labels):
-            return KEPT_LIVE
-        return KEPT_CACHE if is_bundle_cache(object_labels) else None
+            return KeptBecause.live
+        return KeptBecause.gem_cache if is_bundle_cache(object_labels) else None
 
     return remove_labelled(client, f"{MANAGED}=true", keep=None if include_live else keep)
 
