@@ -25,7 +25,7 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig, Ulimit
 
 from grader.runtime.options import Limits
-from grader.runtime.sandbox_limits import SIGXFSZ_EXIT, ContainerDiskWatch, fsize_ulimit
+from grader.runtime.sandbox_limits import SIGXFSZ_EXIT, ContainerDiskWatch, fsize_ulimit, is_build_step
 
 MANAGED = "grader.managed"
 RUN_ID = "grader.run_id"
@@ -102,6 +102,12 @@ class BuildOutcome:
     log: str
     error: str | None = None
     limits_note: str = ""  # which build limits held (pids may not be enforceable on every engine)
+    cancelled: bool = False  # we left the stream because the run was cancelled
+
+    @property
+    def left_early(self) -> bool:
+        """We closed the stream while the engine was still building (deadline or cancel)."""
+        return self.timed_out or self.cancelled
 
 
 def build_image(
@@ -159,11 +165,14 @@ def build_image(
                             **({"cgroupparent": cgroup.parent} if cgroup.parent else {})})
     note = f"memory {limits.memory}, cpus {limits.cpus:g}, disk {limits.disk} per step, " + (
         f"pids {limits.pids}" if cgroup.parent else cgroup.note)
+    since = time.time()
     try:
-        with BuildDiskWatch(client, _bytes(limits.disk), cgroup.parent, time.time()) as disk:
+        with BuildDiskWatch(client, _bytes(limits.disk), cgroup.parent, since) as disk:
             outcome = _stream_build(api, kwargs, deadline, timeout, lines, cancelled or (lambda: False))
         if disk.exceeded and not outcome.ok:
             outcome.error = disk.exceeded
+        if outcome.left_early:
+            _await_build_stop(client, run_id, step, cgroup.parent, since)
     except BaseException:  # Ctrl-C mid-build: its unlabelled layers must not outlive the run
         _remove_layers(client, "".join(lines))
         raise
@@ -173,6 +182,27 @@ def build_image(
     if not outcome.ok:
         _remove_layers(client, outcome.log)
     return outcome
+
+
+def _await_build_stop(client, run_id: str, step: str, cgroup_parent: str | None, since: float,
+                      quiet: float = 1.0, limit: float = 10.0) -> None:
+    """After we closed a build's stream the engine still finishes the step in flight: its container and
+    the layer it commits can appear after the run's cleanup looked (seen with a test image cut off at
+    its first step). Wait until no step container of this build (labelled with the run, or under our
+    cgroup parent) has been seen for `quiet` seconds, at most `limit`, so the cleanup finds them all."""
+    labelled = {"label": [f"{RUN_ID}={run_id}", f"{STEP}={step}"]}
+
+    def busy() -> bool:
+        if _listing(lambda: client.api.containers(all=True, filters=labelled)):
+            return True
+        return cgroup_parent is not None and any(is_build_step(client, entry, cgroup_parent, since)
+                                                 for entry in _listing(lambda: client.api.containers(all=True)))
+
+    started = last_seen = time.monotonic()
+    while time.monotonic() - last_seen < quiet and time.monotonic() - started < limit:
+        if busy():
+            last_seen = time.monotonic()
+        time.sleep(0.2)
 
 
 def _add_build_params(api, extra: dict) -> None:
@@ -201,7 +231,7 @@ def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str]
             if time.monotonic() > deadline:
                 return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
             if cancelled():
-                return BuildOutcome(False, False, "".join(lines), "run cancelled")
+                return BuildOutcome(False, False, "".join(lines), "run cancelled", cancelled=True)
         return BuildOutcome(True, False, "".join(lines))
     except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
         return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")

@@ -90,6 +90,17 @@ def writable_layer_bytes(client, container_id: str) -> int | None:
         return None
 
 
+def is_build_step(client, entry: dict, cgroup_parent: str | None, since: float) -> bool:
+    """Whether a listed container is a step of our build: created since it started, under its cgroup parent."""
+    if cgroup_parent is None or entry.get("Created", 0) < since - 1:
+        return False
+    try:
+        host = client.api.inspect_container(entry["Id"]).get("HostConfig") or {}
+    except Exception:  # noqa: BLE001 - gone already
+        return False
+    return host.get("CgroupParent") == cgroup_parent
+
+
 class BuildDiskWatch:
     """During a build: kill any build-step container under our cgroup parent (or, without one,
     started from the build) whose writable layer passes the quota."""
@@ -109,13 +120,7 @@ class BuildDiskWatch:
         self._thread.join(timeout=10)
 
     def _ours(self, entry: dict) -> bool:
-        if entry.get("Created", 0) < self.since - 1:
-            return False
-        try:
-            host = self.client.api.inspect_container(entry["Id"]).get("HostConfig") or {}
-        except Exception:  # noqa: BLE001
-            return False
-        return self.cgroup_parent is not None and host.get("CgroupParent") == self.cgroup_parent
+        return is_build_step(self.client, entry, self.cgroup_parent, self.since)
 
     def _run(self) -> None:
         while not self._stop.wait(DISK_POLL_SECONDS):
