@@ -65,19 +65,37 @@ def run_cmd(
 
 
 def _print_summary(report) -> None:
+    """A table on a terminal (a long word in a detail folds onto the next line, never cut); one plain line
+    per step when piped, each detail whole, so logs and grep see all of it at any width."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
     if report.skipped_reason:
-        console.print(f"runtime stage {report.status.value}: {report.skipped_reason}", markup=False)
-    if report.status.value == "skipped":
+        console.print(f"runtime stage {report.status.value}: {report.skipped_reason}", markup=False, soft_wrap=True)
+    if report.status.value == "skipped" and not report.engine:
         return
-    table = Table(title=f"runtime {report.run_id} ({report.profile or 'no profile'}, {report.duration_seconds}s)")
-    for column in ("step", "status", "seconds", "detail"):
-        table.add_column(column)
+    title = f"runtime {report.run_id} ({report.profile or 'no profile'}, {report.duration_seconds}s)"
+    rows = [(name, step.status.value, f"{step.duration_seconds:.1f}", detail) for name, step, detail in _rows(report)]
+    if not console.is_terminal:
+        width = max(len(name) for name, *_ in rows)
+        typer.echo(title)
+        for name, status, seconds, detail in rows:
+            typer.echo(f"{name:<{width}}  {status:<14} {seconds:>6}s  {detail}".rstrip())
+        return
+    table = Table(title=title)
+    for column in ("step", "status", "seconds"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _rows(report) -> list[tuple[str, object, str]]:
+    """(step name, step, detail) for each step, in the order they run."""
     t, b, g = report.tests, report.boot, report.gates
-    rows = [
+    return [
         ("build", report.build, report.build.reason or ""),
         ("test image", report.test_image, report.test_image.reason or report.test_image.base_image or ""),
         ("boot", b, f"HTTP {b.http_status} ready {b.ready_seconds}s turbo={b.turbo} stimulus={b.stimulus} "
@@ -92,9 +110,6 @@ def _print_summary(report) -> None:
         ("compose up", report.compose.up, f"HTTP {report.compose.up.http_status}" if report.compose.up.http_status
          else (report.compose.up.reason or "")),
     ]
-    for name, step, detail in rows:
-        table.add_row(name, step.status.value, f"{step.duration_seconds:.1f}", detail)
-    console.print(table)
 
 
 def _count(step, count, noun: str) -> str:
