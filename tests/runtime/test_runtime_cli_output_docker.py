@@ -20,6 +20,13 @@ IMAGE = "registry.invalid/some-team/a-very-long-base-image-name-for-grader-cli-t
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def _read_some(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the child closed the terminal
+        return b""
+
+
 @pytest.fixture
 def long_detail_repo(tmp_path):
     (tmp_path / "config.ru").write_text("run ->(_e) { [200, {'content-type' => 'text/html'}, ['<h1>hi</h1>']] }\n")
@@ -58,15 +65,7 @@ def test_a_terminal_80_columns_wide_folds_long_words_instead_of_cutting_them(doc
                                 env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "xterm"},
                                 stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE)
         os.close(follower)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            out += chunk
+        out = b"".join(iter(lambda: _read_some(leader), b""))
         assert proc.wait(timeout=300) == 0, proc.stderr.read()
     finally:
         os.close(leader)

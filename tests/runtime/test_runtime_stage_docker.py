@@ -256,22 +256,16 @@ def test_real_rails_app_boots_and_its_tests_run(docker_client, fixtures_dir, bas
     kit.assert_nothing_left(docker_client, report.run_id)
 
 
-def test_rspec_suite_is_detected_and_counted(docker_client, fixtures_dir, base_image, tmp_path, kit):
-    import shutil
-
-    repo = tmp_path / "rails_rspec"
-    shutil.copytree(fixtures_dir / "rails_chat", repo)
-    shutil.rmtree(repo / "test")
-    (repo / "spec").mkdir()
-    (repo / ".rspec").write_text("--require spec_helper\n")
-    (repo / "spec" / "spec_helper.rb").write_text('require_relative "../app/models/reply"\n')
-    (repo / "spec" / "reply_spec.rb").write_text(
-        'RSpec.describe Reply do\n'
-        '  it("asks for text") { expect(Reply.for(" ")).to eq("Say something.") }\n'
-        '  it("echoes") { expect(Reply.for("hi")).to eq("You said: hi") }\n'
-        '  it("is wrong on purpose") { expect(Reply.for("hi")).to eq("nope") }\n'
-        '  it("is pending") { pending("later"); raise "x" }\n'
-        'end\n')
+def test_rspec_suite_is_detected_and_counted(docker_client, base_image, tmp_path, kit):
+    repo = kit.rspec_app(tmp_path / "rails_rspec", "--require spec_helper\n", {
+        "spec_helper.rb": 'require_relative "../app/models/reply"\n',
+        "reply_spec.rb": (
+            'RSpec.describe Reply do\n'
+            '  it("asks for text") { expect(Reply.for(" ")).to eq("Say something.") }\n'
+            '  it("echoes") { expect(Reply.for("hi")).to eq("You said: hi") }\n'
+            '  it("is wrong on purpose") { expect(Reply.for("hi")).to eq("nope") }\n'
+            '  it("is pending") { pending("later"); raise "x" }\n'
+            'end\n')})
     report = run_runtime(repo, RuntimeOptions(base_image=base_image))
     assert report.profile == "rails-rspec"
     tests = report.tests
