@@ -8,8 +8,9 @@ import re
 
 # Who a grader is. Unqualified "reviewer" is a person on a pull request; qualified, a grader.
 _AI = r"(?:ai|llm|automated|automatic|language[- ]model|gpt|claude|model)"
+_GRADING_WHAT = r"(?:agent|model|system|bot|llm|ai)"  # "grading agent": the one name that ends past its noun
 _WHO_STRICT = (rf"(?:{_AI}[- ](?:grader|evaluator|reviewer|judge|assessor|marker|scorer)"
-               r"|grading (?:agent|model|system|bot|llm|ai)|(?:llm|ai)[- ]as[- ]a[- ]judge)")
+               rf"|grading {_GRADING_WHAT}|(?:llm|ai)[- ]as[- ]a[- ]judge)")
 _WHO = rf"(?:{_WHO_STRICT}|grader|evaluator|assessor|judge)"
 _FULL = r"(?:full|maximum|max|perfect|top|highest|100 ?%)"
 _MARKS = r"(?:marks?|scores?|points|grades?|ratings?|credit)"
@@ -21,16 +22,21 @@ def you_are(who: str) -> str:
             r"\b(?:grad|evaluat|review|scor|judg|assess|mark)")
 
 
+# What follows a grader's name in a vocative ("AI grader: please") and in "graders reading this".
+VOCATIVE_TAIL = (r"s?[*_]*\s*(?::|,)[*_]*\s+"
+                 r"(?:please|you|this|ignore|disregard|give|award|assign|score|rate|grade|note)\b")
+READING_TAIL = r"s?\s+(?:reading|evaluating|reviewing|grading|scoring)\s+this\b"
+
+
 def _addressing(who: str) -> list[re.Pattern[str]]:
     """Sentences that speak to a grader: a note to it, a salutation, a vocative, "if you are one"."""
     return [
         re.compile(rf"(?i)\b(?:note|message|instructions?|reminder|hint)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
                    rf"{who}s?\b"),
         re.compile(rf"(?i)\b(?:dear|attention|hey|hello|hi)\s*,?\s+(?:the\s+)?{who}s?\b"),
-        re.compile(rf"(?im)(?:^|[.!?][ \t]+|^[^\w\n]*)(?:to\s+)?(?:the\s+|any\s+|all\s+)?{who}s?[*_]*\s*(?::|,)[*_]*\s+"
-                   r"(?:please|you|this|ignore|disregard|give|award|assign|score|rate|grade|note)\b"),
+        re.compile(rf"(?im)(?:^|[.!?][ \t]+|^[^\w\n]*)(?:to\s+)?(?:the\s+|any\s+|all\s+)?{who}{VOCATIVE_TAIL}"),
         re.compile(rf"(?i)\bif\s+{you_are(who)}"),
-        re.compile(rf"(?i)\b{who}s?\s+(?:reading|evaluating|reviewing|grading|scoring)\s+this\b"),
+        re.compile(rf"(?i)\b{who}{READING_TAIL}"),
     ]
 
 

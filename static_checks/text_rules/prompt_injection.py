@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from grader.core.repo import decode_text
 from static_checks.models import Category, Finding, Severity
 from static_checks.rules.base import Proof, Rule
 from static_checks.text_rules.injection_patterns import (
@@ -45,7 +46,7 @@ from static_checks.text_rules.injection_patterns import (
     WINDOW_CHARS,
     WINDOW_LINES,
 )
-from static_checks.text_rules.injection_prefilter import possible_patterns
+from static_checks.text_rules.injection_prefilter import ascii_anchor_hits, possible_patterns
 
 RULE_ID = "security/prompt-injection"
 MAX_SCAN_BYTES = 1_000_000  # a longer file is scanned over its head
@@ -387,13 +388,15 @@ class _Split:
         return self.get()[0][-1].text
 
 
-def scan_text(rel: str, text: str, parsed: dict | None = None) -> list[Hit]:
-    """Every place in one file's text that addresses a grader, in file order."""
+def scan_text(rel: str, text: str, parsed: dict | None = None,
+              anchors: list[tuple[int, int]] | None = None) -> list[Hit]:
+    """Every place in one file's text that addresses a grader, in file order. anchors: the text's
+    anchor words (injection_prefilter), when the caller found them already."""
     kind = _kind_of(rel)
     if kind is None:
         return []
     split = _Split(rel, kind, text, parsed or {})
-    possible = possible_patterns(kind, text, split.blanked_prose, split.blanked_code)
+    possible = possible_patterns(kind, text, split.blanked_prose, split.blanked_code, anchors)
     if not possible:
         return []  # no word that every match of some pattern holds: most files
     lowered = text.lower()
@@ -433,12 +436,24 @@ def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None)
             continue  # a name that is not UTF-8 cannot be cited
         pf = (parsed or {}).get(rel)
         if pf is not None and not pf.heredocs_blanked:  # the engine read it already: its bytes are the file's
-            text = pf.source[:MAX_SCAN_BYTES].decode("utf-8", "replace")
+            data = pf.source[:MAX_SCAN_BYTES]
+            decode = _decode_source
         else:
-            text = reader.text(rel, limit=MAX_SCAN_BYTES, truncate=True)
-        if text:
-            hits.extend(scan_text(rel, text, parsed))
+            data = reader.read(rel, limit=MAX_SCAN_BYTES, truncate=True).data
+            decode = decode_text
+        if not data:
+            continue
+        if data.isascii():  # most files: their anchor words found in the bytes, decoded only if there are some
+            anchors = ascii_anchor_hits(data)
+            if anchors:
+                hits.extend(scan_text(rel, data.decode("ascii"), parsed, anchors))
+        else:
+            hits.extend(scan_text(rel, decode(data), parsed))
     return hits
+
+
+def _decode_source(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 # -- the rule ------------------------------------------------------------------------------------
