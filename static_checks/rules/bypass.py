@@ -34,6 +34,13 @@ _SDK_BYTES = re.compile(b"|".join(re.escape(c.encode()) for c in sorted(SDK_CLIE
 _HTTP_CLIENT = re.compile(
     rb"Net::HTTP|Faraday|HTTParty|\bHTTP\.(?:post|get|headers|auth)|RestClient|Excon|Typhoeus|URI\.open"
 )
+# Every match of _HTTP_CLIENT holds one of these: a substring test first spares most files the regex.
+_HTTP_CLIENT_WORDS = (b"HTTP", b"Faraday", b"RestClient", b"Excon", b"Typhoeus", b"URI.open")
+
+
+def _http_client(src: bytes) -> bool:
+    return any(w in src for w in _HTTP_CLIENT_WORDS) and _HTTP_CLIENT.search(src) is not None
+
 _REQUIRES_GEM = re.compile(rb"""^\s*gem\s+['"]ruby_llm['"]""", re.M)
 # Public model/pricing lists are metadata, not LLM calls.
 _MODEL_LIST = re.compile(r"/models/?(?:[?#\"']|$)")
@@ -161,7 +168,7 @@ def check(ctx):
             continue
         src = pf.source
         sdk = _SDK_BYTES.search(src) is not None
-        http = host_bytes.search(src) is not None and _HTTP_CLIENT.search(src) is not None
+        http = _http_client(src) and host_bytes.search(src) is not None  # the rarer test first
         if not (sdk or http):
             continue
         file_text = src.decode("utf-8", "replace")

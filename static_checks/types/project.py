@@ -7,6 +7,7 @@ that is built on it), so a large repo without RubyLLM costs a byte search per fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader.core.budget import checkpoint
@@ -163,6 +164,7 @@ def _scan_until_stable(
     typed_names: set[str] = set()
     parent_names: set[str] = set()
     function_names: set[str] = set()
+    words: dict[str, frozenset[bytes]] = {}  # a file's words, listed when a round first needs them
     while pending:
         for pf in pending:
             checkpoint()
@@ -183,8 +185,21 @@ def _scan_until_stable(
         parent_names |= new_parents
         function_names |= new_functions
         wanted = _file_pattern(new_names | new_functions, new_parents, _association_readers(files, new_names))
-        pending = [pf for pf in files if pf.rel not in scanned and wanted.search(pf.source)]
+        pending = [pf for pf in files if pf.rel not in scanned and _wanted(wanted, pf, words)]
     return scanned, classes
+
+
+def _wanted(pattern: re.Pattern[bytes] | _NamedIn, pf: ParsedFile, words: dict[str, frozenset[bytes]]) -> bool:
+    if not isinstance(pattern, _NamedIn):
+        return pattern.search(pf.source) is not None
+
+    def words_of() -> frozenset[bytes]:
+        found = words.get(pf.rel)
+        if found is None:
+            found = words[pf.rel] = frozenset(_WORD.findall(pf.source))
+        return found
+
+    return pattern.search(pf.source, words_of) is not None
 
 
 def _has_methods(app: AppClass) -> bool:
@@ -198,16 +213,34 @@ def _association_readers(files: list[ParsedFile], names: set[str]) -> set[str]:
     return readers_of([pf.source for pf in files if not is_test_path(pf.rel)], names) if names else set()
 
 
+_WORD = re.compile(rb"\w+")
+# From this many names in one round, a file's words are listed once (and kept for the later rounds):
+# one pass over the bytes instead of one substring search per name.
+_WORDS_FROM = 16
+
+
 class _NamedIn:
     """A pattern's search, asked only of bytes holding one of the names it needs (every match
-    contains one): a substring test is far cheaper than the alternation, and most files hold none."""
+    contains one): a substring test is far cheaper than the alternation, and most files hold none.
 
-    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes]) -> None:
+    With many names, the test is a set lookup among the file's words instead: every match of the
+    pattern holds its name as a whole word (`\\bname\\b`, `.reader\\b`, `< A::Parent\\b`), except a
+    parent glued to `include`/`prepend` (`\\s*` may match nothing), whose word is `includeParent`.
+    Names that are not plain words (`valid?`) keep the substring test."""
+
+    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes], parents: set[bytes] = frozenset()) -> None:
         self.pattern = pattern
         self.literals = tuple(sorted(literals))
+        plain = {lit for lit in literals if _WORD.fullmatch(lit)}
+        glued = {kw + p for p in parents if p in plain for kw in (b"include", b"prepend")}
+        self.words = frozenset(plain | glued)
+        self.others = tuple(lit for lit in self.literals if lit not in plain)
 
-    def search(self, source: bytes) -> re.Match[bytes] | None:
-        if not any(lit in source for lit in self.literals):
+    def search(self, source: bytes, words_of: Callable[[], frozenset[bytes]] | None = None) -> re.Match[bytes] | None:
+        if words_of is not None and len(self.literals) >= _WORDS_FROM:
+            if self.words.isdisjoint(words_of()) and not any(lit in source for lit in self.others):
+                return None
+        elif not any(lit in source for lit in self.literals):
             return None
         return self.pattern.search(source)
 
@@ -225,7 +258,7 @@ def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None =
         alts.append(rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b")
     pattern = re.compile(b"|".join(alts))
     literals = {n.encode() for n in names | parents | (readers or set())}
-    return _NamedIn(pattern, literals) if literals and all(literals) else pattern
+    return _NamedIn(pattern, literals, {n.encode() for n in parents}) if literals and all(literals) else pattern
 
 
 def _gem_reopenings(
