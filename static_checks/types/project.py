@@ -19,6 +19,13 @@ from static_checks.types.syntax import call_receiver, const_path, is_test_path
 # Rails macros whose added methods the manifest describes (index.acts_as_methods).
 ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
 _SEED = re.compile(rb"Ruby_?(?i:llm)|acts_as_(?:chat|message|tool_call|model)")  # also miscased `RubyLlm`
+
+
+def _seeds(source: bytes) -> bool:
+    """_SEED.search, after substring tests (every match holds `Ruby` or `acts_as_`) that most files fail."""
+    return (b"Ruby" in source or b"acts_as_" in source) and _SEED.search(source) is not None
+
+
 # `use_new_acts_as = true|false` not on a comment line; any other value is computed at boot
 _NEW_ACTS_AS = re.compile(rb"^[^#\n]*use_new_acts_as\s*=(?!=)\s*(true|false)?", re.M)
 
@@ -159,7 +166,7 @@ def _scan_until_stable(
 ) -> tuple[dict[str, FileScan], dict[str, AppClass]]:
     """Scan files naming RubyLLM, then files naming an app class built on it, until stable."""
     scanned: dict[str, FileScan] = {}
-    pending = [pf for pf in files if _SEED.search(pf.source)]
+    pending = [pf for pf in files if _seeds(pf.source)]
     classes: dict[str, AppClass] = {}
     typed_names: set[str] = set()
     parent_names: set[str] = set()
@@ -199,7 +206,7 @@ def _wanted(pattern: re.Pattern[bytes] | _NamedIn, pf: ParsedFile, words: dict[s
             found = words[pf.rel] = frozenset(_WORD.findall(pf.source))
         return found
 
-    return pattern.search(pf.source, words_of) is not None
+    return pattern.search(pf.source, words_of)
 
 
 def _has_methods(app: AppClass) -> bool:
@@ -228,21 +235,27 @@ class _NamedIn:
     parent glued to `include`/`prepend` (`\\s*` may match nothing), whose word is `includeParent`.
     Names that are not plain words (`valid?`) keep the substring test."""
 
-    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes], parents: set[bytes] = frozenset()) -> None:
+    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes], parents: set[bytes] = frozenset(),
+                 names: set[bytes] = frozenset()) -> None:
         self.pattern = pattern
         self.literals = tuple(sorted(literals))
         plain = {lit for lit in literals if _WORD.fullmatch(lit)}
         glued = {kw + p for p in parents if p in plain for kw in (b"include", b"prepend")}
         self.words = frozenset(plain | glued)
         self.others = tuple(lit for lit in self.literals if lit not in plain)
+        # a plain name among a file's words is a match of `\\b(?:names)\\b` there: no regex needed
+        self.named = frozenset(n for n in names if n in plain)
 
-    def search(self, source: bytes, words_of: Callable[[], frozenset[bytes]] | None = None) -> re.Match[bytes] | None:
+    def search(self, source: bytes, words_of: Callable[[], frozenset[bytes]] | None = None) -> bool:
         if words_of is not None and len(self.literals) >= _WORDS_FROM:
-            if self.words.isdisjoint(words_of()) and not any(lit in source for lit in self.others):
-                return None
+            words = words_of()
+            if not self.named.isdisjoint(words):
+                return True
+            if self.words.isdisjoint(words) and not any(lit in source for lit in self.others):
+                return False
         elif not any(lit in source for lit in self.literals):
-            return None
-        return self.pattern.search(source)
+            return False
+        return self.pattern.search(source) is not None
 
 
 def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None = None) -> re.Pattern[bytes] | _NamedIn:
@@ -258,7 +271,9 @@ def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None =
         alts.append(rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b")
     pattern = re.compile(b"|".join(alts))
     literals = {n.encode() for n in names | parents | (readers or set())}
-    return _NamedIn(pattern, literals, {n.encode() for n in parents}) if literals and all(literals) else pattern
+    if not (literals and all(literals)):
+        return pattern
+    return _NamedIn(pattern, literals, {n.encode() for n in parents}, {n.encode() for n in names})
 
 
 def _gem_reopenings(
