@@ -157,6 +157,45 @@ def _chain_text(node) -> str:
     return text(top) if top is not node else ""
 
 
+# A string nested in these is still the value its enclosing assignment stores.
+_VALUE_WRAPPERS = frozenset({"argument_list", "call", "binary", "parenthesized_statements", "conditional"})
+_CONFIG_BLOCKS = frozenset({"configure", "context"})
+
+
+def _config_receiver(recv, node) -> bool:
+    """`RubyLLM.config`, or the block parameter of an enclosing `RubyLLM.configure` / `RubyLLM.context`."""
+    if text(recv).lstrip(":") in ("RubyLLM.config", "RubyLLM.configuration"):
+        return True
+    if recv.type != "identifier":
+        return False
+    cur = node.parent
+    while cur is not None:
+        if cur.type in ("block", "do_block") and cur.parent is not None and cur.parent.type == "call":
+            owner, method = cur.parent.child_by_field_name("receiver"), cur.parent.child_by_field_name("method")
+            params = cur.child_by_field_name("parameters")
+            if owner is not None and text(owner).lstrip(":") == "RubyLLM" and method is not None \
+                    and text(method) in _CONFIG_BLOCKS and params is not None \
+                    and text(recv) in {text(p) for p in params.named_children}:
+                return True
+        cur = cur.parent
+    return False
+
+
+def _configures_ruby_llm(node) -> bool:
+    """The string is (part of) the value given to a RubyLLM configuration option: it routes ruby_llm to
+    that host (`c.openai_api_base = "https://api.mistral.ai/v1"`), the opposite of going around it."""
+    cur = node
+    while cur.parent is not None and cur.parent.type in _VALUE_WRAPPERS:
+        cur = cur.parent
+    assign = cur.parent
+    if assign is None or assign.type not in ("assignment", "operator_assignment") \
+            or assign.child_by_field_name("right") != cur:
+        return False
+    left = assign.child_by_field_name("left")
+    recv = left.child_by_field_name("receiver") if left is not None and left.type == "call" else None
+    return recv is not None and _config_receiver(recv, assign)
+
+
 def _supported_hint(caps: list[Capability], version: str) -> str | None:
     ok = [c for c in caps if _has(version, c.since)]
     if not ok:
@@ -191,7 +230,8 @@ def check(ctx):
                     f"{version}, which covers it",
                     hint=f"use ruby_llm ({use}) so configuration, retries and tooling stay in one place",
                 )
-            elif http and t == "string" and (host := _host(text(node))) and not _MODEL_LIST.search(text(node)):
+            elif http and t == "string" and (host := _host(text(node))) and not _MODEL_LIST.search(text(node)) \
+                    and not _configures_ruby_llm(node):
                 reach = host.native if _has(version, host.native) else host.compatible
                 use = _supported_hint(used_capabilities(text(node), file_text, sdk=False), version)
                 if use is None or not _has(version, reach):
