@@ -206,7 +206,7 @@ def _wanted(pattern: re.Pattern[bytes] | _NamedIn, pf: ParsedFile, words: dict[s
             found = words[pf.rel] = frozenset(_WORD.findall(pf.source))
         return found
 
-    return pattern.search(pf.source, words_of)
+    return pattern.found_in(pf.source, words_of)
 
 
 def _has_methods(app: AppClass) -> bool:
@@ -246,14 +246,19 @@ class _NamedIn:
         # a plain name among a file's words is a match of `\\b(?:names)\\b` there: no regex needed
         self.named = frozenset(n for n in names if n in plain)
 
-    def search(self, source: bytes, words_of: Callable[[], frozenset[bytes]] | None = None) -> bool:
-        if words_of is not None and len(self.literals) >= _WORDS_FROM:
-            words = words_of()
-            if not self.named.isdisjoint(words):
-                return True
-            if self.words.isdisjoint(words) and not any(lit in source for lit in self.others):
-                return False
-        elif not any(lit in source for lit in self.literals):
+    def search(self, source: bytes) -> re.Match[bytes] | None:
+        if not any(lit in source for lit in self.literals):
+            return None
+        return self.pattern.search(source)
+
+    def found_in(self, source: bytes, words_of: Callable[[], frozenset[bytes]]) -> bool:
+        """Whether search(source) would match; with many names, decided on the file's words first."""
+        if len(self.literals) < _WORDS_FROM:
+            return self.search(source) is not None
+        words = words_of()
+        if not self.named.isdisjoint(words):
+            return True
+        if self.words.isdisjoint(words) and not any(lit in source for lit in self.others):
             return False
         return self.pattern.search(source) is not None
 

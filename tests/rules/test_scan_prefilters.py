@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from static_checks.engine import check_path
 from static_checks.models_world import world
@@ -45,8 +47,8 @@ def test_a_scan_round_asks_what_its_regex_would(names, parents, readers):
     assert isinstance(wanted, project._NamedIn)
     bare = wanted.pattern
     for source in SOURCES:
-        assert wanted.search(source, _words_of(source)) == (bare.search(source) is not None), source
-        assert wanted.search(source) == (bare.search(source) is not None), source
+        assert wanted.found_in(source, _words_of(source)) == (bare.search(source) is not None), source
+        assert (wanted.search(source) is not None) == (bare.search(source) is not None), source
 
 
 def test_the_word_short_cut_is_taken_with_many_names():
@@ -58,7 +60,7 @@ def test_the_word_short_cut_is_taken_with_many_names():
         asked.append(1)
         return frozenset()
 
-    wanted.search(b"nothing here", words_of)
+    wanted.found_in(b"nothing here", words_of)
     assert asked, "many names: the file's words are used"
 
 
@@ -81,6 +83,21 @@ def test_the_seed_and_the_rule_regexes_keep_their_answers():
 def test_every_sdk_client_holds_one_of_the_short_cut_words():
     for client in bypass.SDK_CLIENTS:
         assert any(w in client.encode() for w in bypass._SDK_WORDS), client
+
+
+WORDS = st.sampled_from([b"Chat", b"LlmService", b"Base", b"Helpers", b"ask_llm", b"A1", b"class X < ", b"include",
+                         b"prepend", b" ", b"::", b".", b"\n", b"_", b"x", b"Chats", b"<", b"?",
+                         b"\xc3\xa9", b"valid?"])
+MANY = {f"N{i}" for i in range(project._WORDS_FROM)}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sets(st.sampled_from(["Chat", "LlmService", "ask_llm", "valid?"])),
+       st.sets(st.sampled_from(["Chat", "Base", "Helpers", "A1"])),
+       st.sets(st.sampled_from(["chats", "ask_llm"])), st.lists(WORDS, max_size=16).map(b"".join))
+def test_with_many_names_the_words_decide_as_the_regex_does(names, parents, readers, source):
+    wanted = project._file_pattern(names | MANY, parents, readers)
+    assert wanted.found_in(source, _words_of(source)) == (wanted.pattern.search(source) is not None)
 
 
 def _signature(report) -> list:
