@@ -82,9 +82,9 @@ def check_cmd(
     With several paths, text reports follow each other, `json` is a list of reports and `sarif`
     one log with a run per path; the exit code is the worst of them. Honours the settings file,
     `# grader:disable RULE -- reason` comments (listed in the output) and --baseline."""
-    from grader.commands.check import CheckRequest, check_paths
+    from grader.commands.check import CheckRequest, run_check
 
-    raise typer.Exit(code=check_paths(CheckRequest(
+    raise typer.Exit(code=run_check(CheckRequest(
         paths=paths, fmt=format, ruby_llm_version=ruby_llm_version, output=output, config=config,
         baseline=baseline, write_baseline=write_baseline, quiet=quiet, untrusted=untrusted, jobs=jobs)))
 
@@ -150,7 +150,10 @@ _add_service_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry
-    app()
+    # `grader check` is read without typer when it can be (grader/launch.py, the installed entry point)
+    from grader.launch import main as launch
+
+    launch()
 
 
 if __name__ == "__main__":  # pragma: no cover

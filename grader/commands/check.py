@@ -1,7 +1,8 @@
 """`grader check PATH...`: the RubyLLM API audit over one or several repos.
 
-Exit codes: 0 no error findings, 1 error findings, 2 a bad input (the worst over all paths). A bad
-path is reported in one line and the other paths are still checked.
+Exit codes: 0 no error findings, 1 error findings, 2 a bad input (the worst over all paths), 70 an
+internal error (a bug of grader: the traceback is printed for a report). A bad path is reported in one
+line and the other paths are still checked.
 
 `check` is run by a repo's owner on their own code, so it honours the owner's choices: the
 settings file (`--config`, else the checked folder's, else the current folder's), inline
@@ -104,6 +105,27 @@ def parse_jobs(value: str | None) -> int | None:
     if count < 1:
         raise ValueError(f"--jobs must be a whole number of at least 1, or auto; got {value!r}")
     return count
+
+
+# sysexits.h EX_SOFTWARE ("internal software error"): a crash must not read as findings (1) or as a
+# bad input the user can fix (2); CI and the pre-commit hook then say "could not run", not "found errors".
+INTERNAL_ERROR = 70
+
+
+def run_check(request: CheckRequest) -> int:
+    """check_paths, with a bug of ours reported as one: its traceback and exit code INTERNAL_ERROR.
+    A closed output pipe stays an OSError for the caller (typer and grader.launch exit 1 on it)."""
+    try:
+        return check_paths(request)
+    except BrokenPipeError:
+        raise
+    except Exception:
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        _say(f"internal error (a bug in grader, not in the checked code); exit {INTERNAL_ERROR}. "
+             f"Please report it with the traceback above.")
+        return INTERNAL_ERROR
 
 
 def check_paths(request: CheckRequest) -> int:
