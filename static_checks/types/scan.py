@@ -24,8 +24,9 @@ from static_checks.types.syntax import (
     text,
 )
 
-# A file that never tests a class cannot narrow a value (types.flow.narrowed_to).
-_CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b")
+# A file that never tests a class cannot narrow a value (types.flow.narrowed_to, asserted_before).
+_CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b|\bassert_(?:kind|instance)_of\b"
+                         rb"|\bbe_(?:an?|kind_of|a_kind_of|instance_of|an_instance_of)\b")
 
 # A local assignment: (end of the assignment, right-hand side or None when unknowable).
 Assign = tuple[int, ts.Node | None]
