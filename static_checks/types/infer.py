@@ -125,6 +125,7 @@ class Inferer:
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
         self._busy: set[tuple[int, int]] = set()
         self._ivar_memo: dict[tuple[str, str], TypeRef | None] = {}
+        self._views = None  # types.views.ViewIvars, built on the first ivar of a template
         self._nesting = 0
 
     # ---- entry points -------------------------------------------------------------
@@ -451,6 +452,10 @@ class Inferer:
         return None
 
     def ivar_type(self, scope: Scope, name: str) -> TypeRef | None:
+        if scope.cls is None and scope.file.pf.rel.endswith(".erb"):
+            found = self._view_ivar(scope, name)
+            if found is not False:
+                return found  # else a template whose renderers are unknown: its own assignments only
         if scope.cls is None:
             holder = scope.file.toplevel
             if holder is None:
@@ -464,6 +469,14 @@ class Inferer:
         if app is None:
             return None
         return self._app_ivar(app, name)
+
+    def _view_ivar(self, scope: Scope, name: str) -> TypeRef | None | bool:
+        """A template's ivar from the controllers that render it (types.views); False: renderers unknown."""
+        if self._views is None:
+            from static_checks.types.views import ViewIvars
+
+            self._views = ViewIvars(self)
+        return self._views.ivar_type(scope.file, name)
 
     def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:
         key = (app.fq, name)
