@@ -47,7 +47,11 @@ Read = tuple[SourceSet, list[tuple[SourceFile, bytes]], dict[int, SkippedFile]]
 def discover_and_read(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
     """The sources under base, the bytes of those that could be read, and (by position among the
     sources) why the others could not."""
-    sources = discover(base, max_bytes=max_bytes)
+    return read_sources(discover(base, max_bytes=max_bytes), max_bytes)
+
+
+def read_sources(sources: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
+    """discover_and_read for sources already discovered."""
     readable: list[tuple[SourceFile, bytes]] = []
     unread: dict[int, SkippedFile] = {}
     reader = PassReader(sources.base, max_bytes=max_bytes)
@@ -134,17 +138,19 @@ def check_path(
 
 
 def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_facts: bool, jobs: int) -> CheckReport:
-    read = discover_and_read(base, max_bytes)
+    found = discover(base, max_bytes=max_bytes)
     if jobs > 1 and not with_facts:
         from static_checks.root_pool import check_across_roots
 
-        report = check_across_roots(base, read, ruby_llm_version, jobs, _check_root)
+        # a tree of apps: each worker reads its own roots' files (this process only walked the tree)
+        report = check_across_roots(base, found, ruby_llm_version, jobs, _check_root)
         if report is not None:
             return report
+    read = read_sources(found, max_bytes)
     from static_checks.parse_pool import TextShare
 
     # facts keep every tree in this process; else parsing workers also read the Ruby for the text rules
-    text = None if with_facts else TextShare(base)
+    text = None if with_facts else TextShare(base, files=read[0].text_files)
     sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs, read=read, text=text)
 
     root_names = _root_names(sources.app_roots, [pf.rel for pf in parsed])
@@ -162,14 +168,15 @@ def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_f
         caches[name] = cache
         incomplete.extend(cut)
 
+    # once per folder: rules over any text file (README, views); the Ruby's may be done already.
+    # The files are those discovery walked (sources.text_files): the tree is not walked again.
     from static_checks.text_rules import run_text_rules
 
-    # once per folder: rules over any text file (README, views); the Ruby's may be done already
     if text is not None and text.scanned:
         findings.extend(text.found)
         findings.extend(run_text_rules(base, parsed, only=text.rest()))
-    else:
-        findings.extend(run_text_rules(base, parsed))
+    elif sources.text_files:
+        findings.extend(run_text_rules(base, parsed, only=sources.text_files))
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     facts = []
