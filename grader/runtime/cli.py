@@ -31,10 +31,10 @@ def run_cmd(
     config: opts.Config = None,
 ) -> None:
     """Run the runtime stage on PATH and print its report. Exit 0 when the stage ran the app, 3 when it
-    was skipped or booted, tested and gated nothing (its images failed)."""
+    was skipped or booted, tested and gated nothing (its images failed, or it stopped before)."""
     from pydantic import ValidationError
 
-    from grader.runtime import StepStatus, Timeouts, run_runtime
+    from grader.runtime import Timeouts, run_runtime
     from grader.runtime.options import options_error
 
     try:  # a bad value is one line and exit 2, before any docker work
@@ -54,32 +54,48 @@ def run_cmd(
     except KeyboardInterrupt:
         typer.echo("grader runtime: interrupted; containers of this run were removed", err=True)
         raise typer.Exit(code=130)
-    from grader.runtime.outcome import measured_the_app, nothing_ran_reason
-
-    ran_nothing = report.status is StepStatus.ok and not measured_the_app(report)
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
+        if not report.measured_the_app() and report.skipped_reason:  # the JSON's reader may watch only stderr
+            typer.echo(f"grader runtime: {report.skipped_reason}", err=True)
     else:
         _print_summary(report)
-    if ran_nothing:  # every step done, none of them on the app (its images failed): not a run that ran
-        typer.echo(f"grader runtime: {nothing_ran_reason(report)}", err=True)
-    raise typer.Exit(code=3 if report.status is StepStatus.skipped or ran_nothing else 0)
+    # 0 only when the app itself was booted, tested or gated (good or bad): the report's status says why not.
+    raise typer.Exit(code=0 if report.measured_the_app() else 3)
 
 
 def _print_summary(report) -> None:
+    """A table on a terminal (a long word in a detail folds onto the next line, never cut); one plain line
+    per step when piped, each detail whole, so logs and grep see all of it at any width."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
     if report.skipped_reason:
-        console.print(f"runtime stage {report.status.value}: {report.skipped_reason}", markup=False)
-    if report.status.value == "skipped":
+        console.print(f"runtime stage {report.status.value}: {report.skipped_reason}", markup=False, soft_wrap=True)
+    if report.status.value == "skipped" and not report.engine:
         return
-    table = Table(title=f"runtime {report.run_id} ({report.profile or 'no profile'}, {report.duration_seconds}s)")
-    for column in ("step", "status", "seconds", "detail"):
-        table.add_column(column)
+    title = f"runtime {report.run_id} ({report.profile or 'no profile'}, {report.duration_seconds}s)"
+    rows = [(name, step.status.value, f"{step.duration_seconds:.1f}", detail) for name, step, detail in _rows(report)]
+    if not console.is_terminal:
+        width = max(len(name) for name, *_ in rows)
+        typer.echo(title)
+        for name, status, seconds, detail in rows:
+            typer.echo(f"{name:<{width}}  {status:<14} {seconds:>6}s  {detail}".rstrip())
+        return
+    table = Table(title=title)
+    for column in ("step", "status", "seconds"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _rows(report) -> list[tuple[str, object, str]]:
+    """(step name, step, detail) for each step, in the order they run."""
     t, b, g = report.tests, report.boot, report.gates
-    rows = [
+    return [
         ("build", report.build, report.build.reason or ""),
         ("test image", report.test_image, report.test_image.reason or report.test_image.base_image or ""),
         ("boot", b, f"HTTP {b.http_status} ready {b.ready_seconds}s turbo={b.turbo} stimulus={b.stimulus} "
@@ -94,9 +110,6 @@ def _print_summary(report) -> None:
         ("compose up", report.compose.up, f"HTTP {report.compose.up.http_status}" if report.compose.up.http_status
          else (report.compose.up.reason or "")),
     ]
-    for name, step, detail in rows:
-        table.add_row(name, step.status.value, f"{step.duration_seconds:.1f}", detail)
-    console.print(table)
 
 
 def _count(step, count, noun: str) -> str:
@@ -118,11 +131,20 @@ def clean_cmd(
     removed, kept = engine.clean_all(client, include_live=include_live)
     typer.echo(f"removed {len(removed)} object(s)" + (": " + ", ".join(removed) if removed else ""))
     if kept:
-        live = sum(entry.endswith(f"({engine.KEPT_LIVE})") for entry in kept)
-        parts = [f"{live} of grading runs still in progress"] if live else []
-        if len(kept) - live:
-            parts.append(f"{len(kept) - live} of the gem cache that later runs reuse")
-        typer.echo(f"kept {len(kept)} object(s): {', '.join(parts)} (--all removes them too)")
+        typer.echo(kept_line(kept))
+
+
+def kept_line(kept) -> str:
+    """What `clean` left in place, counted by why (each object carries its reason, a KeptBecause)."""
+    from collections import Counter
+
+    from grader.runtime.engine import KeptBecause
+
+    words = {KeptBecause.live: "of grading runs still in progress",
+             KeptBecause.gem_cache: "of the gem cache that later runs reuse"}
+    counts = Counter(entry.why for entry in kept)
+    parts = [f"{counts[why]} {words[why]}" for why in KeptBecause if counts[why]]
+    return f"kept {len(kept)} object(s): {', '.join(parts)} (--all removes them too)"
 
 
 def main() -> None:  # pragma: no cover - `python -m grader.runtime`

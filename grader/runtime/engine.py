@@ -14,7 +14,9 @@ import re
 import socket
 import tarfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 import docker
 import requests
@@ -23,7 +25,7 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig, Ulimit
 
 from grader.runtime.options import Limits
-from grader.runtime.sandbox_limits import SIGXFSZ_EXIT, ContainerDiskWatch, fsize_ulimit
+from grader.runtime.sandbox_limits import SIGXFSZ_EXIT, ContainerDiskWatch, fsize_ulimit, is_build_step
 
 MANAGED = "grader.managed"
 RUN_ID = "grader.run_id"
@@ -100,6 +102,12 @@ class BuildOutcome:
     log: str
     error: str | None = None
     limits_note: str = ""  # which build limits held (pids may not be enforceable on every engine)
+    cancelled: bool = False  # we left the stream because the run was cancelled
+
+    @property
+    def left_early(self) -> bool:
+        """We closed the stream while the engine was still building (deadline or cancel)."""
+        return self.timed_out or self.cancelled
 
 
 def build_image(
@@ -157,11 +165,14 @@ def build_image(
                             **({"cgroupparent": cgroup.parent} if cgroup.parent else {})})
     note = f"memory {limits.memory}, cpus {limits.cpus:g}, disk {limits.disk} per step, " + (
         f"pids {limits.pids}" if cgroup.parent else cgroup.note)
+    since = time.time()
     try:
-        with BuildDiskWatch(client, _bytes(limits.disk), cgroup.parent, time.time()) as disk:
+        with BuildDiskWatch(client, _bytes(limits.disk), cgroup.parent, since) as disk:
             outcome = _stream_build(api, kwargs, deadline, timeout, lines, cancelled or (lambda: False))
         if disk.exceeded and not outcome.ok:
             outcome.error = disk.exceeded
+        if outcome.left_early:
+            _await_build_stop(client, run_id, step, cgroup.parent, since)
     except BaseException:  # Ctrl-C mid-build: its unlabelled layers must not outlive the run
         _remove_layers(client, "".join(lines))
         raise
@@ -171,6 +182,27 @@ def build_image(
     if not outcome.ok:
         _remove_layers(client, outcome.log)
     return outcome
+
+
+def _await_build_stop(client, run_id: str, step: str, cgroup_parent: str | None, since: float,
+                      quiet: float = 1.0, limit: float = 10.0) -> None:
+    """After we closed a build's stream the engine still finishes the step in flight: its container and
+    the layer it commits can appear after the run's cleanup looked (seen with a test image cut off at
+    its first step). Wait until no step container of this build (labelled with the run, or under our
+    cgroup parent) has been seen for `quiet` seconds, at most `limit`, so the cleanup finds them all."""
+    labelled = {"label": [f"{RUN_ID}={run_id}", f"{STEP}={step}"]}
+
+    def busy() -> bool:
+        if _listing(lambda: client.api.containers(all=True, filters=labelled)):
+            return True
+        return cgroup_parent is not None and any(is_build_step(client, entry, cgroup_parent, since)
+                                                 for entry in _listing(lambda: client.api.containers(all=True)))
+
+    started = last_seen = time.monotonic()
+    while time.monotonic() - last_seen < quiet and time.monotonic() - started < limit:
+        if busy():
+            last_seen = time.monotonic()
+        time.sleep(0.2)
 
 
 def _add_build_params(api, extra: dict) -> None:
@@ -199,7 +231,7 @@ def _stream_build(api, kwargs, deadline: float, timeout: float, lines: list[str]
             if time.monotonic() > deadline:
                 return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
             if cancelled():
-                return BuildOutcome(False, False, "".join(lines), "run cancelled")
+                return BuildOutcome(False, False, "".join(lines), "run cancelled", cancelled=True)
         return BuildOutcome(True, False, "".join(lines))
     except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
         return BuildOutcome(False, True, "".join(lines), f"build exceeded {timeout:.0f}s")
@@ -416,24 +448,40 @@ def _close_stream(stream) -> None:
             pass
 
 
-def remove_labelled(client, label_filter: str, keep=None) -> tuple[list[str], list[str]]:
+class KeptBecause(str, Enum):
+    """Why `clean` left a labelled object in place."""
+
+    live = "run in progress"  # its grading process still runs
+    gem_cache = "gem cache"  # a bundle image later runs build on
+
+
+@dataclass(frozen=True)
+class Kept:
+    kind: str  # container | image | volume
+    name: str
+    why: KeptBecause
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} ({self.why.value})"
+
+
+def remove_labelled(client, label_filter: str,
+                    keep: Callable[[dict[str, str]], KeptBecause | None] | None = None) -> tuple[list[str], list[Kept]]:
     """Force-remove containers, then images, then volumes carrying the label, except those for
-    which keep(labels) is true. Returns (removed, kept) descriptions; when keep returns a string,
-    it is the reason, appended to the kept object's description in parentheses.
+    which keep(labels) gives a reason. Returns the removed objects' descriptions and the kept ones.
 
     Uses the low-level listings (one call each, plain dicts): the high-level ones inspect every
     object after listing it, which raises NotFound when another thread (the run's own cleanup,
     a parallel cancel) removes one in between. Every removal tolerates "already gone"."""
     removed: list[str] = []
-    kept: list[str] = []
+    kept: list[Kept] = []
     api = client.api
 
     def spare(kind: str, name: str, object_labels) -> bool:
-        reason = keep(object_labels or {}) if keep is not None else False
-        if reason:
-            kept.append(f"{kind} {name}" + (f" ({reason})" if isinstance(reason, str) else ""))
-            return True
-        return False
+        why = keep(object_labels or {}) if keep is not None else None
+        if why is not None:
+            kept.append(Kept(kind, name, why))
+        return why is not None
 
     for entry in _listing(lambda: api.containers(all=True, filters={"label": label_filter})):
         short = entry["Id"][:12]
@@ -476,10 +524,6 @@ def _gone_or_removed(call) -> bool:
         return False
 
 
-KEPT_LIVE = "run in progress"
-KEPT_CACHE = "gem cache"
-
-
 def is_bundle_cache(object_labels: dict[str, str]) -> bool:
     """The shared bundle image itself. A run's image built FROM it inherits its labels, so the
     cache label alone would spare a killed run's test image forever: only an image that belongs
@@ -491,13 +535,13 @@ def cleanup_run(client, run_id: str) -> list[str]:
     return remove_labelled(client, f"{RUN_ID}={run_id}")[0]
 
 
-def clean_all(client, include_live: bool = False) -> tuple[list[str], list[str]]:
+def clean_all(client, include_live: bool = False) -> tuple[list[str], list[Kept]]:
     """Everything grader-managed whose grading process is gone, except the bundle cache images
     (live runs build on them); include_live: everything, cache included."""
-    def keep(object_labels: dict[str, str]) -> str | None:
+    def keep(object_labels: dict[str, str]) -> KeptBecause | None:
         if owner_alive(object_labels):
-            return KEPT_LIVE
-        return KEPT_CACHE if is_bundle_cache(object_labels) else None
+            return KeptBecause.live
+        return KeptBecause.gem_cache if is_bundle_cache(object_labels) else None
 
     return remove_labelled(client, f"{MANAGED}=true", keep=None if include_live else keep)
 

@@ -19,6 +19,9 @@ class StepStatus(str, Enum):
     not_run = "not_run"  # gates only: the tool is not installed, which is never a pass
 
 
+MEASURED = (StepStatus.ok, StepStatus.failed, StepStatus.timeout)  # a step that ran and has a result, good or bad
+
+
 class Step(BaseModel):
     status: StepStatus = StepStatus.skipped
     duration_seconds: float = 0.0
@@ -117,3 +120,10 @@ class RuntimeReport(BaseModel):
     gates: Gates = Field(default_factory=Gates)
     compose: ComposeStep = Field(default_factory=ComposeStep)
     cleanup: list[str] = Field(default_factory=list)  # what was removed at the end, or what failed to be
+
+    def measured_the_app(self) -> bool:
+        """Whether any step ran the app's code to a result, good or bad: booted it (in the test image or
+        through compose up), ran its tests or one of its gates. Building images alone is not measuring."""
+        g = self.gates
+        return any(step.status in MEASURED for step in (self.boot, self.tests, g.rubocop, g.brakeman, g.bundle_audit,
+                                                         self.compose.up))

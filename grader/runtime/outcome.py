@@ -1,27 +1,34 @@
-"""Whether a runtime run measured the app at all: one answer for the grade stage and `runtime run`.
+"""The status of a runtime run that reached its end: one rule, applied by run_runtime itself.
 
-A run can reach its end with every step done and still have booted, tested and gated nothing (the
-repo's Dockerfile and the test image both failed); that is never a run that "ran"."""
+A run can reach its end with every container call done and still have booted, tested and gated
+nothing (the test image failed, or could not be attempted). That is never an `ok` run: it is
+`failed` when the test image broke, else `skipped` (its points stay pending), with the reason."""
 
 from __future__ import annotations
 
-MEASURED = ("ok", "failed", "timeout")  # a step that ran the app's code and has a result, good or bad
+from grader.runtime.models import RuntimeReport, Step, StepStatus
+
+_STOPPED = (StepStatus.failed, StepStatus.timeout, StepStatus.skipped, StepStatus.not_applicable)
+_BROKE = (StepStatus.failed, StepStatus.timeout)
 
 
-def measured_the_app(report) -> bool:
-    gates = (report.gates.rubocop, report.gates.brakeman, report.gates.bundle_audit)
-    return any(step.status.value in MEASURED for step in (report.boot, report.tests, *gates))
+def settle(report: RuntimeReport) -> None:
+    """Turn an `ok` run that measured nothing into `failed` or `skipped`, saying why in skipped_reason."""
+    if report.status is not StepStatus.ok or report.measured_the_app():
+        return
+    report.status = StepStatus.failed if report.test_image.status in _BROKE else StepStatus.skipped
+    report.skipped_reason = nothing_ran_reason(report)
 
 
-def image_broke(report) -> bool:
-    """The test image was attempted and failed (as opposed to skipped): the stage failed."""
-    return report.test_image.status.value in ("failed", "timeout")
-
-
-def nothing_ran_reason(report) -> str:
-    """One line: nothing was booted, tested or gated, and which image step stopped it (and why)."""
-    said = []
-    for label, step in (("test image", report.test_image), ("the repo's Dockerfile", report.build)):
-        if step.status.value in ("failed", "timeout", "skipped") and step.reason:
-            said.append(f"{label} {step.status.value}: {step.reason}")
+def nothing_ran_reason(report: RuntimeReport) -> str:
+    """One line: nothing was booted, tested or gated, and which image step stopped it (and why). The repo's
+    Dockerfile is named only when its build broke: a Dockerfile that is absent or was refused offline is
+    no cause (boot, tests and gates run in the test image), and the step table shows it anyway."""
+    said = _said("test image", report.test_image, _STOPPED) + _said("the repo's Dockerfile", report.build, _BROKE)
     return "nothing booted, tested or gated: " + ("; ".join(said) or "no step ran")
+
+
+def _said(label: str, step: Step, statuses: tuple[StepStatus, ...]) -> list[str]:
+    if step.status not in statuses:
+        return []
+    return [f"{label} {step.status.value.replace('_', ' ')}" + (f": {step.reason}" if step.reason else "")]

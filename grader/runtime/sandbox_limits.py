@@ -90,17 +90,27 @@ def writable_layer_bytes(client, container_id: str) -> int | None:
         return None
 
 
-class BuildDiskWatch:
-    """During a build: kill any build-step container under our cgroup parent (or, without one,
-    started from the build) whose writable layer passes the quota."""
+def is_build_step(client, entry: dict, cgroup_parent: str | None, since: float) -> bool:
+    """Whether a listed container is a step of our build: created since it started, under its cgroup parent."""
+    if cgroup_parent is None or entry.get("Created", 0) < since - 1:
+        return False
+    try:
+        host = client.api.inspect_container(entry["Id"]).get("HostConfig") or {}
+    except Exception:  # noqa: BLE001 - gone already
+        return False
+    return host.get("CgroupParent") == cgroup_parent
 
-    def __init__(self, client, quota: int, cgroup_parent: str | None, since: float) -> None:
-        self.client, self.quota, self.cgroup_parent, self.since = client, quota, cgroup_parent, since
+
+class _Watch:
+    """A thread that calls `_look` every `interval` seconds while the `with` block runs, until it says stop."""
+
+    def __init__(self, client, quota: int, interval: float = DISK_POLL_SECONDS) -> None:
+        self.client, self.quota, self.interval = client, quota, interval
         self.exceeded: str | None = None
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="grader-build-disk", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="grader-disk", daemon=True)
 
-    def __enter__(self) -> BuildDiskWatch:
+    def __enter__(self):
         self._thread.start()
         return self
 
@@ -108,57 +118,52 @@ class BuildDiskWatch:
         self._stop.set()
         self._thread.join(timeout=10)
 
-    def _ours(self, entry: dict) -> bool:
-        if entry.get("Created", 0) < self.since - 1:
-            return False
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval) and not self._look():
+            pass
+
+    def _look(self) -> bool:  # True: nothing more to watch
+        raise NotImplementedError
+
+
+class BuildDiskWatch(_Watch):
+    """During a build: kill any build-step container under our cgroup parent (or, without one,
+    started from the build) whose writable layer passes the quota."""
+
+    def __init__(self, client, quota: int, cgroup_parent: str | None, since: float) -> None:
+        super().__init__(client, quota)
+        self.cgroup_parent, self.since = cgroup_parent, since
+
+    def _look(self) -> bool:
         try:
-            host = self.client.api.inspect_container(entry["Id"]).get("HostConfig") or {}
+            running = self.client.api.containers(filters={"status": "running"})
         except Exception:  # noqa: BLE001
             return False
-        return self.cgroup_parent is not None and host.get("CgroupParent") == self.cgroup_parent
-
-    def _run(self) -> None:
-        while not self._stop.wait(DISK_POLL_SECONDS):
-            try:
-                running = self.client.api.containers(filters={"status": "running"})
-            except Exception:  # noqa: BLE001
+        for entry in running:
+            if not is_build_step(self.client, entry, self.cgroup_parent, self.since):
                 continue
-            for entry in running:
-                if not self._ours(entry):
-                    continue
-                size = writable_layer_bytes(self.client, entry["Id"])
-                if size is not None and size >= self.quota:
-                    self.exceeded = f"a build step wrote {size // 2**20} MB (quota {self.quota // 2**20} MB)"
-                    with contextlib.suppress(Exception):
-                        self.client.api.kill(entry["Id"])
+            size = writable_layer_bytes(self.client, entry["Id"])
+            if size is not None and size >= self.quota:
+                self.exceeded = f"a build step wrote {size // 2**20} MB (quota {self.quota // 2**20} MB)"
+                with contextlib.suppress(Exception):
+                    self.client.api.kill(entry["Id"])
+        return False
 
 
-class ContainerDiskWatch:
+class ContainerDiskWatch(_Watch):
     """While a run, boot, test or gate container lives: kill it once its writable layer reaches the
     quota (the kernel's file size limit stops one big file; this stops many files together)."""
 
     def __init__(self, client, container_id: str, quota: int, quota_text: str,
                  interval: float = DISK_POLL_SECONDS) -> None:
-        self.client, self.container_id, self.quota, self.interval = client, container_id, quota, interval
-        self.quota_text = quota_text
-        self.exceeded: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="grader-disk", daemon=True)
+        super().__init__(client, quota, interval)
+        self.container_id, self.quota_text = container_id, quota_text
 
-    def __enter__(self) -> ContainerDiskWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            size = writable_layer_bytes(self.client, self.container_id)
-            if size is None or size < self.quota:
-                continue
-            self.exceeded = f"wrote {size // 2**20} MB to its filesystem (quota {self.quota_text}); killed"
-            with contextlib.suppress(Exception):
-                self.client.api.kill(self.container_id)
-            return
+    def _look(self) -> bool:
+        size = writable_layer_bytes(self.client, self.container_id)
+        if size is None or size < self.quota:
+            return False
+        self.exceeded = f"wrote {size // 2**20} MB to its filesystem (quota {self.quota_text}); killed"
+        with contextlib.suppress(Exception):
+            self.client.api.kill(self.container_id)
+        return True

@@ -23,6 +23,7 @@ from grader.runtime.app_root import find_app_root
 from grader.runtime.compose import check_compose, find_compose_file
 from grader.runtime.models import BuildStep, RuntimeReport, Step, StepStatus, TestImageStep
 from grader.runtime.options import RuntimeOptions
+from grader.runtime.outcome import settle
 from grader.runtime.progress import StepProgress
 from grader.runtime.repo_files import inside_repo
 from grader.runtime.profiles import ProfileError, load_gates, select_profile
@@ -82,9 +83,7 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None, *, cancel: Ca
             try:
                 _run_steps(client, engine, repo, app, options, run_id, budget, report, steps)
                 report.status = StepStatus.timeout if budget.remaining() <= 1 else StepStatus.ok
-                if _nothing_ran(report):  # e.g. no base image here, or no app: say so, don't grade on it
-                    # `skipped` (not not_applicable) for the stage: the pipeline then keeps its points pending.
-                    report.status, report.skipped_reason = StepStatus.skipped, report.test_image.reason
+                settle(report)  # booted, tested and gated nothing (no base image, no app...): never ok
             except Exception as exc:  # our bug or the engine's: keep the partial report, marked
                 report.status = StepStatus.failed
                 report.skipped_reason = f"runtime stage error: {type(exc).__name__}: {exc}"[:400]
@@ -101,15 +100,6 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None, *, cancel: Ca
     if budget.interrupted is not None:  # the signal's KeyboardInterrupt was swallowed on its way up
         raise KeyboardInterrupt(f"signal {budget.interrupted}")
     return report
-
-
-def _nothing_ran(report: RuntimeReport) -> bool:
-    """The test image could not even be attempted (no base image offline, no runtime profile for
-    this repo) and the repo's own image was not built either: nothing about the app was measured
-    (compose validation alone does not count), so the stage is never `ok`."""
-    test_image_attempted = report.test_image.status is not StepStatus.skipped and report.profile is not None
-    return (not test_image_attempted and report.build.status is not StepStatus.ok
-            and report.compose.up.status is not StepStatus.ok)
 
 
 def _skip_all(report: RuntimeReport, started: float) -> RuntimeReport:
@@ -219,12 +209,8 @@ def _interrupt_on_termination(budget: Budget):
         budget.interrupted = signum
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    try:
+    with _stop_signals_handled_by(handler):
         yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
 @contextlib.contextmanager
@@ -233,8 +219,14 @@ def _sigint_deferred():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in sigs}
+    with _stop_signals_handled_by(signal.SIG_IGN):
+        yield
+
+
+@contextlib.contextmanager
+def _stop_signals_handled_by(handler):
+    """SIGINT, SIGTERM and SIGHUP go to `handler` for the block; the previous handlers come back after it."""
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:

@@ -178,6 +178,63 @@ def narrowed_to(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
     return out
 
 
+# Test assertions that stop the test unless a value is an instance of a class, and where the class sits.
+_ASSERT_CLASS_ARG = {"assert_kind_of": 0, "assert_instance_of": 0}
+_EXPECT_CLASS = frozenset({"be_a", "be_an", "be_kind_of", "be_a_kind_of", "be_instance_of", "be_an_instance_of"})
+
+
+def _asserted_classes(stmt: ts.Node, name: str) -> list[str]:
+    """Classes the statement asserts the local `name` to be (the test stops there otherwise):
+    `assert name.is_a?(C)`, `assert_kind_of C, name`, `assert_instance_of(C, name)`, `expect(name).to be_a(C)`."""
+    if stmt.type != "call":
+        return []
+    method = _text(stmt.child_by_field_name("method"))
+    args = stmt.child_by_field_name("arguments")
+    given = _named(args) if args is not None else []
+    recv = stmt.child_by_field_name("receiver")
+    if recv is None and method == "assert" and given:
+        return _tested_classes(given[0], name)
+    if recv is None and method in _ASSERT_CLASS_ARG and len(given) >= 2:
+        cls, value = given[0], given[1]
+        if value.type == "identifier" and _text(value) == name and cls.type in ("constant", "scope_resolution"):
+            return [_text(cls)]
+        return []
+    if method == "to" and recv is not None and recv.type == "call" and len(given) == 1 \
+            and _text(recv.child_by_field_name("method")) == "expect":
+        subject = _named(recv.child_by_field_name("arguments")) if recv.child_by_field_name("arguments") else []
+        matcher = given[0]
+        if len(subject) == 1 and subject[0].type == "identifier" and _text(subject[0]) == name \
+                and matcher.type == "call" and _text(matcher.child_by_field_name("method")) in _EXPECT_CLASS:
+            margs = _named(matcher.child_by_field_name("arguments")) if matcher.child_by_field_name("arguments") else []
+            if margs and margs[0].type in ("constant", "scope_resolution"):
+                return [_text(margs[0])]
+    return []
+
+
+def _assigns(stmt: ts.Node, name: str) -> bool:
+    left = stmt.child_by_field_name("left") if stmt.type in ("assignment", "operator_assignment") else None
+    return left is not None and left.type == "identifier" and _text(left) == name
+
+
+def asserted_before(use: ts.Node, name: str, stop: ts.Node) -> list[str]:
+    """Classes an earlier statement of an enclosing body asserted the local `name` to be, with no
+    reassignment of `name` between the assertion and the statement holding `use`."""
+    out: list[str] = []
+    for child, cur in _enclosing(use, stop):
+        if cur.type not in ("body_statement", "block_body", "then", "else", "begin", "program"):
+            continue
+        found: list[str] = []
+        for stmt in _named(cur):
+            if stmt.id == child.id:
+                break
+            if _assigns(stmt, name):
+                found = []
+            else:
+                found.extend(_asserted_classes(stmt, name))
+        out.extend(found)
+    return out
+
+
 def _enclosing(use: ts.Node, stop: ts.Node):
     """(child, parent) pairs from `use` up to, not including, `stop`."""
     child, cur = use, use.parent

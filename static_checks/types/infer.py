@@ -17,7 +17,7 @@ from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.vocabulary import AR_RELATION
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import (
-    body_values, case_branches, conditional, diverts, method_returns, narrowed_to, refuted,
+    asserted_before, body_values, case_branches, conditional, diverts, method_returns, narrowed_to, refuted,
 )
 from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
@@ -63,6 +63,9 @@ ITERATORS = frozenset({
     "group_by", "partition", "sort_by", "min_by", "max_by", "index_by", "find_index", "take_while",
     "drop_while", "each_slice", "each_cons", "tally_by", "sum", "uniq",
 })
+# What a relation of an ActiveRecord model yields one record at a time to its block (group_by, partition,
+# each_slice and the batch methods yield other shapes).
+RECORD_ITERATORS = (ITERATORS - {"group_by", "partition", "each_slice", "each_cons", "tally_by"}) | {"find_each"}
 _TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
 _NIL = frozenset({"nil"})
 _CONTROL = _TRANSPARENT | {"conditional", "if", "unless", "elsif", "else", "then", "case", "case_match",
@@ -84,7 +87,8 @@ INVENTED = "(invented)"
 _NOT_AGENT_BLOCK = object()
 
 # A file that never tests a class cannot narrow a value: skip the walk up the tree.
-_CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b")
+_CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b|\bassert_(?:kind|instance)_of\b"
+                         rb"|\bbe_(?:an?|kind_of|a_kind_of|instance_of|an_instance_of)\b")
 
 # Calls on an invented value whose result is plain data (a String, a Hash, a count), not more
 # of the invented API: the trail of invented values stops there.
@@ -311,7 +315,7 @@ class Inferer:
         t = self._identifier_unguarded(node, scope)
         if t is not None and _CLASS_TEST.search(scope.file.pf.source):
             # `elsif response.is_a?(Hash) then response["content"]`: not the RubyLLM object in that branch
-            classes = narrowed_to(node, text(node), scope.node)
+            classes = narrowed_to(node, text(node), scope.node) + asserted_before(node, text(node), scope.node)
             if any(not c.lstrip(":").startswith("RubyLLM") for c in classes):
                 return None
         if t is not None and not t.invented and b"respond_to?" in scope.file.pf.source:
@@ -496,6 +500,10 @@ class Inferer:
             return None
         if name in YIELDS_SELF and not owner.plain:
             return owner
+        if name in RECORD_ITERATORS and owner.singleton and owner.open and not owner.plain \
+                and owner.app_class and self.associations is not None:
+            # an ActiveRecord model's relation (`chat.messages.each`, `Message.where(..).find_each`) yields records
+            return owner.instance()
         if name in ITERATORS and not owner.singleton:
             element = owner.name if owner.collection else ENUMERABLE_OF.get(owner.name)
             if element and not (owner.app_class and not owner.collection):

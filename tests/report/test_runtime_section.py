@@ -2,8 +2,9 @@
 test image cannot be built offline) is never an "ok" stage, and report.md/html show its steps, the
 engine and the sub-folder it ran in, whatever the stage's status.
 
-The RuntimeReport is the runtime's own model, filled as run_runtime filled it for such an app
-(docker tests cover run_runtime itself); only the container work is left out."""
+The RuntimeReport is the runtime's own model, filled as run_runtime fills it for such an app, its status
+settled by the same rule run_runtime applies (docker tests cover run_runtime itself); only the container
+work is left out. The grade stage and `grader runtime run` only read that status."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import grader.runtime
 from grader.pipeline import GradeOptions, grade_path
 from grader.report.render import render_html, render_markdown
 from grader.runtime.models import RuntimeReport, StepStatus
+from grader.runtime.outcome import settle
 from grader.stages import RuntimeStage, StaticStage
 
 BUNDLE = "The command '/bin/sh -c bundle install --local || bundle install' returned a non-zero code: 17"
@@ -29,15 +31,20 @@ def _offline_run(test_image: StepStatus) -> RuntimeReport:
     return report
 
 
+def _settled(report: RuntimeReport) -> RuntimeReport:
+    settle(report)  # what run_runtime does once its steps ended
+    return report
+
+
 def _grade(tmp_path, monkeypatch, runtime_report: RuntimeReport):
-    (tmp_path / "web").mkdir()
+    (tmp_path / "web").mkdir(parents=True)
     (tmp_path / "web" / "Gemfile").write_text("gem 'rails'\ngem 'ruby_llm'\n")
     monkeypatch.setattr(grader.runtime, "run_runtime", lambda repo, opts, cancel=None, progress=None: runtime_report)
     return grade_path(tmp_path, "rails-rubyllm-v1", GradeOptions(judge=False, stages=[StaticStage(), RuntimeStage()]))
 
 
 def test_a_run_that_booted_nothing_is_a_failed_stage_with_its_steps_shown(tmp_path, monkeypatch):
-    report = _grade(tmp_path, monkeypatch, _offline_run(StepStatus.failed))
+    report = _grade(tmp_path, monkeypatch, _settled(_offline_run(StepStatus.failed)))
     stage = report.stage("runtime")
     assert stage.status == "failed"
     assert stage.detail == (f"nothing booted, tested or gated: test image failed: {BUNDLE}; "
@@ -54,7 +61,7 @@ def test_a_run_that_booted_nothing_is_a_failed_stage_with_its_steps_shown(tmp_pa
 
 
 def test_a_run_whose_test_image_was_skipped_is_a_skipped_stage(tmp_path, monkeypatch):
-    report = _grade(tmp_path, monkeypatch, _offline_run(StepStatus.skipped))
+    report = _grade(tmp_path, monkeypatch, _settled(_offline_run(StepStatus.skipped)))
     assert report.stage("runtime").status == "skipped"
     assert report.stage("runtime").detail.startswith(f"nothing booted, tested or gated: test image skipped: {BUNDLE}")
     section = render_markdown(report).split("## Runtime", 1)[1].split("\n## ", 1)[0]
@@ -64,8 +71,18 @@ def test_a_run_whose_test_image_was_skipped_is_a_skipped_stage(tmp_path, monkeyp
 def test_a_run_that_tested_the_app_stays_ok(tmp_path, monkeypatch):
     run = _offline_run(StepStatus.ok)
     run.tests.status, run.tests.reason, run.tests.runs, run.tests.failures = StepStatus.failed, None, 3, 1
-    report = _grade(tmp_path, monkeypatch, run)
+    report = _grade(tmp_path, monkeypatch, _settled(run))
     assert report.stage("runtime").status == "ok" and report.stage("runtime").detail is None
+
+
+def test_a_run_that_stopped_part_way_is_partial_only_when_it_measured_something(tmp_path, monkeypatch):
+    for booted, stage_status in ((True, "partial"), (False, "failed")):
+        run = _offline_run(StepStatus.ok)
+        run.status, run.skipped_reason = StepStatus.failed, "runtime stage error: APIError: 500 Server Error"
+        if booted:
+            run.boot.status, run.boot.reason, run.boot.http_status = StepStatus.ok, None, 200
+        stage = _grade(tmp_path / str(booted), monkeypatch, _settled(run)).stage("runtime")
+        assert (stage.status, stage.detail) == (stage_status, run.skipped_reason)
 
 
 def test_runtime_run_exits_3_and_says_so_when_nothing_of_the_app_ran(tmp_path, monkeypatch):
@@ -80,6 +97,7 @@ def test_runtime_run_exits_3_and_says_so_when_nothing_of_the_app_ran(tmp_path, m
         run = _offline_run(test_image)
         if test_image is StepStatus.ok:  # it booted: a measured app, whatever the answer
             run.boot.status, run.boot.reason = StepStatus.failed, "app exited with code 1 before answering HTTP"
+        settle(run)
         monkeypatch.setattr(grader.runtime, "run_runtime", lambda repo, opts, cancel=None, progress=None, r=run: r)
         result = CliRunner().invoke(app, ["runtime", "run", str(tmp_path), "--base-image", "grader-base:bookworm"])
         assert result.exit_code == code, result.output

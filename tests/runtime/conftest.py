@@ -95,12 +95,57 @@ def grader_cli(*args: str, sigint_ignored: bool = False, **kwargs) -> subprocess
     return subprocess.Popen([sys.executable, "-m", "grader.runtime", *args], cwd=ROOT, **kwargs)
 
 
+RACK_OK = "run ->(_e) { [200, {}, ['ok']] }\n"
+
+
+def minitest_file(body: str, requires: tuple[str, ...] = ()) -> str:
+    """A Minitest file with one test whose body is `body` (Ruby lines, indented by the caller)."""
+    head = "".join(f'require "{name}"\n' for name in ("minitest/autorun", *requires))
+    return head + "class OneTest < Minitest::Test\n  def test_one\n" + body + "  end\nend\n"
+
+
+def rack_app(repo: Path, tests: dict[str, str] | None = None, config_ru: str = RACK_OK) -> Path:
+    """A plain Rack app (the rack-minitest profile) in `repo`, with these files under test/."""
+    (repo / "config.ru").write_text(config_ru)
+    for name, text in (tests or {}).items():
+        (repo / "test").mkdir(exist_ok=True)
+        (repo / "test" / name).write_text(text)
+    return repo
+
+
+def rspec_app(repo: Path, dot_rspec: str, specs: dict[str, str]) -> Path:
+    """The rails_chat fixture in `repo` with its Minitest suite swapped for these files under spec/."""
+    import shutil
+
+    shutil.copytree(FIXTURES / "rails_chat", repo)
+    shutil.rmtree(repo / "test")
+    (repo / "spec").mkdir()
+    (repo / ".rspec").write_text(dot_rspec)
+    for name, text in specs.items():
+        (repo / "spec" / name).write_text(text)
+    return repo
+
+
+def run_app(repo: Path, base_image: str, **limits):
+    """run_runtime on `repo` without building its own Dockerfile, under these sandbox limits."""
+    from grader.runtime import RuntimeOptions, run_runtime
+    from grader.runtime.options import Limits
+
+    return run_runtime(repo, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False,
+                                            limits=Limits(**limits)))
+
+
 class DockerKit:
     """Helpers handed to tests as one fixture (test modules here are not a package)."""
 
+    RACK_OK = RACK_OK
     managed = staticmethod(managed)
     assert_nothing_left = staticmethod(assert_nothing_left)
     grader_cli = staticmethod(grader_cli)
+    minitest_file = staticmethod(minitest_file)
+    rack_app = staticmethod(rack_app)
+    rspec_app = staticmethod(rspec_app)
+    run_app = staticmethod(run_app)
 
 
 @pytest.fixture(scope="session")

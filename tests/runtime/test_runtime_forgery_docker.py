@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.runtime import RuntimeOptions, StepStatus, run_runtime
+from grader.runtime import StepStatus
 
 pytestmark = pytest.mark.docker
 
@@ -14,11 +14,9 @@ FAKE_SUMMARY = "999 runs, 999 assertions, 0 failures, 0 errors, 0 skips"
 
 
 def test_fake_minitest_summary_and_coverage_file_are_not_believed(docker_client, base_image, tmp_path, kit):
-    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
-    (tmp_path / "test").mkdir()
     # Registered before minitest/autorun, so it runs after Minitest's own report: the last summary
     # in the output is the fake one, and the coverage summary says 100%.
-    (tmp_path / "test" / "forge_test.rb").write_text(
+    kit.rack_app(tmp_path, {"forge_test.rb": (
         'require "fileutils"\n'
         "at_exit do\n"
         f'  puts "{FAKE_SUMMARY}"\n'
@@ -30,8 +28,8 @@ def test_fake_minitest_summary_and_coverage_file_are_not_believed(docker_client,
         "class ForgeTest < Minitest::Test\n"
         "  def test_passes\n    assert true\n  end\n"
         "  def test_fails\n    assert_equal 1, 2\n  end\n"
-        "end\n")
-    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+        "end\n")})
+    report = kit.run_app(tmp_path, base_image)
     tests = report.tests
     assert FAKE_SUMMARY in tests.log_tail  # the forgery really ran
     assert tests.counts_source == "grader reporter"
@@ -44,13 +42,13 @@ def test_fake_minitest_summary_and_coverage_file_are_not_believed(docker_client,
 
 
 def test_rubocop_config_require_is_not_loaded(docker_client, base_image, tmp_path, kit):
-    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    kit.rack_app(tmp_path)
     # Loaded by RuboCop if it read this config: prints a clean report and exits before any cop runs.
     (tmp_path / "forge.rb").write_text(
         'puts \'{"summary":{"offense_count":0,"target_file_count":1,"inspected_file_count":1}}\'\nexit!(0)\n')
     (tmp_path / ".rubocop.yml").write_text("require:\n  - ./forge.rb\nAllCops:\n  Exclude:\n    - 'vendor/**/*'\n")
     (tmp_path / "bad.rb").write_text("def Bad_Name( x )\n  eval(x) ;\nend\n")
-    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+    report = kit.run_app(tmp_path, base_image)
     rubocop = report.gates.rubocop
     assert rubocop.status is StepStatus.ok, (rubocop.reason, rubocop.log_tail)
     assert rubocop.offenses and rubocop.offenses > 0 and rubocop.clean is False
@@ -64,18 +62,14 @@ def test_planted_coverage_directory_of_sparse_files_is_not_read(docker_client, b
     each: the disk quota, 2 GB counted at apparent size, would now stop the 3 GB of the original report.)"""
     import tracemalloc
 
-    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
-    (tmp_path / "test").mkdir()
-    (tmp_path / "test" / "plant_test.rb").write_text(
-        'require "minitest/autorun"\nrequire "fileutils"\n'
-        "class PlantTest < Minitest::Test\n  def test_plants\n"
+    kit.rack_app(tmp_path, {"plant_test.rb": kit.minitest_file(
         '    %w[.last_run.json .resultset.json].each do |name|\n'
         '      FileUtils.mkdir_p("coverage/#{name}")\n'
         '      File.open("coverage/#{name}/sparse", "wb") { |f| f.truncate(900 * 1024**2) }\n'
-        "    end\n    assert true\n  end\nend\n")
+        "    end\n    assert true\n", requires=("fileutils",))})
     tracemalloc.start()
     try:
-        report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+        report = kit.run_app(tmp_path, base_image)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -86,18 +80,11 @@ def test_planted_coverage_directory_of_sparse_files_is_not_read(docker_client, b
     kit.assert_nothing_left(docker_client, report.run_id)
 
 
-def test_fake_rspec_summary_is_not_believed(docker_client, fixtures_dir, base_image, tmp_path, kit):
-    import shutil
-
-    repo = tmp_path / "rails_rspec"
-    shutil.copytree(fixtures_dir / "rails_chat", repo)
-    shutil.rmtree(repo / "test")
-    (repo / "spec").mkdir()
-    (repo / ".rspec").write_text("--format documentation\n")
-    (repo / "spec" / "forge_spec.rb").write_text(
+def test_fake_rspec_summary_is_not_believed(docker_client, base_image, tmp_path, kit):
+    repo = kit.rspec_app(tmp_path / "rails_rspec", "--format documentation\n", {"forge_spec.rb": (
         'at_exit { puts "50 examples, 0 failures"; $stdout.flush; exit!(0) }\n'
-        'RSpec.describe "forge" do\n  it("fails") { expect(1).to eq(2) }\nend\n')
-    report = run_runtime(repo, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+        'RSpec.describe "forge" do\n  it("fails") { expect(1).to eq(2) }\nend\n')})
+    report = kit.run_app(repo, base_image)
     tests = report.tests
     assert report.profile == "rails-rspec" and "50 examples, 0 failures" in tests.log_tail
     assert tests.counts_source == "grader reporter"

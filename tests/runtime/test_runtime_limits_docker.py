@@ -41,15 +41,15 @@ def test_build_step_writing_past_the_disk_quota_is_stopped(docker_client, base_i
     kit.assert_nothing_left(docker_client, report.run_id)
 
 
+def _suite_under_quota(kit, repo, base_image, body: str):
+    """A Rack app whose one test runs `body` then sleeps 60 s, run under a 100 MB disk quota."""
+    kit.rack_app(repo, {"fill_test.rb": kit.minitest_file(body + "    sleep 60\n")})
+    return kit.run_app(repo, base_image, disk="100m")
+
+
 def test_test_suite_writing_past_the_disk_quota_is_killed(docker_client, base_image, tmp_path, kit):
-    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
-    (tmp_path / "test").mkdir()
-    (tmp_path / "test" / "fill_test.rb").write_text(
-        'require "minitest/autorun"\nclass FillTest < Minitest::Test\n  def test_fills\n'
-        '    File.open("/tmp/filler", "wb") { |f| 400.times { f.write("\\0" * 1_048_576) } }\n'
-        "    sleep 60\n  end\nend\n")
-    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False,
-                                                  limits=Limits(disk="100m")))
+    report = _suite_under_quota(kit, tmp_path, base_image,
+                                '    File.open("/tmp/filler", "wb") { |f| 400.times { f.write("\\0" * 1_048_576) } }\n')
     tests = report.tests
     assert tests.status is StepStatus.failed
     assert "quota 100m" in (tests.reason or ""), tests.reason
@@ -60,11 +60,9 @@ def test_test_suite_writing_past_the_disk_quota_is_killed(docker_client, base_im
 def test_an_app_filling_the_disk_while_it_boots_is_killed(docker_client, base_image, tmp_path, kit):
     """The boot container is watched too: many files (no single one near the file size limit) add up
     past the quota before the app ever answers."""
-    (tmp_path / "config.ru").write_text(
-        '400.times { |i| File.binwrite("/tmp/fill#{i}", "\\0" * 1_048_576); sleep 0.02 }\nsleep 120\n'
-        "run ->(_e) { [200, {}, ['ok']] }\n")
-    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False,
-                                                  limits=Limits(disk="100m")))
+    kit.rack_app(tmp_path, config_ru='400.times { |i| File.binwrite("/tmp/fill#{i}", "\\0" * 1_048_576); '
+                                     'sleep 0.02 }\nsleep 120\n' + kit.RACK_OK)
+    report = kit.run_app(tmp_path, base_image, disk="100m")
     boot = report.boot
     assert boot.status is StepStatus.failed, (boot.status, boot.reason)
     assert boot.reason.startswith("app wrote ") and boot.reason.endswith("MB to its filesystem (quota 100m); killed")
@@ -77,14 +75,8 @@ def test_one_file_stops_exactly_at_the_quota_and_many_files_are_killed(docker_cl
     # The files are paced (about 50 MB/s): the watcher looks every 0.5 s, so on a fast disk an
     # unpaced writer finishes all 300 MB between two looks (seen on CI); the kernel's per-file
     # limit is what bounds a single fast write (test below).
-    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
-    (tmp_path / "test").mkdir()
-    (tmp_path / "test" / "fill_test.rb").write_text(
-        'require "minitest/autorun"\nclass FillTest < Minitest::Test\n  def test_fills\n'
-        '    300.times { |i| File.binwrite("/tmp/f#{i}", "\\0" * 1_048_576); sleep 0.02 }\n'
-        "    sleep 60\n  end\nend\n")
-    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False,
-                                                  limits=Limits(disk="100m")))
+    report = _suite_under_quota(kit, tmp_path, base_image,
+                                '    300.times { |i| File.binwrite("/tmp/f#{i}", "\\0" * 1_048_576); sleep 0.02 }\n')
     tests = report.tests
     assert tests.status is StepStatus.failed
     assert tests.reason.startswith("test suite wrote ") and "(quota 100m); killed" in tests.reason, tests.reason

@@ -192,9 +192,27 @@ def test_missing_base_image_makes_later_steps_not_applicable(docker_client, fixt
     report = run_runtime(fixtures_dir / "rack_green", RuntimeOptions(base_image="grader-no-such-image:1"))
     assert report.test_image.status is StepStatus.skipped and "--base-image" in report.test_image.reason
     # Nothing about the app was measured: the stage as a whole is skipped (points pending, not lost).
-    assert report.status is StepStatus.skipped and report.skipped_reason == report.test_image.reason
+    # The reason names the step that stopped it (it used to be the bare test-image reason here, and the
+    # "nothing booted" sentence one level up when the repo's Dockerfile had built: one rule now).
+    assert report.status is StepStatus.skipped
+    assert report.skipped_reason == f"nothing booted, tested or gated: test image skipped: {report.test_image.reason}"
     for step in (report.boot, report.tests, report.gates.rubocop):
         assert step.status is StepStatus.not_applicable
+    kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_a_run_whose_test_image_broke_is_failed_though_the_repo_image_built(docker_client, base_image, tmp_path,
+                                                                            kit):
+    """run_runtime says it itself: this run used to come back `ok` (every container call succeeded) and was
+    turned `failed` only by the grade stage and `runtime run` on top of it."""
+    (tmp_path / "config.ru").write_text("run ->(_e) { [200, {}, ['ok']] }\n")
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nRUN true\n")
+    report = run_runtime(tmp_path, RuntimeOptions(base_image=base_image, timeouts=Timeouts(test_image=0.001)))
+    assert report.build.status is StepStatus.ok, (report.build.reason, report.build.log_tail)
+    assert report.test_image.status is StepStatus.timeout
+    assert report.boot.status is StepStatus.not_applicable and not report.measured_the_app()
+    assert report.status is StepStatus.failed
+    assert report.skipped_reason == f"nothing booted, tested or gated: test image timeout: {report.test_image.reason}"
     kit.assert_nothing_left(docker_client, report.run_id)
 
 
@@ -238,22 +256,16 @@ def test_real_rails_app_boots_and_its_tests_run(docker_client, fixtures_dir, bas
     kit.assert_nothing_left(docker_client, report.run_id)
 
 
-def test_rspec_suite_is_detected_and_counted(docker_client, fixtures_dir, base_image, tmp_path, kit):
-    import shutil
-
-    repo = tmp_path / "rails_rspec"
-    shutil.copytree(fixtures_dir / "rails_chat", repo)
-    shutil.rmtree(repo / "test")
-    (repo / "spec").mkdir()
-    (repo / ".rspec").write_text("--require spec_helper\n")
-    (repo / "spec" / "spec_helper.rb").write_text('require_relative "../app/models/reply"\n')
-    (repo / "spec" / "reply_spec.rb").write_text(
-        'RSpec.describe Reply do\n'
-        '  it("asks for text") { expect(Reply.for(" ")).to eq("Say something.") }\n'
-        '  it("echoes") { expect(Reply.for("hi")).to eq("You said: hi") }\n'
-        '  it("is wrong on purpose") { expect(Reply.for("hi")).to eq("nope") }\n'
-        '  it("is pending") { pending("later"); raise "x" }\n'
-        'end\n')
+def test_rspec_suite_is_detected_and_counted(docker_client, base_image, tmp_path, kit):
+    repo = kit.rspec_app(tmp_path / "rails_rspec", "--require spec_helper\n", {
+        "spec_helper.rb": 'require_relative "../app/models/reply"\n',
+        "reply_spec.rb": (
+            'RSpec.describe Reply do\n'
+            '  it("asks for text") { expect(Reply.for(" ")).to eq("Say something.") }\n'
+            '  it("echoes") { expect(Reply.for("hi")).to eq("You said: hi") }\n'
+            '  it("is wrong on purpose") { expect(Reply.for("hi")).to eq("nope") }\n'
+            '  it("is pending") { pending("later"); raise "x" }\n'
+            'end\n')})
     report = run_runtime(repo, RuntimeOptions(base_image=base_image))
     assert report.profile == "rails-rspec"
     tests = report.tests
@@ -407,5 +419,6 @@ def test_offline_bundle_the_base_image_lacks_is_skipped_not_failed(docker_client
     assert "Could not" in report.test_image.log_tail  # bundler's own words are kept
     assert "--build-network" in report.test_image.reason
     assert report.status is StepStatus.skipped  # nothing measured: runtime points stay pending
+    assert report.skipped_reason.startswith("nothing booted, tested or gated: test image skipped: ")
     assert report.boot.status is StepStatus.not_applicable
     kit.assert_nothing_left(docker_client, report.run_id)
