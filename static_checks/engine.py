@@ -7,14 +7,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from static_checks import __version__
-from static_checks.context import ProjectContext
 from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
-from static_checks.parsing import ParsedFile
 from static_checks.roots import owner_root as _owner_root
 from static_checks.roots import root_names as _root_names
 from static_checks.sources import DEFAULT_MAX_BYTES, PassReader, SourceFile, SourceSet, discover, read_source
+
+if TYPE_CHECKING:  # the parser and the rules' context load when there is code to check
+    from static_checks.parsing import ParsedFile
 
 
 def _only_thread() -> bool:
@@ -70,13 +72,15 @@ def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None 
     jobs: processes for the syntax pass (None: every core when there are many files; see parse_pool).
     read: what discover_and_read(base) returned, when the caller has it already. text: a
     parse_pool.TextShare, for workers to run the text rules on the Ruby they parse."""
-    from static_checks.parse_pool import parse_all
-
     sources, readable, unread = read or discover_and_read(base, max_bytes)
     skipped: list[SkippedFile] = list(sources.skipped)
     parsed: list[ParsedFile] = []
     findings: list[Finding] = []
-    done = iter(parse_all(readable, jobs=jobs, text=text))
+    done: Iterator[tuple[ParsedFile, list[Finding]]] = iter(())
+    if readable:  # the parser loads when there is something to parse
+        from static_checks.parse_pool import parse_all
+
+        done = iter(parse_all(readable, jobs=jobs, text=text))
     for position in range(len(sources.files)):  # skips listed in the files' order, as they were met
         if position in unread:
             skipped.append(unread[position])
@@ -94,6 +98,7 @@ def _check_root(base: Path, name: str, files: list[ParsedFile],
                 override: str | None) -> tuple[AppRoot, list[Finding], dict, list[str]]:
     """One app root: its ruby_llm version, the manifest of that release, the rules' findings, the
     analysis they built (reused by the facts) and what the time budget cut short."""
+    from static_checks.context import ProjectContext
     from static_checks.manifest.index import ManifestIndex
     from static_checks.manifest.versions import resolve_schema_version, resolve_version
     from static_checks.rules import run_rules
@@ -147,10 +152,12 @@ def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_f
         if report is not None:
             return report
     read = read_sources(found, max_bytes)
-    from static_checks.parse_pool import TextShare
-
     # facts keep every tree in this process; else parsing workers also read the Ruby for the text rules
-    text = None if with_facts else TextShare(base, files=read[0].text_files)
+    text = None
+    if not with_facts and read[1]:
+        from static_checks.parse_pool import TextShare
+
+        text = TextShare(base, files=found.text_files)
     sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs, read=read, text=text)
 
     root_names = _root_names(sources.app_roots, [pf.rel for pf in parsed])
@@ -170,13 +177,14 @@ def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_f
 
     # once per folder: rules over any text file (README, views); the Ruby's may be done already.
     # The files are those discovery walked (sources.text_files): the tree is not walked again.
-    from static_checks.text_rules import run_text_rules
+    if sources.text_files:
+        from static_checks.text_rules import run_text_rules
 
-    if text is not None and text.scanned:
-        findings.extend(text.found)
-        findings.extend(run_text_rules(base, parsed, only=text.rest()))
-    elif sources.text_files:
-        findings.extend(run_text_rules(base, parsed, only=sources.text_files))
+        if text is not None and text.scanned:
+            findings.extend(text.found)
+            findings.extend(run_text_rules(base, parsed, only=text.rest()))
+        else:
+            findings.extend(run_text_rules(base, parsed, only=sources.text_files))
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     facts = []

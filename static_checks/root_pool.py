@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.core.repo import Entry
 from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
-from static_checks.parsing import ParsedFile
 from static_checks.roots import owner_root, root_names
 from static_checks.sources import SourceFile, SourceSet
+
+if TYPE_CHECKING:
+    from static_checks.parsing import ParsedFile
 
 
 @dataclass
@@ -39,7 +42,7 @@ FileAnswer = tuple[str | None, str | None, str | None, list[Finding]]
 # A worker's answer: each file's, the root's AppRoot, rule findings and cut-short notes, and the text
 # rules' findings.
 Answer = tuple[list[FileAnswer], AppRoot, list[Finding], list[str], list[Finding]]
-CheckRoot = Callable[[Path, str, list[ParsedFile], str | None], tuple[AppRoot, list[Finding], dict, list[str]]]
+CheckRoot = Callable[[Path, str, list["ParsedFile"], str | None], tuple[AppRoot, list[Finding], dict, list[str]]]
 
 
 def _unit_in_worker(shared: tuple[Path, list[Unit], str | None, CheckRoot], i: int) -> Answer:
