@@ -144,7 +144,7 @@ def check_path(
 
 def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_facts: bool, jobs: int) -> CheckReport:
     found = discover(base, max_bytes=max_bytes)
-    if jobs > 1 and not with_facts:
+    if jobs > 1 and not with_facts and len(found.files) > 1:
         from static_checks.root_pool import check_across_roots
 
         # a tree of apps: each worker reads its own roots' files (this process only walked the tree)
