@@ -21,8 +21,32 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from grader.core.repo import decode_text
 from static_checks.models import Category, Finding, Severity
 from static_checks.rules.base import Proof, Rule
+from static_checks.text_rules.injection_patterns import (
+    _ATTACK_CONDITION,
+    _CONDITION_AFTER,
+    _DEFENSIVE,
+    _HIDDEN,
+    _HIDDEN_WHO,
+    _IF_YOU_ARE,
+    _NEEDS_IGNORE_VERB,
+    _NEEDS_MARKS_VERB,
+    _NEEDS_WHO,
+    _NEEDS_WHO_STRICT,
+    _QUOTES,
+    _SCORING,
+    _SPEAKS,
+    _TRIGGER,
+    ADDRESS,
+    ADDRESS_STRICT,
+    IGNORE,
+    MARKS,
+    WINDOW_CHARS,
+    WINDOW_LINES,
+)
+from static_checks.text_rules.injection_prefilter import ascii_anchor_hits, possible_patterns
 
 RULE_ID = "security/prompt-injection"
 MAX_SCAN_BYTES = 1_000_000  # a longer file is scanned over its head
@@ -34,71 +58,6 @@ HASH_COMMENT_NAMES = ("Gemfile", "Rakefile", "Dockerfile", "Procfile", ".env.exa
 SLASH_COMMENT_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx", ".css", ".scss")
 CODE_ONLY_SUFFIXES = (".json",)
 
-# Who a grader is. Unqualified "reviewer" is a person on a pull request; qualified, a grader.
-_AI = r"(?:ai|llm|automated|automatic|language[- ]model|gpt|claude|model)"
-_WHO_STRICT = (rf"(?:{_AI}[- ](?:grader|evaluator|reviewer|judge|assessor|marker|scorer)"
-               r"|grading (?:agent|model|system|bot|llm|ai)|(?:llm|ai)[- ]as[- ]a[- ]judge)")
-_WHO = rf"(?:{_WHO_STRICT}|grader|evaluator|assessor|judge)"
-_FULL = r"(?:full|maximum|max|perfect|top|highest|100 ?%)"
-_MARKS = r"(?:marks?|scores?|points|grades?|ratings?|credit)"
-
-
-def _addressing(who: str) -> list[re.Pattern[str]]:
-    """Sentences that speak to a grader: a note to it, a salutation, a vocative, "if you are one"."""
-    return [
-        re.compile(rf"(?i)\b(?:note|message|instructions?|reminder|hint)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
-                   rf"{who}s?\b"),
-        re.compile(rf"(?i)\b(?:dear|attention|hey|hello|hi)\s*,?\s+(?:the\s+)?{who}s?\b"),
-        re.compile(rf"(?im)(?:^|[.!?][ \t]+|^[^\w\n]*)(?:to\s+)?(?:the\s+|any\s+|all\s+)?{who}s?[*_]*\s*(?::|,)[*_]*\s+"
-                   r"(?:please|you|this|ignore|disregard|give|award|assign|score|rate|grade|note)\b"),
-        re.compile(rf"(?i)\bif\s+you\s+are\s+(?:an?\s+)?(?:{_AI}|{who})\b[^.\n]{{0,60}}"
-                   r"\b(?:grad|evaluat|review|scor|judg|assess|mark)"),
-        re.compile(rf"(?i)\b{who}s?\s+(?:reading|evaluating|reviewing|grading|scoring)\s+this\b"),
-    ]
-
-
-_IF_YOU_ARE = 3  # the one pattern of _addressing that an _AI word satisfies without a grader's name
-ADDRESS = _addressing(_WHO)
-ADDRESS_STRICT = _addressing(_WHO_STRICT)
-MARKS = [
-    re.compile(rf"(?i)\b(?:give|award|assign|grant)\s+(?:(?:this|the|our|my)\s+(?:\w+\s+){{0,2}}|it\s+|us\s+|me\s+"
-               rf"|them\s+)?(?:the\s+|a\s+)?{_FULL}\s+{_MARKS}"),
-    re.compile(r"(?i)\b(?:score|grade|rate|mark)\s+(?:(?:this|the|our|my)\s+\w+|it|us|me)\s+(?:as\s+|with\s+)?"
-               r"(?:10\s*/\s*10|100\s*/\s*100|100\s*%|a\s+perfect|perfect|the\s+maximum|full\s+marks|an?\s+A\+?(?!\w))"),
-    re.compile(rf"(?i)\b(?:deserves?|earns?|merits?)\s+(?:the\s+|a\s+)?{_FULL}\s+{_MARKS}"),
-]
-IGNORE = [
-    re.compile(r"(?i)\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?"
-               r"(?:previous|prior|above|earlier|preceding|original|system|grading)\s+"
-               r"(?:instructions|prompts?|guidelines|directions|directives|rubric|criteria)"),
-    # "rules" alone is what linters are told to ignore; "all previous rules" is not
-    re.compile(r"(?i)\b(?:ignore|disregard|forget)\s+all\s+(?:of\s+)?(?:the\s+|your\s+)?"
-               r"(?:previous|prior|above|earlier|preceding)\s+rules"),
-    re.compile(r"(?i)\b(?:new|updated|revised)\s+system\s+(?:prompt|instructions)\s*:"),
-]
-
-# The sentence describes or guards against the phrase rather than saying it.
-_DEFENSIVE = re.compile(
-    r"(?i)\b(?:never|not|n't|no|refuse[sd]?|reject|rejects|detect|detects|block|blocks|filter|filters|prevent"
-    r"|prevents|guard|guards|protect|protects|against|resist|resists|such\s+as|e\.g|i\.e|for\s+example"
-    r"|attempts?|tries|trying|try\s+to|asks?|asked|asking|whether|injection|jailbreak|user\s+says"
-    r"|user\s+writes|messages?\s+(?:that|which))\b")
-_CONDITION_AFTER = re.compile(r"(?i)\b(?:if|when|whenever|unless|only|once|provided)\b")
-_ATTACK_CONDITION = re.compile(rf"(?i)\bif\s+you\s+are\s+(?:an?\s+)?(?:{_AI}|{_WHO})")
-_QUOTES = "\"'`\u201c\u2018\u00ab"
-# Every pattern above needs one of these words: only the lines around them are matched in full
-# (the full patterns are slow on large files; this one pass is not).
-# Matched against lower-cased text without IGNORECASE: several times faster on large files.
-_TRIGGER = re.compile(r"grad|evaluat|review|judg|assess|mark|scor|point|rat(?:ing|e\b)|credit|ignor|disregard"
-                      r"|forget|system\s+(?:prompt|instruction)|10\s*/\s*10")
-WINDOW_CHARS = 600
-WINDOW_LINES = 3  # lines of context kept on each side of a trigger word (the sentence filters read them)
-_HIDDEN = re.compile(r"<!--(.*?)-->|<%#(.*?)%>|^[ \t]*\[//\]:[ \t]*#[ \t]*\((.*?)\)[ \t]*$", re.DOTALL | re.MULTILINE)
-# Hidden from a human reader, a comment that names a reviewer, says "you/please/must" and talks
-# scores is aimed at a grader, whoever the reviewer is.
-_HIDDEN_WHO = re.compile(rf"(?i)\b(?:{_WHO}|reviewer|grader|marker|examiner)s?\b")
-_SPEAKS = re.compile(r"(?i)\b(?:you|your|please|must|should)\b")
-_SCORING = re.compile(rf"(?i)\b(?:scor\w*|grad\w*|{_MARKS}|pass|rate|full|perfect|maximum|max)\b|\b10\s*/\s*10\b")
 
 
 @dataclass(frozen=True)
@@ -150,37 +109,42 @@ def _conditional(text: str, start: int, end: int) -> bool:
     return bool(_CONDITION_AFTER.search(after)) or bool(re.search(r"(?i)\b(?:never|not|n't|only)\b", before))
 
 
-# One search that each pattern of a group needs to succeed somewhere in the text (a word every one of
-# them contains, with the same flags): a window without it skips the group's several full scans.
-_NEEDS_WHO = re.compile(rf"(?i){_WHO}")
-_NEEDS_WHO_STRICT = re.compile(rf"(?i){_WHO_STRICT}")
-_NEEDS_MARKS_VERB = re.compile(r"(?i)\b(?:give|award|assign|grant|score|grade|rate|mark|deserves?|earns?|merits?)\s")
-_NEEDS_IGNORE_VERB = re.compile(r"(?i)\b(?:ignore|disregard|forget)\s|\b(?:new|updated|revised)\s+system\s")
 
 
-def _address(text: str, patterns: list[re.Pattern[str]], needs_who: re.Pattern[str]) -> Iterator[re.Match[str]]:
+_EVERY = frozenset((*ADDRESS, *ADDRESS_STRICT, *MARKS, *IGNORE))
+
+
+def _address(text: str, patterns: list[re.Pattern[str]], needs_who: re.Pattern[str],
+             possible: frozenset | set) -> Iterator[re.Match[str]]:
     """The addressing patterns' matches; all but "if you are an AI ..." (_AI suffices there) name `who`."""
-    named = needs_who.search(text) is not None
+    named = None
     for i, pattern in enumerate(patterns):
+        if pattern not in possible:
+            continue
+        if i != _IF_YOU_ARE and named is None:
+            named = needs_who.search(text) is not None
         if named or i == _IF_YOU_ARE:
             yield from pattern.finditer(text)
 
 
-def _matches(text: str, where: str) -> Iterator[re.Match[str]]:
-    """Matches of the patterns that count in this kind of text, filters applied."""
+def _matches(text: str, where: str, possible: frozenset | set = _EVERY) -> Iterator[re.Match[str]]:
+    """Matches of the patterns that count in this kind of text, filters applied. `possible`: the
+    patterns that can match at all in the file (injection_prefilter); the others are not run."""
     if where == "a string in code":
-        yield from _address(text, ADDRESS_STRICT, _NEEDS_WHO_STRICT)
+        yield from _address(text, ADDRESS_STRICT, _NEEDS_WHO_STRICT, possible)
         return
-    yield from _address(text, ADDRESS, _NEEDS_WHO)
-    if _NEEDS_MARKS_VERB.search(text):
-        yield from (m for p in MARKS for m in p.finditer(text) if not _conditional(text, m.start(), m.end()))
-    if _NEEDS_IGNORE_VERB.search(text):
-        yield from (m for p in IGNORE for m in p.finditer(text) if not _defended(text, m.start(), m.end()))
+    yield from _address(text, ADDRESS, _NEEDS_WHO, possible)
+    marks = [p for p in MARKS if p in possible]
+    if marks and _NEEDS_MARKS_VERB.search(text):
+        yield from (m for p in marks for m in p.finditer(text) if not _conditional(text, m.start(), m.end()))
+    ignore = [p for p in IGNORE if p in possible]
+    if ignore and _NEEDS_IGNORE_VERB.search(text):
+        yield from (m for p in ignore for m in p.finditer(text) if not _defended(text, m.start(), m.end()))
 
 
-def _hidden_speaks(body: str) -> str | None:
+def _hidden_speaks(body: str, possible: frozenset | set = _EVERY) -> str | None:
     """The phrase that makes a hidden comment an address to a grader, or None."""
-    found = next(iter(_matches(body, "a hidden comment")), None)
+    found = next(iter(_matches(body, "a hidden comment", possible)), None)
     if found is not None:
         return found.group(0)
     who = _HIDDEN_WHO.search(body)
@@ -400,26 +364,58 @@ def _trigger_filter(text: str, lowered: str):
     return may_trigger
 
 
-def scan_text(rel: str, text: str, parsed: dict | None = None) -> list[Hit]:
-    """Every place in one file's text that addresses a grader, in file order."""
+class _Split:
+    """A file's segments and hidden comments (_segments), made once and only when first asked for."""
+
+    def __init__(self, rel: str, kind: str, text: str, parsed: dict) -> None:
+        self.rel, self.kind, self.text, self.parsed = rel, kind, text, parsed
+        self._made: tuple[list[_Segment], list[tuple[int, int, str]]] | None = None
+
+    def get(self) -> tuple[list[_Segment], list[tuple[int, int, str]]]:
+        if self._made is None:
+            self._made = _segments(self.rel, self.kind, self.text, self.parsed)
+        return self._made
+
+    def blanked_prose(self) -> str | None:
+        """Prose without its hidden comments; None when it has none (each form needs one of these)."""
+        if not any(marker in self.text for marker in ("<!--", "<%#", "[//]:")):
+            return None
+        segments, hidden = self.get()
+        return segments[0].text if hidden else None
+
+    def blanked_code(self) -> str:
+        """Code without its comments: the segment its strings are scanned in (_code_segments)."""
+        return self.get()[0][-1].text
+
+
+def scan_text(rel: str, text: str, parsed: dict | None = None,
+              anchors: list[tuple[int, int]] | None = None) -> list[Hit]:
+    """Every place in one file's text that addresses a grader, in file order. anchors: the text's
+    anchor words (injection_prefilter), when the caller found them already."""
     kind = _kind_of(rel)
+    if kind is None:
+        return []
+    split = _Split(rel, kind, text, parsed or {})
+    possible = possible_patterns(kind, text, split.blanked_prose, split.blanked_code, anchors)
+    if not possible:
+        return []  # no word that every match of some pattern holds: most files
     lowered = text.lower()
-    if kind is None or not _TRIGGER.search(lowered):
-        return []  # every pattern, hidden comments' included, needs a trigger word: most files have none
-    segments, hidden = _segments(rel, kind, text, parsed or {})
+    if not _TRIGGER.search(lowered):
+        return []  # every pattern, hidden comments' included, needs a trigger word
+    segments, hidden = split.get()
     hits: dict[tuple[int, str], Hit] = {}
     may_trigger = _trigger_filter(text, lowered)
     windows = [_Segment(seg.text[a:b], seg.offset + a, seg.where) for seg in segments
                if may_trigger(seg) for a, b in _windows(seg.text)]
     for seg in windows:
-        for m in _matches(seg.text, seg.where):
+        for m in _matches(seg.text, seg.where, possible):
             phrase = m.group(0).lstrip()
             line, col = _position(text, seg.offset + m.end() - len(phrase))
             known = hits.get((line, "instructions"))
             if known is None or col < known.column:  # one finding a line, at its first phrase
                 hits[(line, "instructions")] = Hit(rel, line, col, "instructions", phrase, seg.where)
     for start, _end, body in hidden:
-        phrase = _hidden_speaks(body)
+        phrase = _hidden_speaks(body, possible)
         if phrase is not None:
             line, col = _position(text, start)
             hits.setdefault((line, "hidden_comment"), Hit(rel, line, col, "hidden_comment", phrase,
@@ -440,12 +436,24 @@ def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None)
             continue  # a name that is not UTF-8 cannot be cited
         pf = (parsed or {}).get(rel)
         if pf is not None and not pf.heredocs_blanked:  # the engine read it already: its bytes are the file's
-            text = pf.source[:MAX_SCAN_BYTES].decode("utf-8", "replace")
+            data = pf.source[:MAX_SCAN_BYTES]
+            decode = _decode_source
         else:
-            text = reader.text(rel, limit=MAX_SCAN_BYTES, truncate=True)
-        if text:
-            hits.extend(scan_text(rel, text, parsed))
+            data = reader.read(rel, limit=MAX_SCAN_BYTES, truncate=True).data
+            decode = decode_text
+        if not data:
+            continue
+        if data.isascii():  # most files: their anchor words found in the bytes, decoded only if there are some
+            anchors = ascii_anchor_hits(data)
+            if anchors:
+                hits.extend(scan_text(rel, data.decode("ascii"), parsed, anchors))
+        else:
+            hits.extend(scan_text(rel, decode(data), parsed))
     return hits
+
+
+def _decode_source(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 # -- the rule ------------------------------------------------------------------------------------
