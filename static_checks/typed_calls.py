@@ -15,7 +15,7 @@ from static_checks.manifest.index import ManifestIndex
 from static_checks.parsing import ParsedFile
 from static_checks.types import Inferer, Project
 from static_checks.types.ref import TypeRef
-from static_checks.types.scan import FileScan, Scope, is_plain_write_target
+from static_checks.types.scan import FileScan, Scope
 from static_checks.types.syntax import call_name, call_receiver
 
 SCHEMA = "RubyLLM::Schema"
@@ -54,7 +54,7 @@ def checked_calls(project: Project, infer: Inferer, index: ManifestIndex) -> lis
     for fs in project.scans:
         for call, scope in fs.calls:
             name = fs.name_of(call)
-            if name is None or is_plain_write_target(call):
+            if name is None or fs.is_write_target(call):
                 continue  # a write target is checked as its writer `x=` below
             recv = call_receiver(call)
             rtype = infer.receiver_type(call, scope)

@@ -40,6 +40,8 @@ _INSTALLED_GEM = ("/gems/", "vendor/bundle/")
 _PATCH = re.compile(rb"on_load\(?\s*:active_record\b|ActiveRecord::(?:Base|Relation)\s*\.\s*"
                     rb"(?:include|extend|prepend|send|class_eval|class_exec|singleton_class|define_singleton_method)\b"
                     rb"|\bextending\b")
+# Every match of _PATCH holds one of these: a substring test first spares most files the regex.
+_PATCH_WORDS = (b"on_load", b"ActiveRecord::", b"extending")
 
 
 @dataclass
@@ -152,7 +154,8 @@ class ModelWorld:
                 if fq.startswith("ActiveRecord::") and fq != AR_BASE:
                     self._patches.append(f"the app reopens `{fq}` at {defs[0][0].rel}")
             for pf in self.ctx.files:
-                m = _PATCH.search(pf.source) if not is_test_path(pf.rel) else None
+                m = _PATCH.search(pf.source) if not is_test_path(pf.rel) and \
+                    any(w in pf.source for w in _PATCH_WORDS) else None
                 if m is not None:
                     line = pf.source.count(b"\n", 0, m.start()) + 1
                     self._patches.append(f"app code extends ActiveRecord or a relation at {pf.rel}:{line}")

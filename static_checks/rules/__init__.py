@@ -52,6 +52,31 @@ def absence_rule_ids() -> frozenset[str]:
     return frozenset(r.id for r in all_rules() if r.proof is Proof.absence)
 
 
+def rule_findings(rule: Rule, ctx: ProjectContext) -> list[Finding]:
+    """One rule's whole findings over the root, computed once: a rule that reads another's findings
+    (invented-value-use reads unknown-method's and unknown-constant's) reuses them, and run_rules too."""
+    key = f"findings:{rule.id}"
+    found = ctx.cache.get(key)
+    if found is None:
+        found = list(rule.check(ctx))
+        ctx.cache[key] = found
+    return found  # type: ignore[return-value]
+
+
+def _findings_of(rule: Rule, ctx: ProjectContext):
+    """The rule's findings as they come (a budget cut keeps those found so far), kept once complete."""
+    key = f"findings:{rule.id}"
+    found = ctx.cache.get(key)
+    if found is not None:
+        yield from found  # type: ignore[misc]
+        return
+    kept = []
+    for f in rule.check(ctx):
+        kept.append(f)
+        yield f
+    ctx.cache[key] = kept
+
+
 def run_rules(ctx: ProjectContext, only: set[str] | None = None, incomplete: list[str] | None = None) -> list[Finding]:
     """Every rule's findings. When the repo's time budget runs out (grader.core.budget), the rule
     running keeps what it found so far and the rest do not run; `incomplete` gets one line naming them."""
@@ -64,7 +89,7 @@ def run_rules(ctx: ProjectContext, only: set[str] | None = None, incomplete: lis
     for n, rule in enumerate(rules):
         try:
             checkpoint()
-            for f in rule.check(ctx):
+            for f in _findings_of(rule, ctx):
                 key = (f.rule, f.file, f.line, f.column)
                 if key not in seen:
                     seen.add(key)

@@ -33,9 +33,22 @@ SDK_CLIENTS = frozenset({
 })
 # Cheap pre-filter over a file's bytes: does it name any of the clients at all?
 _SDK_BYTES = re.compile(b"|".join(re.escape(c.encode()) for c in sorted(SDK_CLIENTS)))
+# ...and a cheaper one before it: every client's name holds one of these (checked where it is used)
+_SDK_WORDS = (b"::Client", b"Langchain::")
 _HTTP_CLIENT = re.compile(
     rb"Net::HTTP|Faraday|HTTParty|\bHTTP\.(?:post|get|headers|auth)|RestClient|Excon|Typhoeus|URI\.open"
 )
+# Every match of _HTTP_CLIENT holds one of these: a substring test first spares most files the regex.
+_HTTP_CLIENT_WORDS = (b"HTTP", b"Faraday", b"RestClient", b"Excon", b"Typhoeus", b"URI.open")
+
+
+def _sdk_client(src: bytes) -> bool:
+    return any(w in src for w in _SDK_WORDS) and _SDK_BYTES.search(src) is not None
+
+
+def _http_client(src: bytes) -> bool:
+    return any(w in src for w in _HTTP_CLIENT_WORDS) and _HTTP_CLIENT.search(src) is not None
+
 _REQUIRES_GEM = re.compile(rb"""^\s*gem\s+['"]ruby_llm['"]""", re.M)
 # Public model/pricing lists are metadata, not LLM calls.
 _MODEL_LIST = re.compile(r"/models/?(?:[?#\"']|$)")
@@ -201,8 +214,8 @@ def check(ctx):
         if is_test_path(pf.rel):
             continue
         src = pf.source
-        sdk = _SDK_BYTES.search(src) is not None
-        http = host_bytes.search(src) is not None and _HTTP_CLIENT.search(src) is not None
+        sdk = _sdk_client(src)
+        http = _http_client(src) and host_bytes.search(src) is not None  # the rarer test first
         if not (sdk or http):
             continue
         file_text = src.decode("utf-8", "replace")

@@ -24,7 +24,7 @@ from static_checks.rules.signature import binding_errors
 from static_checks.rules.unknown_constant import missing_constants
 from static_checks.types.infer import Inferer, _invented_result
 from static_checks.types.ref import TypeRef
-from static_checks.types.scan import FileScan, is_plain_write_target
+from static_checks.types.scan import FileScan
 from static_checks.types.syntax import ArgShape, arg_shape, call_receiver, const_path
 
 # Model-registry data (pricing tiers) is never what a client call returns; its `[]` accepts any key
@@ -38,8 +38,10 @@ def _key(pf, node: ts.Node) -> tuple[str, int, int]:
 
 def _roots(ctx, an) -> tuple[dict[int, str], dict[str, tuple], set[int]]:
     """node id -> root key, root key -> (its finding, what to call it), and the ids of root constants."""
+    from static_checks.rules import rule_findings
+
     findings = {(f.file, f.line, f.column): f for rule in (unknown_method, unknown_constant)
-                for f in rule.check(ctx)}
+                for f in rule_findings(rule.RULE, ctx)}
     roots: dict[int, str] = {}
     by_key: dict[str, tuple] = {}
     constants: set[int] = set()
@@ -123,7 +125,7 @@ def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
         recv = call_receiver(call)
         name = fs.name_of(call)
         # calls straight on an invented constant (`RubyLLM::Client.new(...)`) are part of the root
-        if recv is None or name is None or recv.id in constants or is_plain_write_target(call):
+        if recv is None or name is None or recv.id in constants or fs.is_write_target(call):
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:

@@ -86,10 +86,6 @@ INVENTED = "(invented)"
 # `_agent_block_chat`: the call is not in an agent's DSL block (distinct from None, an unknown type).
 _NOT_AGENT_BLOCK = object()
 
-# A file that never tests a class cannot narrow a value: skip the walk up the tree.
-_CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b|\bassert_(?:kind|instance)_of\b"
-                         rb"|\bbe_(?:an?|kind_of|a_kind_of|instance_of|an_instance_of)\b")
-
 # Calls on an invented value whose result is plain data (a String, a Hash, a count), not more
 # of the invented API: the trail of invented values stops there.
 _INVENTED_DATA = frozenset({
@@ -313,12 +309,12 @@ class Inferer:
 
     def _identifier(self, node: ts.Node, scope: Scope) -> TypeRef | None:
         t = self._identifier_unguarded(node, scope)
-        if t is not None and _CLASS_TEST.search(scope.file.pf.source):
+        if t is not None and scope.file.tests_classes:  # else no class test can narrow it: skip the walk
             # `elsif response.is_a?(Hash) then response["content"]`: not the RubyLLM object in that branch
             classes = narrowed_to(node, text(node), scope.node) + asserted_before(node, text(node), scope.node)
             if any(not c.lstrip(":").startswith("RubyLLM") for c in classes):
                 return None
-        if t is not None and not t.invented and b"respond_to?" in scope.file.pf.source:
+        if t is not None and not t.invented and scope.file.probes_methods:
             # the else side of `if reply.respond_to?(:flagged?)`: whatever it is, not a RubyLLM::Moderation
             sigs = [self.index.find_method(t.name, m, t.singleton) for m in refuted(node, text(node), scope.node)]
             if any(sig is not None and sig.origin != "core" for sig in sigs):

@@ -7,6 +7,7 @@ that is built on it), so a large repo without RubyLLM costs a byte search per fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from grader.core.budget import checkpoint
@@ -18,6 +19,13 @@ from static_checks.types.syntax import call_receiver, const_path, is_test_path
 # Rails macros whose added methods the manifest describes (index.acts_as_methods).
 ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
 _SEED = re.compile(rb"Ruby_?(?i:llm)|acts_as_(?:chat|message|tool_call|model)")  # also miscased `RubyLlm`
+
+
+def _seeds(source: bytes) -> bool:
+    """_SEED.search, after substring tests (every match holds `Ruby` or `acts_as_`) that most files fail."""
+    return (b"Ruby" in source or b"acts_as_" in source) and _SEED.search(source) is not None
+
+
 # `use_new_acts_as = true|false` not on a comment line; any other value is computed at boot
 _NEW_ACTS_AS = re.compile(rb"^[^#\n]*use_new_acts_as\s*=(?!=)\s*(true|false)?", re.M)
 
@@ -158,11 +166,12 @@ def _scan_until_stable(
 ) -> tuple[dict[str, FileScan], dict[str, AppClass]]:
     """Scan files naming RubyLLM, then files naming an app class built on it, until stable."""
     scanned: dict[str, FileScan] = {}
-    pending = [pf for pf in files if _SEED.search(pf.source)]
+    pending = [pf for pf in files if _seeds(pf.source)]
     classes: dict[str, AppClass] = {}
     typed_names: set[str] = set()
     parent_names: set[str] = set()
     function_names: set[str] = set()
+    words: dict[str, frozenset[bytes]] = {}  # a file's words, listed when a round first needs them
     while pending:
         for pf in pending:
             checkpoint()
@@ -183,8 +192,21 @@ def _scan_until_stable(
         parent_names |= new_parents
         function_names |= new_functions
         wanted = _file_pattern(new_names | new_functions, new_parents, _association_readers(files, new_names))
-        pending = [pf for pf in files if pf.rel not in scanned and wanted.search(pf.source)]
+        pending = [pf for pf in files if pf.rel not in scanned and _wanted(wanted, pf, words)]
     return scanned, classes
+
+
+def _wanted(pattern: re.Pattern[bytes] | _NamedIn, pf: ParsedFile, words: dict[str, frozenset[bytes]]) -> bool:
+    if not isinstance(pattern, _NamedIn):
+        return pattern.search(pf.source) is not None
+
+    def words_of() -> frozenset[bytes]:
+        found = words.get(pf.rel)
+        if found is None:
+            found = words[pf.rel] = frozenset(_WORD.findall(pf.source))
+        return found
+
+    return pattern.found_in(pf.source, words_of)
 
 
 def _has_methods(app: AppClass) -> bool:
@@ -198,18 +220,47 @@ def _association_readers(files: list[ParsedFile], names: set[str]) -> set[str]:
     return readers_of([pf.source for pf in files if not is_test_path(pf.rel)], names) if names else set()
 
 
+_WORD = re.compile(rb"\w+")
+# From this many names in one round, a file's words are listed once (and kept for the later rounds):
+# one pass over the bytes instead of one substring search per name.
+_WORDS_FROM = 16
+
+
 class _NamedIn:
     """A pattern's search, asked only of bytes holding one of the names it needs (every match
-    contains one): a substring test is far cheaper than the alternation, and most files hold none."""
+    contains one): a substring test is far cheaper than the alternation, and most files hold none.
 
-    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes]) -> None:
+    With many names, the test is a set lookup among the file's words instead: every match of the
+    pattern holds its name as a whole word (`\\bname\\b`, `.reader\\b`, `< A::Parent\\b`), except a
+    parent glued to `include`/`prepend` (`\\s*` may match nothing), whose word is `includeParent`.
+    Names that are not plain words (`valid?`) keep the substring test."""
+
+    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes], parents: set[bytes] = frozenset(),
+                 names: set[bytes] = frozenset()) -> None:
         self.pattern = pattern
         self.literals = tuple(sorted(literals))
+        plain = {lit for lit in literals if _WORD.fullmatch(lit)}
+        glued = {kw + p for p in parents if p in plain for kw in (b"include", b"prepend")}
+        self.words = frozenset(plain | glued)
+        self.others = tuple(lit for lit in self.literals if lit not in plain)
+        # a plain name among a file's words is a match of `\\b(?:names)\\b` there: no regex needed
+        self.named = frozenset(n for n in names if n in plain)
 
     def search(self, source: bytes) -> re.Match[bytes] | None:
         if not any(lit in source for lit in self.literals):
             return None
         return self.pattern.search(source)
+
+    def found_in(self, source: bytes, words_of: Callable[[], frozenset[bytes]]) -> bool:
+        """Whether search(source) would match; with many names, decided on the file's words first."""
+        if len(self.literals) < _WORDS_FROM:
+            return self.search(source) is not None
+        words = words_of()
+        if not self.named.isdisjoint(words):
+            return True
+        if self.words.isdisjoint(words) and not any(lit in source for lit in self.others):
+            return False
+        return self.pattern.search(source) is not None
 
 
 def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None = None) -> re.Pattern[bytes] | _NamedIn:
@@ -225,7 +276,9 @@ def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None =
         alts.append(rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b")
     pattern = re.compile(b"|".join(alts))
     literals = {n.encode() for n in names | parents | (readers or set())}
-    return _NamedIn(pattern, literals) if literals and all(literals) else pattern
+    if not (literals and all(literals)):
+        return pattern
+    return _NamedIn(pattern, literals, {n.encode() for n in parents}, {n.encode() for n in names})
 
 
 def _gem_reopenings(

@@ -6,8 +6,9 @@ tree again, so each relevant file is walked exactly once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import tree_sitter as ts
 
@@ -22,6 +23,10 @@ from static_checks.types.syntax import (
     method_params,
     text,
 )
+
+# A file that never tests a class cannot narrow a value (types.flow.narrowed_to, asserted_before).
+_CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b|\bassert_(?:kind|instance)_of\b"
+                         rb"|\bbe_(?:an?|kind_of|a_kind_of|instance_of|an_instance_of)\b")
 
 # A local assignment: (end of the assignment, right-hand side or None when unknowable).
 Assign = tuple[int, ts.Node | None]
@@ -114,6 +119,21 @@ class FileScan:
     names: dict[int, str] = field(default_factory=dict)  # call node id -> method name, read once
     # `def` outside any class or module (scripts, rake files): private methods of Object, by name
     functions: dict[str, list[MethodDef]] = field(default_factory=dict)
+    # ids of the left sides of plain `x.y = v` / `x[k] = v` (every assignment of the tree is scanned)
+    write_targets: set[int] = field(default_factory=set)
+
+    def is_write_target(self, node: ts.Node) -> bool:
+        """is_plain_write_target(node) for a node of this file, without asking the tree."""
+        return node.id in self.write_targets
+
+    @cached_property
+    def tests_classes(self) -> bool:
+        """The source has a class test (`is_a?`, `===`, `when`...): asked once per file, not per value."""
+        return _CLASS_TEST.search(self.pf.source) is not None
+
+    @cached_property
+    def probes_methods(self) -> bool:
+        return b"respond_to?" in self.pf.source
 
     def name_of(self, call: ts.Node) -> str | None:
         name = self.names.get(call.id)
@@ -200,7 +220,9 @@ def _scan(pf: ParsedFile, deadline: Deadline) -> FileScan:
             deadline.check()
         while len(stack) > 1 and stack[-1][1] <= start:
             stack.pop()
-        scope = next(sc for first, _end, sc in reversed(stack) if first <= start)
+        top = stack[-1]
+        # inside the innermost open scope, unless in a class's head (name, superclass) before its body
+        scope = top[2] if top[0] <= start else next(sc for first, _end, sc in reversed(stack) if first <= start)
         if kind in ("class", "module"):
             inner = _scan_class(node, scope, fs)
             body = node.child_by_field_name("body")
@@ -215,7 +237,7 @@ def _scan(pf: ParsedFile, deadline: Deadline) -> FileScan:
             stack.append((start, -neg_end, inner))
         elif kind == "call":
             _record_call(node, scope, fs, default_vis)
-        elif kind == "index" and not is_plain_write_target(node):  # `h[k] = v` calls only `[]=`
+        elif kind == "index" and node.id not in fs.write_targets:  # `h[k] = v` calls only `[]=`
             fs.indexes.append((None, node, scope))
         elif kind == "assign":
             _record_assignment(node, scope, fs)
@@ -378,6 +400,8 @@ def _record_assignment(node: ts.Node, scope: Scope, fs: FileScan) -> None:
     if left is None:
         return
     lt = left.type
+    if node.type == "assignment" and lt in ("call", "element_reference"):
+        fs.write_targets.add(left.id)  # seen before the left side: nodes come in start order, outer first
     if lt == "identifier":
         scope.locals.setdefault(text(left), []).append((node.end_byte, right))
     elif lt == "instance_variable":
