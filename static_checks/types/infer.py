@@ -430,6 +430,10 @@ class Inferer:
             runtime = self._agent_block_chat(node, scope)
             if runtime is not _NOT_AGENT_BLOCK:
                 return runtime
+        if scope.cls is None and scope.file.pf.rel.endswith(".erb"):
+            local = self._view_local(scope, name)
+            if local is not False:
+                return local  # a partial's local, from every render passing it
         if scope.cls is None:
             fdef = self._function(name)
             if fdef is not None:
@@ -472,11 +476,19 @@ class Inferer:
 
     def _view_ivar(self, scope: Scope, name: str) -> TypeRef | None | bool:
         """A template's ivar from the controllers that render it (types.views); False: renderers unknown."""
+        return self._view_model().ivar_type(scope.file, name)
+
+    def _view_local(self, scope: Scope, name: str) -> TypeRef | None | bool:
+        from static_checks.types.views import partial_local
+
+        return partial_local(self, self._view_model(), scope.file, name)
+
+    def _view_model(self):
         if self._views is None:
             from static_checks.types.views import ViewIvars
 
             self._views = ViewIvars(self)
-        return self._views.ivar_type(scope.file, name)
+        return self._views
 
     def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:
         key = (app.fq, name)

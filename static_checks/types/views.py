@@ -65,6 +65,9 @@ class ViewIvars:
         self._memo: dict[tuple[tuple[str, str], str], TypeRef | None] = {}
         self._keys: dict[str, tuple | None] = {}  # template path -> (template, renderers) or None
         self._unscanned_writes, self._unscanned_bases = _unscanned_facts(project)
+        self._partial_renders: list | None = None
+        self._unscanned_views = [pf for pf in project.unscanned if _CONTROLLER_FILE.search(pf.rel)
+                                 or _HELPER.search(pf.rel) or pf.rel.endswith(".erb")]
         for fq, app in project.classes.items():
             if fq.endswith("Controller") and fq != "Controller":
                 self.by_folder.setdefault(underscore(fq[: -len("Controller")]), []).append(app)
@@ -107,6 +110,20 @@ class ViewIvars:
         result = self._join(key, name)
         self._memo[memo_key] = result
         return result
+
+    def partial_renders(self) -> list:
+        if self._partial_renders is None:
+            self._partial_renders = [s for fs in self.infer.project.scans for s in partial_sites(fs)]
+        return self._partial_renders
+
+    def unscanned_mentions(self, key: tuple[str, str], by_records: bool) -> bool:
+        """An unscanned controller, helper or template names the partial (`"x"`, `"dir/x"`, `:x`), or, for
+        the local named after the partial, renders records (`render @xs`, `render items`)."""
+        pattern = rb"""["'/:]""" + re.escape(key[1].encode()) + rb"\b"
+        if by_records:
+            pattern += rb"|render\s*\(?\s*(?:@|[a-z_]\w*(?![\w:]))"
+        word = re.compile(pattern)
+        return any(word.search(pf.source) for pf in self._unscanned_views)
 
     def _renderers(self, rel: str) -> tuple[tuple[str, str], tuple] | None:
         """The template and the app controllers rendering it, None when a renderer is unknown."""
@@ -178,6 +195,40 @@ def scan_templates(files, scanned: dict[str, FileScan], classes: dict) -> None:
         key = template_key(pf.rel)
         if key is not None and key[0] in folders and b"@" in pf.source:
             scanned[pf.rel] = scan_file(pf)
+    _scan_partials(files, scanned)
+
+
+def _keys_to_scan(site: RenderSite) -> list[tuple[str, str]]:
+    if site.key is not None:
+        return [site.key] if site.locals or site.each else []
+    # `render @messages` / `render chat.messages`: Rails picks messages/_message by the records' model,
+    # typed later; scan the partial the name suggests (typing still checks the model)
+    words = re.findall(r"\w+", text(site.each[0]))
+    if not words:
+        return []
+    plural = words[-1]
+    single = plural[:-3] + "y" if plural.endswith("ies") else plural[:-1] if plural.endswith("s") else plural
+    return [(plural, single), (single + "s", single)]
+
+
+def _scan_partials(files, scanned: dict[str, FileScan]) -> None:
+    """Scan the partials that scanned files render with locals, and theirs (a few rounds)."""
+    by_key = {}
+    for pf in files:
+        key = partial_key(pf.rel) if pf.rel not in scanned else None
+        if key is not None:
+            by_key.setdefault(key, []).append(pf)
+    pending = [fs for rel, fs in scanned.items() if _CONTROLLER_FILE.search(rel) or rel.endswith(".erb")]
+    for _ in range(4):
+        wanted = {key for fs in pending for site in partial_sites(fs) if site is not None
+                  for key in _keys_to_scan(site)}
+        pending = []
+        for key in wanted:
+            for pf in by_key.pop(key, []):
+                scanned[pf.rel] = fs = scan_file(pf)
+                pending.append(fs)
+        if not pending:
+            break
 
 
 def _unscanned_facts(project) -> tuple[set[str], dict[str, str]]:
@@ -244,3 +295,149 @@ def _named(name: str, folder: str) -> tuple[str, str]:
         head, _, tail = name.rpartition("/")
         return head, tail.split(".", 1)[0]
     return folder, name.split(".", 1)[0]
+
+
+# ---- partials: `render "x", m: @m`, `render partial: "x", locals: {m: ..}`, `render @messages` ----------------
+_PARTIAL = re.compile(r"(?:^|/)app/views/(.+)/_([^/.]+)[^/]*\.erb$")
+_PARTIAL_KEYS = frozenset({"partial", "locals", "object", "collection", "as", "layout", "spacer_template",
+                           "cached", "formats"})
+
+
+def partial_key(rel: str) -> tuple[str, str] | None:
+    m = _PARTIAL.search(rel)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _folder_of(fs: FileScan, scope) -> str | None:
+    """The folder a bare partial name is looked up in: the template's, or the controller's."""
+    m = VIEW_TEMPLATE.search(fs.pf.rel)
+    if m is not None:
+        return m.group(1)
+    if scope.cls is not None and scope.cls.fq.endswith("Controller"):
+        return underscore(scope.cls.fq[: -len("Controller")])
+    return None
+
+
+class RenderSite:
+    """One `render` of a partial: its key, the locals it passes (name -> expression) and what binds
+    the partial's own name (`object:`/`collection:` or `render @records`)."""
+
+    def __init__(self, key, locals_, each, scope) -> None:
+        self.key = key
+        self.locals = locals_
+        self.each = each  # (expression, is_collection, local name) or None
+        self.scope = scope
+
+
+def partial_sites(fs: FileScan) -> list[RenderSite | None]:
+    """The file's partial renders; None for one whose partial is not a literal (it may render any)."""
+    out: list[RenderSite | None] = []
+    for call, scope in fs.calls:
+        if fs.name_of(call) != "render" or call.child_by_field_name("receiver") is not None:
+            continue
+        folder = _folder_of(fs, scope)
+        args = call_args(call)
+        if folder is None or not args:
+            continue
+        first = args[0]
+        pairs = _pairs(args)
+        if first.type in ("string", "simple_symbol") and fs.pf.rel.endswith(".erb"):
+            name = symbol_value(first)
+            out.append(None if name is None else RenderSite(_named(name, folder), pairs, None, scope))
+        elif "partial" in pairs:
+            out.append(_keyed_partial(pairs, folder, scope))
+        elif first.type in ("instance_variable", "identifier", "call") and not text(first).endswith(".new"):
+            out.append(RenderSite(None, {}, (first, True, None), scope))  # `render @messages`: by the model
+    return out
+
+
+def _pairs(args) -> dict:
+    found = {}
+    for a in args:
+        for pair in (a.named_children if a.type == "hash" else [a]):
+            if pair.type == "pair":
+                key = pair.child_by_field_name("key")
+                kname = symbol_value(key) if key is not None else None
+                if kname is None and key is not None:
+                    kname = text(key).rstrip(":")
+                found[kname] = pair.child_by_field_name("value")
+            elif pair.type == "hash_splat_argument":
+                found["**"] = pair
+    return found
+
+
+def _keyed_partial(pairs: dict, folder: str, scope) -> RenderSite | None:
+    name = symbol_value(pairs["partial"])
+    if name is None or "**" in pairs:
+        return None
+    key = _named(name, folder)
+    local_hash = pairs.get("locals")
+    locals_ = {}
+    if local_hash is not None:
+        if local_hash.type != "hash":
+            return None
+        locals_ = _pairs([local_hash])
+        if "**" in locals_:
+            return None
+    as_node = pairs.get("as")
+    as_name = symbol_value(as_node) if as_node is not None else key[1]
+    if as_name is None:
+        return None
+    each = None
+    for kw, many in (("object", False), ("collection", True)):
+        if kw in pairs:
+            each = (pairs[kw], many, as_name)
+    return RenderSite(key, locals_, each, scope)
+
+
+def partial_local(infer, views: ViewIvars, fs: FileScan, name: str) -> TypeRef | None | bool:
+    """A local of a partial from every render of it; False when no render passes that name (a helper)."""
+    key = partial_key(fs.pf.rel)
+    if key is None:
+        return False
+    sites = views.partial_renders()
+    if None in sites:
+        return None  # some render's partial is computed: it may pass anything to this one
+    found: list[TypeRef | None] = []
+    passed = False
+    for site in sites:
+        if site.key is None:  # `render @records`: binds the partial's own name when of its model
+            if name != key[1]:
+                continue
+            element = _element(infer.type_of(site.each[0], site.scope), True)
+            if element is None:
+                return None  # records of an unknown model: perhaps this partial's
+            model = underscore(element.app_class or "")
+            if model.rsplit("/", 1)[-1] != key[1]:
+                continue  # another model's partial
+            if "/" in model or "/" in key[0]:
+                return None  # namespaced models or folders: Rails' partial path rules, not followed here
+            passed = True
+            found.append(element)
+            continue
+        if site.key != key:
+            continue
+        if name in site.locals:
+            passed = True
+            found.append(infer.type_of(site.locals[name], site.scope))
+        elif site.each is not None and site.each[2] == name:
+            passed = True
+            found.append(_element(infer.type_of(site.each[0], site.scope), site.each[1]))
+        else:
+            found.append(None)
+    if not passed:
+        return False
+    if views.unscanned_mentions(key, name == key[1]):
+        return None  # rendered from a file the project did not scan
+    first = found[0]
+    return first if first is not None and all(t == first for t in found) else None
+
+
+def _element(t: TypeRef | None, many: bool) -> TypeRef | None:
+    if t is None or not many:
+        return t
+    if t.singleton and t.open and not t.plain and t.app_class:
+        return t.instance()  # a model's relation: its records
+    if t.collection and not t.singleton:
+        return TypeRef(t.name)
+    return None

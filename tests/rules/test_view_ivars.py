@@ -184,3 +184,81 @@ def test_helper_assigning_the_ivar_must_agree(run_app):
         "app/views/chats/show.html.erb": CHAT_VIEW,
     })
     assert not any(f.startswith("app/views/") for f, _, _ in run_app(files))
+
+
+SHOW_CONTROLLER = (
+    "class ChatsController < ApplicationController\n"
+    "  def show\n    @chat = Chat.find(params[:id])\n    @messages = @chat.messages\n  end\nend\n"
+)
+PARTIAL = "<div><%= chat.model_id %> <%= chat.send_message('hi') %></div>\n"
+
+
+def test_partial_local_from_locals_hash(run_app):
+    found = run_app(_with({
+        "app/controllers/chats_controller.rb": SHOW_CONTROLLER,
+        "app/views/chats/show.html.erb": '<%= render partial: "summary", locals: { chat: @chat } %>\n',
+        "app/views/chats/_summary.html.erb": PARTIAL,
+    }))
+    assert ("app/views/chats/_summary.html.erb", 1, RULE) in found
+
+
+def test_partial_local_from_shorthand_in_another_folder(run_app):
+    found = run_app(_with({
+        "app/controllers/chats_controller.rb": SHOW_CONTROLLER,
+        "app/views/chats/show.html.erb": '<%= render "shared/summary", chat: @chat %>\n',
+        "app/views/shared/_summary.html.erb": PARTIAL,
+    }))
+    assert ("app/views/shared/_summary.html.erb", 1, RULE) in found
+
+
+def test_partial_local_some_render_does_not_pass_is_untyped(run_app):
+    found = run_app(_with({
+        "app/controllers/chats_controller.rb": SHOW_CONTROLLER,
+        "app/views/chats/show.html.erb": (
+            '<%= render "summary", chat: @chat %>\n<%= render "summary", title: "x" %>\n'
+        ),
+        "app/views/chats/_summary.html.erb": PARTIAL,
+    }))
+    assert not any(f.endswith("_summary.html.erb") for f, _, _ in found)
+
+
+def test_partial_local_renders_disagreeing_is_untyped(run_app):
+    found = run_app(_with({
+        "app/controllers/chats_controller.rb": SHOW_CONTROLLER,
+        "app/views/chats/show.html.erb": (
+            '<%= render "summary", chat: @chat %>\n<%= render "summary", chat: Draft.new %>\n'
+        ),
+        "app/views/chats/_summary.html.erb": PARTIAL,
+    }))
+    assert not any(f.endswith("_summary.html.erb") for f, _, _ in found)
+
+
+def test_partial_rendered_from_an_unscanned_view_is_untyped(run_app):
+    found = run_app(_with({
+        "app/controllers/chats_controller.rb": SHOW_CONTROLLER,
+        "app/views/chats/show.html.erb": '<%= render "shared/summary", chat: @chat %>\n',
+        # a view of a controller naming nothing typed: not scanned, but it renders the partial too
+        "app/controllers/pages_controller.rb": "class PagesController < ApplicationController\n  def home; end\nend\n",
+        "app/views/pages/home.html.erb": '<%= render "shared/summary", chat: draft %>\n',
+        "app/views/shared/_summary.html.erb": PARTIAL,
+    }))
+    assert not any(f.endswith("_summary.html.erb") for f, _, _ in found)
+
+
+def test_collection_render_gives_each_record(run_app):
+    found = run_app(_with({
+        "app/controllers/chats_controller.rb": SHOW_CONTROLLER,
+        "app/views/chats/show.html.erb": "<%= render @messages %>\n",
+        "app/views/messages/_message.html.erb": "<p><%= message.role %> <%= message.cost.to_f %></p>\n",
+    }))
+    assert ("app/views/messages/_message.html.erb", 1, RULE) in found
+    assert ("app/views/chats/show.html.erb", 1, RULE) not in found
+
+
+def test_partial_without_locals_keeps_helpers_untyped(run_app):
+    found = run_app(_with({
+        "app/controllers/chats_controller.rb": SHOW_CONTROLLER,
+        "app/views/chats/show.html.erb": '<%= render "summary", chat: @chat %>\n',
+        "app/views/chats/_summary.html.erb": "<%= current_user.send_message('x') %>\n<%= chat.model_id %>\n",
+    }))
+    assert not any(f.endswith("_summary.html.erb") for f, _, _ in found)
