@@ -13,7 +13,7 @@ from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
 from static_checks.rules.model.analysis import Analysis, analysis
 from static_checks.rules.model.wording import all_releases
 from static_checks.types.scan import FileScan
-from static_checks.types.syntax import call_receiver, text
+from static_checks.types.syntax import text
 
 _GUARDS = ("defined?", "const_defined?", "safe_constantize")
 
@@ -71,7 +71,7 @@ def _bare_receivers(fs: FileScan):
     if not _may_miscase(fs.pf.source):
         return
     for call, scope in fs.calls:
-        recv = call_receiver(call)
+        recv = fs.receiver_of(call)
         if recv is not None and recv.type == "constant" and _miscased(text(recv)):
             yield recv, text(recv), scope
         args = call.child_by_field_name("arguments")

@@ -267,10 +267,17 @@ class _NamedIn:
     parent glued to `include`/`prepend` (`\\s*` may match nothing), whose word is `includeParent`.
     Names that are not plain words (`valid?`) keep the substring test."""
 
-    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes], parts: tuple[_Part, ...] = ()) -> None:
-        self.pattern = pattern
+    def __init__(self, pattern: re.Pattern[bytes] | bytes, literals: set[bytes], parts: tuple[_Part, ...] = ()) -> None:
+        self._pattern = pattern
         self.literals = tuple(sorted(literals))
         self.parts = parts
+
+    @property
+    def pattern(self) -> re.Pattern[bytes]:
+        """The whole alternation, compiled when first asked (found_in needs only the parts)."""
+        if isinstance(self._pattern, bytes):
+            self._pattern = re.compile(self._pattern)
+        return self._pattern
 
     def search(self, source: bytes) -> re.Match[bytes] | None:
         if not any(lit in source for lit in self.literals):
@@ -296,14 +303,14 @@ def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None =
         names_alt = b"|".join(re.escape(n.encode()) for n in sorted(parents))
         alts.append((rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b", parents,
                      (b"include", b"prepend"), False))
-    pattern = re.compile(b"|".join(alt[0] for alt in alts))
+    whole = b"|".join(alt[0] for alt in alts)
     literals = {n.encode() for n in names | parents | (readers or set())}
     if not (literals and all(literals)):
-        return pattern
+        return re.compile(whole)
     # bare names first: a word among the file's words settles them without a regex
     parts = tuple(_part(regex, {n.encode() for n in group}, glue, decisive)
                   for regex, group, glue, decisive in sorted(alts, key=lambda alt: not alt[3]))
-    return _NamedIn(pattern, literals, parts)
+    return _NamedIn(whole, literals, parts)
 
 
 def _gem_reopenings(
