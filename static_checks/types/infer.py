@@ -357,7 +357,9 @@ class Inferer:
         if mdef is None:
             return None
         if self._callers is None:
-            self._callers = CallSites(self.project.scans)
+            if self.project.call_sites is None:  # a function of the scans alone: shared by every inferer
+                self.project.call_sites = CallSites(self.project.scans)
+            self._callers = self.project.call_sites  # type: ignore[assignment]
         if mdef.cls is None:
             if self._function(mdef.name) is not mdef:
                 return None

@@ -102,6 +102,8 @@ class Project:
     app_method_names: set[str]  # every method name the app defines anywhere
     index: object
     new_acts_as: bool | None = None
+    # types.callers.CallSites of the scans, built by the first inferer that needs it and shared by the rest
+    call_sites: object = None
 
     def lookup_class(self, path: str, nesting: tuple[str, ...]) -> AppClass | None:
         if path.startswith("::"):
