@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import tarfile
 import tempfile
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from grader.runtime.budget import over_budget
 from grader.runtime.dockerfile_scan import DockerfileError, scan_dockerfile
 from grader.runtime.models import BuildStep, StepStatus, TestImageStep
+from grader.runtime.owner import OWNER, owner_value
 from grader.runtime.profiles import Profile
 from grader.runtime.repo_files import read_repo_text
 from grader.runtime.results import tail
@@ -102,8 +104,10 @@ def _record_build(step, outcome, tag: str, started: float):
 
 # Gems a lockfile needs, installed once per (base image, lockfile, mirror setting): 50 runs of the
 # same brief share one bundle image. Built from Gemfile and Gemfile.lock only, so no repo code runs.
+# The labels come first, so every layer of the build carries them: its owner (the building process)
+# lets `clean` remove the layers of a build that was killed, and spare those of a build in progress.
 _BUNDLE_DOCKERFILE = """FROM {base}
-LABEL grader.managed="true" grader.cache="bundle" grader.cache_key="{key}"
+LABEL grader.managed="true" grader.cache="bundle" grader.cache_key="{key}"{owner}
 ENV HOME=/tmp LANG=C.UTF-8
 {mirror}WORKDIR /grader-bundle
 COPY Gemfile Gemfile.lock ./
@@ -122,12 +126,16 @@ def bundle_cache_key(repo, base_id: str, mirror: bool) -> tuple[str, str] | None
     if not gemfile or not lock or _NEEDS_REPO_FILES.search(gemfile):
         return None
     digest = hashlib.sha256()
-    template = _BUNDLE_DOCKERFILE.format(base=base_id, key="", mirror=_MIRROR_LINES if mirror else "")
+    mirror_lines = _MIRROR_LINES if mirror else ""
+    # Hashed without key and owner: the key names what is installed, whoever builds it (and stays
+    # what it was before owners were labelled, so caches built then are still found).
+    template = _BUNDLE_DOCKERFILE.format(base=base_id, key="", owner="", mirror=mirror_lines)
     for part in (base_id, template, gemfile, lock):
         digest.update(part.encode())
         digest.update(b"\0")
     key = digest.hexdigest()[:24]
-    return key, _BUNDLE_DOCKERFILE.format(base=base_id, key=key, mirror=_MIRROR_LINES if mirror else "")
+    owner = f" {OWNER}={json.dumps(owner_value())}"
+    return key, _BUNDLE_DOCKERFILE.format(base=base_id, key=key, owner=owner, mirror=mirror_lines)
 
 
 def _bundle_context(repo, dockerfile: str):
@@ -195,6 +203,7 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
     if bundle_outcome is not None and not bundle_outcome.ok:
         return _offline_bundle_is_skipped(_record_build(step, bundle_outcome, "", started), options, base)
     step.cached = bundle_tag is not None and bundle_outcome is None
+    step._bundle_built = engine.built_image_id(bundle_outcome.log) if bundle_outcome is not None else None
     timeout = budget.timeout(options.timeouts.test_image)
     if timeout is None:
         return over_budget(step, budget)

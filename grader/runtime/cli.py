@@ -118,7 +118,7 @@ def _count(step, count, noun: str) -> str:
 
 @runtime_app.command("clean")
 def clean_cmd(
-    include_live: bool = typer.Option(False, "--all", help="Also runs in progress and the gem cache."),
+    include_live: bool = typer.Option(False, "--all", help="Also runs in progress and the gem caches."),
 ) -> None:
     """Remove containers, images and volumes labelled grader.managed=true that killed runs left behind."""
     from grader.runtime import engine
@@ -135,16 +135,33 @@ def clean_cmd(
 
 
 def kept_line(kept) -> str:
-    """What `clean` left in place, counted by why (each object carries its reason, a KeptBecause)."""
+    """What `clean` left in place, in words true to the objects: the gem caches (tagged images) with
+    the layers they consist of, and the containers, images and volumes of runs still in progress."""
     from collections import Counter
 
     from grader.runtime.engine import KeptBecause
 
-    words = {KeptBecause.live: "of grading runs still in progress",
-             KeptBecause.gem_cache: "of the gem cache that later runs reuse"}
     counts = Counter(entry.why for entry in kept)
-    parts = [f"{counts[why]} {words[why]}" for why in KeptBecause if counts[why]]
-    return f"kept {len(kept)} object(s): {', '.join(parts)} (--all removes them too)"
+    parts = []
+    caches, cache_layers = counts[KeptBecause.gem_cache], counts[KeptBecause.gem_cache] + counts[
+        KeptBecause.cache_layer]
+    if cache_layers:
+        parts.append(f"{_amount(caches, 'gem cache')} ({_amount(cache_layers, 'layer')}) that later runs reuse")
+    live = Counter(entry.kind for entry in kept if entry.why is KeptBecause.live)
+    if live:
+        kinds = [_amount(live[kind], kind) for kind in ("container", "image", "volume") if live[kind]]
+        parts.append(f"{_and(kinds)} of grading runs still in progress")
+    if counts[KeptBecause.under_live]:
+        parts.append(f"{_amount(counts[KeptBecause.under_live], 'layer')} that runs in progress build on")
+    return f"kept {'; '.join(parts)} (--all removes them too)"
+
+
+def _amount(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def main() -> None:  # pragma: no cover - `python -m grader.runtime`

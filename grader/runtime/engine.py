@@ -1,22 +1,20 @@
 """Thin layer over the docker SDK: connect, label, run a step container under a deadline, build
 an image under a deadline, and remove what a run created. Imported only by the runtime stage.
 
-Every object we create carries `grader.managed=true` and `grader.run_id=<id>`, so a run can clean
-up after itself (finally, timeout, Ctrl-C) and `grader runtime clean` can remove what a killed run left.
+Every object we create carries `grader.managed=true` and its grading process (`grader.owner`); a run's
+own objects also `grader.run_id=<id>` (the gem cache, shared by runs, has none). So a run can clean up
+after itself (finally, timeout, Ctrl-C) and `grader runtime clean` can remove what a killed run left.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import socket
 import tarfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
 import docker
 import requests
@@ -24,13 +22,14 @@ import urllib3
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig, Ulimit
 
+from grader.runtime.leftovers import Kept, KeepRule, KeptBecause, is_bundle_cache  # noqa: F401 - re-exported
 from grader.runtime.options import Limits
+from grader.runtime.owner import OWNER, owner_alive, owner_value  # noqa: F401 - owner_alive re-exported
 from grader.runtime.sandbox_limits import SIGXFSZ_EXIT, ContainerDiskWatch, fsize_ulimit, is_build_step
 
 MANAGED = "grader.managed"
 RUN_ID = "grader.run_id"
 STEP = "grader.step"
-OWNER = "grader.owner"  # "<hostname>:<pid>" of the grading process, so `clean` can spare live runs
 
 # Only these reach a graded app: nothing from the host environment, never a real key.
 SAFE_ENV = {
@@ -70,21 +69,7 @@ def engine_description(client: docker.DockerClient) -> str:
 
 
 def labels(run_id: str, step: str) -> dict[str, str]:
-    return {MANAGED: "true", RUN_ID: run_id, STEP: step, OWNER: f"{socket.gethostname()}:{os.getpid()}"}
-
-
-def owner_alive(object_labels: dict[str, str] | None) -> bool:
-    """Whether the grading process that created an object still runs (on this host)."""
-    host, _, pid = (object_labels or {}).get(OWNER, "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by another user
-        return True
-    return True
+    return {MANAGED: "true", RUN_ID: run_id, STEP: step, OWNER: owner_value()}
 
 
 def image_present(client: docker.DockerClient, ref: str) -> bool:
@@ -256,6 +241,27 @@ def summarise_daemon_error(text: str, limit: int = 200) -> str:
 
 
 _LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$", re.MULTILINE)
+_BUILT = re.compile(r"^Successfully built ([0-9a-f]{12,64})$", re.MULTILINE)
+
+
+def built_image_id(log: str) -> str | None:
+    """The image a finished classic build made, from its log."""
+    found = _BUILT.findall(log or "")
+    return found[-1] if found else None
+
+
+def drop_if_untagged(client, image_id: str | None) -> list[str]:
+    """Remove an image we built that has lost its tag (two runs built the same gem cache at once: the
+    later tag wins), with the untagged layers only it used. The engine refuses while anything is built
+    on it or runs from it (another run that took it before the tag moved): then it stays for `clean`."""
+    if not image_id:
+        return []
+    try:
+        if client.images.get(image_id).tags:
+            return []
+    except (NotFound, APIError, requests.RequestException):
+        return []
+    return [f"image {deleted}" for deleted in _remove_image(client.api, image_id, prune=True, force=False)]
 
 
 def _remove_layers(client, log: str, attempts: int = 10) -> None:
@@ -448,27 +454,11 @@ def _close_stream(stream) -> None:
             pass
 
 
-class KeptBecause(str, Enum):
-    """Why `clean` left a labelled object in place."""
-
-    live = "run in progress"  # its grading process still runs
-    gem_cache = "gem cache"  # a bundle image later runs build on
-
-
-@dataclass(frozen=True)
-class Kept:
-    kind: str  # container | image | volume
-    name: str
-    why: KeptBecause
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.name} ({self.why.value})"
-
-
 def remove_labelled(client, label_filter: str,
-                    keep: Callable[[dict[str, str]], KeptBecause | None] | None = None) -> tuple[list[str], list[Kept]]:
+                    keep: Callable[[dict], KeptBecause | None] | None = None) -> tuple[list[str], list[Kept]]:
     """Force-remove containers, then images, then volumes carrying the label, except those for
-    which keep(labels) gives a reason. Returns the removed objects' descriptions and the kept ones.
+    which keep(listing entry) gives a reason. Returns the removed objects' descriptions (unlabelled
+    parent layers pruned with an image included) and the kept ones.
 
     Uses the low-level listings (one call each, plain dicts): the high-level ones inspect every
     object after listing it, which raises NotFound when another thread (the run's own cleanup,
@@ -477,34 +467,52 @@ def remove_labelled(client, label_filter: str,
     kept: list[Kept] = []
     api = client.api
 
-    def spare(kind: str, name: str, object_labels) -> bool:
-        why = keep(object_labels or {}) if keep is not None else None
+    def spare(kind: str, name: str, entry: dict) -> bool:
+        why = keep(entry) if keep is not None else None
         if why is not None:
             kept.append(Kept(kind, name, why))
         return why is not None
 
     for entry in _listing(lambda: api.containers(all=True, filters={"label": label_filter})):
         short = entry["Id"][:12]
-        if spare("container", short, entry.get("Labels")):
+        if spare("container", short, entry):
             continue
         if _gone_or_removed(lambda: api.remove_container(entry["Id"], force=True, v=True)):
             removed.append(f"container {short}")
     # all=True: a failed build leaves labelled intermediate images that a plain listing hides.
     # Newest first, so children go before the parents they depend on.
-    images = _listing(lambda: api.images(all=True, filters={"label": label_filter}))
-    for entry in sorted(images, key=lambda i: i.get("Created", 0), reverse=True):
-        short = entry["Id"].split(":")[-1][:12]
-        if spare("image", short, entry.get("Labels")):
+    images = sorted(_listing(lambda: api.images(all=True, filters={"label": label_filter})),
+                    key=lambda i: i.get("Created", 0), reverse=True)
+    spared = {entry["Id"] for entry in images if spare("image", _short(entry["Id"]), entry)}
+    for entry in images:
+        if entry["Id"] in spared:
             continue
-        if _gone_or_removed(lambda: api.remove_image(entry["Id"], force=True, noprune=False)):
-            removed.append(f"image {short}")
+        # Pruning removes the unlabelled layers a labels-last build leaves under its image, but must
+        # not take a kept parent that has no other child.
+        for deleted in _remove_image(api, entry["Id"], prune=entry.get("ParentId") not in spared):
+            if f"image {deleted}" not in removed:
+                removed.append(f"image {deleted}")
     volumes = _listing(lambda: (api.volumes(filters={"label": label_filter}) or {}).get("Volumes") or [])
     for entry in volumes:
-        if spare("volume", entry["Name"], entry.get("Labels")):
+        if spare("volume", entry["Name"], entry):
             continue
         if _gone_or_removed(lambda: api.remove_volume(entry["Name"], force=True)):
             removed.append(f"volume {entry['Name']}")
     return removed, kept
+
+
+def _short(image_id: str) -> str:
+    return image_id.split(":")[-1][:12]
+
+
+def _remove_image(api, image_id: str, prune: bool, force: bool = True) -> list[str]:
+    """Short ids of the images this removal deleted (none when gone already or refused, e.g. it has
+    a child that is kept)."""
+    try:
+        result = api.remove_image(image_id, force=force, noprune=not prune)
+    except (NotFound, APIError, requests.RequestException):
+        return []
+    return [_short(item["Deleted"]) for item in result or [] if isinstance(item, dict) and item.get("Deleted")]
 
 
 def _listing(call) -> list[dict]:
@@ -524,26 +532,18 @@ def _gone_or_removed(call) -> bool:
         return False
 
 
-def is_bundle_cache(object_labels: dict[str, str]) -> bool:
-    """The shared bundle image itself. A run's image built FROM it inherits its labels, so the
-    cache label alone would spare a killed run's test image forever: only an image that belongs
-    to no run is the cache."""
-    return object_labels.get("grader.cache") == "bundle" and RUN_ID not in object_labels
-
-
 def cleanup_run(client, run_id: str) -> list[str]:
     return remove_labelled(client, f"{RUN_ID}={run_id}")[0]
 
 
 def clean_all(client, include_live: bool = False) -> tuple[list[str], list[Kept]]:
-    """Everything grader-managed whose grading process is gone, except the bundle cache images
-    (live runs build on them); include_live: everything, cache included."""
-    def keep(object_labels: dict[str, str]) -> KeptBecause | None:
-        if owner_alive(object_labels):
-            return KeptBecause.live
-        return KeptBecause.gem_cache if is_bundle_cache(object_labels) else None
-
-    return remove_labelled(client, f"{MANAGED}=true", keep=None if include_live else keep)
+    """Everything grader-managed that no live run uses, except the gem caches and their layers (the
+    rule: leftovers.KeepRule); include_live: everything, caches included."""
+    if include_live:
+        return remove_labelled(client, f"{MANAGED}=true")
+    images = _listing(lambda: client.api.images(all=True))
+    containers = _listing(lambda: client.api.containers(all=True, filters={"label": f"{MANAGED}=true"}))
+    return remove_labelled(client, f"{MANAGED}=true", keep=KeepRule(images, containers))
 
 
 def _bytes(size: str) -> int:
