@@ -7,14 +7,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from static_checks import __version__
-from static_checks.context import ProjectContext
 from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
-from static_checks.parsing import ParsedFile
 from static_checks.roots import owner_root as _owner_root
 from static_checks.roots import root_names as _root_names
 from static_checks.sources import DEFAULT_MAX_BYTES, PassReader, SourceFile, SourceSet, discover, read_source
+
+if TYPE_CHECKING:  # the parser and the rules' context load when there is code to check
+    from static_checks.parsing import ParsedFile
 
 
 def _only_thread() -> bool:
@@ -47,7 +49,11 @@ Read = tuple[SourceSet, list[tuple[SourceFile, bytes]], dict[int, SkippedFile]]
 def discover_and_read(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
     """The sources under base, the bytes of those that could be read, and (by position among the
     sources) why the others could not."""
-    sources = discover(base, max_bytes=max_bytes)
+    return read_sources(discover(base, max_bytes=max_bytes), max_bytes)
+
+
+def read_sources(sources: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
+    """discover_and_read for sources already discovered."""
     readable: list[tuple[SourceFile, bytes]] = []
     unread: dict[int, SkippedFile] = {}
     reader = PassReader(sources.base, max_bytes=max_bytes)
@@ -66,13 +72,15 @@ def parse_tree(base: Path, max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None 
     jobs: processes for the syntax pass (None: every core when there are many files; see parse_pool).
     read: what discover_and_read(base) returned, when the caller has it already. text: a
     parse_pool.TextShare, for workers to run the text rules on the Ruby they parse."""
-    from static_checks.parse_pool import parse_all
-
     sources, readable, unread = read or discover_and_read(base, max_bytes)
     skipped: list[SkippedFile] = list(sources.skipped)
     parsed: list[ParsedFile] = []
     findings: list[Finding] = []
-    done = iter(parse_all(readable, jobs=jobs, text=text))
+    done: Iterator[tuple[ParsedFile, list[Finding]]] = iter(())
+    if readable:  # the parser loads when there is something to parse
+        from static_checks.parse_pool import parse_all
+
+        done = iter(parse_all(readable, jobs=jobs, text=text))
     for position in range(len(sources.files)):  # skips listed in the files' order, as they were met
         if position in unread:
             skipped.append(unread[position])
@@ -90,6 +98,7 @@ def _check_root(base: Path, name: str, files: list[ParsedFile],
                 override: str | None) -> tuple[AppRoot, list[Finding], dict, list[str]]:
     """One app root: its ruby_llm version, the manifest of that release, the rules' findings, the
     analysis they built (reused by the facts) and what the time budget cut short."""
+    from static_checks.context import ProjectContext
     from static_checks.manifest.index import ManifestIndex
     from static_checks.manifest.versions import resolve_schema_version, resolve_version
     from static_checks.rules import run_rules
@@ -134,17 +143,21 @@ def check_path(
 
 
 def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_facts: bool, jobs: int) -> CheckReport:
-    read = discover_and_read(base, max_bytes)
-    if jobs > 1 and not with_facts:
+    found = discover(base, max_bytes=max_bytes)
+    if jobs > 1 and not with_facts and len(found.files) > 1:
         from static_checks.root_pool import check_across_roots
 
-        report = check_across_roots(base, read, ruby_llm_version, jobs, _check_root)
+        # a tree of apps: each worker reads its own roots' files (this process only walked the tree)
+        report = check_across_roots(base, found, ruby_llm_version, jobs, _check_root)
         if report is not None:
             return report
-    from static_checks.parse_pool import TextShare
-
+    read = read_sources(found, max_bytes)
     # facts keep every tree in this process; else parsing workers also read the Ruby for the text rules
-    text = None if with_facts else TextShare(base)
+    text = None
+    if not with_facts and read[1]:
+        from static_checks.parse_pool import TextShare
+
+        text = TextShare(base, files=found.text_files)
     sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs, read=read, text=text)
 
     root_names = _root_names(sources.app_roots, [pf.rel for pf in parsed])
@@ -162,14 +175,16 @@ def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_f
         caches[name] = cache
         incomplete.extend(cut)
 
-    from static_checks.text_rules import run_text_rules
+    # once per folder: rules over any text file (README, views); the Ruby's may be done already.
+    # The files are those discovery walked (sources.text_files): the tree is not walked again.
+    if sources.text_files:
+        from static_checks.text_rules import run_text_rules
 
-    # once per folder: rules over any text file (README, views); the Ruby's may be done already
-    if text is not None and text.scanned:
-        findings.extend(text.found)
-        findings.extend(run_text_rules(base, parsed, only=text.rest()))
-    else:
-        findings.extend(run_text_rules(base, parsed))
+        if text is not None and text.scanned:
+            findings.extend(text.found)
+            findings.extend(run_text_rules(base, parsed, only=text.rest()))
+        else:
+            findings.extend(run_text_rules(base, parsed, only=sources.text_files))
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     facts = []

@@ -73,11 +73,13 @@ class TextShare:
     files: list[Entry] = field(default_factory=list)  # every file the text rules read (text_rules.repo_files)
 
     def split(self, sources: list[tuple[SourceFile, bytes]]) -> dict[str, Entry]:
-        """The repo's files listed; returns those the workers read: the Ruby sources among them."""
-        from static_checks.sources import PassReader
-        from static_checks.text_rules import repo_files
+        """Of the repo's files (the caller's listing, else a walk of our own), those the workers read:
+        the Ruby sources among them."""
+        if not self.files:
+            from static_checks.sources import PassReader
+            from static_checks.text_rules import repo_files
 
-        self.files = list(repo_files(PassReader(self.base)))
+            self.files = list(repo_files(PassReader(self.base)))
         ruby = {src.rel for src, _data in sources if src.kind == "ruby"}
         return {e.rel: e for e in self.files if e.rel == e.display and e.rel in ruby}
 

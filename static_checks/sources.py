@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from grader.core.budget import start_repo_budget
-from grader.core.repo import DEFAULT_MAX_BYTES, SKIP_DIRS, RepoReader, Skip, SkipKind, display_name, normalize_rel
+from grader.core.repo import (DEFAULT_MAX_BYTES, SKIP_DIRS, Entry, RepoReader, Skip, SkipKind, display_name,
+                              normalize_rel)
 from grader.core.repo import is_installed_gems as _installed_gems_in
 from static_checks.models import SkippedFile
 
@@ -31,6 +32,7 @@ class SourceFile:
     base: Path | None = None  # the checked path, for reading through RepoReader
     fs_rel: str | None = None  # rel as the file system spells it, when the name is not UTF-8
     max_bytes: int = DEFAULT_MAX_BYTES  # the cap discover() applied
+    size: int = 0  # bytes, as the walk found it (shares work out before any file is read)
 
 
 @dataclass
@@ -40,6 +42,9 @@ class SourceSet:
     skipped: list[SkippedFile] = field(default_factory=list)
     # Directories holding a Gemfile, relative to base ("." for the top).
     app_roots: list[str] = field(default_factory=list)
+    # Every regular file the walk met (Ruby or not), in walk order: what the text rules read
+    # (text_rules.repo_files walks the same folders the same way), so the tree is walked once.
+    text_files: list[Entry] = field(default_factory=list)
 
 
 def source_kind(name: str) -> str | None:
@@ -106,6 +111,7 @@ def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
         dirs[:] = kept
         if any(f.name == "Gemfile" and not f.is_link for f in files):
             found.app_roots.append(display_name(here))
+        found.text_files.extend(f for f in files if f.is_file)
         for f in files:
             kind = source_kind(f.name)
             if kind is None:
@@ -122,7 +128,8 @@ def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
                 found.skipped.append(SkippedFile(file=f.display, reason=f"larger than {max_bytes} bytes ({size})"))
                 continue
             found.files.append(SourceFile(path=base / f.rel, rel=f.display, kind=kind, base=base,
-                                          fs_rel=f.rel if f.rel != f.display else None, max_bytes=max_bytes))
+                                          fs_rel=f.rel if f.rel != f.display else None, max_bytes=max_bytes,
+                                          size=size))
     found.skipped.extend(SkippedFile(file=s.path, reason=s.reason) for s in errors)
     return found
 

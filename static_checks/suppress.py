@@ -41,6 +41,9 @@ def rule_id(name: str) -> str:
 
 
 def unknown_rules(names: Iterable[str]) -> list[str]:
+    names = list(names)
+    if not names:
+        return []  # nothing to look up: the rules' modules are not imported for it
     known = known_rule_ids()
     return [n for n in names if rule_id(n) not in known]
 
@@ -125,7 +128,8 @@ def apply_inline(report: CheckReport, base: Path, *, honour: bool) -> CheckRepor
         else:
             kept.append(finding)
     report.findings = kept
-    _finish(entries, known_rule_ids())
+    if entries:  # the rules' ids (all their modules imported) only when there is a comment to vet
+        _finish(entries, known_rule_ids())
     report.suppressions.extend(entries)
     return report
 

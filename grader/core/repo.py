@@ -29,7 +29,7 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Any
 
-import yaml
+# yaml is imported when YAML is read (a tenth of `grader check`'s start-up otherwise, for an app with none)
 
 DEFAULT_MAX_BYTES = 1_000_000
 # Folders that hold no code of the app's own: dependencies, caches, VCS data, build output.
@@ -100,9 +100,28 @@ class Entry:
 Walked = tuple[str, list[Entry], list[Entry]]  # (folder, dirs, files) as os.walk yields them
 
 
-class UnsafeYaml(yaml.YAMLError, ValueError):
-    """A YAML document the grader refuses to build: alias expansion or nesting past the caps.
-    A YAMLError, so code that already handles bad YAML handles this too."""
+_unsafe_yaml: type[Exception] | None = None
+
+
+def _unsafe_yaml_class() -> type[Exception]:
+    global _unsafe_yaml
+    if _unsafe_yaml is None:
+        import yaml
+
+        class UnsafeYaml(yaml.YAMLError, ValueError):
+            """A YAML document the grader refuses to build: alias expansion or nesting past the caps.
+            A YAMLError, so code that already handles bad YAML handles this too."""
+
+        UnsafeYaml.__module__ = __name__
+        _unsafe_yaml = UnsafeYaml
+    return _unsafe_yaml
+
+
+def __getattr__(name: str) -> Any:
+    # `from grader.core.repo import UnsafeYaml` works as ever; the class is made (and yaml imported) then
+    if name == "UnsafeYaml":
+        return _unsafe_yaml_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class TooLarge(ValueError):
@@ -325,9 +344,11 @@ class RepoReader:
         got = self.read(rel, **kw)
         if got.skip is not None:
             return None, got.skip
+        import yaml
+
         try:
             return load_yaml(got.text() or "", max_nodes=max_nodes), None
-        except UnsafeYaml as exc:
+        except _unsafe_yaml_class() as exc:
             return None, Skip(got.path, SkipKind.yaml, str(exc))
         except yaml.YAMLError as exc:
             return None, Skip(got.path, SkipKind.yaml, f"not valid YAML: {str(exc).splitlines()[0]}")
@@ -400,12 +421,16 @@ def load_yaml(text: str, *, max_nodes: int = 100_000) -> Any:
     try:
         return loader.get_single_data()
     except RecursionError:
-        raise UnsafeYaml("YAML nested too deeply") from None
+        raise _unsafe_yaml_class()("YAML nested too deeply") from None
     finally:
         loader.dispose()
 
 
 def _capped_loader_class() -> type:
+    import yaml
+
+    unsafe = _unsafe_yaml_class()
+
     class CappedLoader(yaml.SafeLoader):
         """Measures every composed node's expanded size once (an alias reuses its anchor's node,
         so a bomb is measured, never expanded): linear in the document, not in its expansion."""
@@ -428,7 +453,7 @@ def _capped_loader_class() -> type:
                 self._sizes[id(node)] = known
                 self._kept.append(node)
             if known > self._max_nodes:
-                raise UnsafeYaml(f"YAML expands to more than {self._max_nodes} nodes (alias expansion capped)")
+                raise unsafe(f"YAML expands to more than {self._max_nodes} nodes (alias expansion capped)")
             return node
 
     return CappedLoader

@@ -16,13 +16,16 @@ import yaml
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.model.analysis import analysis
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when built: same data, 50x faster
+
 NOT_POSITIONAL = frozenset({"pair", "splat_argument", "hash_splat_argument", "block_argument", "comment",
                             "heredoc_body"})
 
 
 @lru_cache(maxsize=1)
 def shapes() -> tuple[dict, ...]:
-    return tuple(yaml.safe_load((Path(__file__).with_name("argument_shapes.yaml")).read_text()))
+    text = Path(__file__).with_name("argument_shapes.yaml").read_text()
+    return tuple(yaml.load(text, Loader=_SAFE_LOADER))  # noqa: S506
 
 
 def _arguments(call: ts.Node) -> list[ts.Node]:

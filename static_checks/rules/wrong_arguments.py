@@ -16,6 +16,8 @@ from static_checks.rules.signature import binding_errors, format_signature
 from static_checks.types.project import acts_as_settings
 from static_checks.types.syntax import arg_shape
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when built: same data, 50x faster
+
 
 def check(ctx):
     an = analysis(ctx)
@@ -42,7 +44,8 @@ def check(ctx):
 
 @lru_cache(maxsize=1)
 def _core_table() -> dict[tuple[str, str], list[str]]:
-    data = yaml.safe_load(Path(__file__).with_name("core_signatures.yaml").read_text(encoding="utf-8"))
+    text = Path(__file__).with_name("core_signatures.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506
     return {(owner, name): kinds for owner, methods in data.items() for name, kinds in methods.items()}
 
 

@@ -143,3 +143,20 @@ def test_an_internal_error_through_typer_exits_70(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == INTERNAL_ERROR
     assert "RuntimeError: planted bug" in result.output
+
+
+def test_an_empty_folder_loads_neither_the_parser_nor_the_rules(tmp_path):
+    """The start-up budget of `grader check`, as the modules it loads: nothing for code it does not have."""
+    (tmp_path / "empty").mkdir()
+    code = ("import sys\n"
+            f"sys.argv = ['grader', 'check', {str(tmp_path / 'empty')!r}, '--format', 'json', '-o', "
+            f"{str(tmp_path / 'r.json')!r}]\n"
+            "import atexit\n"
+            "atexit.register(lambda: print('MODULES', sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('typer', 'click', 'yaml', 'tree_sitter', 'multiprocessing') or m.startswith(("
+            "'static_checks.rules', 'static_checks.text_rules', 'static_checks.types', 'static_checks.parsing',"
+            " 'static_checks.context'))), file=sys.stderr))\n"
+            "from grader.launch import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "MODULES []" in done.stderr

@@ -111,3 +111,31 @@ def test_pass_reader_gives_the_answers_of_a_repo_reader(tmp_path):
                 assert fast.read(rel) == plain.read(rel), (follow, rel)
                 assert fast.locate(rel) == plain.locate(rel), (follow, rel)
     assert PassReader(repo).read("linked_dir/secret.rb").skip.reason == "symbolic link not followed"
+
+
+def test_the_walk_lists_every_file_the_text_rules_read(tmp_path):
+    """discover's walk also lists the text files, so the tree is walked once: the same files, in the
+    same order, as the text rules' own walk (skipped folders, links, a GEM_HOME and FIFOs left out)."""
+    from static_checks.sources import PassReader
+    from static_checks.text_rules import repo_files
+
+    write(tmp_path, "Gemfile", "")
+    write(tmp_path, "README.md", "# hi\n")
+    write(tmp_path, "app/a.rb", "")
+    write(tmp_path, "app/views/x.html.erb", "<%= 1 %>")
+    write(tmp_path, "config/settings.yml", "a: 1\n")
+    write(tmp_path, "big.rb", "x = 1\n" * 100)  # over the cap: skipped as Ruby, still a text file
+    write(tmp_path, "vendor/lib/v.rb", "")
+    write(tmp_path, "sub/Gemfile", "")
+    write(tmp_path, "sub/notes.txt", "n")
+    write(tmp_path, ".gems/ruby/3.3.0/gems/x/lib/x.rb", "")
+    write(tmp_path, ".gems/ruby/3.3.0/specifications/x.gemspec", "")
+    os.symlink(tmp_path / "README.md", tmp_path / "app" / "link.md")
+    os.symlink(tmp_path / "app", tmp_path / "loop")
+    os.mkfifo(tmp_path / "app" / "pipe.rb")
+    found = discover(tmp_path, max_bytes=50)
+    walked = [e.rel for e in repo_files(PassReader(tmp_path))]
+    assert [e.rel for e in found.text_files] == walked
+    assert "big.rb" in walked and "app/link.md" not in walked and "app/pipe.rb" not in walked
+    assert not any(rel.startswith((".gems", "vendor")) for rel in walked)
+    assert {f.rel: f.size for f in found.files}["app/views/x.html.erb"] == 8

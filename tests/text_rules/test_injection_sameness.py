@@ -152,6 +152,11 @@ def test_folding_of_the_letters_python_folds_to_ascii():
         assert re.fullmatch(f"(?i){letter}", char) and prefilter.fold(char) == letter
 
 
+def test_the_openers_are_searched_with_every_character_backslash_s_matches():
+    every_character = "".join(map(chr, range(0x110000)))
+    assert set(prefilter._SPACES) == set(re.findall(r"\s", every_character))
+
+
 def test_a_file_without_anchor_words_is_skipped_before_any_segment_is_made(monkeypatch):
     def fail(*_a):
         raise AssertionError("segments made for a file that cannot hold a finding")
