@@ -203,6 +203,7 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
     if bundle_outcome is not None and not bundle_outcome.ok:
         return _offline_bundle_is_skipped(_record_build(step, bundle_outcome, "", started), options, base)
     step.cached = bundle_tag is not None and bundle_outcome is None
+    step._bundle_built = engine.built_image_id(bundle_outcome.log) if bundle_outcome is not None else None
     timeout = budget.timeout(options.timeouts.test_image)
     if timeout is None:
         return over_budget(step, budget)

@@ -241,6 +241,27 @@ def summarise_daemon_error(text: str, limit: int = 200) -> str:
 
 
 _LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$", re.MULTILINE)
+_BUILT = re.compile(r"^Successfully built ([0-9a-f]{12,64})$", re.MULTILINE)
+
+
+def built_image_id(log: str) -> str | None:
+    """The image a finished classic build made, from its log."""
+    found = _BUILT.findall(log or "")
+    return found[-1] if found else None
+
+
+def drop_if_untagged(client, image_id: str | None) -> list[str]:
+    """Remove an image we built that has lost its tag (two runs built the same gem cache at once: the
+    later tag wins), with the untagged layers only it used. The engine refuses while anything is built
+    on it or runs from it (another run that took it before the tag moved): then it stays for `clean`."""
+    if not image_id:
+        return []
+    try:
+        if client.images.get(image_id).tags:
+            return []
+    except (NotFound, APIError, requests.RequestException):
+        return []
+    return [f"image {deleted}" for deleted in _remove_image(client.api, image_id, prune=True, force=False)]
 
 
 def _remove_layers(client, log: str, attempts: int = 10) -> None:
@@ -484,11 +505,11 @@ def _short(image_id: str) -> str:
     return image_id.split(":")[-1][:12]
 
 
-def _remove_image(api, image_id: str, prune: bool) -> list[str]:
+def _remove_image(api, image_id: str, prune: bool, force: bool = True) -> list[str]:
     """Short ids of the images this removal deleted (none when gone already or refused, e.g. it has
     a child that is kept)."""
     try:
-        result = api.remove_image(image_id, force=True, noprune=not prune)
+        result = api.remove_image(image_id, force=force, noprune=not prune)
     except (NotFound, APIError, requests.RequestException):
         return []
     return [_short(item["Deleted"]) for item in result or [] if isinstance(item, dict) and item.get("Deleted")]

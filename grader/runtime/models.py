@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 
 class StepStatus(str, Enum):
@@ -43,6 +43,9 @@ class TestImageStep(Step):
     image: str | None = None
     limits: str | None = None  # which limits held during the build
     cached: bool = False  # the gems came from a bundle image built earlier (same lockfile + base)
+    # The bundle image this run built (not in the report): removed at the run's end if another run's
+    # build of the same cache took its tag meanwhile, or it would outlive us unused.
+    _bundle_built: str | None = PrivateAttr(default=None)
 
 
 class BootStep(Step):

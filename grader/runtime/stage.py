@@ -95,6 +95,7 @@ def run_runtime(repo: Path, options: RuntimeOptions | None = None, *, cancel: Ca
             with _ACTIVE_LOCK:
                 _ACTIVE.pop(run_id, None)
             report.cleanup = engine.cleanup_run(client, run_id)
+            report.cleanup += engine.drop_if_untagged(client, report.test_image._bundle_built)
             client.close()
         report.duration_seconds = round(time.monotonic() - started, 2)
     if budget.interrupted is not None:  # the signal's KeyboardInterrupt was swallowed on its way up

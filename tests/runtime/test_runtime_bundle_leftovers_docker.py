@@ -52,9 +52,11 @@ def _start_build(repo, base_image) -> subprocess.Popen:
 
 
 def _of_key(docker_client, key: str) -> dict[str, set[str]]:
-    """Short ids of this build's images (intermediate layers included) and containers."""
+    """Short ids of this bundle build's images (intermediate layers included) and containers; a run's
+    images built on it inherit its labels and are left out by their run id."""
     label = {"label": f"grader.cache_key={key}"}
-    return {"images": {i["Id"].split(":")[-1][:12] for i in docker_client.api.images(all=True, filters=label)},
+    images = docker_client.api.images(all=True, filters=label)
+    return {"images": {i["Id"].split(":")[-1][:12] for i in images if "grader.run_id" not in (i["Labels"] or {})},
             "containers": {c["Id"][:12] for c in docker_client.api.containers(all=True, filters=label)}}
 
 
@@ -151,4 +153,64 @@ def test_clean_keeps_a_finished_gem_cache_and_its_layers_after_its_builder_is_go
     finally:
         if proc.poll() is None:
             proc.kill()
+        _remove_key(docker_client, key)
+
+
+@pytest.mark.parametrize("moved", ["before-its-test-image", "after-its-test-image"])
+def test_a_run_removes_the_bundle_image_it_built_once_another_build_took_its_tag(docker_client, base_image,
+                                                                                   tmp_path, kit, monkeypatch, moved):
+    """Two runs that build the same gem cache at once both tag it: the later tag wins, and the image that
+    lost it would stay unused while its (long-lived, e.g. service worker) process lives. The run that
+    built it removes it at its end: itself when the tag moved before its test image was built FROM the
+    tag (so on the winner), or by pruning under its own test image when the tag moved after."""
+    from grader.runtime import RuntimeOptions, builds, run_runtime
+
+    repo = kit.rack_app(_bundle_repo(tmp_path / "app"))
+    key = _key(docker_client, repo, base_image)
+    built: dict[str, set[str]] = {}
+
+    def another_build_takes_the_tag() -> None:
+        built.update(_of_key(docker_client, key))
+        docker_client.api.tag(base_image, "grader-bundle", key, force=True)  # stands in for the winner's image
+
+    def bundle_then_tag_moves(*args, **kwargs):
+        result = ensure_bundle_image(*args, **kwargs)
+        another_build_takes_the_tag()
+        return result
+
+    def tag_moves_at_boot(event) -> None:
+        if event.step == "boot" and event.state == "started" and not built:
+            another_build_takes_the_tag()
+
+    ensure_bundle_image = builds.ensure_bundle_image
+    if moved == "before-its-test-image":
+        monkeypatch.setattr(builds, "ensure_bundle_image", bundle_then_tag_moves)
+    try:
+        report = run_runtime(repo, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False),
+                             progress=tag_moves_at_boot if moved == "after-its-test-image" else None)
+        assert report.test_image.status.value == "ok" and report.test_image.cached is False
+        assert len(built["images"]) == 6  # this run's bundle build: LABEL ... WORKDIR
+        assert {f"image {name}" for name in built["images"]} <= set(report.cleanup), report.cleanup
+        assert _of_key(docker_client, key)["images"] == set()
+        kit.assert_nothing_left(docker_client, report.run_id)
+    finally:
+        try:
+            docker_client.api.remove_image(f"grader-bundle:{key}")  # only untags the base image
+        except Exception:  # noqa: BLE001 - the run may have failed before the tag moved
+            pass
+        _remove_key(docker_client, key)
+
+
+def test_a_run_keeps_the_bundle_image_it_built_while_it_holds_the_tag(docker_client, base_image, tmp_path, kit):
+    from grader.runtime import RuntimeOptions, run_runtime
+
+    repo = kit.rack_app(_bundle_repo(tmp_path / "app"))
+    key = _key(docker_client, repo, base_image)
+    try:
+        report = run_runtime(repo, RuntimeOptions(base_image=base_image, build_repo_dockerfile=False))
+        assert report.test_image.status.value == "ok" and report.test_image.cached is False
+        assert len(_of_key(docker_client, key)["images"]) == 6
+        assert not [entry for entry in report.cleanup if "grader-bundle" in entry]
+        docker_client.images.get(f"grader-bundle:{key}")
+    finally:
         _remove_key(docker_client, key)

@@ -92,3 +92,12 @@ def test_the_bundle_build_labels_its_owner_and_its_key_ignores_who_builds(tmp_pa
     monkeypatch.setattr("grader.runtime.builds.owner_value", lambda: "elsewhere:1")
     other_key, other_dockerfile = bundle_cache_key(tmp_path, BASE, mirror=False)
     assert other_key == key and 'grader.owner="elsewhere:1"' in other_dockerfile
+
+
+def test_the_image_a_build_made_is_read_from_its_log():
+    from grader.runtime.engine import built_image_id
+
+    log = ("Step 6/6 : WORKDIR /app\n ---> Running in 0c1d2e3f4a5b\n ---> 47fe3a0592ac\n"
+           "Successfully built 47fe3a0592ac\n")
+    assert built_image_id(log + "Successfully tagged grader-bundle:k1\n") == "47fe3a0592ac"
+    assert built_image_id("Step 1/6 : FROM base\n ---> 570571171dcd\n") is None  # a build that did not finish
