@@ -114,6 +114,10 @@ _IF_YOU_ARE_STRICT = re.compile(rf"(?i)if\s+{you_are(_WHO_STRICT)}")
 # line (blanking keeps newlines): looked for from each stem before blanking anything.
 _AI_BEFORE_STEM = re.compile(rf"(?i){_AI}[^\n]{{0,60}}$".replace("language[- ]model|", ""))
 _AI_SPAN = 9 + 60  # "automated" and the gap
+# _WHO_STRICT's forms, separators any character: an _AI word (or its last word, "model") and one
+# character right before a grader's name, or "LLM as a " before "judge"; after "grading", one and a noun
+_AI_NAMED = re.compile(r"(?i)(?:(?:ai|llm|automated|automatic|model|gpt|claude)|(?:llm|ai)[\s\S]as[\s\S]a)[\s\S]$")
+_GRADING_NAMED = re.compile(rf"(?i)[\s\S]{_GRADING_WHAT}")
 # The letters Python's re, ignoring case, also matches to an ASCII letter (dotted and dotless i, the
 # Kelvin sign, long s): every other character matches one only if it lower-cases to it.
 _FOLDED_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"})
@@ -198,6 +202,22 @@ def _named_at(text: str, end: int, found: set) -> None:
             found.update(patterns)
 
 
+def _strictly_named(text: str, hits: list[tuple[int, int]]) -> bool:
+    """Some grader's name could be part of a _WHO_STRICT ("AI grader", "grading agent", "LLM as a
+    judge") in the file's code with its comments blanked: letters of such a name are the file's own,
+    the one character between two of its words may be a blanked one, so any character stands there."""
+    for index, at in hits:
+        word = _ANCHORS[index][0]
+        if _ROLE_OF[index] != "who":
+            continue
+        if word == "grading":
+            if _GRADING_NAMED.match(text, at + len(word)):
+                return True
+        elif _AI_NAMED.search(text, max(0, at - 16), at):
+            return True
+    return False
+
+
 def _anchored(hits: list[tuple[int, int]], texts: tuple[str, ...], found: set) -> None:
     """The patterns that matches from the openers and grader's names of `hits` could be part of, in
     each of `texts` (the same text, or blanked: same offsets)."""
@@ -233,7 +253,7 @@ def possible_patterns(kind: str, text: str, blanked_prose: Callable[[], str | No
             found.add(HIDDEN_WHO_ONLY)
     _anchored(hits, (text,) if blanked is None else (text, blanked), found)
     if kind in ("hash", "slash"):
-        if named:  # in code a pattern that names a grader may stand across a comment
+        if named and _strictly_named(text, hits):  # in code such a pattern may stand across a comment
             code = blanked_code()
             _anchored(_anchor_hits(code) or [], (code,), found)
         if ADDRESS_STRICT[_IF_YOU_ARE] not in found and "stem" in roles and \
