@@ -113,7 +113,9 @@ class ViewIvars:
 
     def partial_renders(self) -> list:
         if self._partial_renders is None:
-            self._partial_renders = [s for fs in self.infer.project.scans for s in partial_sites(fs)]
+            self._partial_renders = [s for fs in self.infer.project.scans  # only templates and controllers render
+                                     if fs.pf.rel.endswith(".erb") or _CONTROLLER_FILE.search(fs.pf.rel)
+                                     for s in partial_sites(fs)]
         return self._partial_renders
 
     def unscanned_mentions(self, key: tuple[str, str], by_records: bool) -> bool:
@@ -185,15 +187,21 @@ _IVAR_WRITE = re.compile(rb"@(\w+)\s*(?:\|\||&&|[-+*/])?=(?![=~>])|@(\w+)\s*,(?=
 
 def scan_templates(files, scanned: dict[str, FileScan], classes: dict) -> None:
     """Scan the templates of scanned controllers that assign ivars: their `@x` may be typed from there."""
-    folders = {underscore(fq[: -len("Controller")]) for fq, app in classes.items()
-               if fq.endswith("Controller") and any(d.ivars for c in app.chain() for d in c.defs)}
+    folders: dict[str, re.Pattern[bytes]] = {}  # folder -> the ivars its controller assigns
+    bases = _unscanned_bases(pf for pf in files if pf.rel not in scanned)
+    for fq, app in classes.items():
+        names = {n for c in app.chain() for d in c.defs for n in d.ivars} if fq.endswith("Controller") else ()
+        if names and _rails_rooted(app, bases):  # a gem-based controller's views stay untyped: skip them
+            alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
+            folders[underscore(fq[: -len("Controller")])] = re.compile(rb"(?:" + alternatives + rb")\b")
     if not folders:
         return
     for pf in files:
         if pf.rel in scanned or not pf.rel.endswith(".erb"):
             continue
         key = template_key(pf.rel)
-        if key is not None and key[0] in folders and b"@" in pf.source:
+        wanted = folders.get(key[0]) if key is not None else None
+        if wanted is not None and wanted.search(pf.source):
             scanned[pf.rel] = scan_file(pf)
     _scan_partials(files, scanned)
 
@@ -231,11 +239,19 @@ def _scan_partials(files, scanned: dict[str, FileScan]) -> None:
             break
 
 
+def _unscanned_bases(files) -> dict[str, str]:
+    bases: dict[str, str] = {}
+    for pf in files:
+        if _CONTROLLER_FILE.search(pf.rel):
+            for m in _CLASS_LINE.finditer(pf.source):
+                bases.setdefault(m.group(1).decode(), m.group(2).decode())
+    return bases
+
+
 def _unscanned_facts(project) -> tuple[set[str], dict[str, str]]:
     """Ivar names written in unscanned controllers, helpers and templates ("*" for instance_variable_set),
     and the superclasses of unscanned controller classes."""
     written: set[str] = set()
-    bases: dict[str, str] = {}
     for pf in project.unscanned:
         rel = pf.rel
         controller = _CONTROLLER_FILE.search(rel) is not None
@@ -247,10 +263,7 @@ def _unscanned_facts(project) -> tuple[set[str], dict[str, str]]:
                 written.add("@" + (m.group(1) or m.group(2)).decode("utf-8", "replace"))
         if b"instance_variable_set" in src:
             written.add("*")
-        if controller:
-            for m in _CLASS_LINE.finditer(src):
-                bases.setdefault(m.group(1).decode(), m.group(2).decode())
-    return written, bases
+    return written, _unscanned_bases(project.unscanned)
 
 
 def _render_target(call, folder: str) -> tuple[str, str] | str | None:
