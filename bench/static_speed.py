@@ -14,7 +14,8 @@ a tree of --sample apps (default 20, the goal's "~20 real apps"), picked by a ha
 that the pick is stable and nobody chooses it, then the whole cache (--sample 0: only the whole cache);
 (b) Ruby's standard library (`apt-get install ruby`). A tree that is absent is skipped and said so.
 A whole-command run counts only when it wrote its JSON report: a crash (which also exits 1) stops the bench.
-Last, the cold `grader check` of one small real app. Goals: ratio <= 1.5, single app < 0.5 s.
+Last, the cold `grader check` of one small real app and of an empty folder (start-up alone). Goals: ratio
+<= 1.5, single app < 0.5 s, empty folder <= 0.1 s.
 Wall time is the goal's measure; CPU time (user + system of the process and its workers) is printed
 beside it, with its own ratio, because it is steadier on a shared machine and shows what the parallel
 pass costs in total: with N free cores the whole command's wall time approaches start-up + CPU / N.
@@ -265,6 +266,12 @@ def main() -> None:
             print(f"cold `grader check` of {args.single.name}: {_figures(runs)} over {len(runs)} runs  (goal < 0.5 s)")
         else:
             print(f"skipped: cold single-app check ({args.single} is absent)")
+        empty = work / "empty"  # start-up alone: nothing to parse or check
+        empty.mkdir()
+        cmd = [grader_exe(), "check", str(empty), "--format", "json", "-o", str(work / "empty.json")]
+        timed(cmd, work / "empty.json")
+        runs = [timed(cmd, work / "empty.json") for _ in range(max(args.repeat, 5))]
+        print(f"cold `grader check` of an empty folder: {_figures(runs)} over {len(runs)} runs  (goal <= 0.1 s)")
 
 
 if __name__ == "__main__":

@@ -140,37 +140,65 @@ def _reader(base: Path, max_bytes: int) -> RepoReader:
 
 
 class PassReader(RepoReader):
-    """A RepoReader for one pass over a tree: a folder's real path is checked once, not once per file
-    in it (a realpath walks every component: most of what reading a small file cost). Same answers as
-    RepoReader; make one per pass, as a folder is only known plain for the time of a pass."""
+    """A RepoReader for one pass over a tree: a folder is known plain (no link on the way from the root)
+    once, from its parent's answer and one lstat of its own, not once per file in it (a realpath walks
+    every component: most of what reading a small file cost), and a file in a plain folder costs one
+    lstat. Same answers as RepoReader; make one per pass, as a folder is only known plain for the time
+    of a pass."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self._plain: dict[str, bool] = {}
+        self._plain: dict[str, bool] = {"": True}  # the root is its real path (RepoReader resolved it)
 
     def _plain_dir(self, folder: str) -> bool:
-        if folder not in self._plain:
-            joined = os.path.join(self._real_root, folder) if folder else self._real_root
-            try:
-                self._plain[folder] = os.path.realpath(joined) == joined
-            except (OSError, ValueError):
-                self._plain[folder] = False
-        return self._plain[folder]
+        """Whether realpath(root/folder) is root/folder: every folder on the way is a folder, no link."""
+        unknown = []
+        while folder not in self._plain:  # up to the nearest folder already known (iterative: any depth)
+            unknown.append(folder)
+            folder = folder.rpartition("/")[0]
+        plain = self._plain[folder]
+        for folder in reversed(unknown):
+            if plain:
+                try:
+                    plain = stat.S_ISDIR(os.lstat(os.path.join(self._real_root, folder)).st_mode)
+                except (OSError, ValueError):
+                    plain = False  # missing or unreadable: RepoReader's own lookup gives the answer
+            self._plain[folder] = plain
+        return plain
 
-    def locate(self, rel, follow_links: bool | None = None):
+    def _plain_path(self, rel, follow_links: bool | None) -> str | None:
+        """root/rel when its folder is plain (a name there that is no link is its own real path)."""
         norm = normalize_rel(rel)
         follow = self.follow_links if follow_links is None else follow_links
         if follow or norm is None or norm == "." or not self._plain_dir(norm.rpartition("/")[0]):
+            return None
+        return os.path.join(self._real_root, norm)
+
+    def locate(self, rel, follow_links: bool | None = None):
+        joined = self._plain_path(rel, follow_links)
+        if joined is None:
             return super().locate(rel, follow_links)
-        joined = os.path.join(self._real_root, norm)
         try:
             is_link = stat.S_ISLNK(os.lstat(joined).st_mode)
         except FileNotFoundError:
             return joined  # realpath() of a missing name in a plain folder is the name itself
         except (OSError, ValueError):
             return super().locate(rel, follow_links)
-        # in a plain folder a name that is no link is its own real path; a link gets the full answer
+        # a link gets the full answer
         return super().locate(rel, follow_links) if is_link else joined
+
+    def _lstat(self, rel, follow_links: bool | None = None):
+        # locate() and then lstat() in one lstat, for a name in a plain folder
+        joined = self._plain_path(rel, follow_links)
+        if joined is None:
+            return super()._lstat(rel, follow_links)
+        try:
+            found = os.lstat(joined)
+        except FileNotFoundError:
+            return Skip(display_name(os.fspath(rel)), SkipKind.missing, "no such file")
+        except (OSError, ValueError):
+            return super()._lstat(rel, follow_links)
+        return super()._lstat(rel, follow_links) if stat.S_ISLNK(found.st_mode) else (joined, found)
 
 
 def read_source(src: SourceFile, reader: RepoReader | None = None) -> tuple[bytes | None, str | None]:

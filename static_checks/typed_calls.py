@@ -56,7 +56,7 @@ def checked_calls(project: Project, infer: Inferer, index: ManifestIndex) -> lis
             name = fs.name_of(call)
             if name is None or fs.is_write_target(call):
                 continue  # a write target is checked as its writer `x=` below
-            recv = call_receiver(call)
+            recv = fs.receiver_of(call)
             rtype = infer.receiver_type(call, scope)
             if rtype is None or not rtype.checkable:
                 continue

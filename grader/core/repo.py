@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 # yaml is imported when YAML is read (a tenth of `grader check`'s start-up otherwise, for an app with none)
 
@@ -82,9 +82,10 @@ class FileRead:
         return None if self.data is None else decode_text(self.data)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One directory entry found by `RepoReader.walk` / `list_dir` (links are not followed)."""
+class Entry(NamedTuple):
+    """One directory entry found by `RepoReader.walk` / `list_dir` (links are not followed). A named
+    tuple: a walk makes one per name in the tree, and a tuple is made in a third of a frozen
+    dataclass's time."""
 
     rel: str  # relative to the root as the file system spells it (may carry surrogate escapes)
     name: str
@@ -376,7 +377,7 @@ class RepoReader:
             is_file = not is_link and e.is_file(follow_symlinks=False)
         except OSError:
             is_link, is_dir, is_file = False, False, False
-        return Entry(rel=rel, name=e.name, is_dir=is_dir, is_link=is_link, is_file=is_file)
+        return Entry(rel, e.name, is_dir, is_link, is_file)
 
     def walk(self, top: str = ".", on_error: list[Skip] | None = None) -> Iterator[Walked]:
         """Top-down like os.walk(followlinks=False), without recursion: yields (folder, dirs, files)

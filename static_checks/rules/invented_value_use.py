@@ -122,7 +122,7 @@ def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
     """(call, its receiver, node to point at, receiver type, method name, argument shape) for every call on
     an invented value."""
     for call, scope in fs.calls:
-        recv = call_receiver(call)
+        recv = fs.receiver_of(call)
         name = fs.name_of(call)
         # calls straight on an invented constant (`RubyLLM::Client.new(...)`) are part of the root
         if recv is None or name is None or recv.id in constants or fs.is_write_target(call):

@@ -13,7 +13,7 @@ from static_checks.rules.base import Proof, Rule, did_you_mean, short_list
 from static_checks.rules.model.analysis import Analysis, analysis
 from static_checks.rules.model.wording import all_releases
 from static_checks.types.scan import FileScan
-from static_checks.types.syntax import call_receiver, text
+from static_checks.types.syntax import text
 
 _GUARDS = ("defined?", "const_defined?", "safe_constantize")
 
@@ -58,11 +58,20 @@ def _from_extension_gem(path: str, extensions: set[str]) -> bool:
     return len(parts) > 1 and _norm("rubyllm" + parts[1]) in extensions
 
 
+def _may_miscase(source: bytes) -> bool:
+    """Whether any stretch of the bytes is a spelling _miscased accepts (`RubyLlm`, `Ruby_LLM`...): such a
+    constant's text, lower-cased and without underscores, is `rubyllm`, and so is that stretch of the
+    whole source's. A file without one (most) skips the walk over its calls."""
+    return b"rubyllm" in source.lower().replace(b"_", b"")
+
+
 def _bare_receivers(fs: FileScan):
     """`RubyLlm.chat`, `allow(RubyLLm)`: a bare constant receiver or argument (scans record only `A::B`
     paths) with a miscased name."""
+    if not _may_miscase(fs.pf.source):
+        return
     for call, scope in fs.calls:
-        recv = call_receiver(call)
+        recv = fs.receiver_of(call)
         if recv is not None and recv.type == "constant" and _miscased(text(recv)):
             yield recv, text(recv), scope
         args = call.child_by_field_name("arguments")

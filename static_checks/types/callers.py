@@ -10,7 +10,7 @@ from __future__ import annotations
 import tree_sitter as ts
 
 from static_checks.types.scan import FileScan, MethodDef, Scope
-from static_checks.types.syntax import arg_shape, call_receiver
+from static_checks.types.syntax import arg_shape
 
 # A call site passing nothing for the parameter: the default (or nil) applies.
 NOT_PASSED = object()
@@ -33,7 +33,7 @@ class CallSites:
             for fs in self._scans:
                 for call, scope in fs.calls:
                     called = fs.name_of(call)
-                    if called and call_receiver(call) is None:
+                    if called and fs.receiver_of(call) is None:
                         self._bare.setdefault(called, []).append((call, scope))
         out = []
         for call, scope in self._bare.get(name, []):
@@ -48,7 +48,7 @@ class CallSites:
             self._by_key = {}
             for fs in self._scans:
                 for call, scope in fs.calls:
-                    recv = call_receiver(call)
+                    recv = fs.receiver_of(call)
                     name = fs.name_of(call)
                     if scope.cls is not None and name and (recv is None or recv.type == "self"):
                         self._by_key.setdefault((scope.cls.fq, name), []).append((call, scope))

@@ -24,7 +24,6 @@ from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, MethodDef, Scope
 from static_checks.types.syntax import (
     call_name,
-    call_receiver,
     const_path,
     def_body,
     first_arg,
@@ -130,7 +129,7 @@ class Inferer:
     # ---- entry points -------------------------------------------------------------
     def receiver_type(self, call: ts.Node, scope: Scope) -> TypeRef | None:
         """Type of a call's receiver; for a receiver-less call, the type of `self`."""
-        recv = call_receiver(call)
+        recv = scope.file.receiver_of(call)
         if recv is None:
             return self.self_type(scope)
         return self.type_of(recv, scope)
@@ -265,7 +264,7 @@ class Inferer:
         name = call_name(node)
         if name is None:
             return None
-        recv = call_receiver(node)
+        recv = scope.file.receiver_of(node)
         if recv is None:
             if name in VERIFIED_DOUBLES and scope.file.is_test:
                 return self.verified_double(node, name, scope)
@@ -358,7 +357,9 @@ class Inferer:
         if mdef is None:
             return None
         if self._callers is None:
-            self._callers = CallSites(self.project.scans)
+            if self.project.call_sites is None:  # a function of the scans alone: shared by every inferer
+                self.project.call_sites = CallSites(self.project.scans)
+            self._callers = self.project.call_sites  # type: ignore[assignment]
         if mdef.cls is None:
             if self._function(mdef.name) is not mdef:
                 return None

@@ -102,6 +102,8 @@ class Project:
     app_method_names: set[str]  # every method name the app defines anywhere
     index: object
     new_acts_as: bool | None = None
+    # types.callers.CallSites of the scans, built by the first inferer that needs it and shared by the rest
+    call_sites: object = None
 
     def lookup_class(self, path: str, nesting: tuple[str, ...]) -> AppClass | None:
         if path.startswith("::"):
@@ -226,6 +228,38 @@ _WORD = re.compile(rb"\w+")
 _WORDS_FROM = 16
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One alternative of a round's pattern (readers, names or parents): its own regex and the names it needs.
+    The pattern matches a file exactly when one of its parts does, so each part is asked alone, and only of
+    files that hold one of its names: the full alternation tried at every byte was most of a round's cost."""
+
+    regex: re.Pattern[bytes]
+    literals: tuple[bytes, ...]
+    words: frozenset[bytes]  # its names that are plain words (and, for parents, their `includeX` forms)
+    others: tuple[bytes, ...]  # its names that are not plain words (`valid?`): a substring test
+    decisive: bool  # a word of it among the file's words is itself a match (`\\bname\\b`)
+
+    def found_in(self, source: bytes, words: frozenset[bytes] | None) -> bool:
+        if words is None:
+            if not any(lit in source for lit in self.literals):
+                return False
+        else:
+            hit = not self.words.isdisjoint(words)
+            if hit and self.decisive:
+                return True
+            if not hit and not any(lit in source for lit in self.others):
+                return False
+        return self.regex.search(source) is not None
+
+
+def _part(regex: bytes, literals: set[bytes], glue: tuple[bytes, ...] = (), decisive: bool = False) -> _Part:
+    plain = {lit for lit in literals if _WORD.fullmatch(lit)}
+    glued = {kw + lit for lit in plain for kw in glue}
+    return _Part(re.compile(regex), tuple(sorted(literals)), frozenset(plain | glued),
+                 tuple(sorted(literals - plain)), decisive)
+
+
 class _NamedIn:
     """A pattern's search, asked only of bytes holding one of the names it needs (every match
     contains one): a substring test is far cheaper than the alternation, and most files hold none.
@@ -235,16 +269,17 @@ class _NamedIn:
     parent glued to `include`/`prepend` (`\\s*` may match nothing), whose word is `includeParent`.
     Names that are not plain words (`valid?`) keep the substring test."""
 
-    def __init__(self, pattern: re.Pattern[bytes], literals: set[bytes], parents: set[bytes] = frozenset(),
-                 names: set[bytes] = frozenset()) -> None:
-        self.pattern = pattern
+    def __init__(self, pattern: re.Pattern[bytes] | bytes, literals: set[bytes], parts: tuple[_Part, ...] = ()) -> None:
+        self._pattern = pattern
         self.literals = tuple(sorted(literals))
-        plain = {lit for lit in literals if _WORD.fullmatch(lit)}
-        glued = {kw + p for p in parents if p in plain for kw in (b"include", b"prepend")}
-        self.words = frozenset(plain | glued)
-        self.others = tuple(lit for lit in self.literals if lit not in plain)
-        # a plain name among a file's words is a match of `\\b(?:names)\\b` there: no regex needed
-        self.named = frozenset(n for n in names if n in plain)
+        self.parts = parts
+
+    @property
+    def pattern(self) -> re.Pattern[bytes]:
+        """The whole alternation, compiled when first asked (found_in needs only the parts)."""
+        if isinstance(self._pattern, bytes):
+            self._pattern = re.compile(self._pattern)
+        return self._pattern
 
     def search(self, source: bytes) -> re.Match[bytes] | None:
         if not any(lit in source for lit in self.literals):
@@ -252,33 +287,32 @@ class _NamedIn:
         return self.pattern.search(source)
 
     def found_in(self, source: bytes, words_of: Callable[[], frozenset[bytes]]) -> bool:
-        """Whether search(source) would match; with many names, decided on the file's words first."""
-        if len(self.literals) < _WORDS_FROM:
-            return self.search(source) is not None
-        words = words_of()
-        if not self.named.isdisjoint(words):
-            return True
-        if self.words.isdisjoint(words) and not any(lit in source for lit in self.others):
-            return False
-        return self.pattern.search(source) is not None
+        """Whether search(source) would match, asked part by part; with many names, on the file's words first."""
+        words = words_of() if len(self.literals) >= _WORDS_FROM else None
+        return any(part.found_in(source, words) for part in self.parts)
 
 
 def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None = None) -> re.Pattern[bytes] | _NamedIn:
     """Files naming one of `names` anywhere, subclassing or including one of `parents`
     (`< A::Parent`, `include A::Helpers`), or calling an association reader leading to one (`.chats`)."""
-    alts = []
+    alts: list[tuple[bytes, set[str], tuple[bytes, ...], bool]] = []  # regex, its names, glue, decisive
     if readers:
-        alts.append(rb"\.(?:" + b"|".join(re.escape(n.encode()) for n in sorted(readers)) + rb")\b")
+        alts.append((rb"\.(?:" + b"|".join(re.escape(n.encode()) for n in sorted(readers)) + rb")\b", readers, (),
+                     False))
     if names:
-        alts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+        alts.append((rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b", names, (), True))
     if parents:
         names_alt = b"|".join(re.escape(n.encode()) for n in sorted(parents))
-        alts.append(rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b")
-    pattern = re.compile(b"|".join(alts))
+        alts.append((rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b", parents,
+                     (b"include", b"prepend"), False))
+    whole = b"|".join(alt[0] for alt in alts)
     literals = {n.encode() for n in names | parents | (readers or set())}
     if not (literals and all(literals)):
-        return pattern
-    return _NamedIn(pattern, literals, {n.encode() for n in parents}, {n.encode() for n in names})
+        return re.compile(whole)
+    # bare names first: a word among the file's words settles them without a regex
+    parts = tuple(_part(regex, {n.encode() for n in group}, glue, decisive)
+                  for regex, group, glue, decisive in sorted(alts, key=lambda alt: not alt[3]))
+    return _NamedIn(whole, literals, parts)
 
 
 def _gem_reopenings(

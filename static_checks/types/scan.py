@@ -28,6 +28,8 @@ from static_checks.types.syntax import (
 _CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b|\bassert_(?:kind|instance)_of\b"
                          rb"|\bbe_(?:an?|kind_of|a_kind_of|instance_of|an_instance_of)\b")
 
+_UNREAD = object()  # FileScan.receiver_of: not read yet (None is "no receiver")
+
 # A local assignment: (end of the assignment, right-hand side or None when unknowable).
 Assign = tuple[int, ts.Node | None]
 
@@ -117,6 +119,7 @@ class FileScan:
     program: Scope | None = None
     toplevel: ClassDef | None = None  # pseudo class holding top-level ivars
     names: dict[int, str] = field(default_factory=dict)  # call node id -> method name, read once
+    receivers: dict[int, ts.Node | None] = field(default_factory=dict)  # call node id -> its receiver, read once
     # `def` outside any class or module (scripts, rake files): private methods of Object, by name
     functions: dict[str, list[MethodDef]] = field(default_factory=dict)
     # ids of the left sides of plain `x.y = v` / `x[k] = v` (every assignment of the tree is scanned)
@@ -134,6 +137,13 @@ class FileScan:
     @cached_property
     def probes_methods(self) -> bool:
         return b"respond_to?" in self.pf.source
+
+    def receiver_of(self, call: ts.Node) -> ts.Node | None:
+        """call_receiver(call) for a call of this file, read once by the scan."""
+        found = self.receivers.get(call.id, _UNREAD)
+        if found is _UNREAD:
+            found = self.receivers[call.id] = call_receiver(call)
+        return found  # type: ignore[return-value]
 
     def name_of(self, call: ts.Node) -> str | None:
         name = self.names.get(call.id)
@@ -253,7 +263,7 @@ def _scan(pf: ParsedFile, deadline: Deadline) -> FileScan:
 def _record_call(node: ts.Node, scope: Scope, fs: FileScan, default_vis: dict[int, str]) -> None:
     fs.calls.append((node, scope))
     fs.name_of(node)
-    if call_receiver(node) is None:
+    if fs.receiver_of(node) is None:
         if scope.in_class_body and scope.cls is not None:
             _class_macro(node, scope, default_vis)
         if fs.is_test:

@@ -100,9 +100,15 @@ def test_pass_reader_gives_the_answers_of_a_repo_reader(tmp_path):
     (repo / "linked_dir").symlink_to(outside)
     (repo / "app" / "models_link").symlink_to(repo / "app" / "models")
     os.mkfifo(repo / "app" / "pipe.rb")
+    deep = repo / "a" / "b" / "c" / "d"
+    deep.mkdir(parents=True)
+    (deep / "deep.rb").write_text("x = 1\n")
+    (repo / "a" / "b" / "c" / "via").symlink_to(outside)  # a link in the middle of a deep path
+    (repo / "a" / "file.rb").write_text("")
     rels = ["app/models/chat.rb", "app/big.rb", "app/bin.rb", "app/to_outside.rb", "app/to_inside.rb",
             "linked_dir/secret.rb", "app/models_link/chat.rb", "app/pipe.rb", "app/missing.rb",
-            "nowhere/missing.rb", "../outside/secret.rb", "/etc/passwd", "app/./models/../models/chat.rb", "."]
+            "nowhere/missing.rb", "../outside/secret.rb", "/etc/passwd", "app/./models/../models/chat.rb", ".",
+            "a/b/c/d/deep.rb", "a/b/c/via/secret.rb", "a/file.rb/x.rb", "a/b/c/d/gone/x.rb", "a/b/c/d"]
     for follow in (False, True):
         plain = RepoReader(repo, max_bytes=100, follow_links=follow)
         fast = PassReader(repo, max_bytes=100, follow_links=follow)
@@ -110,6 +116,7 @@ def test_pass_reader_gives_the_answers_of_a_repo_reader(tmp_path):
             for rel in rels:
                 assert fast.read(rel) == plain.read(rel), (follow, rel)
                 assert fast.locate(rel) == plain.locate(rel), (follow, rel)
+                assert fast.is_file(rel) == plain.is_file(rel) and fast.size(rel) == plain.size(rel), (follow, rel)
     assert PassReader(repo).read("linked_dir/secret.rb").skip.reason == "symbolic link not followed"
 
 

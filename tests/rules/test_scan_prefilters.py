@@ -94,9 +94,12 @@ MANY = {f"N{i}" for i in range(project._WORDS_FROM)}
 @settings(max_examples=400, deadline=None)
 @given(st.sets(st.sampled_from(["Chat", "LlmService", "ask_llm", "valid?"])),
        st.sets(st.sampled_from(["Chat", "Base", "Helpers", "A1"])),
-       st.sets(st.sampled_from(["chats", "ask_llm"])), st.lists(WORDS, max_size=16).map(b"".join))
-def test_with_many_names_the_words_decide_as_the_regex_does(names, parents, readers, source):
-    wanted = project._file_pattern(names | MANY, parents, readers)
+       st.sets(st.sampled_from(["chats", "ask_llm"])), st.lists(WORDS, max_size=16).map(b"".join), st.booleans())
+def test_part_by_part_and_on_words_a_round_decides_as_its_regex_does(names, parents, readers, source, many):
+    # many names: decided on the file's words; few: by substring tests; both part by part
+    if not (names or parents or readers or many):
+        return
+    wanted = project._file_pattern(names | (MANY if many else set()), parents, readers)
     assert wanted.found_in(source, _words_of(source)) == (wanted.pattern.search(source) is not None)
 
 

@@ -14,7 +14,6 @@ from static_checks.manifest.versions import version_key
 from static_checks.rules.model.vocabulary import TEST_DOUBLE_METHODS, generic_names
 from static_checks.typed_calls import TypedCall, checked_calls
 from static_checks.types import TypeRef, analyze
-from static_checks.types.syntax import call_receiver
 
 _RESPOND_TO = re.compile(rb"""respond_to\?\(?\s*:["']?(\w+[?!]?)""")
 # Other gems extending RubyLLM (`ruby_llm-mcp` -> RubyLLM::MCP) named in a Gemfile or gemspec.
@@ -71,7 +70,7 @@ class Analysis:
                 continue
             for call, _scope in fs.calls:
                 name = fs.name_of(call)
-                if name and call_receiver(call) is not None and name not in generic_names() \
+                if name and fs.receiver_of(call) is not None and name not in generic_names() \
                         and name not in self.respond_to_names:
                     out.setdefault(name, call)
             for _assign, left, _scope in fs.writes:
