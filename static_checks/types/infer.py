@@ -124,6 +124,7 @@ class Inferer:
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
         self._busy: set[tuple[int, int]] = set()
         self._ivar_memo: dict[tuple[str, str], TypeRef | None] = {}
+        self._views = None  # types.views.ViewIvars, built on the first ivar of a template
         self._nesting = 0
 
     # ---- entry points -------------------------------------------------------------
@@ -430,6 +431,10 @@ class Inferer:
             runtime = self._agent_block_chat(node, scope)
             if runtime is not _NOT_AGENT_BLOCK:
                 return runtime
+        if scope.cls is None and scope.file.pf.rel.endswith(".erb"):
+            local = self._view_local(scope, name)
+            if local is not False:
+                return local  # a partial's local, from every render passing it
         if scope.cls is None:
             fdef = self._function(name)
             if fdef is not None:
@@ -452,6 +457,10 @@ class Inferer:
         return None
 
     def ivar_type(self, scope: Scope, name: str) -> TypeRef | None:
+        if scope.cls is None and scope.file.pf.rel.endswith(".erb"):
+            found = self._view_ivar(scope, name)
+            if found is not False:
+                return found  # else a template whose renderers are unknown: its own assignments only
         if scope.cls is None:
             holder = scope.file.toplevel
             if holder is None:
@@ -465,6 +474,22 @@ class Inferer:
         if app is None:
             return None
         return self._app_ivar(app, name)
+
+    def _view_ivar(self, scope: Scope, name: str) -> TypeRef | None | bool:
+        """A template's ivar from the controllers that render it (types.views); False: renderers unknown."""
+        return self._view_model().ivar_type(scope.file, name)
+
+    def _view_local(self, scope: Scope, name: str) -> TypeRef | None | bool:
+        from static_checks.types.views import partial_local
+
+        return partial_local(self, self._view_model(), scope.file, name)
+
+    def _view_model(self):
+        if self._views is None:
+            from static_checks.types.views import ViewIvars
+
+            self._views = ViewIvars(self)
+        return self._views
 
     def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:
         key = (app.fq, name)

@@ -102,6 +102,8 @@ class Project:
     app_method_names: set[str]  # every method name the app defines anywhere
     index: object
     new_acts_as: bool | None = None
+    # files of the app not scanned (they name nothing typed): types.views reads their text for ivar writes
+    unscanned: list[ParsedFile] = field(default_factory=list)
     # types.callers.CallSites of the scans, built by the first inferer that needs it and shared by the rest
     call_sites: object = None
 
@@ -151,7 +153,11 @@ def build_project(files: list[ParsedFile], index) -> Project:
         by_short.setdefault(fq.rsplit("::", 1)[-1], []).append(fq)
     patches, patched_open, names = _gem_reopenings(classes, index)
     _add_reopening_calls(scanned, patched_open)
+    from static_checks.types.views import scan_templates
+
+    scan_templates(files, scanned, classes)  # views of scanned controllers: their ivars come from there
     return Project(
+        unscanned=[pf for pf in files if pf.rel not in scanned],
         scans=list(scanned.values()),
         classes=classes,
         by_short=by_short,

@@ -1,0 +1,443 @@
+"""Instance variables a Rails view receives from the controllers that render it.
+
+A template `app/views/<dir>/<action>.<format>.erb` is rendered implicitly by the app controller whose
+name underscores to <dir> (`admin/chats` <- Admin::ChatsController), and explicitly by any app controller
+whose `render` names it (`render :other`, `render "dir/x"`, `template:`/`action:`). An `@x` in the view has
+the type each renderer's own code sees for `@x` (the controller-local rule: every assignment in the class,
+its app concerns and app ancestors, `before_action` setters included, must agree; a nil assignment is
+dropped), joined with the assignments to `@x` in app helpers and in templates themselves. Anything not
+knowable leaves `@x` untyped (no finding):
+- a partial or a layout (rendered from anywhere), a folder with no app controller (mailer views, a gem's
+  controllers such as Devise's), a controller whose ancestry leaves the app for anything other than
+  ActionController::Base/API (madmin, administrate: the gem's base controller sets the records);
+- a renderer whose `render` target is not a literal: it may render any template, so it joins every view.
+"""
+
+from __future__ import annotations
+
+import re
+
+from static_checks.types.ref import TypeRef
+from static_checks.types.scan import ClassDef, FileScan, scan_file
+from static_checks.types.syntax import call_args, symbol_value, text
+
+# The template's folder and file name; `(?:^|/)` keeps an app nested in a monorepo.
+VIEW_TEMPLATE = re.compile(r"(?:^|/)app/views/(.+)/([^/]+)\.erb$")
+_HELPER = re.compile(r"(?:^|/)app/helpers/")
+_CONTROLLER_FILE = re.compile(r"(?:^|/)app/controllers/")
+# Rails' own bases set no app-named ivars for views; any other foreign base may.
+_RAILS_BASES = frozenset({"ActionController::Base", "ActionController::API"})
+# `render json: ..` and friends render no template; `partial:` is a partial (untyped here).
+_TEMPLATE_KEYS = ("template", "action")
+_NO_TEMPLATE_KEYS = frozenset({"json", "plain", "html", "body", "inline", "xml", "js", "partial", "file",
+                               "turbo_stream", "nothing", "status", "layout", "content_type", "formats",
+                               "locals", "collection", "object", "as", "location", "notice", "alert"})
+_NIL = frozenset({"nil"})
+
+
+def underscore(camel: str) -> str:
+    """`Admin::AIModels` -> `admin/ai_models`: ActiveSupport's underscore for constant paths."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", camel.lstrip(":"))
+    return words.replace("::", "/").lower()
+
+
+def template_key(rel: str) -> tuple[str, str] | None:
+    """(folder, action) of a full template, None for partials and layouts (rendered from anywhere)."""
+    m = VIEW_TEMPLATE.search(rel)
+    if m is None:
+        return None
+    folder, name = m.group(1), m.group(2)
+    if name.startswith("_") or folder == "layouts" or folder.startswith("layouts/"):
+        return None
+    return folder, name.split(".", 1)[0]
+
+
+class ViewIvars:
+    """Built once per inferer, on the first ivar asked for in a template."""
+
+    def __init__(self, infer) -> None:
+        self.infer = infer
+        project = infer.project
+        self.by_folder: dict[str, list] = {}  # controller folder -> app controller classes
+        self.explicit: dict[tuple[str, str], list] = {}  # template -> controllers rendering it by name
+        self.anywhere: list = []  # controllers with a computed render target
+        self.extra: list[ClassDef] = []  # helpers and templates: their own ivar assignments
+        self._memo: dict[tuple[tuple[str, str], str], TypeRef | None] = {}
+        self._keys: dict[str, tuple | None] = {}  # template path -> (template, renderers) or None
+        self._unscanned_writes, self._unscanned_bases = _unscanned_facts(project)
+        self._partial_renders: list | None = None
+        self._unscanned_views = [pf for pf in project.unscanned if _CONTROLLER_FILE.search(pf.rel)
+                                 or _HELPER.search(pf.rel) or pf.rel.endswith(".erb")]
+        for fq, app in project.classes.items():
+            if fq.endswith("Controller") and fq != "Controller":
+                self.by_folder.setdefault(underscore(fq[: -len("Controller")]), []).append(app)
+        for fs in project.scans:
+            rel = fs.pf.rel
+            if _HELPER.search(rel):
+                self.extra.extend(fs.classes)
+            elif VIEW_TEMPLATE.search(rel) and fs.toplevel is not None:
+                self.extra.append(fs.toplevel)
+            elif _CONTROLLER_FILE.search(rel):
+                self._scan_renders(fs)
+
+    def _scan_renders(self, fs: FileScan) -> None:
+        for call, scope in fs.calls:
+            if fs.name_of(call) != "render" or call.child_by_field_name("receiver") is not None:
+                continue
+            app = self.infer.project.classes.get(scope.cls.fq) if scope.cls is not None else None
+            if app is None or not app.fq.endswith("Controller"):
+                continue
+            folder = underscore(app.fq[: -len("Controller")])
+            target = _render_target(call, folder)
+            if target is None:
+                continue
+            if target == "?":
+                self.anywhere.append(app)
+            else:
+                self.explicit.setdefault(target, []).append(app)
+
+    def ivar_type(self, fs: FileScan, name: str) -> TypeRef | None | bool:
+        """The ivar's type; False when the template's renderers are unknown (the caller keeps its rule)."""
+        key = self._keys.get(fs.pf.rel, False)
+        if key is False:
+            key = self._keys[fs.pf.rel] = self._renderers(fs.pf.rel)
+        if key is None:
+            return False
+        memo_key = (key[0], name)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        self._memo[memo_key] = None  # recursion guard (`@x = @x || ..` in a template)
+        result = self._join(key, name)
+        self._memo[memo_key] = result
+        return result
+
+    def partial_renders(self) -> list:
+        if self._partial_renders is None:
+            self._partial_renders = [s for fs in self.infer.project.scans for s in partial_sites(fs)]
+        return self._partial_renders
+
+    def unscanned_mentions(self, key: tuple[str, str], by_records: bool) -> bool:
+        """An unscanned controller, helper or template names the partial (`"x"`, `"dir/x"`, `:x`), or, for
+        the local named after the partial, renders records (`render @xs`, `render items`)."""
+        pattern = rb"""["'/:]""" + re.escape(key[1].encode()) + rb"\b"
+        if by_records:
+            pattern += rb"|render\s*\(?\s*(?:@|[a-z_]\w*(?![\w:]))"
+        word = re.compile(pattern)
+        return any(word.search(pf.source) for pf in self._unscanned_views)
+
+    def _renderers(self, rel: str) -> tuple[tuple[str, str], tuple] | None:
+        """The template and the app controllers rendering it, None when a renderer is unknown."""
+        key = template_key(rel)
+        implicit = self.by_folder.get(key[0], []) if key is not None else []
+        if key is None or not implicit:
+            return None  # a partial, a layout, a mailer's or a gem's template: renderers unknown
+        renderers = tuple({id(a): a for a in (*implicit, *self.explicit.get(key, []), *self.anywhere)}.values())
+        rooted = all(_rails_rooted(app, self._unscanned_bases) for app in renderers)
+        return (key, renderers) if rooted else None
+
+    def _join(self, key, name: str) -> TypeRef | None:
+        _, renderers = key
+        if name in self._unscanned_writes or "*" in self._unscanned_writes:
+            return None  # written in a file the project did not scan: a source we cannot type
+        infer = self.infer
+        found: list[TypeRef | None] = []
+        for app in renderers:
+            t = infer._app_ivar(app, name)
+            if t is None:
+                return None  # never assigned there, or unknowable, or disagreeing
+            found.append(t)
+        for holder in self.extra:
+            for rhs, scope in holder.ivars.get(name, []):
+                if rhs is not None and rhs.type in _NIL:
+                    continue
+                t = None if rhs is None else infer.type_of(rhs, scope)
+                if t is None:
+                    return None
+                found.append(t)
+        first = found[0]
+        return first if all(t == first for t in found) else None
+
+
+def _rails_rooted(app, unscanned_bases: dict[str, str]) -> bool:
+    """The app ancestry ends in a Rails base, through scanned classes then unscanned controller files
+    (an ApplicationController naming nothing typed is not scanned)."""
+    seen = set()
+    cur = app
+    while cur.parent is not None and cur.fq not in seen:
+        seen.add(cur.fq)
+        cur = cur.parent
+    sup = cur.superclass
+    for _ in range(8):
+        if sup is None:
+            return False
+        sup = sup.lstrip(":")
+        if sup in _RAILS_BASES:
+            return True
+        sup = unscanned_bases.get(sup.rsplit("::", 1)[-1])
+    return False
+
+
+# `class Admin::BaseController < ApplicationController` in a file the project did not scan
+_CLASS_LINE = re.compile(rb"^\s*class\s+(?:[\w:]+::)?(\w+)\s*<\s*((?:::)?[\w:]+)", re.M)
+# `@x = `, `@x ||= `, `@x += `, `@a, @x = ` (not `==`, `=~`, `=>`): an ivar write seen in a file's text
+_IVAR_WRITE = re.compile(rb"@(\w+)\s*(?:\|\||&&|[-+*/])?=(?![=~>])|@(\w+)\s*,(?=[^\n]*=)")
+
+
+def scan_templates(files, scanned: dict[str, FileScan], classes: dict) -> None:
+    """Scan the templates of scanned controllers that assign ivars: their `@x` may be typed from there."""
+    folders = {underscore(fq[: -len("Controller")]) for fq, app in classes.items()
+               if fq.endswith("Controller") and any(d.ivars for c in app.chain() for d in c.defs)}
+    if not folders:
+        return
+    for pf in files:
+        if pf.rel in scanned or not pf.rel.endswith(".erb"):
+            continue
+        key = template_key(pf.rel)
+        if key is not None and key[0] in folders and b"@" in pf.source:
+            scanned[pf.rel] = scan_file(pf)
+    _scan_partials(files, scanned)
+
+
+def _keys_to_scan(site: RenderSite) -> list[tuple[str, str]]:
+    if site.key is not None:
+        return [site.key] if site.locals or site.each else []
+    # `render @messages` / `render chat.messages`: Rails picks messages/_message by the records' model,
+    # typed later; scan the partial the name suggests (typing still checks the model)
+    words = re.findall(r"\w+", text(site.each[0]))
+    if not words:
+        return []
+    plural = words[-1]
+    single = plural[:-3] + "y" if plural.endswith("ies") else plural[:-1] if plural.endswith("s") else plural
+    return [(plural, single), (single + "s", single)]
+
+
+def _scan_partials(files, scanned: dict[str, FileScan]) -> None:
+    """Scan the partials that scanned files render with locals, and theirs (a few rounds)."""
+    by_key = {}
+    for pf in files:
+        key = partial_key(pf.rel) if pf.rel not in scanned else None
+        if key is not None:
+            by_key.setdefault(key, []).append(pf)
+    pending = [fs for rel, fs in scanned.items() if _CONTROLLER_FILE.search(rel) or rel.endswith(".erb")]
+    for _ in range(4):
+        wanted = {key for fs in pending for site in partial_sites(fs) if site is not None
+                  for key in _keys_to_scan(site)}
+        pending = []
+        for key in wanted:
+            for pf in by_key.pop(key, []):
+                scanned[pf.rel] = fs = scan_file(pf)
+                pending.append(fs)
+        if not pending:
+            break
+
+
+def _unscanned_facts(project) -> tuple[set[str], dict[str, str]]:
+    """Ivar names written in unscanned controllers, helpers and templates ("*" for instance_variable_set),
+    and the superclasses of unscanned controller classes."""
+    written: set[str] = set()
+    bases: dict[str, str] = {}
+    for pf in project.unscanned:
+        rel = pf.rel
+        controller = _CONTROLLER_FILE.search(rel) is not None
+        if not (controller or _HELPER.search(rel) or VIEW_TEMPLATE.search(rel)):
+            continue
+        src = pf.source
+        if b"@" in src:
+            for m in _IVAR_WRITE.finditer(src):
+                written.add("@" + (m.group(1) or m.group(2)).decode("utf-8", "replace"))
+        if b"instance_variable_set" in src:
+            written.add("*")
+        if controller:
+            for m in _CLASS_LINE.finditer(src):
+                bases.setdefault(m.group(1).decode(), m.group(2).decode())
+    return written, bases
+
+
+def _render_target(call, folder: str) -> tuple[str, str] | str | None:
+    """The template a controller's `render` names: (folder, action); "?" when computed; None when none."""
+    args = call_args(call)
+    if not args:
+        return None
+    first = args[0]
+    if first.type == "pair" or first.type == "hash":
+        pairs = first.named_children if first.type == "hash" else [a for a in args if a.type == "pair"]
+        return _keyed_target(pairs, folder)
+    if first.type in ("simple_symbol", "string", "delimited_symbol"):
+        name = symbol_value(first)
+        return "?" if name is None else _named(name, folder)
+    if first.type == "instance_variable" or (first.type == "call" and text(first).endswith(".new")):
+        return None  # `render @record` / `render Card.new(..)`: a record's partial or a component
+    return "?"
+
+
+def _keyed_target(pairs, folder: str) -> tuple[str, str] | str | None:
+    for pair in pairs:
+        if pair.type != "pair":
+            return "?"  # `**options`: could name a template
+        key = pair.child_by_field_name("key")
+        value = pair.child_by_field_name("value")
+        kname = symbol_value(key) if key is not None else None
+        if kname is None and key is not None:
+            kname = text(key).rstrip(":")
+        if kname in _TEMPLATE_KEYS:
+            name = symbol_value(value)
+            if name is None:
+                return "?"
+            return _named(name, folder) if kname == "template" else (folder, name)
+        if kname not in _NO_TEMPLATE_KEYS:
+            return "?"
+    return None
+
+
+def _named(name: str, folder: str) -> tuple[str, str]:
+    name = name.lstrip("/")
+    if "/" in name:
+        head, _, tail = name.rpartition("/")
+        return head, tail.split(".", 1)[0]
+    return folder, name.split(".", 1)[0]
+
+
+# ---- partials: `render "x", m: @m`, `render partial: "x", locals: {m: ..}`, `render @messages` ----------------
+_PARTIAL = re.compile(r"(?:^|/)app/views/(.+)/_([^/.]+)[^/]*\.erb$")
+_PARTIAL_KEYS = frozenset({"partial", "locals", "object", "collection", "as", "layout", "spacer_template",
+                           "cached", "formats"})
+
+
+def partial_key(rel: str) -> tuple[str, str] | None:
+    m = _PARTIAL.search(rel)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _folder_of(fs: FileScan, scope) -> str | None:
+    """The folder a bare partial name is looked up in: the template's, or the controller's."""
+    m = VIEW_TEMPLATE.search(fs.pf.rel)
+    if m is not None:
+        return m.group(1)
+    if scope.cls is not None and scope.cls.fq.endswith("Controller"):
+        return underscore(scope.cls.fq[: -len("Controller")])
+    return None
+
+
+class RenderSite:
+    """One `render` of a partial: its key, the locals it passes (name -> expression) and what binds
+    the partial's own name (`object:`/`collection:` or `render @records`)."""
+
+    def __init__(self, key, locals_, each, scope) -> None:
+        self.key = key
+        self.locals = locals_
+        self.each = each  # (expression, is_collection, local name) or None
+        self.scope = scope
+
+
+def partial_sites(fs: FileScan) -> list[RenderSite | None]:
+    """The file's partial renders; None for one whose partial is not a literal (it may render any)."""
+    out: list[RenderSite | None] = []
+    for call, scope in fs.calls:
+        if fs.name_of(call) != "render" or call.child_by_field_name("receiver") is not None:
+            continue
+        folder = _folder_of(fs, scope)
+        args = call_args(call)
+        if folder is None or not args:
+            continue
+        first = args[0]
+        pairs = _pairs(args)
+        if first.type in ("string", "simple_symbol") and fs.pf.rel.endswith(".erb"):
+            name = symbol_value(first)
+            out.append(None if name is None else RenderSite(_named(name, folder), pairs, None, scope))
+        elif "partial" in pairs:
+            out.append(_keyed_partial(pairs, folder, scope))
+        elif first.type in ("instance_variable", "identifier", "call") and not text(first).endswith(".new"):
+            out.append(RenderSite(None, {}, (first, True, None), scope))  # `render @messages`: by the model
+    return out
+
+
+def _pairs(args) -> dict:
+    found = {}
+    for a in args:
+        for pair in (a.named_children if a.type == "hash" else [a]):
+            if pair.type == "pair":
+                key = pair.child_by_field_name("key")
+                kname = symbol_value(key) if key is not None else None
+                if kname is None and key is not None:
+                    kname = text(key).rstrip(":")
+                found[kname] = pair.child_by_field_name("value")
+            elif pair.type == "hash_splat_argument":
+                found["**"] = pair
+    return found
+
+
+def _keyed_partial(pairs: dict, folder: str, scope) -> RenderSite | None:
+    name = symbol_value(pairs["partial"])
+    if name is None or "**" in pairs:
+        return None
+    key = _named(name, folder)
+    local_hash = pairs.get("locals")
+    locals_ = {}
+    if local_hash is not None:
+        if local_hash.type != "hash":
+            return None
+        locals_ = _pairs([local_hash])
+        if "**" in locals_:
+            return None
+    as_node = pairs.get("as")
+    as_name = symbol_value(as_node) if as_node is not None else key[1]
+    if as_name is None:
+        return None
+    each = None
+    for kw, many in (("object", False), ("collection", True)):
+        if kw in pairs:
+            each = (pairs[kw], many, as_name)
+    return RenderSite(key, locals_, each, scope)
+
+
+def partial_local(infer, views: ViewIvars, fs: FileScan, name: str) -> TypeRef | None | bool:
+    """A local of a partial from every render of it; False when no render passes that name (a helper)."""
+    key = partial_key(fs.pf.rel)
+    if key is None:
+        return False
+    sites = views.partial_renders()
+    if None in sites:
+        return None  # some render's partial is computed: it may pass anything to this one
+    found: list[TypeRef | None] = []
+    passed = False
+    for site in sites:
+        if site.key is None:  # `render @records`: binds the partial's own name when of its model
+            if name != key[1]:
+                continue
+            element = _element(infer.type_of(site.each[0], site.scope), True)
+            if element is None:
+                return None  # records of an unknown model: perhaps this partial's
+            model = underscore(element.app_class or "")
+            if model.rsplit("/", 1)[-1] != key[1]:
+                continue  # another model's partial
+            if "/" in model or "/" in key[0]:
+                return None  # namespaced models or folders: Rails' partial path rules, not followed here
+            passed = True
+            found.append(element)
+            continue
+        if site.key != key:
+            continue
+        if name in site.locals:
+            passed = True
+            found.append(infer.type_of(site.locals[name], site.scope))
+        elif site.each is not None and site.each[2] == name:
+            passed = True
+            found.append(_element(infer.type_of(site.each[0], site.scope), site.each[1]))
+        else:
+            found.append(None)
+    if not passed:
+        return False
+    if views.unscanned_mentions(key, name == key[1]):
+        return None  # rendered from a file the project did not scan
+    first = found[0]
+    return first if first is not None and all(t == first for t in found) else None
+
+
+def _element(t: TypeRef | None, many: bool) -> TypeRef | None:
+    if t is None or not many:
+        return t
+    if t.singleton and t.open and not t.plain and t.app_class:
+        return t.instance()  # a model's relation: its records
+    if t.collection and not t.singleton:
+        return TypeRef(t.name)
+    return None
