@@ -415,10 +415,10 @@ def scan_text(rel: str, text: str, parsed: dict | None = None,
             if known is None or col < known.column:  # one finding a line, at its first phrase
                 hits[(line, "instructions")] = Hit(rel, line, col, "instructions", phrase, seg.where)
     for start, _end, body in hidden:
-        phrase = _hidden_speaks(body, possible)
-        if phrase is not None:
+        spoken = _hidden_speaks(body, possible)
+        if spoken is not None:
             line, col = _position(text, start)
-            hits.setdefault((line, "hidden_comment"), Hit(rel, line, col, "hidden_comment", phrase,
+            hits.setdefault((line, "hidden_comment"), Hit(rel, line, col, "hidden_comment", spoken,
                                                           "a hidden comment"))
     return sorted(hits.values(), key=lambda h: (h.line, h.column))
 
