@@ -10,8 +10,9 @@ Two trees, each measured as two fresh processes run one after the other, N times
 Trees: (a) real Rails apps that use RubyLLM, in a bench cache outside the repo ($GRADER_BENCH_CACHE,
 default ~/.cache/grader/bench/apps), filled from bare git mirrors (--mirrors, default /work/.mirror:
 one `OWNER+NAME/repo` git dir per app; gems, i.e. a top-level *.gemspec, are left out). Measured twice:
-a tree of --sample apps (default 20, the goal's "~20 real apps"), picked by a hash of their names so
-that the pick is stable and nobody chooses it, then the whole cache (--sample 0: only the whole cache);
+the goal's "~20 real apps", the apps named in --sample (default bench/speed_sample.txt: 20 picked once by
+a hash of their names, kept as a list so the tree stays the same while the cache grows; `--sample none`
+skips it), then the whole cache (`--no-whole` skips it);
 (b) Ruby's standard library (`apt-get install ruby`). A tree that is absent is skipped and said so.
 A whole-command run counts only when it wrote its JSON report: a crash (which also exits 1) stops the bench.
 Last, the cold `grader check` of one small real app and of an empty folder (start-up alone). Goals: ratio
@@ -24,7 +25,6 @@ pass costs in total: with N free cores the whole command's wall time approaches 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import resource
@@ -225,13 +225,19 @@ def app_names(apps: Path) -> list[str]:
     return sorted(p.name for p in apps.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def sample_tree(apps: Path, size: int, work: Path) -> tuple[Path, list[str]]:
-    """A folder of `size` apps of the cache, hard-linked (no copy), picked by a hash of their names."""
-    picked = sorted(app_names(apps), key=lambda n: hashlib.sha256(n.encode()).hexdigest())[:size]
-    tree = work / f"apps-{size}"
-    for name in picked:
-        shutil.copytree(apps / name, tree / name, copy_function=os.link, symlinks=True)
-    return tree, sorted(picked)
+def sample_tree(apps: Path, listing: Path, work: Path) -> tuple[Path, list[str], list[str]]:
+    """A folder of the apps `listing` names, hard-linked from the cache (no copy); (tree, used, absent)."""
+    names = [n.strip() for n in listing.read_text(encoding="utf-8").splitlines()]
+    names = [n for n in names if n and not n.startswith("#")]
+    tree = work / "sample"
+    used, absent = [], []
+    for name in names:
+        if (apps / name).is_dir():
+            shutil.copytree(apps / name, tree / name, copy_function=os.link, symlinks=True)
+            used.append(name)
+        else:
+            absent.append(name)
+    return tree, used, absent
 
 
 def main() -> None:
@@ -241,7 +247,9 @@ def main() -> None:
     ap.add_argument("--stdlib", type=Path, nargs="+", default=stdlib_roots())
     ap.add_argument("--single", type=Path, default=ROOT / "tests" / "verdicts" / "crystal_ball",
                     help="the app of the cold single-app figure")
-    ap.add_argument("--sample", type=int, default=20, help="apps in the sampled tree (0: only the whole cache)")
+    ap.add_argument("--sample", default=str(ROOT / "bench" / "speed_sample.txt"),
+                    help="file naming the apps of the ~20-app tree, one owner+name a line ('none': skip it)")
+    ap.add_argument("--no-whole", action="store_true", help="skip the whole cache (only the sample)")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     print(f"cores: {os.cpu_count()}, load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -250,11 +258,14 @@ def main() -> None:
         apps = apps_tree(args)
         if apps is not None:
             n = len(app_names(apps))
-            if 0 < args.sample < n:
-                tree, picked = sample_tree(apps, args.sample, work)
-                print(f"sampled apps: {', '.join(picked)}")
-                compare(f"real apps, {args.sample} of the {n} in {apps}", "sample", [tree], args.repeat, work)
-            compare(f"real apps, all {n} in {apps}", "apps", [apps], args.repeat, work)
+            if args.sample != "none":
+                tree, used, absent = sample_tree(apps, Path(args.sample), work)
+                if absent:
+                    print(f"sample apps absent from the cache (left out): {', '.join(absent)}")
+                if used:
+                    compare(f"real apps, the {len(used)} of {args.sample}", "sample", [tree], args.repeat, work)
+            if not args.no_whole:
+                compare(f"real apps, all {n} in {apps}", "apps", [apps], args.repeat, work)
         if args.stdlib and all(p.is_dir() for p in args.stdlib):
             compare("ruby stdlib", "stdlib", args.stdlib, args.repeat, work)
         else:
