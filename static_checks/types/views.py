@@ -66,6 +66,7 @@ class ViewIvars:
         self._keys: dict[str, tuple | None] = {}  # template path -> (template, renderers) or None
         self._unscanned_writes, self._unscanned_bases = _unscanned_facts(project)
         self._partial_renders: list | None = None
+        self._mentions: dict[tuple, bool] = {}  # (partial, by records) -> named in an unscanned file
         self._unscanned_views = [pf for pf in project.unscanned if _CONTROLLER_FILE.search(pf.rel)
                                  or _HELPER.search(pf.rel) or pf.rel.endswith(".erb")]
         for fq, app in project.classes.items():
@@ -121,6 +122,12 @@ class ViewIvars:
     def unscanned_mentions(self, key: tuple[str, str], by_records: bool) -> bool:
         """An unscanned controller, helper or template names the partial (`"x"`, `"dir/x"`, `:x`), or, for
         the local named after the partial, renders records (`render @xs`, `render items`)."""
+        memo_key = (key, by_records)
+        if memo_key not in self._mentions:
+            self._mentions[memo_key] = self._mentioned(key, by_records)
+        return self._mentions[memo_key]
+
+    def _mentioned(self, key: tuple[str, str], by_records: bool) -> bool:
         pattern = rb"""["'/:]""" + re.escape(key[1].encode()) + rb"\b"
         if by_records:
             pattern += rb"|render\s*\(?\s*(?:@|[a-z_]\w*(?![\w:]))"
