@@ -23,7 +23,7 @@ def binding_errors(sig: MethodSig, shape: ArgShape) -> list[str]:
     if "forward" in kinds:
         return []
     if shape.unverifiable:
-        return _unknown_beside_splat(sig, shape) if shape.only_keyword_splat else []
+        return _beside_keyword_splat(sig, shape) if shape.only_keyword_splat else []
     req = kinds.count("req")
     opt = kinds.count("opt")
     rest = "rest" in kinds
@@ -59,18 +59,35 @@ def binding_errors(sig: MethodSig, shape: ArgShape) -> list[str]:
     return errors
 
 
-def _unknown_beside_splat(sig: MethodSig, shape: ArgShape) -> list[str]:
-    """`m(a: 1, **opts)`: `a:` is passed whatever `opts` holds, so it must be a keyword the method
-    declares; arity and missing keywords stay unprovable (`opts` may fill them)."""
-    kinds = {p.kind for p in sig.params}
+def _beside_keyword_splat(sig: MethodSig, shape: ArgShape) -> list[str]:
+    """`m(x, a: 1, **opts)`. To a method that takes keywords `opts` can only add keywords, so the
+    positional arguments must fit as written and `a:` must be a keyword the method declares; missing
+    keywords stay unprovable (`opts` may fill them). To a method without keywords the written keywords
+    and `opts` fold into one positional Hash, which an empty `opts` with no written keyword leaves out:
+    the positional count is known within one."""
+    kinds = [p.kind for p in sig.params]
     declared = {p.name for p in sig.params if p.kind in ("key", "keyreq")}
-    if "keyrest" in kinds or not declared:
-        return []  # takes any keyword, or folds keywords into a positional Hash
-    unknown = sorted(set(shape.keywords) - declared)
-    if not unknown:
+    req, opt, rest = kinds.count("req"), kinds.count("opt"), "rest" in kinds
+    given = len(shape.positional)
+    if "keyrest" not in kinds and not declared:
+        if "nokey" in kinds:
+            return ["it accepts no keywords (**nil)"] if shape.keywords else []
+        least = given + (1 if shape.keywords else 0)  # written keywords always make the Hash
+        if least > req + opt and not rest:
+            return [f"wrong number of arguments (given at least {least}, expected {_expected(req, opt, rest)}); "
+                    "the method takes no keywords, so keywords and `**` become one positional Hash"]
+        if given + 1 < req:
+            return [f"wrong number of arguments (given at most {given + 1}, expected {_expected(req, opt, rest)})"]
         return []
-    return ["unknown keyword" + ("s" if len(unknown) > 1 else "") + ": " + ", ".join(f"`{k}:`" for k in unknown)
-            + " (passed beside `**`, which cannot make it known)"]
+    errors: list[str] = []
+    unknown = sorted(set(shape.keywords) - declared) if "keyrest" not in kinds else []
+    if unknown:
+        errors.append("unknown keyword" + ("s" if len(unknown) > 1 else "") + ": "
+                      + ", ".join(f"`{k}:`" for k in unknown) + " (passed beside `**`, which cannot make it known)")
+    if given < req or (given > req + opt and not rest):
+        errors.append(f"wrong number of arguments (given {given}, expected {_expected(req, opt, rest)}); "
+                      "the `**` beside them can only add keywords, as the method takes keywords")
+    return errors
 
 
 def _expected(req: int, opt: int, rest: bool) -> str:
