@@ -136,6 +136,13 @@ def check_path(
         raise InputError(f"no such path: {path}")
     if not path.is_dir():
         raise InputError(f"not a folder: {path} (archives are unpacked by `grader`)")
+    if ruby_llm_version is not None:  # a bad override is bad input whether or not the folder holds an app
+        from static_checks.manifest.versions import known_override
+
+        try:
+            known_override(ruby_llm_version)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     base = path.resolve()
     jobs = 1 if with_facts else (default_jobs() if jobs is None else jobs)
     with _fewer_gc_passes():

@@ -133,17 +133,23 @@ def _declared(app_root: Path, gem: str, releases: list[str]) -> tuple[str, Versi
     return None
 
 
+def known_override(override: str, gem: str = "ruby_llm") -> None:
+    """ValueError naming the known releases when `override` is not one of them."""
+    releases = available_versions(gem)
+    if override not in releases:
+        raise ValueError(
+            f"{gem} {override!r} is not a known release; known: {releases[0]} .. {releases[-1]} "
+            f"({len(releases)} releases: {', '.join(releases)})"
+        )
+
+
 def resolve_version(
     app_root: Path, override: str | None = None, gem: str = "ruby_llm"
 ) -> tuple[str, VersionSource, str | None]:
     """(release, how we know, detail) for the app at `app_root`."""
     releases = available_versions(gem)
     if override is not None:
-        if override not in releases:
-            raise ValueError(
-                f"{gem} {override!r} is not a known release; known: {releases[0]} .. {releases[-1]} "
-                f"({len(releases)} releases: {', '.join(releases)})"
-            )
+        known_override(override, gem)
         return override, VersionSource.override, None
     declared = _declared(app_root, gem, releases)
     if declared is not None:

@@ -82,6 +82,10 @@ def test_version_override_is_reported(tmp_path):
     assert root["ruby_llm_version"] == "1.3.0" and root["version_source"] == "override"
     bad = grader("check", str(app), "--ruby-llm-version", "9.9.9")
     assert bad.returncode == 2 and "9.9.9" in bad.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    bad = grader("check", str(empty), "--ruby-llm-version", "9.9.9")  # nothing to check: still bad input
+    assert bad.returncode == 2 and "9.9.9" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(
