@@ -164,7 +164,7 @@ def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_f
     if not with_facts and read[1]:
         from static_checks.parse_pool import TextShare
 
-        text = TextShare(base, files=found.text_files)
+        text = TextShare(base, found.text_files)
     sources, parsed, findings, skipped = parse_tree(base, max_bytes, jobs=jobs, read=read, text=text)
 
     root_names = _root_names(sources.app_roots, [pf.rel for pf in parsed])

@@ -68,18 +68,12 @@ class TextShare:
     `found` holds those files' text findings and `scanned` their names; the rest is the caller's."""
 
     base: Path
+    files: list[Entry]  # every file the text rules read: discovery's listing (SourceSet.text_files)
     found: list[Finding] = field(default_factory=list)
     scanned: set[str] = field(default_factory=set)
-    files: list[Entry] = field(default_factory=list)  # every file the text rules read (text_rules.repo_files)
 
     def split(self, sources: list[tuple[SourceFile, bytes]]) -> dict[str, Entry]:
-        """Of the repo's files (the caller's listing, else a walk of our own), those the workers read:
-        the Ruby sources among them."""
-        if not self.files:
-            from static_checks.sources import PassReader
-            from static_checks.text_rules import repo_files
-
-            self.files = list(repo_files(PassReader(self.base)))
+        """Of the repo's files, those the workers read: the Ruby sources among them."""
         ruby = {src.rel for src, _data in sources if src.kind == "ruby"}
         return {e.rel: e for e in self.files if e.rel == e.display and e.rel in ruby}
 
