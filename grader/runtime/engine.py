@@ -22,13 +22,12 @@ import urllib3
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig, Ulimit
 
-from grader.runtime.leftovers import Kept, KeepRule, KeptBecause, is_bundle_cache  # noqa: F401 - re-exported
+from grader.runtime.leftovers import RUN_ID, Kept, KeepRule, KeptBecause, is_bundle_cache  # noqa: F401 - re-exported
 from grader.runtime.options import Limits
 from grader.runtime.owner import OWNER, owner_alive, owner_value  # noqa: F401 - owner_alive re-exported
 from grader.runtime.sandbox_limits import SIGXFSZ_EXIT, ContainerDiskWatch, fsize_ulimit, is_build_step
 
 MANAGED = "grader.managed"
-RUN_ID = "grader.run_id"
 STEP = "grader.step"
 
 # Only these reach a graded app: nothing from the host environment, never a real key.
