@@ -55,12 +55,7 @@ def absence_rule_ids() -> frozenset[str]:
 def rule_findings(rule: Rule, ctx: ProjectContext) -> list[Finding]:
     """One rule's whole findings over the root, computed once: a rule that reads another's findings
     (invented-value-use reads unknown-method's and unknown-constant's) reuses them, and run_rules too."""
-    key = f"findings:{rule.id}"
-    found = ctx.cache.get(key)
-    if found is None:
-        found = list(rule.check(ctx))
-        ctx.cache[key] = found
-    return found  # type: ignore[return-value]
+    return list(_findings_of(rule, ctx))
 
 
 def _findings_of(rule: Rule, ctx: ProjectContext):
