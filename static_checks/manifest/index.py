@@ -78,12 +78,11 @@ def release_commits(gem: str = "ruby_llm") -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _overlay() -> dict[tuple[str, str, bool], list[dict[str, Any]]]:
-    import yaml
+    from static_checks.shipped_yaml import load_shipped_yaml
 
     text = resources.files("static_checks.manifest").joinpath("overlay.yaml").read_text()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
-    for e in yaml.load(text, Loader=loader) or []:  # noqa: S506 - a safe loader
+    for e in load_shipped_yaml(text) or []:
         out.setdefault((e["owner"], e["method"], bool(e.get("singleton", False))), []).append(e)
     return out
 

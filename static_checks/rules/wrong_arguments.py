@@ -5,18 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from static_checks.manifest.index import ManifestIndex, available_versions
 from static_checks.manifest.model import MethodSig, Param
+from static_checks.shipped_yaml import load_shipped_yaml
 from static_checks.rules.base import Proof, Rule, did_you_mean
 from static_checks.rules.model.analysis import analysis, has_signature
 from static_checks.rules.model.wording import owner_label
 from static_checks.rules.signature import binding_errors, format_signature
 from static_checks.types.project import acts_as_settings
 from static_checks.types.syntax import arg_shape
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when built: same data, 50x faster
 
 
 def check(ctx):
@@ -45,7 +43,7 @@ def check(ctx):
 @lru_cache(maxsize=1)
 def _core_table() -> dict[tuple[str, str], list[str]]:
     text = Path(__file__).with_name("core_signatures.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506
+    data = load_shipped_yaml(text)
     return {(owner, name): kinds for owner, methods in data.items() for name, kinds in methods.items()}
 
 
