@@ -25,8 +25,8 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 REPO = Path(__file__).resolve().parent.parent
 # The labelled corpora, the unseen sets' exports when present, the whole app cache, Ruby's own library.
 DEFAULT_TREES = [
-    *sorted(glob.glob(str(REPO / "tests/corpus/*/"))),
-    *sorted(glob.glob(str(REPO / "tests/verdicts/*/"))),
+    *sorted(glob.glob(f"{REPO}/tests/corpus/*/")),
+    *sorted(glob.glob(f"{REPO}/tests/verdicts/*/")),
     "/tmp/set_a", "/tmp/set_b", "/tmp/set_c", "/tmp/setd_all", "/tmp/setE",
     str(Path.home() / ".cache/grader/bench/apps"),
     "/usr/lib/ruby",
@@ -55,6 +55,11 @@ def _root_signature(ctx, findings) -> dict:
         sig["checked"] = [[tc.pf.rel, tc.node.start_byte, tc.name, _type(tc.rtype), tc.explicit, tc.in_block]
                           for tc in an.typed_calls]
     return sig
+
+
+def _named(base: Path) -> str:
+    """A tree's name in the dump: relative to the checkout for its own corpora, so two checkouts compare."""
+    return str(base.relative_to(REPO)) if base.is_relative_to(REPO) else str(base)
 
 
 def dump(out: Path, trees: list[str]) -> None:
@@ -88,7 +93,7 @@ def dump(out: Path, trees: list[str]) -> None:
             started = time.process_time()
             found = run_rules(ctx)
             rules_cpu += time.process_time() - started
-            result[f"{tree}::{name}"] = _root_signature(ctx, found)
+            result[f"{_named(base)}::{name}"] = _root_signature(ctx, found)
         del parsed, by_root
     out.write_text(json.dumps(result, indent=0, sort_keys=True))
     print(f"{len(result)} roots, {sum(len(v['findings']) for v in result.values())} findings, "
