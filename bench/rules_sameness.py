@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_TREES = [
     *sorted(glob.glob(f"{REPO}/tests/corpus/*/")),
     *sorted(glob.glob(f"{REPO}/tests/verdicts/*/")),
-    "/tmp/set_a", "/tmp/set_b", "/tmp/set_c", "/tmp/setd_all", "/tmp/setE",
+    "/tmp/set_a", "/tmp/set_b", "/tmp/set_c", "/tmp/setd", "/tmp/setd2", "/tmp/setd3", "/tmp/setE",
     str(Path.home() / ".cache/grader/bench/apps"),
     "/usr/lib/ruby",
 ]
