@@ -37,10 +37,16 @@ def _type(t) -> list | None:
     return None if t is None else [t.name, t.singleton, t.app_class, t.open, t.plain, t.collection, t.invented]
 
 
+def _order(item) -> str:
+    return json.dumps(item, sort_keys=True)
+
+
 def _root_signature(ctx, findings) -> dict:
     from static_checks.typed_calls import rubyllm_calls
 
-    sig: dict = {"findings": [f.model_dump(mode="json") for f in findings]}
+    # Lists sorted: the order of the scans (and so of calls and findings) may vary between processes (a set of
+    # partials is scanned in hash order); reports sort findings, and no consumer reads the calls' order.
+    sig: dict = {"findings": sorted((f.model_dump(mode="json") for f in findings), key=_order)}
     model = ctx.cache.get("types")
     if model is None:
         return sig
@@ -48,12 +54,12 @@ def _root_signature(ctx, findings) -> dict:
     sig["scanned"] = sorted(fs.pf.rel for fs in project.scans)
     sig["classes"] = {fq: [_type(app.base), app.acts_as, app.parent.fq if app.parent else None]
                       for fq, app in sorted(project.classes.items())}
-    sig["typed"] = [[tc.pf.rel, tc.call.start_byte, tc.call.end_byte, tc.name, _type(tc.rtype)]
-                    for tc in rubyllm_calls(project, model.infer)]
+    sig["typed"] = sorted(([tc.pf.rel, tc.call.start_byte, tc.call.end_byte, tc.name, _type(tc.rtype)]
+                           for tc in rubyllm_calls(project, model.infer)), key=_order)
     an = ctx.cache.get("analysis")
     if an is not None:
-        sig["checked"] = [[tc.pf.rel, tc.node.start_byte, tc.name, _type(tc.rtype), tc.explicit, tc.in_block]
-                          for tc in an.typed_calls]
+        sig["checked"] = sorted(([tc.pf.rel, tc.node.start_byte, tc.name, _type(tc.rtype), tc.explicit, tc.in_block]
+                                 for tc in an.typed_calls), key=_order)
     return sig
 
 
