@@ -77,8 +77,10 @@ class AppClass:
         for cls in self.chain():
             for d in cls.defs:
                 table = d.smethods if singleton else d.methods
-                if name in table:
-                    return table[name]
+                found = table.get(name)
+                if found is not None and not (singleton and cls is not self and d.kind == "module"
+                                              and not _concern_class_method(found)):
+                    return found
         return None
 
     def defines(self, name: str, singleton: bool) -> bool:
@@ -103,12 +105,19 @@ class AppClass:
         class-body calls known to define nothing (the RubyLLM base's own DSL)."""
         found = [gap for cls in self.chain() for d in cls.defs for gap in declared_of(d).gaps(singleton, harmless)]
         if singleton:
-            found += [gap for cls in self.chain() for mod in cls.extends for gap in mod.declaration_gaps(False, harmless)]
+            found += [gap for cls in self.chain() for mod in cls.extends
+                      for gap in mod.declaration_gaps(False, harmless)]
         return found
 
     def has_foreign_mixins(self) -> bool:
         """Includes or extends a module that is not an app module we read (nor the gem's)."""
         return any(cls.foreign_mixins for cls in self.chain())
+
+
+def _concern_class_method(mdef) -> bool:
+    """A class method an included module gives its includer: a plain `def` in `class_methods do`, not the
+    module's own `def self.x` or `class << self` ones."""
+    return mdef.node.type == "method" and mdef.scope.parent is not None and mdef.scope.parent.kind != "sclass"
 
 
 def declared_of(cdef: ClassDef):
