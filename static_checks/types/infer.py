@@ -25,6 +25,8 @@ from static_checks.types.scan import ClassDef, MethodDef, Scope
 from static_checks.types.syntax import (
     call_name,
     const_path,
+    contains,
+    enclosing,
     def_body,
     first_arg,
     last_expression,
@@ -581,10 +583,8 @@ class Inferer:
         if scope.kind == "def":
             # Agent#chat of an agent built by find/create is the chat_model record
             return None if has_record else _NOT_AGENT_BLOCK
-        cur = node.parent
-        while cur is not None and cur.id != scope.node.id and cur.type not in ("block", "do_block", "lambda"):
-            cur = cur.parent
-        if cur is None or cur.id == scope.node.id:
+        block = enclosing(node, "block", "do_block", "lambda")
+        if block is None or not contains(scope.node, block):
             return _NOT_AGENT_BLOCK  # `chat` in the class body itself is the class method Agent.chat
         return None if has_record else TypeRef("RubyLLM::Chat")
 

@@ -20,6 +20,7 @@ from static_checks.types.syntax import (
     call_receiver,
     const_path,
     def_body,
+    enclosing,
     is_test_path,
     method_params,
     text,
@@ -347,12 +348,8 @@ def _scan_def(node, scope: Scope, fs: FileScan, default_vis) -> Scope:
 def _inside_block(node: ts.Node) -> bool:
     """A `def` in a block (`RSpec.describe do`, `Class.new do`) defines a method of whatever the block
     runs on, not a top-level function."""
-    cur = node.parent
-    while cur is not None and cur.type != "program":
-        if cur.type in ("do_block", "block", "lambda"):
-            return True
-        cur = cur.parent
-    return False
+    found = enclosing(node, "do_block", "block", "lambda", "program")
+    return found is not None and found.type != "program"
 
 
 def _in_class_methods_block(node: ts.Node) -> bool:
