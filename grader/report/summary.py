@@ -149,7 +149,9 @@ def runtime_section(r: GradeReport) -> RuntimeSection:
     status = stage.status if stage is not None else rt.get("status")
     detail = (stage.detail if stage is not None else None) or rt.get("skipped_reason")
     if not r.runtime_reached_engine():
-        return RuntimeSection(f"Skipped: {detail or 'not run'}. Points that need it are pending.", [])
+        why = detail or "not run"
+        pending = "" if "pending" in why else " Points that need it are pending."  # --no-runtime says so already
+        return RuntimeSection(f"Skipped: {why}.{pending}", [])
     text = (f"Status {status}" + (f" ({detail})" if detail else "")
             + f", {fmt(rt.get('duration_seconds') or 0)} s, engine {rt.get('engine') or '?'}.")
     if rt.get("app_root") not in (None, "."):
