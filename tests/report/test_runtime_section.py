@@ -146,3 +146,15 @@ def _offline_app(folder):
     (folder / "web").mkdir(parents=True)
     (folder / "web" / "Gemfile").write_text("gem 'rails'\n")
     return folder
+
+
+def test_the_runtime_sentence_names_the_stopped_steps_and_leaves_their_reasons_to_the_table(tmp_path, monkeypatch):
+    """The test image's reason was printed twice in a row (the sentence, then its table row): the sentence now
+    names which steps stopped; the stage's detail (Stages table, terminal) keeps the reasons."""
+    report = _grade(tmp_path, monkeypatch, _settled(_offline_run(StepStatus.failed)))
+    section = render_markdown(report).split("## Runtime", 1)[1].split("\n## ", 1)[0]
+    intro = section.split("\n\n")[1]
+    assert intro.startswith("Status failed (nothing booted, tested or gated: test image failed; the repo's "
+                            "Dockerfile failed; the steps below say why), 4.1 s")
+    assert section.count("returned a non-zero code: 17") == 1  # in the test_image row only
+    assert report.stage("runtime").detail.endswith(PULL)  # the stage itself still says why
