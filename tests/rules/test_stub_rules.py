@@ -1,3 +1,5 @@
+import pytest
+
 UNKNOWN = "rubyllm/stub-unknown-method"
 NEVER = "rubyllm/stub-never-fires"
 
@@ -74,3 +76,93 @@ def test_context_chat_does_not_go_through_rubyllm_chat(run_app):
                           "end\n",
     }
     assert run_app(files) == [("test/s_test.rb", 3, NEVER)]
+
+
+# ---- class-side stubs no app path reaches (the gem's call graph) ------------------------------------
+EMBED_THROUGH_CONTEXT = """
+    class Indexer
+      def vector_for(note)
+        local = RubyLLM.context do |c|
+          c.openai_api_base = ENV.fetch("EMBED_HOST")
+        end
+        local.embed(note.body, model: "text-embedding-3-small").vectors
+      end
+    end
+"""
+
+
+@pytest.mark.parametrize("version", ["1.6.2", "1.9.1", "1.16.0"])
+def test_stub_of_rubyllm_embed_never_fires_when_the_app_embeds_through_a_context(run_app, version):
+    files = {
+        "app/services/indexer.rb": EMBED_THROUGH_CONTEXT,
+        "test/indexer_test.rb": """
+            class IndexerTest < Minitest::Test
+              def test_vector
+                RubyLLM.stub(:embed, Struct.new(:vectors).new([0.5])) { Indexer.new.vector_for(note) }
+                RubyLLM.expects(:embed).returns(Struct.new(:vectors).new([0.5]))
+              end
+            end
+        """,
+        "spec/indexer_spec.rb": """
+            RSpec.describe Indexer do
+              it "embeds" do
+                allow(RubyLLM).to receive(:embed).and_return(double(vectors: [1.0]))
+                expect(RubyLLM).not_to receive(:embed)
+                allow(RubyLLM::Embedding).to receive(:embed).and_return(double(vectors: [1.0]))
+              end
+            end
+        """,
+    }
+    assert run_app(files, version=version) == [
+        ("spec/indexer_spec.rb", 3, NEVER), ("test/indexer_test.rb", 3, NEVER), ("test/indexer_test.rb", 4, NEVER),
+    ]
+
+
+def test_stub_of_rubyllm_embed_fires_when_some_path_reaches_it(run_app):
+    stub_test = """
+        class IndexerTest < Minitest::Test
+          def test_vector
+            RubyLLM.stub(:embed, Struct.new(:vectors).new([0.5])) { Indexer.new.vector_for(note) }
+            RubyLLM::Embedding.stub(:embed, nil) { Indexer.new.vector_for(note) }
+          end
+        end
+    """
+    direct = "class Searcher\n  def q(t) = RubyLLM.embed(t).vectors\nend\n"
+    # the app calls RubyLLM.embed somewhere: both stubs fire (RubyLLM.embed runs Embedding.embed)
+    assert run_app({"app/services/indexer.rb": EMBED_THROUGH_CONTEXT, "app/services/searcher.rb": direct,
+                    "test/indexer_test.rb": stub_test}) == []
+
+
+def test_stub_is_kept_alive_by_what_the_graph_cannot_see(run_app, tmp_path):
+    stub_test = """
+        class IndexerTest < Minitest::Test
+          def test_vector
+            RubyLLM.stub(:embed, nil) { Indexer.new.vector_for(note) }
+          end
+        end
+    """
+    untyped = "class Searcher\n  def initialize(client) = @client = client\n  def q(t) = @client.embed(t)\nend\n"
+    dynamic = "class Searcher\n  def q(op, t) = RubyLLM.public_send(op, t)\nend\n"
+    for extra in (untyped, dynamic):
+        for p in tmp_path.rglob("*.rb"):
+            p.unlink()
+        files = {"app/services/indexer.rb": EMBED_THROUGH_CONTEXT, "app/services/searcher.rb": extra,
+                 "test/indexer_test.rb": stub_test}
+        assert [f for f in run_app(files) if f[2] == NEVER] == [], extra
+    # an extension gem may call RubyLLM.embed itself
+    files = {"app/services/indexer.rb": EMBED_THROUGH_CONTEXT, "test/indexer_test.rb": stub_test}
+    for p in tmp_path.rglob("searcher.rb"):
+        p.unlink()
+    assert run_app(files, gemfile_extra='gem "ruby_llm-embeddings_cache"\n') == []
+    assert run_app(files) == [("test/indexer_test.rb", 3, NEVER)]
+
+
+def test_unreached_stub_names_what_the_app_calls_instead(run_app):
+    files = {
+        "app/services/indexer.rb": EMBED_THROUGH_CONTEXT,
+        "test/indexer_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM.stub(:embed, nil) { }\n"
+                                "  end\nend\n",
+    }
+    [f] = run_app(files, full=True)
+    assert "`RubyLLM::Context#embed` (app/services/indexer.rb:6)" in f.evidence
+    assert "`RubyLLM::Embedding.embed`" in f.hint
