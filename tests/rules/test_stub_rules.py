@@ -2,6 +2,7 @@ import pytest
 
 UNKNOWN = "rubyllm/stub-unknown-method"
 NEVER = "rubyllm/stub-never-fires"
+FAKE = "rubyllm/fake-mismatch"
 
 
 def test_mocha_minitest_and_rspec_stubs_of_invented_methods(run_app):
@@ -66,7 +67,8 @@ def test_stand_in_double_answers_an_invented_method(run_app):
             end
         """,
     }
-    assert run_app(files) == [("spec/s_spec.rb", 4, UNKNOWN)]
+    # the double's extra answer is a stub (stub-unknown); the OpenStruct is a hand-built fake (fake-mismatch)
+    assert run_app(files) == [("spec/s_spec.rb", 4, FAKE)]
 
 
 def test_context_chat_does_not_go_through_rubyllm_chat(run_app):
@@ -166,3 +168,70 @@ def test_unreached_stub_names_what_the_app_calls_instead(run_app):
     [f] = run_app(files, full=True)
     assert "`RubyLLM::Context#embed` (app/services/indexer.rb:6)" in f.evidence
     assert "`RubyLLM::Embedding.embed`" in f.hint
+
+
+# ---- a fake reply reached through two stubs (a double returned by a stub, then stubbed itself) ---------
+PING = """
+    class Ping
+      def call(model_id)
+        reply = RubyLLM.chat(model: model_id).ask("ping")
+        { ok: true, model: reply.model, text: reply.content }
+      end
+    end
+"""
+
+
+def test_fake_reply_through_a_mocked_chat_is_a_fake_mismatch(run_app):
+    files = {
+        "app/services/ping.rb": PING,
+        "test/ping_test.rb": """
+            class PingTest < ActiveSupport::TestCase
+              test "mocha" do
+                chat = mock("chat")
+                reply = OpenStruct.new(model: "m", content: "pong")
+                RubyLLM.expects(:chat).with(model: "m").returns(chat)
+                chat.expects(:ask).with("ping").returns(reply)
+                assert Ping.new.call("m")[:ok]
+              end
+
+              test "minitest mock" do
+                chat = Minitest::Mock.new
+                chat.expect(:ask, OpenStruct.new(content: "pong"), ["ping"])
+                RubyLLM.stub(:chat, chat) { Ping.new.call("m") }
+              end
+            end
+        """,
+        "spec/ping_spec.rb": """
+            RSpec.describe Ping do
+              let(:chat) { double("chat") }
+              it "pings" do
+                allow(RubyLLM).to receive(:chat).and_return(chat)
+                allow(chat).to receive(:ask).and_return(OpenStruct.new(model: "m", tokens: 3))
+                allow(chat).to receive(:pong)
+              end
+            end
+        """,
+    }
+    # `model` is what the app reads and Message lacks (model_id); `content` is real; `tokens` the app never reads.
+    # The double now stands in for a Chat, so stubbing `pong` on it is stubbing a method Chat lacks.
+    found = run_app(files, version="1.14.0")
+    assert sorted(found) == [
+        ("app/services/ping.rb", 4, "rubyllm/unknown-method"),
+        ("spec/ping_spec.rb", 5, FAKE), ("spec/ping_spec.rb", 6, UNKNOWN), ("test/ping_test.rb", 4, FAKE),
+    ], found
+
+
+def test_doubles_not_returned_by_a_rubyllm_stub_stay_untyped(run_app):
+    files = {
+        "app/services/ping.rb": PING,
+        "test/ping_test.rb": """
+            class PingTest < ActiveSupport::TestCase
+              test "a mock for an app collaborator" do
+                notifier = mock("notifier")
+                notifier.expects(:deliver).returns(OpenStruct.new(model: "x"))
+                Ping.stubs(:new).returns(notifier)
+              end
+            end
+        """,
+    }
+    assert run_app(files, version="1.14.0") == [("app/services/ping.rb", 4, "rubyllm/unknown-method")]
