@@ -15,6 +15,7 @@ import tree_sitter as ts
 from grader.core.budget import PER_FILE, Deadline, OverBudget, file_deadline
 from static_checks.parsing import ParsedFile, ruby_language
 from static_checks.types.syntax import (
+    ATTR_MACROS,
     block_param_names,
     call_receiver,
     const_path,
@@ -164,7 +165,6 @@ class FileScan:
         return self.toplevel
 
 
-ATTR_MACROS = {"attr_reader": (True, False), "attr_writer": (False, True), "attr_accessor": (True, True)}
 VISIBILITY = frozenset({"private", "protected", "public"})
 MIXIN_MACROS = frozenset({"include", "extend", "prepend"})
 
@@ -370,7 +370,8 @@ def _class_macro(call: ts.Node, scope: Scope, default_vis) -> None:
     name = text(name_node)
     cls.macros.append((name, call, scope))
     args = call.child_by_field_name("arguments")
-    if name in ATTR_MACROS and args is not None:
+    # attr_* in `class << self` define class methods (declarations.py reads those): not the instances' readers
+    if name in ATTR_MACROS and args is not None and scope.kind == "class":
         reader, writer = ATTR_MACROS[name]
         for a in args.named_children:
             if a.type == "simple_symbol":

@@ -352,6 +352,12 @@ def contains(outer: ts.Node, inner: ts.Node) -> bool:
 
 
 # ---- literals, arguments and parameters as the manifest extractor reads them --------------
+# attr_* macros -> (defines a reader, defines a writer): the one table scan.py (ivar typing) and
+# models_world/declarations.py (every name a class body declares) both read.
+ATTR_MACROS = {"attr_reader": (True, False), "attr_writer": (False, True), "attr_accessor": (True, True),
+               "attr": (True, False)}
+
+
 def literal_name(pf: ParsedFile, node: ts.Node | None, binding: dict[str, str] | None = None) -> str | None:
     """The name a symbol/string literal spells, with `#{x}` interpolations from `binding`."""
     if node is None:
