@@ -60,47 +60,68 @@ def _by_name(idx: ManifestIndex) -> dict[str, list[str]]:
 
 def reach(idx: ManifestIndex, entries: Iterable[str], unknown_names: Iterable[str] = ()) -> Reach:
     """Bodies reachable from `entries` (keys) and from calls of `unknown_names` on untyped receivers."""
-    graph = idx.call_graph() or {}
-    by_name = _by_name(idx)
-    r = Reach()
-    todo: list[str] = []
+    walk = _Walk(idx)
+    for name in unknown_names:
+        walk.unknown(name)
+    walk.todo.extend(entries)
+    walk.run()
+    return walk.r
 
-    def unknown(name: str) -> None:
+
+class _Walk:
+    def __init__(self, idx: ManifestIndex) -> None:
+        self.idx = idx
+        self.graph = idx.call_graph() or {}
+        self.by_name = _by_name(idx)
+        self.by_owner: dict[str, list[str]] | None = None  # "Owner#" / "Owner." -> its bodies, built when asked
+        self.r = Reach()
+        self.todo: list[str | None] = []
+
+    def unknown(self, name: str) -> None:
+        r = self.r
         if name == "*":  # a computed name on an unknown receiver: any body an unknown receiver may reach
             if not r.anything:
                 r.anything = True
-                for keys in by_name.values():
-                    todo.extend(keys)
-            return
-        if name not in r.unknown_names:
+                for keys in self.by_name.values():
+                    self.todo.extend(keys)
+        elif name not in r.unknown_names:
             r.unknown_names.add(name)
-            todo.extend(by_name.get(name, ()))
+            self.todo.extend(self.by_name.get(name, ()))
 
-    for name in unknown_names:
-        unknown(name)
-    todo.extend(entries)
-    while todo:
-        key = todo.pop()
-        if key is None or key in r.keys:
-            continue
-        r.keys.add(key)
-        singleton = "#" not in key
-        owner = key.rpartition(".")[0] if singleton else key.rsplit("#", 1)[0]
-        for edge in graph.get(key, ()):
-            recv, _, name = edge.rpartition(".")
-            if recv == "?":
-                unknown(name)
-            elif recv == "self" and name == "*":  # `send(computed)` on self: any method of that side
-                todo.extend(k for k in graph if k.startswith(f"{owner}{'.' if singleton else '#'}"))
-                unknown("*")  # or one the owner inherits or a module's includer defines
-            elif recv == "self":
-                found = singleton_key(idx, owner, name) if singleton else instance_key(idx, owner, name)
-                if found is None:
-                    unknown(name)  # a module's method run on whatever includes it
-                else:
-                    todo.append(found)
-            elif name == "new":
-                todo.append(instance_key(idx, recv, "initialize"))
+    def own_side(self, prefix: str) -> list[str]:
+        if self.by_owner is None:
+            self.by_owner = {}
+            for k in self.graph:
+                sep = "#" if "#" in k else "."
+                self.by_owner.setdefault(k.rsplit(sep, 1)[0] + sep, []).append(k)
+        return self.by_owner.get(prefix, [])
+
+    def run(self) -> None:
+        while self.todo:
+            key = self.todo.pop()
+            if key is None or key in self.r.keys:
+                continue
+            self.r.keys.add(key)
+            singleton = "#" not in key
+            owner = key.rpartition(".")[0] if singleton else key.rsplit("#", 1)[0]
+            for edge in self.graph.get(key, ()):
+                self.edge(edge, owner, singleton)
+
+    def edge(self, edge: str, owner: str, singleton: bool) -> None:
+        idx = self.idx
+        recv, _, name = edge.rpartition(".")
+        if recv == "?":
+            self.unknown(name)
+        elif recv == "self" and name == "*":  # `send(computed)` on self: any method of that side
+            self.todo.extend(self.own_side(f"{owner}{'.' if singleton else '#'}"))
+            self.unknown("*")  # or one the owner inherits or a module's includer defines
+        elif recv == "self":
+            found = singleton_key(idx, owner, name) if singleton else instance_key(idx, owner, name)
+            if found is None:
+                self.unknown(name)  # a module's method run on whatever includes it
             else:
-                todo.append(singleton_key(idx, recv, name))
-    return r
+                self.todo.append(found)
+        elif name == "new":
+            self.todo.append(instance_key(idx, recv, "initialize"))
+        else:
+            self.todo.append(singleton_key(idx, recv, name))
