@@ -81,7 +81,8 @@ def _unreached(an, stub, app):
     """The finding for a class-side stub nothing reaches, naming the app's calls of that name instead."""
     t = stub.target
     shown = "RubyLLM" if t.name == "RubyLLM" else t.name
-    same_name = sorted(k for k in app.entries if k.endswith(("#" + stub.method, "." + stub.method)))
+    same_name = sorted(k for k, where in app.entries.items() if where and k.endswith(("#" + stub.method,
+                                                                                         "." + stub.method)))
     graph = an.index.call_graph() or {}
     via = "; ".join(
         f"app code calls `{k}` ({app.entries[k][0]}), which calls "

@@ -235,3 +235,12 @@ def test_doubles_not_returned_by_a_rubyllm_stub_stay_untyped(run_app):
         """,
     }
     assert run_app(files, version="1.14.0") == [("app/services/ping.rb", 4, "rubyllm/unknown-method")]
+
+
+def test_stub_of_a_job_the_app_never_does_is_left_alone(run_app):
+    # no app call of that name at all: the code under test may sit where the check cannot read it
+    files = {
+        "app/services/bot.rb": "class Bot\n  def go = RubyLLM.chat.ask('x')\nend\n",
+        "test/bot_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM.stub(:embed, nil) { }\n  end\nend\n",
+    }
+    assert run_app(files) == []
