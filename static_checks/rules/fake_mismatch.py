@@ -64,7 +64,9 @@ def stand_ins(an: Analysis) -> dict[str, TypeRef]:
             found.setdefault(fake.fq, rtype)
     used = {tc.rtype.name for tc in an.typed_calls if not tc.fs.is_test}  # RubyLLM types the app uses
     for app in an.project.classes.values():
-        if app.fq in found or app.base is not None:
+        # built on RubyLLM (base) or on another class (its file perhaps never scanned): that class's kind of
+        # object with a test body, not a stand-in by its name alone
+        if app.fq in found or app.base is not None or app.superclass:
             continue
         d = app.defs[0]
         if not d.file.is_test:

@@ -63,3 +63,46 @@ def test_test_support_rewriting_the_gem(run_app):
     assert sorted(f for f in found if f[2] == RULE) == [
         ("spec/support/ruby_llm_stub.rb", 2, RULE), ("spec/support/ruby_llm_stub.rb", 6, RULE)]
     assert ("app/services/s.rb", 2, "rubyllm/unknown-constant") in found
+
+
+def test_a_named_test_class_built_on_an_app_class_is_no_fake(run_app):
+    # `DummyContext < Pipeline::BaseContext` is the app's own context type with a test body, not a stand-in for
+    # RubyLLM::Context, although the app uses RubyLLM::Context and calls `.model` on its own contexts.
+    app = {
+        "app/pipeline/base_context.rb": """
+            module Pipeline
+              class BaseContext
+                def model = raise(NotImplementedError)
+                def chat
+                  ctx = RubyLLM.context { |c| c.openai_api_key = "k" }
+                  ctx.chat(model: model.identifier)
+                end
+              end
+            end
+        """,
+        "app/pipeline/task.rb": """
+            module Pipeline
+              class Task
+                def initialize(context:) = @context = context
+                def run = RubyLLM.chat(model: @context.model.identifier).ask("hi")
+              end
+            end
+        """,
+        "test/pipeline/runner_test.rb": """
+            require "test_helper"
+            module Pipeline
+              class RunnerTest < ActiveSupport::TestCase
+                class DummyContext < Pipeline::BaseContext
+                  def model = Struct.new(:identifier).new("dummy")
+                end
+                def test_runs = assert Task.new(context: DummyContext.new).run
+              end
+            end
+        """,
+    }
+    assert [f for f in run_app(app) if f[2] == RULE] == []
+    # the same test class on no app base, stubbed in for RubyLLM.context, is still a fake of RubyLLM::Context
+    test = app["test/pipeline/runner_test.rb"].replace(" < Pipeline::BaseContext", "")
+    app["test/pipeline/runner_test.rb"] = test.replace("Task.new(context: DummyContext.new).run",
+                                                       "RubyLLM.stub(:context, DummyContext.new) { 1 }")
+    assert [f[:2] for f in run_app(app) if f[2] == RULE] == [("test/pipeline/runner_test.rb", 5)]
