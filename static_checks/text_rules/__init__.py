@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from grader.core.repo import SKIP_DIRS, Entry
+from grader.core.repo import SKIP_DIRS, Entry, is_gem_home
 from static_checks.models import Finding
 from static_checks.parsing import ParsedFile
 from static_checks.rules.base import Rule
@@ -26,18 +26,11 @@ def repo_files(reader) -> Iterator[Entry]:
     GEM_HOME (third-party code, not graded; static_checks.sources.discover leaves it out too) are not
     entered."""
     for here, dirs, files in reader.walk():
-        if here != "." and _gem_home(dirs):
+        if here != "." and is_gem_home(dirs):
             dirs[:] = []  # told from its own listing: no look-ups into every folder from its parent
             continue
         dirs[:] = [d for d in dirs if d.name not in SKIP_DIRS and not d.is_link]
         yield from (f for f in files if f.is_file)
-
-
-def _gem_home(dirs: list[Entry]) -> bool:
-    """A folder whose own folders (not links) include `specifications` and `gems`: grader.core.repo's
-    is_installed_gems, answered from the walk's listing."""
-    names = {d.name for d in dirs if not d.is_link}
-    return "specifications" in names and "gems" in names
 
 
 @dataclass
