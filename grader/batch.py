@@ -81,24 +81,30 @@ def _worker_main(conn, scratch: str, source: str, name: str, rubric: Rubric, out
     """In the worker process: temp files go to `scratch` (the parent removes it however the worker
     ends, even by SIGKILL), SIGTERM unwinds like Ctrl-C, and the row goes back through the pipe.
 
-    The parent forks with SIGTERM/SIGINT blocked, so a stop sent at once waits until our handler
-    is in place (the inherited parent handler would raise outside the try and print a traceback);
-    the first stop disarms both signals, so a second one (Ctrl-C to the group, then the parent's
-    SIGTERM) cannot interrupt the 'interrupted' row on its way out."""
-    def on_term(signum, frame):
-        from grader.core.budget import request_stop
+    A stop must end as the row 'interrupted' wherever it lands: the parent forks with SIGTERM/SIGINT
+    blocked, so one sent at once waits until our handler is in place (the inherited parent handler
+    would raise outside the try and print a traceback); one that lands in a finalizer is not printed
+    and still counts once the grade returns; the signals are disarmed before the try ends, and the
+    first stop disarms both, so a later one (Ctrl-C to the group, then the parent's SIGTERM) cannot
+    interrupt the row on its way out."""
+    from grader.core.budget import quiet_lost_interrupts, request_stop, stop_requested
 
+    def on_term(signum, frame):
         _disarm_stops()
         request_stop()  # raised again at the next checkpoint if this one is lost in a finalizer
         raise KeyboardInterrupt(f"signal {signum}")
 
     for sig in _STOP_SIGNALS:
         signal.signal(sig, on_term)
+    quiet_lost_interrupts()
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         os.environ["TMPDIR"] = scratch
         tempfile.tempdir = scratch
         row = grade_one(source, name, rubric, out_dir, options)
+        if stop_requested():  # lost in a finalizer after the grade's last checkpoint
+            raise KeyboardInterrupt("stop requested")
+        _disarm_stops()  # still inside the try: a stop landing up to here is caught below
     except KeyboardInterrupt:
         row = LeaderRow(name=name, source=source, error="interrupted")
     _disarm_stops()

@@ -109,6 +109,19 @@ def stop_requested() -> bool:
     return _STOP.is_set()
 
 
+def quiet_lost_interrupts():
+    """Stop printing a KeyboardInterrupt that a finalizer swallowed as an "ignored" traceback (the stop
+    flag carries it on); other unraisable errors still reach the previous hook, which is returned."""
+    previous_hook = sys.unraisablehook
+
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous_hook(unraisable)
+
+    sys.unraisablehook = hook
+    return previous_hook
+
+
 @contextlib.contextmanager
 def stop_on_signals(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)) -> Iterator[None]:
     """Within the block (main thread only), these signals request a stop and raise KeyboardInterrupt,
@@ -122,12 +135,8 @@ def stop_on_signals(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)) -> I
         _STOP.set()
         raise KeyboardInterrupt(f"signal {signum}")
 
-    def quiet_lost_interrupts(unraisable):
-        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
-            previous_hook(unraisable)
-
     previous = {sig: signal.signal(sig, handler) for sig in signals}
-    previous_hook, sys.unraisablehook = sys.unraisablehook, quiet_lost_interrupts
+    previous_hook = quiet_lost_interrupts()
     try:
         yield
     finally:

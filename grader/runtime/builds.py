@@ -9,10 +9,12 @@ import re
 import tarfile
 import tempfile
 import time
+import uuid
 from urllib.parse import urlsplit
 
 from grader.runtime.budget import over_budget
 from grader.runtime.dockerfile_scan import DockerfileError, scan_dockerfile
+from grader.runtime.leftovers import BUILD
 from grader.runtime.models import BuildStep, StepStatus, TestImageStep
 from grader.runtime.owner import OWNER, owner_value
 from grader.runtime.profiles import Profile
@@ -104,8 +106,9 @@ def _record_build(step, outcome, tag: str, started: float):
 
 # Gems a lockfile needs, installed once per (base image, lockfile, mirror setting): 50 runs of the
 # same brief share one bundle image. Built from Gemfile and Gemfile.lock only, so no repo code runs.
-# The labels come first, so every layer of the build carries them: its owner (the building process)
-# lets `clean` remove the layers of a build that was killed, and spare those of a build in progress.
+# The labels come first, so every layer of the build carries them: its build id (whose marker volume
+# exists while it runs) and owner (the building process) let `clean` remove the layers of a build that
+# was killed or has ended, and spare those of a build in progress.
 _BUNDLE_DOCKERFILE = """FROM {base}
 LABEL grader.managed="true" grader.cache="bundle" grader.cache_key="{key}"{owner}
 ENV HOME=/tmp LANG=C.UTF-8
@@ -119,22 +122,23 @@ _MIRROR_LINES = ('ARG GRADER_GEM_MIRROR\n'
 _NEEDS_REPO_FILES = re.compile(r"^\s*gemspec\b|\bpath\s*[:(=]|^\s*path\b|\beval_gemfile\b", re.MULTILINE)
 
 
-def bundle_cache_key(repo, base_id: str, mirror: bool) -> tuple[str, str] | None:
+def bundle_cache_key(repo, base_id: str, mirror: bool, build_id: str = "") -> tuple[str, str] | None:
     """(key, Dockerfile) of the bundle image for this repo, or None when its Gemfile needs more
-    than itself and its lockfile (gemspec, path gems, eval_gemfile) or either is missing."""
+    than itself and its lockfile (gemspec, path gems, eval_gemfile) or either is missing. The
+    Dockerfile labels its layers with `build_id` (when given) and the building process."""
     gemfile, lock = read_repo_text(repo, "Gemfile"), read_repo_text(repo, "Gemfile.lock")
     if not gemfile or not lock or _NEEDS_REPO_FILES.search(gemfile):
         return None
     digest = hashlib.sha256()
     mirror_lines = _MIRROR_LINES if mirror else ""
-    # Hashed without key and owner: the key names what is installed, whoever builds it (and stays
-    # what it was before owners were labelled, so caches built then are still found).
+    # Hashed without key, owner and build id: the key names what is installed, whoever builds it (and
+    # stays what it was before owners were labelled, so caches built then are still found).
     template = _BUNDLE_DOCKERFILE.format(base=base_id, key="", owner="", mirror=mirror_lines)
     for part in (base_id, template, gemfile, lock):
         digest.update(part.encode())
         digest.update(b"\0")
     key = digest.hexdigest()[:24]
-    owner = f" {OWNER}={json.dumps(owner_value())}"
+    owner = f" {OWNER}={json.dumps(owner_value())}" + (f" {BUILD}={json.dumps(build_id)}" if build_id else "")
     return key, _BUNDLE_DOCKERFILE.format(base=base_id, key=key, owner=owner, mirror=mirror_lines)
 
 
@@ -158,18 +162,22 @@ def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeou
         base_id = client.images.get(base).id
     except Exception:  # noqa: BLE001 - no base: the caller reports it
         return None, None
-    keyed = bundle_cache_key(repo, base_id, bool(options.gem_mirror))
+    build_id = uuid.uuid4().hex[:16]
+    keyed = bundle_cache_key(repo, base_id, bool(options.gem_mirror), build_id)
     if keyed is None:
         return None, None
     key, dockerfile = keyed
     tag = f"grader-bundle:{key}"
     if engine.image_present(client, tag):
         return tag, None
-    with _bundle_context(repo, dockerfile) as context:
-        outcome = engine.build_image(client, tag=tag, run_id=run_id, step="bundle", timeout=timeout,
-                                     network=build_network_mode(options), limits=options.limits, fileobj=context,
-                                     labelled_in_dockerfile=True, cancelled=lambda: budget.is_cancelled,
-                                     buildargs=mirror_buildargs(options))
+    try:
+        with engine.bundle_build_marker(client, build_id), _bundle_context(repo, dockerfile) as context:
+            outcome = engine.build_image(client, tag=tag, run_id=run_id, step="bundle", timeout=timeout,
+                                         network=build_network_mode(options), limits=options.limits,
+                                         fileobj=context, labelled_in_dockerfile=True,
+                                         cancelled=lambda: budget.is_cancelled, buildargs=mirror_buildargs(options))
+    except engine.BuildMarkerError as exc:
+        return None, engine.BuildOutcome(False, False, "", str(exc))
     return (tag if outcome.ok else None), outcome
 
 

@@ -8,12 +8,13 @@ after itself (finally, timeout, Ctrl-C) and `grader runtime clean` can remove wh
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import tarfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import docker
@@ -22,7 +23,8 @@ import urllib3
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig, Ulimit
 
-from grader.runtime.leftovers import RUN_ID, Kept, KeepRule, KeptBecause, is_bundle_cache  # noqa: F401 - re-exported
+from grader.runtime.leftovers import (  # noqa: F401 - re-exported
+    BUILD, RUN_ID, Kept, KeepRule, KeptBecause, builds_in_progress, is_bundle_cache)
 from grader.runtime.options import Limits
 from grader.runtime.owner import OWNER, owner_alive, owner_value  # noqa: F401 - owner_alive re-exported
 from grader.runtime.sandbox_limits import SIGXFSZ_EXIT, ContainerDiskWatch, fsize_ulimit, is_build_step
@@ -150,34 +152,52 @@ def build_image(
     note = f"memory {limits.memory}, cpus {limits.cpus:g}, disk {limits.disk} per step, " + (
         f"pids {limits.pids}" if cgroup.parent else cgroup.note)
     since = time.time()
+    left_early = True  # until the stream says otherwise: an exception (Ctrl-C) leaves it mid-build
     try:
         with BuildDiskWatch(client, _bytes(limits.disk), cgroup.parent, since) as disk:
             outcome = _stream_build(api, kwargs, deadline, timeout, lines, cancelled or (lambda: False))
+        left_early = outcome.left_early
         if disk.exceeded and not outcome.ok:
             outcome.error = disk.exceeded
-        if outcome.left_early:
-            _await_build_stop(client, run_id, step, cgroup.parent, since)
     except BaseException:  # Ctrl-C mid-build: its unlabelled layers must not outlive the run
-        _remove_layers(client, "".join(lines))
+        _discard_build(client, "".join(lines), left_early, run_id, step, cgroup.parent, since)
         raise
+    else:
+        if not outcome.ok:
+            _discard_build(client, outcome.log, left_early, run_id, step, cgroup.parent, since)
     finally:
         cgroup.close()
     outcome.limits_note = note
-    if not outcome.ok:
-        _remove_layers(client, outcome.log)
     return outcome
 
 
+def _discard_build(client, log: str, left_early: bool, run_id: str, step: str, cgroup_parent: str | None,
+                   since: float) -> None:
+    """Remove what a failed build made. When we left its stream early, the engine is still cancelling
+    the step in flight: that one wait comes first, so the layers are then removed in a single pass (a
+    layer still refused then, e.g. a cached one other images are built on, is not ours to wait for)."""
+    layers = _LAYER.findall(log)[1:]  # [0] is the FROM image (not ours)
+    if left_early:
+        _await_build_stop(client, run_id, step, cgroup_parent, since, layers[-1] if layers else None)
+    _remove_layers(client, layers)
+
+
 def _await_build_stop(client, run_id: str, step: str, cgroup_parent: str | None, since: float,
-                      quiet: float = 1.0, limit: float = 10.0) -> None:
+                      newest_layer: str | None, quiet: float = 1.0, limit: float = 10.0) -> None:
     """After we closed a build's stream the engine still finishes the step in flight: its container and
     the layer it commits can appear after the run's cleanup looked (seen with a test image cut off at
-    its first step). Wait until no step container of this build (labelled with the run, or under our
-    cgroup parent) has been seen for `quiet` seconds, at most `limit`, so the cleanup finds them all."""
+    its first step). Wait until no step container of this build (labelled with the run, under our
+    cgroup parent, or running from the newest layer the build made) has been seen for `quiet` seconds,
+    at most `limit`, so the cleanup finds them all."""
     labelled = {"label": [f"{RUN_ID}={run_id}", f"{STEP}={step}"]}
 
+    def from_newest_layer() -> bool:  # a bundle build's steps carry no run label
+        return newest_layer is not None and any(
+            (entry.get("ImageID") or "").split(":")[-1].startswith(newest_layer)
+            for entry in _listing(lambda: client.api.containers(all=True, filters={"ancestor": newest_layer})))
+
     def busy() -> bool:
-        if _listing(lambda: client.api.containers(all=True, filters=labelled)):
+        if _listing(lambda: client.api.containers(all=True, filters=labelled)) or from_newest_layer():
             return True
         return cgroup_parent is not None and any(is_build_step(client, entry, cgroup_parent, since)
                                                  for entry in _listing(lambda: client.api.containers(all=True)))
@@ -263,18 +283,11 @@ def drop_if_untagged(client, image_id: str | None) -> list[str]:
     return [f"image {deleted}" for deleted in _remove_image(client.api, image_id, prune=True, force=False)]
 
 
-def _remove_layers(client, log: str, attempts: int = 10) -> None:
-    """Remove the layers a failed build reported, newest first. [0] is the FROM image (not ours);
-    tagged images are left alone. A cancelled build's step container may still hold the newest
-    layer, so containers started from a layer go first; the engine cancels a build after the
-    stream closes, so its step container can appear (or linger) a moment later: a layer still in
-    use is retried for a few seconds."""
-    pending = list(reversed(_LAYER.findall(log)[1:]))
-    for attempt in range(attempts):
-        pending = [layer for layer in pending if not _remove_layer(client, layer)]
-        if not pending:
-            return
-        time.sleep(0.5)
+def _remove_layers(client, layers: list[str]) -> None:
+    """Remove the layers a failed build made, newest first. Tagged images are left alone, and so is a
+    layer the engine refuses (another image is built on it); containers started from a layer go first."""
+    for layer in reversed(layers):
+        _remove_layer(client, layer)
 
 
 def _remove_layer(client, layer: str) -> bool:
@@ -453,11 +466,13 @@ def _close_stream(stream) -> None:
             pass
 
 
-def remove_labelled(client, label_filter: str,
-                    keep: Callable[[dict], KeptBecause | None] | None = None) -> tuple[list[str], list[Kept]]:
+def remove_labelled(client, label_filter: str, keep: Callable[[dict], KeptBecause | None] | None = None, *,
+                    keep_rule: Callable[[], Callable[[dict], KeptBecause | None]] | None = None,
+                    ) -> tuple[list[str], list[Kept]]:
     """Force-remove containers, then images, then volumes carrying the label, except those for
     which keep(listing entry) gives a reason. Returns the removed objects' descriptions (unlabelled
-    parent layers pruned with an image included) and the kept ones.
+    parent layers pruned with an image included) and the kept ones. `keep_rule` makes `keep` once
+    everything is listed (clean's rule must read the engine after the objects it decides on).
 
     Uses the low-level listings (one call each, plain dicts): the high-level ones inspect every
     object after listing it, which raises NotFound when another thread (the run's own cleanup,
@@ -465,6 +480,14 @@ def remove_labelled(client, label_filter: str,
     removed: list[str] = []
     kept: list[Kept] = []
     api = client.api
+    containers = _listing(lambda: api.containers(all=True, filters={"label": label_filter}))
+    # all=True: a failed build leaves labelled intermediate images that a plain listing hides.
+    # Newest first, so children go before the parents they depend on.
+    images = sorted(_listing(lambda: api.images(all=True, filters={"label": label_filter})),
+                    key=lambda i: i.get("Created", 0), reverse=True)
+    volumes = _listing(lambda: (api.volumes(filters={"label": label_filter}) or {}).get("Volumes") or [])
+    if keep_rule is not None:
+        keep = keep_rule()
 
     def spare(kind: str, name: str, entry: dict) -> bool:
         why = keep(entry) if keep is not None else None
@@ -472,16 +495,12 @@ def remove_labelled(client, label_filter: str,
             kept.append(Kept(kind, name, why))
         return why is not None
 
-    for entry in _listing(lambda: api.containers(all=True, filters={"label": label_filter})):
+    for entry in containers:
         short = entry["Id"][:12]
         if spare("container", short, entry):
             continue
         if _gone_or_removed(lambda: api.remove_container(entry["Id"], force=True, v=True)):
             removed.append(f"container {short}")
-    # all=True: a failed build leaves labelled intermediate images that a plain listing hides.
-    # Newest first, so children go before the parents they depend on.
-    images = sorted(_listing(lambda: api.images(all=True, filters={"label": label_filter})),
-                    key=lambda i: i.get("Created", 0), reverse=True)
     spared = {entry["Id"] for entry in images if spare("image", _short(entry["Id"]), entry)}
     for entry in images:
         if entry["Id"] in spared:
@@ -491,7 +510,6 @@ def remove_labelled(client, label_filter: str,
         for deleted in _remove_image(api, entry["Id"], prune=entry.get("ParentId") not in spared):
             if f"image {deleted}" not in removed:
                 removed.append(f"image {deleted}")
-    volumes = _listing(lambda: (api.volumes(filters={"label": label_filter}) or {}).get("Volumes") or [])
     for entry in volumes:
         if spare("volume", entry["Name"], entry):
             continue
@@ -536,13 +554,41 @@ def cleanup_run(client, run_id: str) -> list[str]:
 
 
 def clean_all(client, include_live: bool = False) -> tuple[list[str], list[Kept]]:
-    """Everything grader-managed that no live run uses, except the gem caches and their layers (the
-    rule: leftovers.KeepRule); include_live: everything, caches included."""
+    """Everything grader-managed that no live run or running build uses, except the gem caches and
+    their layers (the rule: leftovers.KeepRule); include_live: everything, caches included."""
     if include_live:
         return remove_labelled(client, f"{MANAGED}=true")
-    images = _listing(lambda: client.api.images(all=True))
-    containers = _listing(lambda: client.api.containers(all=True, filters={"label": f"{MANAGED}=true"}))
-    return remove_labelled(client, f"{MANAGED}=true", keep=KeepRule(images, containers))
+
+    def rule() -> KeepRule:  # in the order leftovers explains: markers, then what the rule reads
+        try:
+            markers = (client.api.volumes(filters={"label": BUILD}) or {}).get("Volumes") or []
+            building: set[str] | None = builds_in_progress(markers)
+        except (APIError, requests.RequestException):
+            building = None  # unknown: a bundle layer is then live while its process runs
+        images = _listing(lambda: client.api.images(all=True))
+        containers = _listing(lambda: client.api.containers(all=True, filters={"label": f"{MANAGED}=true"}))
+        return KeepRule(images, containers, building)
+
+    return remove_labelled(client, f"{MANAGED}=true", keep_rule=rule)
+
+
+@contextlib.contextmanager
+def bundle_build_marker(client, build_id: str) -> Iterator[None]:
+    """A volume that exists exactly while this bundle build runs: `clean` keeps the build's layers
+    while it exists and its process lives (leftovers.KeepRule), not for as long as the process lives."""
+    name = f"grader-build-{build_id}"
+    try:
+        client.api.create_volume(name=name, labels={MANAGED: "true", BUILD: build_id, OWNER: owner_value()})
+    except (APIError, requests.RequestException) as exc:
+        raise BuildMarkerError(f"could not mark the gem cache build as running: {_one_line(exc)}") from None
+    try:
+        yield
+    finally:
+        _gone_or_removed(lambda: client.api.remove_volume(name, force=True))
+
+
+class BuildMarkerError(RuntimeError):
+    """The engine refused the marker of a bundle build (so `clean` could not tell it runs)."""
 
 
 def _bytes(size: str) -> int:

@@ -24,6 +24,7 @@ import tree_sitter as ts
 
 from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.declarations import Declared, read_body, read_class_side
+from static_checks.models_world.gem_hookup import is_gem_hookup
 from static_checks.models_world.rails_api import (
     attribute_methods, class_api, class_side_gem_gaps, instance_api, locked_gems,
 )
@@ -154,8 +155,10 @@ class ModelWorld:
                 if fq.startswith("ActiveRecord::") and fq != AR_BASE:
                     self._patches.append(f"the app reopens `{fq}` at {defs[0][0].rel}")
             for pf in self.ctx.files:
-                m = _PATCH.search(pf.source) if not is_test_path(pf.rel) and \
-                    any(w in pf.source for w in _PATCH_WORDS) else None
+                if is_test_path(pf.rel) or not any(w in pf.source for w in _PATCH_WORDS):
+                    continue
+                # the first patch that is not the gem's own hook-up (its acts_as macros, which the manifest knows)
+                m = next((m for m in _PATCH.finditer(pf.source) if not is_gem_hookup(pf, m.start())), None)
                 if m is not None:
                     line = pf.source.count(b"\n", 0, m.start()) + 1
                     self._patches.append(f"app code extends ActiveRecord or a relation at {pf.rel}:{line}")

@@ -156,6 +156,39 @@ def test_clean_keeps_a_finished_gem_cache_and_its_layers_after_its_builder_is_go
         _remove_key(docker_client, key)
 
 
+def test_clean_removes_an_ended_builds_image_though_its_process_lives_on(docker_client, base_image, tmp_path):
+    """A long-lived process (a service worker; here the test process) built a gem cache, another build
+    took the tag, and the image could not be dropped (a third run was building on it then). Its build
+    has ended, so `clean` removes it: liveness follows the build (its marker volume), not the process."""
+    from grader.runtime import RuntimeOptions, engine
+    from grader.runtime.builds import ensure_bundle_image
+
+    class Budget:
+        is_cancelled = False
+
+    repo = _bundle_repo(tmp_path / "app")
+    key = _key(docker_client, repo, base_image)
+    try:
+        tag, outcome = ensure_bundle_image(docker_client, engine, repo, base_image,
+                                           RuntimeOptions(base_image=base_image), "ended-build", 300, Budget())
+        assert tag == f"grader-bundle:{key}" and outcome.ok, outcome.error
+        built = docker_client.images.get(tag)
+        assert engine.owner_alive(built.labels) and built.labels.get("grader.build")
+        assert not (docker_client.api.volumes(filters={"label": f"grader.build={built.labels['grader.build']}"})
+                    or {}).get("Volumes")  # the marker went with the build
+        layers = _of_key(docker_client, key)["images"]
+        docker_client.api.tag(base_image, "grader-bundle", key, force=True)  # another build took the tag
+        removed, kept = engine.clean_all(docker_client)
+        assert _of_key(docker_client, key)["images"] == set() and not _verdicts(kept, layers)
+        assert {f"image {name}" for name in layers} <= set(removed)
+    finally:
+        try:
+            docker_client.api.remove_image(f"grader-bundle:{key}")  # only untags the base image
+        except Exception:  # noqa: BLE001 - the build may have failed before
+            pass
+        _remove_key(docker_client, key)
+
+
 @pytest.mark.parametrize("moved", ["before-its-test-image", "after-its-test-image"])
 def test_a_run_removes_the_bundle_image_it_built_once_another_build_took_its_tag(docker_client, base_image,
                                                                                    tmp_path, kit, monkeypatch, moved):

@@ -101,3 +101,54 @@ def test_the_image_a_build_made_is_read_from_its_log():
            "Successfully built 47fe3a0592ac\n")
     assert built_image_id(log + "Successfully tagged grader-bundle:k1\n") == "47fe3a0592ac"
     assert built_image_id("Step 1/6 : FROM base\n ---> 570571171dcd\n") is None  # a build that did not finish
+
+
+def _built(chain: list[dict], build_id: str) -> list[dict]:
+    for image in chain:
+        image["Labels"]["grader.build"] = build_id
+    return chain
+
+
+def _marker(build_id: str, owner: str) -> dict:
+    return {"Name": f"grader-build-{build_id}", "Labels": {"grader.managed": "true", "grader.build": build_id,
+                                                         "grader.owner": owner}}
+
+
+def test_a_bundle_builds_layers_live_while_its_build_runs_not_while_its_process_does():
+    """A long-lived process (a service worker) whose build ended (its image lost the tag race and could not
+    be dropped, or its failed layers could not be removed) must not keep them live: the build's marker is gone."""
+    from grader.runtime.leftovers import builds_in_progress
+
+    images = [*_built(_chain("r", LIVE, None), "b-running"), *_built(_chain("e", LIVE, None, key="k2"), "b-ended"),
+              *_built(_chain("k", DEAD, None, key="k3"), "b-killed")]
+    markers = [_marker("b-running", LIVE), _marker("b-killed", DEAD)]  # a killed build's marker stays behind
+    building = builds_in_progress(markers)
+    assert building == {"b-running"}
+    listing = [{"Id": BASE, "ParentId": "", "RepoTags": ["grader-base:bookworm"], "Labels": {}}, *images]
+    rule = KeepRule(listing, [], building)
+    verdicts = {image["Id"].split(":")[-1]: rule(image) for image in images}
+    assert verdicts == {**dict.fromkeys(("r0", "r1", "r2"), KeptBecause.live),
+                        **dict.fromkeys(("e0", "e1", "e2", "k0", "k1", "k2"))}
+    assert rule(markers[0]) is KeptBecause.live and rule(markers[1]) is None  # the markers themselves
+    # Markers not listable: liveness falls back to the building process, as before markers existed.
+    fallback = KeepRule(listing, [], None)
+    assert [fallback(image) for image in images[3:6]] == [KeptBecause.live] * 3
+
+
+def test_an_ended_builds_image_a_live_run_builds_on_stays_under_it_and_its_cache_tag_counts():
+    images = [*_built(_chain("e", LIVE, None), "b-ended"),
+              _layer("sha256:t0", "sha256:e2", LIVE, ["grader-run-r:test"], run_id="r"),  # inherits grader.build
+              *_built(_chain("c", LIVE, None, key="k2"), "b-tagged")]
+    images[3]["Labels"]["grader.build"] = "b-ended"
+    tagged_now = [*images[:6], {**images[6], "RepoTags": ["grader-bundle:k2"]}]  # tagged after the entry's listing
+    rule = KeepRule([{"Id": BASE, "ParentId": ""}, *tagged_now], [], set())
+    assert [rule(image) for image in images] == [KeptBecause.under_live] * 3 + [KeptBecause.live] + [
+        KeptBecause.cache_layer, KeptBecause.cache_layer, KeptBecause.gem_cache]
+
+
+def test_the_bundle_build_labels_its_build_id_on_every_layer_and_the_key_ignores_it(tmp_path):
+    (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\n')
+    (tmp_path / "Gemfile.lock").write_text("GEM\n  specs:\n\nDEPENDENCIES\n")
+    key, dockerfile = bundle_cache_key(tmp_path, BASE, mirror=False, build_id="b1")
+    assert 'grader.build="b1"' in dockerfile.splitlines()[1]
+    assert bundle_cache_key(tmp_path, BASE, mirror=False, build_id="b2")[0] == key

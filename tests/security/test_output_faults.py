@@ -313,3 +313,58 @@ def test_a_worker_stopped_as_it_starts_says_interrupted_without_a_traceback(tmp_
         batch._STOPPING.clear()
     assert [row.error for row in rows] == ["interrupted"] * 5
     assert "Traceback" not in capfd.readouterr().err
+
+
+def _grade_in_worker(tmp_path, name: str):
+    from grader import batch
+    from grader.rubric import load_rubric
+
+    batch._STOPPING.clear()
+    return batch._graded_in_own_process(str(_app(tmp_path / "app")), name, load_rubric("rails-rubyllm-v1"),
+                                        str(tmp_path / "board"), batch.GradeOptions(runtime=False, judge=False))
+
+
+def test_a_worker_stop_lost_in_a_finalizer_after_the_last_checkpoint_still_says_interrupted(tmp_path, capfd,
+                                                                                          monkeypatch):
+    """The stop lands while a finalizer runs at the very end of the grade (forced here: the finalizer
+    signals its own process). Python swallows the KeyboardInterrupt there; the row must still be
+    'interrupted' (not a finished grade) and no 'Exception ignored' traceback printed."""
+    from grader import batch
+
+    real_grade_one = batch.grade_one
+
+    class StopsWhenFreed:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def grade_then_finalize(*args, **kwargs):
+        row = real_grade_one(*args, **kwargs)
+        StopsWhenFreed()  # freed at once: its __del__ runs the handler inside the finalizer
+        return row
+
+    monkeypatch.setattr(batch, "grade_one", grade_then_finalize)  # inherited by the forked worker
+    row = _grade_in_worker(tmp_path, "lost")
+    assert row.error == "interrupted"
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_worker_stopped_just_after_its_grade_returned_says_interrupted_without_a_traceback(tmp_path, capfd,
+                                                                                            monkeypatch):
+    """The stop lands after grade_one returned, when the worker disarms its signals (forced here: the
+    worker signals itself on that first call). It used to run the handler outside the try: a
+    multiprocessing traceback and a 'worker died' row."""
+    from grader import batch
+
+    real_disarm, parent = batch._disarm_stops, os.getpid()
+    calls = []
+
+    def stopped_while_disarming():
+        calls.append(1)
+        if os.getpid() != parent and len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+        real_disarm()
+
+    monkeypatch.setattr(batch, "_disarm_stops", stopped_while_disarming)
+    row = _grade_in_worker(tmp_path, "late")
+    assert row.error == "interrupted"
+    assert "Traceback" not in capfd.readouterr().err
