@@ -59,16 +59,18 @@ def check_unit(shared: tuple[Path, list[Unit], str | None, CheckRoot], i: int) -
     unit = units[i]
     reader = PassReader(base, max_bytes=unit.files[0].max_bytes) if unit.files else None
     read: list[tuple[str | None, ParsedFile | None, list[Finding]]] = []
+    raw: dict[str, bytes] = {}  # for the text rules: an ERB template's parsed source is only its code
     for src in unit.files:
         data, reason = read_source(src, reader)
         if data is None:
             read.append((reason or "unreadable", None, []))
             continue
+        raw[src.rel] = data
         pf, out = outcome(src, data)
         read.append((out[0], pf, out[3]))  # out[0]: past its budget while parsing (then not analysed)
     kept = [pf for cut_short, pf, _syntax in read if pf is not None and cut_short is None]
     root, found, _cache, cut = check_root(base, unit.name, kept, override)
-    text = run_text_rules(base, kept, only=unit.text)
+    text = run_text_rules(base, kept, only=unit.text, read=raw)
     answers: list[FileAnswer] = [
         (reason, None, None, []) if pf is None
         else (None, reason, None, []) if reason is not None

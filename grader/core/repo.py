@@ -151,10 +151,12 @@ def normalize_rel(rel: RelPath) -> str | None:
     text = os.fspath(rel)
     if not isinstance(text, str) or "\0" in text or text.startswith(("/", "\\")) or os.path.isabs(text):
         return None
-    parts = [p for p in text.split("/") if p not in ("", ".")]
-    if any(p == ".." for p in parts):
+    parts = text.split("/")
+    if ".." in parts:
         return None
-    return "/".join(parts) or "."
+    if "" in parts or "." in parts:
+        return "/".join(p for p in parts if p not in ("", ".")) or "."
+    return text  # most paths: already in that form
 
 
 def _mode_name(mode: int) -> str:
@@ -294,7 +296,7 @@ class RepoReader:
             opened = os.fstat(fd)
             if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):
                 return FileRead(shown, skip=Skip(shown, SkipKind.not_regular, "changed while being opened"))
-            data = self._read_fd(fd, cap + 1)
+            data = self._read_fd(fd, cap + 1, opened.st_size)
         except OSError as exc:
             return FileRead(shown, skip=Skip(shown, SkipKind.unreadable, f"unreadable: {_strerror(exc)}"))
         finally:
@@ -308,9 +310,18 @@ class RepoReader:
         return FileRead(shown, data=data, size=st.st_size, truncated=truncated)
 
     @staticmethod
-    def _read_fd(fd: int, most: int) -> bytes:
+    def _read_fd(fd: int, most: int, size: int | None = None) -> bytes:
+        """At most `most` bytes. size: the file's size from fstat, when it is below `most`: asked for
+        with one byte more, a file that still has that size is read in one call, its end seen in the
+        same answer (instead of a second read that returns nothing)."""
         parts: list[bytes] = []
         got = 0
+        if size is not None and size < most:
+            first = os.read(fd, size + 1)
+            if len(first) == size:
+                return first
+            parts.append(first)  # it changed since the fstat: read on to its end, as for any file
+            got = len(first)
         while got < most:
             chunk = os.read(fd, min(_CHUNK, most - got))
             if not chunk:

@@ -37,11 +37,14 @@ def repo_files(reader) -> Iterator[Entry]:
 class TextScope:
     """What a text rule sees: the repo through the one safe reader, and the Ruby already parsed (so
     a rule can tell comments from strings without parsing again). `only`: the files to read, when a
-    worker reads a share of the repo (static_checks/root_pool.py); None: every file of the repo."""
+    worker reads a share of the repo (static_checks/root_pool.py); None: every file of the repo.
+    `read`: bytes the check read already (an ERB template's, whose parsed source is only its code), by
+    rel: the same checks passed them (a regular file under the cap, not binary), so they are not read again."""
 
     base: Path
     parsed: list[ParsedFile] = field(default_factory=list)
     only: list[Entry] | None = None
+    read: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reader = PassReader(self.base)  # one pass over the tree: each folder's real path checked once
@@ -65,6 +68,7 @@ def get_text_rule(rule_id: str) -> Rule | None:
     return next((r for r in text_rules() if r.id == rule_id), None)
 
 
-def run_text_rules(base: Path, parsed: list[ParsedFile], only: list[Entry] | None = None) -> list[Finding]:
-    scope = TextScope(Path(base), parsed, only)
+def run_text_rules(base: Path, parsed: list[ParsedFile], only: list[Entry] | None = None,
+                   read: dict[str, bytes] | None = None) -> list[Finding]:
+    scope = TextScope(Path(base), parsed, only, read or {})
     return [f for rule in text_rules() for f in rule.check(scope)]
