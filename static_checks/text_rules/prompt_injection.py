@@ -46,7 +46,7 @@ from static_checks.text_rules.injection_patterns import (
     WINDOW_CHARS,
     WINDOW_LINES,
 )
-from static_checks.text_rules.injection_prefilter import ascii_anchor_hits, possible_patterns
+from static_checks.text_rules.injection_prefilter import ascii_anchor_hits, possible_patterns, utf8_anchor_hits
 
 RULE_ID = "security/prompt-injection"
 MAX_SCAN_BYTES = 1_000_000  # a longer file is scanned over its head
@@ -451,8 +451,10 @@ def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None,
             anchors = ascii_anchor_hits(data)
             if anchors:
                 hits.extend(scan_text(rel, data.decode("ascii"), parsed, anchors))
-        else:
-            hits.extend(scan_text(rel, decode(data), parsed))
+        else:  # the same from the bytes where that is exact (utf8_anchor_hits), else from the text
+            text, anchors = utf8_anchor_hits(data)
+            if anchors != []:
+                hits.extend(scan_text(rel, decode(data) if text is None else text, parsed, anchors))
     return hits
 
 
