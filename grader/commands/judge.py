@@ -134,14 +134,11 @@ def judge_cmd(
     opts = judge_options(judge_model, judge_api_base, judge_samples, max_cost, judge_cache, judge_price,
                          no_cache=no_cache, criteria=criterion, timeout=judge_timeout,
                          token_budget=judge_token_budget, temperature=judge_temperature)
-    from grader.judge.options import missing_key_reason
+    from grader.judge.options import cannot_judge
 
-    cannot = missing_key_reason(opts)
-    if not opts.models:  # judging is all this command does: say what is missing before the static pass runs
-        _fail("no --judge-model given (e.g. --judge-model openai/gpt-4.1-mini; with --judge-api-base URL for an "
-              "OpenAI-compatible server)")
-    if cannot:
-        _fail(cannot.removesuffix(": judge criteria pending"))
+    cannot = cannot_judge(opts)
+    if cannot:  # judging is all this command does: say what is missing before the static pass runs
+        _fail(cannot.stop)
     with_exemplars(opts, exemplars, rub, path)
     known = {j.id for j in rub.judge_criteria} | {f"dimension:{d.id}" for d in rub.dimensions if d.judge_holistic}
     unknown = [c for c in criterion or [] if c not in known and f"dimension:{c}" not in known]

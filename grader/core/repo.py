@@ -21,6 +21,7 @@ Nothing here raises for bad repo content: every refusal is a typed `Skip` with a
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -101,21 +102,16 @@ class Entry(NamedTuple):
 Walked = tuple[str, list[Entry], list[Entry]]  # (folder, dirs, files) as os.walk yields them
 
 
-_unsafe_yaml: type[Exception] | None = None
-
-
+@functools.cache  # made once, on first use: the class needs yaml, which is imported only to read YAML
 def _unsafe_yaml_class() -> type[Exception]:
-    global _unsafe_yaml
-    if _unsafe_yaml is None:
-        import yaml
+    import yaml
 
-        class UnsafeYaml(yaml.YAMLError, ValueError):
-            """A YAML document the grader refuses to build: alias expansion or nesting past the caps.
-            A YAMLError, so code that already handles bad YAML handles this too."""
+    class UnsafeYaml(yaml.YAMLError, ValueError):
+        """A YAML document the grader refuses to build: alias expansion or nesting past the caps.
+        A YAMLError, so code that already handles bad YAML handles this too."""
 
-        UnsafeYaml.__module__ = __name__
-        _unsafe_yaml = UnsafeYaml
-    return _unsafe_yaml
+    UnsafeYaml.__module__ = __name__
+    return UnsafeYaml
 
 
 def __getattr__(name: str) -> Any:
@@ -464,6 +460,7 @@ def load_yaml(text: str, *, max_nodes: int = 100_000) -> Any:
         loader.dispose()
 
 
+@functools.cache
 def _capped_loader_class() -> type:
     import yaml
 
@@ -497,11 +494,5 @@ def _capped_loader_class() -> type:
     return CappedLoader
 
 
-_loader_class: type | None = None
-
-
 def _CappedLoader(text: str, max_nodes: int) -> Any:  # noqa: N802 - a factory standing for the class
-    global _loader_class
-    if _loader_class is None:
-        _loader_class = _capped_loader_class()
-    return _loader_class(text, max_nodes)
+    return _capped_loader_class()(text, max_nodes)

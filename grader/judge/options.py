@@ -58,10 +58,29 @@ class JudgeOptions:
     exemplars: dict[str, list[dict]] | None = None  # --exemplars: {criterion id: [exemplar dict]} (calibration/)
 
 
-def missing_key_reason(options: JudgeOptions) -> str | None:
-    """Why the judge cannot run here: no model, or no key and no api base. None when it can."""
+@dataclass(frozen=True)
+class CannotJudge:
+    """Why the judge cannot run with these options: what is missing, and how to give it."""
+
+    what: str  # e.g. "no --judge-model given"
+    how: str | None = None  # a hint for a command that cannot go on without the judge
+
+    @property
+    def pending(self) -> str:
+        """As a grade reports it: the rest of the grade completes, the judge's points wait."""
+        return f"{self.what}: judge criteria pending"
+
+    @property
+    def stop(self) -> str:
+        """As `grader judge` says it: judging is all that command does."""
+        return f"{self.what} ({self.how})" if self.how else self.what
+
+
+def cannot_judge(options: JudgeOptions) -> CannotJudge | None:
+    """Whether the judge can run here: None, or what is missing (no model, or no key and no api base)."""
     if not options.models:
-        return "no --judge-model given: judge criteria pending"
+        return CannotJudge("no --judge-model given", "e.g. --judge-model openai/gpt-4.1-mini; with "
+                           "--judge-api-base URL for an OpenAI-compatible server")
     if options.api_base:
         return None
     for model in options.models:
@@ -70,9 +89,14 @@ def missing_key_reason(options: JudgeOptions) -> str | None:
             continue
         names = PROVIDER_KEYS.get(provider, (f"{provider.upper()}_API_KEY",))
         if not any(os.environ.get(n) for n in names):
-            return (f"no API key for {model} ({' or '.join(names)} unset) and no --judge-api-base: "
-                    "judge criteria pending")
+            return CannotJudge(f"no API key for {model} ({' or '.join(names)} unset) and no --judge-api-base")
     return None
+
+
+def missing_key_reason(options: JudgeOptions) -> str | None:
+    """Why a grade's judge stage is skipped for lack of a model or key (cannot_judge, in a grade's words)."""
+    cannot = cannot_judge(options)
+    return cannot.pending if cannot else None
 
 
 class OptionError(ValueError):

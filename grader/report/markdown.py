@@ -5,8 +5,8 @@ from __future__ import annotations
 from grader.report.escape import md_code, md_text
 from grader.report.model import GradeReport
 from grader.report.summary import (
-    INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
-    one_line_summary, other_findings, pending_bound, runtime_intro, step_detail, strongest, weakest, where,
+    INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, invented_findings,
+    one_line_summary, other_findings, pending_bound, runtime_section, strongest, weakest, where,
 )
 from grader.report.words import GoalNamer, fact_notes, plain_decided_by, plain_facts
 
@@ -170,17 +170,12 @@ def _self_review(r: GradeReport) -> list[str]:
 
 
 def _runtime(r: GradeReport) -> list[str]:
-    rt = r.runtime.model_dump(mode="json")
-    intro, steps = runtime_intro(r)
-    intro = md_text(intro, limit=1500)  # the stage's reason and the app root, each a line at most
-    if not steps:
+    section = runtime_section(r)
+    intro = md_text(section.intro, limit=1500)  # the stage's reason and the app root, each a line at most
+    if not section.rows:
         return ["## Runtime", "", intro, ""]
     out = ["## Runtime", "", intro, "", "| step | status | detail |", "|---|---|---|"]
-    for name in ("build", "test_image", "boot", "tests", "compose"):
-        step = rt.get(name) or {}
-        out.append(f"| {name} | {step.get('status', '?')} | {_cell(step_detail(name, step))} |")
-    for name, gate in (rt.get("gates") or {}).items():
-        out.append(f"| gate {name} | {gate.get('status', '?')} | {_cell(gate_detail(gate))} |")
+    out += [f"| {row.label} | {row.status} | {_cell(row.detail)} |" for row in section.rows]
     return out + [""]
 
 

@@ -165,5 +165,8 @@ class GradeReport(Scorecard):
     def excerpt(self, file: str, line: int) -> CodeExcerpt | None:
         return next((e for e in self.excerpts if e.file == file and e.line == line), None)
 
-    def runtime_ran(self) -> bool:
-        return isinstance(self.runtime, RuntimeReport) and self.runtime.status.value != "skipped"
+    def runtime_reached_engine(self) -> bool:
+        """Whether the runtime stage got as far as the Docker engine (so its steps have something to show):
+        not when it was switched off, crashed, or found no engine."""
+        return isinstance(self.runtime, RuntimeReport) and (
+            self.runtime.status.value != "skipped" or bool(self.runtime.engine))

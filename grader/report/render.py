@@ -12,8 +12,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from grader.report.markdown import render_markdown
 from grader.report.model import GradeReport
 from grader.report.summary import (
-    INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, gate_detail, invented_findings,
-    one_line_summary, other_findings, pending_bound, runtime_intro, step_detail, strongest, weakest,
+    INJECTION_WORDS, STATUS_WORDS, by_weight, deduction_label, dimension_reason, fmt, invented_findings,
+    one_line_summary, other_findings, pending_bound, runtime_section, strongest, weakest,
 )
 from grader.report.words import GoalNamer, anchor, fact_notes, place_label, plain_decided_by, plain_facts, source_link
 
@@ -48,10 +48,9 @@ def render_html(r: GradeReport) -> str:
         plain_facts=lambda facts: plain_facts(r, facts), fact_notes=lambda facts: fact_notes(r, facts),
         decided_by=lambda ids: plain_decided_by(r, ids),
         goal_named=namer, goal_abbr=namer.abbr, anchor=anchor, source_link=lambda f, n: source_link(r, f, n),
-        step_detail=step_detail, gate_detail=gate_detail, injection_words=INJECTION_WORDS, place_label=place_label,
+        injection_words=INJECTION_WORDS, place_label=place_label,
         summary=one_line_summary(r), invented=invented_findings(r), invented_empty=empty,
-        other_findings=other_findings(r)[:200], runtime=r.runtime.model_dump(mode="json"),
-        runtime_intro=runtime_intro(r),
+        other_findings=other_findings(r)[:200], runtime=runtime_section(r),
         strong=strongest(r), weak=weakest(r), status_words=STATUS_WORDS, pending_bound=pending_bound,
         deduction_label=deduction_label,
         excerpt=r.excerpt, judge_section=_judge_html(r),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from static_checks.models import Finding
 
 from grader.report.model import GradeReport
@@ -112,17 +114,42 @@ STATUS_WORDS = {
 }
 
 
-def runtime_intro(r: GradeReport) -> tuple[str, bool]:
-    """The sentence above the runtime steps, and whether there are steps to show: the stage's own status
-    (a run that booted nothing is "failed" there even when every container call succeeded), its time,
-    the engine and the app root when it is a sub-folder. Only a run that never reached the engine has no table."""
-    rt = r.runtime.model_dump(mode="json")
+@dataclass(frozen=True)
+class RuntimeRow:
+    """One row of the runtime table: a step (`build`...) or a gate (`gate rubocop`)."""
+
+    gate: bool
+    name: str
+    status: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return f"gate {self.name}" if self.gate else self.name
+
+
+@dataclass(frozen=True)
+class RuntimeSection:
+    """What both reports show under "Runtime": the sentence, and the steps' rows (none when the run never
+    reached the engine)."""
+
+    intro: str
+    rows: list[RuntimeRow]
+
+
+_STEP_ORDER = ("build", "test_image", "boot", "tests", "compose")
+
+
+def runtime_section(r: GradeReport) -> RuntimeSection:
+    """The sentence above the runtime steps and the steps themselves: the stage's own status (a run that
+    booted nothing is "failed" there even when every container call succeeded), its time, the engine and
+    the app root when it is a sub-folder. Only a run that never reached the engine has no table."""
     stage = r.stage("runtime")
+    rt = r.runtime.model_dump(mode="json")
     status = stage.status if stage is not None else rt.get("status")
-    if rt.get("status") is None or (rt.get("status") == "skipped" and not rt.get("engine")):
-        why = (stage.detail if stage is not None else None) or rt.get("skipped_reason") or "not run"
-        return f"Skipped: {why}. Points that need it are pending.", False
     detail = (stage.detail if stage is not None else None) or rt.get("skipped_reason")
+    if not r.runtime_reached_engine():
+        return RuntimeSection(f"Skipped: {detail or 'not run'}. Points that need it are pending.", [])
     text = (f"Status {status}" + (f" ({detail})" if detail else "")
             + f", {fmt(rt.get('duration_seconds') or 0)} s, engine {rt.get('engine') or '?'}.")
     if rt.get("app_root") not in (None, "."):
@@ -130,7 +157,11 @@ def runtime_intro(r: GradeReport) -> tuple[str, bool]:
         text += f" Ran in {rt['app_root']}/" + (f" ({note})." if note else ".")
     if status != "ok":
         text += " Points that need what did not run are pending."
-    return text, True
+    rows = [RuntimeRow(False, name, str((rt.get(name) or {}).get("status", "?")), step_detail(name, rt.get(name) or {}))
+            for name in _STEP_ORDER]
+    rows += [RuntimeRow(True, name, str(gate.get("status", "?")), gate_detail(gate))
+             for name, gate in (rt.get("gates") or {}).items()]
+    return RuntimeSection(text, rows)
 
 
 def step_detail(name: str, step: dict) -> str:

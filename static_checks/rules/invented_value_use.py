@@ -22,6 +22,7 @@ from static_checks.rules.model.missing import missing_calls
 from static_checks.rules.model.vocabulary import TEST_DOUBLE_METHODS
 from static_checks.rules.signature import binding_errors
 from static_checks.rules.unknown_constant import missing_constants
+from static_checks.types.carriers import carriers
 from static_checks.types.infer import Inferer, _invented_result
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import FileScan
@@ -36,8 +37,9 @@ def _key(pf, node: ts.Node) -> tuple[str, int, int]:
     return (pf.rel, node.start_point[0] + 1, node.start_point[1] + 1)
 
 
-def _roots(ctx, an) -> tuple[dict[int, str], dict[str, tuple], set[int]]:
-    """node id -> root key, root key -> (its finding, what to call it), and the ids of root constants."""
+def _roots(ctx, an) -> tuple[dict[int, str], dict[str, tuple], set[int], list[tuple[ts.Node, FileScan]]]:
+    """node id -> root key, root key -> (its finding, what to call it), the ids of root constants, and the
+    root nodes with their files."""
     from static_checks.rules import rule_findings
 
     findings = {(f.file, f.line, f.column): f for rule in (unknown_method, unknown_constant)
@@ -45,13 +47,15 @@ def _roots(ctx, an) -> tuple[dict[int, str], dict[str, tuple], set[int]]:
     roots: dict[int, str] = {}
     by_key: dict[str, tuple] = {}
     constants: set[int] = set()
+    nodes: list[tuple[ts.Node, FileScan]] = []
 
-    def add(node: ts.Node, where: tuple[str, int, int], label: str | None = None) -> bool:
+    def add(node: ts.Node, fs: FileScan, where: tuple[str, int, int], label: str | None = None) -> bool:
         f = findings.get(where)
         if f is None:
             return False
         key = "%s:%d:%d" % where
         roots[node.id] = key
+        nodes.append((node, fs))
         by_key[key] = (f, label or _root_label(f))
         return True
 
@@ -60,13 +64,13 @@ def _roots(ctx, an) -> tuple[dict[int, str], dict[str, tuple], set[int]]:
         # a data read (`response[:x]`, `reply.text`) is an end, not an invented object to follow
         if miss.kind == "method" and not miss.versions and _invented_result(TypeRef("x", invented="x"), tc.name) \
                 and not _confused_receiver(an.index, tc):
-            add(tc.call, _key(tc.pf, tc.method_node))
+            add(tc.call, tc.fs, _key(tc.pf, tc.method_node))
     for miss in missing_constants(an):
         if miss.versions or (miss.miscased and not _invented_when_spelt_right(an, miss.node)):
             continue
-        if add(miss.node, _key(miss.fs.pf, miss.node), const_path(miss.node)):
+        if add(miss.node, miss.fs, _key(miss.fs.pf, miss.node), const_path(miss.node)):
             constants.add(miss.node.id)
-    return roots, by_key, constants
+    return roots, by_key, constants, nodes
 
 
 def _confused_receiver(index, tc) -> bool:
@@ -118,14 +122,16 @@ def _index_shape(ref: ts.Node, assigned: bool) -> ArgShape:
     return shape
 
 
-def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
+def _uses(fs: FileScan, infer: Inferer, constants: set[int], asked: set[int] | None):
     """(call, its receiver, node to point at, receiver type, method name, argument shape) for every call on
-    an invented value."""
+    an invented value; only receivers in `asked` are inferred (all when None)."""
     for call, scope in fs.calls:
         recv = fs.receiver_of(call)
         name = fs.name_of(call)
         # calls straight on an invented constant (`RubyLLM::Client.new(...)`) are part of the root
         if recv is None or name is None or recv.id in constants or fs.is_write_target(call):
+            continue
+        if asked is not None and recv.id not in asked:
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
@@ -133,14 +139,14 @@ def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
     for _assign, left, scope in fs.writes:
         recv = call_receiver(left)
         name = fs.name_of(left)
-        if recv is None or name is None or recv.id in constants:
+        if recv is None or name is None or recv.id in constants or (asked is not None and recv.id not in asked):
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
             yield left, recv, left.child_by_field_name("method") or left, t, name + "=", ArgShape(positional=[left])
     for assign, ref, scope in fs.indexes:
         recv = ref.child_by_field_name("object")
-        if recv is None or recv.id in constants:
+        if recv is None or recv.id in constants or (asked is not None and recv.id not in asked):
             continue
         t = infer.type_of(recv, scope)
         if t is not None and t.invented:
@@ -149,13 +155,23 @@ def _uses(fs: FileScan, infer: Inferer, constants: set[int]):
 
 def check(ctx):
     an = analysis(ctx)
-    roots, by_key, constants = _roots(ctx, an)
+    roots, by_key, constants, nodes = _roots(ctx, an)
     if not roots:
         return
+    # Only receivers the roots' values may reach are inferred again (types.carriers). Without a loop cut,
+    # each of their values depends on nothing outside what it reaches, so asking fewer receivers leaves it
+    # as it is; after a cut a value may depend on the order values were asked for: all are asked, in order.
     infer = Inferer(an.project, an.index, roots=roots)
+    found = list(_findings(an, infer, constants, by_key, carriers(an.project, nodes)))
+    if infer.cuts:
+        found = list(_findings(an, Inferer(an.project, an.index, roots=roots), constants, by_key, None))
+    yield from found
+
+
+def _findings(an, infer: Inferer, constants: set[int], by_key: dict[str, tuple], asked: set[int] | None):
     for fs in an.project.scans:
         # `client.chat(...)` under `if client.respond_to?(:chat)` probes an optional API: not a claim
-        uses = [u for u in _uses(fs, infer, constants)
+        uses = [u for u in _uses(fs, infer, constants, asked)
                 if u[4] not in TEST_DOUBLE_METHODS and u[4].rstrip("=") not in an.respond_to_names
                 and not _accepted(an.index, u[4], u[5])]
         # one finding per link that starts an invented chain: `output.choices.first` reports `choices`,

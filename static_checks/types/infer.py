@@ -127,6 +127,10 @@ class Inferer:
         self._views = None  # types.views.ViewIvars, built on the first ivar of a template
         self._nesting = 0
         self._steps = 0  # evaluations so far, for the budget checkpoint
+        # Loops cut so far (a value asked for while it was being worked out, an evaluation nested too deep):
+        # a value computed across a cut may depend on the order values were asked for.
+        self.cuts = 0
+        self._ivar_busy: set[tuple[str, str]] = set()
 
     # ---- entry points -------------------------------------------------------------
     def receiver_type(self, call: ts.Node, scope: Scope) -> TypeRef | None:
@@ -156,6 +160,7 @@ class Inferer:
             try:
                 self._evaluate(cur, cur_scope, cur_key)
             except _TooDeep as deep:
+                self.cuts += 1
                 deep_key = (deep.node.id, id(deep.scope))
                 if deep_key in pending_keys:  # a cycle longer than MAX_NESTING: cut it, as _busy does
                     self._memo[deep_key] = None
@@ -174,6 +179,7 @@ class Inferer:
         if not self._steps & 31:  # chains of inference across files: the repo budget stops them (asked
             checkpoint()          # every 32 evaluations: a clock read each time was 2% of the rules' time)
         if key in self._busy:
+            self.cuts += 1
             return None
         if self._nesting >= MAX_NESTING:
             raise _TooDeep(node, scope)
@@ -471,7 +477,11 @@ class Inferer:
             key = (holder.fq, name)
             if key not in self._ivar_memo:
                 self._ivar_memo[key] = None  # recursion guard
+                self._ivar_busy.add(key)
                 self._ivar_memo[key] = self._ivar_in([holder], name)
+                self._ivar_busy.discard(key)
+            elif key in self._ivar_busy:
+                self.cuts += 1
             return self._ivar_memo[key]
         app = self._app_of(scope.cls)
         if app is None:
@@ -497,10 +507,14 @@ class Inferer:
     def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:
         key = (app.fq, name)
         if key in self._ivar_memo:
+            if key in self._ivar_busy:
+                self.cuts += 1
             return self._ivar_memo[key]
-        self._ivar_memo[key] = None  # recursion guard
+        self._ivar_memo[key] = None  # recursion guard (left in place when an evaluation unwinds)
+        self._ivar_busy.add(key)
         defs = [d for c in app.chain() for d in c.defs]
         result = self._ivar_in(defs, name)
+        self._ivar_busy.discard(key)
         self._ivar_memo[key] = result
         return result
 

@@ -63,6 +63,7 @@ class ViewIvars:
         self.anywhere: list = []  # controllers with a computed render target
         self.extra: list[ClassDef] = []  # helpers and templates: their own ivar assignments
         self._memo: dict[tuple[tuple[str, str], str], TypeRef | None] = {}
+        self._busy: set[tuple[tuple[str, str], str]] = set()
         self._keys: dict[str, tuple | None] = {}  # template path -> (template, renderers) or None
         self._unscanned_writes, self._unscanned_bases = _unscanned_facts(project)
         self._partial_renders: list | None = None
@@ -106,9 +107,13 @@ class ViewIvars:
             return False
         memo_key = (key[0], name)
         if memo_key in self._memo:
+            if memo_key in self._busy:
+                self.infer.cuts += 1  # a loop cut (types.infer.Inferer.cuts)
             return self._memo[memo_key]
         self._memo[memo_key] = None  # recursion guard (`@x = @x || ..` in a template)
+        self._busy.add(memo_key)
         result = self._join(key, name)
+        self._busy.discard(memo_key)
         self._memo[memo_key] = result
         return result
 

@@ -242,3 +242,19 @@ def test_an_unknown_release_in_the_operators_settings_stops_grade_before_it_star
                               "-o", str(out), "--ruby-llm-version", "1.6.2"])  # the flag wins over the file
     assert res.exit_code == 0, res.output
     assert json.loads((out / "report.json").read_text())["static"]["roots"][0]["ruby_llm_version"] == "1.6.2"
+
+
+def test_the_judge_command_and_a_grade_say_the_same_missing_model_or_key(places, monkeypatch):
+    """One decision (judge.options.cannot_judge): `grader judge` stops on it, a grade's judge stage is
+    skipped with it; the words differ only by what happens next."""
+    from grader.judge.options import build_options, cannot_judge, missing_key_reason
+
+    monkeypatch.delenv("NOSUCHPROVIDER_API_KEY", raising=False)
+    for models in ([], ["nosuchprovider/m"]):
+        cannot = cannot_judge(build_options(models))
+        assert missing_key_reason(build_options(models)) == f"{cannot.what}: judge criteria pending"
+        args = ["judge", places["repo"], "-r", "rails-rubyllm-v1"] + [a for m in models for a in ("--judge-model", m)]
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and res.output.strip() == f"grader: {cannot.stop}", res.output
+    assert cannot_judge(build_options(["nosuchprovider/m"], api_base="http://127.0.0.1:9/v1")) is None
+    assert cannot_judge(build_options(["ollama/llama3"])) is None  # a provider that needs no key

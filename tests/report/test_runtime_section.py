@@ -103,3 +103,30 @@ def test_runtime_run_exits_3_and_says_so_when_nothing_of_the_app_ran(tmp_path, m
         assert result.exit_code == code, result.output
         said = "nothing booted, tested or gated: test image failed" in result.output
         assert said is (code == 3)
+
+
+def test_both_reports_show_one_runtime_section_decided_once(tmp_path, monkeypatch):
+    """Whether the run reached the engine is one decision (GradeReport.runtime_reached_engine); Markdown and
+    HTML print the same rows of the same section: a skipped run that reached the engine keeps its table,
+    one that found no engine (or was switched off) has none in either."""
+    import re
+
+    from grader.report.summary import runtime_section
+    from grader.runtime.models import RuntimeReport
+
+    reached = _grade(tmp_path / "reached", monkeypatch, _settled(_offline_run(StepStatus.skipped)))
+    no_engine = _grade(tmp_path / "none", monkeypatch, RuntimeReport(skipped_reason="no Docker daemon reachable"))
+    off = grade_path(tmp_path / "reached", "rails-rubyllm-v1", GradeOptions(runtime=False, judge=False))
+    assert [g.runtime_reached_engine() for g in (reached, no_engine, off)] == [True, False, False]
+    rows = runtime_section(reached).rows
+    assert [row.label for row in rows] == ["build", "test_image", "boot", "tests", "compose", "gate rubocop",
+                                           "gate brakeman", "gate bundle_audit"]
+    md_rows = re.findall(r"^\| (\S[^|]*?) \| (\w+) \|", render_markdown(reached).split("## Runtime", 1)[1], re.M)
+    html_rows = re.findall(r"<tr id=\"[^\"]+\"><td>([^<]+)</td><td>(\w+)</td>",
+                           render_html(reached).split('<section id="runtime">', 1)[1].split("</section>", 1)[0])
+    assert md_rows[1:] == html_rows == [(row.label, row.status) for row in rows]  # md_rows[0]: the header
+    for graded in (no_engine, off):
+        assert runtime_section(graded).rows == []
+        assert "| step | status |" not in render_markdown(graded)
+        assert "<th>step</th>" not in render_html(graded).split('<section id="runtime">', 1)[1].split("</section>")[0]
+    assert runtime_section(no_engine).intro == "Skipped: no Docker daemon reachable. Points that need it are pending."

@@ -43,3 +43,18 @@ def test_deep_nesting_and_bad_yaml_are_explained():
 def test_ordinary_yaml_with_anchors_still_loads():
     doc = load_yaml("base: &b {adapter: postgresql}\ndevelopment:\n  <<: *b\n  database: dev\n")
     assert doc["development"] == {"adapter": "postgresql", "database": "dev"}
+
+
+def test_unsafe_yaml_is_one_lazily_made_class_and_yaml_loads_only_when_read():
+    import subprocess
+    import sys
+
+    import grader.core.repo as repo
+
+    assert repo.UnsafeYaml is UnsafeYaml and issubclass(UnsafeYaml, (yaml.YAMLError, ValueError))
+    with pytest.raises(repo.UnsafeYaml, match="alias expansion capped"):  # the class the loader raises
+        load_yaml(_alias_bomb(), max_nodes=1000)
+    probe = ("import sys, grader.core.repo as r; before = 'yaml' in sys.modules; r.load_yaml('a: 1'); "
+             "print(before, 'yaml' in sys.modules, r.UnsafeYaml is r._unsafe_yaml_class())")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True"]
