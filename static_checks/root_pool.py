@@ -69,7 +69,11 @@ def check_unit(shared: tuple[Path, list[Unit], str | None, CheckRoot], i: int) -
         pf, out = outcome(src, data)
         read.append((out[0], pf, out[3]))  # out[0]: past its budget while parsing (then not analysed)
     kept = [pf for cut_short, pf, _syntax in read if pf is not None and cut_short is None]
-    root, found, _cache, cut = check_root(base, unit.name, kept, override)
+    root, found, cache, cut = check_root(base, unit.name, kept, override)
+    # The rules' analysis in it refers back to its context (a cycle), which holds the root's trees: left
+    # to the cycle collector, a worker's trees piled up root after root (its memory grew by half, and
+    # with it the page faults). Emptied, they are freed now; the text rules below keep what they use.
+    cache.clear()
     text = run_text_rules(base, kept, only=unit.text, read=raw)
     answers: list[FileAnswer] = [
         (reason, None, None, []) if pf is None
