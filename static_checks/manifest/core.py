@@ -156,6 +156,11 @@ def mixin_methods(module: str) -> frozenset[str]:
     return frozenset(public_instance_methods(module))
 
 
+def private_module_methods() -> frozenset[str]:
+    """Module's private methods (module_function, private, remove_const): callable in a class body."""
+    return frozenset(_data()["modules"]["Module"]["private"])
+
+
 def private_kernel_methods() -> frozenset[str]:
     """Kernel's private methods (puts, raise, format): callable without a receiver only."""
     return frozenset(_data()["modules"]["Kernel"]["private"])

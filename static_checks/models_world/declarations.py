@@ -13,7 +13,7 @@ import inflection
 import tree_sitter as ts
 
 from static_checks.parsing import ParsedFile
-from static_checks.types.syntax import call_args, keyword_args, literal_name, statements
+from static_checks.types.syntax import ATTR_MACROS, call_args, keyword_args, literal_name, statements
 
 # Class-body calls that add no instance method (validations, callbacks, scopes are class-side...).
 NO_INSTANCE_METHODS = frozenset({
@@ -54,6 +54,15 @@ class Declared:
     module_body: bool = False
     table_name: str | None = None
     abstract: bool = False
+    # reasons that are only "a class-body call we do not know": reason -> that call (or bare identifier), so a
+    # reader that knows more macros (an app class built on RubyLLM knows its base's DSL) can drop them
+    unknown_macros: dict[str, ts.Node] = field(default_factory=dict)
+
+    def gaps(self, singleton: bool, harmless=lambda call: False) -> list[str]:
+        """Why this side may answer names we cannot list, less the calls `harmless` vouches for."""
+        side = self.class_reasons if singleton else self.instance_reasons
+        return [r for r in (*self.reasons, *side)
+                if r not in self.unknown_macros or not harmless(self.unknown_macros[r])]
 
 
 def _names(pf: ParsedFile, args: list[ts.Node]) -> list[str]:
@@ -181,10 +190,11 @@ def _include(pf, meth, args, names, out, nesting, where):
 
 
 def _attr(pf, meth, args, names, out, nesting, where):
+    reader, writer = ATTR_MACROS.get(meth, (True, True))  # `attribute` (ActiveModel): both
     for n in names:
-        if meth != "attr_writer":
+        if reader:
             out.names.add(n)
-        if meth in ("attr_accessor", "attr_writer", "attribute"):
+        if writer:
             out.names.add(f"{n}=")
         if meth == "attribute":
             out.attributes.add(n)
@@ -195,16 +205,43 @@ def _extend(pf, meth, args, names, out, nesting, where):
         _modules(pf, meth, args, out.extends, out.class_reasons, nesting, where)
 
 
+def _switched_off(pf: ParsedFile, kw: dict[str, ts.Node], *keys: str) -> bool:
+    """The first of `keys` the call passes is a literal false/nil (`instance_reader: false`); an option given
+    as anything else (a variable) counts as on: a name it may define is never reported as invented."""
+    for key in keys:
+        if key in kw:
+            return kw[key].type in ("false", "nil")
+    return False
+
+
 def _class_attribute(pf, meth, args, names, out, nesting, where):
-    """class_attribute / cattr_* / mattr_*: readers and writers on the class and (by default) instances."""
+    """class_attribute / cattr_* / mattr_* (and thread_ ones): readers and writers on the class, and on its
+    instances unless `instance_reader:` / `instance_writer:` / `instance_accessor: false` says not;
+    class_attribute also adds `x?` on the class and (with the reader) on instances unless
+    `instance_predicate: false`."""
+    kw = keyword_args(pf, args)
     reader = not meth.endswith("_writer")
     writer = not meth.endswith("_reader")
+    instance_reader = reader and not _switched_off(pf, kw, "instance_reader", "instance_accessor")
+    instance_writer = writer and not _switched_off(pf, kw, "instance_writer", "instance_accessor")
+    predicate = meth == "class_attribute" and not _switched_off(pf, kw, "instance_predicate")
+    # a module's own mattr_* belongs to the module object, not to the classes that include it
+    own_side = not (out.module_body and meth != "class_attribute")
     for n in names:
-        both = ({n} if reader else set()) | ({f"{n}="} if writer else set())
-        if meth == "class_attribute":
-            both |= {f"{n}?"}
-        out.names |= both
-        out.class_names |= both
+        if reader and own_side:
+            out.class_names.add(n)
+        if writer and own_side:
+            out.class_names.add(f"{n}=")
+        if predicate:
+            out.class_names.add(f"{n}?")
+        if instance_reader:
+            out.names.add(n)
+            if predicate:
+                out.names.add(f"{n}?")
+        if instance_writer:
+            out.names.add(f"{n}=")
+    if len(names) < len([a for a in args if a.type != "pair"]):
+        out.reasons.append(f"`{meth}` with a computed name at {where}")
 
 
 def _name_only_scope(pf, meth, args, names, out, nesting, where):
@@ -229,9 +266,42 @@ def _alias_attribute(pf, meth, args, names, out, nesting, where):
 
 
 def _name_only(pf, meth, args, names, out, nesting, where):
-    if not names:
+    """define_method / alias_method: the first argument names an instance method."""
+    if not names or literal_name(pf, args[0]) is None:
         out.reasons.append(f"`{meth}` with a computed name at {where}")
     out.names.update(names[:1])
+
+
+def _singleton_name(pf, meth, args, names, out, nesting, where):
+    """define_singleton_method in a class body: a class method (in a module's own body, the module's)."""
+    if not names or literal_name(pf, args[0]) is None:
+        out.class_reasons.append(f"`{meth}` with a computed name at {where}")
+    elif not out.module_body:
+        out.class_names.add(names[0])
+
+
+_INTERNAL_ATTR = {"attr_internal": "attr_accessor", "attr_internal_accessor": "attr_accessor",
+                  "attr_internal_reader": "attr_reader", "attr_internal_writer": "attr_writer"}
+
+
+def _internal_attr(pf, meth, args, names, out, nesting, where):
+    """attr_internal*: the same public reader/writer as attr_*, kept in `@_name`."""
+    _attr(pf, _INTERNAL_ATTR[meth], args, names, out, nesting, where)
+
+
+def _model_callbacks(pf, meth, args, names, out, nesting, where):
+    """define_model_callbacks :save -> class macros before_save, around_save, after_save."""
+    kw = keyword_args(pf, args)
+    only = kw.get("only")
+    kinds = [literal_name(pf, k) for k in (only.named_children if only is not None and only.type == "array"
+                                           else [only] if only is not None else [])] or \
+        ["before", "around", "after"]
+    for n in names:
+        out.class_names.update(f"{k}_{n}" for k in kinds if k)
+
+
+def _forwards_anything(pf, meth, args, names, out, nesting, where):
+    out.instance_reasons.append(f"`{meth}` at {where} forwards names we cannot list")
 
 
 def _reader_writer(pf, meth, args, names, out, nesting, where):
@@ -287,7 +357,14 @@ _MACROS = {
     "scope": _name_only_scope,
     "extend": _extend,
     **dict.fromkeys(("class_attribute", "cattr_accessor", "cattr_reader", "cattr_writer", "mattr_accessor",
-                     "mattr_reader", "mattr_writer"), _class_attribute),
+                     "mattr_reader", "mattr_writer", "thread_cattr_accessor", "thread_cattr_reader",
+                     "thread_cattr_writer", "thread_mattr_accessor", "thread_mattr_reader", "thread_mattr_writer"),
+                    _class_attribute),
+    "define_singleton_method": _singleton_name,
+    **dict.fromkeys(("attr_internal", "attr_internal_accessor", "attr_internal_reader", "attr_internal_writer"),
+                    _internal_attr),
+    "define_model_callbacks": _model_callbacks,
+    "delegate_missing_to": _forwards_anything,
     "primary_abstract_class": lambda pf, meth, args, names, out, nesting, where: setattr(out, "abstract", True),
 }
 
@@ -315,7 +392,9 @@ def _macro(pf: ParsedFile, call: ts.Node, out: Declared, nesting: list[str]) -> 
     if handler is not None:
         handler(pf, meth, args, _names(pf, args), out, nesting, where)
     elif meth not in NO_INSTANCE_METHODS and not meth.startswith(("validates_", "before_", "after_", "around_")):
-        out.reasons.append(f"class-body call `{meth}` at {where} may define methods we cannot see")
+        reason = f"class-body call `{meth}` at {where} may define methods we cannot see"
+        out.reasons.append(reason)
+        out.unknown_macros[reason] = call
 
 
 def read_body(pf: ParsedFile, body: ts.Node | None, out: Declared, nesting: list[str]) -> None:
@@ -397,13 +476,16 @@ def read_class_side(pf: ParsedFile, body: ts.Node | None, out: Declared, nesting
     out.class_names |= inner.names | inner.class_names
     out.extends += inner.includes + inner.extends
     out.class_reasons += inner.reasons + inner.class_reasons + inner.instance_reasons
+    out.unknown_macros.update(inner.unknown_macros)
 
 
 def _body_call(pf: ParsedFile, stmt: ts.Node, out: Declared, nesting: list[str]) -> None:
     where = f"{pf.rel}:{stmt.start_point[0] + 1}"
     if stmt.child_by_field_name("receiver") is not None:
         # `ROLES.each { define_method ... }`, `Setup.call(self)`: may define anything
-        out.reasons.append(f"class-body call `{pf.text(stmt).splitlines()[0][:40]}` at {where}")
+        reason = f"class-body call `{pf.text(stmt).splitlines()[0][:40]}` at {where}"
+        out.reasons.append(reason)
+        out.unknown_macros[reason] = stmt
         return
     meth = pf.text(stmt.child_by_field_name("method"))
     block = stmt.child_by_field_name("block")
@@ -434,3 +516,22 @@ def _class_setting(pf: ParsedFile, stmt: ts.Node, out: Declared) -> None:
             out.reasons.append(f"computed table name at {pf.rel}:{stmt.start_point[0] + 1}")
     elif meth == "abstract_class" and right.type == "true":
         out.abstract = True
+
+
+def struct_members(pf: ParsedFile, superclass: ts.Node | None, out: Declared) -> None:
+    """`class Point < Struct.new(:x, :y)`: readers and writers of its members; `< Data.define(:x)`: readers."""
+    if superclass is None or superclass.type != "call":
+        return
+    recv = superclass.child_by_field_name("receiver")
+    owner = pf.text(recv).lstrip(":") if recv is not None else ""
+    meth = pf.text(superclass.child_by_field_name("method"))
+    if (owner, meth) not in (("Struct", "new"), ("Data", "define")):
+        return
+    args = [a for a in call_args(superclass) if a.type not in ("pair", "block_argument")]
+    names = _names(pf, args)
+    if len(names) < len(args):
+        out.reasons.append(f"`{owner}.{meth}` with a computed member at {pf.rel}:{superclass.start_point[0] + 1}")
+    for n in names:
+        out.names.add(n)
+        if owner == "Struct":
+            out.names.add(f"{n}=")

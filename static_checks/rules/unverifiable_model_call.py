@@ -17,11 +17,20 @@ def check(ctx):
     an = analysis(ctx)
     for tc in an.typed_calls:
         t = tc.rtype
-        if not tc.explicit or not t.open or not t.app_class or an.guarded(tc) or \
-                (t.singleton and self_in_class_body_block(tc.call)):
+        if not tc.explicit or not t.app_class or an.guarded(tc) or \
+                (t.open and t.singleton and self_in_class_body_block(tc.call)):
             continue
         look = an.lookup(t, tc.name, tc.fs.is_test)
         if look.status != "unverifiable":
+            continue
+        if not t.open:  # an app class built on RubyLLM (a tool, an agent) whose body declares names we cannot read
+            if not an.versions_with_method(t, tc.name):
+                yield RULE.finding(
+                    tc.pf, tc.method_node,
+                    f"cannot verify `{tc.name}` on {t.describe()}: no source we read defines it",
+                    f"not in {t.name}'s {'class' if t.singleton else 'instance'} API (ruby_llm {an.version}) "
+                    f"nor what the app class declares; unread: {look.reason}",
+                )
             continue
         bare = tc.call.child_by_field_name("arguments") is None and tc.call.child_by_field_name("block") is None
         if look.columns_unknown and bare and not tc.name.endswith(("!", "?")):

@@ -10,11 +10,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import tree_sitter as ts
+
 from grader.core.budget import checkpoint
 from static_checks.parsing import ParsedFile
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
-from static_checks.types.syntax import call_receiver, const_path, is_test_path
+from static_checks.types.syntax import call_receiver, const_path, is_test_path, text
 
 # Rails macros whose added methods the manifest describes (index.acts_as_methods).
 ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
@@ -40,6 +42,8 @@ class AppClass:
     acts_as: str | None = None  # macro name, e.g. "acts_as_chat"
     parent: AppClass | None = None  # app superclass, when it is an app class
     includes: list[AppClass] = field(default_factory=list)  # app modules it includes/prepends, last first
+    extends: list[AppClass] = field(default_factory=list)  # app modules it extends: their methods are class methods
+    foreign_mixins: list[str] = field(default_factory=list)  # include/extend/prepend of no app module we read
 
     @property
     def superclass(self) -> str | None:
@@ -54,12 +58,17 @@ class AppClass:
         cached = self.__dict__.get("_chain")
         if cached is None:
             cached, seen = [], set()
+
+            def add(owner: AppClass) -> None:  # an included module brings the modules it includes
+                if owner.fq not in seen:
+                    seen.add(owner.fq)
+                    cached.append(owner)
+                    for inner in owner.includes:
+                        add(inner)
+
             cur: AppClass | None = self
             while cur is not None and cur.fq not in seen:
-                for owner in (cur, *cur.includes):
-                    if owner.fq not in seen:
-                        seen.add(owner.fq)
-                        cached.append(owner)
+                add(cur)
                 cur = cur.parent
             self.__dict__["_chain"] = cached
         return cached
@@ -68,26 +77,62 @@ class AppClass:
         for cls in self.chain():
             for d in cls.defs:
                 table = d.smethods if singleton else d.methods
-                if name in table:
-                    return table[name]
+                found = table.get(name)
+                if found is not None and not (singleton and cls is not self and d.kind == "module"
+                                              and not _concern_class_method(found)):
+                    return found
         return None
 
     def defines(self, name: str, singleton: bool) -> bool:
-        """The app wrote this method (def, attr_*, or a macro call we cannot see through)."""
+        """The app declares this method on that side: a def, or a macro whose names we read
+        (models_world/declarations.py: attr_*, class_attribute, cattr_*, delegate, define_method...),
+        here, in an app module it includes, an app superclass, or (class side) an app module it extends."""
         if self.find_def(name, singleton) is not None:
             return True
-        if singleton:
-            return False
         bare = name[:-1] if name.endswith("=") else None
         for cls in self.chain():
             for d in cls.defs:
-                if name in d.readers or (bare is not None and bare in d.writers):
+                if not singleton and (name in d.readers or (bare is not None and bare in d.writers)):
                     return True
-        return False
+                found = declared_of(d)
+                if name in (found.class_names if singleton else found.names):
+                    return True
+        return singleton and any(mod.defines(name, False) for cls in self.chain() for mod in cls.extends)
+
+    def declaration_gaps(self, singleton: bool, harmless: Callable[[ts.Node], bool]) -> list[str]:
+        """Why this side may have methods no declaration we read lists (a macro we do not know, a computed
+        define_method): lookups that miss are then unverifiable, never invented. `harmless` vouches for
+        class-body calls known to define nothing (the RubyLLM base's own DSL)."""
+        found = [gap for cls in self.chain() for d in cls.defs for gap in declared_of(d).gaps(singleton, harmless)]
+        if singleton:
+            found += [gap for cls in self.chain() for mod in cls.extends
+                      for gap in mod.declaration_gaps(False, harmless)]
+        return found
 
     def has_foreign_mixins(self) -> bool:
-        """Includes an app module whose methods we did not follow."""
-        return any(not m.startswith("RubyLLM") for cls in self.chain() for d in cls.defs for m in d.mixins)
+        """Includes or extends a module that is not an app module we read (nor the gem's)."""
+        return any(cls.foreign_mixins for cls in self.chain())
+
+
+def _concern_class_method(mdef) -> bool:
+    """A class method an included module gives its includer: a plain `def` in `class_methods do`, not the
+    module's own `def self.x` or `class << self` ones."""
+    return mdef.node.type == "method" and mdef.scope.parent is not None and mdef.scope.parent.kind != "sclass"
+
+
+def declared_of(cdef: ClassDef):
+    """What one class/module body declares (models_world/declarations.Declared), read once per body."""
+    found = cdef.__dict__.get("_declared")
+    if found is None:
+        from static_checks.models_world.declarations import Declared, read_body, struct_members
+
+        found = Declared(module_body=cdef.kind == "module")
+        if cdef.kind != "file":
+            pf = cdef.file.pf
+            read_body(pf, cdef.node.child_by_field_name("body"), found, [*cdef.nesting, cdef.fq])
+            struct_members(pf, cdef.superclass_node, found)
+        cdef.__dict__["_declared"] = found
+    return found
 
 
 @dataclass
@@ -106,6 +151,8 @@ class Project:
     unscanned: list[ParsedFile] = field(default_factory=list)
     # types.callers.CallSites of the scans, built by the first inferer that needs it and shared by the rest
     call_sites: object = None
+    # `class X < Base` of unscanned controller files, by short name (types.views: is a controller Rails-rooted?)
+    unscanned_bases: dict[str, str] = field(default_factory=dict)
 
     def lookup_class(self, path: str, nesting: tuple[str, ...]) -> AppClass | None:
         if path.startswith("::"):
@@ -155,8 +202,10 @@ def build_project(files: list[ParsedFile], index) -> Project:
     _add_reopening_calls(scanned, patched_open)
     from static_checks.types.views import scan_templates
 
-    scan_templates(files, scanned, classes)  # views of scanned controllers: their ivars come from there
+    # views of scanned controllers: their ivars come from there
+    unscanned_bases = scan_templates(files, scanned, classes)
     return Project(
+        unscanned_bases=unscanned_bases,
         unscanned=[pf for pf in files if pf.rel not in scanned],
         scans=list(scanned.values()),
         classes=classes,
@@ -179,6 +228,7 @@ def _scan_until_stable(
     typed_names: set[str] = set()
     parent_names: set[str] = set()
     function_names: set[str] = set()
+    mixin_names: set[str] = set()
     words: dict[str, frozenset[bytes]] = {}  # a file's words, listed when a round first needs them
     while pending:
         for pf in pending:
@@ -189,19 +239,39 @@ def _scan_until_stable(
                 classes.setdefault(cdef.fq, AppClass(cdef.fq)).defs.append(cdef)
         _type_classes(classes, index, new_api)
         new_names = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if c.base is not None} - typed_names
+        # modules a typed class mixes in that no scanned file defines yet: the files naming them hold their
+        # bodies, whose declarations are the class's methods (else the class stays open)
+        new_mixins = {m.rsplit("::", 1)[-1] for c in classes.values() if c.base is not None
+                      for m in c.foreign_mixins if _MODULE_NAME.fullmatch(m)} - mixin_names
         # subclasses and includers inherit the methods of scanned classes and modules (`class ReportWriter <
         # Llm::BaseService` calling the base's `chat`): their files matter even when they name nothing of RubyLLM
         new_parents = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if _has_methods(c)} - parent_names
         # a top-level `def` is callable from any file: its parameters are typed from every bare call to it
         new_functions = {n for fs in scanned.values() for n in fs.functions} - function_names
-        if not new_names and not new_parents and not new_functions:
+        if not new_names and not new_parents and not new_functions and not new_mixins:
             break
         typed_names |= new_names
         parent_names |= new_parents
         function_names |= new_functions
-        wanted = _file_pattern(new_names | new_functions, new_parents, _association_readers(files, new_names))
-        pending = [pf for pf in files if pf.rel not in scanned and _wanted(wanted, pf, words)]
+        mixin_names |= new_mixins
+        pending = []
+        if new_names or new_parents or new_functions:
+            wanted = _file_pattern(new_names | new_functions, new_parents, _association_readers(files, new_names))
+            pending = [pf for pf in files if pf.rel not in scanned and _wanted(wanted, pf, words)]
+        pending += _module_files(files, new_mixins, scanned, pending)
     return scanned, classes
+
+
+def _module_files(files: list[ParsedFile], names: set[str], scanned: dict[str, FileScan],
+                  pending: list[ParsedFile]) -> list[ParsedFile]:
+    """Files defining `module <name>` for one of `names` (mixins of typed classes), not yet scanned."""
+    if not names:
+        return []
+    taken = {pf.rel for pf in pending}
+    literals = [n.encode() for n in names]
+    pattern = re.compile(rb"\bmodule\s+(?:\w+::)*(?:" + b"|".join(re.escape(n) for n in sorted(literals)) + rb")\b")
+    return [pf for pf in files if pf.rel not in scanned and pf.rel not in taken and b"module" in pf.source
+            and any(n in pf.source for n in literals) and pattern.search(pf.source) is not None]
 
 
 def _wanted(pattern: re.Pattern[bytes] | _NamedIn, pf: ParsedFile, words: dict[str, frozenset[bytes]]) -> bool:
@@ -415,14 +485,25 @@ def _link_app_parent(app: AppClass, classes: dict[str, AppClass], nesting) -> No
         parent = parent or classes.get(sup.lstrip(":"))
         if parent is not None and parent is not app:
             app.parent = parent
-    app.includes = []
+    app.includes, app.extends, app.foreign_mixins = [], [], []
     for d in app.defs:
-        for name, call, _scope in d.macros:
-            args = call.child_by_field_name("arguments") if name in ("include", "prepend") else None
+        for name, call, scope in d.macros:
+            args = call.child_by_field_name("arguments") if name in ("include", "prepend", "extend") else None
+            # `include` inside `class << self` extends the class
+            into = app.extends if name == "extend" or scope.kind == "sclass" else app.includes
             for arg in args.named_children if args is not None else ():
-                mod = _lookup(classes, const_path(arg), (*nesting, app.fq))
-                if mod is not None and mod is not app and mod not in app.includes:
-                    app.includes.insert(0, mod)  # the module included last is looked up first
+                path = const_path(arg)
+                mod = app if arg.type == "self" else _lookup(classes, path, (*nesting, app.fq))
+                if mod is None:
+                    if not (path or "").lstrip(":").startswith(("RubyLLM", _CONCERN)):
+                        app.foreign_mixins.append(path or text(arg))
+                elif mod is not app and mod not in into:
+                    into.insert(0, mod)  # the module included last is looked up first
+
+
+_MODULE_NAME = re.compile(r"(?:::)?(?:[A-Z]\w*::)*[A-Z]\w*")
+# `extend ActiveSupport::Concern` adds only the hooks (`included`, `class_methods`) declarations.py reads.
+_CONCERN = "ActiveSupport::Concern"
 
 
 def _lookup(classes: dict[str, AppClass], path: str | None, nesting) -> AppClass | None:

@@ -15,10 +15,12 @@ import tree_sitter as ts
 from grader.core.budget import PER_FILE, Deadline, OverBudget, file_deadline
 from static_checks.parsing import ParsedFile, ruby_language
 from static_checks.types.syntax import (
+    ATTR_MACROS,
     block_param_names,
     call_receiver,
     const_path,
     def_body,
+    enclosing,
     is_test_path,
     method_params,
     text,
@@ -27,6 +29,8 @@ from static_checks.types.syntax import (
 # A file that never tests a class cannot narrow a value (types.flow.narrowed_to, asserted_before).
 _CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b|\bassert_(?:kind|instance)_of\b"
                          rb"|\bbe_(?:an?|kind_of|a_kind_of|instance_of|an_instance_of)\b")
+# Every match of _CLASS_TEST holds one of these: substring tests spare most files the regex.
+_CLASS_TEST_WORDS = (b"is_a?", b"kind_of?", b"instance_of?", b"===", b"when", b"assert_", b"be_")
 
 _UNREAD = object()  # FileScan.receiver_of: not read yet (None is "no receiver")
 
@@ -132,7 +136,8 @@ class FileScan:
     @cached_property
     def tests_classes(self) -> bool:
         """The source has a class test (`is_a?`, `===`, `when`...): asked once per file, not per value."""
-        return _CLASS_TEST.search(self.pf.source) is not None
+        source = self.pf.source
+        return any(word in source for word in _CLASS_TEST_WORDS) and _CLASS_TEST.search(source) is not None
 
     @cached_property
     def probes_methods(self) -> bool:
@@ -164,7 +169,6 @@ class FileScan:
         return self.toplevel
 
 
-ATTR_MACROS = {"attr_reader": (True, False), "attr_writer": (False, True), "attr_accessor": (True, True)}
 VISIBILITY = frozenset({"private", "protected", "public"})
 MIXIN_MACROS = frozenset({"include", "extend", "prepend"})
 
@@ -344,12 +348,8 @@ def _scan_def(node, scope: Scope, fs: FileScan, default_vis) -> Scope:
 def _inside_block(node: ts.Node) -> bool:
     """A `def` in a block (`RSpec.describe do`, `Class.new do`) defines a method of whatever the block
     runs on, not a top-level function."""
-    cur = node.parent
-    while cur is not None and cur.type != "program":
-        if cur.type in ("do_block", "block", "lambda"):
-            return True
-        cur = cur.parent
-    return False
+    found = enclosing(node, "do_block", "block", "lambda", "program")
+    return found is not None and found.type != "program"
 
 
 def _in_class_methods_block(node: ts.Node) -> bool:
@@ -370,7 +370,8 @@ def _class_macro(call: ts.Node, scope: Scope, default_vis) -> None:
     name = text(name_node)
     cls.macros.append((name, call, scope))
     args = call.child_by_field_name("arguments")
-    if name in ATTR_MACROS and args is not None:
+    # attr_* in `class << self` define class methods (declarations.py reads those): not the instances' readers
+    if name in ATTR_MACROS and args is not None and scope.kind == "class":
         reader, writer = ATTR_MACROS[name]
         for a in args.named_children:
             if a.type == "simple_symbol":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import tree_sitter as ts
@@ -217,7 +218,10 @@ def method_params(defn: ts.Node) -> list[tuple[str, str | None]]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def is_test_path(rel: str) -> bool:
+    """A test file (under test/, spec/, features/, or named *_test.rb / *_spec.rb); asked of the same paths by
+    many rules and collectors, so answered once per path."""
     parts = rel.split("/")
     if any(p in ("test", "tests", "spec", "features") for p in parts[:-1]):
         return True
@@ -352,6 +356,12 @@ def contains(outer: ts.Node, inner: ts.Node) -> bool:
 
 
 # ---- literals, arguments and parameters as the manifest extractor reads them --------------
+# attr_* macros -> (defines a reader, defines a writer): the one table scan.py (ivar typing) and
+# models_world/declarations.py (every name a class body declares) both read.
+ATTR_MACROS = {"attr_reader": (True, False), "attr_writer": (False, True), "attr_accessor": (True, True),
+               "attr": (True, False)}
+
+
 def literal_name(pf: ParsedFile, node: ts.Node | None, binding: dict[str, str] | None = None) -> str | None:
     """The name a symbol/string literal spells, with `#{x}` interpolations from `binding`."""
     if node is None:

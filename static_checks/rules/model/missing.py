@@ -74,7 +74,7 @@ def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
             return None
     if t.singleton and "::ActsAs" in t.name and self_in_class_body_block(tc.call):
         return None  # `self` in a model's callback block is a record, not the class
-    status = an.lookup(t, tc.name, tc.fs.is_test).status
+    status = an.lookup(t, tc.name, tc.fs.is_test, macro=not tc.explicit).status
     if status not in ("missing", "open", "unverifiable") or an.guarded(tc):
         return None
     if status in ("open", "unverifiable"):
