@@ -16,7 +16,7 @@ from static_checks.parsing import ParsedFile
 from static_checks.types import Inferer, Project
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import FileScan, Scope
-from static_checks.types.syntax import call_name, call_receiver
+from static_checks.types.syntax import call_name, call_receiver, contains, enclosing
 
 SCHEMA = "RubyLLM::Schema"
 
@@ -109,9 +109,6 @@ def rubyllm_calls(project: Project, infer: Inferer) -> list[TypedCall]:
 
 
 def _inside_block(node: ts.Node, scope: Scope) -> bool:
-    cur = node.parent
-    while cur is not None and cur.id != scope.node.id:
-        if cur.type in ("block", "do_block"):
-            return True
-        cur = cur.parent
-    return False
+    """A block encloses the node within its scope (the scope's node is never a block)."""
+    block = enclosing(node, "block", "do_block")
+    return block is not None and contains(scope.node, block)

@@ -25,12 +25,19 @@ def terminal_text(text: object) -> str:
     return one_line(_CONTROL.sub(" ", str(text)))
 
 
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending with "…" so a reader sees the cut (at a word's end when one is near)."""
+    kept = text[:limit - 1]
+    space = kept.rfind(" ")
+    return (kept[:space] if space > limit - 40 else kept).rstrip() + "…"
+
+
 def md_text(text: object, limit: int | None = None) -> str:
     """Plain Markdown text (also safe in a table cell): HTML tags, entities, links, images and code
     spans come out as literal characters."""
     flat = terminal_text(text)
-    if limit is not None:
-        flat = flat[:limit]
+    if limit is not None and len(flat) > limit:
+        flat = _cut(flat, limit)
     out = []
     for ch in flat:
         if ch in _MD_ENTITY:

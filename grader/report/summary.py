@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from static_checks.models import Finding
 
 from grader.report.model import GradeReport
+from grader.runtime.models import RuntimeReport
+from grader.runtime.outcome import nothing_ran_reason
 from grader.scoring.models import AppliedItem, DimensionScore
 
 
@@ -148,8 +150,13 @@ def runtime_section(r: GradeReport) -> RuntimeSection:
     rt = r.runtime.model_dump(mode="json")
     status = stage.status if stage is not None else rt.get("status")
     detail = (stage.detail if stage is not None else None) or rt.get("skipped_reason")
+    if detail and isinstance(r.runtime, RuntimeReport) and detail == nothing_ran_reason(r.runtime):
+        # The steps' own reasons are in the table right below: the sentence names the steps, not their reasons.
+        detail = nothing_ran_reason(r.runtime, why=False) + "; the steps below say why"
     if not r.runtime_reached_engine():
-        return RuntimeSection(f"Skipped: {detail or 'not run'}. Points that need it are pending.", [])
+        why = detail or "not run"
+        pending = "" if "pending" in why else " Points that need it are pending."  # --no-runtime says so already
+        return RuntimeSection(f"Skipped: {why}.{pending}", [])
     text = (f"Status {status}" + (f" ({detail})" if detail else "")
             + f", {fmt(rt.get('duration_seconds') or 0)} s, engine {rt.get('engine') or '?'}.")
     if rt.get("app_root") not in (None, "."):

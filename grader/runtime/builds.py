@@ -13,6 +13,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from grader.runtime.budget import over_budget
+from grader.runtime.bundler_log import bundler_failure
 from grader.runtime.dockerfile_scan import DockerfileError, scan_dockerfile
 from grader.runtime.leftovers import BUILD
 from grader.runtime.models import BuildStep, StepStatus, TestImageStep
@@ -209,7 +210,8 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
     started = time.monotonic()
     bundle_tag, bundle_outcome = ensure_bundle_image(client, engine, repo, base, options, run_id, timeout, budget)
     if bundle_outcome is not None and not bundle_outcome.ok:
-        return _offline_bundle_is_skipped(_record_build(step, bundle_outcome, "", started), options, base)
+        return _bundle_failure_explained(_record_build(step, bundle_outcome, "", started), bundle_outcome.log,
+                                         options, base)
     step.cached = bundle_tag is not None and bundle_outcome is None
     step._bundle_built = engine.built_image_id(bundle_outcome.log) if bundle_outcome is not None else None
     timeout = budget.timeout(options.timeouts.test_image)
@@ -228,14 +230,19 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
                                      network=network, limits=options.limits, fileobj=context,
                                      dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True,
                                      cancelled=lambda: budget.is_cancelled, buildargs=mirror_buildargs(options))
-    return _offline_bundle_is_skipped(_record_build(step, outcome, tag, started), options, base)
+    return _bundle_failure_explained(_record_build(step, outcome, tag, started), outcome.log, options, base)
 
 
-def _offline_bundle_is_skipped(step, options, base: str):
-    if step.status is StepStatus.failed and build_network_mode(options) == "none" and "bundle install" in (
-            step.reason or ""):
-        # Offline, a bundle the base image lacks cannot install: that says nothing about the repo.
+def _bundle_failure_explained(step, log: str, options, base: str):
+    """A failed `bundle install` is reported in Bundler's own words (Docker's names only the command), and
+    offline it is skipped: a bundle the base image cannot install says nothing about the repo."""
+    if step.status is not StepStatus.failed or "bundle install" not in (step.reason or ""):
+        return step
+    said = bundler_failure(log)
+    if said:
+        step.reason = f"bundle install failed: {said}"
+    if build_network_mode(options) == "none":
         step.status = StepStatus.skipped
-        step.reason = (f"{step.reason} (builds have no network: gems missing from {base} cannot be installed; "
-                       "pass a --base-image that has the bundle, --gem-mirror URL, or --build-network)")
+        step.reason = (f"{step.reason} (builds have no network, so what {base} lacks cannot be installed: pass a "
+                       "--base-image that has the app's Ruby and gems, --gem-mirror URL, or --build-network)")
     return step

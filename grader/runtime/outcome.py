@@ -20,15 +20,17 @@ def settle(report: RuntimeReport) -> None:
     report.skipped_reason = nothing_ran_reason(report)
 
 
-def nothing_ran_reason(report: RuntimeReport) -> str:
-    """One line: nothing was booted, tested or gated, and which image step stopped it (and why). The repo's
-    Dockerfile is named only when its build broke: a Dockerfile that is absent or was refused offline is
-    no cause (boot, tests and gates run in the test image), and the step table shows it anyway."""
-    said = _said("test image", report.test_image, _STOPPED) + _said("the repo's Dockerfile", report.build, _BROKE)
+def nothing_ran_reason(report: RuntimeReport, why: bool = True) -> str:
+    """One line: nothing was booted, tested or gated, and which image step stopped it (and, with `why`, its
+    reason: a report whose step table sits below leaves it out). The repo's Dockerfile is named only when its
+    build broke: a Dockerfile that is absent or was refused offline is no cause (boot, tests and gates run in
+    the test image), and the step table shows it anyway."""
+    said = (_said("test image", report.test_image, _STOPPED, why)
+            + _said("the repo's Dockerfile", report.build, _BROKE, why))
     return "nothing booted, tested or gated: " + ("; ".join(said) or "no step ran")
 
 
-def _said(label: str, step: Step, statuses: tuple[StepStatus, ...]) -> list[str]:
+def _said(label: str, step: Step, statuses: tuple[StepStatus, ...], why: bool) -> list[str]:
     if step.status not in statuses:
         return []
-    return [f"{label} {step.status.value.replace('_', ' ')}" + (f": {step.reason}" if step.reason else "")]
+    return [f"{label} {step.status.value.replace('_', ' ')}" + (f": {step.reason}" if why and step.reason else "")]

@@ -14,7 +14,7 @@ import tree_sitter as ts
 
 from static_checks.types.ref import TypeRef
 from static_checks.models_world.vocabulary import AR_RELATION
-from static_checks.types.syntax import call_args, keyword_args, literal_name, statements
+from static_checks.types.syntax import call_args, enclosing, keyword_args, literal_name, statements
 
 __all__ = ["AR_RELATION", "Associations"]
 
@@ -185,9 +185,5 @@ def self_in_class_body_block(call: ts.Node) -> bool:
     recv = call.child_by_field_name("receiver")
     if recv is None or recv.type != "self":
         return False
-    node = call.parent
-    while node is not None and node.type not in _BODIES:
-        if node.type in _BLOCKS:
-            return True
-        node = node.parent
-    return False
+    found = enclosing(call, *_BLOCKS, *_BODIES)
+    return found is not None and found.type in _BLOCKS

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tree_sitter as ts
 
 from static_checks.types.scan import FileScan, MethodDef, Scope
-from static_checks.types.syntax import arg_shape
+from static_checks.types.syntax import ArgShape, arg_shape
 
 # A call site passing nothing for the parameter: the default (or nil) applies.
 NOT_PASSED = object()
@@ -23,6 +23,14 @@ class CallSites:
         self._scans = scans
         self._by_key: dict[tuple[str, str], list[tuple[ts.Node, Scope]]] | None = None
         self._bare: dict[str, list[tuple[ts.Node, Scope]]] | None = None
+        self._shapes: dict[int, ArgShape] = {}
+
+    def shape(self, call: ts.Node) -> ArgShape:
+        """arg_shape(call), read once per call site (every parameter of a helper asks it again)."""
+        found = self._shapes.get(call.id)
+        if found is None:
+            found = self._shapes[call.id] = arg_shape(call)
+        return found
 
     def of_function(self, name: str) -> list[tuple[ts.Node, Scope]]:
         """Receiver-less calls anywhere that may reach a top-level `def name` (a private method of Object):
@@ -57,10 +65,12 @@ class CallSites:
         return self._by_key.get((mdef.cls.fq, mdef.name), [])
 
 
-def argument_for(mdef: MethodDef, param: str, call: ts.Node):
+def argument_for(mdef: MethodDef, param: str, call: ts.Node, shape: ArgShape | None = None):
     """The node `call` binds to `param`, NOT_PASSED, or None when the binding cannot be read
-    (splats, a parameter after `*rest`, more positionals than the method takes)."""
-    shape = arg_shape(call)
+    (splats, a parameter after `*rest`, more positionals than the method takes). `shape`: the call's
+    arg_shape when already read."""
+    if shape is None:
+        shape = arg_shape(call)
     if shape.unverifiable:
         return None
     position = 0

@@ -61,6 +61,7 @@ class _Index:
         self.project = project
         self.scans = project.scans
         self._named: dict[tuple[int, str, str], list[ts.Node]] = {}
+        self._calls: dict[str, list[tuple[ts.Node, FileScan]]] | None = None
         self._defs: dict[int, MethodDef] | None = None
         self._call_scopes: dict[int, dict] = {}
         self._built_on: dict[str, list[str]] = {}
@@ -85,9 +86,13 @@ class _Index:
         return found
 
     def calls_named(self, name: str) -> list[tuple[ts.Node, FileScan]]:
-        word = name.encode()
-        return [(call, fs) for fs in self.scans if word in fs.pf.source
-                for call, _scope in fs.calls if fs.name_of(call) == name]
+        if self._calls is None:
+            self._calls = {}
+            for fs in self.scans:
+                names = fs.names
+                for call, _scope in fs.calls:
+                    self._calls.setdefault(names.get(call.id) or fs.name_of(call) or "", []).append((call, fs))
+        return self._calls.get(name, [])
 
     def def_at(self, node: ts.Node) -> MethodDef | None:
         """The scan's record of a `def` node."""

@@ -25,6 +25,8 @@ from static_checks.types.scan import ClassDef, MethodDef, Scope
 from static_checks.types.syntax import (
     call_name,
     const_path,
+    contains,
+    enclosing,
     def_body,
     first_arg,
     last_expression,
@@ -131,6 +133,7 @@ class Inferer:
         # a value computed across a cut may depend on the order values were asked for.
         self.cuts = 0
         self._ivar_busy: set[tuple[str, str]] = set()
+        self._consts: dict[tuple[str, tuple[str, ...]], TypeRef | None] = {}
 
     # ---- entry points -------------------------------------------------------------
     def receiver_type(self, call: ts.Node, scope: Scope) -> TypeRef | None:
@@ -201,7 +204,15 @@ class Inferer:
         return TypeRef(b.name, scope.singleton_self, app.fq, b.open)
 
     def const_type(self, path: str, scope: Scope) -> TypeRef | None:
-        """Ruby's lexical lookup over both the gem's namespaces and the app's classes."""
+        """Ruby's lexical lookup over both the gem's namespaces and the app's classes (answered once per
+        path and nesting: the project and the manifest do not change under an inferer)."""
+        key = (path, scope.nesting)
+        if key in self._consts:
+            return self._consts[key]
+        found = self._consts[key] = self._const_type(path, scope)
+        return found
+
+    def _const_type(self, path: str, scope: Scope) -> TypeRef | None:
         index = self.index
         for cand in lexical_candidates(path, list(scope.nesting)):
             if cand == "RubyLLM":
@@ -380,7 +391,7 @@ class Inferer:
             return None
         types: list[TypeRef | None] = []
         for call, site_scope in sites:
-            arg = argument_for(mdef, name, call)
+            arg = argument_for(mdef, name, call, self._callers.shape(call))
             if arg is NOT_PASSED:  # the default applies, evaluated in the helper
                 arg, site_scope = self._default_node(name, scope), scope
             if arg is None:
@@ -572,10 +583,8 @@ class Inferer:
         if scope.kind == "def":
             # Agent#chat of an agent built by find/create is the chat_model record
             return None if has_record else _NOT_AGENT_BLOCK
-        cur = node.parent
-        while cur is not None and cur.id != scope.node.id and cur.type not in ("block", "do_block", "lambda"):
-            cur = cur.parent
-        if cur is None or cur.id == scope.node.id:
+        block = enclosing(node, "block", "do_block", "lambda")
+        if block is None or not contains(scope.node, block):
             return _NOT_AGENT_BLOCK  # `chat` in the class body itself is the class method Agent.chat
         return None if has_record else TypeRef("RubyLLM::Chat")
 

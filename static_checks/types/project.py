@@ -151,6 +151,8 @@ class Project:
     unscanned: list[ParsedFile] = field(default_factory=list)
     # types.callers.CallSites of the scans, built by the first inferer that needs it and shared by the rest
     call_sites: object = None
+    # `class X < Base` of unscanned controller files, by short name (types.views: is a controller Rails-rooted?)
+    unscanned_bases: dict[str, str] = field(default_factory=dict)
 
     def lookup_class(self, path: str, nesting: tuple[str, ...]) -> AppClass | None:
         if path.startswith("::"):
@@ -200,8 +202,10 @@ def build_project(files: list[ParsedFile], index) -> Project:
     _add_reopening_calls(scanned, patched_open)
     from static_checks.types.views import scan_templates
 
-    scan_templates(files, scanned, classes)  # views of scanned controllers: their ivars come from there
+    # views of scanned controllers: their ivars come from there
+    unscanned_bases = scan_templates(files, scanned, classes)
     return Project(
+        unscanned_bases=unscanned_bases,
         unscanned=[pf for pf in files if pf.rel not in scanned],
         scans=list(scanned.values()),
         classes=classes,

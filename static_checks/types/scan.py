@@ -20,6 +20,7 @@ from static_checks.types.syntax import (
     call_receiver,
     const_path,
     def_body,
+    enclosing,
     is_test_path,
     method_params,
     text,
@@ -28,6 +29,8 @@ from static_checks.types.syntax import (
 # A file that never tests a class cannot narrow a value (types.flow.narrowed_to, asserted_before).
 _CLASS_TEST = re.compile(rb"is_a\?|kind_of\?|instance_of\?|===|\bwhen\b|\bassert_(?:kind|instance)_of\b"
                          rb"|\bbe_(?:an?|kind_of|a_kind_of|instance_of|an_instance_of)\b")
+# Every match of _CLASS_TEST holds one of these: substring tests spare most files the regex.
+_CLASS_TEST_WORDS = (b"is_a?", b"kind_of?", b"instance_of?", b"===", b"when", b"assert_", b"be_")
 
 _UNREAD = object()  # FileScan.receiver_of: not read yet (None is "no receiver")
 
@@ -133,7 +136,8 @@ class FileScan:
     @cached_property
     def tests_classes(self) -> bool:
         """The source has a class test (`is_a?`, `===`, `when`...): asked once per file, not per value."""
-        return _CLASS_TEST.search(self.pf.source) is not None
+        source = self.pf.source
+        return any(word in source for word in _CLASS_TEST_WORDS) and _CLASS_TEST.search(source) is not None
 
     @cached_property
     def probes_methods(self) -> bool:
@@ -344,12 +348,8 @@ def _scan_def(node, scope: Scope, fs: FileScan, default_vis) -> Scope:
 def _inside_block(node: ts.Node) -> bool:
     """A `def` in a block (`RSpec.describe do`, `Class.new do`) defines a method of whatever the block
     runs on, not a top-level function."""
-    cur = node.parent
-    while cur is not None and cur.type != "program":
-        if cur.type in ("do_block", "block", "lambda"):
-            return True
-        cur = cur.parent
-    return False
+    found = enclosing(node, "do_block", "block", "lambda", "program")
+    return found is not None and found.type != "program"
 
 
 def _in_class_methods_block(node: ts.Node) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import tree_sitter as ts
@@ -217,7 +218,10 @@ def method_params(defn: ts.Node) -> list[tuple[str, str | None]]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def is_test_path(rel: str) -> bool:
+    """A test file (under test/, spec/, features/, or named *_test.rb / *_spec.rb); asked of the same paths by
+    many rules and collectors, so answered once per path."""
     parts = rel.split("/")
     if any(p in ("test", "tests", "spec", "features") for p in parts[:-1]):
         return True

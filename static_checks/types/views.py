@@ -65,11 +65,13 @@ class ViewIvars:
         self._memo: dict[tuple[tuple[str, str], str], TypeRef | None] = {}
         self._busy: set[tuple[tuple[str, str], str]] = set()
         self._keys: dict[str, tuple | None] = {}  # template path -> (template, renderers) or None
-        self._unscanned_writes, self._unscanned_bases = _unscanned_facts(project)
         self._partial_renders: list | None = None
         self._mentions: dict[tuple, bool] = {}  # (partial, by records) -> named in an unscanned file
+        # the unscanned controllers, helpers and templates: where an ivar or a partial may come from unseen
         self._unscanned_views = [pf for pf in project.unscanned if _CONTROLLER_FILE.search(pf.rel)
                                  or _HELPER.search(pf.rel) or pf.rel.endswith(".erb")]
+        self._unscanned_writes = _ivar_writes(self._unscanned_views)
+        self._unscanned_bases = project.unscanned_bases
         for fq, app in project.classes.items():
             if fq.endswith("Controller") and fq != "Controller":
                 self.by_folder.setdefault(underscore(fq[: -len("Controller")]), []).append(app)
@@ -197,8 +199,9 @@ _CLASS_LINE = re.compile(rb"^\s*class\s+(?:[\w:]+::)?(\w+)\s*<\s*((?:::)?[\w:]+)
 _IVAR_WRITE = re.compile(rb"@(\w+)\s*(?:\|\||&&|[-+*/])?=(?![=~>])|@(\w+)\s*,(?=[^\n]*=)")
 
 
-def scan_templates(files, scanned: dict[str, FileScan], classes: dict) -> None:
-    """Scan the templates of scanned controllers that assign ivars: their `@x` may be typed from there."""
+def scan_templates(files, scanned: dict[str, FileScan], classes: dict) -> dict[str, str]:
+    """Scan the templates of scanned controllers that assign ivars: their `@x` may be typed from there.
+    Returns the superclasses of the unscanned controller classes (the templates scanned here are none)."""
     folders: dict[str, re.Pattern[bytes]] = {}  # folder -> the ivars its controller assigns
     bases = _unscanned_bases(pf for pf in files if pf.rel not in scanned)
     for fq, app in classes.items():
@@ -207,7 +210,7 @@ def scan_templates(files, scanned: dict[str, FileScan], classes: dict) -> None:
             alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
             folders[underscore(fq[: -len("Controller")])] = re.compile(rb"(?:" + alternatives + rb")\b")
     if not folders:
-        return
+        return bases
     for pf in files:
         if pf.rel in scanned or not pf.rel.endswith(".erb"):
             continue
@@ -216,6 +219,7 @@ def scan_templates(files, scanned: dict[str, FileScan], classes: dict) -> None:
         if wanted is not None and wanted.search(pf.source):
             scanned[pf.rel] = scan_file(pf)
     _scan_partials(files, scanned)
+    return bases
 
 
 def _keys_to_scan(site: RenderSite) -> list[tuple[str, str]]:
@@ -260,14 +264,13 @@ def _unscanned_bases(files) -> dict[str, str]:
     return bases
 
 
-def _unscanned_facts(project) -> tuple[set[str], dict[str, str]]:
-    """Ivar names written in unscanned controllers, helpers and templates ("*" for instance_variable_set),
-    and the superclasses of unscanned controller classes."""
+def _ivar_writes(views) -> set[str]:
+    """Ivar names written in unscanned controllers, helpers and templates ("*" for instance_variable_set);
+    `views` holds those and any other unscanned .erb (not a template: left out)."""
     written: set[str] = set()
-    for pf in project.unscanned:
-        rel = pf.rel
-        controller = _CONTROLLER_FILE.search(rel) is not None
-        if not (controller or _HELPER.search(rel) or VIEW_TEMPLATE.search(rel)):
+    for pf in views:
+        if pf.rel.endswith(".erb") and not VIEW_TEMPLATE.search(pf.rel) and not _CONTROLLER_FILE.search(pf.rel) \
+                and not _HELPER.search(pf.rel):
             continue
         src = pf.source
         if b"@" in src:
@@ -275,7 +278,7 @@ def _unscanned_facts(project) -> tuple[set[str], dict[str, str]]:
                 written.add("@" + (m.group(1) or m.group(2)).decode("utf-8", "replace"))
         if b"instance_variable_set" in src:
             written.add("*")
-    return written, _unscanned_bases(project.unscanned)
+    return written
 
 
 def _render_target(call, folder: str) -> tuple[str, str] | str | None:

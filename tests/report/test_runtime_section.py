@@ -130,3 +130,31 @@ def test_both_reports_show_one_runtime_section_decided_once(tmp_path, monkeypatc
         assert "| step | status |" not in render_markdown(graded)
         assert "<th>step</th>" not in render_html(graded).split('<section id="runtime">', 1)[1].split("</section>")[0]
     assert runtime_section(no_engine).intro == "Skipped: no Docker daemon reachable. Points that need it are pending."
+
+
+def test_a_switched_off_runtime_is_said_once_and_a_long_cell_shows_its_cut(tmp_path, monkeypatch):
+    off = grade_path(_offline_app(tmp_path), "rails-rubyllm-v1", GradeOptions(runtime=False, judge=False))
+    md = render_markdown(off)
+    assert "Skipped: --no-runtime: runtime facts unknown, their points pending.\n" in md  # not "pending" twice
+    run = _offline_run(StepStatus.skipped)
+    run.test_image.reason = "bundle install failed: " + "word " * 100
+    cell = render_markdown(_grade(tmp_path / "long", monkeypatch, _settled(run))).split("| runtime | skipped | ")[1]
+    assert cell.split(" |")[0].endswith(" word…") and len(cell.split(" |")[0]) <= 300
+
+
+def _offline_app(folder):
+    (folder / "web").mkdir(parents=True)
+    (folder / "web" / "Gemfile").write_text("gem 'rails'\n")
+    return folder
+
+
+def test_the_runtime_sentence_names_the_stopped_steps_and_leaves_their_reasons_to_the_table(tmp_path, monkeypatch):
+    """The test image's reason was printed twice in a row (the sentence, then its table row): the sentence now
+    names which steps stopped; the stage's detail (Stages table, terminal) keeps the reasons."""
+    report = _grade(tmp_path, monkeypatch, _settled(_offline_run(StepStatus.failed)))
+    section = render_markdown(report).split("## Runtime", 1)[1].split("\n## ", 1)[0]
+    intro = section.split("\n\n")[1]
+    assert intro.startswith("Status failed (nothing booted, tested or gated: test image failed; the repo's "
+                            "Dockerfile failed; the steps below say why), 4.1 s")
+    assert section.count("returned a non-zero code: 17") == 1  # in the test_image row only
+    assert report.stage("runtime").detail.endswith(PULL)  # the stage itself still says why

@@ -1,0 +1,49 @@
+"""What Bundler itself said when `bundle install` failed in a build, in one line for the report.
+
+Docker's own error ("The command '/bin/sh -c bundle install ...' returned a non-zero code: 4") names
+the command, not the cause, and a reader took it for missing gems when the base image's Bundler could
+not even read a Gemfile made by a newer Rails (`platforms: %i[ windows jruby ]`). The build log keeps
+Bundler's words; this picks the one that says why. Repo text can appear in them (gem names, a Gemfile
+line): the report escapes it like any other repo text, and it is cut to a line here.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LIMIT = 240
+
+# Bundler's messages, most telling first. Each pattern's groups feed its sentence.
+_PARSE_ERROR = re.compile(r"There was an error parsing `Gemfile`: (?P<why>.+?)\.?"
+                          r"(?: The available options are: \[[^\]]*\])?\. Bundler cannot continue\."
+                          r"(?:\s+#\s+from [^\n]*?Gemfile:(?P<line>\d+))?")
+_WHERE = r"(?:locally installed gems|cached gems or installed locally|any of the (?:gem )?sources)"
+_CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_PARSE_ERROR, "Bundler cannot read the Gemfile: {why}{at}"),
+    (re.compile(r"Your Ruby version is (?P<have>\S+), but your Gemfile specified (?P<want>[^\s,]+)"),
+     "the Gemfile asks for Ruby {want}, the image has Ruby {have}"),
+    (re.compile(rf"Could not find gem '(?P<gem>[^']+)'[^\n]*? in {_WHERE}"), "the image lacks gem {gem}"),
+    (re.compile(rf"Could not find (?P<gem>[\w.-]+-\d[\w.-]*(?:, [\w.-]+-\d[\w.-]*)*) in {_WHERE}"),
+     "the image lacks {gem}"),
+    (re.compile(r"(?:Could not fetch specs from|Could not reach host|Network error while fetching) (?P<what>\S+)"),
+     "no network to fetch gems from {what}"),
+)
+_VERSION = r"\d+(?:\.\d+)*"
+_LOCK_BUNDLER = re.compile(rf"Bundler (?P<have>{_VERSION}) is running, but your lockfile was generated with "
+                           rf"(?P<want>{_VERSION})")
+
+
+def bundler_failure(log: str) -> str | None:
+    """Bundler's reason for the failure found in a build log, as one line, or None when it gave none."""
+    for pattern, sentence in _CAUSES:
+        found = pattern.search(log or "")
+        if found is None:
+            continue
+        groups = {k: " ".join((v or "").split()) for k, v in found.groupdict().items()}
+        groups["at"] = f" (Gemfile line {groups.pop('line')})" if groups.get("line") else ""
+        said = sentence.format(**groups)
+        lock = _LOCK_BUNDLER.search(log)
+        if lock is not None and pattern is _PARSE_ERROR:  # an older Bundler than the lockfile's is why it cannot
+            said += f"; the image has Bundler {lock['have']}, the lockfile was made with {lock['want']}"
+        return said[:_LIMIT]
+    return None

@@ -1,0 +1,68 @@
+"""A failed `bundle install` is reported in Bundler's words: the logs below are what the base image's
+Bundler 2.3.15 printed for two real apps and for a Gemfile asking for gems it lacks."""
+
+# ruff: noqa: E501 - the build log below is quoted verbatim, long lines and all
+
+from __future__ import annotations
+
+from grader.runtime.builds import _bundle_failure_explained
+from grader.runtime.bundler_log import bundler_failure
+from grader.runtime import models
+from grader.runtime.models import StepStatus
+from grader.runtime.options import RuntimeOptions
+
+OPTIONS = ", ".join(f":{name}" for name in ("ruby", "ruby_18", "mri", "jruby", "mswin", "x64_mingw_31"))
+PARSE_ERROR_LOG = f"""Step 6/7 : RUN bundle install --local || bundle install
+ ---> Running in 9ebe8bf3b035
+Don't run Bundler as root. Bundler can ask for sudo if it is needed, and
+Bundler 2.3.15 is running, but your lockfile was generated with 2.5.22. Installing Bundler 2.5.22 and restarting using that version.
+There was an error installing the locked bundler version (2.5.22), rerun with the `--verbose` flag for more details. Going on using bundler 2.3.15.
+
+[!] There was an error parsing `Gemfile`: `windows` is not a valid platform. The available options are: [{OPTIONS}]. Bundler cannot continue.
+
+ #  from /grader-bundle/Gemfile:26
+ #  -------------------------------------------
+ #  # Windows does not include zoneinfo files, so bundle the tzinfo-data gem
+ >  gem "tzinfo-data", platforms: %i[ windows jruby ]
+Removing intermediate container 9ebe8bf3b035
+The command '/bin/sh -c bundle install --local || bundle install' returned a non-zero code: 4
+"""
+DOCKER_ERROR = "The command '/bin/sh -c bundle install --local || bundle install' returned a non-zero code: 4"
+
+
+def test_bundlers_own_reason_is_found_in_the_log():
+    assert bundler_failure(PARSE_ERROR_LOG) == (
+        "Bundler cannot read the Gemfile: `windows` is not a valid platform (Gemfile line 26); "
+        "the image has Bundler 2.3.15, the lockfile was made with 2.5.22")
+    assert bundler_failure("Could not find gem 'rails (~> 8.0)' in locally installed gems.\n\nThe source contains "
+                           "the following gems matching 'rails':\n  * rails-6.1.7.10\n") == (
+        "the image lacks gem rails (~> 8.0)")
+    assert bundler_failure("Could not find rails-8.0.2, puma-6.4.0 in locally installed gems\n") == (
+        "the image lacks rails-8.0.2, puma-6.4.0")
+    assert bundler_failure("Your Ruby version is 3.1.2, but your Gemfile specified 3.3.5\n") == (
+        "the Gemfile asks for Ruby 3.3.5, the image has Ruby 3.1.2")
+    assert bundler_failure("Step 1/2 : RUN make\nmake: *** No rule to make target\n") is None
+
+
+def test_a_hostile_gem_name_stays_one_bounded_line():
+    said = bundler_failure("Could not find gem '" + "x" * 5000 + "\n# injected' in locally installed gems.")
+    assert said is None or ("\n" not in said and len(said) <= 240)
+    long = bundler_failure("Could not find " + ", ".join(f"gem{n}-1.0.0" for n in range(500)) + " in any of the sources")
+    assert long is not None and len(long) <= 240
+
+
+def _failed_step() -> models.TestImageStep:
+    return models.TestImageStep(status=StepStatus.failed, reason=DOCKER_ERROR)
+
+
+def test_the_step_says_bundlers_reason_and_offline_it_is_skipped_with_the_flags_that_help():
+    offline = _bundle_failure_explained(_failed_step(), PARSE_ERROR_LOG, RuntimeOptions(), "grader-base:bookworm")
+    assert offline.status is StepStatus.skipped
+    assert offline.reason.startswith("bundle install failed: Bundler cannot read the Gemfile: `windows` is not")
+    assert offline.reason.endswith("pass a --base-image that has the app's Ruby and gems, --gem-mirror URL, "
+                                   "or --build-network)")
+    online = _bundle_failure_explained(_failed_step(), PARSE_ERROR_LOG, RuntimeOptions(build_network=True), "b")
+    assert online.status is StepStatus.failed and "no network" not in online.reason
+    unexplained = _bundle_failure_explained(_failed_step(), "no words of Bundler\n", RuntimeOptions(build_network=True),
+                                            "b")
+    assert unexplained.reason == DOCKER_ERROR  # nothing better to say: Docker's line stays
