@@ -81,11 +81,8 @@ def _bad_literals(node: ts.Node | None, shape: dict) -> list[ts.Node]:
 
 
 def _given_block(call: ts.Node) -> ts.Node | None:
-    """The block written with the call (`do ... end`, `{ ... }` or `&blk`)."""
-    block = call.child_by_field_name("block")
-    if block is not None:
-        return block
-    return next((a for a in _arguments(call) if a.type == "block_argument"), None)
+    """The block literal written with the call (`do ... end`, `{ ... }`); a `&blk` pass may hold nil."""
+    return call.child_by_field_name("block")
 
 
 def _dropped_block(an, tc):
