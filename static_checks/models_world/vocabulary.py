@@ -8,3 +8,10 @@ AR_RELATION = frozenset({
     "from", "merge", "with", "unscoped", "excluding", "without", "and", "or", "annotate", "optimizer_hints",
     "create_with",
 })
+
+# ActiveRecord class methods that hand back one record of the model.
+AR_FINDERS = frozenset({
+    "new", "create", "create!", "find", "find_by", "find_by!", "first", "first!", "last", "last!",
+    "take", "take!", "find_or_create_by", "find_or_create_by!", "find_or_initialize_by",
+    "create_or_find_by", "create_or_find_by!", "sole", "find_sole_by",
+})

@@ -3,6 +3,10 @@
 A private method can only be called without a receiver (or on `self`) from inside its class, so every
 call site is visible in the class's own bodies: when all of them pass values of one RubyLLM type, the
 parameter has that type (`parse(chat.ask(q))` ... `def parse(response) = response.strip`).
+
+A constructor (`initialize`, reached by `X.new(...)`) and a class method (`X.run(...)`) are called
+through the class's name: their call sites are the calls of that name on a constant naming the class,
+and the receiver-less ones in its own class methods (`new(...)` inside `def self.run`).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import tree_sitter as ts
 
 from static_checks.types.scan import FileScan, MethodDef, Scope
-from static_checks.types.syntax import ArgShape, arg_shape
+from static_checks.types.syntax import ArgShape, arg_shape, const_path
 
 # A call site passing nothing for the parameter: the default (or nil) applies.
 NOT_PASSED = object()
@@ -23,6 +27,8 @@ class CallSites:
         self._scans = scans
         self._by_key: dict[tuple[str, str], list[tuple[ts.Node, Scope]]] | None = None
         self._bare: dict[str, list[tuple[ts.Node, Scope]]] | None = None
+        # calls on a constant, by method name: (call, scope, the constant as written)
+        self._on_const: dict[str, list[tuple[ts.Node, Scope, str]]] | None = None
         self._shapes: dict[int, ArgShape] = {}
 
     def shape(self, call: ts.Node) -> ArgShape:
@@ -52,6 +58,28 @@ class CallSites:
         return out
 
     def of(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
+        if mdef.cls is None:
+            return []
+        return self._by_key_table().get((mdef.cls.fq, mdef.name), [])
+
+    def of_class(self, cls_fq: str, name: str, resolve) -> list[tuple[ts.Node, Scope]]:
+        """Calls of class method `name` of app class `cls_fq` (`new` for its constructor): on a constant
+        that `resolve(path, scope)` reads as the class, and receiver-less or on `self` in its class methods."""
+        if self._on_const is None:
+            self._on_const = {}
+            for fs in self._scans:
+                for call, scope in fs.calls:
+                    recv = fs.receiver_of(call)
+                    called = fs.name_of(call)
+                    path = const_path(recv) if recv is not None and called else None
+                    if path:
+                        self._on_const.setdefault(called, []).append((call, scope, path))  # type: ignore[arg-type]
+        out = [(call, scope) for call, scope, path in self._on_const.get(name, []) if resolve(path, scope) == cls_fq]
+        own = self._by_key_table().get((cls_fq, name), [])
+        out += [(call, scope) for call, scope in own if scope.singleton_self]
+        return out
+
+    def _by_key_table(self) -> dict[tuple[str, str], list[tuple[ts.Node, Scope]]]:
         if self._by_key is None:
             self._by_key = {}
             for fs in self._scans:
@@ -60,9 +88,7 @@ class CallSites:
                     name = fs.name_of(call)
                     if scope.cls is not None and name and (recv is None or recv.type == "self"):
                         self._by_key.setdefault((scope.cls.fq, name), []).append((call, scope))
-        if mdef.cls is None:
-            return []
-        return self._by_key.get((mdef.cls.fq, mdef.name), [])
+        return self._by_key
 
 
 def argument_for(mdef: MethodDef, param: str, call: ts.Node, shape: ArgShape | None = None):
@@ -89,5 +115,6 @@ def argument_for(mdef: MethodDef, param: str, call: ts.Node, shape: ArgShape | N
             found = shape.keywords.get(param)
             if found is None:
                 return NOT_PASSED if kind == "key" else None
-            return found.child_by_field_name("value")
+            # `run(context:)` (Ruby 3.1 shorthand) passes the local or method named `context`: its key
+            return found.child_by_field_name("value") or found.child_by_field_name("key")
     return None

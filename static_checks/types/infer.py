@@ -14,7 +14,8 @@ import tree_sitter as ts
 
 from grader.core.budget import checkpoint
 from static_checks.manifest.lookup import lexical_candidates
-from static_checks.models_world.vocabulary import AR_RELATION
+from static_checks.models_world.vocabulary import AR_FINDERS, AR_RELATION
+from static_checks.types.hashes import element_type, literal_type, meet, method_type
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import (
     asserted_before, body_values, case_branches, conditional, diverts, method_returns, narrowed_to, refuted,
@@ -23,6 +24,7 @@ from static_checks.types.project import AppClass, Project
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, MethodDef, Scope
 from static_checks.types.syntax import (
+    call_args,
     call_name,
     const_path,
     contains,
@@ -34,12 +36,6 @@ from static_checks.types.syntax import (
     text,
 )
 
-# ActiveRecord class methods that hand back one record of the model.
-AR_FINDERS = frozenset({
-    "new", "create", "create!", "find", "find_by", "find_by!", "first", "first!", "last", "last!",
-    "take", "take!", "find_or_create_by", "find_or_create_by!", "find_or_initialize_by",
-    "create_or_find_by", "create_or_find_by!", "sole", "find_sole_by",
-})
 # RubyLLM::Agent (ruby_llm >= 1.12, lib/ruby_llm/agent.rb): `find`/`create`/`create!` hand back the
 # record of the class named by `chat_model` (configured with the agent's instructions and tools),
 # `chat` a configured RubyLLM::Chat; an agent instance forwards ask/complete/with_* to its chat.
@@ -103,7 +99,23 @@ def _agree(types: list[TypeRef | None]) -> TypeRef | None:
     if not types or any(t is None for t in types):
         return None
     first = types[0]
-    return first if all(t == first for t in types) else None
+    if all(t == first for t in types):
+        return first
+    if all(t.fields for t in types):  # type: ignore[union-attr]
+        return meet(types)  # type: ignore[arg-type]
+    return None
+
+
+_HASH_NODES = {"hash": literal_type, "element_reference": element_type}
+# Instance methods reached through a class method with the same arguments: a constructor, and an
+# ActiveJob's `perform` (records cross the queue as GlobalIDs and come back as the same model's records).
+_CLASS_ENTRIES = {"initialize": ("new",), "perform": ("perform_later", "perform_now")}
+
+
+def _shorthand(key: ts.Node) -> bool:
+    """`f(context:)` / `{ chat: }`: a key without a value reads the local or method of its name."""
+    pair = key.parent
+    return pair is not None and pair.type == "pair" and pair.child_by_field_name("value") is None
 
 
 def _invented_result(t: TypeRef, name: str) -> TypeRef | None:
@@ -121,6 +133,7 @@ class Inferer:
         self.roots = roots
         self._callers: CallSites | None = None
         self._functions: dict[str, list[MethodDef]] | None = None
+        self._includers: dict[str, list[AppClass]] | None = None
         # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
         self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
@@ -198,10 +211,25 @@ class Inferer:
 
     def self_type(self, scope: Scope) -> TypeRef | None:
         app = self._app_of(scope.cls)
+        if app is not None and app.base is None and not scope.singleton_self:
+            app = self._includer(app)  # a concern's methods run on the model that includes it
         if app is None or app.base is None:
             return None
         b = app.base
         return TypeRef(b.name, scope.singleton_self, app.fq, b.open)
+
+    def _includer(self, module: AppClass) -> AppClass | None:
+        """The one app class that includes app module `module`, when there is exactly one and it is built
+        on RubyLLM (`Chat::AgentSkillable` in `Chat`); a module several classes share stays untyped."""
+        if self._includers is None:
+            self._includers = {}
+            for app in self.project.classes.values():
+                for mod in app.includes:
+                    self._includers.setdefault(mod.fq, []).append(app)
+        found = self._includers.get(module.fq, [])
+        if len(found) != 1 or not all(d.kind == "module" for d in module.defs):
+            return None
+        return found[0]
 
     def const_type(self, path: str, scope: Scope) -> TypeRef | None:
         """Ruby's lexical lookup over both the gem's namespaces and the app's classes (answered once per
@@ -242,12 +270,15 @@ class Inferer:
             return self.const_type(path, scope) if path else None
         if t == "call":
             return self._call(node, scope)
-        if t == "identifier":
+        if t == "identifier" or t == "hash_key_symbol" and _shorthand(node):
             return self._identifier(node, scope)
         if t == "instance_variable":
             return self.ivar_type(scope, text(node))
         if t == "self":
             return self.self_type(scope)
+        carried = _HASH_NODES.get(t)
+        if carried is not None:  # `{ chat: chat }`, `context[:chat]`
+            return carried(self, node, scope)
         if t in ("assignment", "operator_assignment"):
             return self.type_of(node.child_by_field_name("right"), scope)
         if t in _CONTROL:
@@ -300,6 +331,8 @@ class Inferer:
         if rtype.singleton and rtype.open and name in ("first", "last", "take") and \
                 node.child_by_field_name("arguments") is not None:
             return None  # `Chat.last(5)` / `chat.messages.first(3)`: an Array of records, not one
+        if rtype.fields is not None:
+            return method_type(rtype, name, call_args(node))
         if rtype.collection:
             has_args = node.child_by_field_name("arguments") is not None
             return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
@@ -385,6 +418,8 @@ class Inferer:
             if self._function(mdef.name) is not mdef:
                 return None
             sites = self._callers.of_function(mdef.name)
+        elif mdef.singleton or mdef.name in _CLASS_ENTRIES:
+            sites = self._class_sites(mdef)
         elif mdef.visibility == "private":
             sites = self._callers.of(mdef)
         else:
@@ -398,6 +433,22 @@ class Inferer:
                 return None
             types.append(self.type_of(arg, site_scope))
         return _agree(types)
+
+    def _class_sites(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
+        """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when an app
+        class inherits from X: its own calls (`Sub.new`, `super`) would reach the method too."""
+        app = self._app_of(mdef.cls)
+        if app is None or any(c.parent is app for c in self.project.classes.values()):
+            return []
+
+        def names_app(path: str, scope: Scope) -> str | None:
+            found = self.project.lookup_class(path, scope.nesting)
+            return found.fq if found is not None else None
+
+        if mdef.singleton:
+            return self._callers.of_class(app.fq, mdef.name, names_app)  # type: ignore[union-attr]
+        return [site for called in _CLASS_ENTRIES[mdef.name]
+                for site in self._callers.of_class(app.fq, called, names_app)]  # type: ignore[union-attr]
 
     def _default_node(self, name: str, scope: Scope) -> ts.Node | None:
         params = scope.node.child_by_field_name("parameters")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 
 from grader.core.budget import checkpoint
+from static_checks.models_world.vocabulary import AR_FINDERS, AR_RELATION
 from static_checks.parsing import ParsedFile
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
@@ -228,15 +229,20 @@ def _scan_until_stable(
     typed_names: set[str] = set()
     parent_names: set[str] = set()
     function_names: set[str] = set()
+    callee_names: set[str] = set()
     mixin_names: set[str] = set()
     words: dict[str, frozenset[bytes]] = {}  # a file's words, listed when a round first needs them
+    receivers: set[str] = set()  # files scanned only as the class of a call site (see below)
     while pending:
+        called: set[str] = set()
         for pf in pending:
             checkpoint()
             fs = scan_file(pf)
             scanned[pf.rel] = fs
             for cdef in fs.classes:
                 classes.setdefault(cdef.fq, AppClass(cdef.fq)).defs.append(cdef)
+            if not fs.is_test and pf.rel not in receivers:
+                called |= _called_classes(fs)
         _type_classes(classes, index, new_api)
         new_names = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if c.base is not None} - typed_names
         # modules a typed class mixes in that no scanned file defines yet: the files naming them hold their
@@ -245,20 +251,33 @@ def _scan_until_stable(
                       for m in c.foreign_mixins if _MODULE_NAME.fullmatch(m)} - mixin_names
         # subclasses and includers inherit the methods of scanned classes and modules (`class ReportWriter <
         # Llm::BaseService` calling the base's `chat`): their files matter even when they name nothing of RubyLLM
-        new_parents = {c.fq.rsplit("::", 1)[-1] for c in classes.values() if _has_methods(c)} - parent_names
+        new_parents = {c.fq.rsplit("::", 1)[-1] for c in classes.values()
+                       if _has_methods(c) and any(d.file.pf.rel not in receivers for d in c.defs)} - parent_names
         # a top-level `def` is callable from any file: its parameters are typed from every bare call to it
         new_functions = {n for fs in scanned.values() for n in fs.functions} - function_names
-        if not new_names and not new_parents and not new_functions and not new_mixins:
+        # `Drafts.new(chat)`, `Runner.run(context: { chat: })`: the class's file types those parameters from
+        # the call sites, so it is scanned even when it names nothing of RubyLLM
+        known = {fq.rsplit("::", 1)[-1] for fq in classes}
+        new_callees = called - known - callee_names
+        if not new_names and not new_parents and not new_functions and not new_mixins and not new_callees:
             break
         typed_names |= new_names
         parent_names |= new_parents
         function_names |= new_functions
         mixin_names |= new_mixins
+        callee_names |= new_callees
         pending = []
         if new_names or new_parents or new_functions:
             wanted = _file_pattern(new_names | new_functions, new_parents, _association_readers(files, new_names))
             pending = [pf for pf in files if pf.rel not in scanned and _wanted(wanted, pf, words)]
         pending += _module_files(files, new_mixins, scanned, pending)
+        if new_callees:
+            defining = _file_pattern(set(), set(), None, new_callees)
+            chosen = {pf.rel for pf in pending}
+            extra = [pf for pf in files if pf.rel not in scanned and pf.rel not in chosen
+                     and _wanted(defining, pf, words)]
+            receivers |= {pf.rel for pf in extra}
+            pending += extra
     return scanned, classes
 
 
@@ -368,10 +387,48 @@ class _NamedIn:
         return any(part.found_in(source, words) for part in self.parts)
 
 
-def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None = None) -> re.Pattern[bytes] | _NamedIn:
+def _called_classes(fs: FileScan) -> set[str]:
+    """Short names of the constants a file calls a method on with arguments (`Drafts.new(chat)`)."""
+    out = set()
+    for call, _scope in fs.calls:
+        recv = fs.receiver_of(call)
+        if recv is None or recv.type not in ("constant", "scope_resolution") or fs.name_of(call) in _NO_PARAMETERS:
+            continue
+        args = call.child_by_field_name("arguments")
+        if args is not None and any(_may_carry(a) for a in args.named_children):
+            path = const_path(recv)
+            if path:
+                out.add(path.rsplit("::", 1)[-1])
+    return out
+
+
+# ActiveRecord's finders and query methods on a model: they call no method of the app with the arguments.
+_NO_PARAMETERS = (AR_RELATION | AR_FINDERS) - {"new"}
+# Arguments that cannot hold a RubyLLM value: literals, and keywords or hashes of literals only.
+_LITERALS = frozenset({"string", "simple_symbol", "integer", "float", "true", "false", "nil", "symbol_array",
+                       "string_array", "delimited_symbol", "constant", "scope_resolution", "comment"})
+
+
+def _may_carry(arg) -> bool:
+    if arg.type in _LITERALS:
+        return False
+    if arg.type == "pair":
+        value = arg.child_by_field_name("value")
+        return value is None or _may_carry(value)
+    if arg.type == "hash":
+        return any(_may_carry(p) for p in arg.named_children)
+    return True
+
+
+def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None = None,
+                  defined: set[str] | None = None) -> re.Pattern[bytes] | _NamedIn:
     """Files naming one of `names` anywhere, subclassing or including one of `parents`
-    (`< A::Parent`, `include A::Helpers`), or calling an association reader leading to one (`.chats`)."""
+    (`< A::Parent`, `include A::Helpers`), calling an association reader leading to one (`.chats`), or
+    defining a class or module named in `defined`."""
     alts: list[tuple[bytes, set[str], tuple[bytes, ...], bool]] = []  # regex, its names, glue, decisive
+    if defined:
+        alts.append((rb"\b(?:class|module)\s+(?:::)?(?:\w+::)*(?:"
+                     + b"|".join(re.escape(n.encode()) for n in sorted(defined)) + rb")\b", defined, (), False))
     if readers:
         alts.append((rb"\.(?:" + b"|".join(re.escape(n.encode()) for n in sorted(readers)) + rb")\b", readers, (),
                      False))
@@ -382,7 +439,7 @@ def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None =
         alts.append((rb"(?:<|\binclude|\bprepend)\s*(?:::)?(?:\w+::)*(?:" + names_alt + rb")\b", parents,
                      (b"include", b"prepend"), False))
     whole = b"|".join(alt[0] for alt in alts)
-    literals = {n.encode() for n in names | parents | (readers or set())}
+    literals = {n.encode() for n in names | parents | (readers or set()) | (defined or set())}
     if not (literals and all(literals)):
         return re.compile(whole)
     # bare names first: a word among the file's words settles them without a regex

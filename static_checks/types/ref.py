@@ -23,6 +23,9 @@ class TypeRef:
     invented: the value comes from a call or constant no release has (`RubyLLM.client`,
           `RubyLLM::Client.new`); holds the root's key ("file:line:col"). Its class is unknown, so
           the manifest rules never check calls on it; rubyllm/invented-value-use does.
+    fields: a Hash whose symbol keys hold typed values (`{ chat: self, query: q }`), by key; it is
+          `plain` (never checked itself), read back by `h[:chat]`, `h.fetch(:chat)`, `h.dig(:chat)`.
+    indifferent: such a Hash after `with_indifferent_access`: string keys (`h["chat"]`) read it too.
     """
 
     name: str
@@ -32,6 +35,8 @@ class TypeRef:
     plain: bool = False
     collection: bool = False
     invented: str | None = None
+    fields: tuple[tuple[str, TypeRef], ...] | None = None
+    indifferent: bool = False
 
     def instance(self) -> TypeRef:
         return TypeRef(self.name, False, self.app_class, self.open, self.plain, invented=self.invented)
