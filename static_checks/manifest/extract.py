@@ -13,6 +13,7 @@ from pathlib import Path
 
 import tree_sitter as ts
 
+from static_checks.manifest.extract_calls import CallGraph
 from static_checks.manifest.extract_macros import MacroExpansion
 from static_checks.manifest.extract_missing import MissingDispatch
 from static_checks.manifest.extract_state import (
@@ -34,7 +35,7 @@ ALWAYS_PRIVATE = frozenset({"initialize", "initialize_copy", "initialize_clone",
                             "respond_to_missing?"})
 
 
-class Extractor(TypeInference, MacroExpansion, MissingDispatch):
+class Extractor(TypeInference, MacroExpansion, MissingDispatch, CallGraph):
     def __init__(self, gem: str, version: str, source_commit: str | None = None) -> None:
         self.gem, self.version, self.source_commit = gem, version, source_commit
         self.ns: dict[str, NsBuild] = {}
@@ -294,6 +295,8 @@ class Extractor(TypeInference, MacroExpansion, MissingDispatch):
                 params = list(ANY_ARGS)
             sig = MethodSig(name=name, params=params, visibility=ctx.vis, origin="define_method", location=loc)
             self._add(ctx.ns, ctx.singleton, sig)
+            if block is not None:
+                ctx.ns.block_bodies[(ctx.singleton, name)] = (pf, block, ctx.nesting)
 
     def _class_methods_block(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
                              loc: str) -> None:
@@ -452,6 +455,8 @@ class Extractor(TypeInference, MacroExpansion, MissingDispatch):
             )
         manifest = Manifest(gem=self.gem, version=self.version, source_commit=self.source_commit, namespaces=out)
         manifest.config_options = config_options(manifest)
+        manifest.calls = self._call_graph()
+        manifest.value_constants = self._value_constants()
         return manifest
 
     def _apply_aliases(self, b: NsBuild) -> None:

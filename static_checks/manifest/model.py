@@ -93,3 +93,7 @@ class Manifest(BaseModel):
     namespaces: dict[str, Namespace] = Field(default_factory=dict)
     # Options accepted by `RubyLLM.configure { |c| c.X = ... }` (readers; writers are X=).
     config_options: list[str] = Field(default_factory=list)
+    # Call graph (extract_calls.py): "Owner#m" / "Owner.m" -> edges "C.m", "self.m", "?.m", "?.*".
+    calls: dict[str, list[str]] = Field(default_factory=dict)
+    # Constants the gem's code uses as values: an unknown receiver may be one of these.
+    value_constants: list[str] = Field(default_factory=list)

@@ -698,8 +698,8 @@ class Inferer:
         if element is not None and self.index.find_method(t.name, name) is not None:
             return TypeRef(element, collection=True)
         found = self.index.return_type(t.name, name, singleton=t.singleton)
-        if found == "self":
-            return t
+        if found == "self" or (found == t.name and t.app_class and not t.singleton):
+            return t  # an acts_as record's builders (`with_instructions`) hand back the same record
         return self._named_type(found)
 
     def _named_type(self, name: str | None) -> TypeRef | None:

@@ -98,3 +98,23 @@ def test_no_application_record_file_means_unverifiable(tmp_path):
         "app/jobs/reply_job.rb": JOB,
     })
     assert found == [("app/jobs/reply_job.rb", 5, "rubyllm/unverifiable-model-call", "info")]
+
+
+def test_a_records_builders_hand_back_the_same_record(tmp_path):
+    # `with_instructions` on an acts_as record returns the record itself: its columns still answer after it
+    found = _check(tmp_path, {
+        "app/models/application_record.rb": APP_RECORD,
+        "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\nend\n",
+        "db/schema.rb": 'ActiveRecord::Schema[7.1].define(version: 1) do\n  create_table "chats" do |t|\n'
+                        '    t.string "title"\n  end\nend\n',
+        "app/jobs/title_job.rb": """
+            class TitleJob < ApplicationJob
+              def perform(id)
+                chat = Chat.find(id)
+                chat.with_instructions("Name this chat").title
+                chat.with_instructions("Name this chat").headline_text
+              end
+            end
+        """,
+    })
+    assert found == [("app/jobs/title_job.rb", 5, "rubyllm/unknown-method", "error")]
