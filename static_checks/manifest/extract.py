@@ -13,6 +13,7 @@ from pathlib import Path
 
 import tree_sitter as ts
 
+from static_checks.manifest.extract_calls import CallGraph
 from static_checks.manifest.extract_macros import MacroExpansion
 from static_checks.manifest.extract_missing import MissingDispatch
 from static_checks.manifest.extract_state import (
@@ -34,7 +35,7 @@ ALWAYS_PRIVATE = frozenset({"initialize", "initialize_copy", "initialize_clone",
                             "respond_to_missing?"})
 
 
-class Extractor(TypeInference, MacroExpansion, MissingDispatch):
+class Extractor(TypeInference, MacroExpansion, MissingDispatch, CallGraph):
     def __init__(self, gem: str, version: str, source_commit: str | None = None) -> None:
         self.gem, self.version, self.source_commit = gem, version, source_commit
         self.ns: dict[str, NsBuild] = {}
@@ -184,6 +185,7 @@ class Extractor(TypeInference, MacroExpansion, MissingDispatch):
         )
         if name in ALWAYS_PRIVATE and not singleton:
             sig.visibility = "private"
+        sig.never_yields = never_yields(pf, node)
         b = ctx.ns
         b.bodies[(singleton, name)] = (pf, node, ctx.nesting)
         self._infer_return(pf, node, b, singleton, name, ctx)
@@ -293,6 +295,8 @@ class Extractor(TypeInference, MacroExpansion, MissingDispatch):
                 params = list(ANY_ARGS)
             sig = MethodSig(name=name, params=params, visibility=ctx.vis, origin="define_method", location=loc)
             self._add(ctx.ns, ctx.singleton, sig)
+            if block is not None:
+                ctx.ns.block_bodies[(ctx.singleton, name)] = (pf, block, ctx.nesting)
 
     def _class_methods_block(self, pf: ParsedFile, node: ts.Node, args: list[ts.Node], ctx: Ctx, meth: str,
                              loc: str) -> None:
@@ -451,6 +455,8 @@ class Extractor(TypeInference, MacroExpansion, MissingDispatch):
             )
         manifest = Manifest(gem=self.gem, version=self.version, source_commit=self.source_commit, namespaces=out)
         manifest.config_options = config_options(manifest)
+        manifest.calls = self._call_graph()
+        manifest.value_constants = self._value_constants()
         return manifest
 
     def _apply_aliases(self, b: NsBuild) -> None:
@@ -539,3 +545,24 @@ _BODY_CALLS = (
     (lambda m, node, args: m in ASSOCIATIONS and bool(args), "_association"),
     (lambda m, node, args: m == "class_attribute", "_class_attribute"),
 )
+
+
+# Nodes through which a method body may run (or hand on) the block it was given.
+_BLOCK_USE = frozenset({"yield", "super", "block_parameter", "forward_parameter", "forward_argument"})
+_BLOCK_WORDS = frozenset({"block_given?", "iterator?", "binding"})
+
+
+def never_yields(pf: ParsedFile, method: ts.Node) -> bool:
+    """No path of this def's parameters or body can see its block (nested defs and blocks included: a
+    block's `yield` is still the method's)."""
+    stack = [method]
+    while stack:
+        node = stack.pop()
+        t = node.type
+        if t in _BLOCK_USE or (t == "identifier" and pf.text(node) in _BLOCK_WORDS):
+            return False
+        if t == "call" and pf.text(node).startswith(("Proc.new", "proc ", "lambda ")) and \
+                node.child_by_field_name("block") is None:
+            return False  # a block-less Proc.new captured the method's block before Ruby 3
+        stack.extend(node.children)
+    return True

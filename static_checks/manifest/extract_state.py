@@ -47,6 +47,8 @@ class NsBuild:
     macro_calls: list[tuple[str, str, str]] = field(default_factory=list)
     # method bodies kept for finish(): (singleton?, name) -> (file, node, nesting)
     bodies: dict[tuple[bool, str], tuple[ParsedFile, ts.Node, list[str]]] = field(default_factory=dict)
+    # define_method blocks, for the call graph: (singleton?, name) -> (file, block, nesting)
+    block_bodies: dict[tuple[bool, str], tuple[ParsedFile, ts.Node, list[str]]] = field(default_factory=dict)
     # return types written as constants: (singleton?, name) -> deferred constant
     returns_const: dict[tuple[bool, str], Deferred] = field(default_factory=dict)
     # forwarders: (singleton?, name) -> ("self" | "const", the constant if "const", "#m" / ".m" / "#via.m")

@@ -14,7 +14,9 @@ import subprocess
 from pathlib import Path
 
 from static_checks.manifest.extract import extract_files
-from static_checks.manifest.history import build_history, history_path, write_history
+from static_checks.manifest.history import (
+    build_call_history, build_history, call_history_path, history_path, write_history,
+)
 from static_checks.manifest.model import Manifest
 from static_checks.manifest.versions import version_key
 
@@ -70,11 +72,14 @@ def extract_tag(repo: Path, tag: str, gem: str, version: str) -> Manifest:
 
 
 def generate(repo: Path, gem: str, out: Path | None = None) -> Path:
+    """Writes the history to `out` (default: the stored one) and the call graph beside it."""
     manifests = []
     for tag, version in release_tags(repo):
         manifests.append((extract_tag(repo, tag, gem, version), gemspec_deps(repo, tag)))
     path = out or history_path(gem)
     write_history(path, build_history(gem, manifests))
+    calls = call_history_path(gem) if out is None else path.with_name(path.name.replace(".json", ".calls.json"))
+    write_history(calls, build_call_history(gem, manifests))
     return path
 
 

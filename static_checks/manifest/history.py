@@ -14,6 +14,12 @@ A <mask> is an int whose bit i says "present in versions[i]". A <sig> is compact
   {"p": "req:message,key:with,block", "vis": "private", "o": "alias", "r": "self", "f": "...", "b": "...",
    "l": "lib/x.rb:3", "lo": 1}                          # lo: method_missing answers only listed names
 with defaults (public, def, no params) left out. `location` is not part of a signature's identity.
+
+The call graph (extract_calls.py) sits beside it in `<gem>.calls.json.gz`, read only by the rules that
+need it (every check parses the main file; the graph would double that):
+  {"format": 1, "gem": "ruby_llm", "versions": [same as above],
+   "calls": {"RubyLLM::Context#embed": [[<mask>, "RubyLLM::Embedding.embed,?.x"], ...]},
+   "values": {"RubyLLM::Providers::OpenAI": <mask>}}        # constants the gem uses as values
 """
 
 from __future__ import annotations
@@ -62,6 +68,8 @@ def encode_sig(sig: MethodSig) -> dict[str, Any]:
             d[key] = val
     if sig.answers_only_listed:
         d["lo"] = 1
+    if sig.never_yields:
+        d["ny"] = 1
     return d
 
 
@@ -76,6 +84,7 @@ def decode_sig(name: str, d: dict[str, Any]) -> MethodSig:
         block_param=d.get("b"),
         location=d.get("l"),
         answers_only_listed=bool(d.get("lo", 0)),
+        never_yields=bool(d.get("ny", 0)),
     )
 
 
@@ -114,6 +123,32 @@ def build_history(gem: str, manifests: list[tuple[Manifest, dict[str, str]]]) ->
         for opt in m.config_options:
             out["config"][opt] = out["config"].get(opt, 0) | bit
     return out
+
+
+def call_history_path(gem: str) -> Path:
+    return DATA_DIR / f"{gem}.calls.json.gz"
+
+
+def build_call_history(gem: str, manifests: list[tuple[Manifest, dict[str, str]]]) -> dict[str, Any]:
+    """Every release's call graph and value constants, masked per release like build_history."""
+    out: dict[str, Any] = {"format": FORMAT, "gem": gem, "versions": [], "calls": {}, "values": {}}
+    for i, (m, deps) in enumerate(manifests):
+        bit = 1 << i
+        out["versions"].append({"version": m.version, "commit": m.source_commit, "deps": deps})
+        for key, edges in m.calls.items():
+            _add_edges(out["calls"].setdefault(key, []), bit, ",".join(edges))
+        for const in m.value_constants:
+            out["values"][const] = out["values"].get(const, 0) | bit
+    return out
+
+
+def _add_edges(variants: list[list[Any]], bit: int, edges: str) -> None:
+    # one string per variant, not a list: the history is parsed whole at every load
+    for v in variants:
+        if v[1] == edges:
+            v[0] |= bit
+            return
+    variants.append([bit, edges])
 
 
 def write_history(path: Path, data: dict[str, Any]) -> None:
@@ -164,8 +199,9 @@ def namespace_at(fq: str, entry: dict[str, Any], bit: int, decode=decode_sig) ->
     return ns
 
 
-def manifest_at(data: dict[str, Any], version: str) -> Manifest:
-    """A whole release's Manifest (for tools and tests; the index rebuilds lazily instead)."""
+def manifest_at(data: dict[str, Any], version: str, calls: dict[str, Any] | None = None) -> Manifest:
+    """A whole release's Manifest (for tools and tests; the index rebuilds lazily instead);
+    `calls`: the gem's call history, for the call graph."""
     idx = [v["version"] for v in data["versions"]].index(version)
     bit = 1 << idx
     m = Manifest(gem=data["gem"], version=version, source_commit=data["versions"][idx]["commit"])
@@ -174,4 +210,10 @@ def manifest_at(data: dict[str, Any], version: str) -> Manifest:
         if ns is not None:
             m.namespaces[fq] = ns
     m.config_options = sorted(o for o, mask in data["config"].items() if mask & bit)
+    if calls is not None:
+        for key, variants in calls["calls"].items():
+            edges = pick(variants, bit)
+            if edges is not None:
+                m.calls[key] = edges.split(",") if edges else []
+        m.value_constants = sorted(c for c, mask in calls["values"].items() if mask & bit)
     return m

@@ -15,7 +15,9 @@ from typing import Any, NamedTuple
 
 from grader.core.semver import satisfies, version_key
 from static_checks.manifest import core
-from static_checks.manifest.history import decode_sig, history_path, namespace_at, pick, read_history
+from static_checks.manifest.history import (
+    call_history_path, decode_sig, history_path, namespace_at, pick, read_history,
+)
 from static_checks.manifest.lookup import resolve_constant as _lexical_resolve
 from static_checks.manifest.model import MethodSig, Namespace, Param
 
@@ -28,6 +30,15 @@ PLAIN_OBJECT = ("Object", "Kernel", "BasicObject", "Comparable", "Enumerable")
 @lru_cache(maxsize=None)
 def _history(gem: str) -> dict[str, Any]:
     return read_history(history_path(gem))
+
+
+@lru_cache(maxsize=None)
+def _call_history(gem: str) -> dict[str, Any] | None:
+    """The gem's call graph history, or None when none was generated (then nothing is known to be unreachable)."""
+    try:
+        return read_history(call_history_path(gem))
+    except FileNotFoundError:
+        return None
 
 
 @lru_cache(maxsize=None)
@@ -149,6 +160,7 @@ class ManifestIndex:
         self._shapes: dict[str, _Shape | None] = {}
         self._methods: dict[tuple[str, str, bool], MethodSig | None] = {}
         self._anc: dict[tuple[str, bool], list[str]] = {}
+        self._calls: tuple[dict[str, list[str]], frozenset[str], bool] | None = None
 
     @classmethod
     def load(cls, version: str, gem: str = "ruby_llm", schema_version: str | None = None) -> ManifestIndex:
@@ -208,6 +220,32 @@ class ManifestIndex:
         for view in self._views:
             out.update(n for n, e in view.data["namespaces"].items() if e["in"] & view.bit)
         return sorted(out)
+
+    def call_graph(self) -> dict[str, list[str]] | None:
+        """Gem method -> what its body may call ("Owner#m"/"Owner.m" -> edges; extract_calls.py).
+        None when a gem of this index has no stored call graph for its release."""
+        if self._calls is None:
+            calls: dict[str, list[str]] = {}
+            values: set[str] = set()
+            for view in reversed(self._views):  # the first gem wins, as namespace() does
+                data = _call_history(view.gem)
+                versions = [v["version"] for v in data["versions"]] if data is not None else []
+                if view.version not in versions:
+                    self._calls = ({}, frozenset(), False)
+                    return None
+                bit = 1 << versions.index(view.version)
+                for key, variants in data["calls"].items():
+                    edges = pick(variants, bit)
+                    if edges is not None:
+                        calls[key] = edges.split(",") if edges else []
+                values.update(c for c, mask in data["values"].items() if mask & bit)
+            self._calls = (calls, frozenset(values), True)
+        return self._calls[0] if self._calls[2] else None
+
+    def value_constants(self) -> frozenset[str]:
+        """Constants the gem's code passes, stores or returns as values (an unknown receiver may be one)."""
+        self.call_graph()
+        return self._calls[1]  # type: ignore[index]
 
     def has_constant(self, fq_name: str) -> bool:
         # Read from the history entries: decoding whole namespaces (every method) only to ask
@@ -346,6 +384,8 @@ class ManifestIndex:
                     sig.returns = target_receiver if target.returns == "self" else target.returns
                 if target.block_param and not sig.block_param:
                     sig.block_param = target.block_param
+                # `(...)` / `&blk` hands the block on: the target decides whether it ever runs
+                sig.never_yields = target.never_yields
         return sig
 
     def _constructor(self, owner: str) -> MethodSig | None:
@@ -353,15 +393,19 @@ class ManifestIndex:
         if ns is None or ns.kind != "class":
             return None
         init = self.find_method(owner, "initialize")
+        never_yields = False  # Class#new gives its block to initialize
         if init is not None and init.origin != "core":
             params = list(init.params)
+            never_yields = init.never_yields
         elif self.external_ancestors(owner) or any(
             core.is_core(a) and a not in PLAIN_OBJECT for a in self.ancestors(owner)
         ):
             params = list(ANY_ARGS)  # Exception#initialize(msg = nil), Struct, a Faraday class...: not ours to check
         else:
             params = []  # Object#initialize takes nothing
+            never_yields = True
         return MethodSig(name="new", params=params, origin="core", returns=owner, owner=owner,
+                         never_yields=never_yields,
                          forwards_to=f"{init.owner}#initialize" if init is not None and init.owner else None,
                          location=init.location if init is not None else None)
 

@@ -1,7 +1,9 @@
 """rubyllm/bypass: app code that talks to an LLM provider without RubyLLM while the app requires ruby_llm.
 
-Two proofs: a provider SDK client constant (`OpenAI::Client`, `Anthropic::Client`), or a
-provider API URL in a file that also uses an HTTP client (Net::HTTP, Faraday, HTTParty...).
+Three proofs: a provider SDK client constant (`OpenAI::Client`, `Anthropic::Client`), a
+provider API URL in a file that also uses an HTTP client (Net::HTTP, Faraday, HTTParty...), or, with
+the host from configuration, a provider's API path beside that provider's own header in such a file
+(`"v1/messages"` with `"anthropic-version"`; see `hostless` in bypass_capabilities.yaml).
 Only where the locked ruby_llm could have done the job: bypass_capabilities.yaml maps endpoints,
 SDK methods and hosts to the first release that supports them (text-to-speech: none).
 Tests are skipped: WebMock/VCR stubs name provider URLs on purpose.
@@ -65,6 +67,16 @@ class Capability:
 
 
 @dataclass(frozen=True)
+class Hostless:
+    """A provider's API path plus its own header: its request even when the host comes from configuration."""
+    name: str
+    paths: re.Pattern
+    headers: re.Pattern  # over a file's bytes: the header name as a whole string literal
+    option: str  # the ruby_llm option that points the provider at any base URL
+    provider: str
+
+
+@dataclass(frozen=True)
 class Host:
     pattern: str
     name: str
@@ -90,6 +102,27 @@ def capabilities() -> tuple[tuple[Capability, ...], tuple[Host, ...]]:
     hosts = tuple(Host(h["pattern"], h["name"], h.get("native"), h.get("compatible"), h.get("provider"))
                   for h in data["hosts"])
     return caps, hosts
+
+
+@lru_cache(maxsize=1)
+def hostless_signatures() -> tuple[Hostless, ...]:
+    data = load_shipped_yaml(_DATA.read_text(encoding="utf-8"))
+    return tuple(
+        Hostless(h["name"], _alt(h["paths"], escape=True),
+                 re.compile(b"|".join(rb"""["']""" + re.escape(x.encode()) + rb"""["']""" for x in h["headers"]),
+                            re.I),
+                 h["option"], h["provider"])
+        for h in data.get("hostless", [])
+    )
+
+
+def _hostless_in(ctx, src: bytes) -> list[Hostless]:
+    """Signatures whose header the file names, for a release that can reach any base URL of that provider."""
+    found = [h for h in hostless_signatures() if h.headers.search(src)]
+    if not found:
+        return []
+    options = ctx.index.config_options()
+    return [h for h in found if h.option in options]
 
 
 @lru_cache(maxsize=1)
@@ -196,6 +229,10 @@ def _configures_ruby_llm(node) -> bool:
     return recv is not None and _config_receiver(recv, assign)
 
 
+def _hostless_path(sigs: list[Hostless], s: str) -> Hostless | None:
+    return next((h for h in sigs if h.paths.search(s)), None)
+
+
 def _supported_hint(caps: list[Capability], version: str) -> str | None:
     ok = [c for c in caps if _has(version, c.since)]
     if not ok:
@@ -213,8 +250,10 @@ def check(ctx):
             continue
         src = pf.source
         sdk = _sdk_client(src)
-        http = _http_client(src) and host_bytes.search(src) is not None  # the rarer test first
-        if not (sdk or http):
+        client = _http_client(src)
+        http = client and host_bytes.search(src) is not None  # the rarer test first
+        hostless = _hostless_in(ctx, src) if client and not http else []
+        if not (sdk or http or hostless):
             continue
         file_text = src.decode("utf-8", "replace")
         for node in _walk(pf.root):
@@ -242,6 +281,20 @@ def check(ctx):
                     f"this file builds a request to {host.name} with an HTTP client; the Gemfile requires "
                     f"ruby_llm {version}, which covers it",
                     hint=_host_hint(host, version) + f" ({use})",
+                )
+            elif hostless and t == "string" and (sig := _hostless_path(hostless, text(node))) \
+                    and not _configures_ruby_llm(node):
+                use = _supported_hint(used_capabilities(text(node), file_text, sdk=False), version)
+                if use is None:
+                    continue
+                yield RULE.finding(
+                    pf, node,
+                    f"raw HTTP request to the {sig.name} API bypasses ruby_llm",
+                    f"this file builds a request to {sig.name}'s `{text(node).strip(chr(34) + chr(39))}` with an "
+                    f"HTTP client and {sig.name}'s own headers, its host taken from configuration; the Gemfile "
+                    f"requires ruby_llm {version}, which covers it (`config.{sig.option}` reaches any host)",
+                    hint=f"use `RubyLLM.chat(model: ..., provider: :{sig.provider})` with `config.{sig.option}` "
+                    f"set to that host ({use})",
                 )
 
 

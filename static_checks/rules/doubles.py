@@ -44,6 +44,9 @@ class Stub:
     method: str
     value: ts.Node | None  # what the stub returns, when visible
     scope: Scope
+    # a stand-in's answer built as a plain object (`OpenStruct.new(text: ..)`): a hand-written fake, not a
+    # double library's stub (rubyllm/fake-mismatch reports these, rubyllm/stub-unknown-method the rest)
+    fake_object: bool = False
 
 
 def _rspec_matcher(node: ts.Node | None) -> ts.Node | None:
@@ -97,6 +100,7 @@ def find_stubs(an: Analysis) -> list[Stub]:
     for stub in out:
         if stub.target is not None and not stub.target.checkable:
             stub.target = None  # app classes not built on RubyLLM are not our business
+    _type_mocked_doubles(an, out)
     out.extend(_stand_in_stubs(an, out))
     an.ctx.cache["stubs"] = out
     return out
@@ -159,6 +163,42 @@ def _rspec_stubs(infer, fs: FileScan, call: ts.Node, scope: Scope, recv: ts.Node
     else:
         names = _names(matcher)
     return [Stub(fs, call, target, subject, m, val or _returned(call, matcher), scope) for m, val in names if m]
+
+
+DOUBLE_BUILDERS = frozenset({"double", "spy", "mock", "stub", "stub_everything"})
+
+
+def _double_local(node: ts.Node | None, scope: Scope, fs: FileScan) -> str | None:
+    """`chat` when `chat` is a local (or `let`) holding a bare double: `mock("c")`, `double`, `Minitest::Mock.new`."""
+    if node is None or node.type != "identifier":
+        return None
+    built = _value_expr(node, scope, fs)
+    if built is None or built.type != "call":
+        return None
+    recv = call_receiver(built)
+    if (recv is None and call_name(built) in DOUBLE_BUILDERS) or \
+            (call_name(built) == "new" and recv is not None and const_path(recv) == "Minitest::Mock"):
+        return node.text.decode()
+    return None
+
+
+def _type_mocked_doubles(an: Analysis, stubs: list[Stub]) -> None:
+    """A double returned by a stub stands in for what the real method returns: later stubs on it
+    (`RubyLLM.expects(:chat).returns(chat)`, then `chat.expects(:ask)`) are stubs on that type."""
+    typed: dict[tuple[int, str], TypeRef] = {}
+    for stub in stubs:
+        if stub.target is None:
+            continue
+        var = _double_local(stub.value, stub.scope, stub.fs)
+        real = an.infer.return_of(stub.target, stub.method) if var else None
+        if var and real is not None and real.checkable and not real.app_class:
+            typed.setdefault((id(stub.scope), var), real)
+    if not typed:
+        return
+    for stub in stubs:
+        node = stub.target_node
+        if stub.target is None and node is not None and node.type == "identifier":
+            stub.target = typed.get((id(stub.scope), node.text.decode()))
 
 
 def _value_expr(node: ts.Node | None, scope: Scope, fs: FileScan) -> ts.Node | None:
@@ -224,7 +264,8 @@ def _stand_in_stubs(an: Analysis, stubs: list[Stub]) -> list[Stub]:
         if real is None or real.app_class or not real.checkable:
             continue
         for key, node in keys:
-            out.append(Stub(stub.fs, node, real, None, key, None, stub.scope))
+            plain = call_name(node) == "new" and const_path(call_receiver(node)) == "OpenStruct"
+            out.append(Stub(stub.fs, node, real, None, key, None, stub.scope, fake_object=plain))
     return out
 
 

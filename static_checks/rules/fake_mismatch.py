@@ -3,6 +3,9 @@
 A fake stands in for a RubyLLM type when a stub returns it (`RubyLLM.stub(:chat, FakeChat.new)`,
 `allow(RubyLLM).to receive(:chat).and_return(fake)`), or when a test class named after a
 RubyLLM class (`FakeChat`, `MockMessage`) sits in a test file that uses RubyLLM.
+A plain object built inline (`OpenStruct.new(model: "x")`) returned by a stub in place of a RubyLLM object is
+such a fake too, also when the stub sits on a double another stub returns (`RubyLLM.expects(:chat).returns(chat)`
+then `chat.expects(:ask).returns(OpenStruct.new(..))`): reported where it is built, for a name app code calls.
 Reported, at the fake's definition:
   - a writer the real class lacks (`attr_accessor :messages` hides that `chat.messages =` fails);
   - a method the real class has, with keywords or arity the real one rejects (`def ask(prompt, model:)`);
@@ -108,9 +111,27 @@ def _rejects(real_params, fake_params) -> list[str]:
     return out
 
 
+def _fake_objects(an: Analysis):
+    """`OpenStruct.new(model: ..)` returned where a RubyLLM object is due, answering a name it lacks that
+    app code calls (doubles._stand_in_stubs found it, also through a double returned by another stub)."""
+    for stub in find_stubs(an):
+        if not stub.fake_object or an.lookup(stub.target, stub.method, True).status != "missing":
+            continue
+        real = stub.target.name
+        yield RULE.finding(
+            stub.fs.pf, stub.node,
+            f"fake `{text(stub.node)[:60]}` stands in for a {real} and answers `{stub.method}`, which the real "
+            f"{real} lacks, and app code calls `.{stub.method}`: tests pass against an invented API",
+            f"{real} in ruby_llm {an.version} (manifest) has no method `{stub.method}`; the fake is what a stubbed "
+            f"call returns in place of a {real}",
+            hint=f"build the fake with {real}'s real readers only, or return a real {real}",
+        )
+
+
 def check(ctx):
     an = analysis(ctx)
     yield from _gem_rewrites(an)
+    yield from _fake_objects(an)
     fakes = stand_ins(an)
     if not fakes:
         return

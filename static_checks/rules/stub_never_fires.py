@@ -3,6 +3,8 @@
 - `RubyLLM.chat` stubbed while the app builds chats only with `RubyLLM::Chat.new`
   (the reverse does fire: `RubyLLM.chat` itself calls `Chat.new`).
 - A method stubbed on an object built inline (`RubyLLM.chat.stubs(:ask)`): nobody else holds it.
+- Any other class-side method (`RubyLLM.embed`) that no app call reaches, directly or through the gem's
+  own calls for the locked release (`RubyLLM.context.embed` runs `Embedding.embed`, never `RubyLLM.embed`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from static_checks.models import Severity
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.doubles import find_stubs
 from static_checks.rules.model.analysis import analysis
+from static_checks.rules.stub_reach import never_reached
 
 CONSTRUCTORS = frozenset({"new", "chat"})
 
@@ -53,6 +56,10 @@ def check(ctx):
                 hint="stub `RubyLLM::Chat.new` (it also catches `RubyLLM.chat`) or make the app call `RubyLLM.chat`",
             )
             continue
+        app = never_reached(an, stub)
+        if app is not None:
+            yield _unreached(an, stub, app)
+            continue
         node = stub.target_node
         if (
             node is not None and node.type == "call" and t is not None and not t.singleton
@@ -69,6 +76,39 @@ def check(ctx):
                 "or inject the object you stub",
             )
 
+
+def _unreached(an, stub, app):
+    """The finding for a class-side stub nothing reaches, naming the app's calls of that name instead."""
+    t = stub.target
+    shown = "RubyLLM" if t.name == "RubyLLM" else t.name
+    same_name = sorted(k for k, where in app.entries.items() if where and k.endswith(("#" + stub.method,
+                                                                                         "." + stub.method)))
+    graph = an.index.call_graph() or {}
+    via = "; ".join(
+        f"app code calls `{k}` ({app.entries[k][0]}), which calls "
+        + (", ".join(f"`{e}`" for e in graph.get(k, [])[:3]) or "nothing of the gem")
+        for k in same_name[:2]
+    )
+    return RULE.finding(
+        stub.fs.pf,
+        stub.node,
+        f"test stubs `{shown}.{stub.method}`, but no app code path reaches it: the stub never fires",
+        (f"{via}; " if via else "")
+        + f"in ruby_llm {an.version} no RubyLLM method the app calls leads to `{shown}.{stub.method}` "
+        "(call graph read from the gem's source)",
+        hint=f"stub what the app's calls really run{_instead(graph, same_name, stub.method)}, "
+        f"or make the app call `{shown}.{stub.method}`",
+    )
+
+
+def _instead(graph, same_name: list[str], method: str) -> str:
+    """` (`RubyLLM::Embedding.embed`)`: a class-side method of the same name the app's entry calls."""
+    for key in same_name:
+        for edge in graph.get(key, []):
+            recv, _, name = edge.rpartition(".")
+            if name == method and recv not in ("?", "self"):
+                return f" (`{edge}`)"
+    return ""
 
 
 RULE = Rule(

@@ -8,7 +8,9 @@ import pytest
 
 from static_checks.manifest import history, index
 from static_checks.manifest.extract import extract_files
-from static_checks.manifest.history import build_history, manifest_at, read_history, write_history
+from static_checks.manifest.history import (
+    build_call_history, build_history, manifest_at, read_history, write_history,
+)
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "gems" / "toy_llm" / "lib"
 AAC = "ToyLLM::ActiveRecord::ActsAs::acts_as_chat"
@@ -65,8 +67,9 @@ def test_round_trip_each_release(tmp_path, releases):
     data = read_history(path)
     assert [v["version"] for v in data["versions"]] == ["0.1.0", "0.2.0"]
     assert data["versions"][1] == {"version": "0.2.0", "commit": "c2", "deps": {"dep": "~> 1"}}
+    calls = build_call_history("toy_llm", [(m, {"dep": "~> 1"}) for m in releases])  # beside it, same releases
     for m in releases:
-        assert _strip_locations(manifest_at(data, m.version)) == _strip_locations(m)
+        assert _strip_locations(manifest_at(data, m.version, calls)) == _strip_locations(m)
 
 
 def test_signature_variants_are_stored_once_per_change(tmp_path, releases):

@@ -79,3 +79,62 @@ def test_langchain_provider_client_is_a_bypass(run_app):
     # Langchain's own non-provider classes (prompts, vector search) are no bypass
     other = "class P\n  def t = Langchain::Prompt::PromptTemplate.new(template: 'x', input_variables: [])\nend\n"
     assert [f for f in run_app({"app/services/p.rb": other}) if f[2] == RULE and f[0] == "app/services/p.rb"] == []
+
+
+# ---- host from configuration: a provider's path is a bypass only beside that provider's own header ------
+CLAUDE_GATEWAY = """
+    require "net/http"
+
+    class ClaudeGateway
+      def initialize(settings) = @settings = settings
+
+      def complete(prompt)
+        uri = URI.join(@settings.fetch(:root), "v1/messages")
+        req = Net::HTTP::Post.new(uri)
+        req["Anthropic-Version"] = "2023-06-01"
+        req["x-api-key"] = @settings.fetch(:key)
+        req.body = { model: "claude-sonnet-4", max_tokens: 512, messages: [{ role: "user", content: prompt }] }.to_json
+        Net::HTTP.start(uri.host, uri.port, use_ssl: true) { |h| h.request(req) }
+      end
+    end
+"""
+
+
+def test_provider_path_and_header_without_a_host_is_a_bypass(run_app):
+    found = run_app({"app/services/claude_gateway.rb": CLAUDE_GATEWAY}, full=True)
+    assert [(f.file, f.line, f.rule) for f in found] == [("app/services/claude_gateway.rb", 7, RULE)]
+    assert "anthropic_api_base" in found[0].hint
+
+
+def test_gemini_path_and_key_header_without_a_host_is_a_bypass(run_app):
+    src = """
+        class Summarize
+          def call(base, text)
+            Faraday.post("#{base}/v1beta/models/gemini-2.0-flash:generateContent",
+                         { contents: [{ parts: [{ text: text }] }] }.to_json,
+                         { "x-goog-api-key" => ENV["GEMINI_KEY"], "Content-Type" => "application/json" })
+          end
+        end
+    """
+    assert run_app({"app/services/summarize.rb": src}) == [("app/services/summarize.rb", 3, RULE)]
+    assert run_app({"app/services/summarize.rb": src}, version="1.8.0") == []  # no gemini_api_base yet
+
+
+def test_a_provider_path_alone_or_an_old_release_is_no_hostless_bypass(run_app, tmp_path):
+    # the path without Anthropic's header: any server (a local proxy, another API) may answer it
+    no_header = CLAUDE_GATEWAY.replace('req["Anthropic-Version"] = "2023-06-01"\n', "")
+    assert run_app({"app/services/claude_gateway.rb": no_header}) == []
+    # OpenAI-style paths serve every compatible server: never taken without a host
+    local = 'require "net/http"\nclass L\n  def go(base) = Net::HTTP.post(URI("#{base}/v1/chat/completions"), "{}",' \
+            ' "Authorization" => "Bearer x")\nend\n'
+    for p in tmp_path.rglob("*.rb"):
+        p.unlink()
+    assert run_app({"app/services/local.rb": local}) == []
+    # before 1.13.0 ruby_llm reaches Anthropic only at its own host: a configured host may be out of its reach
+    for p in tmp_path.rglob("*.rb"):
+        p.unlink()
+    assert run_app({"app/services/claude_gateway.rb": CLAUDE_GATEWAY}, version="1.12.0") == []
+    # a test file naming them is never the app going around ruby_llm
+    for p in tmp_path.rglob("*.rb"):
+        p.unlink()
+    assert run_app({"test/claude_gateway_test.rb": CLAUDE_GATEWAY}, version="1.16.0") == []
