@@ -1,7 +1,8 @@
 """Precision sweep: every rubyllm/* error or warning whose reported name the app itself defines or declares.
 
 A finding about a method `name` (or a constant) is a candidate false positive when the app's own Ruby
-has `def name` / `def self.name`, `:name` in any class-body macro call, or a `name=` writer anywhere:
+has `def name` / `def self.name` / `def obj.name`, a `:name` symbol anywhere (any macro, define_method,
+define_singleton_method...), or a `name=` writer anywhere:
 the app may well have given the object that method. Candidates are listed for a human to read;
 nothing here decides a verdict.
 
@@ -39,8 +40,8 @@ def _declares(sources: list[bytes], name: str) -> str | None:
     """How the app declares `name` somewhere, or None."""
     bare = re.escape(name.rstrip("=").encode())
     patterns = {
-        "def": rb"\bdef\s+(?:self\.)?" + bare + rb"(?![\w?!])",
-        "macro symbol": rb"^\s*[a-z_]\w*[ (][^\n]*:" + bare + rb"\b(?![?!])",
+        "def": rb"\bdef\s+(?:\w+\.)?" + bare + rb"(?![\w?!])",
+        "symbol": rb"(?<![:\w]):" + bare + rb"(?![\w?!])",  # any `:name` (a macro, define_singleton_method...)
         "writer": bare + rb"\s*=(?![=~>])",
     }
     for how, pat in patterns.items():

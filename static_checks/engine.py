@@ -187,11 +187,12 @@ def _check_base(base: Path, ruby_llm_version: str | None, max_bytes: int, with_f
     if sources.text_files:
         from static_checks.text_rules import run_text_rules
 
+        raw = {src.rel: data for src, data in read[1]}  # not read again (ERB templates: parsed is their code)
         if text is not None and text.scanned:
             findings.extend(text.found)
-            findings.extend(run_text_rules(base, parsed, only=text.rest()))
+            findings.extend(run_text_rules(base, parsed, only=text.rest(), read=raw))
         else:
-            findings.extend(run_text_rules(base, parsed, only=sources.text_files))
+            findings.extend(run_text_rules(base, parsed, only=sources.text_files, read=raw))
 
     findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
     facts = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from grader.core.budget import start_repo_budget
 from grader.core.repo import (DEFAULT_MAX_BYTES, SKIP_DIRS, Entry, RepoReader, Skip, SkipKind, display_name,
-                              normalize_rel)
+                              is_gem_home, normalize_rel)
 from grader.core.repo import is_installed_gems as _installed_gems_in
 from static_checks.models import SkippedFile
 
@@ -76,15 +76,6 @@ def _walked_size(base: Path, rel: str) -> int | None:
     return st.st_size if st is not None and stat.S_ISREG(st.st_mode) else None
 
 
-def _gem_home(base: Path, rel: str) -> bool:
-    """A walked folder that holds `specifications/` and `gems/` folders (not links): see is_installed_gems."""
-    for sub in ("specifications", "gems"):
-        st = _walked_lstat(base, f"{rel}/{sub}")
-        if st is None or not stat.S_ISDIR(st.st_mode):
-            return False
-    return True
-
-
 def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
     """Walk `base` without following links; classify every Ruby-bearing file. The static pass of a
     repo starts here, and so does its time budget (grader.core.budget)."""
@@ -93,7 +84,10 @@ def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
     found = SourceSet(base=base)
     errors: list[Skip] = []
     budget = start_repo_budget()
-    for here, dirs, files in reader.walk(on_error=errors):
+    # Each folder is listed before it is entered, to tell a committed GEM_HOME from its own listing;
+    # the walk then uses that listing instead of making it again.
+    listed: dict[str, list[Entry]] = {}
+    for here, dirs, files in reader.walk(on_error=errors, listed=listed):
         if budget.expired():  # e.g. 100k files: say where the walk stopped
             found.skipped.append(SkippedFile(file=display_name(here), reason=f"not walked: {budget.reason()}"))
             break
@@ -104,9 +98,12 @@ def discover(base: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
             if d.is_link:
                 found.skipped.append(SkippedFile(file=d.display, reason="symbolic link not followed"))
                 continue
-            if _gem_home(base, d.rel):
-                found.skipped.append(SkippedFile(file=d.display, reason="installed gems (GEM_HOME layout)"))
-                continue
+            listing = reader.listing(d.rel)
+            if listing is not None:  # else the walk reports it as an unreadable folder
+                if is_gem_home(listing):
+                    found.skipped.append(SkippedFile(file=d.display, reason="installed gems (GEM_HOME layout)"))
+                    continue
+                listed[d.rel] = listing
             kept.append(d)
         dirs[:] = kept
         if any(f.name == "Gemfile" and not f.is_link for f in files):

@@ -86,10 +86,8 @@ def scan_lines(file: str, lines: list[str], honour: bool) -> list[InlineSuppress
     return found
 
 
-def _read_lines(base: Path, rel: str) -> list[str]:
-    from grader.core.repo import RepoReader
-
-    got = RepoReader(base).read(rel)
+def _read_lines(reader, rel: str) -> list[str]:
+    got = reader.read(rel)
     if got.data is None:
         return []
     return got.data.decode("utf-8", "replace").splitlines()
@@ -111,10 +109,13 @@ def apply_inline(report: CheckReport, base: Path, *, honour: bool) -> CheckRepor
     """List the suppression comments of the files that have findings; when `honour`, move the
     findings they cover to `report.suppressed`. Files are read again through the repo reader (only
     those with findings, so a clean tree costs nothing)."""
+    from static_checks.sources import PassReader
+
     files = sorted({f.file for f in report.findings})
     entries: list[InlineSuppression] = []
+    reader = PassReader(base) if files else None  # one pass: each folder's real path checked once
     for rel in files:
-        entries.extend(scan_lines(rel, _read_lines(base, rel), honour))
+        entries.extend(scan_lines(rel, _read_lines(reader, rel), honour))
     cover: dict[tuple[str, int], list[InlineSuppression]] = {}
     for entry in entries:
         cover.setdefault((entry.file, entry.applies_to), []).append(entry)

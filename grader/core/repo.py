@@ -147,10 +147,12 @@ def normalize_rel(rel: RelPath) -> str | None:
     text = os.fspath(rel)
     if not isinstance(text, str) or "\0" in text or text.startswith(("/", "\\")) or os.path.isabs(text):
         return None
-    parts = [p for p in text.split("/") if p not in ("", ".")]
-    if any(p == ".." for p in parts):
+    parts = text.split("/")
+    if ".." in parts:
         return None
-    return "/".join(parts) or "."
+    if "" in parts or "." in parts:
+        return "/".join(p for p in parts if p not in ("", ".")) or "."
+    return text  # most paths: already in that form
 
 
 def _mode_name(mode: int) -> str:
@@ -290,7 +292,7 @@ class RepoReader:
             opened = os.fstat(fd)
             if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):
                 return FileRead(shown, skip=Skip(shown, SkipKind.not_regular, "changed while being opened"))
-            data = self._read_fd(fd, cap + 1)
+            data = self._read_fd(fd, cap + 1, opened.st_size)
         except OSError as exc:
             return FileRead(shown, skip=Skip(shown, SkipKind.unreadable, f"unreadable: {_strerror(exc)}"))
         finally:
@@ -304,9 +306,18 @@ class RepoReader:
         return FileRead(shown, data=data, size=st.st_size, truncated=truncated)
 
     @staticmethod
-    def _read_fd(fd: int, most: int) -> bytes:
+    def _read_fd(fd: int, most: int, size: int | None = None) -> bytes:
+        """At most `most` bytes. size: the file's size from fstat, when it is below `most`: asked for
+        with one byte more, a file that still has that size is read in one call, its end seen in the
+        same answer (instead of a second read that returns nothing)."""
         parts: list[bytes] = []
         got = 0
+        if size is not None and size < most:
+            first = os.read(fd, size + 1)
+            if len(first) == size:
+                return first
+            parts.append(first)  # it changed since the fstat: read on to its end, as for any file
+            got = len(first)
         while got < most:
             chunk = os.read(fd, min(_CHUNK, most - got))
             if not chunk:
@@ -375,22 +386,38 @@ class RepoReader:
             is_link, is_dir, is_file = False, False, False
         return Entry(rel, e.name, is_dir, is_link, is_file)
 
-    def walk(self, top: str = ".", on_error: list[Skip] | None = None) -> Iterator[Walked]:
+    def listing(self, rel: str) -> list[Entry] | None:
+        """Entries of a folder the walk reached (`rel` as the walk spells it, "." for the root), sorted by
+        name; None when it cannot be listed. No checks of the path: for walk() and its callers only."""
+        try:
+            return self._scan(rel)
+        except (OSError, ValueError):
+            return None
+
+    def _scan(self, rel: str) -> list[Entry]:
+        where = self._real_root if rel == "." else os.path.join(self._real_root, rel)
+        with os.scandir(where) as it:
+            return sorted((self._entry(rel, e) for e in it), key=lambda e: e.name)
+
+    def walk(self, top: str = ".", on_error: list[Skip] | None = None,
+             listed: dict[str, list[Entry]] | None = None) -> Iterator[Walked]:
         """Top-down like os.walk(followlinks=False), without recursion: yields (folder, dirs, files)
         with entries sorted by name; the caller may prune `dirs` in place. Links to folders are
-        listed in dirs but never entered. Folders that cannot be listed are added to on_error."""
+        listed in dirs but never entered. Folders that cannot be listed are added to on_error.
+        listed: listings the caller made ahead (with listing(), to look into a folder before it is
+        entered, e.g. for is_gem_home), used instead of listing the folder again."""
         stack = [normalize_rel(top) or "."]
         while stack:
             here = stack.pop()
-            where = self._real_root if here == "." else os.path.join(self._real_root, here)
-            try:
-                with os.scandir(where) as it:
-                    entries = sorted((self._entry(here, e) for e in it), key=lambda e: e.name)
-            except (OSError, ValueError) as exc:
-                if on_error is not None:
-                    reason = _strerror(exc) if isinstance(exc, OSError) else str(exc)
-                    on_error.append(Skip(display_name(here), SkipKind.unreadable, f"unreadable folder: {reason}"))
-                continue
+            entries = listed.pop(here, None) if listed else None
+            if entries is None:
+                try:
+                    entries = self._scan(here)
+                except (OSError, ValueError) as exc:
+                    if on_error is not None:
+                        reason = _strerror(exc) if isinstance(exc, OSError) else str(exc)
+                        on_error.append(Skip(display_name(here), SkipKind.unreadable, f"unreadable folder: {reason}"))
+                    continue
             dirs = [e for e in entries if e.is_dir]
             files = [e for e in entries if not e.is_dir]
             yield here, dirs, files
@@ -403,10 +430,20 @@ class RepoReader:
             yield from (f for f in files if f.is_file)
 
 
+GEM_HOME_FOLDERS = frozenset({"specifications", "gems"})
+
+
+def is_gem_home(listing: Iterable[Entry]) -> bool:
+    """A folder whose listing holds `specifications/` and `gems/` folders (not links): a bundle or
+    GEM_HOME committed into the repo (e.g. `.gems/ruby/3.3.0`), wherever BUNDLE_PATH pointed:
+    third-party code, not the app's own, so it is not graded. The one definition: discovery asks it of
+    a folder's listing before entering it, the text rules' walk of the listing it yields."""
+    return GEM_HOME_FOLDERS <= {e.name for e in listing if e.is_dir and not e.is_link}
+
+
 def is_installed_gems(reader: RepoReader, rel: str) -> bool:
-    """A bundle or GEM_HOME committed into the repo (e.g. `.gems/ruby/3.3.0`), wherever
-    BUNDLE_PATH pointed: third-party code, not the app's own, so it is not graded."""
-    return reader.is_dir(f"{rel}/specifications") and reader.is_dir(f"{rel}/gems")
+    """is_gem_home of the folder `rel` (False when it is no folder inside the root, or a link)."""
+    return is_gem_home(reader.list_dir(rel))
 
 
 # ---- YAML --------------------------------------------------------------------------------

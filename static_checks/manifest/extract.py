@@ -185,6 +185,7 @@ class Extractor(TypeInference, MacroExpansion, MissingDispatch, CallGraph):
         )
         if name in ALWAYS_PRIVATE and not singleton:
             sig.visibility = "private"
+        sig.never_yields = never_yields(pf, node)
         b = ctx.ns
         b.bodies[(singleton, name)] = (pf, node, ctx.nesting)
         self._infer_return(pf, node, b, singleton, name, ctx)
@@ -544,3 +545,24 @@ _BODY_CALLS = (
     (lambda m, node, args: m in ASSOCIATIONS and bool(args), "_association"),
     (lambda m, node, args: m == "class_attribute", "_class_attribute"),
 )
+
+
+# Nodes through which a method body may run (or hand on) the block it was given.
+_BLOCK_USE = frozenset({"yield", "super", "block_parameter", "forward_parameter", "forward_argument"})
+_BLOCK_WORDS = frozenset({"block_given?", "iterator?", "binding"})
+
+
+def never_yields(pf: ParsedFile, method: ts.Node) -> bool:
+    """No path of this def's parameters or body can see its block (nested defs and blocks included: a
+    block's `yield` is still the method's)."""
+    stack = [method]
+    while stack:
+        node = stack.pop()
+        t = node.type
+        if t in _BLOCK_USE or (t == "identifier" and pf.text(node) in _BLOCK_WORDS):
+            return False
+        if t == "call" and pf.text(node).startswith(("Proc.new", "proc ", "lambda ")) and \
+                node.child_by_field_name("block") is None:
+            return False  # a block-less Proc.new captured the method's block before Ruby 3
+        stack.extend(node.children)
+    return True

@@ -68,6 +68,8 @@ def encode_sig(sig: MethodSig) -> dict[str, Any]:
             d[key] = val
     if sig.answers_only_listed:
         d["lo"] = 1
+    if sig.never_yields:
+        d["ny"] = 1
     return d
 
 
@@ -82,6 +84,7 @@ def decode_sig(name: str, d: dict[str, Any]) -> MethodSig:
         block_param=d.get("b"),
         location=d.get("l"),
         answers_only_listed=bool(d.get("lo", 0)),
+        never_yields=bool(d.get("ny", 0)),
     )
 
 

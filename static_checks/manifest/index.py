@@ -384,6 +384,8 @@ class ManifestIndex:
                     sig.returns = target_receiver if target.returns == "self" else target.returns
                 if target.block_param and not sig.block_param:
                     sig.block_param = target.block_param
+                # `(...)` / `&blk` hands the block on: the target decides whether it ever runs
+                sig.never_yields = target.never_yields
         return sig
 
     def _constructor(self, owner: str) -> MethodSig | None:
@@ -391,15 +393,19 @@ class ManifestIndex:
         if ns is None or ns.kind != "class":
             return None
         init = self.find_method(owner, "initialize")
+        never_yields = False  # Class#new gives its block to initialize
         if init is not None and init.origin != "core":
             params = list(init.params)
+            never_yields = init.never_yields
         elif self.external_ancestors(owner) or any(
             core.is_core(a) and a not in PLAIN_OBJECT for a in self.ancestors(owner)
         ):
             params = list(ANY_ARGS)  # Exception#initialize(msg = nil), Struct, a Faraday class...: not ours to check
         else:
             params = []  # Object#initialize takes nothing
+            never_yields = True
         return MethodSig(name="new", params=params, origin="core", returns=owner, owner=owner,
+                         never_yields=never_yields,
                          forwards_to=f"{init.owner}#initialize" if init is not None and init.owner else None,
                          location=init.location if init is not None else None)
 

@@ -60,6 +60,9 @@ class MethodSig(BaseModel):
     # Block parameter type when a block given to this method receives a known object
     # (e.g. ask's block gets a RubyLLM::Chunk; configure's block gets a Configuration).
     block_param: str | None = None
+    # A `def` whose body can never run a block given to it: no `yield`, `block_given?`, `&block` (or `&`)
+    # parameter, `...`, `super` (which passes the block on) or `binding`. Ruby accepts the block and drops it.
+    never_yields: bool = False
     location: str | None = None  # "lib/ruby_llm/chat.rb:42" in the gem
     # On `method_missing` only: it answers just the names recorded beside it (origin
     # "method_missing") and sends every other name to `super`, so unknown names are provable.

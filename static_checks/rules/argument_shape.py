@@ -14,7 +14,9 @@ import tree_sitter as ts
 
 from static_checks.shipped_yaml import load_shipped_yaml
 from static_checks.rules.base import Proof, Rule
-from static_checks.rules.model.analysis import analysis
+from static_checks.rules.model.analysis import analysis, has_signature
+from static_checks.rules.signature import binding_errors
+from static_checks.types.syntax import arg_shape
 
 NOT_POSITIONAL = frozenset({"pair", "splat_argument", "hash_splat_argument", "block_argument", "comment",
                             "heredoc_body"})
@@ -78,9 +80,46 @@ def _bad_literals(node: ts.Node | None, shape: dict) -> list[ts.Node]:
     return []
 
 
+def _given_block(call: ts.Node) -> ts.Node | None:
+    """The block literal written with the call (`do ... end`, `{ ... }`); a `&blk` pass may hold nil."""
+    return call.child_by_field_name("block")
+
+
+def _dropped_block(an, tc):
+    """A block given to a gem method whose source never runs it (manifest `never_yields`, followed through
+    `(...)` forwarders and `new` to `initialize`): Ruby accepts it silently and the code inside never runs."""
+    block = _given_block(tc.call) if tc.call.type == "call" else None
+    if block is None:
+        return None
+    look = an.lookup(tc.rtype, tc.name, tc.fs.is_test)
+    sig = look.sig
+    if look.status != "found" or sig is None or not sig.never_yields:
+        return None
+    if has_signature(sig) and binding_errors(sig, arg_shape(tc.call)):
+        return None  # the arguments cannot bind: ArgumentError first (rubyllm/wrong-arguments says so)
+    steps = [f"{sig.owner or tc.rtype.name}{'.' if tc.rtype.singleton else '#'}{tc.name}"]
+    last = sig
+    while last.forwards_to and len(steps) < 4:  # `RubyLLM.chat(...)` -> `Chat.new` -> `Chat#initialize`
+        steps.append(last.forwards_to)
+        owner, sep, name = last.forwards_to.rpartition("#") if "#" in last.forwards_to \
+            else last.forwards_to.rpartition(".")
+        last = an.index.find_method(owner, name, singleton=sep == ".")
+        if last is None:
+            break
+    where = f" ({last.location})" if last is not None and last.location else ""
+    return RULE.finding(
+        tc.pf, block, f"`{tc.name}` never runs the block given to it: the code in the block is dropped",
+        f"ruby_llm {an.version}: {' hands its block to '.join(steps)}{where}, which has no `yield`, `block_given?`, "
+        f"block parameter or `super`; Ruby accepts the block and ignores it",
+        hint=f"use the value `{tc.name}` returns instead of a block (e.g. `chat = RubyLLM.chat` then `chat.ask(...)`)")
+
+
 def check(ctx):
     an = analysis(ctx)
     for tc in an.typed_calls:
+        dropped = _dropped_block(an, tc)
+        if dropped is not None:
+            yield dropped
         for shape in shapes():
             if tc.name != shape["method"] or not any(fnmatch(tc.rtype.name, o) for o in shape["owners"]):
                 continue

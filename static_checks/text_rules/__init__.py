@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from grader.core.repo import SKIP_DIRS, Entry
+from grader.core.repo import SKIP_DIRS, Entry, is_gem_home
 from static_checks.models import Finding
 from static_checks.parsing import ParsedFile
 from static_checks.rules.base import Rule
@@ -26,29 +26,25 @@ def repo_files(reader) -> Iterator[Entry]:
     GEM_HOME (third-party code, not graded; static_checks.sources.discover leaves it out too) are not
     entered."""
     for here, dirs, files in reader.walk():
-        if here != "." and _gem_home(dirs):
+        if here != "." and is_gem_home(dirs):
             dirs[:] = []  # told from its own listing: no look-ups into every folder from its parent
             continue
         dirs[:] = [d for d in dirs if d.name not in SKIP_DIRS and not d.is_link]
         yield from (f for f in files if f.is_file)
 
 
-def _gem_home(dirs: list[Entry]) -> bool:
-    """A folder whose own folders (not links) include `specifications` and `gems`: grader.core.repo's
-    is_installed_gems, answered from the walk's listing."""
-    names = {d.name for d in dirs if not d.is_link}
-    return "specifications" in names and "gems" in names
-
-
 @dataclass
 class TextScope:
     """What a text rule sees: the repo through the one safe reader, and the Ruby already parsed (so
     a rule can tell comments from strings without parsing again). `only`: the files to read, when a
-    worker reads a share of the repo (static_checks/root_pool.py); None: every file of the repo."""
+    worker reads a share of the repo (static_checks/root_pool.py); None: every file of the repo.
+    `read`: bytes the check read already (an ERB template's, whose parsed source is only its code), by
+    rel: the same checks passed them (a regular file under the cap, not binary), so they are not read again."""
 
     base: Path
     parsed: list[ParsedFile] = field(default_factory=list)
     only: list[Entry] | None = None
+    read: dict[str, bytes] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reader = PassReader(self.base)  # one pass over the tree: each folder's real path checked once
@@ -72,6 +68,7 @@ def get_text_rule(rule_id: str) -> Rule | None:
     return next((r for r in text_rules() if r.id == rule_id), None)
 
 
-def run_text_rules(base: Path, parsed: list[ParsedFile], only: list[Entry] | None = None) -> list[Finding]:
-    scope = TextScope(Path(base), parsed, only)
+def run_text_rules(base: Path, parsed: list[ParsedFile], only: list[Entry] | None = None,
+                   read: dict[str, bytes] | None = None) -> list[Finding]:
+    scope = TextScope(Path(base), parsed, only, read or {})
     return [f for rule in text_rules() for f in rule.check(scope)]

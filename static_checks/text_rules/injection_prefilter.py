@@ -124,10 +124,16 @@ _FOLDED_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u212a": "k", "
 _FOLDED_TO_ASCII_CHARS = "\u0130\u0131\u212a\u017f"
 
 
+# The UTF-8 of the characters _FOLDED_TO_ASCII changes, searched with the anchors (their indexes come
+# after _ANCHORS'): in a file's raw bytes they mean its text folds otherwise than its bytes (see
+# utf8_anchor_hits). Folded text holds none of them, so the other searches never meet one.
+_FOLDED_TO_ASCII_UTF8 = tuple(c.encode() for c in _FOLDED_TO_ASCII_CHARS)
+
+
 @lru_cache(maxsize=1)
 def _anchor_search() -> ahocorasick_rs.BytesAhoCorasick:
     # a DFA: several times faster than the default automaton over this many (~700) short words
-    return ahocorasick_rs.BytesAhoCorasick([w.encode() for w, _role in _ANCHORS],
+    return ahocorasick_rs.BytesAhoCorasick([*(w.encode() for w, _role in _ANCHORS), *_FOLDED_TO_ASCII_UTF8],
                                            implementation=ahocorasick_rs.Implementation.DFA)
 
 
@@ -146,6 +152,9 @@ def _folded_bytes(text: str) -> bytes:
     return text.encode("utf-8").lower()
 
 
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
 def ascii_anchor_hits(data: bytes) -> list[tuple[int, int]]:
     """_anchor_hits of the text of ASCII `data`, without decoding it."""
     return [(index, start) for index, start, _end in
@@ -162,15 +171,39 @@ def _anchor_hits(text: str) -> list[tuple[int, int]] | None:
     found = _anchor_search().find_matches_as_indexes(data, overlapping=True)
     if len(data) == len(text) or not found:
         return [(index, start) for index, start, _end in found]
-    # byte offsets to character offsets: each anchor starts with an ASCII letter, a character boundary
+    return _at_characters(data, found)
+
+
+def _at_characters(data: bytes, found: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Anchor matches in valid UTF-8 `data` at character offsets, in order of their start. Each anchor
+    starts with an ASCII letter, a character boundary; the characters between two boundaries are the
+    bytes less the continuation bytes (0x80-0xBF), counted by deleting those, not by decoding."""
     found.sort(key=lambda hit: hit[1])
     hits = []
     byte_at = char_at = 0
     for index, start, _end in found:
-        char_at += len(data[byte_at:start].decode("utf-8"))
+        char_at += len(data[byte_at:start].translate(None, _CONTINUATION_BYTES))
         byte_at = start
         hits.append((index, char_at))
     return hits
+
+
+def utf8_anchor_hits(data: bytes) -> tuple[str | None, list[tuple[int, int]] | None]:
+    """The anchors of a non-ASCII file told from its bytes, where that is exact: (None, []) when the
+    file's text (decoded with bad bytes replaced, a BOM dropped or not) holds none; (its text, the
+    _anchor_hits of it) when `data` is valid UTF-8 without a BOM; (None, None) when only the text can
+    tell. Exact because decoding keeps every ASCII byte in place and order, and an anchor's non-ASCII
+    characters (spaces such as U+00A0) are whole valid sequences either way."""
+    found = _anchor_search().find_matches_as_indexes(data.lower(), overlapping=True)
+    if not found:
+        return None, []
+    if data.startswith(b"\xef\xbb\xbf") or any(index >= len(_ANCHORS) for index, _start, _end in found):
+        return None, None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, None
+    return text, _at_characters(data, found)
 
 
 def _follows(text: str, at: int, words: tuple[str, ...]) -> bool:

@@ -46,7 +46,7 @@ from static_checks.text_rules.injection_patterns import (
     WINDOW_CHARS,
     WINDOW_LINES,
 )
-from static_checks.text_rules.injection_prefilter import ascii_anchor_hits, possible_patterns
+from static_checks.text_rules.injection_prefilter import ascii_anchor_hits, possible_patterns, utf8_anchor_hits
 
 RULE_ID = "security/prompt-injection"
 MAX_SCAN_BYTES = 1_000_000  # a longer file is scanned over its head
@@ -423,8 +423,10 @@ def scan_text(rel: str, text: str, parsed: dict | None = None,
     return sorted(hits.values(), key=lambda h: (h.line, h.column))
 
 
-def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None) -> list[Hit]:
-    """Hits in `files` (entries of reader.walk), by default every file of the repo (text_rules.repo_files)."""
+def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None,
+              read: dict[str, bytes] | None = None) -> list[Hit]:
+    """Hits in `files` (entries of reader.walk), by default every file of the repo (text_rules.repo_files).
+    read: bytes of files the check read already (TextScope.read)."""
     if files is None:
         from static_checks.text_rules import repo_files
 
@@ -439,7 +441,9 @@ def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None)
             data = pf.source[:MAX_SCAN_BYTES]
             decode = _decode_source
         else:
-            data = reader.read(rel, limit=MAX_SCAN_BYTES, truncate=True).data
+            known = read.get(rel) if read else None
+            data = known[:MAX_SCAN_BYTES] if known is not None else \
+                reader.read(rel, limit=MAX_SCAN_BYTES, truncate=True).data
             decode = decode_text
         if not data:
             continue
@@ -447,8 +451,10 @@ def scan_repo(reader, parsed: dict | None = None, files: Iterable | None = None)
             anchors = ascii_anchor_hits(data)
             if anchors:
                 hits.extend(scan_text(rel, data.decode("ascii"), parsed, anchors))
-        else:
-            hits.extend(scan_text(rel, decode(data), parsed))
+        else:  # the same from the bytes where that is exact (utf8_anchor_hits), else from the text
+            text, anchors = utf8_anchor_hits(data)
+            if anchors != []:
+                hits.extend(scan_text(rel, decode(data) if text is None else text, parsed, anchors))
     return hits
 
 
@@ -477,9 +483,19 @@ def finding_of(hit: Hit, line_text: str) -> Finding:
     )
 
 
+def _lines_of(scope, rel: str) -> list[str]:
+    known = scope.read.get(rel)
+    text = decode_text(known[:MAX_SCAN_BYTES]) if known is not None else \
+        scope.reader.text(rel, limit=MAX_SCAN_BYTES, truncate=True)
+    return (text or "").splitlines()
+
+
 def check(scope) -> Iterator[Finding]:
-    for hit in scan_repo(scope.reader, scope.by_rel, scope.files()):
-        lines = (scope.reader.text(hit.file, limit=MAX_SCAN_BYTES, truncate=True) or "").splitlines()
+    lines: list[str] = []
+    lines_from: str | None = None
+    for hit in scan_repo(scope.reader, scope.by_rel, scope.files(), scope.read):
+        if hit.file != lines_from:  # hits come file by file: each file's lines made once
+            lines, lines_from = _lines_of(scope, hit.file), hit.file
         yield finding_of(hit, lines[hit.line - 1] if hit.line <= len(lines) else "")
 
 

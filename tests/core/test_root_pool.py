@@ -162,3 +162,26 @@ def test_a_tree_where_one_root_holds_most_of_the_ruby_shares_out_files(apps_tree
     parallel = check_path(apps_tree, jobs=2)
     assert used == ["_parse_scan_share"]  # one worker per root would leave app00 to one core
     assert _dump(parallel) == _dump(serial)
+
+
+def test_a_worker_frees_a_roots_trees_before_the_next_root(tmp_path):
+    """The rules' analysis refers back to its context (a cycle): check_unit empties it, so a root's trees
+    go when its answer is made, not at a full collection of the worker's heap."""
+    import gc
+
+    from static_checks.engine import _check_root
+    from static_checks.sources import discover
+
+    _write(tmp_path / "app", {"Gemfile": "gem 'ruby_llm'\n", "Gemfile.lock": LOCK.format(version="1.6.2"),
+                              "app/services/a.rb": "class A\n  def run = RubyLLM.chat.ask('hi').content\nend\n"})
+    found = discover(tmp_path)
+    units, _positions = root_pool._units(found, ["app"])
+    gc.collect()
+    gc.disable()
+    try:
+        answer = root_pool.check_unit((found.base, units, None, _check_root), 0)
+        alive = [o for o in gc.get_objects() if type(o).__name__ == "ProjectContext"]  # it holds every tree
+    finally:
+        gc.enable()
+    assert answer[1].ruby_llm_version == "1.6.2"
+    assert alive == []

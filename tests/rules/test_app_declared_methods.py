@@ -319,3 +319,36 @@ def test_known_dsl_and_harmless_app_macros_keep_lookups_checked(run_app):
         """,
     })
     assert found == [("app/services/use.rb", 2, UNKNOWN)]
+
+
+def test_method_given_to_one_object_is_its_own(run_app):
+    """A test's fake: `chat.define_singleton_method(:asked)` / `def chat.asked` give that object the method;
+    the same name on another object of the class is still invented."""
+    found = run_app({
+        "app/tools/lookup_tool.rb": """
+            class LookupTool < RubyLLM::Tool
+              description "Looks up"
+              def execute(q:) = q
+            end
+        """,
+        "test/tools/lookup_tool_test.rb": """
+            require "test_helper"
+            class LookupToolTest < ActiveSupport::TestCase
+              test "records the query" do
+                tool = LookupTool.new
+                tool.define_singleton_method(:last_query) { @last_query }
+                other = LookupTool.new
+                def other.hits = 3
+                spare = LookupTool.new
+                spare.singleton_class.define_method(:warm?) { true }
+                tool.execute(q: "x")
+                assert_nil tool.last_query
+                assert_equal 3, other.hits
+                assert spare.warm?
+                assert_nil other.last_query
+                assert spare.hits
+              end
+            end
+        """,
+    })
+    assert found == [("test/tools/lookup_tool_test.rb", 14, UNKNOWN), ("test/tools/lookup_tool_test.rb", 15, UNKNOWN)]

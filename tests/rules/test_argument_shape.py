@@ -59,3 +59,26 @@ def test_real_attachments_are_fine(run_app):
           def many(q, a, b) = RubyLLM.chat.ask(q, with: [a, "b.png", b])
         end
     """}) == []
+
+
+def test_block_given_to_a_method_that_never_yields(run_app):
+    found = run_app({"app/services/recommender.rb": """
+        class Recommender
+          def suggest(prompt)
+            RubyLLM.chat do |chat|
+              chat.ask(prompt)
+            end
+          end
+
+          def stream(prompt)
+            chat = RubyLLM.chat(model: "gpt-4o")
+            chat.on_new_message { broadcast_start }
+            RubyLLM.configure { |config| config.request_timeout = 30 }
+            chat.with_temperature(0.2).ask(prompt) { |chunk| print chunk.content }
+            chat.with_model("gpt-4o-mini") { |c| c.ask(prompt) }
+          end
+        end
+    """}, version="1.14.1", full=True)
+    hits = sorted((f.line, f.rule) for f in found)
+    assert hits == [(3, "rubyllm/argument-shape"), (13, "rubyllm/argument-shape")]
+    assert "never runs the block" in found[0].message and "initialize" in found[0].evidence

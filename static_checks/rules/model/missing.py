@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from static_checks.manifest.core import private_kernel_methods
@@ -10,6 +11,7 @@ from static_checks.rules.base import did_you_mean
 from static_checks.rules.model.analysis import Analysis, analysis
 from static_checks.rules.model.vocabulary import RAILS_CLASS_BODY_MACROS
 from static_checks.typed_calls import SCHEMA, TypedCall
+from static_checks.types.syntax import first_arg, symbol_value, text
 
 CONFIG = "RubyLLM::Configuration"
 
@@ -61,6 +63,45 @@ def absent_call_findings(rule, ctx, kind: str, describe):
         yield rule.finding(tc.pf, tc.method_node, message, evidence, hint=did_you_mean(tc.name, near))
 
 
+# `def conversation.asked_content` (not `def self.x`)
+_SINGLETON_DEF = re.compile(rb"\bdef\s+(@{0,2}[a-z_]\w*)\.([A-Za-z_]\w*[?!=]?)")
+_GIVING = (b"define_singleton_method", b"def ")
+
+
+def given_to_object(an: Analysis, tc: TypedCall) -> bool:
+    """The file gives this very receiver the method: `conversation.define_singleton_method(:asked_content)`,
+    `def conversation.asked_content`, `conversation.singleton_class.define_method(...)` (a test's fake): the
+    name is that object's own, whatever its class lacks."""
+    recv = tc.fs.receiver_of(tc.call)
+    if recv is None or recv.type not in ("identifier", "instance_variable", "class_variable"):
+        return False
+    given = an.ctx.cache.setdefault("given_to_object", {})
+    names = given.get(tc.fs.pf.rel)
+    if names is None:
+        names = given[tc.fs.pf.rel] = _singleton_names(tc.fs)
+    return (text(recv), tc.name) in names
+
+
+def _singleton_names(fs) -> set[tuple[str, str]]:
+    source = fs.pf.source
+    if not any(word in source for word in _GIVING):
+        return set()
+    out = {(m.group(1).decode(), m.group(2).decode()) for m in _SINGLETON_DEF.finditer(source)
+           if m.group(1) != b"self"}
+    for call, _scope in fs.calls:
+        if fs.name_of(call) not in ("define_singleton_method", "define_method"):
+            continue
+        recv = fs.receiver_of(call)
+        if recv is not None and recv.type == "call" and fs.name_of(recv) == "singleton_class":
+            recv = fs.receiver_of(recv)  # `obj.singleton_class.define_method(:x)`
+        elif fs.name_of(call) == "define_method":
+            continue
+        name = symbol_value(first_arg(call))
+        if recv is not None and recv.type in ("identifier", "instance_variable", "class_variable") and name:
+            out.add((text(recv), name))
+    return out
+
+
 def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
     t = tc.rtype
     if not tc.explicit:
@@ -74,6 +115,8 @@ def _missing_kind(an: Analysis, tc: TypedCall) -> str | None:
             return None
     if t.singleton and "::ActsAs" in t.name and self_in_class_body_block(tc.call):
         return None  # `self` in a model's callback block is a record, not the class
+    if tc.explicit and given_to_object(an, tc):
+        return None
     status = an.lookup(t, tc.name, tc.fs.is_test, macro=not tc.explicit).status
     if status not in ("missing", "open", "unverifiable") or an.guarded(tc):
         return None
