@@ -17,13 +17,16 @@ _LIMIT = 240
 _PARSE_ERROR = re.compile(r"There was an error parsing `Gemfile`: (?P<why>.+?)\.?"
                           r"(?: The available options are: \[[^\]]*\])?\. Bundler cannot continue\."
                           r"(?:\s+#\s+from [^\n]*?Gemfile:(?P<line>\d+))?")
+_GEM = r"[\w.-]{1,100}-\d[\w.-]{0,60}"  # name-version, e.g. rails-8.0.2
 _WHERE = r"(?:locally installed gems|cached gems or installed locally|any of the (?:gem )?sources)"
 _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_PARSE_ERROR, "Bundler cannot read the Gemfile: {why}{at}"),
     (re.compile(r"Your Ruby version is (?P<have>\S+), but your Gemfile specified (?P<want>[^\s,]+)"),
      "the Gemfile asks for Ruby {want}, the image has Ruby {have}"),
     (re.compile(rf"Could not find gem '(?P<gem>[^']+)'[^\n]*? in {_WHERE}"), "the image lacks gem {gem}"),
-    (re.compile(rf"Could not find (?P<gem>[\w.-]+-\d[\w.-]*(?:, [\w.-]+-\d[\w.-]*)*) in {_WHERE}"),
+    # bounded name and version runs: the log is the graded repo's output, and an unbounded run backtracks
+    # quadratically over a long line of word characters
+    (re.compile(rf"Could not find (?P<gem>{_GEM}(?:, {_GEM})*) in {_WHERE}"),
      "the image lacks {gem}"),
     (re.compile(r"(?:Could not fetch specs from|Could not reach host|Network error while fetching) (?P<what>\S+)"),
      "no network to fetch gems from {what}"),

@@ -66,3 +66,10 @@ def test_the_step_says_bundlers_reason_and_offline_it_is_skipped_with_the_flags_
     unexplained = _bundle_failure_explained(_failed_step(), "no words of Bundler\n", RuntimeOptions(build_network=True),
                                             "b")
     assert unexplained.reason == DOCKER_ERROR  # nothing better to say: Docker's line stays
+
+
+def test_a_long_run_of_name_characters_is_read_in_linear_time():
+    # a repo's Gemfile may print anything before it fails: a 200k run of `a-1` would backtrack for hours
+    # through unbounded name/version runs; bounded runs read it at once (a hang here is the failure)
+    noise = "Could not find " + "a-1" * 70_000 + " in nowhere\n"
+    assert bundler_failure(noise + "Could not find rails-8.0.2 in locally installed gems\n") == "the image lacks rails-8.0.2"
