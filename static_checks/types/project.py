@@ -60,12 +60,14 @@ class AppClass:
         if cached is None:
             cached, seen = [], set()
 
-            def add(owner: AppClass) -> None:  # an included module brings the modules it includes
-                if owner.fq not in seen:
-                    seen.add(owner.fq)
-                    cached.append(owner)
-                    for inner in owner.includes:
-                        add(inner)
+            def add(owner: AppClass) -> None:  # an included module brings the modules it includes, depth first
+                todo = [owner]  # a stack, not recursion: include chains may be long
+                while todo:
+                    cur_owner = todo.pop()
+                    if cur_owner.fq not in seen:
+                        seen.add(cur_owner.fq)
+                        cached.append(cur_owner)
+                        todo.extend(reversed(cur_owner.includes))
 
             cur: AppClass | None = self
             while cur is not None and cur.fq not in seen:
@@ -410,14 +412,22 @@ _LITERALS = frozenset({"string", "simple_symbol", "integer", "float", "true", "f
 
 
 def _may_carry(arg) -> bool:
-    if arg.type in _LITERALS:
-        return False
-    if arg.type == "pair":
-        value = arg.child_by_field_name("value")
-        return value is None or _may_carry(value)
-    if arg.type == "hash":
-        return any(_may_carry(p) for p in arg.named_children)
-    return True
+    """May this argument hold a value other than a literal? (A stack, not recursion: hashes may nest deep.)"""
+    stack = [arg]
+    while stack:
+        node = stack.pop()
+        if node.type in _LITERALS:
+            continue
+        if node.type == "pair":
+            value = node.child_by_field_name("value")
+            if value is None:
+                return True
+            stack.append(value)
+        elif node.type == "hash":
+            stack.extend(node.named_children)
+        else:
+            return True
+    return False
 
 
 def _file_pattern(names: set[str], parents: set[str], readers: set[str] | None = None,

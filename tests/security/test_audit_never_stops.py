@@ -88,3 +88,18 @@ def test_uses_of_an_invented_value_through_a_600_link_chain_end(tmp_path):
     uses = [f for f in check_path(repo).findings if f.rule == "rubyllm/invented-value-use"]
     # the chain's first unaccepted link is the one use reported; its 600 followers hang off it
     assert [(u.line, u.column, u.related[0].line) for u in uses] == [(3, 20, 3)]
+
+
+def test_an_argument_hash_nested_900_deep_and_a_1000_module_include_chain(tmp_path):
+    # both were walked by recursion (the scan's "may this argument carry a value" and a class's lookup chain):
+    # a hostile repo made the whole check end with RecursionError
+    nested = "{a: " * 900 + "x" + "}" * 900
+    modules = "\n".join(f"module M{i}\n  include M{i + 1}\nend" for i in range(1000)) + "\nmodule M1000\nend\n"
+    repo = _repo(tmp_path, {
+        "app/services/other.rb": "class Other\n  def self.go(h) = h\nend\n",
+        "app/services/deep.rb": f"class Deep\n  def call(x)\n    Other.go({nested})\n  end\nend\n",
+        "app/models/chat.rb": "class Chat < ApplicationRecord\n  acts_as_chat\n  include M0\nend\n",
+        "app/models/concerns/modules.rb": modules,
+        "app/models/a.rb": INVENTED,
+    })
+    assert _invented(check_path(repo)) == ["app/models/a.rb:3"]
