@@ -15,7 +15,7 @@ import tree_sitter as ts
 
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import Scope
-from static_checks.types.syntax import text
+from static_checks.types.syntax import pair_key, text
 
 
 class Inferer(Protocol):
@@ -40,7 +40,7 @@ def literal_type(infer: Inferer, node: ts.Node, scope: Scope) -> TypeRef | None:
             return None  # `**other` may put anything under any key
         key = pair.child_by_field_name("key")
         value = pair.child_by_field_name("value") or key  # `{ chat: }` holds the local `chat`
-        name = _symbol_key(key)
+        name = pair_key(pair)
         if name is None or value is None:
             continue
         found = infer.type_of(value, scope)
@@ -49,16 +49,6 @@ def literal_type(infer: Inferer, node: ts.Node, scope: Scope) -> TypeRef | None:
         else:
             fields.pop(name, None)  # a later duplicate key wins
     return TypeRef(HASH, plain=True, fields=tuple(sorted(fields.items()))) if fields else None
-
-
-def _symbol_key(key: ts.Node | None) -> str | None:
-    if key is None:
-        return None
-    if key.type == "hash_key_symbol":
-        return text(key)
-    if key.type == "simple_symbol":
-        return text(key)[1:]
-    return None
 
 
 def _read_key(t: TypeRef, key: ts.Node | None) -> TypeRef | None:
