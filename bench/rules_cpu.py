@@ -27,12 +27,7 @@ def main() -> int:
     ap.add_argument("--skip-rules", action="store_true", help="parse and set up the roots only")
     args = ap.parse_args()
 
-    from static_checks import engine
-    from static_checks.context import ProjectContext
-    from static_checks.manifest.index import ManifestIndex
-    from static_checks.manifest.versions import resolve_schema_version, resolve_version
-    from static_checks.models import AppRoot
-    from static_checks.roots import owner_root, root_names
+    from rules_sameness import root_contexts  # the same roots the differential harness compares
     from static_checks.rules import all_rules, run_rules
 
     all_rules()
@@ -40,19 +35,7 @@ def main() -> int:
     started = time.process_time()
     for tree in args.trees:
         base = tree.resolve()
-        sources, parsed, _findings, _skipped = engine.parse_tree(base, jobs=1)
-        names = root_names(sources.app_roots, [pf.rel for pf in parsed])
-        known = set(sources.app_roots)
-        by_root: dict[str, list] = {name: [] for name in names}
-        for pf in parsed:
-            by_root[owner_root(pf.rel, known)].append(pf)
-        for name in names:
-            root_dir = base if name == "." else base / name
-            version, source, detail = resolve_version(root_dir)
-            root = AppRoot(path=name, ruby_llm_version=version, version_source=source, version_detail=detail)
-            index = ManifestIndex.load(version, schema_version=resolve_schema_version(root_dir))
-            roots.append((f"{base.name}/{name}", ProjectContext(root=root, files=by_root[name], index=index,
-                                                                  root_dir=root_dir)))
+        roots += [(f"{base.name}/{name}", ctx) for name, ctx in root_contexts(base)]
     print(f"parse and set-up: {time.process_time() - started:.3f} s CPU, "
           f"{sum(len(ctx.files) for _n, ctx in roots)} files, {len(roots)} roots")
     if args.skip_rules:

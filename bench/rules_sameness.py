@@ -68,13 +68,31 @@ def _named(base: Path) -> str:
     return str(base.relative_to(REPO)) if base.is_relative_to(REPO) else str(base)
 
 
-def dump(out: Path, trees: list[str]) -> None:
+def root_contexts(base: Path):
+    """(root name, ProjectContext) of every app root under `base`, parsed in this process: what `grader check`
+    hands the API rules, without the rest of the command (bench/rules_cpu.py times the same roots)."""
     from static_checks import engine
     from static_checks.context import ProjectContext
     from static_checks.manifest.index import ManifestIndex
     from static_checks.manifest.versions import resolve_schema_version, resolve_version
     from static_checks.models import AppRoot
     from static_checks.roots import owner_root, root_names
+
+    sources, parsed, _findings, _skipped = engine.parse_tree(base, jobs=1)
+    names = root_names(sources.app_roots, [pf.rel for pf in parsed])
+    known = set(sources.app_roots)
+    by_root: dict[str, list] = {name: [] for name in names}
+    for pf in parsed:
+        by_root[owner_root(pf.rel, known)].append(pf)
+    for name in names:
+        root_dir = base if name == "." else base / name
+        version, source, detail = resolve_version(root_dir)
+        root = AppRoot(path=name, ruby_llm_version=version, version_source=source, version_detail=detail)
+        index = ManifestIndex.load(version, schema_version=resolve_schema_version(root_dir))
+        yield name, ProjectContext(root=root, files=by_root[name], index=index, root_dir=root_dir)
+
+
+def dump(out: Path, trees: list[str]) -> None:
     from static_checks.rules import run_rules
 
     result: dict[str, dict] = {}
@@ -84,23 +102,11 @@ def dump(out: Path, trees: list[str]) -> None:
         if not base.is_dir():
             print(f"(absent, skipped: {tree})", file=sys.stderr)
             continue
-        sources, parsed, _findings, _skipped = engine.parse_tree(base, jobs=1)
-        names = root_names(sources.app_roots, [pf.rel for pf in parsed])
-        known = set(sources.app_roots)
-        by_root: dict[str, list] = {name: [] for name in names}
-        for pf in parsed:
-            by_root[owner_root(pf.rel, known)].append(pf)
-        for name in names:
-            root_dir = base if name == "." else base / name
-            version, source, detail = resolve_version(root_dir)
-            root = AppRoot(path=name, ruby_llm_version=version, version_source=source, version_detail=detail)
-            index = ManifestIndex.load(version, schema_version=resolve_schema_version(root_dir))
-            ctx = ProjectContext(root=root, files=by_root[name], index=index, root_dir=root_dir)
+        for name, ctx in root_contexts(base):
             started = time.process_time()
             found = run_rules(ctx)
             rules_cpu += time.process_time() - started
             result[f"{_named(base)}::{name}"] = _root_signature(ctx, found)
-        del parsed, by_root
     out.write_text(json.dumps(result, indent=0, sort_keys=True))
     print(f"{len(result)} roots, {sum(len(v['findings']) for v in result.values())} findings, "
           f"{sum(len(v.get('typed', ())) for v in result.values())} typed calls, "
