@@ -435,15 +435,12 @@ class Inferer:
         return _agree(types)
 
     def _class_sites(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
-        """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when an app
-        class inherits from X: its own calls (`Sub.new`, `super`) would reach the method too."""
+        """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when the sites
+        read may not be all of them: an app class inherits from X (its `Sub.new`, `super` reach the method
+        too), or a file the type scan skipped names X (`Reply.new(params[:text])` in a controller)."""
         app = self._app_of(mdef.cls)
-        if app is None or any(c.parent is app for c in self.project.classes.values()):
-            return []
-        # A file the type scan skipped may call it too (`Reply.new(params[:text])` in a controller): its
-        # arguments are unread, so the sites we have are not all of them.
-        short = app.fq.rsplit("::", 1)[-1].encode()
-        if any(short in pf.source for pf in self.project.unscanned):
+        if app is None or any(c.parent is app for c in self.project.classes.values()) \
+                or self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1]):
             return []
 
         def names_app(path: str, scope: Scope) -> str | None:

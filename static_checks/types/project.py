@@ -156,6 +156,16 @@ class Project:
     call_sites: object = None
     # `class X < Base` of unscanned controller files, by short name (types.views: is a controller Rails-rooted?)
     unscanned_bases: dict[str, str] = field(default_factory=dict)
+    _named_unscanned: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    def named_in_unscanned(self, short: str) -> bool:
+        """Does any file the type scan skipped name `short` (as text)? Asked per parameter lookup, so
+        answered once per name: the unscanned files can be most of a big app."""
+        found = self._named_unscanned.get(short)
+        if found is None:
+            needle = short.encode()
+            found = self._named_unscanned[short] = any(needle in pf.source for pf in self.unscanned)
+        return found
 
     def lookup_class(self, path: str, nesting: tuple[str, ...]) -> AppClass | None:
         if path.startswith("::"):
