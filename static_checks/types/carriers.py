@@ -1,25 +1,34 @@
 """Which expressions may carry the value of given nodes: an over-approximation of the inferer's value flow.
 
-The inferer gives an expression the value of another only along a few edges (types.infer): through an
-expression's parts (an assignment's right side, a body's or branch's last statement, either side of `||`,
-a call's receiver, a block parameter of `tap`/`then` from that receiver), and through names: a local of a
-scope, a parameter (its default, the receiver-less calls passing it), a method (its body and `return`s: the
-calls of its name, bare ones only from its class and those built on it), an instance variable (in the
-classes built on the one assigning it, the views they render, the readers of it), an RSpec `let`, a
-partial's locals (every `render` passing them). `carriers(project, nodes)` follows those edges upwards from
-`nodes` and gives the ids of every expression whose value may come from one of them; no other expression
-can hold such a value, whatever order the inferer asks in.
+The inferer (types.infer) gives an expression the value of another only along these edges:
+- through an expression's parts: an assignment's right side, a body's or branch's last statement, either side
+  of `||`, a rescue's handler;
+- from a call's receiver: its result (builders, `tap`, an acts_as record's `with_*`, a Hash's `fetch`/`dig`/
+  `with_indifferent_access`) and the parameters of its block (`tap`, `each`, a relation's records);
+- through a Hash: a literal holds its pairs' values (`{ chat: x }`, `{ chat: }`), `h[:chat]` what h holds;
+- through names: a local of a scope (and the shorthand keys reading it), a parameter (its default; the values
+  its call sites pass: receiver-less calls of a def of the calling class or a top-level def, `X.new(..)`
+  for `initialize`, `X.m(..)` for `def self.m`, `X.perform_later/now(..)` for `perform`, `new(..)` inside the
+  class), a method (its body and `return`s: the calls of its name, bare ones only from its class and those
+  built on it), an instance variable (in the classes built on the one assigning it, the views they render,
+  the readers of it), an RSpec `let`, a partial's locals (every `render` passing them).
+`carriers(project, nodes)` follows those edges upwards from `nodes` and gives the ids of every expression
+whose value may come from one of them; no other expression can hold such a value, whatever order the inferer
+asks in. Where the inferer has a table (the class entries, the Hash nodes) it is read from there.
 
 rubyllm/invented-value-use asks it which receivers can hold an invented value: only those are inferred again.
+bench/carriers_sameness.py compares that restricted pass with asking every receiver on whole trees.
 """
 
 from __future__ import annotations
 
 import tree_sitter as ts
 
-from static_checks.types.project import Project
+from static_checks.types.infer import _CLASS_ENTRIES
+from static_checks.types.infer import _shorthand as is_shorthand
+from static_checks.types.project import AppClass, Project
 from static_checks.types.scan import ClassDef, FileScan, MethodDef
-from static_checks.types.syntax import symbol_value, text
+from static_checks.types.syntax import const_path, symbol_value, text
 
 # Expressions whose value may be that of a part of them (bodies, branches, assignments, `||`, rescue).
 _PASS = frozenset({
@@ -38,6 +47,12 @@ _DEFS = frozenset({"method", "singleton_method"})
 # Nested bodies whose `return` is not the enclosing def's (types.flow.method_returns).
 _RETURN_STOPS = frozenset({"method", "singleton_method", "lambda", "class", "module", "singleton_class"})
 _LETS = frozenset({"let", "let!", "subject"})
+# The inferer's own tables (one source of truth): the class method whose call sites type an instance method's
+# parameters (`X.new` -> initialize, `X.perform_later` -> perform), and the nodes that carry a value through a
+# Hash (a literal's pair values; a read of its key).
+_ENTRY_OF = {called: method for method, calls in _CLASS_ENTRIES.items() for called in calls}
+# (tests/rules/test_carriers.py checks these are all of types.infer's _HASH_NODES.)
+HASH_LITERAL, HASH_READ = "hash", "element_reference"
 
 
 def _is_field(node: ts.Node, field: str, child: ts.Node) -> bool:
@@ -48,6 +63,11 @@ def _is_field(node: ts.Node, field: str, child: ts.Node) -> bool:
 def _name(node: ts.Node, field: str = "name") -> str:
     part = node.child_by_field_name(field)
     return text(part) if part is not None else ""
+
+
+def _shorthand(node: ts.Node) -> bool:
+    """`f(chat:)` / `{ chat: }`: a key without a value, which the inferer reads as the name `chat`."""
+    return node.type == "hash_key_symbol" and is_shorthand(node)
 
 
 def _within(node: ts.Node, outer: ts.Node) -> bool:
@@ -65,10 +85,12 @@ class _Index:
         self._defs: dict[int, MethodDef] | None = None
         self._call_scopes: dict[int, dict] = {}
         self._built_on: dict[str, list[str]] = {}
+        self._by_path: dict[str, list[AppClass]] = {}
 
     def named(self, fs: FileScan, name: str, kind: str = "identifier") -> list[ts.Node]:
-        """The file's `kind` nodes (identifier, instance_variable) spelt `name`: each occurrence of the bytes
-        asked for the node there, so a file is never walked whole."""
+        """The file's `kind` nodes (identifier, instance_variable) spelt `name`, identifiers with the shorthand
+        keys that read them (`f(chat:)`, `{ chat: }`): each occurrence of the bytes asked for the node there,
+        so a file is never walked whole."""
         key = (id(fs), name, kind)
         found = self._named.get(key)
         if found is None:
@@ -79,8 +101,8 @@ class _Index:
                 root = fs.pf.root
                 while at >= 0:
                     node = root.descendant_for_byte_range(at, at + len(word))
-                    if node is not None and node.type == kind and node.start_byte == at \
-                            and node.end_byte == at + len(word):
+                    if node is not None and node.start_byte == at and node.end_byte == at + len(word) \
+                            and (node.type == kind or kind == "identifier" and _shorthand(node)):
                         found.append(node)
                     at = source.find(word, at + 1)
         return found
@@ -120,6 +142,16 @@ class _Index:
         if found is None:
             found = self._built_on[fq] = [a.fq for a in self.project.classes.values()
                                           if any(c.fq == fq for c in a.chain())]
+        return found
+
+    def classes_named(self, path: str) -> list[AppClass]:
+        """App classes a constant written `path` may name from some nesting: those whose name ends with it
+        (a superset of Ruby's lexical lookup, which the inferer's call sites use)."""
+        found = self._by_path.get(path)
+        if found is None:
+            bare = path.lstrip(":")
+            found = self._by_path[path] = [app for fq, app in self.project.classes.items()
+                                           if fq == bare or fq.endswith("::" + bare)]
         return found
 
     def class_defs(self, fqs: list[str]) -> list[ClassDef]:
@@ -287,6 +319,14 @@ class _Flow:
                 block = cur.child_by_field_name("block")
                 if block is not None:  # `x.tap { |c| }`: the block's parameters may be the receiver
                     self._block_params(block, fs)
+            elif t == "pair":
+                if not (_is_field(cur, "value", child) or _shorthand(child)):
+                    return  # a key with a value: not what the pair holds
+                if cur.parent is None or cur.parent.type != HASH_LITERAL:
+                    self._in_arguments(cur, fs)  # braceless keywords: the called method's parameters
+                    return
+            elif t == HASH_LITERAL or t == HASH_READ and _is_field(cur, "object", child):
+                self.add(cur, fs)  # `{ chat: x }` holds x; `h[:chat]` may be what h holds
             else:
                 self._leave(cur, child, fs)  # the value goes no further up, perhaps to a name
                 return
@@ -342,22 +382,38 @@ class _Flow:
             self.defined(cur, fs)
 
     def _passed(self, call: ts.Node, fs: FileScan) -> None:
-        """An argument of a bare (or `self.`) call: the parameters of the private defs of that name in the
-        calling class, of top-level defs of that name; for `render`, a partial's locals."""
+        """An argument of a call: the parameters its call sites type (types.callers). A bare (or `self.`) call
+        reaches the defs of that name in the calling class (`new(..)` there its `initialize`) and top-level
+        defs of that name; `render`, a partial's locals; a call on a constant (`X.new`, `X.run`,
+        `X.perform_later`) the class's constructor, class method or `perform`."""
         recv = fs.receiver_of(call)
+        called = fs.name_of(call) or ""
         if recv is not None and recv.type != "self":
-            return  # callers type only private helpers and top-level defs, called without a receiver
-        called = fs.name_of(call)
+            path = const_path(recv)
+            for app in self.index.classes_named(path) if path else ():
+                self._entered(app, called)
+            return  # other receivers: the inferer types no parameter from them
         if called == "render" and recv is None:
             self.erb()
         scope = self.index.scope_of_call(call, fs)
         fq = scope.cls.fq if scope is not None and scope.cls is not None else None
-        for cdef in self.index.project.classes[fq].defs if fq in self.index.project.classes else ():
-            for mdef in (cdef.methods.get(called or ""), cdef.smethods.get(called or "")):
-                if mdef is not None:
-                    self._parameters(mdef)
+        app = self.index.project.classes.get(fq) if fq is not None else None
+        if app is not None:
+            for cdef in app.defs:
+                for mdef in (cdef.methods.get(called), cdef.smethods.get(called)):
+                    if mdef is not None:
+                        self._parameters(mdef)
+            self._entered(app, called)
         for sfs in self.scans:
-            for mdef in sfs.functions.get(called or "", ()):
+            for mdef in sfs.functions.get(called, ()):
+                self._parameters(mdef)
+
+    def _entered(self, app: AppClass, called: str) -> None:
+        """`X.called(..)`: the parameters of X's class method `called`, or of the instance method it enters."""
+        entry = _ENTRY_OF.get(called)
+        for cdef in app.defs:
+            mdef = cdef.methods.get(entry) if entry is not None else cdef.smethods.get(called)
+            if mdef is not None:
                 self._parameters(mdef)
 
     def _parameters(self, mdef: MethodDef) -> None:
@@ -383,9 +439,10 @@ class _Flow:
 
 
 def _identifiers(root: ts.Node):
+    """Every identifier of a tree, and every shorthand key (which reads the identifier of its name)."""
     cursor = root.walk()
     while True:
-        if cursor.node.type == "identifier":
+        if cursor.node.type == "identifier" or _shorthand(cursor.node):
             yield cursor.node
         if cursor.goto_first_child():
             continue
