@@ -14,7 +14,7 @@ import re
 import tree_sitter as ts
 
 from static_checks.parsing import ParsedFile
-from static_checks.types.syntax import call_args, const_path, literal_name, statements
+from static_checks.types.syntax import call_args, const_path, literal_name
 
 # The modules that hold only the acts_as macros (ActsAs from 1.7, ActsAsLegacy beside it, ActsAs before).
 _MACRO_MODULE = re.compile(r"RubyLLM::ActiveRecord::ActsAs(?:Legacy)?")
@@ -29,10 +29,8 @@ def is_gem_hookup(pf: ParsedFile, offset: int) -> bool:
         node = node.parent
     if node is None:
         return False
-    name = pf.text(node.child_by_field_name("method"))
-    if name == "on_load":
-        block = node.child_by_field_name("block")
-        return block is not None and all(_harmless(pf, s) for s in statements(block.child_by_field_name("body")))
+    if pf.text(node.child_by_field_name("method")) == "on_load":
+        return _harmless(pf, node)
     return _includes_macros(pf, node, receiver_required=True)
 
 
@@ -51,16 +49,34 @@ def _includes_macros(pf: ParsedFile, call: ts.Node, receiver_required: bool) -> 
         _MACRO_MODULE.fullmatch(const_path(a) or "") is not None for a in args)
 
 
+# Blocks Rails runs later, once, with nothing of their own added to models: a hook-up is often wrapped in them
+# (`config.after_initialize do ActiveSupport.on_load(:active_record) { ... } end`, or the other way round).
+_DEFERRING = frozenset({"on_load", "after_initialize", "before_initialize", "to_prepare"})
+# Statements that only hold others: each part that runs must be harmless (conditions are `defined?` checks).
+_HOLDERS = {"if": ("consequence", "alternative"), "unless": ("consequence", "alternative"),
+            "elsif": ("consequence", "alternative"), "if_modifier": ("body",), "unless_modifier": ("body",),
+            "rescue": ("body",), "rescue_modifier": ("body", "handler")}
+_BODIES = frozenset({"then", "else", "ensure", "begin", "body_statement", "block_body", "parenthesized_statements"})
+
+
 def _harmless(pf: ParsedFile, stmt: ts.Node) -> bool:
-    """A statement of an on_load(:active_record) hook that adds nothing but the gem's macros."""
-    if stmt.type in ("if", "unless", "elsif"):  # `if RubyLLM.config.use_new_acts_as`: either branch may run
-        branches = [stmt.child_by_field_name(f) for f in ("consequence", "alternative")]
-        return all(_harmless(pf, b) for b in branches if b is not None)
-    if stmt.type in ("then", "else"):
+    """A statement of an on_load(:active_record) hook that adds nothing but the gem's macros, however it is
+    nested: in branches (`if RubyLLM.config.use_new_acts_as`, `include X if defined?(X)`), begin/rescue,
+    or another deferring block (`Rails.application.config.after_initialize do ... end`)."""
+    parts = _HOLDERS.get(stmt.type)
+    if parts is not None:  # either branch may run
+        return all(_harmless(pf, p) for f in parts if (p := stmt.child_by_field_name(f)) is not None)
+    if stmt.type in _BODIES:
         return all(_harmless(pf, c) for c in stmt.named_children if c.type != "comment")
+    if stmt.type in ("next", "return", "nil"):  # `next unless defined?(RubyLLM)`
+        return not stmt.named_children
     if stmt.type != "call":
         return False
     name = pf.text(stmt.child_by_field_name("method"))
+    block = stmt.child_by_field_name("block")
+    if name in _DEFERRING and block is not None:
+        body = block.child_by_field_name("body")
+        return body is None or _harmless(pf, body)
     if name in ("require", "require_relative") and stmt.child_by_field_name("receiver") is None:
         path = literal_name(pf, (call_args(stmt) or [None])[0])
         return path is not None and path.startswith("ruby_llm")

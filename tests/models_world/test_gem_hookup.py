@@ -124,3 +124,70 @@ def test_the_gap_names_the_patch_that_is_not_the_gems(tmp_path):
     report = check_path(tmp_path)
     info = next(f for f in report.findings if f.rule == "rubyllm/unverifiable-model-call")
     assert "config/environment.rb:7" in info.evidence, info.evidence
+
+
+NESTED_HOOKS = {
+    "a modifier inside the hook": """
+        ActiveSupport.on_load(:active_record) do
+          include RubyLLM::ActiveRecord::ActsAs if defined?(RubyLLM::ActiveRecord::ActsAs)
+        end
+    """,
+    "a deferring block inside the hook": """
+        ActiveSupport.on_load(:active_record) do
+          Rails.application.config.after_initialize do
+            ActiveRecord::Base.include RubyLLM::ActiveRecord::ActsAs
+          end
+        end
+    """,
+    "guards two levels deep, begin/rescue, next": """
+        Rails.application.config.to_prepare do
+          ActiveSupport.on_load(:active_record) do
+            next unless defined?(RubyLLM)
+            if defined?(RubyLLM::ActiveRecord)
+              begin
+                require "ruby_llm/active_record/acts_as"
+                include RubyLLM::ActiveRecord::ActsAs
+              rescue LoadError
+                nil
+              end
+            end
+          end
+        end
+    """,
+}
+
+
+def test_a_hook_up_nested_in_guards_and_deferring_blocks_keeps_the_world_closed(tmp_path):
+    for label, hook in NESTED_HOOKS.items():
+        found = _check(tmp_path, {"config/initializers/ruby_llm_records.rb": hook})
+        assert _verdict(found) == "rubyllm/unknown-method", label
+
+
+def test_anything_else_nested_in_the_hook_leaves_it_unverifiable(tmp_path):
+    hooks = {
+        "another module behind a guard": """
+            Rails.application.config.after_initialize do
+              ActiveSupport.on_load(:active_record) do
+                include RubyLLM::ActiveRecord::ActsAs
+                include SoftDeletable if defined?(SoftDeletable)
+              end
+            end
+        """,
+        "another module in a deferring block": """
+            ActiveSupport.on_load(:active_record) do
+              Rails.application.config.after_initialize do
+                ActiveRecord::Base.include Paging
+              end
+            end
+        """,
+        "a block that is no deferral (it defines a method)": """
+            ActiveSupport.on_load(:active_record) do
+              define_method(:customer_phone) do
+                include RubyLLM::ActiveRecord::ActsAs
+              end
+            end
+        """,
+    }
+    for label, hook in hooks.items():
+        found = _check(tmp_path, {"config/initializers/ruby_llm_records.rb": hook})
+        assert _verdict(found) == "rubyllm/unverifiable-model-call", label
