@@ -81,7 +81,10 @@ class TypeInference:
     def _infer_forward(
         self, pf: ParsedFile, node: ts.Node, sig: MethodSig, b: NsBuild, singleton: bool, ctx: Ctx
     ) -> None:
-        """`def x(...) = T.y(...)` or `def x(*a, **k, &b) T.y(*a, **k, &b)`: the call takes T.y's signature."""
+        """`def x(...) = T.y(...)` or `def x(*a, **k, &b) T.y(*a, **k, &b)`: the call takes T.y's signature.
+        A body handing its arguments (and block) to two different methods takes neither's: one target's
+        params, or its never running the block, would not be true of the method (the other may run it)."""
+        b.forwards.pop((singleton, sig.name), None)  # a redefinition replaces what an earlier def forwarded to
         kinds = [p.kind for p in sig.params]
         if kinds == ["forward"]:
             wanted = "forward_argument"
@@ -92,22 +95,27 @@ class TypeInference:
         body = node.child_by_field_name("body")
         if body is None:
             return
-        for call in walk_calls(body):
-            if not any(a.type == wanted for a in call_args(call)):
-                continue
-            recv, meth = call.child_by_field_name("receiver"), call.child_by_field_name("method")
-            if meth is None:
-                continue
-            meth_t = pf.text(meth)
-            side = "." if singleton else "#"
-            if recv is None or recv.type == "self":
-                b.forwards[(singleton, sig.name)] = ("self", None, f"{side}{meth_t}")
-            elif recv.type in ("constant", "scope_resolution"):
-                b.forwards[(singleton, sig.name)] = ("const", Deferred(pf.text(recv), ctx.nesting), f".{meth_t}")
-            elif recv.type == "identifier" or (recv.type == "call" and recv.child_by_field_name("receiver") is None):
-                via = pf.text(recv if recv.type == "identifier" else recv.child_by_field_name("method"))
-                b.forwards[(singleton, sig.name)] = ("self", None, f"{side}{via}.{meth_t}")
-            return
+        targets = [self._forward_target(pf, call, singleton, ctx) for call in walk_calls(body)
+                   if any(a.type == wanted for a in call_args(call))]
+        if targets and targets[0] is not None and all(t == targets[0] for t in targets):
+            b.forwards[(singleton, sig.name)] = targets[0]
+
+    @staticmethod
+    def _forward_target(pf: ParsedFile, call: ts.Node, singleton: bool, ctx: Ctx) -> tuple | None:
+        """Where a call handing on the arguments goes, as b.forwards records it; None when it cannot say."""
+        recv, meth = call.child_by_field_name("receiver"), call.child_by_field_name("method")
+        if meth is None:
+            return None
+        meth_t = pf.text(meth)
+        side = "." if singleton else "#"
+        if recv is None or recv.type == "self":
+            return ("self", None, f"{side}{meth_t}")
+        if recv.type in ("constant", "scope_resolution"):
+            return ("const", Deferred(pf.text(recv), ctx.nesting), f".{meth_t}")
+        if recv.type == "identifier" or (recv.type == "call" and recv.child_by_field_name("receiver") is None):
+            via = pf.text(recv if recv.type == "identifier" else recv.child_by_field_name("method"))
+            return ("self", None, f"{side}{via}.{meth_t}")
+        return None
 
     def _type_ivars(self, b: NsBuild) -> None:
         """Readers (attr_reader :chat) and `def x; @x; end` take the one type every assignment agrees on."""

@@ -50,3 +50,63 @@ def test_released_gem_methods():
     assert not idx.find_method("RubyLLM::Chat", "on_new_message").never_yields
     old = ManifestIndex.load("1.0.0")
     assert old.find_method("RubyLLM", "chat", singleton=True).never_yields
+
+
+FORWARDERS = b"""
+module Tiny
+  class Client
+    def prepare(*args, **kw)
+      @prepared = args
+    end
+
+    def run(*args, **kw)
+      yield args
+    end
+
+    def only_prepare(...) = prepare(...)
+
+    def prepare_then_run(...)
+      prepare(...)
+      run(...)
+    end
+
+    def run_then_prepare(*args, **kw, &block)
+      run(*args, **kw, &block)
+      prepare(*args, **kw, &block)
+    end
+
+    def redefined(...) = prepare(...)
+    def redefined(text, &blk) = blk.call(text)
+  end
+end
+"""
+
+
+@pytest.fixture
+def tiny_index(tmp_path, monkeypatch):
+    from static_checks.manifest import history, index
+    from static_checks.manifest.extract import extract_files
+    from static_checks.manifest.history import build_history, write_history
+
+    manifest = extract_files([("lib/tiny.rb", FORWARDERS)], "tiny", "0.1.0")
+    write_history(tmp_path / "tiny.json.gz", build_history("tiny", [(manifest, {})]))
+    monkeypatch.setattr(history, "DATA_DIR", tmp_path)
+    index._history.cache_clear()
+    index._load.cache_clear()
+    yield index.ManifestIndex.load("0.1.0", gem="tiny")
+    index._history.cache_clear()
+    index._load.cache_clear()
+
+
+def test_a_method_forwarding_to_two_methods_takes_neither_ones_answer(tiny_index):
+    one = tiny_index.find_method("Tiny::Client", "only_prepare")
+    assert one.never_yields and one.forwards_to == "Tiny::Client#prepare"  # one target: followed
+    for name in ("prepare_then_run", "run_then_prepare"):
+        sig = tiny_index.find_method("Tiny::Client", name)
+        assert not sig.never_yields and sig.forwards_to is None, name  # `run` yields, whatever the order
+
+
+def test_a_redefinition_drops_what_the_earlier_def_forwarded_to(tiny_index):
+    sig = tiny_index.find_method("Tiny::Client", "redefined")
+    assert sig.forwards_to is None and not sig.never_yields
+    assert [(p.kind, p.name) for p in sig.params] == [("req", "text"), ("block", "blk")]
