@@ -178,6 +178,8 @@ def step_detail(name: str, step: dict) -> str:
             bits.append(f"HTTP {step['http_status']}")
         if step.get("ready_seconds") is not None:
             bits.append(f"ready in {step['ready_seconds']} s")
+    if name == "test_image" and step.get("base_choice"):
+        bits.append(f"base {step['base_choice']}")  # chosen for this repo: say which and why
     if name == "tests" and step.get("runs") is not None:
         bits.append(f"{step['runs']} runs, {step.get('failures')} failures, {step.get('errors')} errors, "
                     f"{step.get('skips')} skips")

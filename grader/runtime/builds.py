@@ -197,8 +197,8 @@ def sandbox_files(repo) -> dict[str, bytes]:
 def build_test_image(client, engine, repo, profile: Profile, options, run_id, budget) -> TestImageStep:
     from grader.runtime.context import DOCKERFILE_NAME, ContextError, build_context
 
-    base = options.base_image or profile.default_base_image(repo)
-    step = TestImageStep(profile=profile.name, base_image=base)
+    base, choice = _base_image(client, engine, repo, profile, options)
+    step = TestImageStep(profile=profile.name, base_image=base, base_choice=choice)
     timeout = budget.timeout(options.timeouts.test_image)
     if timeout is None:
         return over_budget(step, budget)
@@ -231,6 +231,20 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
                                      dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True,
                                      cancelled=lambda: budget.is_cancelled, buildargs=mirror_buildargs(options))
     return _bundle_failure_explained(_record_build(step, outcome, tag, started), outcome.log, options, base)
+
+
+def _base_image(client, engine, repo, profile: Profile, options) -> tuple[str, str | None]:
+    """--base-image when given; else the local grader-base image that fits the repo's Ruby and
+    Bundler (base_choice); else the profile's default (an official ruby image, pulled only with
+    --build-network)."""
+    if options.base_image:
+        return options.base_image, None
+    from grader.runtime.base_choice import choose_base, labelled_images, repo_asks
+
+    chosen = choose_base(labelled_images(engine.base_image_listing(client)), repo_asks(repo))
+    if chosen is None:
+        return profile.default_base_image(repo), "no local grader-base image (bash .ci/docker-setup.sh builds them)"
+    return chosen[0].tag, chosen[1]
 
 
 def _bundle_failure_explained(step, log: str, options, base: str):
