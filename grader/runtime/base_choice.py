@@ -5,8 +5,8 @@ scripts/build_base_image.sh labels each image it builds with its Ruby and Bundle
 and trixie (Ruby 3.3, Bundler 2.6, Rails 7.2). Neither can serve every app: Bundler 2.3 cannot read a
 Rails 7.1+ Gemfile (`platforms: %i[ windows jruby ]`) and Rails 8 needs Ruby 3.2; an app locking Ruby
 3.1 and Rails 6.1 installs offline only from bookworm's gems. So the repo's own words decide: the Ruby it
-asks for (Dockerfile, .ruby-version, Gemfile `ruby`, Gemfile.lock RUBY VERSION) and the Bundler that
-wrote its lockfile (BUNDLED WITH).
+asks for (Gemfile `ruby`, .ruby-version, Gemfile.lock RUBY VERSION, its Dockerfile, in that order) and
+the Bundler that wrote its lockfile (BUNDLED WITH).
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from grader.runtime.repo_files import read_repo_text
 
 _VERSION = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 _BUNDLED_WITH = re.compile(r"^BUNDLED WITH\s*\n\s+(\d+(?:\.\d+){0,3})", re.MULTILINE)
+# Bundler's view first: it refuses a Ruby other than the Gemfile's (`ruby "3.3.6"`, `ruby file:
+# ".ruby-version"`), whatever the app's own Dockerfile builds on.
+_BUNDLER_ORDER = {"gemfile": 0, "ruby_version_file": 1, "gemfile_lock": 2, "dockerfile_arg": 3, "dockerfile_from": 4}
 _CLAIM_NAMES = {"dockerfile_arg": "Dockerfile", "dockerfile_from": "Dockerfile FROM",
                 "ruby_version_file": ".ruby-version", "gemfile": "Gemfile ruby", "gemfile_lock": "Gemfile.lock"}
 
@@ -69,7 +72,8 @@ def _dotted(version: tuple[int, ...]) -> str:
 def repo_asks(repo: Path) -> RepoAsks:
     """The first Ruby claim that has a number, and BUNDLED WITH, of the app at `repo`."""
     ruby = ruby_from = None
-    for claim in ruby_version_claims(RepoReader(repo, follow_links=True)):
+    claims = ruby_version_claims(RepoReader(repo, follow_links=True))
+    for claim in sorted(claims, key=lambda c: _BUNDLER_ORDER.get(c.source, len(_BUNDLER_ORDER))):
         ruby = version_tuple(claim.number)
         if ruby is not None:
             ruby_from = _CLAIM_NAMES.get(claim.source, claim.source)
@@ -108,10 +112,13 @@ def choose_base(images: list[BaseImage], asks: RepoAsks) -> tuple[BaseImage, str
 
 
 def labelled_images(listing: list[tuple[list[str], dict[str, str]]]) -> list[BaseImage]:
-    """BaseImages from (tags, labels) pairs of the engine's `grader.base=true` images; images without
-    version labels (built by an older script) are left out."""
+    """BaseImages from (tags, labels) pairs of the engine's `grader.base=true` images. Left out: images
+    without version labels (built by an older script), and images of ours built on a base (test and
+    bundle images inherit its labels; they carry `grader.managed`)."""
     found = []
     for tags, labels in listing:
+        if labels.get("grader.managed"):
+            continue
         ruby, bundler = version_tuple(labels.get("grader.ruby")), version_tuple(labels.get("grader.bundler"))
         if ruby is None or bundler is None:
             continue

@@ -13,7 +13,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from grader.runtime.budget import over_budget
-from grader.runtime.bundler_log import bundler_failure
+from grader.runtime.bundler_log import bundle_step_error, bundler_failure
 from grader.runtime.dockerfile_scan import DockerfileError, scan_dockerfile
 from grader.runtime.leftovers import BUILD
 from grader.runtime.models import BuildStep, StepStatus, TestImageStep
@@ -114,7 +114,7 @@ _BUNDLE_DOCKERFILE = """FROM {base}
 LABEL grader.managed="true" grader.cache="bundle" grader.cache_key="{key}"{owner}
 ENV HOME=/tmp LANG=C.UTF-8
 {mirror}WORKDIR /grader-bundle
-COPY Gemfile Gemfile.lock ./
+COPY Gemfile Gemfile.lock{version_files} ./
 RUN bundle install --local || bundle install
 WORKDIR /app
 """
@@ -123,31 +123,49 @@ _MIRROR_LINES = ('ARG GRADER_GEM_MIRROR\n'
 _NEEDS_REPO_FILES = re.compile(r"^\s*gemspec\b|\bpath\s*[:(=]|^\s*path\b|\beval_gemfile\b", re.MULTILINE)
 
 
+# Files a Gemfile may read its Ruby from (`ruby file: ".ruby-version"`): copied beside it when present.
+_VERSION_FILES = (".ruby-version", ".tool-versions")
+
+
+def _bundle_files(repo) -> dict[str, str]:
+    """What the bundle image is built from: Gemfile, Gemfile.lock and the version files present."""
+    files = {name: read_repo_text(repo, name) or "" for name in ("Gemfile", "Gemfile.lock")}
+    for name in _VERSION_FILES:
+        text = read_repo_text(repo, name)
+        if text is not None:
+            files[name] = text
+    return files
+
+
 def bundle_cache_key(repo, base_id: str, mirror: bool, build_id: str = "") -> tuple[str, str] | None:
     """(key, Dockerfile) of the bundle image for this repo, or None when its Gemfile needs more
     than itself and its lockfile (gemspec, path gems, eval_gemfile) or either is missing. The
     Dockerfile labels its layers with `build_id` (when given) and the building process."""
-    gemfile, lock = read_repo_text(repo, "Gemfile"), read_repo_text(repo, "Gemfile.lock")
+    files = _bundle_files(repo)
+    gemfile, lock = files["Gemfile"], files["Gemfile.lock"]
     if not gemfile or not lock or _NEEDS_REPO_FILES.search(gemfile):
         return None
     digest = hashlib.sha256()
     mirror_lines = _MIRROR_LINES if mirror else ""
+    extra = [name for name in _VERSION_FILES if name in files]
+    version_files = "".join(f" {name}" for name in extra)
     # Hashed without key, owner and build id: the key names what is installed, whoever builds it (and
     # stays what it was before owners were labelled, so caches built then are still found).
-    template = _BUNDLE_DOCKERFILE.format(base=base_id, key="", owner="", mirror=mirror_lines)
-    for part in (base_id, template, gemfile, lock):
+    template = _BUNDLE_DOCKERFILE.format(base=base_id, key="", owner="", mirror=mirror_lines,
+                                         version_files=version_files)
+    for part in (base_id, template, gemfile, lock, *(files[name] for name in extra)):
         digest.update(part.encode())
         digest.update(b"\0")
     key = digest.hexdigest()[:24]
     owner = f" {OWNER}={json.dumps(owner_value())}" + (f" {BUILD}={json.dumps(build_id)}" if build_id else "")
-    return key, _BUNDLE_DOCKERFILE.format(base=base_id, key=key, owner=owner, mirror=mirror_lines)
+    return key, _BUNDLE_DOCKERFILE.format(base=base_id, key=key, owner=owner, mirror=mirror_lines,
+                                          version_files=version_files)
 
 
 def _bundle_context(repo, dockerfile: str):
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     with tarfile.open(fileobj=out, mode="w") as tar:
-        for name, text in (("Dockerfile", dockerfile), ("Gemfile", read_repo_text(repo, "Gemfile") or ""),
-                           ("Gemfile.lock", read_repo_text(repo, "Gemfile.lock") or "")):
+        for name, text in (("Dockerfile", dockerfile), *_bundle_files(repo).items()):
             data = text.encode()
             info = tarfile.TarInfo(name)
             info.size, info.mode = len(data), 0o644
@@ -252,7 +270,7 @@ def _bundle_failure_explained(step, log: str, options, base: str):
     offline it is skipped: a bundle the base image cannot install says nothing about the repo."""
     if step.status is not StepStatus.failed or "bundle install" not in (step.reason or ""):
         return step
-    said = bundler_failure(log)
+    said = bundler_failure(log) or bundle_step_error(log)
     if said:
         step.reason = f"bundle install failed: {said}"
     if build_network_mode(options) == "none":

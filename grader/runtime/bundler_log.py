@@ -26,8 +26,9 @@ _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"Could not find gem '(?P<gem>[^']+)'[^\n]*? in {_WHERE}"), "the image lacks gem {gem}"),
     # bounded name and version runs: the log is the graded repo's output, and an unbounded run backtracks
     # quadratically over a long line of word characters
-    (re.compile(rf"Could not find (?P<gem>{_GEM}(?:, {_GEM})*) in {_WHERE}"),
-     "the image lacks {gem}"),
+    # Bundler wraps a long list over several lines
+    (re.compile(rf"Could not find (?P<gems>{_GEM}(?:,\s{{1,4}}{_GEM})*) in {_WHERE}"),
+     "the image lacks {gems}"),
     (re.compile(r"(?:Could not fetch specs from|Could not reach host|Network error while fetching) (?P<what>\S+)"),
      "no network to fetch gems from {what}"),
 )
@@ -44,9 +45,43 @@ def bundler_failure(log: str) -> str | None:
             continue
         groups = {k: " ".join((v or "").split()) for k, v in found.groupdict().items()}
         groups["at"] = f" (Gemfile line {groups.pop('line')})" if groups.get("line") else ""
+        if "gems" in groups:
+            groups["gems"] = _gem_list(groups["gems"])
         said = sentence.format(**groups)
         lock = _LOCK_BUNDLER.search(log)
         if lock is not None and pattern is _PARSE_ERROR:  # an older Bundler than the lockfile's is why it cannot
             said += f"; the image has Bundler {lock['have']}, the lockfile was made with {lock['want']}"
         return said[:_LIMIT]
     return None
+
+
+_SHOWN = 4
+
+
+def _gem_list(text: str) -> str:
+    """A few of the missing gems and how many there are in all: a new app locks a hundred."""
+    gems = [g.strip() for g in text.split(",") if g.strip()]
+    if len(gems) <= _SHOWN + 1:
+        return ", ".join(gems)
+    return f"{len(gems)} of the locked gems: {', '.join(gems[:_SHOWN])} and {len(gems) - _SHOWN} more"
+
+
+_NOISE = re.compile(r"^(?:Step \d+/\d+ :|\s*---> |Removing intermediate container|The command '"
+                    r"|Don't run Bundler as root|Installing your bundle as root|application for all non-root users"
+                    r"|Bundler can ask for sudo"
+                    r"|\s*#\s|\s*from \S)")
+_RAISED_AT = re.compile(r"^\S+:\d+:in [`'][^`']{0,200}[`']: ")  # Ruby's "file:line:in `m': message (Class)"
+_ERRORISH = re.compile(r"error|Error|No such file|cannot|could not|Could not|not found|denied|invalid")
+
+
+def bundle_step_error(log: str) -> str | None:
+    """When Bundler's words match none of the known causes: the first line of the bundle step's output
+    that reads like an error (else its last line), without Docker's and Bundler's boilerplate."""
+    text = log or ""
+    start = text.rfind(": RUN bundle install")
+    lines = [_RAISED_AT.sub("", ln.strip()) for ln in text[max(start, 0):].splitlines()[1:]]
+    lines = [ln for ln in lines if ln and not _NOISE.match(ln)]
+    if not lines:
+        return None
+    said = next((ln for ln in lines if _ERRORISH.search(ln)), lines[-1])
+    return " ".join(said.split())[:_LIMIT]

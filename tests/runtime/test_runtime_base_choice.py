@@ -72,6 +72,19 @@ def test_repo_asks_reads_ruby_version_and_bundled_with(tmp_path):
 def test_only_images_with_version_labels_are_candidates():
     listing = [(["grader-base:trixie"], {"grader.base": "true", "grader.ruby": "3.3.8", "grader.bundler": "2.6.7"}),
                (["grader-base:old"], {"grader.base": "true"}),  # built by an older script: no versions
-               (["<none>:<none>"], {"grader.ruby": "3.1.2", "grader.bundler": "2.3.15"})]
+               (["<none>:<none>"], {"grader.ruby": "3.1.2", "grader.bundler": "2.3.15"}),
+               # a run's test image built on the base inherits its labels: never a base itself
+               (["grader-run-5c53b52334d4:test"], {"grader.base": "true", "grader.ruby": "3.3.8",
+                                                   "grader.bundler": "2.6.7", "grader.managed": "true"})]
     assert labelled_images(listing) == [TRIXIE]
     assert version_tuple("3.3-slim") == (3, 3) and version_tuple("latest") is None
+
+
+def test_the_gemfile_s_ruby_outranks_the_dockerfile_s(tmp_path):
+    """Bundler enforces the Gemfile's Ruby; the app's own Dockerfile may lag behind it."""
+    repo = _write(tmp_path / "r", {"Dockerfile": "ARG RUBY_VERSION=3.1.2\nFROM ruby:$RUBY_VERSION-slim\n",
+                                   ".ruby-version": "3.3.5\n", "Gemfile": 'ruby "3.3.5"\ngem "rails"\n',
+                                   "Gemfile.lock": _lock("2.5.16")})
+    assert repo_asks(repo) == RepoAsks((3, 3, 5), "Gemfile ruby", (2, 5, 16))
+    (repo / "Gemfile").write_text('gem "rails"\n')
+    assert repo_asks(repo).ruby_from == ".ruby-version"
