@@ -180,6 +180,8 @@ def step_detail(name: str, step: dict) -> str:
             bits.append(f"ready in {step['ready_seconds']} s")
     if name == "test_image" and step.get("base_choice"):
         bits.append(f"base {step['base_choice']}")  # chosen for this repo: say which and why
+    if name == "test_image" and step.get("ruby_widened"):
+        bits.append(step["ruby_widened"])
     if name == "tests" and step.get("runs") is not None:
         bits.append(f"{step['runs']} runs, {step.get('failures')} failures, {step.get('errors')} errors, "
                     f"{step.get('skips')} skips")

@@ -127,21 +127,23 @@ _NEEDS_REPO_FILES = re.compile(r"^\s*gemspec\b|\bpath\s*[:(=]|^\s*path\b|\beval_
 _VERSION_FILES = (".ruby-version", ".tool-versions")
 
 
-def _bundle_files(repo) -> dict[str, str]:
-    """What the bundle image is built from: Gemfile, Gemfile.lock and the version files present."""
+def _bundle_files(repo, overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """What the bundle image is built from: Gemfile, Gemfile.lock and the version files present;
+    `overrides` replace the repo's text (a widened Ruby pin, ruby_series)."""
     files = {name: read_repo_text(repo, name) or "" for name in ("Gemfile", "Gemfile.lock")}
     for name in _VERSION_FILES:
         text = read_repo_text(repo, name)
         if text is not None:
             files[name] = text
-    return files
+    return {**files, **(overrides or {})}
 
 
-def bundle_cache_key(repo, base_id: str, mirror: bool, build_id: str = "") -> tuple[str, str] | None:
+def bundle_cache_key(repo, base_id: str, mirror: bool, build_id: str = "",
+                     overrides: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(key, Dockerfile) of the bundle image for this repo, or None when its Gemfile needs more
     than itself and its lockfile (gemspec, path gems, eval_gemfile) or either is missing. The
     Dockerfile labels its layers with `build_id` (when given) and the building process."""
-    files = _bundle_files(repo)
+    files = _bundle_files(repo, overrides)
     gemfile, lock = files["Gemfile"], files["Gemfile.lock"]
     if not gemfile or not lock or _NEEDS_REPO_FILES.search(gemfile):
         return None
@@ -162,10 +164,10 @@ def bundle_cache_key(repo, base_id: str, mirror: bool, build_id: str = "") -> tu
                                           version_files=version_files)
 
 
-def _bundle_context(repo, dockerfile: str):
+def _bundle_context(repo, dockerfile: str, overrides: dict[str, str] | None = None):
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     with tarfile.open(fileobj=out, mode="w") as tar:
-        for name, text in (("Dockerfile", dockerfile), *_bundle_files(repo).items()):
+        for name, text in (("Dockerfile", dockerfile), *_bundle_files(repo, overrides).items()):
             data = text.encode()
             info = tarfile.TarInfo(name)
             info.size, info.mode = len(data), 0o644
@@ -174,7 +176,8 @@ def _bundle_context(repo, dockerfile: str):
     return out
 
 
-def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeout: float, budget):
+def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeout: float, budget,
+                        overrides: dict[str, str] | None = None):
     """The cached bundle image for this repo (built now if missing), as (tag, outcome-or-None);
     (None, None) when the repo cannot use one."""
     try:
@@ -182,7 +185,7 @@ def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeou
     except Exception:  # noqa: BLE001 - no base: the caller reports it
         return None, None
     build_id = uuid.uuid4().hex[:16]
-    keyed = bundle_cache_key(repo, base_id, bool(options.gem_mirror), build_id)
+    keyed = bundle_cache_key(repo, base_id, bool(options.gem_mirror), build_id, overrides)
     if keyed is None:
         return None, None
     key, dockerfile = keyed
@@ -190,7 +193,7 @@ def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeou
     if engine.image_present(client, tag):
         return tag, None
     try:
-        with engine.bundle_build_marker(client, build_id), _bundle_context(repo, dockerfile) as context:
+        with engine.bundle_build_marker(client, build_id), _bundle_context(repo, dockerfile, overrides) as context:
             outcome = engine.build_image(client, tag=tag, run_id=run_id, step="bundle", timeout=timeout,
                                          network=build_network_mode(options), limits=options.limits,
                                          fileobj=context, labelled_in_dockerfile=True,
@@ -226,7 +229,9 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
         step.reason = f"base image {base} not present locally: pass --base-image IMAGE (or --build-network to pull)"
         return step
     started = time.monotonic()
-    bundle_tag, bundle_outcome = ensure_bundle_image(client, engine, repo, base, options, run_id, timeout, budget)
+    overrides = _widened_ruby_pin(client, repo, base, step)
+    bundle_tag, bundle_outcome = ensure_bundle_image(client, engine, repo, base, options, run_id, timeout, budget,
+                                                     overrides)
     if bundle_outcome is not None and not bundle_outcome.ok:
         return _bundle_failure_explained(_record_build(step, bundle_outcome, "", started), bundle_outcome.log,
                                          options, base)
@@ -238,7 +243,7 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
     try:
         dockerfile = profile.render_dockerfile(bundle_tag or base, repo, engine.labels(run_id, "test_image"),
                                                gem_mirror=bool(options.gem_mirror))
-        context = build_context(repo, dockerfile, sandbox_files(repo))
+        context = build_context(repo, dockerfile, sandbox_files(repo), replaced=overrides)
     except (ContextError, OSError) as exc:
         step.status, step.reason = StepStatus.failed, f"could not pack the repo: {exc}"
         return step
@@ -249,6 +254,27 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
                                      dockerfile=DOCKERFILE_NAME, labelled_in_dockerfile=True,
                                      cancelled=lambda: budget.is_cancelled, buildargs=mirror_buildargs(options))
     return _bundle_failure_explained(_record_build(step, outcome, tag, started), outcome.log, options, base)
+
+
+def _widened_ruby_pin(client, repo, base: str, step: TestImageStep) -> dict[str, str]:
+    """The build's copy of the Gemfile when its exact Ruby pin is another patch release of the base
+    image's series (ruby_series); the step records what was widened."""
+    from grader.runtime.base_choice import version_tuple
+    from grader.runtime.ruby_series import widen_ruby_pin
+
+    gemfile = read_repo_text(repo, "Gemfile")
+    if not gemfile:
+        return {}
+    try:
+        labels = client.images.get(base).labels or {}
+    except Exception:  # noqa: BLE001 - absent or unreadable: the build step reports it
+        return {}
+    versions = {name: text for name in _VERSION_FILES if (text := read_repo_text(repo, name)) is not None}
+    widened = widen_ruby_pin(gemfile, version_tuple(labels.get("grader.ruby")), versions)
+    if widened is None:
+        return {}
+    step.ruby_widened = widened.note
+    return {"Gemfile": widened.gemfile}
 
 
 def _base_image(client, engine, repo, profile: Profile, options) -> tuple[str, str | None]:

@@ -36,3 +36,24 @@ def test_the_same_app_on_bookworm_says_bundler_cannot_read_its_gemfile(docker_cl
     assert "(Gemfile line 6)" in image.reason and "builds have no network" in image.reason
     assert report.boot.status is StepStatus.not_applicable
     kit.assert_nothing_left(docker_client, report.run_id)
+
+
+def test_an_exact_ruby_pin_of_another_patch_release_is_widened_in_the_build_copy_only(docker_client, fixtures_dir,
+                                                                                    new_base_image, tmp_path, kit):
+    """Generators pin the author's Ruby exactly; trixie has 3.3.8. The copy we build asks for ~> 3.3.0,
+    the report says so, and the repo's own Gemfile is not touched."""
+    import shutil
+
+    repo = shutil.copytree(fixtures_dir / "rails_modern", tmp_path / "pinned")
+    gemfile = repo / "Gemfile"
+    gemfile.write_text(gemfile.read_text().replace('source "https://rubygems.org"\n',
+                                                   'source "https://rubygems.org"\n\nruby "3.3.0"\n'))
+    before = gemfile.read_text()
+    report = run_runtime(repo, RuntimeOptions(build_repo_dockerfile=False))
+    image = report.test_image
+    assert image.status is StepStatus.ok, image.reason
+    assert image.ruby_widened.startswith("the Gemfile asks for Ruby 3.3.0 exactly (Gemfile line 3); built and run "
+                                         "on Ruby 3.3.")
+    assert report.boot.status is StepStatus.ok and report.tests.status is StepStatus.ok, report.tests.log_tail
+    assert gemfile.read_text() == before
+    kit.assert_nothing_left(docker_client, report.run_id)
