@@ -162,6 +162,7 @@ def runtime_section(r: GradeReport) -> RuntimeSection:
     if rt.get("app_root") not in (None, "."):
         note = rt.get("app_root_note")
         text += f" Ran in {rt['app_root']}/" + (f" ({note})." if note else ".")
+    text += _base_sentence(rt.get("test_image") or {})
     if status != "ok":
         text += " Points that need what did not run are pending."
     rows = [RuntimeRow(False, name, str((rt.get(name) or {}).get("status", "?")), step_detail(name, rt.get(name) or {}))
@@ -171,6 +172,13 @@ def runtime_section(r: GradeReport) -> RuntimeSection:
     return RuntimeSection(text, rows)
 
 
+def _base_sentence(image: dict) -> str:
+    """Which base image the test image started from when the grader chose it, and why; and a Gemfile
+    Ruby pin widened for the build (the table's cells are too short to carry these beside the reason)."""
+    text = f" Base image {image['base_choice']}." if image.get("base_choice") else ""
+    return text + (f" Ruby: {image['ruby_widened']}." if image.get("ruby_widened") else "")
+
+
 def step_detail(name: str, step: dict) -> str:
     bits = []
     if name == "boot":
@@ -178,10 +186,6 @@ def step_detail(name: str, step: dict) -> str:
             bits.append(f"HTTP {step['http_status']}")
         if step.get("ready_seconds") is not None:
             bits.append(f"ready in {step['ready_seconds']} s")
-    if name == "test_image" and step.get("base_choice"):
-        bits.append(f"base {step['base_choice']}")  # chosen for this repo: say which and why
-    if name == "test_image" and step.get("ruby_widened"):
-        bits.append(step["ruby_widened"])
     if name == "tests" and step.get("runs") is not None:
         bits.append(f"{step['runs']} runs, {step.get('failures')} failures, {step.get('errors')} errors, "
                     f"{step.get('skips')} skips")

@@ -18,7 +18,8 @@ _PARSE_ERROR = re.compile(r"There was an error parsing `Gemfile`: (?P<why>.+?)\.
                           r"(?: The available options are: \[[^\]]*\])?\. Bundler cannot continue\."
                           r"(?:\s+#\s+from [^\n]*?Gemfile:(?P<line>\d+))?")
 _GEM = r"[\w.-]{1,100}-\d[\w.-]{0,60}"  # name-version, e.g. rails-8.0.2
-_WHERE = r"(?:locally installed gems|cached gems or installed locally|any of the (?:gem )?sources)"
+# Bundler wraps its messages at 80 columns: any run of whitespace may be a line break
+_WHERE = r"(?:locally\s+installed\s+gems|cached\s+gems\s+or\s+installed\s+locally|any\s+of\s+the\s+(?:gem\s+)?sources)"
 _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_PARSE_ERROR, "Bundler cannot read the Gemfile: {why}{at}"),
     (re.compile(r"Your Ruby version is (?P<have>\S+), but your Gemfile specified (?P<want>[^\s,]+)"),
@@ -27,8 +28,10 @@ _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
     # bounded name and version runs: the log is the graded repo's output, and an unbounded run backtracks
     # quadratically over a long line of word characters
     # Bundler wraps a long list over several lines
-    (re.compile(rf"Could not find (?P<gems>{_GEM}(?:,\s{{1,4}}{_GEM})*) in {_WHERE}"),
+    (re.compile(rf"Could not find (?P<gems>{_GEM}(?:,\s{{1,4}}{_GEM})*)\s{{1,4}}in\s{{1,4}}{_WHERE}"),
      "the image lacks {gems}"),
+    (re.compile(r"Fetching (?P<url>\S{1,300})\s+You need to install git to be able to use gems from git"),
+     "the Gemfile takes gems from a git repository ({url}): the image has no git and builds have no network"),
     (re.compile(r"(?:Could not fetch specs from|Could not reach host|Network error while fetching) (?P<what>\S+)"),
      "no network to fetch gems from {what}"),
 )

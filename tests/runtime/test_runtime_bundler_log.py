@@ -111,3 +111,16 @@ def test_an_unknown_failure_is_told_by_its_error_line_not_by_docker_s_exit_code(
     step = _bundle_failure_explained(_failed_step(), RAISED_LOG, RuntimeOptions(), "grader-base:trixie")
     assert step.reason.startswith("bundle install failed: No such file or directory @ rb_sysopen - "
                                   "/grader-bundle/.ruby-version (Errno::ENOENT) (builds have no network")
+
+
+def test_a_list_wrapped_before_where_bundler_looked_is_still_read():
+    log = "Could not find rails-8.1.2, pg-1.6.3, puma-7.2.0, rake-13.4.2, erb-6.0.7, crass-1.0.7 in\nlocally installed gems\n"
+    assert bundler_failure(log) == "the image lacks 6 of the locked gems: rails-8.1.2, pg-1.6.3, puma-7.2.0, rake-13.4.2 and 2 more"
+
+
+def test_a_gem_from_git_is_named_with_its_repository():
+    log = ("Fetching https://github.com/excid3/jbuilder.git\nYou need to install git to be able to use gems from git "
+           "repositories. For help\ninstalling git, please refer to GitHub's tutorial\nCould not reach host "
+           "index.rubygems.org. Check your network connection and try\nagain.\n")
+    assert bundler_failure(log) == ("the Gemfile takes gems from a git repository (https://github.com/excid3/jbuilder.git):"
+                                    " the image has no git and builds have no network")
