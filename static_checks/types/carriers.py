@@ -85,7 +85,7 @@ class _Index:
         self._defs: dict[int, MethodDef] | None = None
         self._call_scopes: dict[int, dict] = {}
         self._built_on: dict[str, list[str]] = {}
-        self._by_path: dict[str, list[AppClass]] = {}
+        self._by_short: dict[str, list[AppClass]] | None = None
 
     def named(self, fs: FileScan, name: str, kind: str = "identifier") -> list[ts.Node]:
         """The file's `kind` nodes (identifier, instance_variable) spelt `name`, identifiers with the shorthand
@@ -147,12 +147,13 @@ class _Index:
     def classes_named(self, path: str) -> list[AppClass]:
         """App classes a constant written `path` may name from some nesting: those whose name ends with it
         (a superset of Ruby's lexical lookup, which the inferer's call sites use)."""
-        found = self._by_path.get(path)
-        if found is None:
-            bare = path.lstrip(":")
-            found = self._by_path[path] = [app for fq, app in self.project.classes.items()
-                                           if fq == bare or fq.endswith("::" + bare)]
-        return found
+        if self._by_short is None:
+            self._by_short = {}
+            for fq, app in self.project.classes.items():
+                self._by_short.setdefault(fq.rsplit("::", 1)[-1], []).append(app)
+        bare = path.lstrip(":")
+        return [app for app in self._by_short.get(bare.rsplit("::", 1)[-1], ())
+                if app.fq == bare or app.fq.endswith("::" + bare)]
 
     def class_defs(self, fqs: list[str]) -> list[ClassDef]:
         return [d for fq in fqs for d in self.project.classes[fq].defs]
