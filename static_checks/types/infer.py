@@ -441,7 +441,9 @@ class Inferer:
     def _class_sites(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
         """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when the sites
         read may not be all of them: an app class inherits from X (its `Sub.new`, `super` reach the method
-        too), or a file the type scan skipped names X (`Reply.new(params[:text])` in a controller)."""
+        too), a file the type scan skipped names X (`Reply.new(params[:text])` in a controller), or a site
+        names no constant we read (`self.class.new`, `Svc = X`, `X.send(:new)`, `Job.set(..).perform_later`,
+        `klass.new` after a `constantize`: types.callers.CallSites.unseen_sites)."""
         app = self._app_of(mdef.cls)
         if app is None or any(c.parent is app for c in self.project.classes.values()) \
                 or self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1]):
@@ -451,10 +453,16 @@ class Inferer:
             found = self.project.lookup_class(path, scope.nesting)
             return found.fq if found is not None else None
 
-        if mdef.singleton:
-            return self._callers.of_class(app.fq, mdef.name, names_app)  # type: ignore[union-attr]
-        return [site for called in _CLASS_ENTRIES[mdef.name]
-                for site in self._callers.of_class(app.fq, called, names_app)]  # type: ignore[union-attr]
+        called = (mdef.name,) if mdef.singleton else _CLASS_ENTRIES[mdef.name]
+        # `Job.new(x).perform_now` passes x to perform too: a job built by `new` is not typed from its sites
+        watched = called + ("new",) if mdef.name == "perform" and not mdef.singleton else called
+        chain = {c.fq for c in app.chain()}
+        if self._callers.unseen_sites(app.fq, chain, watched, mdef.params,  # type: ignore[union-attr]
+                                      self.project.unscanned) is not None \
+                or (watched != called and self._callers.of_class(app.fq, "new", names_app)):  # type: ignore[union-attr]
+            return []
+        return [site for name in called
+                for site in self._callers.of_class(app.fq, name, names_app)]  # type: ignore[union-attr]
 
     def _default_node(self, name: str, scope: Scope) -> ts.Node | None:
         params = scope.node.child_by_field_name("parameters")
