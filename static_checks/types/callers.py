@@ -115,7 +115,7 @@ class CallSites:
         escapes: dict[str, str] = {}
         self_class = []
         for fs in self._scans:
-            for node in _outermost_constants(fs.pf.root):
+            for node in outermost_constants(fs.pf.root):
                 if _handed_on(node):
                     last = node.child_by_field_name("name") if node.type == "scope_resolution" else node
                     escapes.setdefault(text(last or node), f"{fs.pf.rel}:{node.start_point[0] + 1}")
@@ -165,7 +165,7 @@ _REFLECTIVE = frozenset({
     "yield_self", "itself", "instance_eval", "instance_exec", "class_eval", "class_exec", "module_eval", "allocate",
 })
 # Calls that only compare or test a class given as an argument, or double it in a test without building it.
-_READS_CLASS = frozenset({
+READS_CLASS = frozenset({
     "is_a?", "kind_of?", "instance_of?", "===", "==", "!=", "eql?", "equal?", "<", "<=", ">", ">=", "in?",
     "instance_double", "instance_spy",
 })
@@ -190,10 +190,10 @@ def _handed_on(const: ts.Node) -> bool:
         return name is not None and text(name) in _REFLECTIVE
     if kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
         name = parent.parent.child_by_field_name("method")
-        return name is None or text(name) not in _READS_CLASS
+        return name is None or text(name) not in READS_CLASS
     if kind == "binary":
         op = parent.child_by_field_name("operator")
-        return op is None or text(op) not in _READS_CLASS
+        return op is None or text(op) not in READS_CLASS
     return kind not in _PURE_PLACES
 
 
@@ -229,7 +229,7 @@ def _constants_query() -> ts.Query:
     return ts.Query(ruby_language(), "(constant) @c (scope_resolution) @c")
 
 
-def _outermost_constants(root: ts.Node) -> list[ts.Node]:
+def outermost_constants(root: ts.Node) -> list[ts.Node]:
     """`Reply` and `A::B` as written, not the parts of a longer path."""
     found = ts.QueryCursor(_constants_query()).captures(root).get("c", [])
     return [n for n in found if n.parent is None or n.parent.type != "scope_resolution"]
