@@ -454,19 +454,22 @@ class Inferer:
     def _class_sites(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
         """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when the sites
         read may not be all of them: an app class inherits from X (its `Sub.new`, `super` reach the method
-        too), a file the type scan skipped names X (`Reply.new(params[:text])` in a controller), or a site
-        names no constant we read (`self.class.new`, `Svc = X`, `X.send(:new)`, `Job.set(..).perform_later`,
+        too), a file the type scan skipped names X and the method (`Reply.new(params[:text])` in a controller;
+        a private class method is called only from inside X, so other files cannot matter), or a site names
+        no constant we read (`self.class.new`, `Svc = X`, `X.send(:new)`, `Job.set(..).perform_later`,
         `klass.new` after a `constantize`: types.callers.CallSites.unseen_sites)."""
         app = self._app_of(mdef.cls)
-        if app is None or any(c.parent is app for c in self.project.classes.values()) \
-                or self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1]):
+        if app is None or any(c.parent is app for c in self.project.classes.values()):
+            return []
+        called = (mdef.name,) if mdef.singleton else _CLASS_ENTRIES[mdef.name]
+        outside_may_call = not (mdef.singleton and mdef.visibility == "private")
+        if outside_may_call and self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1], called):
             return []
 
         def names_app(path: str, scope: Scope) -> str | None:
             found = self.project.lookup_class(path, scope.nesting)
             return found.fq if found is not None else None
 
-        called = (mdef.name,) if mdef.singleton else _CLASS_ENTRIES[mdef.name]
         # `Job.new(x).perform_now` passes x to perform too: a job built by `new` is not typed from its sites
         watched = called + ("new",) if mdef.name == "perform" and not mdef.singleton else called
         chain = {c.fq for c in app.chain()}
@@ -474,8 +477,8 @@ class Inferer:
                                       self.project.unscanned) is not None \
                 or (watched != called and self._callers.of_class(app.fq, "new", names_app)):  # type: ignore[union-attr]
             return []
-        return [site for name in called
-                for site in self._callers.of_class(app.fq, name, names_app)]  # type: ignore[union-attr]
+        return [site for entry in called
+                for site in self._callers.of_class(app.fq, entry, names_app)]  # type: ignore[union-attr]
 
     def _default_node(self, name: str, scope: Scope) -> ts.Node | None:
         params = scope.node.child_by_field_name("parameters")
