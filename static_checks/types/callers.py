@@ -99,6 +99,13 @@ class CallSites:
         short = cls_fq.rsplit("::", 1)[-1]
         if short in self._escapes:  # by its last name: a namesake elsewhere can only untype, never type
             return f"{self._escapes[short]}: the class is handed on"
+        needle = short.encode()
+        for pf in unscanned:  # `Svc = Reply` in a file the scan skipped, `Svc.new(x)` in another
+            if needle in pf.source:
+                for node in outermost_constants(pf.root):
+                    last = node.child_by_field_name("name") if node.type == "scope_resolution" else node
+                    if last is not None and text(last) == short and _handed_on(node):
+                        return f"{pf.rel}:{node.start_point[0] + 1}: the class is handed on"
         for rel, call, name, scope, reflective_of in self._self_class:
             reaches = name in called or reflective_of == "*" or reflective_of in called
             if reaches and scope.cls is not None and scope.cls.fq in chain:

@@ -41,6 +41,10 @@ def test_every_site_named_types_the_parameter_and_class_tests_keep_it(run_app):
                            "class BuildController < ApplicationController\n"
                            "  def create = Object.const_get(params[:kind]).new(params[:text])\nend\n"}},
                  id="computed class in an unscanned file"),
+    pytest.param({"more": {"config/initializers/aliases.rb": "Svc = Reply\n",
+                           "app/controllers/svc_controller.rb": "class SvcController < ApplicationController\n"
+                                                                "  def show = render(plain: Svc.new(1))\nend\n"}},
+                 id="alias and use in two unscanned files"),
     pytest.param({"more": {"app/services/loud_reply.rb":
                            "class LoudReply < Reply\n  def initialize(x)\n    super(\"text\")\n  end\nend\n"}},
                  id="subclass super"),
