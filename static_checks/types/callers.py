@@ -14,7 +14,7 @@ from __future__ import annotations
 import tree_sitter as ts
 
 from static_checks.types.scan import FileScan, MethodDef, Scope
-from static_checks.types.syntax import ArgShape, arg_shape, const_path
+from static_checks.types.syntax import ArgShape, arg_shape, const_path, pair_value
 
 # A call site passing nothing for the parameter: the default (or nil) applies.
 NOT_PASSED = object()
@@ -115,6 +115,5 @@ def argument_for(mdef: MethodDef, param: str, call: ts.Node, shape: ArgShape | N
             found = shape.keywords.get(param)
             if found is None:
                 return NOT_PASSED if kind == "key" else None
-            # `run(context:)` (Ruby 3.1 shorthand) passes the local or method named `context`: its key
-            return found.child_by_field_name("value") or found.child_by_field_name("key")
+            return pair_value(found)  # `run(context:)` passes the local or method `context`
     return None

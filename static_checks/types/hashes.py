@@ -15,7 +15,7 @@ import tree_sitter as ts
 
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import Scope
-from static_checks.types.syntax import pair_key, text
+from static_checks.types.syntax import pair_key, pair_value, text
 
 
 class Inferer(Protocol):
@@ -38,8 +38,7 @@ def literal_type(infer: Inferer, node: ts.Node, scope: Scope) -> TypeRef | None:
             continue
         if pair.type != "pair":
             return None  # `**other` may put anything under any key
-        key = pair.child_by_field_name("key")
-        value = pair.child_by_field_name("value") or key  # `{ chat: }` holds the local `chat`
+        value = pair_value(pair)
         name = pair_key(pair)
         if name is None or value is None:
             continue

@@ -17,7 +17,7 @@ from static_checks.models_world.vocabulary import AR_FINDERS, AR_RELATION
 from static_checks.parsing import ParsedFile
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
-from static_checks.types.syntax import call_receiver, const_path, is_test_path, text
+from static_checks.types.syntax import call_receiver, const_path, is_test_path, pair_value, text
 
 # Rails macros whose added methods the manifest describes (index.acts_as_methods).
 ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
@@ -429,10 +429,7 @@ def _may_carry(arg) -> bool:
         if node.type in _LITERALS:
             continue
         if node.type == "pair":
-            value = node.child_by_field_name("value")
-            if value is None:
-                return True
-            stack.append(value)
+            stack.append(pair_value(node))  # `f(chat:)` reads the local `chat`: not a literal
         elif node.type == "hash":
             stack.extend(node.named_children)
         else:
