@@ -481,6 +481,10 @@ def is_local(pf: ParsedFile, method: ts.Node, name: str) -> bool:
     return False
 
 
+# Kernel's calls of the method their first argument names (`send` and `__send__` reach private ones too).
+SEND_BY_NAME = frozenset({"send", "public_send", "__send__"})
+
+
 def walk_calls(node: ts.Node) -> Iterable[ts.Node]:
     stack = [node]
     while stack:
