@@ -9,19 +9,13 @@ itself); reading a key it holds gives that value's type. Anything that may chang
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Protocol
 
 import tree_sitter as ts
 
+from static_checks.types.interface import Inferer
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import Scope
 from static_checks.types.syntax import pair_key, pair_value, text
-
-
-class Inferer(Protocol):
-    """What these readers need of types.infer.Inferer (which imports them)."""
-
-    def type_of(self, node: ts.Node | None, scope: Scope) -> TypeRef | None: ...
 
 HASH = "Hash"
 # Hash methods that hand back the same pairs: (method, indifferent afterwards: True/False, None = unchanged)

@@ -549,7 +549,7 @@ class Inferer:
 
     def _view_ivar(self, scope: Scope, name: str) -> TypeRef | None | bool:
         """A template's ivar from the controllers that render it (types.views); False: renderers unknown."""
-        return self._view_model().ivar_type(scope.file, name)
+        return self._view_model().ivar_type(self, scope.file, name)
 
     def _view_local(self, scope: Scope, name: str) -> TypeRef | None | bool:
         from static_checks.types.views import partial_local
@@ -560,7 +560,7 @@ class Inferer:
         if self._views is None:
             from static_checks.types.views import ViewIvars
 
-            self._views = ViewIvars(self)
+            self._views = ViewIvars(self.project)
         return self._views
 
     def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:
