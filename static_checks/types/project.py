@@ -402,15 +402,12 @@ class _NamedIn:
 def _called_classes(fs: FileScan) -> set[str]:
     """Short names of the constants a file calls a method on with arguments (`Drafts.new(chat)`)."""
     out = set()
-    for call, _scope in fs.calls:
-        recv = fs.receiver_of(call)
-        if recv is None or recv.type not in ("constant", "scope_resolution") or fs.name_of(call) in _NO_PARAMETERS:
+    for call, _scope, name, path in fs.const_calls:
+        if name in _NO_PARAMETERS:
             continue
         args = call.child_by_field_name("arguments")
         if args is not None and any(_may_carry(a) for a in args.named_children):
-            path = const_path(recv)
-            if path:
-                out.add(path.rsplit("::", 1)[-1])
+            out.add(path.rsplit("::", 1)[-1])
     return out
 
 
