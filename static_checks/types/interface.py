@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import tree_sitter as ts
 
-    from static_checks.types.project import AppClass
     from static_checks.types.ref import TypeRef
     from static_checks.types.scan import Scope
 
@@ -22,4 +21,4 @@ class Inferer(Protocol):
 
     def type_of(self, node: ts.Node | None, scope: Scope) -> TypeRef | None: ...
 
-    def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None: ...
+    def _app_ivar(self, app, name: str) -> TypeRef | None: ...  # app: types.project.AppClass (which imports views)
