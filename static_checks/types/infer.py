@@ -33,6 +33,7 @@ from static_checks.types.syntax import (
     enclosing,
     def_body,
     first_arg,
+    is_shorthand_key,
     last_expression,
     symbol_value,
     text,
@@ -112,12 +113,6 @@ _HASH_NODES = {"hash": literal_type, "element_reference": element_type}
 # Instance methods reached through a class method with the same arguments: a constructor, and an
 # ActiveJob's `perform` (records cross the queue as GlobalIDs and come back as the same model's records).
 _CLASS_ENTRIES = {"initialize": ("new",), "perform": ("perform_later", "perform_now")}
-
-
-def _shorthand(key: ts.Node) -> bool:
-    """`f(context:)` / `{ chat: }`: a key without a value reads the local or method of its name."""
-    pair = key.parent
-    return pair is not None and pair.type == "pair" and pair.child_by_field_name("value") is None
 
 
 def _invented_result(t: TypeRef, name: str) -> TypeRef | None:
@@ -285,7 +280,7 @@ class Inferer:
             return self.const_type(path, scope) if path else None
         if t == "call":
             return self._call(node, scope)
-        if t == "identifier" or t == "hash_key_symbol" and _shorthand(node):
+        if t == "identifier" or t == "hash_key_symbol" and is_shorthand_key(node):
             return self._identifier(node, scope)
         if t == "instance_variable":
             return self.ivar_type(scope, text(node))
@@ -593,7 +588,7 @@ class Inferer:
 
     def _view_ivar(self, scope: Scope, name: str) -> TypeRef | None | bool:
         """A template's ivar from the controllers that render it (types.views); False: renderers unknown."""
-        return self._view_model().ivar_type(scope.file, name)
+        return self._view_model().ivar_type(self, scope.file, name)
 
     def _view_local(self, scope: Scope, name: str) -> TypeRef | None | bool:
         from static_checks.types.views import partial_local
@@ -604,7 +599,7 @@ class Inferer:
         if self._views is None:
             from static_checks.types.views import ViewIvars
 
-            self._views = ViewIvars(self)
+            self._views = ViewIvars(self.project)
         return self._views
 
     def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:
