@@ -18,9 +18,12 @@ import tree_sitter as ts
 from static_checks.manifest.extract_state import Deferred
 from static_checks.manifest.ruby_ast import literal_name, params_of
 from static_checks.parsing import ParsedFile
+from static_checks.types.syntax import SEND_BY_NAME
 
 CONSTANT_NODES = ("constant", "scope_resolution")
-SENDS = frozenset({"send", "public_send", "__send__", "try", "try!"})
+# Calls that run the method their first argument names: an edge of the gem's call graph to that name
+# (ActiveSupport's `try`/`try!` call it like `public_send` when the receiver has it).
+CALLS_BY_NAME = SEND_BY_NAME | {"try", "try!"}
 # Calls whose constant arguments are compared or raised, not kept as values.
 NON_VALUE_ARGS = frozenset({
     "is_a?", "kind_of?", "instance_of?", "raise", "fail", "include", "extend", "prepend", "include?", "rescue",
@@ -87,7 +90,7 @@ class CallGraph:
         if meth_node is None:
             return
         name = pf.text(meth_node)
-        if name in SENDS:
+        if name in CALLS_BY_NAME:
             args = call.child_by_field_name("arguments")
             first = args.named_children[0] if args is not None and args.named_children else None
             name = literal_name(pf, first) or "*"

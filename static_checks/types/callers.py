@@ -14,7 +14,7 @@ from __future__ import annotations
 import tree_sitter as ts
 
 from static_checks.types.scan import FileScan, MethodDef, Scope
-from static_checks.types.syntax import ArgShape, arg_shape, const_path
+from static_checks.types.syntax import ArgShape, arg_shape, pair_value
 
 # A call site passing nothing for the parameter: the default (or nil) applies.
 NOT_PASSED = object()
@@ -68,12 +68,9 @@ class CallSites:
         if self._on_const is None:
             self._on_const = {}
             for fs in self._scans:
-                for call, scope in fs.calls:
-                    recv = fs.receiver_of(call)
-                    called = fs.name_of(call)
-                    path = const_path(recv) if recv is not None and called else None
-                    if path:
-                        self._on_const.setdefault(called, []).append((call, scope, path))  # type: ignore[arg-type]
+                for call, scope, called, path in fs.const_calls:
+                    if called:
+                        self._on_const.setdefault(called, []).append((call, scope, path))
         out = [(call, scope) for call, scope, path in self._on_const.get(name, []) if resolve(path, scope) == cls_fq]
         own = self._by_key_table().get((cls_fq, name), [])
         out += [(call, scope) for call, scope in own if scope.singleton_self]
@@ -115,6 +112,5 @@ def argument_for(mdef: MethodDef, param: str, call: ts.Node, shape: ArgShape | N
             found = shape.keywords.get(param)
             if found is None:
                 return NOT_PASSED if kind == "key" else None
-            # `run(context:)` (Ruby 3.1 shorthand) passes the local or method named `context`: its key
-            return found.child_by_field_name("value") or found.child_by_field_name("key")
+            return pair_value(found)  # `run(context:)` passes the local or method `context`
     return None

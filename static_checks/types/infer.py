@@ -32,6 +32,7 @@ from static_checks.types.syntax import (
     enclosing,
     def_body,
     first_arg,
+    is_shorthand_key,
     last_expression,
     symbol_value,
     text,
@@ -111,12 +112,6 @@ _HASH_NODES = {"hash": literal_type, "element_reference": element_type}
 # Instance methods reached through a class method with the same arguments: a constructor, and an
 # ActiveJob's `perform` (records cross the queue as GlobalIDs and come back as the same model's records).
 _CLASS_ENTRIES = {"initialize": ("new",), "perform": ("perform_later", "perform_now")}
-
-
-def _shorthand(key: ts.Node) -> bool:
-    """`f(context:)` / `{ chat: }`: a key without a value reads the local or method of its name."""
-    pair = key.parent
-    return pair is not None and pair.type == "pair" and pair.child_by_field_name("value") is None
 
 
 def _invented_result(t: TypeRef, name: str) -> TypeRef | None:
@@ -272,7 +267,7 @@ class Inferer:
             return self.const_type(path, scope) if path else None
         if t == "call":
             return self._call(node, scope)
-        if t == "identifier" or t == "hash_key_symbol" and _shorthand(node):
+        if t == "identifier" or t == "hash_key_symbol" and is_shorthand_key(node):
             return self._identifier(node, scope)
         if t == "instance_variable":
             return self.ivar_type(scope, text(node))
@@ -441,10 +436,14 @@ class Inferer:
     def _class_sites(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
         """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when the sites
         read may not be all of them: an app class inherits from X (its `Sub.new`, `super` reach the method
-        too), or a file the type scan skipped names X (`Reply.new(params[:text])` in a controller)."""
+        too), or a file the type scan skipped names X and the method (`Reply.new(params[:text])` in a
+        controller). A private class method is called only from inside X, so other files cannot matter."""
         app = self._app_of(mdef.cls)
-        if app is None or any(c.parent is app for c in self.project.classes.values()) \
-                or self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1]):
+        if app is None or any(c.parent is app for c in self.project.classes.values()):
+            return []
+        called = (mdef.name,) if mdef.singleton else _CLASS_ENTRIES[mdef.name]
+        outside_may_call = not (mdef.singleton and mdef.visibility == "private")
+        if outside_may_call and self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1], called):
             return []
 
         def names_app(path: str, scope: Scope) -> str | None:
@@ -453,8 +452,8 @@ class Inferer:
 
         if mdef.singleton:
             return self._callers.of_class(app.fq, mdef.name, names_app)  # type: ignore[union-attr]
-        return [site for called in _CLASS_ENTRIES[mdef.name]
-                for site in self._callers.of_class(app.fq, called, names_app)]  # type: ignore[union-attr]
+        return [site for entry in called
+                for site in self._callers.of_class(app.fq, entry, names_app)]  # type: ignore[union-attr]
 
     def _default_node(self, name: str, scope: Scope) -> ts.Node | None:
         params = scope.node.child_by_field_name("parameters")
@@ -569,7 +568,7 @@ class Inferer:
 
     def _view_ivar(self, scope: Scope, name: str) -> TypeRef | None | bool:
         """A template's ivar from the controllers that render it (types.views); False: renderers unknown."""
-        return self._view_model().ivar_type(scope.file, name)
+        return self._view_model().ivar_type(self, scope.file, name)
 
     def _view_local(self, scope: Scope, name: str) -> TypeRef | None | bool:
         from static_checks.types.views import partial_local
@@ -580,7 +579,7 @@ class Inferer:
         if self._views is None:
             from static_checks.types.views import ViewIvars
 
-            self._views = ViewIvars(self)
+            self._views = ViewIvars(self.project)
         return self._views
 
     def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:
