@@ -25,10 +25,9 @@ from __future__ import annotations
 import tree_sitter as ts
 
 from static_checks.types.infer import _CLASS_ENTRIES
-from static_checks.types.infer import _shorthand as is_shorthand
 from static_checks.types.project import AppClass, Project
 from static_checks.types.scan import ClassDef, FileScan, MethodDef
-from static_checks.types.syntax import const_path, symbol_value, text
+from static_checks.types.syntax import const_path, is_shorthand_key, symbol_value, text
 
 # Expressions whose value may be that of a part of them (bodies, branches, assignments, `||`, rescue).
 _PASS = frozenset({
@@ -67,7 +66,7 @@ def _name(node: ts.Node, field: str = "name") -> str:
 
 def _shorthand(node: ts.Node) -> bool:
     """`f(chat:)` / `{ chat: }`: a key without a value, which the inferer reads as the name `chat`."""
-    return node.type == "hash_key_symbol" and is_shorthand(node)
+    return node.type == "hash_key_symbol" and is_shorthand_key(node)
 
 
 def _within(node: ts.Node, outer: ts.Node) -> bool:
