@@ -65,6 +65,9 @@ PLURAL_ASSOCIATIONS = ("has_many", "has_and_belongs_to_many")
 @dataclass
 class Declared:
     names: set[str] = field(default_factory=set)  # instance methods
+    # attr_reader/attr_writer/attr_accessor/attr names (also in names): methods reading or writing the ivar
+    attr_readers: set[str] = field(default_factory=set)
+    attr_writers: set[str] = field(default_factory=set)
     attributes: set[str] = field(default_factory=set)  # attribute names (dirty-tracking methods follow)
     includes: list[tuple[str, list[str]]] = field(default_factory=list)  # (written constant, nesting)
     reasons: list[str] = field(default_factory=list)  # why the world is not closed
@@ -230,7 +233,7 @@ def _include(pf, meth, args, names, out, nesting, where):
 
 
 def _attr(pf, meth, args, names, out, nesting, where):
-    reader, writer = ATTR_MACROS.get(meth, (True, True))  # `attribute` (ActiveModel): both
+    reader, writer = ATTR_MACROS.get(meth, (True, True))  # `attribute` (ActiveModel): both, kept as an attribute
     for n in names:
         if reader:
             out.names.add(n)
@@ -238,6 +241,11 @@ def _attr(pf, meth, args, names, out, nesting, where):
             out.names.add(f"{n}=")
         if meth == "attribute":
             out.attributes.add(n)
+        else:
+            if reader:
+                out.attr_readers.add(n)
+            if writer:
+                out.attr_writers.add(n)
 
 
 def _extend(pf, meth, args, names, out, nesting, where):
