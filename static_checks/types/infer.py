@@ -63,6 +63,15 @@ ITERATORS = frozenset({
 # What a relation of an ActiveRecord model yields one record at a time to its block (group_by, partition,
 # each_slice and the batch methods yield other shapes).
 RECORD_ITERATORS = (ITERATORS - {"group_by", "partition", "each_slice", "each_cons", "tally_by"}) | {"find_each"}
+# The bases of an app's ActiveRecord models (ApplicationRecord itself is `< ActiveRecord::Base`).
+_RECORD_BASES = frozenset({"ActiveRecord::Base", "ApplicationRecord"})
+# One record of the model: the finders, and `build` (`chat.messages.build`; the class's own since Rails 7.1).
+_RECORD_MAKERS = AR_FINDERS | {"build"}
+# Calls on an ActiveRecord relation that load its records into an Array of them (ActiveRecord::Relation
+# delegates these to `records`): always, with a count argument (`last(2)`), or with a block (`select { }`).
+_RECORDS_ARRAY = frozenset({"to_a", "to_ary", "records", "reverse", "shuffle", "sort_by"})
+_RECORDS_ARRAY_WITH_ARGUMENT = frozenset({"first", "last", "take", "sample"})
+_RECORDS_ARRAY_WITH_BLOCK = frozenset({"select", "filter", "reject"})
 _TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
 _NIL = frozenset({"nil"})
 _CONTROL = _TRANSPARENT | {"conditional", "if", "unless", "elsif", "else", "then", "case", "case_match",
@@ -147,6 +156,7 @@ class Inferer:
         self.cuts = 0
         self._ivar_busy: set[tuple[str, str]] = set()
         self._consts: dict[tuple[str, tuple[str, ...]], TypeRef | None] = {}
+        self._records: dict[str, bool] = {}  # plain app class -> an ActiveRecord model (_record_class)
 
     # ---- entry points -------------------------------------------------------------
     def receiver_type(self, call: ts.Node, scope: Scope) -> TypeRef | None:
@@ -328,15 +338,30 @@ class Inferer:
         rtype = self.type_of(recv, scope)
         if rtype is None:
             return self.associations.type_of(recv, name) if self.associations is not None else None
+        if rtype.singleton and rtype.open and self._record_class(rtype) and self._loads_records(node, name):
+            if self._app_defined(rtype, name) or (self.associations is not None
+                                                  and self.associations.is_scope(rtype.app_class, name)):
+                return None  # the app's own `def self.last(n)` or scope decides
+            # `chat.messages.last(2)`, `Chat.where(..).to_a`: an Array of the model's records
+            return TypeRef(rtype.name, app_class=rtype.app_class, open=True, plain=rtype.plain, collection=True)
         if rtype.singleton and rtype.open and name in ("first", "last", "take") and \
                 node.child_by_field_name("arguments") is not None:
-            return None  # `Chat.last(5)` / `chat.messages.first(3)`: an Array of records, not one
+            return None  # `Chat.last(5)` on a plain class: an Array of records, not one
         if rtype.fields is not None:
             return method_type(rtype, name, call_args(node))
         if rtype.collection:
             has_args = node.child_by_field_name("arguments") is not None
-            return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
+            return rtype.element() if name in ELEMENT_METHODS and not has_args else None
         return self.return_of(rtype, name)
+
+    @staticmethod
+    def _loads_records(node: ts.Node, name: str) -> bool:
+        """A relation's call that loads its records into an Array: `last(2)`, `to_a`, `select { }`."""
+        if name in _RECORDS_ARRAY:
+            return True
+        if name in _RECORDS_ARRAY_WITH_ARGUMENT:
+            return node.child_by_field_name("arguments") is not None
+        return name in _RECORDS_ARRAY_WITH_BLOCK and node.child_by_field_name("block") is not None
 
     def verified_double(self, call: ts.Node, name: str, scope: Scope) -> TypeRef | None:
         """`instance_double(RubyLLM::Chat, ...)` / `instance_double("RubyLLM::Chat")` act as that type."""
@@ -603,13 +628,15 @@ class Inferer:
             return None
         if name in YIELDS_SELF and not owner.plain:
             return owner
-        if name in RECORD_ITERATORS and owner.singleton and owner.open and not owner.plain \
-                and owner.app_class and self.associations is not None:
+        if name in RECORD_ITERATORS and owner.singleton and owner.open and self._record_class(owner) \
+                and self.associations is not None:
             # an ActiveRecord model's relation (`chat.messages.each`, `Message.where(..).find_each`) yields records
             return owner.instance()
         if name in ITERATORS and not owner.singleton:
-            element = owner.name if owner.collection else ENUMERABLE_OF.get(owner.name)
-            if element and not (owner.app_class and not owner.collection):
+            if owner.collection:
+                return owner.element()
+            element = ENUMERABLE_OF.get(owner.name)
+            if element and not owner.app_class:
                 return TypeRef(element)
         found = self.index.block_param_type(owner.name, name, singleton=owner.singleton)
         if found is None and owner.name == AGENT and not owner.singleton:
@@ -657,6 +684,24 @@ class Inferer:
                     return found.instance() if found is not None and found.app_class else None
         return None
 
+    def _record_class(self, t: TypeRef) -> bool:
+        """t is (a relation of) an ActiveRecord model of the app: an acts_as model, or a plain one whose
+        ancestry reaches ApplicationRecord or ActiveRecord::Base (typed `plain`: its records are followed
+        into renders and blocks, never checked)."""
+        if not t.app_class or not t.open:
+            return False
+        if not t.plain:
+            return True
+        found = self._records.get(t.app_class)
+        if found is None:
+            app = self.project.classes.get(t.app_class)
+            top = app.chain()[-1] if app is not None else None
+            while top is not None and top.parent is not None:
+                top = top.parent
+            sup = (top.superclass or "").lstrip(":") if top is not None else ""
+            found = self._records[t.app_class] = sup in _RECORD_BASES or (top is not None and top.fq in _RECORD_BASES)
+        return found
+
     def _app_defined(self, t: TypeRef, name: str) -> bool:
         app = self.project.classes.get(t.app_class or "")
         return app is not None and app.defines(name, t.singleton)
@@ -687,8 +732,11 @@ class Inferer:
             related = self._model_relation(t, name)
             if related is not None:
                 return related
-            if t.singleton and (name == "new" or (t.open and not t.plain and name in AR_FINDERS)):
+            if t.singleton and (name == "new" or (t.open and name in _RECORD_MAKERS and self._record_class(t))):
                 return t.instance()
+            if t.singleton and t.plain and self._record_class(t) and (name in AR_RELATION or (
+                    self.associations is not None and self.associations.is_scope(t.app_class, name))):
+                return t  # a plain model's relation: never checked, it only types its records
             if t.plain or (t.open and t.singleton):
                 return None
         elif t.singleton and name == "new":
