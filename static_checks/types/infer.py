@@ -338,6 +338,12 @@ class Inferer:
         rtype = self.type_of(recv, scope)
         if rtype is None:
             return self.associations.type_of(recv, name) if self.associations is not None else None
+        if rtype.plain and not rtype.singleton and not rtype.collection and self._record_class(rtype):
+            # a plain model's record (`@account.chats`): its own methods, else its associations by name
+            found = self.return_of(rtype, name)
+            if found is None and self.associations is not None:
+                found = self.associations.member_type(rtype.app_class, name) or self.associations.type_of(recv, name)
+            return found
         if rtype.singleton and rtype.open and self._record_class(rtype) and self._loads_records(node, name):
             if self._app_defined(rtype, name) or (self.associations is not None
                                                   and self.associations.is_scope(rtype.app_class, name)):
