@@ -68,6 +68,10 @@ RECORD_ITERATORS = (ITERATORS - {"group_by", "partition", "each_slice", "each_co
 _RECORD_BASES = frozenset({"ActiveRecord::Base", "ApplicationRecord"})
 # One record of the model: the finders, and `build` (`chat.messages.build`; the class's own since Rails 7.1).
 _RECORD_MAKERS = AR_FINDERS | {"build"}
+# ActiveRecord's makers that yield the new record to their block before saving it.
+_YIELDS_NEW_RECORD = frozenset({"new", "build", "create", "create!", "find_or_create_by", "find_or_create_by!",
+                                "find_or_initialize_by", "create_or_find_by", "create_or_find_by!", "first_or_create",
+                                "first_or_create!", "first_or_initialize"})
 # Calls on an ActiveRecord relation that load its records into an Array of them (ActiveRecord::Relation
 # delegates these to `records`): always, with a count argument (`last(2)`), or with a block (`select { }`).
 _RECORDS_ARRAY = frozenset({"to_a", "to_ary", "records", "reverse", "shuffle", "sort_by"})
@@ -553,6 +557,8 @@ class Inferer:
             mdef = app.find_def(name, singleton)
             if mdef is not None:
                 return self.type_of(mdef.node, mdef.scope)
+            if name == "new" and singleton and app.base is None and self._final_class(app):
+                return TypeRef(app.fq, False, app.fq, open=True, plain=True)  # `new(**args).context` in `def self.x`
             if not singleton and any(name in d.readers for c in app.chain() for d in c.defs):
                 return self._app_ivar(app, "@" + name)
         own = self.self_type(scope)
@@ -588,7 +594,7 @@ class Inferer:
             if key not in self._ivar_memo:
                 self._ivar_memo[key] = None  # recursion guard
                 self._ivar_busy.add(key)
-                self._ivar_memo[key] = self._ivar_in([holder], name)
+                self._ivar_memo[key] = self._ivar_in([holder], name, key)
                 self._ivar_busy.discard(key)
             elif key in self._ivar_busy:
                 self.cuts += 1
@@ -623,17 +629,48 @@ class Inferer:
         self._ivar_memo[key] = None  # recursion guard (left in place when an evaluation unwinds)
         self._ivar_busy.add(key)
         defs = [d for c in app.chain() for d in c.defs]
-        result = self._ivar_in(defs, name)
+        result = self._ivar_in(defs, name, key)
         self._ivar_busy.discard(key)
         self._ivar_memo[key] = result
         return result
 
-    def _ivar_in(self, defs: list[ClassDef], name: str) -> TypeRef | None:
+    def _ivar_in(self, defs: list[ClassDef], name: str, key: tuple[str, str]) -> TypeRef | None:
         assigns = [a for d in defs for a in d.ivars.get(name, [])]
         kept = [(rhs, sc) for rhs, sc in assigns if rhs is None or rhs.type not in _NIL]
         if not kept:
             return None
-        return _agree([None if rhs is None else self.type_of(rhs, sc) for rhs, sc in kept])
+        reads_itself = re.compile(re.escape(name) + r"(?!\w)")
+        own, rest = [], []
+        for rhs, sc in kept:
+            (own if rhs is not None and reads_itself.search(text(rhs)) else rest).append((rhs, sc))
+        base = _agree([None if rhs is None else self.type_of(rhs, sc) for rhs, sc in rest]) if rest else None
+        if not own or base is None:
+            return base if not own else None
+        return self._refined_ivar(own, base, key)
+
+    def _refined_ivar(self, own: list, base: TypeRef, key: tuple[str, str]) -> TypeRef | None:
+        """`@chats = current_user.chats` then `@chats = @chats.where(..) if q`: assuming the ivar holds what
+        the other assignments agree on, each assignment reading it must give that back; else no type, and
+        whatever was worked out under the assumption is forgotten."""
+        memo_size, ivar_size = len(self._memo), len(self._ivar_memo)
+        self._ivar_memo[key] = base
+        self._ivar_busy.discard(key)
+        # a read of the ivar inside these assignments may be what asked for it: evaluated again, under the assumption
+        inside = {n.id for rhs, _sc in own for n in _subtree(rhs)}
+        lifted = {k for k in self._busy if k[0] in inside}
+        self._busy -= lifted
+        agreed = False
+        try:
+            agreed = all(self.type_of(rhs, sc) == base for rhs, sc in own)
+        finally:  # also when an evaluation nested too deep unwinds: nothing assumed is kept
+            self._ivar_busy.add(key)
+            self._busy |= lifted
+            if not agreed:
+                self._ivar_memo[key] = None
+                for table, size in ((self._memo, memo_size), (self._ivar_memo, ivar_size)):
+                    for stale in list(table)[size:]:
+                        del table[stale]
+        return base if agreed else None
 
     def block_param(self, block: ts.Node, position: int, scope: Scope) -> TypeRef | None:
         call = block.parent
@@ -649,6 +686,8 @@ class Inferer:
             return None
         if name in YIELDS_SELF and not owner.plain:
             return owner
+        if name in _YIELDS_NEW_RECORD and owner.singleton and owner.open and self._record_class(owner):
+            return owner.instance()  # `Chat.find_or_create_by!(..) do |chat|`: the record being made
         if name in RECORD_ITERATORS and owner.singleton and owner.open and self._record_class(owner) \
                 and self.associations is not None:
             # an ActiveRecord model's relation (`chat.messages.each`, `Message.where(..).find_each`) yields records
@@ -704,6 +743,11 @@ class Inferer:
                     found = self.const_type(path, scope) if path else None
                     return found.instance() if found is not None and found.app_class else None
         return None
+
+    def _final_class(self, app: AppClass) -> bool:
+        """A class no app class inherits from: its class methods' `self` is that class alone."""
+        classes = self.project.classes.values()
+        return all(d.kind == "class" for d in app.defs) and not any(c.parent is app for c in classes)
 
     def _record_class(self, t: TypeRef) -> bool:
         """t is (a relation of) an ActiveRecord model of the app: an acts_as model, or a plain one whose
@@ -782,6 +826,15 @@ class Inferer:
         if self.index.namespace(name) is not None:
             return TypeRef(name)
         return None
+
+
+def _subtree(node: ts.Node) -> list[ts.Node]:
+    out, stack = [], [node]
+    while stack:
+        cur = stack.pop()
+        out.append(cur)
+        stack.extend(cur.named_children)
+    return out
 
 
 def last_expression_of_children(node: ts.Node) -> ts.Node | None:
