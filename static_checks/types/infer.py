@@ -476,10 +476,14 @@ class Inferer:
     def _class_sites(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
         """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when the sites
         read may not be all of them: an app class inherits from X (its `Sub.new`, `super` reach the method
-        too), or a file the type scan skipped names X (`Reply.new(params[:text])` in a controller)."""
+        too), or a file the type scan skipped names X and the method (`Reply.new(params[:text])` in a
+        controller). A private class method is called only from inside X, so other files cannot matter."""
         app = self._app_of(mdef.cls)
-        if app is None or any(c.parent is app for c in self.project.classes.values()) \
-                or self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1]):
+        if app is None or any(c.parent is app for c in self.project.classes.values()):
+            return []
+        called = (mdef.name,) if mdef.singleton else _CLASS_ENTRIES[mdef.name]
+        outside_may_call = not (mdef.singleton and mdef.visibility == "private")
+        if outside_may_call and self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1], called):
             return []
 
         def names_app(path: str, scope: Scope) -> str | None:
@@ -488,8 +492,8 @@ class Inferer:
 
         if mdef.singleton:
             return self._callers.of_class(app.fq, mdef.name, names_app)  # type: ignore[union-attr]
-        return [site for called in _CLASS_ENTRIES[mdef.name]
-                for site in self._callers.of_class(app.fq, called, names_app)]  # type: ignore[union-attr]
+        return [site for entry in called
+                for site in self._callers.of_class(app.fq, entry, names_app)]  # type: ignore[union-attr]
 
     def _default_node(self, name: str, scope: Scope) -> ts.Node | None:
         params = scope.node.child_by_field_name("parameters")

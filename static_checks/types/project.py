@@ -156,15 +156,18 @@ class Project:
     call_sites: object = None
     # `class X < Base` of unscanned controller files, by short name (types.views: is a controller Rails-rooted?)
     unscanned_bases: dict[str, str] = field(default_factory=dict)
-    _named_unscanned: dict[str, bool] = field(default_factory=dict, repr=False)
+    _named_unscanned: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict, repr=False)
 
-    def named_in_unscanned(self, short: str) -> bool:
-        """Does any file the type scan skipped name `short` (as text)? Asked per parameter lookup, so
-        answered once per name: the unscanned files can be most of a big app."""
-        found = self._named_unscanned.get(short)
+    def named_in_unscanned(self, short: str, called: tuple[str, ...] = ()) -> bool:
+        """Does any file the type scan skipped name `short` (as text), and with it one of the method names in
+        `called` when some are given (a file naming the class but not `run` cannot call `X.run`)? Asked per
+        parameter lookup, so answered once per question: the unscanned files can be most of a big app."""
+        key = (short, called)
+        found = self._named_unscanned.get(key)
         if found is None:
-            needle = short.encode()
-            found = self._named_unscanned[short] = any(needle in pf.source for pf in self.unscanned)
+            needle, names = short.encode(), [n.encode() for n in called]
+            found = self._named_unscanned[key] = any(
+                needle in pf.source and (not names or any(n in pf.source for n in names)) for pf in self.unscanned)
         return found
 
     def lookup_class(self, path: str, nesting: tuple[str, ...]) -> AppClass | None:
