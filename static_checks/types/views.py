@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from static_checks.types.interface import Inferer
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
 from static_checks.types.syntax import call_args, is_test_path, symbol_value, text
@@ -55,11 +56,11 @@ def template_key(rel: str) -> tuple[str, str] | None:
 
 
 class ViewIvars:
-    """Built once per inferer, on the first ivar asked for in a template."""
+    """Built once per inferer, on the first ivar asked for in a template; the inferer is handed to each
+    question, not kept (types.interface says why)."""
 
-    def __init__(self, infer) -> None:
-        self.infer = infer
-        project = infer.project
+    def __init__(self, project) -> None:
+        self.project = project
         self.by_folder: dict[str, list] = {}  # controller folder -> app controller classes
         self.explicit: dict[tuple[str, str], list] = {}  # template -> controllers rendering it by name
         self.anywhere: list = []  # controllers with a computed render target
@@ -89,7 +90,7 @@ class ViewIvars:
         for call, scope in fs.calls:
             if fs.name_of(call) != "render" or call.child_by_field_name("receiver") is not None:
                 continue
-            app = self.infer.project.classes.get(scope.cls.fq) if scope.cls is not None else None
+            app = self.project.classes.get(scope.cls.fq) if scope.cls is not None else None
             if app is None or not app.fq.endswith("Controller"):
                 continue
             folder = underscore(app.fq[: -len("Controller")])
@@ -101,7 +102,7 @@ class ViewIvars:
             else:
                 self.explicit.setdefault(target, []).append(app)
 
-    def ivar_type(self, fs: FileScan, name: str) -> TypeRef | None | bool:
+    def ivar_type(self, infer: Inferer, fs: FileScan, name: str) -> TypeRef | None | bool:
         """The ivar's type; False when the template's renderers are unknown (the caller keeps its rule)."""
         key = self._keys.get(fs.pf.rel, False)
         if key is False:
@@ -111,11 +112,11 @@ class ViewIvars:
         memo_key = (key[0], name)
         if memo_key in self._memo:
             if memo_key in self._busy:
-                self.infer.cuts += 1  # a loop cut (types.infer.Inferer.cuts)
+                infer.cuts += 1  # a loop cut (types.infer.Inferer.cuts)
             return self._memo[memo_key]
         self._memo[memo_key] = None  # recursion guard (`@x = @x || ..` in a template)
         self._busy.add(memo_key)
-        result = self._join(key, name)
+        result = self._join(infer, key, name)
         self._busy.discard(memo_key)
         self._memo[memo_key] = result
         return result
@@ -124,8 +125,8 @@ class ViewIvars:
         """Every render of a partial in the app (tests aside): in the scanned files, and in the unscanned
         ones that may render one, scanned here (a partial's local is typed only when all renders agree)."""
         if self._partial_renders is None:
-            sites = [s for fs in self.infer.project.scans if not fs.is_test for s in partial_sites(fs)]
-            for pf in self.infer.project.unscanned:
+            sites = [s for fs in self.project.scans if not fs.is_test for s in partial_sites(fs)]
+            for pf in self.project.unscanned:
                 if pf.rel.endswith((".erb", ".rb")) and not is_test_path(pf.rel) and _RENDERS.search(pf.source):
                     for site in partial_sites(scan_file(pf)):
                         site.unscanned = True
@@ -143,11 +144,10 @@ class ViewIvars:
         rooted = all(_rails_rooted(app, self._unscanned_bases) for app in renderers)
         return (key, renderers) if rooted else None
 
-    def _join(self, key, name: str) -> TypeRef | None:
+    def _join(self, infer: Inferer, key, name: str) -> TypeRef | None:
         _, renderers = key
         if name in self._unscanned_writes or "*" in self._unscanned_writes:
             return None  # written in a file the project did not scan: a source we cannot type
-        infer = self.infer
         found: list[TypeRef | None] = []
         for app in renderers:
             t = infer._app_ivar(app, name)
@@ -312,12 +312,14 @@ def _keyed_target(pairs, folder: str) -> tuple[str, str] | str | None:
     return None
 
 
-def _named(name: str, folder: str) -> tuple[str, str]:
+def _named(name: str, folder: str | None) -> tuple[str, str]:
+    """(folder, name) of a named template or partial; a bare name where the folder is unknown (a model's
+    broadcast, a helper) is ("*", name): that name in any folder."""
     name = name.lstrip("/")
     if "/" in name:
         head, _, tail = name.rpartition("/")
         return head, tail.split(".", 1)[0]
-    return folder, name.split(".", 1)[0]
+    return folder or "*", name.split(".", 1)[0]
 
 
 # ---- partials: `render "x", m: @m`, `render partial: "x", locals: {m: ..}`, `render @messages` ----------------
@@ -476,7 +478,7 @@ def _keyed_partial(pairs: dict, folder: str | None, scope) -> RenderSite:
     return RenderSite(key, locals_, each, scope)
 
 
-def partial_local(infer, views: ViewIvars, fs: FileScan, name: str) -> TypeRef | None | bool:
+def partial_local(infer: Inferer, views: ViewIvars, fs: FileScan, name: str) -> TypeRef | None | bool:
     """A local of a partial from every render of it; False when no render passes that name (a helper)."""
     key = partial_key(fs.pf.rel)
     if key is None:

@@ -144,3 +144,14 @@ def test_model_choosing_its_own_partial_path_is_not_followed(run_app):
         "app/views/chats/show.html.erb": "<%= render @chat.messages %>\n",
     }))
     assert not _partial_flagged(found)
+
+
+def test_bare_partial_name_from_a_helper_counts_for_that_partial_in_any_folder(run_app):
+    found = run_app(_app({
+        "app/views/chats/show.html.erb": "<%= render @chat.messages %>\n",
+        "app/helpers/cards_helper.rb": (
+            "module CardsHelper\n  def card_for(item)\n    render partial: 'message', locals: { message: item }\n"
+            "  end\nend\n"
+        ),
+    }))
+    assert not _partial_flagged(found)

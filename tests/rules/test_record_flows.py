@@ -51,8 +51,8 @@ CONTROLLER = (
 
 
 def test_ivar_refined_in_place_keeps_its_type(run_app):
-    found = run_app({**BASE, "app/controllers/chats_controller.rb": CONTROLLER,
-                     "app/views/chats/index.html.erb": "<% @chats.each do |chat| %>\n<%= chat.summarize %>\n<% end %>\n"})
+    view = "<% @chats.each do |chat| %>\n<%= chat.summarize %>\n<% end %>\n"
+    found = run_app({**BASE, "app/controllers/chats_controller.rb": CONTROLLER, "app/views/chats/index.html.erb": view})
     assert ("app/controllers/chats_controller.rb", 5, RULE) in found
     assert ("app/views/chats/index.html.erb", 2, RULE) in found
 
