@@ -17,6 +17,7 @@ from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.vocabulary import AR_FINDERS, AR_RELATION
 from static_checks.types.hash_changes import HashChanges, without_changed
 from static_checks.types.hashes import element_type, literal_type, meet, method_type
+from static_checks.types.includers import other_mixers
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import (
     asserted_before, body_values, case_branches, conditional, diverts, method_returns, narrowed_to, refuted,
@@ -130,6 +131,7 @@ class Inferer:
         self._callers: CallSites | None = None
         self._functions: dict[str, list[MethodDef]] | None = None
         self._includers: dict[str, list[AppClass]] | None = None
+        self._mixers: dict[str, str] | None = None  # types.includers.other_mixers of the project
         # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
         self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
@@ -217,7 +219,8 @@ class Inferer:
 
     def _includer(self, module: AppClass) -> AppClass | None:
         """The one app class that includes app module `module`, when there is exactly one and it is built
-        on RubyLLM (`Chat::AgentSkillable` in `Chat`); a module several classes share stays untyped."""
+        on RubyLLM (`Chat::AgentSkillable` in `Chat`); a module several classes share, or one that may be
+        mixed in elsewhere (types.includers, or named in a file the scan skipped), stays untyped."""
         if self._includers is None:
             self._includers = {}
             for app in self.project.classes.values():
@@ -226,6 +229,16 @@ class Inferer:
         found = self._includers.get(module.fq, [])
         if len(found) != 1 or not all(d.kind == "module" for d in module.defs):
             return None
+        if self._mixers is None:
+            self._mixers = other_mixers([fs.pf for fs in self.project.scans])
+        short = module.fq.rsplit("::", 1)[-1]
+        if short in self._mixers:
+            return None  # `Note.include(M)`, `extend M`, an on_load hook...: other possible users
+        if self.project.named_in_unscanned(short):
+            needle = short.encode()
+            unread = [pf for pf in self.project.unscanned if needle in pf.source]
+            if short in other_mixers(unread, counted_includes=False):
+                return None  # an includer (or any other user) in a file the type scan skipped
         return found[0]
 
     def const_type(self, path: str, scope: Scope) -> TypeRef | None:
@@ -436,8 +449,10 @@ class Inferer:
     def _class_sites(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
         """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when the sites
         read may not be all of them: an app class inherits from X (its `Sub.new`, `super` reach the method
-        too), or a file the type scan skipped names X and the method (`Reply.new(params[:text])` in a
-        controller). A private class method is called only from inside X, so other files cannot matter."""
+        too), a file the type scan skipped names X and the method (`Reply.new(params[:text])` in a controller;
+        a private class method is called only from inside X, so other files cannot matter), or a site names
+        no constant we read (`self.class.new`, `Svc = X`, `X.send(:new)`, `Job.set(..).perform_later`,
+        `klass.new` after a `constantize`: types.callers.CallSites.unseen_sites)."""
         app = self._app_of(mdef.cls)
         if app is None or any(c.parent is app for c in self.project.classes.values()):
             return []
@@ -450,8 +465,13 @@ class Inferer:
             found = self.project.lookup_class(path, scope.nesting)
             return found.fq if found is not None else None
 
-        if mdef.singleton:
-            return self._callers.of_class(app.fq, mdef.name, names_app)  # type: ignore[union-attr]
+        # `Job.new(x).perform_now` passes x to perform too: a job built by `new` is not typed from its sites
+        watched = called + ("new",) if mdef.name == "perform" and not mdef.singleton else called
+        chain = {c.fq for c in app.chain()}
+        if self._callers.unseen_sites(app.fq, chain, watched, mdef.params,  # type: ignore[union-attr]
+                                      self.project.unscanned) is not None \
+                or (watched != called and self._callers.of_class(app.fq, "new", names_app)):  # type: ignore[union-attr]
+            return []
         return [site for entry in called
                 for site in self._callers.of_class(app.fq, entry, names_app)]  # type: ignore[union-attr]
 
