@@ -11,7 +11,8 @@ The inferer (types.infer) gives an expression the value of another only along th
   for `initialize`, `X.m(..)` for `def self.m`, `X.perform_later/now(..)` for `perform`, `new(..)` inside the
   class), a method (its body and `return`s: the calls of its name, bare ones only from its class and those
   built on it), an instance variable (in the classes built on the one assigning it, the views they render,
-  the readers of it), an RSpec `let`, a partial's locals (every `render` passing them).
+  the readers of it), an RSpec `let`, a partial's locals (every render passing them: `render`,
+  `turbo_stream.append(.., locals:)`, a broadcast, a record's own broadcast).
 `carriers(project, nodes)` follows those edges upwards from `nodes` and gives the ids of every expression
 whose value may come from one of them; no other expression can hold such a value, whatever order the inferer
 asks in. Where the inferer has a table (the class entries, the Hash nodes) it is read from there.
@@ -28,6 +29,7 @@ from static_checks.types.infer import _CLASS_ENTRIES
 from static_checks.types.project import AppClass, Project
 from static_checks.types.scan import ClassDef, FileScan, MethodDef
 from static_checks.types.syntax import const_path, is_shorthand_key, symbol_value, text
+from static_checks.types.views import _BROADCAST, _TURBO_ACTIONS
 
 # Expressions whose value may be that of a part of them (bodies, branches, assignments, `||`, rescue).
 _PASS = frozenset({
@@ -62,6 +64,12 @@ def _is_field(node: ts.Node, field: str, child: ts.Node) -> bool:
 def _name(node: ts.Node, field: str = "name") -> str:
     part = node.child_by_field_name(field)
     return text(part) if part is not None else ""
+
+
+def _renders_partial(name: str) -> bool:
+    """A call that may hand its arguments (or, for a model's broadcast, its receiver) to a partial's locals:
+    types.views.partial_sites reads `render`, `render_to_string`, turbo stream actions and broadcasts."""
+    return name in ("render", "render_to_string") or name in _TURBO_ACTIONS or _BROADCAST.match(name) is not None
 
 
 def _shorthand(node: ts.Node) -> bool:
@@ -316,6 +324,8 @@ class _Flow:
                     self._assigned(cur, fs)
             elif t == "call" and _is_field(cur, "receiver", child):
                 self.add(cur, fs)
+                if _BROADCAST.match(fs.name_of(cur) or "") is not None:
+                    self.erb()  # `message.broadcast_append_to(..)`: the record is the partial's local
                 block = cur.child_by_field_name("block")
                 if block is not None:  # `x.tap { |c| }`: the block's parameters may be the receiver
                     self._block_params(block, fs)
@@ -384,17 +394,18 @@ class _Flow:
     def _passed(self, call: ts.Node, fs: FileScan) -> None:
         """An argument of a call: the parameters its call sites type (types.callers). A bare (or `self.`) call
         reaches the defs of that name in the calling class (`new(..)` there its `initialize`) and top-level
-        defs of that name; `render`, a partial's locals; a call on a constant (`X.new`, `X.run`,
-        `X.perform_later`) the class's constructor, class method or `perform`."""
+        defs of that name; a call on a constant (`X.new`, `X.run`, `X.perform_later`) the class's constructor,
+        class method or `perform`; any render of a partial (`render`, `turbo_stream.append`, a broadcast:
+        types.views.partial_sites), the partials' locals."""
         recv = fs.receiver_of(call)
         called = fs.name_of(call) or ""
+        if _renders_partial(called):
+            self.erb()
         if recv is not None and recv.type != "self":
             path = const_path(recv)
             for app in self.index.classes_named(path) if path else ():
                 self._entered(app, called)
             return  # other receivers: the inferer types no parameter from them
-        if called == "render" and recv is None:
-            self.erb()
         scope = self.index.scope_of_call(call, fs)
         fq = scope.cls.fq if scope is not None and scope.cls is not None else None
         app = self.index.project.classes.get(fq) if fq is not None else None

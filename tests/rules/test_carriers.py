@@ -9,7 +9,8 @@ from pathlib import Path
 from static_checks.context import ProjectContext
 from static_checks.manifest.index import ManifestIndex
 from static_checks.models import AppRoot
-from static_checks.parsing import ParsedFile, ruby_parser
+from static_checks.erb import extract_ruby
+from static_checks.parsing import ParsedFile, parse_ruby, ruby_parser
 from static_checks.rules import invented_value_use as rule
 from static_checks.rules import rule_findings, unknown_constant, unknown_method
 from static_checks.types.carriers import carriers
@@ -106,6 +107,9 @@ def _context(files: dict[str, str]) -> ProjectContext:
     parsed = []
     for rel, src in files.items():
         source = textwrap.dedent(src).lstrip("\n").encode()
+        if rel.endswith(".erb"):
+            parsed.append(parse_ruby(rel, extract_ruby(source), kind="erb"))
+            continue
         parsed.append(ParsedFile(rel=rel, kind="ruby", source=source, parsed=ruby_parser().parse(source)))
     root = AppRoot(path=".", ruby_llm_version="1.16.0", version_source="Gemfile.lock")
     return ProjectContext(root=root, files=parsed, index=ManifestIndex.load("1.16.0"), root_dir=Path("."))
@@ -330,3 +334,34 @@ def test_a_loop_cut_while_asking_the_carriers_falls_back_to_asking_every_receive
                                 rule.carriers(an.project, nodes)))
     assert len(alone) == len(every) - 2  # the two uses in child.rb, lost by the restricted pass alone
     assert list(rule.check(ctx)) == every  # the rule's own inferers: fresh ones, so the cut happens again
+
+
+# Partials' locals from every render that reaches them (types.views.partial_sites): a turbo stream action, a
+# controller's render outside a view, a record's own broadcast.
+PARTIALS = {
+    "app/controllers/application_controller.rb": "class ApplicationController < ActionController::Base\nend\n",
+    "app/controllers/chats_controller.rb": """
+        class ChatsController < ApplicationController
+          def create
+            @title = "Chats"
+            client = RubyLLM.client(provider: :openai)
+            render turbo_stream: turbo_stream.append("chats", partial: "chats/reply", locals: { client: client })
+          end
+
+          def update
+            writer = RubyLLM.client(provider: :anthropic)
+            render html: ApplicationController.render(partial: "chats/note", locals: { writer: writer })
+          end
+        end
+        """,
+    "app/views/chats/_reply.html.erb": '<p><%= client.complete(prompt: "turbo stream partial") %></p>\n',
+    "app/views/chats/_note.html.erb": '<p><%= writer.complete(prompt: "rendered outside a view") %></p>\n',
+    "app/views/chats/_plain.html.erb": '<p><%= note.complete(prompt: "no render passes an invented note") %></p>\n',
+}
+
+
+def test_every_render_of_a_partial_carries_its_locals():
+    restricted, every, infer, asked, an = _both(_context(PARTIALS))
+    assert infer.cuts == 0 and restricted == every
+    assert sorted((f.file, f.line) for f in restricted) == [
+        ("app/views/chats/_note.html.erb", 1), ("app/views/chats/_reply.html.erb", 1)]
