@@ -51,7 +51,9 @@ _MIXED_INTO = re.compile(
     rb"module_eval|send[ \t]*\(?[ \t]*:(?:include|prepend|extend|define_method))(?![\w?!])"
     rb"|(?<![\w:@$.])[a-z_]\w*[ \t]*\.[ \t]*(?:include|prepend|extend)(?![\w?!])"
     rb"[ \t]*\(?[ \t]*[a-z_@]\w*[ \t]*\)?[ \t]*$", re.M)
-_MIXED_WORDS = (b"include", b"prepend", b"extend", b"_eval", b"class_exec")
+# Every match of _MIXED_INTO holds one of these (a mixin written `Chat. include` with a space is not read).
+_MIXED_WORDS = (b".include", b".prepend", b".extend", b"_eval", b"_exec", b":include", b":prepend", b":extend",
+                b":define_method", b"send :", b"send(:")
 
 
 @dataclass
