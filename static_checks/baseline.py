@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from static_checks.models import CheckReport, Finding, SuppressedFinding
+from static_checks.records import CheckReport, Finding
 
 FORMAT = "grader-baseline"
 VERSION = 1
@@ -77,13 +77,15 @@ def read_baseline(path: Path) -> Counter[str]:
 def apply_baseline(report: CheckReport, known: Counter[str], source: str) -> CheckReport:
     """Move findings the baseline knows to `report.suppressed` (the first ones by line when a finding
     appears more often now than in the baseline); `known` itself is left as it was."""
+    from static_checks.suppress import leave_out
+
     left = Counter(known)
     kept: list[Finding] = []
     for finding in report.findings:  # already in file, line order
         key = fingerprint(finding)
         if left[key] > 0:
             left[key] -= 1
-            report.suppressed.append(SuppressedFinding(finding=finding, by="baseline", detail=source))
+            leave_out(report, finding, "baseline", source)
         else:
             kept.append(finding)
     report.findings = kept
