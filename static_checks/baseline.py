@@ -8,13 +8,12 @@ one baseline serves one repository wherever it is checked out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
-from static_checks.records import CheckReport, Finding
+from static_checks.records import CheckReport, Finding, leave_out
 
 FORMAT = "grader-baseline"
 VERSION = 1
@@ -27,6 +26,8 @@ class BaselineError(ValueError):
 def fingerprint(finding: Finding) -> str:
     # The line's code when the rule captured it, else the message with numbers blanked (a message
     # may name a line); never the line number itself.
+    import hashlib  # here, not at the top: `check` without a baseline never loads OpenSSL's bindings
+
     text = " ".join((finding.snippet or re.sub(r"\d+", "#", finding.message)).split())
     return hashlib.sha256(f"{finding.rule}\0{finding.file}\0{text}".encode()).hexdigest()[:32]
 
@@ -77,8 +78,6 @@ def read_baseline(path: Path) -> Counter[str]:
 def apply_baseline(report: CheckReport, known: Counter[str], source: str) -> CheckReport:
     """Move findings the baseline knows to `report.suppressed` (the first ones by line when a finding
     appears more often now than in the baseline); `known` itself is left as it was."""
-    from static_checks.suppress import leave_out
-
     left = Counter(known)
     kept: list[Finding] = []
     for finding in report.findings:  # already in file, line order

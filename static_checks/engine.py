@@ -135,7 +135,7 @@ def check_path(
     report = _check_tree(path, ruby_llm_version, max_bytes, with_facts, jobs)
     if light:
         return report
-    from static_checks.records import typed
+    from static_checks.models import typed
 
     return typed(report)
 

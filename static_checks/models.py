@@ -97,3 +97,15 @@ class CheckReport(BaseModel):
 
     def has_errors(self) -> bool:
         return any(f.severity is Severity.error for f in self.findings)
+
+
+def typed(report):
+    """The public typed model of a report the check built in its light records (static_checks/records.py);
+    a typed report as it is."""
+    from static_checks import records
+
+    if not isinstance(report, records.CheckReport):
+        return report
+    data = report.model_dump(exclude={"facts"})
+    data["facts"] = report.facts  # already typed; validated as they are
+    return CheckReport.model_validate(data)

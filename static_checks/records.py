@@ -4,7 +4,7 @@ Importing pydantic and building its models cost `grader check` about a tenth of 
 in the one process that runs before the work is shared out over the cores. The check path therefore
 builds these plain slotted classes, which have the same fields, defaults and order as the public
 typed models of static_checks/models.py, and writes its JSON report with the standard library.
-A caller that wants the typed models (grade, reports, facts) gets them from `typed()`:
+A caller that wants the typed models (grade, reports, facts) gets them from models.typed():
 static_checks.engine.check_path does that for every caller but the check command.
 
 The records answer the few pydantic calls the check path makes (`model_copy(update=...)`,
@@ -16,6 +16,7 @@ The enums live here, and models.py uses the same classes, so a severity compares
 from __future__ import annotations
 
 import json
+import sys
 from enum import Enum
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -237,18 +238,10 @@ def fitted(report, record):
     owner's filters, static_checks/suppress.py and baseline.py, take either kind of report)."""
     if isinstance(report, CheckReport):
         return record
-    from static_checks import models
+    typed_models = sys.modules[type(report).__module__]  # static_checks.models, already loaded: it made the report
+    return getattr(typed_models, type(record).__name__).model_validate(record.model_dump())
 
-    return getattr(models, type(record).__name__).model_validate(record.model_dump())
 
-
-def typed(report):
-    """The public typed model (static_checks.models.CheckReport) of a report; a typed one as it is."""
-    if not isinstance(report, CheckReport):
-        return report
-    from static_checks import models
-
-    facts = report.facts
-    data = report.model_dump(exclude={"facts"})
-    data["facts"] = facts  # already typed; validated as they are
-    return models.CheckReport.model_validate(data)
+def leave_out(report, finding, by: str, detail: str | None) -> None:
+    """Record in `report.suppressed` a finding `check` does not report, and why (in the report's kind)."""
+    report.suppressed.append(fitted(report, SuppressedFinding(finding=finding, by=by, detail=detail)))

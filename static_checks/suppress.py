@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from static_checks.records import CheckReport, Finding, InlineSuppression, Severity, SuppressedFinding, fitted
+from static_checks.records import CheckReport, Finding, InlineSuppression, Severity, fitted, leave_out
 
 _COMMENT = re.compile(r"#\s*grader:disable\b(?P<rest>.*)$")
 _ERB_CLOSE = re.compile(r"\s*-?%>.*$")
@@ -103,11 +103,6 @@ def _finish(entries: list[InlineSuppression], known: set[str]) -> None:
         if entry.matched == 0 and entry.rules:
             problems.append(f"no finding of {', '.join(entry.rules)} on line {entry.applies_to}")
         entry.problem = "; ".join(problems) or None
-
-
-def leave_out(report: CheckReport, finding: Finding, by: str, detail: str | None) -> None:
-    """Record in `report.suppressed` a finding `check` does not report, and why."""
-    report.suppressed.append(fitted(report, SuppressedFinding(finding=finding, by=by, detail=detail)))
 
 
 def apply_inline(report: CheckReport, base: Path, *, honour: bool) -> CheckReport:

@@ -41,7 +41,7 @@ def test_the_json_report_is_pydantics_byte_for_byte():
 
 
 def test_typed_gives_the_public_model_with_the_same_content():
-    got = records.typed(_report(records))
+    got = models.typed(_report(records))
     assert type(got) is models.CheckReport and type(got.findings[1].related[0]) is models.RelatedLocation
     assert got == _report(models)
     assert got.findings[0].severity is models.Severity.error is records.Severity.error  # one enum for both
