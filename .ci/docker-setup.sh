@@ -4,7 +4,8 @@
 # Idempotent: if `docker info` already answers, the daemon is left alone; the base image is
 # reused by tag. Installs Debian's docker.io and debootstrap with apt-get when missing.
 # Environment knobs: GRADER_DOCKERD_LOG (default /var/log/grader-dockerd.log),
-# GRADER_BASE_IMAGE (default grader-base:bookworm), GRADER_SKIP_BASE_IMAGE=1.
+# GRADER_BASE_IMAGE (default grader-base:bookworm), GRADER_BASE_IMAGE_NEW (default grader-base:trixie),
+# GRADER_SKIP_BASE_IMAGE=1.
 set -uo pipefail
 
 LOG="${GRADER_DOCKERD_LOG:-/var/log/grader-dockerd.log}"
@@ -66,8 +67,11 @@ fi
 docker version --format 'docker engine {{.Server.Version}} (API {{.Server.APIVersion}})' || true
 
 if [ "${GRADER_SKIP_BASE_IMAGE:-0}" != "1" ]; then
-  bash "$HERE/scripts/build_base_image.sh" "${GRADER_BASE_IMAGE:-grader-base:bookworm}" || {
-    echo "base image build failed; docker tests needing it will be skipped" >&2
-    exit 0
-  }
+  # Two base images; the runtime stage picks per app (grader/runtime/base_choice.py): bookworm for apps
+  # locking Ruby 3.1 / Bundler 2.3 (Debian's Rails 6.1 gems), trixie for Rails 7.1+/8 apps (Ruby 3.3,
+  # Bundler 2.6). About 2 to 4 minutes each from a Debian mirror.
+  for tag in "${GRADER_BASE_IMAGE:-grader-base:bookworm}" "${GRADER_BASE_IMAGE_NEW:-grader-base:trixie}"; do
+    bash "$HERE/scripts/build_base_image.sh" "$tag" \
+      || echo "base image $tag build failed; docker tests needing it will be skipped" >&2
+  done
 fi

@@ -30,9 +30,26 @@ def _md(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
+_PENDING_SUFFIX = ": judge criteria pending"
+
+
+def not_run_sentence(judge: JudgeReport) -> str | None:
+    """One sentence for a judge that asked nothing (no model, no key, no criteria), in place of a
+    status line of zero calls, zero tokens and $0; None when it ran."""
+    if judge.status != "skipped" or judge.calls or judge.verdicts:
+        return None
+    reason = (judge.reason or "").strip()
+    if reason.endswith(_PENDING_SUFFIX):
+        return f"The judge did not run ({reason.removesuffix(_PENDING_SUFFIX)}): its criteria's points stay pending."
+    return f"The judge did not run: {reason}." if reason else "The judge did not run."
+
+
 def markdown_section(judge: JudgeReport | None, repo=None) -> list[str]:
     if judge is None:
         return []
+    if (sentence := not_run_sentence(judge)) is not None:
+        return ["## LLM judge", "", _md(sentence), "", *[f"- warning: {_md(w)}" for w in judge.warnings],
+                *([""] if judge.warnings else [])]
     out = ["## LLM judge", "",
            f"Status **{judge.status}**" + (f": {_md(judge.reason)}" if judge.reason else "")
            + f"; models {', '.join(f'`{m}`' for m in judge.models) or '-'}; prompt `{judge.prompt_version or '-'}`; "
@@ -79,4 +96,5 @@ def html_section(judge: JudgeReport | None, repo=None) -> str:
     def link(e) -> str | None:
         return line_link(repo, e.file, e.start_line, e.end_line)
 
-    return Markup(env.get_template("judge_section.html.j2").render(j=judge, link=link))
+    return Markup(env.get_template("judge_section.html.j2").render(j=judge, link=link,
+                                                                   not_run=not_run_sentence(judge)))

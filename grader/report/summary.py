@@ -162,6 +162,7 @@ def runtime_section(r: GradeReport) -> RuntimeSection:
     if rt.get("app_root") not in (None, "."):
         note = rt.get("app_root_note")
         text += f" Ran in {rt['app_root']}/" + (f" ({note})." if note else ".")
+    text += _base_sentence(rt.get("test_image") or {})
     if status != "ok":
         text += " Points that need what did not run are pending."
     rows = [RuntimeRow(False, name, str((rt.get(name) or {}).get("status", "?")), step_detail(name, rt.get(name) or {}))
@@ -169,6 +170,13 @@ def runtime_section(r: GradeReport) -> RuntimeSection:
     rows += [RuntimeRow(True, name, str(gate.get("status", "?")), gate_detail(gate))
              for name, gate in (rt.get("gates") or {}).items()]
     return RuntimeSection(text, rows)
+
+
+def _base_sentence(image: dict) -> str:
+    """Which base image the test image started from when the grader chose it, and why; and a Gemfile
+    Ruby pin widened for the build (the table's cells are too short to carry these beside the reason)."""
+    text = f" Base image {image['base_choice']}." if image.get("base_choice") else ""
+    return text + (f" Ruby: {image['ruby_widened']}." if image.get("ruby_widened") else "")
 
 
 def step_detail(name: str, step: dict) -> str:

@@ -13,7 +13,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from grader.runtime.budget import over_budget
-from grader.runtime.bundler_log import bundler_failure
+from grader.runtime.bundler_log import bundle_step_error, bundler_failure
 from grader.runtime.dockerfile_scan import DockerfileError, scan_dockerfile
 from grader.runtime.leftovers import BUILD
 from grader.runtime.models import BuildStep, StepStatus, TestImageStep
@@ -114,7 +114,7 @@ _BUNDLE_DOCKERFILE = """FROM {base}
 LABEL grader.managed="true" grader.cache="bundle" grader.cache_key="{key}"{owner}
 ENV HOME=/tmp LANG=C.UTF-8
 {mirror}WORKDIR /grader-bundle
-COPY Gemfile Gemfile.lock ./
+COPY Gemfile Gemfile.lock{version_files} ./
 RUN bundle install --local || bundle install
 WORKDIR /app
 """
@@ -123,31 +123,51 @@ _MIRROR_LINES = ('ARG GRADER_GEM_MIRROR\n'
 _NEEDS_REPO_FILES = re.compile(r"^\s*gemspec\b|\bpath\s*[:(=]|^\s*path\b|\beval_gemfile\b", re.MULTILINE)
 
 
-def bundle_cache_key(repo, base_id: str, mirror: bool, build_id: str = "") -> tuple[str, str] | None:
+# Files a Gemfile may read its Ruby from (`ruby file: ".ruby-version"`): copied beside it when present.
+_VERSION_FILES = (".ruby-version", ".tool-versions")
+
+
+def _bundle_files(repo, overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """What the bundle image is built from: Gemfile, Gemfile.lock and the version files present;
+    `overrides` replace the repo's text (a widened Ruby pin, ruby_series)."""
+    files = {name: read_repo_text(repo, name) or "" for name in ("Gemfile", "Gemfile.lock")}
+    for name in _VERSION_FILES:
+        text = read_repo_text(repo, name)
+        if text is not None:
+            files[name] = text
+    return {**files, **(overrides or {})}
+
+
+def bundle_cache_key(repo, base_id: str, mirror: bool, build_id: str = "",
+                     overrides: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(key, Dockerfile) of the bundle image for this repo, or None when its Gemfile needs more
     than itself and its lockfile (gemspec, path gems, eval_gemfile) or either is missing. The
     Dockerfile labels its layers with `build_id` (when given) and the building process."""
-    gemfile, lock = read_repo_text(repo, "Gemfile"), read_repo_text(repo, "Gemfile.lock")
+    files = _bundle_files(repo, overrides)
+    gemfile, lock = files["Gemfile"], files["Gemfile.lock"]
     if not gemfile or not lock or _NEEDS_REPO_FILES.search(gemfile):
         return None
     digest = hashlib.sha256()
     mirror_lines = _MIRROR_LINES if mirror else ""
+    extra = [name for name in _VERSION_FILES if name in files]
+    version_files = "".join(f" {name}" for name in extra)
     # Hashed without key, owner and build id: the key names what is installed, whoever builds it (and
     # stays what it was before owners were labelled, so caches built then are still found).
-    template = _BUNDLE_DOCKERFILE.format(base=base_id, key="", owner="", mirror=mirror_lines)
-    for part in (base_id, template, gemfile, lock):
+    template = _BUNDLE_DOCKERFILE.format(base=base_id, key="", owner="", mirror=mirror_lines,
+                                         version_files=version_files)
+    for part in (base_id, template, gemfile, lock, *(files[name] for name in extra)):
         digest.update(part.encode())
         digest.update(b"\0")
     key = digest.hexdigest()[:24]
     owner = f" {OWNER}={json.dumps(owner_value())}" + (f" {BUILD}={json.dumps(build_id)}" if build_id else "")
-    return key, _BUNDLE_DOCKERFILE.format(base=base_id, key=key, owner=owner, mirror=mirror_lines)
+    return key, _BUNDLE_DOCKERFILE.format(base=base_id, key=key, owner=owner, mirror=mirror_lines,
+                                          version_files=version_files)
 
 
-def _bundle_context(repo, dockerfile: str):
+def _bundle_context(repo, dockerfile: str, overrides: dict[str, str] | None = None):
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     with tarfile.open(fileobj=out, mode="w") as tar:
-        for name, text in (("Dockerfile", dockerfile), ("Gemfile", read_repo_text(repo, "Gemfile") or ""),
-                           ("Gemfile.lock", read_repo_text(repo, "Gemfile.lock") or "")):
+        for name, text in (("Dockerfile", dockerfile), *_bundle_files(repo, overrides).items()):
             data = text.encode()
             info = tarfile.TarInfo(name)
             info.size, info.mode = len(data), 0o644
@@ -156,7 +176,8 @@ def _bundle_context(repo, dockerfile: str):
     return out
 
 
-def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeout: float, budget):
+def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeout: float, budget,
+                        overrides: dict[str, str] | None = None):
     """The cached bundle image for this repo (built now if missing), as (tag, outcome-or-None);
     (None, None) when the repo cannot use one."""
     try:
@@ -164,7 +185,7 @@ def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeou
     except Exception:  # noqa: BLE001 - no base: the caller reports it
         return None, None
     build_id = uuid.uuid4().hex[:16]
-    keyed = bundle_cache_key(repo, base_id, bool(options.gem_mirror), build_id)
+    keyed = bundle_cache_key(repo, base_id, bool(options.gem_mirror), build_id, overrides)
     if keyed is None:
         return None, None
     key, dockerfile = keyed
@@ -172,7 +193,7 @@ def ensure_bundle_image(client, engine, repo, base: str, options, run_id, timeou
     if engine.image_present(client, tag):
         return tag, None
     try:
-        with engine.bundle_build_marker(client, build_id), _bundle_context(repo, dockerfile) as context:
+        with engine.bundle_build_marker(client, build_id), _bundle_context(repo, dockerfile, overrides) as context:
             outcome = engine.build_image(client, tag=tag, run_id=run_id, step="bundle", timeout=timeout,
                                          network=build_network_mode(options), limits=options.limits,
                                          fileobj=context, labelled_in_dockerfile=True,
@@ -197,8 +218,8 @@ def sandbox_files(repo) -> dict[str, bytes]:
 def build_test_image(client, engine, repo, profile: Profile, options, run_id, budget) -> TestImageStep:
     from grader.runtime.context import DOCKERFILE_NAME, ContextError, build_context
 
-    base = options.base_image or profile.default_base_image(repo)
-    step = TestImageStep(profile=profile.name, base_image=base)
+    base, choice = _base_image(client, engine, repo, profile, options)
+    step = TestImageStep(profile=profile.name, base_image=base, base_choice=choice)
     timeout = budget.timeout(options.timeouts.test_image)
     if timeout is None:
         return over_budget(step, budget)
@@ -208,7 +229,9 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
         step.reason = f"base image {base} not present locally: pass --base-image IMAGE (or --build-network to pull)"
         return step
     started = time.monotonic()
-    bundle_tag, bundle_outcome = ensure_bundle_image(client, engine, repo, base, options, run_id, timeout, budget)
+    overrides = _widened_ruby_pin(client, repo, base, step)
+    bundle_tag, bundle_outcome = ensure_bundle_image(client, engine, repo, base, options, run_id, timeout, budget,
+                                                     overrides)
     if bundle_outcome is not None and not bundle_outcome.ok:
         return _bundle_failure_explained(_record_build(step, bundle_outcome, "", started), bundle_outcome.log,
                                          options, base)
@@ -220,7 +243,7 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
     try:
         dockerfile = profile.render_dockerfile(bundle_tag or base, repo, engine.labels(run_id, "test_image"),
                                                gem_mirror=bool(options.gem_mirror))
-        context = build_context(repo, dockerfile, sandbox_files(repo))
+        context = build_context(repo, dockerfile, sandbox_files(repo), replaced=overrides)
     except (ContextError, OSError) as exc:
         step.status, step.reason = StepStatus.failed, f"could not pack the repo: {exc}"
         return step
@@ -233,12 +256,47 @@ def build_test_image(client, engine, repo, profile: Profile, options, run_id, bu
     return _bundle_failure_explained(_record_build(step, outcome, tag, started), outcome.log, options, base)
 
 
+def _widened_ruby_pin(client, repo, base: str, step: TestImageStep) -> dict[str, str]:
+    """The build's copy of the Gemfile when its exact Ruby pin is another patch release of the base
+    image's series (ruby_series); the step records what was widened."""
+    from grader.runtime.base_choice import version_tuple
+    from grader.runtime.ruby_series import widen_ruby_pin
+
+    gemfile = read_repo_text(repo, "Gemfile")
+    if not gemfile:
+        return {}
+    try:
+        labels = client.images.get(base).labels or {}
+    except Exception:  # noqa: BLE001 - absent or unreadable: the build step reports it
+        return {}
+    versions = {name: text for name in _VERSION_FILES if (text := read_repo_text(repo, name)) is not None}
+    widened = widen_ruby_pin(gemfile, version_tuple(labels.get("grader.ruby")), versions)
+    if widened is None:
+        return {}
+    step.ruby_widened = widened.note
+    return {"Gemfile": widened.gemfile}
+
+
+def _base_image(client, engine, repo, profile: Profile, options) -> tuple[str, str | None]:
+    """--base-image when given; else the local grader-base image that fits the repo's Ruby and
+    Bundler (base_choice); else the profile's default (an official ruby image, pulled only with
+    --build-network)."""
+    if options.base_image:
+        return options.base_image, None
+    from grader.runtime.base_choice import choose_base, labelled_images, repo_asks
+
+    chosen = choose_base(labelled_images(engine.base_image_listing(client)), repo_asks(repo))
+    if chosen is None:
+        return profile.default_base_image(repo), "no local grader-base image (bash .ci/docker-setup.sh builds them)"
+    return chosen[0].tag, chosen[1]
+
+
 def _bundle_failure_explained(step, log: str, options, base: str):
     """A failed `bundle install` is reported in Bundler's own words (Docker's names only the command), and
     offline it is skipped: a bundle the base image cannot install says nothing about the repo."""
     if step.status is not StepStatus.failed or "bundle install" not in (step.reason or ""):
         return step
-    said = bundler_failure(log)
+    said = bundler_failure(log) or bundle_step_error(log)
     if said:
         step.reason = f"bundle install failed: {said}"
     if build_network_mode(options) == "none":

@@ -94,10 +94,10 @@ def _print_summary(report) -> None:
 
 def _rows(report) -> list[tuple[str, object, str]]:
     """(step name, step, detail) for each step, in the order they run."""
-    t, b, g = report.tests, report.boot, report.gates
+    t, b, g, image = report.tests, report.boot, report.gates, report.test_image
     return [
         ("build", report.build, report.build.reason or ""),
-        ("test image", report.test_image, report.test_image.reason or report.test_image.base_image or ""),
+        ("test image", image, image.reason or image.base_choice or image.base_image or ""),
         ("boot", b, f"HTTP {b.http_status} ready {b.ready_seconds}s turbo={b.turbo} stimulus={b.stimulus} "
                     f"chat_form={b.chat_form}" if b.http_status else (b.reason or "")),
         ("tests", t, f"{t.runs} runs, {t.assertions} assertions, {t.failures} failures, {t.errors} errors, "

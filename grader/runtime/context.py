@@ -26,10 +26,11 @@ class ContextError(ValueError):
     pass
 
 
-def build_context(repo: Path, dockerfile: str, sandbox_files: dict[str, bytes] | None = None
-                  ) -> tempfile.SpooledTemporaryFile:
+def build_context(repo: Path, dockerfile: str, sandbox_files: dict[str, bytes] | None = None,
+                  replaced: dict[str, str] | None = None) -> tempfile.SpooledTemporaryFile:
     """A seekable tar stream (spooled to disk past 32 MB) ready for `docker build`. `sandbox_files`
-    go under SANDBOX_DIR/ (a repo folder of that name is left out, so it cannot replace them)."""
+    go under SANDBOX_DIR/ (a repo folder of that name is left out, so it cannot replace them);
+    `replaced` gives other text for regular files of the repo (relative path -> text)."""
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
     total = 0
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
@@ -49,7 +50,11 @@ def build_context(repo: Path, dockerfile: str, sandbox_files: dict[str, bytes] |
                 info = tar.gettarinfo(full, arcname=rel)
                 info.uid = info.gid = 0
                 info.uname = info.gname = ""
-                if info.isreg():
+                if info.isreg() and rel in (replaced or {}):
+                    data = replaced[rel].encode()
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
+                elif info.isreg():
                     with open(full, "rb") as fh:
                         tar.addfile(info, fh)
                 else:

@@ -81,6 +81,15 @@ def image_present(client: docker.DockerClient, ref: str) -> bool:
         return False
 
 
+def base_image_listing(client: docker.DockerClient) -> list[tuple[list[str], dict[str, str]]]:
+    """(tags, labels) of every local image scripts/build_base_image.sh built (label grader.base=true)."""
+    try:
+        found = client.api.images(filters={"label": "grader.base=true"})
+    except APIError:
+        return []
+    return [(list(i.get("RepoTags") or []), dict(i.get("Labels") or {})) for i in found]
+
+
 @dataclass
 class BuildOutcome:
     ok: bool

@@ -40,6 +40,8 @@ class BuildStep(Step):
 class TestImageStep(Step):
     profile: str | None = None
     base_image: str | None = None
+    base_choice: str | None = None  # why this base image, when --base-image did not name one
+    ruby_widened: str | None = None  # the Gemfile's exact Ruby pin widened to the image's series (ruby_series)
     image: str | None = None
     limits: str | None = None  # which limits held during the build
     cached: bool = False  # the gems came from a bundle image built earlier (same lockfile + base)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import tree_sitter as ts
 
-from static_checks.manifest.core import object_methods
+from static_checks.manifest.core import core_superclass, object_methods
 from static_checks.records import Category, RelatedLocation, Severity
 from static_checks.rules import unknown_constant, unknown_method
 from static_checks.rules.base import Proof, Rule
@@ -93,8 +93,9 @@ def _invented_when_spelt_right(an, node: ts.Node) -> bool:
 @lru_cache(maxsize=256)
 def _candidates(index, name: str) -> tuple:
     """Public instance methods named `name` of any RubyLLM class or module: an invented call or `.new`
-    hands back an object, never a class. Core methods count only when every object has them
-    (`nil?`, `present?`): a Struct's `dig` or Enumerable's `first` says nothing of an invented reply."""
+    hands back an object, never a class. A core method counts when every object has it (`nil?`,
+    `present?`) or when the class includes the core module that defines it: RubyLLM::Chat, Agent and
+    Models include Enumerable, so `map`, `any?` and `first` are names a RubyLLM object accepts."""
     if name in object_methods():
         return (None,)
     out = []
@@ -102,9 +103,19 @@ def _candidates(index, name: str) -> tuple:
         if ns.startswith(_NOT_RESULTS):
             continue
         sig = index.find_method(ns, name, False)
-        if sig is not None and sig.visibility == "public" and sig.origin != "core":
+        if sig is not None and sig.visibility == "public" and (sig.origin != "core" or _from_included_module(sig)):
             out.append(sig)
     return tuple(out)
+
+
+def _from_included_module(sig) -> bool:
+    """A core method brought by an `include` (Enumerable, Comparable), not by a core superclass. Only the
+    internal Struct classes (Bedrock's Signing::ParamComponent in 1.1.0-1.11.0, ToolConcurrency::Result in
+    1.16.0) and the error classes inherit core methods, and Struct's `[]`/`dig` take any key: counting a
+    superclass's methods too would accept `response["output_text"]` on an invented client's reply in 25 of
+    the 35 releases, the very use the rule exists to report. No RubyLLM class gets `[]`, `[]=`, `dig` or
+    `fetch` from an included module in any release."""
+    return core_superclass(sig.owner or "") is None
 
 
 def _accepted(index, name: str, shape: ArgShape) -> bool:

@@ -3,7 +3,8 @@ later read back as `context[:chat]` (often in another class, after `with_indiffe
 
 A Hash literal whose symbol keys hold typed values is a `plain` TypeRef with `fields` (never checked
 itself); reading a key it holds gives that value's type. Anything that may change what a key holds
-(`merge`, a `**splat` inside the literal) leaves the result unknown.
+(`merge`, a `**splat` inside the literal, `to_h` with a block) leaves the result unknown; a variable
+holding such a Hash loses the keys that may change in place (types.hash_changes).
 """
 
 from __future__ import annotations
@@ -74,9 +75,10 @@ def element_type(infer: Inferer, node: ts.Node, scope: Scope) -> TypeRef | None:
     return _read_key(t, keys[0]) if t is not None and t.fields else None
 
 
-def method_type(t: TypeRef, name: str, args: list[ts.Node]) -> TypeRef | None:
-    """What a Hash method gives on a Hash with typed fields (`fetch(:chat)`, `with_indifferent_access`)."""
-    if name in _SAME_PAIRS and not args:
+def method_type(t: TypeRef, name: str, args: list[ts.Node], block: bool = False) -> TypeRef | None:
+    """What a Hash method gives on a Hash with typed fields (`fetch(:chat)`, `with_indifferent_access`);
+    `to_h { |k, v| [k, other] }` may map any pair to anything."""
+    if name in _SAME_PAIRS and not args and not block:
         indifferent = _SAME_PAIRS[name]
         return t if indifferent is None else replace(t, indifferent=indifferent)
     if name in _READERS and len(args) == 1:

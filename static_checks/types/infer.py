@@ -15,6 +15,7 @@ import tree_sitter as ts
 from grader.core.budget import checkpoint
 from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.vocabulary import AR_FINDERS, AR_RELATION
+from static_checks.types.hash_changes import HashChanges, without_changed
 from static_checks.types.hashes import element_type, literal_type, meet, method_type
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import (
@@ -147,6 +148,7 @@ class Inferer:
         self.cuts = 0
         self._ivar_busy: set[tuple[str, str]] = set()
         self._consts: dict[tuple[str, tuple[str, ...]], TypeRef | None] = {}
+        self._hash_changes: HashChanges | None = None
 
     # ---- entry points -------------------------------------------------------------
     def receiver_type(self, call: ts.Node, scope: Scope) -> TypeRef | None:
@@ -332,7 +334,7 @@ class Inferer:
                 node.child_by_field_name("arguments") is not None:
             return None  # `Chat.last(5)` / `chat.messages.first(3)`: an Array of records, not one
         if rtype.fields is not None:
-            return method_type(rtype, name, call_args(node))
+            return method_type(rtype, name, call_args(node), node.child_by_field_name("block") is not None)
         if rtype.collection:
             has_args = node.child_by_field_name("arguments") is not None
             return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
@@ -362,6 +364,8 @@ class Inferer:
 
     def _identifier(self, node: ts.Node, scope: Scope) -> TypeRef | None:
         t = self._identifier_unguarded(node, scope)
+        if t is not None and t.fields:  # a Hash typed by key: not the keys something may change
+            t = without_changed(t, self.hash_changes().of_local(text(node), scope))
         if t is not None and scope.file.tests_classes:  # else no class test can narrow it: skip the walk
             # `elsif response.is_a?(Hash) then response["content"]`: not the RubyLLM object in that branch
             classes = narrowed_to(node, text(node), scope.node) + asserted_before(node, text(node), scope.node)
@@ -530,6 +534,17 @@ class Inferer:
         return None
 
     def ivar_type(self, scope: Scope, name: str) -> TypeRef | None:
+        t = self._ivar_type(scope, name)
+        if t is not None and t.fields:  # a Hash typed by key: not the keys something may change
+            t = without_changed(t, self.hash_changes().of_ivar(scope, name))
+        return t
+
+    def hash_changes(self) -> HashChanges:
+        if self._hash_changes is None:
+            self._hash_changes = HashChanges(self.project, self._function)
+        return self._hash_changes
+
+    def _ivar_type(self, scope: Scope, name: str) -> TypeRef | None:
         if scope.cls is None and scope.file.pf.rel.endswith(".erb"):
             found = self._view_ivar(scope, name)
             if found is not False:

@@ -48,3 +48,20 @@ def test_html_section_escapes_repo_text():
     assert '<a href="https://h/o/app/blob/c1/app/controllers/chats_controller.rb#L4-L6">' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "unverified: the quote does not occur" in html
+
+
+def test_a_judge_that_did_not_run_is_one_sentence_said_once():
+    skipped = JudgeReport(status="skipped", reason="no --judge-model given: judge criteria pending")
+    md = markdown_section(skipped)
+    sentence = "The judge did not run (no --judge-model given): its criteria's points stay pending."
+    assert md == ["## LLM judge", "", sentence, ""]
+    html = str(html_section(skipped))
+    assert html.count(sentence.replace("'", "&#39;")) == 1
+    assert "0 calls" not in html and "$0.0000" not in html and "samples per criterion" not in html
+    other = markdown_section(JudgeReport(status="skipped", reason="the rubric has no judge criteria"))
+    assert other[2] == "The judge did not run: the rubric has no judge criteria."
+
+
+def test_a_judge_that_ran_keeps_its_status_line():
+    cut = JudgeReport(status="skipped", reason="--max-cost reached", calls=2, models=["openai/m"])
+    assert "Status **skipped**: --max-cost reached" in "\n".join(markdown_section(cut))

@@ -158,3 +158,17 @@ def test_the_runtime_sentence_names_the_stopped_steps_and_leaves_their_reasons_t
                             "Dockerfile failed; the steps below say why), 4.1 s")
     assert section.count("returned a non-zero code: 17") == 1  # in the test_image row only
     assert report.stage("runtime").detail.endswith(PULL)  # the stage itself still says why
+
+
+def test_the_base_image_the_grader_chose_and_a_widened_ruby_pin_are_said_above_the_steps(tmp_path, monkeypatch):
+    run = _offline_run(StepStatus.skipped)
+    run.test_image.base_image = "grader-base:trixie"
+    run.test_image.base_choice = ("grader-base:trixie (Ruby 3.3.8, Bundler 2.6.7): the repo asks for Ruby 3.3.6 "
+                                  "(Gemfile ruby) and Bundler 2.5.22 (Gemfile.lock BUNDLED WITH)")
+    run.test_image.ruby_widened = ("the Gemfile asks for Ruby 3.3.6 exactly (Gemfile line 3); built and run on Ruby "
+                                   "3.3.8, a later release of the same 3.3 series (the build's copy asks for ~> 3.3.0)")
+    md = render_markdown(_grade(tmp_path, monkeypatch, _settled(run)))
+    intro = md.split("## Runtime", 1)[1].split("| step |", 1)[0]
+    assert "Base image grader-base:trixie (Ruby 3.3.8, Bundler 2.6.7): the repo asks for Ruby 3.3.6" in intro
+    assert "Ruby: the Gemfile asks for Ruby 3.3.6 exactly (Gemfile line 3); built and run on Ruby 3.3.8" in intro
+    assert "| test_image | skipped | The command '/bin/sh -c bundle install" in md  # the reason leads its cell

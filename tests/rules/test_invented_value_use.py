@@ -65,3 +65,43 @@ def test_uses_are_not_counted_as_invented_calls(run_app, tmp_path):
     run_app({"app/services/digest.rb": SERVICE})
     facts = {f.id: f for f in check_path(tmp_path, with_facts=True).facts}
     assert facts["rubyllm.invented_calls"].value == 1  # the root only, not its two uses
+
+
+# A value of the invented `ReportBot.fetch_queries` read the way an Enumerable is read, then the OpenAI way.
+LISTING = """class ReportBotTest
+  def test_queries
+    queries = ReportBot.new.fetch_queries
+    assert queries.any? { |q| q.include?("weekly") }
+    labels = queries.map(&:upcase)
+    top = queries.first
+    queries.each_with_index { |q, i| puts i }
+    queries.sort_by(&:size)
+    {labels:, top:}
+  end
+end
+"""
+BOT = """class ReportBot < RubyLLM::Chat
+end
+"""
+
+
+def test_names_a_rubyllm_class_gets_from_an_included_module_are_accepted(run_app):
+    """RubyLLM::Chat includes Enumerable: `map`, `any?`, `first` after an invented call are names some RubyLLM
+    object takes, so only the invented root is reported."""
+    for version in ("1.13.2", "1.5.0", "1.16.0"):
+        found = run_app({"app/models/report_bot.rb": BOT, "test/report_bot_test.rb": LISTING}, version=version)
+        assert [r for _f, _l, r in found if r != "rubyllm/unknown-method"] == [], version
+        assert [(f, line) for f, line, _r in found] == [("test/report_bot_test.rb", 3)], version
+
+
+def test_struct_and_error_superclass_methods_do_not_make_a_hash_read_acceptable(run_app):
+    """Struct's `[]`/`dig` (ToolConcurrency::Result in 1.16.0, Bedrock's ParamComponent up to 1.11.0) and
+    Exception's `backtrace` come from a superclass, not an included module: the OpenAI-shaped reads and an
+    error-only name after an invented call stay reported in every release."""
+    reads = ('response["output_text"]', 'response.dig("choices", 0)', 'response.fetch("id")', "response.members",
+             "response.backtrace", "response.map(&:to_s)")
+    src = SERVICE.replace('    response["output_text"]\n', "".join(f"    {r}\n" for r in reads))
+    for version in ("1.16.0", "1.5.0", "1.13.2"):
+        found = run_app({"app/services/digest.rb": src}, version=version, full=True)
+        assert [(u.line, u.message.split("`")[1]) for u in _uses(found)] == [
+            (4, "complete"), (5, "[]"), (6, "dig"), (7, "fetch"), (8, "members"), (9, "backtrace")], version

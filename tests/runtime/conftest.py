@@ -46,6 +46,24 @@ def base_image(docker_client) -> str:
     return BASE_IMAGE
 
 
+# The second image .ci/docker-setup.sh builds (Ruby 3.3, Bundler 2.6) for Rails 7.1+/8 apps.
+NEW_BASE_IMAGE = os.environ.get("GRADER_BASE_IMAGE_NEW", "grader-base:trixie")
+
+
+@pytest.fixture
+def new_base_image(docker_client) -> str:
+    import docker
+
+    try:
+        docker_client.images.get(NEW_BASE_IMAGE)
+    except docker.errors.ImageNotFound:
+        message = f"base image {NEW_BASE_IMAGE} is missing: run `bash .ci/docker-setup.sh`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return NEW_BASE_IMAGE
+
+
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -73,3 +73,54 @@ def test_a_long_run_of_name_characters_is_read_in_linear_time():
     # through unbounded name/version runs; bounded runs read it at once (a hang here is the failure)
     noise = "Could not find " + "a-1" * 70_000 + " in nowhere\n"
     assert bundler_failure(noise + "Could not find rails-8.0.2 in locally installed gems\n") == "the image lacks rails-8.0.2"
+
+
+# What trixie's Bundler 2.6.7 printed for a real Rails 8.0 app offline (list cut here): the missing gems
+# wrap over lines, and the network error of the second `bundle install` comes after them.
+WRAPPED_LOG = """Step 6/7 : RUN bundle install --local || bundle install
+ ---> Running in d2819cccee38
+Could not find rails-8.0.2, propshaft-1.1.0, sqlite3-2.7.0-x86_64-linux-gnu,
+puma-6.6.0, importmap-rails-2.1.0, turbo-rails-2.0.16,
+stimulus-rails-1.3.4 in locally installed gems
+Don't run Bundler as root. Installing your bundle as root will break this
+application for all non-root users on this machine.
+Could not reach host index.rubygems.org. Check your network connection and try
+again.
+Removing intermediate container d2819cccee38
+The command '/bin/sh -c bundle install --local || bundle install' returned a non-zero code: 17
+"""
+# Bundler 2.6.7 on a Gemfile whose `ruby file: ".ruby-version"` names a file the build did not have.
+RAISED_LOG = """Step 6/7 : RUN bundle install --local || bundle install
+Don't run Bundler as root. Installing your bundle as root will break this
+application for all non-root users on this machine.
+/usr/share/rubygems-integration/all/gems/bundler-2.6.7/lib/bundler.rb:521:in `initialize': No such file or directory @ rb_sysopen - /grader-bundle/.ruby-version (Errno::ENOENT)
+\tfrom /usr/share/rubygems-integration/all/gems/bundler-2.6.7/lib/bundler.rb:521:in `open'
+\tfrom /usr/bin/bundle:25:in `<main>'
+Removing intermediate container 63406bb2eaf8
+The command '/bin/sh -c bundle install --local || bundle install' returned a non-zero code: 1
+"""
+
+
+def test_a_wrapped_list_of_missing_gems_is_counted_not_mistaken_for_a_network_error():
+    assert bundler_failure(WRAPPED_LOG) == ("the image lacks 7 of the locked gems: rails-8.0.2, propshaft-1.1.0, "
+                                            "sqlite3-2.7.0-x86_64-linux-gnu, puma-6.6.0 and 3 more")
+
+
+def test_an_unknown_failure_is_told_by_its_error_line_not_by_docker_s_exit_code():
+    assert bundler_failure(RAISED_LOG) is None
+    step = _bundle_failure_explained(_failed_step(), RAISED_LOG, RuntimeOptions(), "grader-base:trixie")
+    assert step.reason.startswith("bundle install failed: No such file or directory @ rb_sysopen - "
+                                  "/grader-bundle/.ruby-version (Errno::ENOENT) (builds have no network")
+
+
+def test_a_list_wrapped_before_where_bundler_looked_is_still_read():
+    log = "Could not find rails-8.1.2, pg-1.6.3, puma-7.2.0, rake-13.4.2, erb-6.0.7, crass-1.0.7 in\nlocally installed gems\n"
+    assert bundler_failure(log) == "the image lacks 6 of the locked gems: rails-8.1.2, pg-1.6.3, puma-7.2.0, rake-13.4.2 and 2 more"
+
+
+def test_a_gem_from_git_is_named_with_its_repository():
+    log = ("Fetching https://github.com/excid3/jbuilder.git\nYou need to install git to be able to use gems from git "
+           "repositories. For help\ninstalling git, please refer to GitHub's tutorial\nCould not reach host "
+           "index.rubygems.org. Check your network connection and try\nagain.\n")
+    assert bundler_failure(log) == ("the Gemfile takes gems from a git repository (https://github.com/excid3/jbuilder.git):"
+                                    " the image has no git and builds have no network")

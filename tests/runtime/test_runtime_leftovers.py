@@ -152,3 +152,16 @@ def test_the_bundle_build_labels_its_build_id_on_every_layer_and_the_key_ignores
     key, dockerfile = bundle_cache_key(tmp_path, BASE, mirror=False, build_id="b1")
     assert 'grader.build="b1"' in dockerfile.splitlines()[1]
     assert bundle_cache_key(tmp_path, BASE, mirror=False, build_id="b2")[0] == key
+
+
+def test_a_gemfile_reading_its_ruby_from_a_file_gets_that_file_in_the_bundle_build(tmp_path):
+    """`ruby file: ".ruby-version"` (Rails 7.2+ generators) fails in a build holding only Gemfile and lock."""
+    (tmp_path / "Gemfile").write_text('source "https://rubygems.org"\nruby file: ".ruby-version"\n')
+    (tmp_path / "Gemfile.lock").write_text("GEM\n  specs:\n\nDEPENDENCIES\n")
+    plain_key, plain = bundle_cache_key(tmp_path, BASE, mirror=False)
+    assert "COPY Gemfile Gemfile.lock ./" in plain  # the cache keys of repos without one stay as they were
+    (tmp_path / ".ruby-version").write_text("3.3.5\n")
+    key, dockerfile = bundle_cache_key(tmp_path, BASE, mirror=False)
+    assert "COPY Gemfile Gemfile.lock .ruby-version ./" in dockerfile and key != plain_key
+    (tmp_path / ".ruby-version").write_text("3.4.1\n")
+    assert bundle_cache_key(tmp_path, BASE, mirror=False)[0] != key  # another Ruby is another cache
