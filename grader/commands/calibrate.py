@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -170,22 +170,31 @@ def emit_report(report: dict, fmt: str, out: Path | None) -> None:
 
 FORMAT_HELP = "text, json or html."
 RUBRIC_HELP = "Rubric for maxima and tiers (default: the rubric of the set or run beside the CSVs)."
+# The options of the agreement report, declared once for `compare` and `report`.
+ReportFormat = Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)]
+Bootstrap = Annotated[int, typer.Option("--bootstrap", "-B", help="Bootstrap resamples for the 95% CIs.")]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")]
+WithinK = Annotated[float, typer.Option("--within-k", help="k of the within-k agreement.")]
+
+
+def _check_format(format: str) -> None:
+    if format not in ("text", "json", "html"):
+        _fail(f"--format {format!r}: use text, json or html")
 
 
 @calibrate_app.command("compare")
 def compare_cmd(
     human_csv: Path = typer.Argument(..., help="Human scores: item,dimension,score[,rater][,criterion]."),
     judge_csv: Path = typer.Argument(..., help="Judge scores: item,dimension,score,model,sample[,criterion]."),
-    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    format: ReportFormat = "text",
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for agreement.json/.txt (and .html)."),
     rubric: Optional[str] = typer.Option(None, "--rubric", "-r", help=RUBRIC_HELP),
-    resamples: int = typer.Option(2000, "--bootstrap", "-B", help="Bootstrap resamples for the 95% CIs."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
-    within_k: float = typer.Option(2.0, "--within-k", help="k of the within-k agreement."),
+    resamples: Bootstrap = 2000,
+    seed: Seed = 0,
+    within_k: WithinK = 2.0,
 ) -> None:
     """Agreement of judge scores with human scores, per dimension, per criterion and total, with CIs."""
-    if format not in ("text", "json", "html"):
-        _fail(f"--format {format!r}: use text, json or html")
+    _check_format(format)
     if resamples < 0:
         _fail("--bootstrap must be 0 or more")
     rub = _rubric(rubric, human_csv.parent, judge_csv.parent)
@@ -287,14 +296,13 @@ def _report(run: Path, fmt: str, resamples: int, seed: int, within_k: float) -> 
 @calibrate_app.command("report")
 def report_cmd(
     run: Path = typer.Argument(..., help="Run folder of `grader calibrate run`."),
-    format: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
-    resamples: int = typer.Option(2000, "--bootstrap", "-B", help="Bootstrap resamples for the 95% CIs."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
-    within_k: float = typer.Option(2.0, "--within-k", help="k of the within-k agreement."),
+    format: ReportFormat = "text",
+    resamples: Bootstrap = 2000,
+    seed: Seed = 0,
+    within_k: WithinK = 2.0,
 ) -> None:
     """The agreement report of a run (writes RUN/agreement.json, .txt and .html)."""
-    if format not in ("text", "json", "html"):
-        _fail(f"--format {format!r}: use text, json or html")
+    _check_format(format)
     _report(run, format, resamples, seed, within_k)
 
 

@@ -31,7 +31,7 @@ _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"Could not find (?P<gems>{_GEM}(?:,\s{{1,4}}{_GEM})*)\s{{1,4}}in\s{{1,4}}{_WHERE}"),
      "the image lacks {gems}"),
     (re.compile(r"Fetching (?P<url>\S{1,300})\s+You need to install git to be able to use gems from git"),
-     "the Gemfile takes gems from a git repository ({url}): the image has no git and builds have no network"),
+     "the Gemfile takes gems from a git repository ({url}) and the image has no git (no gem mirror serves it)"),
     (re.compile(r"(?:Could not fetch specs from|Could not reach host|Network error while fetching) (?P<what>\S+)"),
      "no network to fetch gems from {what}"),
 )
@@ -40,8 +40,12 @@ _LOCK_BUNDLER = re.compile(rf"Bundler (?P<have>{_VERSION}) is running, but your 
                            rf"(?P<want>{_VERSION})")
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]{0,20}[A-Za-z]")  # Bundler colours some messages even without a terminal
+
+
 def bundler_failure(log: str) -> str | None:
     """Bundler's reason for the failure found in a build log, as one line, or None when it gave none."""
+    log = _ANSI.sub("", log or "")
     for pattern, sentence in _CAUSES:
         found = pattern.search(log or "")
         if found is None:
@@ -80,7 +84,7 @@ _ERRORISH = re.compile(r"error|Error|No such file|cannot|could not|Could not|not
 def bundle_step_error(log: str) -> str | None:
     """When Bundler's words match none of the known causes: the first line of the bundle step's output
     that reads like an error (else its last line), without Docker's and Bundler's boilerplate."""
-    text = log or ""
+    text = _ANSI.sub("", log or "")
     start = text.rfind(": RUN bundle install")
     lines = [_RAISED_AT.sub("", ln.strip()) for ln in text[max(start, 0):].splitlines()[1:]]
     lines = [ln for ln in lines if ln and not _NOISE.match(ln)]

@@ -7,6 +7,11 @@ of what the body can call, so "no path" is a safe conclusion and "a path" is onl
   "self.m"  a call on self (bare or `self.m`): the method's own side of its owner
   "?.m"     a call on anything else (a local, an ivar, a call's result, `super`)
   "?.*"     a dynamic `send`/`public_send` whose name the source does not show
+  "class.m" a call on `self.class`: the owner or a subclass of it, so any body named m
+  "class.*" a dynamic `send` on `self.class`: any class-side body of the owner, its subclasses and
+            the modules they extend, or any `initialize` of theirs
+  "*.m"     a call on a class the source does not name (`x.class.m`, `name.constantize.m`,
+            `const_get(n).m`): any gem body named m, of any class ("*.*": anything)
 Constants the gem uses as values (assigned, passed, returned, in a collection) are listed too: an
 unknown receiver `?.m` may be such a class or module, never one that is only ever written as a receiver.
 """
@@ -18,9 +23,15 @@ import tree_sitter as ts
 from static_checks.manifest.extract_state import Deferred
 from static_checks.manifest.ruby_ast import literal_name, params_of
 from static_checks.parsing import ParsedFile
+from static_checks.types.syntax import SEND_BY_NAME
 
 CONSTANT_NODES = ("constant", "scope_resolution")
-SENDS = frozenset({"send", "public_send", "__send__", "try", "try!"})
+# Calls that run the method their first argument names: an edge of the gem's call graph to that name
+# (ActiveSupport's `try`/`try!` call it like `public_send` when the receiver has it).
+CALLS_BY_NAME = SEND_BY_NAME | {"try", "try!"}
+# Calls whose value is a class the source does not name: `self.class` may be any subclass of the owner at run
+# time, and a computed lookup any class at all.
+CLASS_OF = frozenset({"class", "constantize", "safe_constantize", "const_get"})
 # Calls whose constant arguments are compared or raised, not kept as values.
 NON_VALUE_ARGS = frozenset({
     "is_a?", "kind_of?", "instance_of?", "raise", "fail", "include", "extend", "prepend", "include?", "rescue",
@@ -87,7 +98,7 @@ class CallGraph:
         if meth_node is None:
             return
         name = pf.text(meth_node)
-        if name in SENDS:
+        if name in CALLS_BY_NAME:
             args = call.child_by_field_name("arguments")
             first = args.named_children[0] if args is not None and args.named_children else None
             name = literal_name(pf, first) or "*"
@@ -100,6 +111,12 @@ class CallGraph:
             return ["self"]
         if recv.type in CONSTANT_NODES:
             return [self.resolve(Deferred(pf.text(recv), nesting))]  # type: ignore[attr-defined]
+        if recv.type == "call" and recv.child_by_field_name("method") is not None \
+                and pf.text(recv.child_by_field_name("method")) in CLASS_OF:
+            inner = recv.child_by_field_name("receiver")
+            if pf.text(recv.child_by_field_name("method")) == "class" and inner is not None and inner.type == "self":
+                return ["class"]  # `self.class.refresh!`: the owner, or a subclass of it
+            return ["*"]  # `x.class.m`, `name.constantize.new`: a class we cannot name
         if recv.type == "parenthesized_statements":  # `(context || RubyLLM).chat`: each side, and anything
             consts = [c for c in _alternatives(recv) if c.type in CONSTANT_NODES]
             return ["?"] + [self.resolve(Deferred(pf.text(c), nesting)) for c in consts]  # type: ignore[attr-defined]

@@ -23,8 +23,7 @@ from static_checks.manifest.extract_state import ANY_ARGS, Ctx, NsBuild
 from static_checks.manifest.model import MethodSig
 from static_checks.manifest.ruby_ast import call_args, params_of, statements
 from static_checks.parsing import ParsedFile
-
-_SENDS = ("send", "public_send", "__send__")
+from static_checks.types.syntax import SEND_BY_NAME
 
 
 @dataclass
@@ -120,7 +119,7 @@ class MissingDispatch:
             return _Answer(None, target) if target is not None and target == names[0] else None
         if target is not None:
             return _Answer(names, target)
-        if answer.type == "call" and pf.text(answer.child_by_field_name("method")) in _SENDS:
+        if answer.type == "call" and pf.text(answer.child_by_field_name("method")) in SEND_BY_NAME:
             return None  # sent somewhere we cannot type
         typed = self._expr_type(pf, answer, node, singleton, Ctx(ns=b, nesting=nesting))
         returns = None
@@ -163,7 +162,7 @@ class MissingDispatch:
 
     def _send_target(self, b: NsBuild, singleton: bool, pf: ParsedFile, answer: ts.Node, var: str) -> str | None:
         """`x.send(name, ...)` -> where the name is looked up ("Owner#" or "Owner.")."""
-        if answer.type != "call" or pf.text(answer.child_by_field_name("method")) not in _SENDS:
+        if answer.type != "call" or pf.text(answer.child_by_field_name("method")) not in SEND_BY_NAME:
             return None
         args = call_args(answer)
         if not args or not _mentions(pf, args[0], var):

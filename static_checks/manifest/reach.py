@@ -1,8 +1,10 @@
 """Which gem methods an app may run, through the manifest's call graph (extract_calls.py).
 
 Everything here over-approximates: an unknown receiver may be any object whose class has the
-method, or any class the gem uses as a value; a dynamic `send` may call anything. So a gem method
-outside `Reach` cannot run from the given entry points, whatever the app's data.
+method, or any class the gem uses as a value; a class the source does not name (`self.class.m`, a
+`constantize`d name) may be any class, so any body named m of either side may run; a dynamic `send`
+may call anything. So a gem method outside `Reach` cannot run from the given entry points, whatever
+the app's data.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ def _by_name(idx: ManifestIndex) -> dict[str, list[str]]:
     for key in idx.call_graph() or {}:
         if "#" in key:
             out.setdefault(key.rsplit("#", 1)[1], []).append(key)
+            owner, _, name = key.rpartition("#")
+            if name == "initialize" and owner in values:
+                out.setdefault("new", []).append(key)  # `klass.new` on a class the gem passes around
         else:
             owner, _, name = key.rpartition(".")
             if owner in values:
@@ -74,6 +79,7 @@ class _Walk:
         self.graph = idx.call_graph() or {}
         self.by_name = _by_name(idx)
         self.by_owner: dict[str, list[str]] | None = None  # "Owner#" / "Owner." -> its bodies, built when asked
+        self.by_any_name: dict[str, list[str]] | None = None  # method name -> every body of that name
         self.r = Reach()
         self.todo: list[str | None] = []
 
@@ -87,6 +93,34 @@ class _Walk:
         elif name not in r.unknown_names:
             r.unknown_names.add(name)
             self.todo.extend(self.by_name.get(name, ()))
+
+    def any_class(self, name: str) -> None:
+        """`self.class.m` / `x.constantize.m`: a class we cannot name, so every body named m (each side), and
+        with a computed name anything."""
+        if name == "*":
+            self.unknown("*")
+            self.todo.extend(self.graph)
+            return
+        if self.by_any_name is None:
+            self.by_any_name = {}
+            for key in self.graph:
+                self.by_any_name.setdefault(key.rsplit("#", 1)[1] if "#" in key else key.rpartition(".")[2],
+                                            []).append(key)
+        self.unknown(name)
+        self.todo.extend(self.by_any_name.get(name, ()))
+        if name == "new":  # any class's constructor
+            self.todo.extend(k for k in self.by_any_name.get("initialize", ()) if "#" in k)
+
+    def own_class(self, owner: str) -> None:
+        """`self.class.send(name)` in an instance method of `owner`: any class-side body of `owner` or a gem
+        subclass of it (their own and their extended modules'), and their constructors."""
+        idx = self.idx
+        owners = {k.rsplit("#", 1)[0] if "#" in k else k.rpartition(".")[0] for k in self.graph}
+        for cls in owners:
+            if cls == owner or idx.is_subclass(cls, owner):
+                for where in idx.ancestors(cls, singleton=True):
+                    self.todo.extend(self.own_side(where if where.endswith(".") else where + "#"))
+                self.todo.append(instance_key(idx, cls, "initialize"))
 
     def own_side(self, prefix: str) -> list[str]:
         if self.by_owner is None:
@@ -112,6 +146,10 @@ class _Walk:
         recv, _, name = edge.rpartition(".")
         if recv == "?":
             self.unknown(name)
+        elif recv == "class" and name == "*" and not singleton:
+            self.own_class(owner)
+        elif recv in ("*", "class"):
+            self.any_class(name)
         elif recv == "self" and name == "*":  # `send(computed)` on self: any method of that side
             self.todo.extend(self.own_side(f"{owner}{'.' if singleton else '#'}"))
             self.unknown("*")  # or one the owner inherits or a module's includer defines

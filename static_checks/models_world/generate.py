@@ -36,33 +36,42 @@ def _rb_files(repo: Path, tag: str, *dirs: str) -> list[tuple[str, bytes]]:
     return read_blobs(repo, tag, names)
 
 
-def public_instance_api(m: Manifest, owner: str) -> list[str]:
-    """Public instance methods of `owner` through its includes and superclasses (first definition wins)."""
-    order: list[str] = []
+def instance_order(m: Manifest, name: str, out: list[str]) -> None:
+    """`name` then what it includes (last first), then its superclass: Ruby's instance lookup order."""
+    if name in out:
+        return
+    out.append(name)
+    ns = m.namespaces.get(name)
+    if ns is None:
+        return
+    for inc in reversed(ns.includes):
+        instance_order(m, inc, out)
+    if ns.superclass:
+        instance_order(m, ns.superclass, out)
 
-    def walk(name: str) -> None:
-        if name in order:
-            return
-        order.append(name)
-        ns = m.namespaces.get(name)
-        if ns is None:
-            return
-        for inc in reversed(ns.includes):
-            walk(inc)
-        if ns.superclass:
-            walk(ns.superclass)
 
-    walk(owner)
+def first_public(m: Manifest, sources: list[tuple[str, bool]]) -> list[str]:
+    """The public methods along `sources` ((namespace, its singleton side?) in lookup order), each name
+    decided by its first definition, as Ruby's lookup does."""
     public: set[str] = set()
     decided: set[str] = set()
-    for name in order:
+    for name, singleton in sources:
         ns = m.namespaces.get(name)
-        for meth, sig in (ns.instance_methods.items() if ns else ()):
+        if ns is None:
+            continue
+        for meth, sig in (ns.singleton_methods if singleton else ns.instance_methods).items():
             if meth not in decided:
                 decided.add(meth)
                 if sig.visibility == "public":
                     public.add(meth)
     return sorted(public)
+
+
+def public_instance_api(m: Manifest, owner: str) -> list[str]:
+    """Public instance methods of `owner` through its includes and superclasses (first definition wins)."""
+    order: list[str] = []
+    instance_order(m, owner, order)
+    return first_public(m, [(name, False) for name in order])
 
 
 def newest_tags(repo: Path) -> dict[str, str]:

@@ -27,7 +27,15 @@ from pathlib import Path
 from static_checks.manifest.extract import extract_files
 from static_checks.manifest.generate import read_blobs
 from static_checks.manifest.model import Manifest
-from static_checks.models_world.generate import _rb_files, add_gem_api, listing_names, newest_tags, public_instance_api
+from static_checks.models_world.generate import (
+    _rb_files,
+    add_gem_api,
+    first_public,
+    instance_order,
+    listing_names,
+    newest_tags,
+    public_instance_api,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "active_record" / "class_api.json"
 _FRAMEWORKS = ("activerecord/lib/", "activemodel/lib/", "activesupport/lib/", "activestorage/lib/",
@@ -40,56 +48,31 @@ _CONSTANT_LIST = re.compile(rb"QUERYING_METHODS\s*=\s*\[(.*?)\]", re.S)
 _SYMBOL = re.compile(rb":([A-Za-z_]\w*[?!]?)")
 
 
-def _instance_order(m: Manifest, name: str, out: list[str]) -> None:
-    """`name` then what it includes (last first), then its superclass: Ruby's instance lookup order."""
-    if name in out:
-        return
-    out.append(name)
-    ns = m.namespaces.get(name)
-    if ns is None:
-        return
-    for inc in reversed(ns.includes):
-        _instance_order(m, inc, out)
-    if ns.superclass:
-        _instance_order(m, ns.superclass, out)
-
-
 def public_class_api(m: Manifest, owner: str, extra_includes: tuple[str, ...] = ()) -> list[str]:
     """Public singleton methods of class `owner` (first definition wins, as in Ruby's lookup)."""
     sources: list[tuple[str, bool]] = []  # (namespace, its singleton side?)
     classes: list[str] = []
-    _instance_order(m, owner, classes)
+    instance_order(m, owner, classes)
     classes = [c for c in classes if (ns := m.namespaces.get(c)) is not None and ns.kind == "class"]
     for cls in classes:
         sources.append((cls, True))
         ns = m.namespaces[cls]
         modules: list[str] = []
         for mod in reversed(ns.extends):
-            _instance_order(m, mod, modules)
+            instance_order(m, mod, modules)
         included: list[str] = []
         for inc in [*reversed(ns.includes), *(extra_includes if cls == owner else ())]:
-            _instance_order(m, inc, included)
+            instance_order(m, inc, included)
         for mod in included:
             cm = f"{mod}::ClassMethods"
             if cm in m.namespaces:
-                _instance_order(m, cm, modules)
+                instance_order(m, cm, modules)
             # a concern's `included do extend X end` (the extractor files it under the concern's extends)
             for ext in reversed(m.namespaces[mod].extends if mod in m.namespaces else []):
                 if ext != "ActiveSupport::Concern":
-                    _instance_order(m, ext, modules)
+                    instance_order(m, ext, modules)
         sources.extend((mod, False) for mod in modules)
-    public: set[str] = set()
-    decided: set[str] = set()
-    for name, singleton in sources:
-        ns = m.namespaces.get(name)
-        if ns is None:
-            continue
-        for meth, sig in (ns.singleton_methods if singleton else ns.instance_methods).items():
-            if meth not in decided:
-                decided.add(meth)
-                if sig.visibility == "public":
-                    public.add(meth)
-    return sorted(public)
+    return first_public(m, sources)
 
 
 def querying_methods(rails: Path, tag: str) -> list[str]:

@@ -168,37 +168,54 @@ def _rspec_stubs(infer, fs: FileScan, call: ts.Node, scope: Scope, recv: ts.Node
 DOUBLE_BUILDERS = frozenset({"double", "spy", "mock", "stub", "stub_everything"})
 
 
-def _double_local(node: ts.Node | None, scope: Scope, fs: FileScan) -> str | None:
-    """`chat` when `chat` is a local (or `let`) holding a bare double: `mock("c")`, `double`, `Minitest::Mock.new`."""
+def _double_local(node: ts.Node | None, scope: Scope, fs: FileScan) -> tuple | None:
+    """Which bare double (`mock("c")`, `double`, `Minitest::Mock.new`) a local or `let` name holds here: the
+    assignment reaching `node` (each `it` block's own `chat = double`), or the file's `let` of that name.
+    None when the name holds something else."""
     if node is None or node.type != "identifier":
         return None
-    built = _value_expr(node, scope, fs)
+    name = node.text.decode()
+    entries = scope.locals.get(name)
+    if entries:
+        before = [rhs for end, rhs in entries if end <= node.start_byte]
+        if not before or before[-1] is None:
+            return None
+        built, key = _value_expr(before[-1], scope, fs), ("local", before[-1].id)
+    elif fs.lets.get(name):
+        built, key = _value_expr(node, scope, fs), ("let", fs.pf.rel, name)
+    else:
+        return None
     if built is None or built.type != "call":
         return None
     recv = call_receiver(built)
     if (recv is None and call_name(built) in DOUBLE_BUILDERS) or \
             (call_name(built) == "new" and recv is not None and const_path(recv) == "Minitest::Mock"):
-        return node.text.decode()
+        return key
     return None
 
 
 def _type_mocked_doubles(an: Analysis, stubs: list[Stub]) -> None:
     """A double returned by a stub stands in for what the real method returns: later stubs on it
-    (`RubyLLM.expects(:chat).returns(chat)`, then `chat.expects(:ask)`) are stubs on that type."""
-    typed: dict[tuple[int, str], TypeRef] = {}
+    (`RubyLLM.expects(:chat).returns(chat)`, then `chat.expects(:ask)`) are stubs on that type. Only when
+    every stub returning that double agrees: one returned as a Chat and as an Embedding stands for neither."""
+    typed: dict[tuple, set[TypeRef | None]] = {}
     for stub in stubs:
         if stub.target is None:
             continue
-        var = _double_local(stub.value, stub.scope, stub.fs)
-        real = an.infer.return_of(stub.target, stub.method) if var else None
-        if var and real is not None and real.checkable and not real.app_class:
-            typed.setdefault((id(stub.scope), var), real)
+        key = _double_local(stub.value, stub.scope, stub.fs)
+        if key is None:
+            continue
+        real = an.infer.return_of(stub.target, stub.method)
+        typed.setdefault(key, set()).add(real if real is not None and real.checkable and not real.app_class
+                                         else None)
     if not typed:
         return
     for stub in stubs:
         node = stub.target_node
         if stub.target is None and node is not None and node.type == "identifier":
-            stub.target = typed.get((id(stub.scope), node.text.decode()))
+            found = typed.get(_double_local(node, stub.scope, stub.fs) or (), set())
+            if len(found) == 1:
+                stub.target = next(iter(found))
 
 
 def _value_expr(node: ts.Node | None, scope: Scope, fs: FileScan) -> ts.Node | None:

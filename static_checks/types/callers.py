@@ -11,10 +11,14 @@ and the receiver-less ones in its own class methods (`new(...)` inside `def self
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import tree_sitter as ts
 
+from static_checks.parsing import ruby_language
 from static_checks.types.scan import FileScan, MethodDef, Scope
-from static_checks.types.syntax import ArgShape, arg_shape, const_path
+from static_checks.types.syntax import ArgShape, arg_shape, pair_value, text
 
 # A call site passing nothing for the parameter: the default (or nil) applies.
 NOT_PASSED = object()
@@ -30,6 +34,9 @@ class CallSites:
         # calls on a constant, by method name: (call, scope, the constant as written)
         self._on_const: dict[str, list[tuple[ts.Node, Scope, str]]] | None = None
         self._shapes: dict[int, ArgShape] = {}
+        self._computed: dict[str, list[tuple[str, ArgShape, ts.Node]]] = {}
+        self._escapes: dict[str, str] | None = None  # class short name -> where it is handed on
+        self._self_class: list = []
 
     def shape(self, call: ts.Node) -> ArgShape:
         """arg_shape(call), read once per call site (every parameter of a helper asks it again)."""
@@ -68,16 +75,79 @@ class CallSites:
         if self._on_const is None:
             self._on_const = {}
             for fs in self._scans:
-                for call, scope in fs.calls:
-                    recv = fs.receiver_of(call)
-                    called = fs.name_of(call)
-                    path = const_path(recv) if recv is not None and called else None
-                    if path:
-                        self._on_const.setdefault(called, []).append((call, scope, path))  # type: ignore[arg-type]
+                for call, scope, called, path in fs.const_calls:
+                    if called:
+                        self._on_const.setdefault(called, []).append((call, scope, path))
         out = [(call, scope) for call, scope, path in self._on_const.get(name, []) if resolve(path, scope) == cls_fq]
         own = self._by_key_table().get((cls_fq, name), [])
         out += [(call, scope) for call, scope in own if scope.singleton_self]
         return out
+
+    def unseen_sites(self, cls_fq: str, chain: set[str], called: tuple[str, ...], params, unscanned) -> str | None:
+        """Why calls of `called` on class `cls_fq` may come from sites `of_class` cannot list (None when they
+        cannot): the class handed on as a value or through a reflective call, `self.class.new(...)` in a
+        class of its chain (`chain`: its own, its app modules' and app superclasses' names), `send(:new)` in
+        their class methods, or a computed class lookup (`constantize`, `const_get`) in a file that calls
+        `called` on something other than a constant (`klass.new(x)`) with arguments `params` (the method's
+        parameters) could take: `klass.new(a)` cannot reach an `initialize(a, b)`."""
+        if self._escapes is None:
+            self._escapes, self._self_class = self._read_escapes()
+        short = cls_fq.rsplit("::", 1)[-1]
+        if short in self._escapes:  # by its last name: a namesake elsewhere can only untype, never type
+            return f"{self._escapes[short]}: the class is handed on"
+        needle = short.encode()
+        for pf in unscanned:  # `Svc = Reply` in a file the scan skipped, `Svc.new(x)` in another
+            if needle in pf.source:
+                for node in outermost_constants(pf.root):
+                    last = node.child_by_field_name("name") if node.type == "scope_resolution" else node
+                    if last is not None and text(last) == short and _handed_on(node):
+                        return f"{pf.rel}:{node.start_point[0] + 1}: the class is handed on"
+        for rel, call, name, scope, reflective_of in self._self_class:
+            reaches = name in called or reflective_of == "*" or reflective_of in called
+            if reaches and scope.cls is not None and scope.cls.fq in chain:
+                return f"{rel}:{call.start_point[0] + 1}: {name} on the class itself"
+        for pf in [fs.pf for fs in self._scans] + list(unscanned):
+            for name, shape, call in self._computed_calls(pf):
+                if name in called and could_bind(params, shape):
+                    return f"{pf.rel}:{call.start_point[0] + 1}: {name} on a computed class"
+        return None
+
+    def _read_escapes(self):
+        """Once per project: class references handed on, and calls on the class from its own code
+        (`self.class.x(...)`; `send(:x, ...)` in class methods, with the name it sends)."""
+        escapes: dict[str, str] = {}
+        self_class = []
+        for fs in self._scans:
+            for node in outermost_constants(fs.pf.root):
+                if _handed_on(node):
+                    last = node.child_by_field_name("name") if node.type == "scope_resolution" else node
+                    escapes.setdefault(text(last or node), f"{fs.pf.rel}:{node.start_point[0] + 1}")
+            for call, scope in fs.calls:
+                if scope.cls is None:
+                    continue
+                name = fs.name_of(call) or ""
+                recv = fs.receiver_of(call)
+                sent = _sent_name(call) if name in _REFLECTIVE else None
+                if _on_self_class(recv):
+                    self_class.append((fs.pf.rel, call, name, scope, sent or ("*" if name in _REFLECTIVE else None)))
+                elif sent and (recv is None or recv.type == "self") and scope.singleton_self:
+                    self_class.append((fs.pf.rel, call, name, scope, sent))
+        return escapes, self_class
+
+    def _computed_calls(self, pf) -> list[tuple[str, ArgShape, ts.Node]]:
+        """In a file that looks a class up by a computed name: calls on a receiver that is no constant and
+        not `self` (`klass.new(x)`), with their argument shapes; none in any other file."""
+        found = self._computed.get(pf.rel)
+        if found is None:
+            found = []
+            if _DYNAMIC_LOOKUP.search(pf.source) is not None:
+                for call in ts.QueryCursor(_calls_query()).captures(pf.root).get("c", []):
+                    recv = call.child_by_field_name("receiver")
+                    name = call.child_by_field_name("method")
+                    if recv is not None and name is not None and recv.type not in _NAMED_RECEIVERS:
+                        found.append((text(name), arg_shape(call), call))
+            self._computed[pf.rel] = found
+        return found
 
     def _by_key_table(self) -> dict[tuple[str, str], list[tuple[ts.Node, Scope]]]:
         if self._by_key is None:
@@ -89,6 +159,105 @@ class CallSites:
                     if scope.cls is not None and name and (recv is None or recv.type == "self"):
                         self._by_key.setdefault((scope.cls.fq, name), []).append((call, scope))
         return self._by_key
+
+
+# Calls on a class that hand it (or a proxy of it) to code that may construct it or enqueue it unseen:
+# `Reply.send(:new, x)`, `Reply.method(:new)`, `Job.set(wait: 1).perform_later(x)`, `Reply.tap { |k| k.new }`.
+_REFLECTIVE = frozenset({
+    "send", "public_send", "__send__", "method", "public_method", "instance_method", "set", "tap", "then",
+    "yield_self", "itself", "instance_eval", "instance_exec", "class_eval", "class_exec", "module_eval", "allocate",
+})
+# Calls that only compare or test a class given as an argument, or double it in a test without building it.
+READS_CLASS = frozenset({
+    "is_a?", "kind_of?", "instance_of?", "===", "==", "!=", "eql?", "equal?", "<", "<=", ">", ">=", "in?",
+    "instance_double", "instance_spy",
+})
+_CLASS_NODES = frozenset({"class", "module"})
+_PURE_PLACES = frozenset({"when", "in_clause", "exceptions", "pattern"})
+# A class looked up by a computed name: its calls are sites no constant names.
+_DYNAMIC_LOOKUP = re.compile(rb"\b(?:safe_)?constantize\b|\bconst_get\b")
+
+
+def _handed_on(const: ts.Node) -> bool:
+    """A reference to a class that may reach code building it where no `X.new` names it: the class as a
+    value (`Svc = Reply`, `[Reply, Other]`, `register(Reply)`, `RSpec.describe Reply`), or a reflective call
+    on it. Its definition, a direct call, and class tests (`is_a?(Reply)`, `when Reply`) do not."""
+    parent = const.parent
+    if parent is None:
+        return False
+    kind = parent.type
+    if kind in _CLASS_NODES and _same(parent.child_by_field_name("name"), const):
+        return False
+    if kind == "call" and _same(parent.child_by_field_name("receiver"), const):
+        name = parent.child_by_field_name("method")
+        return name is not None and text(name) in _REFLECTIVE
+    if kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
+        name = parent.parent.child_by_field_name("method")
+        return name is None or text(name) not in READS_CLASS
+    if kind == "binary":
+        op = parent.child_by_field_name("operator")
+        return op is None or text(op) not in READS_CLASS
+    return kind not in _PURE_PLACES
+
+
+_NAMED_RECEIVERS = frozenset({"constant", "scope_resolution", "self"})
+
+
+def could_bind(params: list[tuple[str, str | None]], shape: ArgShape) -> bool:
+    """May a call passing `shape` bind to a method with `params` ((kind, name) as MethodDef has them)?
+    Unreadable shapes (splats) may."""
+    if shape.unverifiable:
+        return True
+    kinds = [k for k, _ in params]
+    has_keywords = any(k in ("key", "keyreq", "keyrest") for k in kinds)
+    given = len(shape.positional) + (1 if shape.keywords and not has_keywords else 0)
+    required = kinds.count("req")
+    if given < required or ("rest" not in kinds and "forward" not in kinds and given > required + kinds.count("opt")):
+        return False
+    if not has_keywords or "forward" in kinds:
+        return True
+    named = {n for k, n in params if k in ("key", "keyreq")}
+    if "keyrest" not in kinds and any(k not in named for k in shape.keywords):
+        return False
+    return all(n in shape.keywords for k, n in params if k == "keyreq")
+
+
+@lru_cache(maxsize=1)
+def _calls_query() -> ts.Query:
+    return ts.Query(ruby_language(), "(call) @c")
+
+
+@lru_cache(maxsize=1)
+def _constants_query() -> ts.Query:
+    return ts.Query(ruby_language(), "(constant) @c (scope_resolution) @c")
+
+
+def outermost_constants(root: ts.Node) -> list[ts.Node]:
+    """`Reply` and `A::B` as written, not the parts of a longer path."""
+    found = ts.QueryCursor(_constants_query()).captures(root).get("c", [])
+    return [n for n in found if n.parent is None or n.parent.type != "scope_resolution"]
+
+
+def _same(a: ts.Node | None, b: ts.Node) -> bool:
+    return a is not None and a.id == b.id
+
+
+def _on_self_class(recv: ts.Node | None) -> bool:
+    """`self.class` (or a bare `class` call is impossible): the receiver of `self.class.new(...)`."""
+    if recv is None or recv.type != "call":
+        return False
+    name = recv.child_by_field_name("method")
+    inner = recv.child_by_field_name("receiver")
+    return name is not None and text(name) == "class" and inner is not None and inner.type == "self"
+
+
+def _sent_name(call: ts.Node) -> str | None:
+    """`send(:new, ...)` / `method(:new)` -> "new"; "*" when the name is computed."""
+    args = call.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    if first is None:
+        return None
+    return text(first)[1:] if first.type == "simple_symbol" else "*"
 
 
 def argument_for(mdef: MethodDef, param: str, call: ts.Node, shape: ArgShape | None = None):
@@ -115,6 +284,5 @@ def argument_for(mdef: MethodDef, param: str, call: ts.Node, shape: ArgShape | N
             found = shape.keywords.get(param)
             if found is None:
                 return NOT_PASSED if kind == "key" else None
-            # `run(context:)` (Ruby 3.1 shorthand) passes the local or method named `context`: its key
-            return found.child_by_field_name("value") or found.child_by_field_name("key")
+            return pair_value(found)  # `run(context:)` passes the local or method `context`
     return None

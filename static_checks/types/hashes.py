@@ -10,19 +10,13 @@ holding such a Hash loses the keys that may change in place (types.hash_changes)
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Protocol
 
 import tree_sitter as ts
 
+from static_checks.types.interface import Inferer
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import Scope
-from static_checks.types.syntax import pair_key, text
-
-
-class Inferer(Protocol):
-    """What these readers need of types.infer.Inferer (which imports them)."""
-
-    def type_of(self, node: ts.Node | None, scope: Scope) -> TypeRef | None: ...
+from static_checks.types.syntax import pair_key, pair_value, text
 
 HASH = "Hash"
 # Hash methods that hand back the same pairs: (method, indifferent afterwards: True/False, None = unchanged)
@@ -39,8 +33,7 @@ def literal_type(infer: Inferer, node: ts.Node, scope: Scope) -> TypeRef | None:
             continue
         if pair.type != "pair":
             return None  # `**other` may put anything under any key
-        key = pair.child_by_field_name("key")
-        value = pair.child_by_field_name("value") or key  # `{ chat: }` holds the local `chat`
+        value = pair_value(pair)
         name = pair_key(pair)
         if name is None or value is None:
             continue

@@ -17,6 +17,7 @@ from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.vocabulary import AR_FINDERS, AR_RELATION
 from static_checks.types.hash_changes import HashChanges, without_changed
 from static_checks.types.hashes import element_type, literal_type, meet, method_type
+from static_checks.types.includers import other_mixers
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import (
     asserted_before, body_values, case_branches, conditional, diverts, method_returns, narrowed_to, refuted,
@@ -32,6 +33,7 @@ from static_checks.types.syntax import (
     enclosing,
     def_body,
     first_arg,
+    is_shorthand_key,
     last_expression,
     symbol_value,
     text,
@@ -113,12 +115,6 @@ _HASH_NODES = {"hash": literal_type, "element_reference": element_type}
 _CLASS_ENTRIES = {"initialize": ("new",), "perform": ("perform_later", "perform_now")}
 
 
-def _shorthand(key: ts.Node) -> bool:
-    """`f(context:)` / `{ chat: }`: a key without a value reads the local or method of its name."""
-    pair = key.parent
-    return pair is not None and pair.type == "pair" and pair.child_by_field_name("value") is None
-
-
 def _invented_result(t: TypeRef, name: str) -> TypeRef | None:
     """What `invented.name` gives: more invented API, or plain data (predicates, writers, readers)."""
     return None if name in _INVENTED_DATA or name.endswith(("?", "=")) else t
@@ -135,6 +131,7 @@ class Inferer:
         self._callers: CallSites | None = None
         self._functions: dict[str, list[MethodDef]] | None = None
         self._includers: dict[str, list[AppClass]] | None = None
+        self._mixers: dict[str, str] | None = None  # types.includers.other_mixers of the project
         # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
         self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
@@ -222,7 +219,8 @@ class Inferer:
 
     def _includer(self, module: AppClass) -> AppClass | None:
         """The one app class that includes app module `module`, when there is exactly one and it is built
-        on RubyLLM (`Chat::AgentSkillable` in `Chat`); a module several classes share stays untyped."""
+        on RubyLLM (`Chat::AgentSkillable` in `Chat`); a module several classes share, or one that may be
+        mixed in elsewhere (types.includers, or named in a file the scan skipped), stays untyped."""
         if self._includers is None:
             self._includers = {}
             for app in self.project.classes.values():
@@ -231,6 +229,16 @@ class Inferer:
         found = self._includers.get(module.fq, [])
         if len(found) != 1 or not all(d.kind == "module" for d in module.defs):
             return None
+        if self._mixers is None:
+            self._mixers = other_mixers([fs.pf for fs in self.project.scans])
+        short = module.fq.rsplit("::", 1)[-1]
+        if short in self._mixers:
+            return None  # `Note.include(M)`, `extend M`, an on_load hook...: other possible users
+        if self.project.named_in_unscanned(short):
+            needle = short.encode()
+            unread = [pf for pf in self.project.unscanned if needle in pf.source]
+            if short in other_mixers(unread, counted_includes=False):
+                return None  # an includer (or any other user) in a file the type scan skipped
         return found[0]
 
     def const_type(self, path: str, scope: Scope) -> TypeRef | None:
@@ -272,7 +280,7 @@ class Inferer:
             return self.const_type(path, scope) if path else None
         if t == "call":
             return self._call(node, scope)
-        if t == "identifier" or t == "hash_key_symbol" and _shorthand(node):
+        if t == "identifier" or t == "hash_key_symbol" and is_shorthand_key(node):
             return self._identifier(node, scope)
         if t == "instance_variable":
             return self.ivar_type(scope, text(node))
@@ -441,20 +449,31 @@ class Inferer:
     def _class_sites(self, mdef: MethodDef) -> list[tuple[ts.Node, Scope]]:
         """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when the sites
         read may not be all of them: an app class inherits from X (its `Sub.new`, `super` reach the method
-        too), or a file the type scan skipped names X (`Reply.new(params[:text])` in a controller)."""
+        too), a file the type scan skipped names X and the method (`Reply.new(params[:text])` in a controller;
+        a private class method is called only from inside X, so other files cannot matter), or a site names
+        no constant we read (`self.class.new`, `Svc = X`, `X.send(:new)`, `Job.set(..).perform_later`,
+        `klass.new` after a `constantize`: types.callers.CallSites.unseen_sites)."""
         app = self._app_of(mdef.cls)
-        if app is None or any(c.parent is app for c in self.project.classes.values()) \
-                or self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1]):
+        if app is None or any(c.parent is app for c in self.project.classes.values()):
+            return []
+        called = (mdef.name,) if mdef.singleton else _CLASS_ENTRIES[mdef.name]
+        outside_may_call = not (mdef.singleton and mdef.visibility == "private")
+        if outside_may_call and self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1], called):
             return []
 
         def names_app(path: str, scope: Scope) -> str | None:
             found = self.project.lookup_class(path, scope.nesting)
             return found.fq if found is not None else None
 
-        if mdef.singleton:
-            return self._callers.of_class(app.fq, mdef.name, names_app)  # type: ignore[union-attr]
-        return [site for called in _CLASS_ENTRIES[mdef.name]
-                for site in self._callers.of_class(app.fq, called, names_app)]  # type: ignore[union-attr]
+        # `Job.new(x).perform_now` passes x to perform too: a job built by `new` is not typed from its sites
+        watched = called + ("new",) if mdef.name == "perform" and not mdef.singleton else called
+        chain = {c.fq for c in app.chain()}
+        if self._callers.unseen_sites(app.fq, chain, watched, mdef.params,  # type: ignore[union-attr]
+                                      self.project.unscanned) is not None \
+                or (watched != called and self._callers.of_class(app.fq, "new", names_app)):  # type: ignore[union-attr]
+            return []
+        return [site for entry in called
+                for site in self._callers.of_class(app.fq, entry, names_app)]  # type: ignore[union-attr]
 
     def _default_node(self, name: str, scope: Scope) -> ts.Node | None:
         params = scope.node.child_by_field_name("parameters")
@@ -569,7 +588,7 @@ class Inferer:
 
     def _view_ivar(self, scope: Scope, name: str) -> TypeRef | None | bool:
         """A template's ivar from the controllers that render it (types.views); False: renderers unknown."""
-        return self._view_model().ivar_type(scope.file, name)
+        return self._view_model().ivar_type(self, scope.file, name)
 
     def _view_local(self, scope: Scope, name: str) -> TypeRef | None | bool:
         from static_checks.types.views import partial_local
@@ -580,7 +599,7 @@ class Inferer:
         if self._views is None:
             from static_checks.types.views import ViewIvars
 
-            self._views = ViewIvars(self)
+            self._views = ViewIvars(self.project)
         return self._views
 
     def _app_ivar(self, app: AppClass, name: str) -> TypeRef | None:

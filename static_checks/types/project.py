@@ -17,7 +17,7 @@ from static_checks.models_world.vocabulary import AR_FINDERS, AR_RELATION
 from static_checks.parsing import ParsedFile
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
-from static_checks.types.syntax import call_receiver, const_path, is_test_path, text
+from static_checks.types.syntax import call_receiver, const_path, is_test_path, pair_value, text
 
 # Rails macros whose added methods the manifest describes (index.acts_as_methods).
 ACTS_AS = frozenset({"acts_as_chat", "acts_as_message", "acts_as_tool_call", "acts_as_model"})
@@ -156,15 +156,18 @@ class Project:
     call_sites: object = None
     # `class X < Base` of unscanned controller files, by short name (types.views: is a controller Rails-rooted?)
     unscanned_bases: dict[str, str] = field(default_factory=dict)
-    _named_unscanned: dict[str, bool] = field(default_factory=dict, repr=False)
+    _named_unscanned: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict, repr=False)
 
-    def named_in_unscanned(self, short: str) -> bool:
-        """Does any file the type scan skipped name `short` (as text)? Asked per parameter lookup, so
-        answered once per name: the unscanned files can be most of a big app."""
-        found = self._named_unscanned.get(short)
+    def named_in_unscanned(self, short: str, called: tuple[str, ...] = ()) -> bool:
+        """Does any file the type scan skipped name `short` (as text), and with it one of the method names in
+        `called` when some are given (a file naming the class but not `run` cannot call `X.run`)? Asked per
+        parameter lookup, so answered once per question: the unscanned files can be most of a big app."""
+        key = (short, called)
+        found = self._named_unscanned.get(key)
         if found is None:
-            needle = short.encode()
-            found = self._named_unscanned[short] = any(needle in pf.source for pf in self.unscanned)
+            needle, names = short.encode(), [n.encode() for n in called]
+            found = self._named_unscanned[key] = any(
+                needle in pf.source and (not names or any(n in pf.source for n in names)) for pf in self.unscanned)
         return found
 
     def lookup_class(self, path: str, nesting: tuple[str, ...]) -> AppClass | None:
@@ -402,15 +405,12 @@ class _NamedIn:
 def _called_classes(fs: FileScan) -> set[str]:
     """Short names of the constants a file calls a method on with arguments (`Drafts.new(chat)`)."""
     out = set()
-    for call, _scope in fs.calls:
-        recv = fs.receiver_of(call)
-        if recv is None or recv.type not in ("constant", "scope_resolution") or fs.name_of(call) in _NO_PARAMETERS:
+    for call, _scope, name, path in fs.const_calls:
+        if name in _NO_PARAMETERS:
             continue
         args = call.child_by_field_name("arguments")
         if args is not None and any(_may_carry(a) for a in args.named_children):
-            path = const_path(recv)
-            if path:
-                out.add(path.rsplit("::", 1)[-1])
+            out.add(path.rsplit("::", 1)[-1])
     return out
 
 
@@ -429,10 +429,7 @@ def _may_carry(arg) -> bool:
         if node.type in _LITERALS:
             continue
         if node.type == "pair":
-            value = node.child_by_field_name("value")
-            if value is None:
-                return True
-            stack.append(value)
+            stack.append(pair_value(node))  # `f(chat:)` reads the local `chat`: not a literal
         elif node.type == "hash":
             stack.extend(node.named_children)
         else:

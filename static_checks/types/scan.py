@@ -143,6 +143,19 @@ class FileScan:
     def probes_methods(self) -> bool:
         return b"respond_to?" in self.pf.source
 
+    @cached_property
+    def const_calls(self) -> list[tuple[ts.Node, Scope, str | None, str]]:
+        """Calls on a constant (`Reply.new(chat)`, `Llm::Runner.run`): (call, scope, method name, the constant as
+        written), read once for both askers: the classes a file hands values to (types.project) and the call
+        sites of a class's constructor and class methods (types.callers)."""
+        out = []
+        for call, scope in self.calls:
+            recv = self.receiver_of(call)
+            path = const_path(recv) if recv is not None else None
+            if path:
+                out.append((call, scope, self.name_of(call), path))
+        return out
+
     def receiver_of(self, call: ts.Node) -> ts.Node | None:
         """call_receiver(call) for a call of this file, read once by the scan."""
         found = self.receivers.get(call.id, _UNREAD)

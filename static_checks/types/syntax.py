@@ -88,6 +88,18 @@ def pair_key(pair: ts.Node) -> str | None:
     return None
 
 
+def pair_value(pair: ts.Node) -> ts.Node | None:
+    """The node a `k: v` pair holds. Ruby 3.1's `{ chat: }` / `f(chat:)` omits the value and means
+    `chat: chat`: the key itself then stands for the local or method of its name."""
+    return pair.child_by_field_name("value") or pair.child_by_field_name("key")
+
+
+def is_shorthand_key(key: ts.Node) -> bool:
+    """Is this the key of a `{ chat: }` pair, read as the local or method `chat` (see pair_value)?"""
+    pair = key.parent
+    return pair is not None and pair.type == "pair" and pair_value(pair) == key
+
+
 @dataclass
 class ArgShape:
     """How a call passes its arguments, read the way Ruby 3 binds them."""
@@ -467,6 +479,10 @@ def is_local(pf: ParsedFile, method: ts.Node, name: str) -> bool:
                 return True
         stack.extend(cur.named_children)
     return False
+
+
+# Kernel's calls of the method their first argument names (`send` and `__send__` reach private ones too).
+SEND_BY_NAME = frozenset({"send", "public_send", "__send__"})
 
 
 def walk_calls(node: ts.Node) -> Iterable[ts.Node]:

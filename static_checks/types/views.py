@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from static_checks.types.interface import Inferer
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
 from static_checks.types.syntax import call_args, symbol_value, text
@@ -53,11 +54,11 @@ def template_key(rel: str) -> tuple[str, str] | None:
 
 
 class ViewIvars:
-    """Built once per inferer, on the first ivar asked for in a template."""
+    """Built once per inferer, on the first ivar asked for in a template; the inferer is handed to each
+    question, not kept (types.interface says why)."""
 
-    def __init__(self, infer) -> None:
-        self.infer = infer
-        project = infer.project
+    def __init__(self, project) -> None:
+        self.project = project
         self.by_folder: dict[str, list] = {}  # controller folder -> app controller classes
         self.explicit: dict[tuple[str, str], list] = {}  # template -> controllers rendering it by name
         self.anywhere: list = []  # controllers with a computed render target
@@ -88,7 +89,7 @@ class ViewIvars:
         for call, scope in fs.calls:
             if fs.name_of(call) != "render" or call.child_by_field_name("receiver") is not None:
                 continue
-            app = self.infer.project.classes.get(scope.cls.fq) if scope.cls is not None else None
+            app = self.project.classes.get(scope.cls.fq) if scope.cls is not None else None
             if app is None or not app.fq.endswith("Controller"):
                 continue
             folder = underscore(app.fq[: -len("Controller")])
@@ -100,7 +101,7 @@ class ViewIvars:
             else:
                 self.explicit.setdefault(target, []).append(app)
 
-    def ivar_type(self, fs: FileScan, name: str) -> TypeRef | None | bool:
+    def ivar_type(self, infer: Inferer, fs: FileScan, name: str) -> TypeRef | None | bool:
         """The ivar's type; False when the template's renderers are unknown (the caller keeps its rule)."""
         key = self._keys.get(fs.pf.rel, False)
         if key is False:
@@ -110,18 +111,18 @@ class ViewIvars:
         memo_key = (key[0], name)
         if memo_key in self._memo:
             if memo_key in self._busy:
-                self.infer.cuts += 1  # a loop cut (types.infer.Inferer.cuts)
+                infer.cuts += 1  # a loop cut (types.infer.Inferer.cuts)
             return self._memo[memo_key]
         self._memo[memo_key] = None  # recursion guard (`@x = @x || ..` in a template)
         self._busy.add(memo_key)
-        result = self._join(key, name)
+        result = self._join(infer, key, name)
         self._busy.discard(memo_key)
         self._memo[memo_key] = result
         return result
 
     def partial_renders(self) -> list:
         if self._partial_renders is None:
-            self._partial_renders = [s for fs in self.infer.project.scans  # only templates and controllers render
+            self._partial_renders = [s for fs in self.project.scans  # only templates and controllers render
                                      if fs.pf.rel.endswith(".erb") or _CONTROLLER_FILE.search(fs.pf.rel)
                                      for s in partial_sites(fs)]
         return self._partial_renders
@@ -151,11 +152,10 @@ class ViewIvars:
         rooted = all(_rails_rooted(app, self._unscanned_bases) for app in renderers)
         return (key, renderers) if rooted else None
 
-    def _join(self, key, name: str) -> TypeRef | None:
+    def _join(self, infer: Inferer, key, name: str) -> TypeRef | None:
         _, renderers = key
         if name in self._unscanned_writes or "*" in self._unscanned_writes:
             return None  # written in a file the project did not scan: a source we cannot type
-        infer = self.infer
         found: list[TypeRef | None] = []
         for app in renderers:
             t = infer._app_ivar(app, name)
@@ -418,7 +418,7 @@ def _keyed_partial(pairs: dict, folder: str, scope) -> RenderSite | None:
     return RenderSite(key, locals_, each, scope)
 
 
-def partial_local(infer, views: ViewIvars, fs: FileScan, name: str) -> TypeRef | None | bool:
+def partial_local(infer: Inferer, views: ViewIvars, fs: FileScan, name: str) -> TypeRef | None | bool:
     """A local of a partial from every render of it; False when no render passes that name (a helper)."""
     key = partial_key(fs.pf.rel)
     if key is None:

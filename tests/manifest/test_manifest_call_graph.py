@@ -46,6 +46,13 @@ module MiniLLM
     def settings = Settings.new
   end
 
+  class Registry
+    def self.refresh! = Plain.new
+    def refresh! = self.class.refresh!
+    def build(name) = name.constantize.new
+    def rebuild(name) = self.class.public_send(name)
+  end
+
   class Talk
     extend Forwardable
     def_delegators :@history, :size
@@ -129,3 +136,36 @@ def test_stored_ruby_llm_graph_context_embed_never_runs_rubyllm_embed():
         assert not r.may_call_singleton(idx, "RubyLLM", "embed"), version
         assert r.may_call_singleton(idx, "RubyLLM::Embedding", "embed")
         assert reach(idx, ["RubyLLM.embed"]).may_call_singleton(idx, "RubyLLM::Embedding", "embed")
+
+
+def test_calls_on_a_class_the_source_does_not_name_reach_every_body_of_that_name(tmp_path, mini, monkeypatch):
+    """`self.class.refresh!` may run on any subclass, `name.constantize.new` on any class: edges that reach every
+    body named m (and any initialize for `new`); `self.class.public_send(name)` reaches the class's own side."""
+    assert mini.calls["MiniLLM::Registry#refresh!"] == ["class.refresh!", "self.class"]
+    assert mini.calls["MiniLLM::Registry#build"] == ["*.new", "?.constantize"]
+    assert "class.*" in mini.calls["MiniLLM::Registry#rebuild"]
+    write_history(tmp_path / "mini_llm.json.gz", build_history("mini_llm", [(mini, {})]))
+    write_history(tmp_path / "mini_llm.calls.json.gz", build_call_history("mini_llm", [(mini, {})]))
+    monkeypatch.setattr(history, "DATA_DIR", tmp_path)
+    index._history.cache_clear()
+    index._call_history.cache_clear()
+    index._load.cache_clear()
+    try:
+        idx = index.ManifestIndex.load("0.1.0", gem="mini_llm")
+        assert reach(idx, ["MiniLLM::Registry#refresh!"]).may_call_singleton(idx, "MiniLLM::Registry", "refresh!")
+        assert not reach(idx, ["MiniLLM::Registry#refresh!"]).may_call_singleton(idx, "MiniLLM", "vectorize")
+        assert "MiniLLM::Scope#initialize" in reach(idx, ["MiniLLM::Registry#build"]).keys
+        rebuilt = reach(idx, ["MiniLLM::Registry#rebuild"])
+        assert rebuilt.may_call_singleton(idx, "MiniLLM::Registry", "refresh!")
+        assert not rebuilt.may_call_singleton(idx, "MiniLLM", "vectorize")
+    finally:
+        index._history.cache_clear()
+        index._call_history.cache_clear()
+        index._load.cache_clear()
+
+
+@pytest.mark.parametrize("version", ["1.6.0", "1.16.0"])
+def test_stored_ruby_llm_graph_models_refresh_reaches_the_class_method(version):
+    idx = index.ManifestIndex.load(version)
+    assert "class.refresh!" in idx.call_graph()["RubyLLM::Models#refresh!"]
+    assert reach(idx, ["RubyLLM::Models#refresh!"]).may_call_singleton(idx, "RubyLLM::Models", "refresh!")

@@ -244,3 +244,15 @@ def test_stub_of_a_job_the_app_never_does_is_left_alone(run_app):
         "test/bot_test.rb": "class T < Minitest::Test\n  def test_x\n    RubyLLM.stub(:embed, nil) { }\n  end\nend\n",
     }
     assert run_app(files) == []
+
+
+@pytest.mark.parametrize("version", ["1.6.0", "1.16.0"])
+def test_stub_reached_through_self_class_in_the_gem_fires(run_app, version):
+    """Models#refresh! runs `self.class.refresh!`: a call on a class the source does not name reaches every
+    body of that name, so stubbing RubyLLM::Models.refresh! while the app calls RubyLLM.models.refresh! fires."""
+    found = run_app({
+        "app/services/sync.rb": "class Sync\n  def go = RubyLLM.models.refresh!\nend\n",
+        "test/sync_test.rb": "class SyncTest < Minitest::Test\n  def test_x\n"
+                             "    RubyLLM::Models.stub(:refresh!, nil) { Sync.new.go }\n  end\nend\n",
+    }, version=version)
+    assert [r for _f, _l, r in found if r == NEVER] == []

@@ -262,3 +262,27 @@ def test_partial_without_locals_keeps_helpers_untyped(run_app):
         "app/views/chats/_summary.html.erb": "<%= current_user.send_message('x') %>\n<%= chat.model_id %>\n",
     }))
     assert not any(f.endswith("_summary.html.erb") for f, _, _ in found)
+
+
+def test_an_inferer_and_its_view_model_form_no_cycle():
+    """The view model is handed the inferer per question: dropping the inferer frees it (and what it holds)
+    at once, not at the next full garbage collection."""
+    import gc
+    import weakref
+
+    from static_checks.manifest.index import ManifestIndex
+    from static_checks.parsing import parse_ruby
+    from static_checks.types import Inferer, build_project
+
+    files = [parse_ruby(rel, src.encode()) for rel, src in APP.items() if rel.endswith(".rb")]
+    project = build_project(files, ManifestIndex.load("1.16.0"))
+    infer = Inferer(project, project.index)
+    views = infer._view_model()
+    assert views.by_folder  # built from the project's controllers
+    gone = weakref.ref(infer)
+    gc.disable()
+    try:
+        del infer
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -1,0 +1,39 @@
+"""Class-method parameters are typed from their `X.m(...)` sites when no file the type scan skipped could
+call `X.m` too: such a file must name both X and m, and a private class method has no outside callers."""
+
+RULE = "rubyllm/unknown-method"
+
+
+def analyzer(private: bool) -> dict[str, str]:
+    hidden = "\n    private\n" if private else "\n"
+    return {"app/services/analyzer.rb": (
+        "class Analyzer\n  class << self\n    def run(symbol)\n      reply = RubyLLM.chat.ask(\"Rate #{symbol}\")\n"
+        f"      parse(reply)\n    end\n{hidden}\n    def parse(reply)\n      reply.dig(\"choices\", 0)\n"
+        "    end\n  end\nend\n")}
+
+
+def controller(body: str) -> dict[str, str]:
+    # names nothing of RubyLLM, so the type scan skips this file
+    return {"app/controllers/ratings_controller.rb":
+            f"class RatingsController < ApplicationController\n  def show\n    {body}\n  end\nend\n"}
+
+
+def rules_at(findings) -> list[tuple[str, str]]:
+    return [(f[0], f[2]) for f in findings]
+
+
+def test_a_skipped_file_calling_only_another_class_method_leaves_the_helper_typed(run_app):
+    app = {**analyzer(private=False), **controller("render json: Analyzer.run(params[:id])")}
+    assert rules_at(run_app(app)) == [("app/services/analyzer.rb", RULE)]
+
+
+def test_a_skipped_file_calling_the_helper_leaves_its_parameter_untyped(run_app):
+    app = {**analyzer(private=False), **controller("render json: Analyzer.parse(params[:raw])")}
+    assert run_app(app) == []
+
+
+def test_a_private_class_method_has_no_callers_outside_its_class(run_app):
+    # the controller names Analyzer and the word `parse`, yet cannot call the private Analyzer.parse
+    body = "render json: Analyzer.run(JSON.parse(request.body.read)[\"id\"])"
+    app = {**analyzer(private=True), **controller(body)}
+    assert rules_at(run_app(app)) == [("app/services/analyzer.rb", RULE)]
