@@ -6,11 +6,12 @@ import docker, litellm or the report renderers.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn
 
 import typer
+from typer.core import TyperCommand
 from grader.commands.help_format import PlainHelpGroup, plain_help
+from grader.launch import CHECK_SUMMARY, check_command
 
 
 class GraderGroup(PlainHelpGroup):
@@ -55,38 +56,18 @@ def _fail_input(message: str) -> NoReturn:
     raise typer.Exit(code=2)
 
 
-@app.command("check")
-def check_cmd(
-    paths: list[str] = typer.Argument(..., help="Repository folders, .tar/.tar.gz/.zip archives, or git URL[@commit]."),
-    format: str = typer.Option("text", "--format", "-f", help="text, json or sarif."),
-    ruby_llm_version: Optional[str] = typer.Option(
-        None, "--ruby-llm-version", help="Check against this ruby_llm release instead of the locked one."
-    ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
-    config: Optional[Path] = typer.Option(
-        None, "--config", help="Settings file (default: the checked folder's .grader.toml or pyproject.toml, "
-                               "else the current folder's)."),
-    baseline: Optional[Path] = typer.Option(
-        None, "--baseline", help="Report only findings this baseline file does not list."),
-    write_baseline: bool = typer.Option(
-        False, "--write-baseline", help="Write the current findings to the baseline file and exit 0."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: finding lines only; no notes on stderr."),
-    untrusted: bool = typer.Option(
-        False, "--untrusted", help="Someone else's repo: ignore its settings file and grader:disable comments."),
-    jobs: Optional[str] = typer.Option(
-        None, "--jobs", "-j", help="Processes to parse and analyse with: a number >= 1, or auto (the default: "
-                                   "every core for a big tree, one for a small one)."),
-) -> None:
-    """Audit RubyLLM API use (invented calls, wrong signatures, bypasses). Exit 1 on error findings.
+class _ArgsAsGiven(TyperCommand):
+    """`check` reads its own command line (grader/launch.py, its one reader, fast without typer):
+    click hands over every word as given, `--` included."""
 
-    With several paths, text reports follow each other, `json` is a list of reports and `sarif`
-    one log with a run per path; the exit code is the worst of them. Honours the settings file,
-    `# grader:disable RULE -- reason` comments (listed in the output) and --baseline."""
-    from grader.commands.check import CheckRequest, run_check
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        ctx.args = list(args)
+        return ctx.args
 
-    raise typer.Exit(code=run_check(CheckRequest(
-        paths=paths, fmt=format, ruby_llm_version=ruby_llm_version, output=output, config=config,
-        baseline=baseline, write_baseline=write_baseline, quiet=quiet, untrusted=untrusted, jobs=jobs)))
+
+@app.command("check", cls=_ArgsAsGiven, add_help_option=False, help=CHECK_SUMMARY)
+def check_cmd(ctx: typer.Context) -> None:
+    raise typer.Exit(code=check_command(ctx.args))
 
 
 def _add_manifest_app() -> None:

@@ -8,9 +8,12 @@ import tree_sitter as ts
 
 from static_checks.manifest.model import MethodSig, Param
 from static_checks.parsing import ParsedFile
+from static_checks.types.syntax import ATTR_MACROS as SYNTAX_ATTR_MACROS
 
 VISIBILITIES = ("public", "protected", "private")
-ATTR_MACROS = {"attr_reader": "r", "attr_writer": "w", "attr_accessor": "rw", "attr": "r"}
+# attr_* macros -> what they define, "r" reader and/or "w" writer (types.syntax.ATTR_MACROS, spelled as the
+# extractor's methods take it)
+ATTR_MACROS = {name: "r" * reader + "w" * writer for name, (reader, writer) in SYNTAX_ATTR_MACROS.items()}
 ASSOCIATIONS = ("has_many", "has_one", "belongs_to", "has_and_belongs_to_many")
 # Calls that make a class macro (acts_as_chat) shape the model that calls it.
 MODEL_MACROS = ("include", "delegate", *ASSOCIATIONS)

@@ -3,15 +3,26 @@
 Each Rails macro we know adds the instance and class methods Rails generates for it; a class-body
 call we do not know may define anything, so it is recorded as a reason the world is not closed.
 `def self.x`, `class << self` and a concern's `class_methods do` block define class methods.
+This module is the one answer to "which class-body calls define methods": the macros it reads, the
+ones known to define none, the ones that may define what no reader lists (MAY_DEFINE_UNSEEN), and the
+same question asked of code it does not walk (may_define_methods); the rules ask it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import inflection
 import tree_sitter as ts
 
+from static_checks.manifest.core import (
+    class_body_macros,
+    class_methods,
+    private_kernel_methods,
+    private_module_methods,
+)
 from static_checks.parsing import ParsedFile
 from static_checks.types.syntax import ATTR_MACROS, call_args, keyword_args, literal_name, statements
 
@@ -32,6 +43,21 @@ NO_INSTANCE_METHODS = frozenset({
     "generates_token_for", "primary_key", "ignored_columns", "has_paper_trail_never", "require",
     "require_relative", "include_root_in_json", "attr_encrypted_options", "self_table_name",
 })
+# Class-body calls that may define methods no declaration lists (evaluated code, hooks, computed names):
+# never vouched for as harmless, even though Ruby or Rails has them as plain class methods.
+MAY_DEFINE_UNSEEN = frozenset({
+    "class_eval", "class_exec", "module_eval", "module_exec", "instance_eval", "instance_exec", "send", "__send__",
+    "public_send", "concerning", "concern", "redefine_method", "redefine_singleton_method",
+    "silence_redefinition_of_method", "define_method", "define_singleton_method", "refine", "using",
+    "method_missing", "included", "extended", "prepended", "inherited", "append_features", "extend_object",
+    "delegate_missing_to", "instance_variable_set",
+})
+# The same question asked of code this reader does not walk (a class method's body, a call with a receiver):
+# any of these words in it may define or mix in methods.
+_DEFINING_WORDS = re.compile(
+    r"\b(?:define_(?:singleton_)?method|attr(?:_\w+)?|class_attribute|[cm]attr_\w+|alias(?:_method)?"
+    r"|delegate\w*|(?:class|module|instance)_(?:eval|exec)|send|__send__|public_send|include|extend"
+    r"|prepend|method_missing|Struct|Data)\b")
 SINGULAR_ASSOCIATIONS = ("belongs_to", "has_one")
 PLURAL_ASSOCIATIONS = ("has_many", "has_and_belongs_to_many")
 
@@ -39,6 +65,9 @@ PLURAL_ASSOCIATIONS = ("has_many", "has_and_belongs_to_many")
 @dataclass
 class Declared:
     names: set[str] = field(default_factory=set)  # instance methods
+    # attr_reader/attr_writer/attr_accessor/attr names (also in names): methods reading or writing the ivar
+    attr_readers: set[str] = field(default_factory=set)
+    attr_writers: set[str] = field(default_factory=set)
     attributes: set[str] = field(default_factory=set)  # attribute names (dirty-tracking methods follow)
     includes: list[tuple[str, list[str]]] = field(default_factory=list)  # (written constant, nesting)
     reasons: list[str] = field(default_factory=list)  # why the world is not closed
@@ -63,6 +92,20 @@ class Declared:
         side = self.class_reasons if singleton else self.instance_reasons
         return [r for r in (*self.reasons, *side)
                 if r not in self.unknown_macros or not harmless(self.unknown_macros[r])]
+
+
+def may_define_methods(code: str) -> bool:
+    """Code this reader does not walk that may define or mix in methods (see _DEFINING_WORDS)."""
+    return _DEFINING_WORDS.search(code) is not None
+
+
+@lru_cache(maxsize=1)
+def harmless_class_body_calls() -> frozenset[str]:
+    """Receiver-less class-body calls that define no method: Ruby's and Rails' class methods and macros,
+    Kernel's private methods, less those that may define methods (MAY_DEFINE_UNSEEN; the ones whose names
+    can be read, attr_*, class_attribute, delegate..., this module reads itself)."""
+    return (class_methods() | class_body_macros() | private_kernel_methods() | private_module_methods()) \
+        - MAY_DEFINE_UNSEEN
 
 
 def _names(pf: ParsedFile, args: list[ts.Node]) -> list[str]:
@@ -190,7 +233,7 @@ def _include(pf, meth, args, names, out, nesting, where):
 
 
 def _attr(pf, meth, args, names, out, nesting, where):
-    reader, writer = ATTR_MACROS.get(meth, (True, True))  # `attribute` (ActiveModel): both
+    reader, writer = ATTR_MACROS.get(meth, (True, True))  # `attribute` (ActiveModel): both, kept as an attribute
     for n in names:
         if reader:
             out.names.add(n)
@@ -198,6 +241,11 @@ def _attr(pf, meth, args, names, out, nesting, where):
             out.names.add(f"{n}=")
         if meth == "attribute":
             out.attributes.add(n)
+        else:
+            if reader:
+                out.attr_readers.add(n)
+            if writer:
+                out.attr_writers.add(n)
 
 
 def _extend(pf, meth, args, names, out, nesting, where):

@@ -66,6 +66,19 @@ ITERATORS = frozenset({
 # What a relation of an ActiveRecord model yields one record at a time to its block (group_by, partition,
 # each_slice and the batch methods yield other shapes).
 RECORD_ITERATORS = (ITERATORS - {"group_by", "partition", "each_slice", "each_cons", "tally_by"}) | {"find_each"}
+# The bases of an app's ActiveRecord models (ApplicationRecord itself is `< ActiveRecord::Base`).
+_RECORD_BASES = frozenset({"ActiveRecord::Base", "ApplicationRecord"})
+# One record of the model: the finders, and `build` (`chat.messages.build`; the class's own since Rails 7.1).
+_RECORD_MAKERS = AR_FINDERS | {"build"}
+# ActiveRecord's makers that yield the new record to their block before saving it.
+_YIELDS_NEW_RECORD = frozenset({"new", "build", "create", "create!", "find_or_create_by", "find_or_create_by!",
+                                "find_or_initialize_by", "create_or_find_by", "create_or_find_by!", "first_or_create",
+                                "first_or_create!", "first_or_initialize"})
+# Calls on an ActiveRecord relation that load its records into an Array of them (ActiveRecord::Relation
+# delegates these to `records`): always, with a count argument (`last(2)`), or with a block (`select { }`).
+_RECORDS_ARRAY = frozenset({"to_a", "to_ary", "records", "reverse", "shuffle", "sort_by"})
+_RECORDS_ARRAY_WITH_ARGUMENT = frozenset({"first", "last", "take", "sample"})
+_RECORDS_ARRAY_WITH_BLOCK = frozenset({"select", "filter", "reject"})
 _TRANSPARENT = frozenset({"parenthesized_statements", "begin", "body_statement", "block_body"})
 _NIL = frozenset({"nil"})
 _CONTROL = _TRANSPARENT | {"conditional", "if", "unless", "elsif", "else", "then", "case", "case_match",
@@ -145,6 +158,7 @@ class Inferer:
         self.cuts = 0
         self._ivar_busy: set[tuple[str, str]] = set()
         self._consts: dict[tuple[str, tuple[str, ...]], TypeRef | None] = {}
+        self._records: dict[str, bool] = {}  # plain app class -> an ActiveRecord model (_record_class)
         self._hash_changes: HashChanges | None = None
 
     # ---- entry points -------------------------------------------------------------
@@ -338,15 +352,36 @@ class Inferer:
         rtype = self.type_of(recv, scope)
         if rtype is None:
             return self.associations.type_of(recv, name) if self.associations is not None else None
+        if rtype.plain and not rtype.singleton and not rtype.collection and self._record_class(rtype):
+            # a plain model's record (`@account.chats`): its own methods, else its associations by name
+            found = self.return_of(rtype, name)
+            if found is None and self.associations is not None:
+                found = self.associations.member_type(rtype.app_class, name) or self.associations.type_of(recv, name)
+            return found
+        if rtype.singleton and rtype.open and self._record_class(rtype) and self._loads_records(node, name):
+            if self._app_defined(rtype, name) or (self.associations is not None
+                                                  and self.associations.is_scope(rtype.app_class, name)):
+                return None  # the app's own `def self.last(n)` or scope decides
+            # `chat.messages.last(2)`, `Chat.where(..).to_a`: an Array of the model's records
+            return TypeRef(rtype.name, app_class=rtype.app_class, open=True, plain=rtype.plain, collection=True)
         if rtype.singleton and rtype.open and name in ("first", "last", "take") and \
                 node.child_by_field_name("arguments") is not None:
-            return None  # `Chat.last(5)` / `chat.messages.first(3)`: an Array of records, not one
+            return None  # `Chat.last(5)` on a plain class: an Array of records, not one
         if rtype.fields is not None:
             return method_type(rtype, name, call_args(node), node.child_by_field_name("block") is not None)
         if rtype.collection:
             has_args = node.child_by_field_name("arguments") is not None
-            return TypeRef(rtype.name) if name in ELEMENT_METHODS and not has_args else None
+            return rtype.element() if name in ELEMENT_METHODS and not has_args else None
         return self.return_of(rtype, name)
+
+    @staticmethod
+    def _loads_records(node: ts.Node, name: str) -> bool:
+        """A relation's call that loads its records into an Array: `last(2)`, `to_a`, `select { }`."""
+        if name in _RECORDS_ARRAY:
+            return True
+        if name in _RECORDS_ARRAY_WITH_ARGUMENT:
+            return node.child_by_field_name("arguments") is not None
+        return name in _RECORDS_ARRAY_WITH_BLOCK and node.child_by_field_name("block") is not None
 
     def verified_double(self, call: ts.Node, name: str, scope: Scope) -> TypeRef | None:
         """`instance_double(RubyLLM::Chat, ...)` / `instance_double("RubyLLM::Chat")` act as that type."""
@@ -541,6 +576,8 @@ class Inferer:
             mdef = app.find_def(name, singleton)
             if mdef is not None:
                 return self.type_of(mdef.node, mdef.scope)
+            if name == "new" and singleton and app.base is None and self._final_class(app):
+                return TypeRef(app.fq, False, app.fq, open=True, plain=True)  # `new(**args).context` in `def self.x`
             if not singleton and any(name in d.readers for c in app.chain() for d in c.defs):
                 return self._app_ivar(app, "@" + name)
         own = self.self_type(scope)
@@ -576,7 +613,7 @@ class Inferer:
             if key not in self._ivar_memo:
                 self._ivar_memo[key] = None  # recursion guard
                 self._ivar_busy.add(key)
-                self._ivar_memo[key] = self._ivar_in([holder], name)
+                self._ivar_memo[key] = self._ivar_in([holder], name, key)
                 self._ivar_busy.discard(key)
             elif key in self._ivar_busy:
                 self.cuts += 1
@@ -611,17 +648,48 @@ class Inferer:
         self._ivar_memo[key] = None  # recursion guard (left in place when an evaluation unwinds)
         self._ivar_busy.add(key)
         defs = [d for c in app.chain() for d in c.defs]
-        result = self._ivar_in(defs, name)
+        result = self._ivar_in(defs, name, key)
         self._ivar_busy.discard(key)
         self._ivar_memo[key] = result
         return result
 
-    def _ivar_in(self, defs: list[ClassDef], name: str) -> TypeRef | None:
+    def _ivar_in(self, defs: list[ClassDef], name: str, key: tuple[str, str]) -> TypeRef | None:
         assigns = [a for d in defs for a in d.ivars.get(name, [])]
         kept = [(rhs, sc) for rhs, sc in assigns if rhs is None or rhs.type not in _NIL]
         if not kept:
             return None
-        return _agree([None if rhs is None else self.type_of(rhs, sc) for rhs, sc in kept])
+        reads_itself = re.compile(re.escape(name) + r"(?!\w)")
+        own, rest = [], []
+        for rhs, sc in kept:
+            (own if rhs is not None and reads_itself.search(text(rhs)) else rest).append((rhs, sc))
+        base = _agree([None if rhs is None else self.type_of(rhs, sc) for rhs, sc in rest]) if rest else None
+        if not own or base is None:
+            return base if not own else None
+        return self._refined_ivar(own, base, key)
+
+    def _refined_ivar(self, own: list, base: TypeRef, key: tuple[str, str]) -> TypeRef | None:
+        """`@chats = current_user.chats` then `@chats = @chats.where(..) if q`: assuming the ivar holds what
+        the other assignments agree on, each assignment reading it must give that back; else no type, and
+        whatever was worked out under the assumption is forgotten."""
+        memo_size, ivar_size = len(self._memo), len(self._ivar_memo)
+        self._ivar_memo[key] = base
+        self._ivar_busy.discard(key)
+        # a read of the ivar inside these assignments may be what asked for it: evaluated again, under the assumption
+        inside = {n.id for rhs, _sc in own for n in _subtree(rhs)}
+        lifted = {k for k in self._busy if k[0] in inside}
+        self._busy -= lifted
+        agreed = False
+        try:
+            agreed = all(self.type_of(rhs, sc) == base for rhs, sc in own)
+        finally:  # also when an evaluation nested too deep unwinds: nothing assumed is kept
+            self._ivar_busy.add(key)
+            self._busy |= lifted
+            if not agreed:
+                self._ivar_memo[key] = None
+                for table, size in ((self._memo, memo_size), (self._ivar_memo, ivar_size)):
+                    for stale in list(table)[size:]:
+                        del table[stale]
+        return base if agreed else None
 
     def block_param(self, block: ts.Node, position: int, scope: Scope) -> TypeRef | None:
         call = block.parent
@@ -637,13 +705,17 @@ class Inferer:
             return None
         if name in YIELDS_SELF and not owner.plain:
             return owner
-        if name in RECORD_ITERATORS and owner.singleton and owner.open and not owner.plain \
-                and owner.app_class and self.associations is not None:
+        if name in _YIELDS_NEW_RECORD and owner.singleton and owner.open and self._record_class(owner):
+            return owner.instance()  # `Chat.find_or_create_by!(..) do |chat|`: the record being made
+        if name in RECORD_ITERATORS and owner.singleton and owner.open and self._record_class(owner) \
+                and self.associations is not None:
             # an ActiveRecord model's relation (`chat.messages.each`, `Message.where(..).find_each`) yields records
             return owner.instance()
         if name in ITERATORS and not owner.singleton:
-            element = owner.name if owner.collection else ENUMERABLE_OF.get(owner.name)
-            if element and not (owner.app_class and not owner.collection):
+            if owner.collection:
+                return owner.element()
+            element = ENUMERABLE_OF.get(owner.name)
+            if element and not owner.app_class:
                 return TypeRef(element)
         found = self.index.block_param_type(owner.name, name, singleton=owner.singleton)
         if found is None and owner.name == AGENT and not owner.singleton:
@@ -691,6 +763,29 @@ class Inferer:
                     return found.instance() if found is not None and found.app_class else None
         return None
 
+    def _final_class(self, app: AppClass) -> bool:
+        """A class no app class inherits from: its class methods' `self` is that class alone."""
+        classes = self.project.classes.values()
+        return all(d.kind == "class" for d in app.defs) and not any(c.parent is app for c in classes)
+
+    def _record_class(self, t: TypeRef) -> bool:
+        """t is (a relation of) an ActiveRecord model of the app: an acts_as model, or a plain one whose
+        ancestry reaches ApplicationRecord or ActiveRecord::Base (typed `plain`: its records are followed
+        into renders and blocks, never checked)."""
+        if not t.app_class or not t.open:
+            return False
+        if not t.plain:
+            return True
+        found = self._records.get(t.app_class)
+        if found is None:
+            app = self.project.classes.get(t.app_class)
+            top = app.chain()[-1] if app is not None else None
+            while top is not None and top.parent is not None:
+                top = top.parent
+            sup = (top.superclass or "").lstrip(":") if top is not None else ""
+            found = self._records[t.app_class] = sup in _RECORD_BASES or (top is not None and top.fq in _RECORD_BASES)
+        return found
+
     def _app_defined(self, t: TypeRef, name: str) -> bool:
         app = self.project.classes.get(t.app_class or "")
         return app is not None and app.defines(name, t.singleton)
@@ -721,8 +816,11 @@ class Inferer:
             related = self._model_relation(t, name)
             if related is not None:
                 return related
-            if t.singleton and (name == "new" or (t.open and not t.plain and name in AR_FINDERS)):
+            if t.singleton and (name == "new" or (t.open and name in _RECORD_MAKERS and self._record_class(t))):
                 return t.instance()
+            if t.singleton and t.plain and self._record_class(t) and (name in AR_RELATION or (
+                    self.associations is not None and self.associations.is_scope(t.app_class, name))):
+                return t  # a plain model's relation: never checked, it only types its records
             if t.plain or (t.open and t.singleton):
                 return None
         elif t.singleton and name == "new":
@@ -747,6 +845,15 @@ class Inferer:
         if self.index.namespace(name) is not None:
             return TypeRef(name)
         return None
+
+
+def _subtree(node: ts.Node) -> list[ts.Node]:
+    out, stack = [], [node]
+    while stack:
+        cur = stack.pop()
+        out.append(cur)
+        stack.extend(cur.named_children)
+    return out
 
 
 def last_expression_of_children(node: ts.Node) -> ts.Node | None:

@@ -125,17 +125,7 @@ def _concern_class_method(mdef) -> bool:
 
 def declared_of(cdef: ClassDef):
     """What one class/module body declares (models_world/declarations.Declared), read once per body."""
-    found = cdef.__dict__.get("_declared")
-    if found is None:
-        from static_checks.models_world.declarations import Declared, read_body, struct_members
-
-        found = Declared(module_body=cdef.kind == "module")
-        if cdef.kind != "file":
-            pf = cdef.file.pf
-            read_body(pf, cdef.node.child_by_field_name("body"), found, [*cdef.nesting, cdef.fq])
-            struct_members(pf, cdef.superclass_node, found)
-        cdef.__dict__["_declared"] = found
-    return found
+    return cdef.declared
 
 
 @dataclass

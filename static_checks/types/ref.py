@@ -41,6 +41,10 @@ class TypeRef:
     def instance(self) -> TypeRef:
         return TypeRef(self.name, False, self.app_class, self.open, self.plain, invented=self.invented)
 
+    def element(self) -> TypeRef:
+        """One element of a collection: a RubyLLM::Message, or a record of the app model it holds."""
+        return TypeRef(self.name, app_class=self.app_class, open=self.open)
+
     @property
     def checkable(self) -> bool:
         """Calls on it are RubyLLM calls the rules may judge."""

@@ -15,7 +15,6 @@ import tree_sitter as ts
 from grader.core.budget import PER_FILE, Deadline, OverBudget, file_deadline
 from static_checks.parsing import ParsedFile, ruby_language
 from static_checks.types.syntax import (
-    ATTR_MACROS,
     block_param_names,
     call_receiver,
     const_path,
@@ -100,9 +99,29 @@ class ClassDef:
     smethods: dict[str, MethodDef] = field(default_factory=dict)
     ivars: dict[str, list[tuple[ts.Node | None, Scope]]] = field(default_factory=dict)
     macros: list[tuple[str, ts.Node, Scope]] = field(default_factory=list)  # implicit-self calls in the body
-    readers: set[str] = field(default_factory=set)
-    writers: set[str] = field(default_factory=set)
     mixins: list[str] = field(default_factory=list)  # include/extend/prepend arguments
+
+    @cached_property
+    def declared(self):
+        """What the body declares (models_world/declarations.Declared, the one reader of class-body macros),
+        read once, when first asked."""
+        from static_checks.models_world.declarations import Declared, read_body, struct_members
+
+        found = Declared(module_body=self.kind == "module")
+        if self.kind != "file":
+            pf = self.file.pf
+            read_body(pf, self.node.child_by_field_name("body"), found, [*self.nesting, self.fq])
+            struct_members(pf, self.superclass_node, found)
+        return found
+
+    @property
+    def readers(self) -> set[str]:
+        """Instance readers `attr_reader`/`attr_accessor` define: each returns the ivar of its name."""
+        return self.declared.attr_readers
+
+    @property
+    def writers(self) -> set[str]:
+        return self.declared.attr_writers
 
 
 @dataclass(eq=False)
@@ -383,17 +402,7 @@ def _class_macro(call: ts.Node, scope: Scope, default_vis) -> None:
     name = text(name_node)
     cls.macros.append((name, call, scope))
     args = call.child_by_field_name("arguments")
-    # attr_* in `class << self` define class methods (declarations.py reads those): not the instances' readers
-    if name in ATTR_MACROS and args is not None and scope.kind == "class":
-        reader, writer = ATTR_MACROS[name]
-        for a in args.named_children:
-            if a.type == "simple_symbol":
-                attr = text(a)[1:]
-                if reader:
-                    cls.readers.add(attr)
-                if writer:
-                    cls.writers.add(attr)
-    elif name in MIXIN_MACROS and args is not None:
+    if name in MIXIN_MACROS and args is not None:
         for a in args.named_children:
             cls.mixins.append(const_path(a) or text(a))
     elif name in VISIBILITY and args is None and scope.kind in ("class", "sclass"):

@@ -368,8 +368,9 @@ def contains(outer: ts.Node, inner: ts.Node) -> bool:
 
 
 # ---- literals, arguments and parameters as the manifest extractor reads them --------------
-# attr_* macros -> (defines a reader, defines a writer): the one table scan.py (ivar typing) and
-# models_world/declarations.py (every name a class body declares) both read.
+# attr_* macros -> (defines a reader, defines a writer): the one table of them, read in app code by
+# models_world/declarations.py (every name a class body declares, the ivar readers types.scan asks for) and
+# in the gem's code by the manifest extractor (manifest/extract_state.py).
 ATTR_MACROS = {"attr_reader": (True, False), "attr_writer": (False, True), "attr_accessor": (True, True),
                "attr": (True, False)}
 

@@ -20,7 +20,7 @@ import re
 from static_checks.types.interface import Inferer
 from static_checks.types.ref import TypeRef
 from static_checks.types.scan import ClassDef, FileScan, scan_file
-from static_checks.types.syntax import call_args, symbol_value, text
+from static_checks.types.syntax import call_args, is_test_path, symbol_value, text
 
 # The template's folder and file name; `(?:^|/)` keeps an app nested in a monorepo.
 VIEW_TEMPLATE = re.compile(r"(?:^|/)app/views/(.+)/([^/]+)\.erb$")
@@ -34,6 +34,8 @@ _NO_TEMPLATE_KEYS = frozenset({"json", "plain", "html", "body", "inline", "xml",
                                "turbo_stream", "nothing", "status", "layout", "content_type", "formats",
                                "locals", "collection", "object", "as", "location", "notice", "alert"})
 _NIL = frozenset({"nil"})
+# A file that may render a partial (types.views.partial_sites): the unscanned ones are scanned for their renders.
+_RENDERS = re.compile(rb"\b(?:render\w*|turbo_stream|broadcast_\w+|partial)\b")
 
 
 def underscore(camel: str) -> str:
@@ -67,7 +69,6 @@ class ViewIvars:
         self._busy: set[tuple[tuple[str, str], str]] = set()
         self._keys: dict[str, tuple | None] = {}  # template path -> (template, renderers) or None
         self._partial_renders: list | None = None
-        self._mentions: dict[tuple, bool] = {}  # (partial, by records) -> named in an unscanned file
         # the unscanned controllers, helpers and templates: where an ivar or a partial may come from unseen
         self._unscanned_views = [pf for pf in project.unscanned if _CONTROLLER_FILE.search(pf.rel)
                                  or _HELPER.search(pf.rel) or pf.rel.endswith(".erb")]
@@ -121,26 +122,17 @@ class ViewIvars:
         return result
 
     def partial_renders(self) -> list:
+        """Every render of a partial in the app (tests aside): in the scanned files, and in the unscanned
+        ones that may render one, scanned here (a partial's local is typed only when all renders agree)."""
         if self._partial_renders is None:
-            self._partial_renders = [s for fs in self.project.scans  # only templates and controllers render
-                                     if fs.pf.rel.endswith(".erb") or _CONTROLLER_FILE.search(fs.pf.rel)
-                                     for s in partial_sites(fs)]
+            sites = [s for fs in self.project.scans if not fs.is_test for s in partial_sites(fs)]
+            for pf in self.project.unscanned:
+                if pf.rel.endswith((".erb", ".rb")) and not is_test_path(pf.rel) and _RENDERS.search(pf.source):
+                    for site in partial_sites(scan_file(pf)):
+                        site.unscanned = True
+                        sites.append(site)
+            self._partial_renders = sites
         return self._partial_renders
-
-    def unscanned_mentions(self, key: tuple[str, str], by_records: bool) -> bool:
-        """An unscanned controller, helper or template names the partial (`"x"`, `"dir/x"`, `:x`), or, for
-        the local named after the partial, renders records (`render @xs`, `render items`)."""
-        memo_key = (key, by_records)
-        if memo_key not in self._mentions:
-            self._mentions[memo_key] = self._mentioned(key, by_records)
-        return self._mentions[memo_key]
-
-    def _mentioned(self, key: tuple[str, str], by_records: bool) -> bool:
-        pattern = rb"""["'/:]""" + re.escape(key[1].encode()) + rb"\b"
-        if by_records:
-            pattern += rb"|render\s*\(?\s*(?:@|[a-z_]\w*(?![\w:]))"
-        word = re.compile(pattern)
-        return any(word.search(pf.source) for pf in self._unscanned_views)
 
     def _renderers(self, rel: str) -> tuple[tuple[str, str], tuple] | None:
         """The template and the app controllers rendering it, None when a renderer is unknown."""
@@ -223,11 +215,13 @@ def scan_templates(files, scanned: dict[str, FileScan], classes: dict) -> dict[s
 
 
 def _keys_to_scan(site: RenderSite) -> list[tuple[str, str]]:
+    if site.key == COMPUTED:
+        return []
     if site.key is not None:
         return [site.key] if site.locals or site.each else []
     # `render @messages` / `render chat.messages`: Rails picks messages/_message by the records' model,
     # typed later; scan the partial the name suggests (typing still checks the model)
-    words = re.findall(r"\w+", text(site.each[0]))
+    words = re.findall(r"\w+", text(site.each[0])) if site.each[0] is not None else []
     if not words:
         return []
     plural = words[-1]
@@ -244,10 +238,11 @@ def _scan_partials(files, scanned: dict[str, FileScan]) -> None:
             by_key.setdefault(key, []).append(pf)
     pending = [fs for rel, fs in scanned.items() if _CONTROLLER_FILE.search(rel) or rel.endswith(".erb")]
     for _ in range(4):
-        wanted = {key for fs in pending for site in partial_sites(fs) if site is not None
+        wanted = {key for fs in pending for site in partial_sites(fs)
                   for key in _keys_to_scan(site)}
         pending = []
-        for key in wanted:
+        anywhere = {name for folder, name in wanted if folder == "*"}  # a bare name: that partial in any folder
+        for key in wanted | {k for k in by_key if k[1] in anywhere}:
             for pf in by_key.pop(key, []):
                 scanned[pf.rel] = fs = scan_file(pf)
                 pending.append(fs)
@@ -317,12 +312,14 @@ def _keyed_target(pairs, folder: str) -> tuple[str, str] | str | None:
     return None
 
 
-def _named(name: str, folder: str) -> tuple[str, str]:
+def _named(name: str, folder: str | None) -> tuple[str, str]:
+    """(folder, name) of a named template or partial; a bare name where the folder is unknown (a model's
+    broadcast, a helper) is ("*", name): that name in any folder."""
     name = name.lstrip("/")
     if "/" in name:
         head, _, tail = name.rpartition("/")
         return head, tail.split(".", 1)[0]
-    return folder, name.split(".", 1)[0]
+    return folder or "*", name.split(".", 1)[0]
 
 
 # ---- partials: `render "x", m: @m`, `render partial: "x", locals: {m: ..}`, `render @messages` ----------------
@@ -347,36 +344,103 @@ def _folder_of(fs: FileScan, scope) -> str | None:
 
 
 class RenderSite:
-    """One `render` of a partial: its key, the locals it passes (name -> expression) and what binds
-    the partial's own name (`object:`/`collection:` or `render @records`)."""
+    """One render of a partial: its key, the locals it passes (name -> expression) and what binds
+    the partial's own name (`object:`/`collection:` or `render @records`).
+
+    key: (folder, name); ("*", name) for a bare name rendered where the folder is unknown (a model's
+    broadcast, a helper); None for `render record(s)` (the records' model picks the partial); COMPUTED
+    for a partial named by an expression (`render partial_for(x), a: x`), which may be any partial."""
 
     def __init__(self, key, locals_, each, scope) -> None:
         self.key = key
         self.locals = locals_
-        self.each = each  # (expression, is_collection, local name) or None
+        # (expression or None for `self`, is_collection, local name) or None
+        self.each = each
         self.scope = scope
+        # in a file the type scan skipped: it names no typed class nor an association reader leading to one
+        self.unscanned = False
 
 
-def partial_sites(fs: FileScan) -> list[RenderSite | None]:
-    """The file's partial renders; None for one whose partial is not a literal (it may render any)."""
-    out: list[RenderSite | None] = []
+COMPUTED = ("?", "?")
+# A helper named for what it returns: a partial's path (`render tool_result_partial(tool), tool: tool`).
+_PARTIAL_NAME = re.compile(r"partial(?:_name|_path)?$")
+# turbo-rails' stream actions: `turbo_stream.append "list", partial: ..` / `turbo_stream.replace @message`
+# render a partial (a record's when given a record); `broadcast_append_to` & co. on a model render
+# its own partial (`messages/_message` with `message: self`) unless told otherwise.
+_TURBO_ACTIONS = frozenset({"append", "prepend", "replace", "update", "before", "after", "append_all",
+                            "prepend_all", "replace_all", "update_all", "before_all", "after_all"})
+_BROADCAST = re.compile(r"^broadcast_(?:append|prepend|replace|update|before|after)(?:_later)?(?:_to)?$")
+# keywords that give a turbo action or a broadcast its content without a record's partial
+_OWN_CONTENT = frozenset({"html", "content", "renderable", "template", "inline", "plain", "json", "body"})
+# arguments that name a DOM target, not a record to render
+_TARGET_CALLS = frozenset({"dom_id", "dom_class", "dom_target"})
+_LITERAL_ARGS = frozenset({"string", "simple_symbol", "delimited_symbol", "integer", "nil", "true", "false",
+                           "array", "string_array", "symbol_array", "pair", "hash", "hash_splat_argument",
+                           "block_argument"})
+
+
+def partial_sites(fs: FileScan) -> list[RenderSite]:
+    """The file's renders of partials: `render` in templates, helpers and controllers, and anywhere a call
+    with `partial:` (`turbo_stream.append`, `broadcast_append_to`, `ApplicationController.render`), a turbo
+    stream action given a record, a model's own broadcast."""
+    out: list[RenderSite] = []
     for call, scope in fs.calls:
-        if fs.name_of(call) != "render" or call.child_by_field_name("receiver") is not None:
+        name = fs.name_of(call)
+        if name is None or not (name in ("render", "render_to_string") or name in _TURBO_ACTIONS
+                                or _BROADCAST.match(name)):
             continue
-        folder = _folder_of(fs, scope)
+        recv = fs.receiver_of(call)
         args = call_args(call)
-        if folder is None or not args:
-            continue
-        first = args[0]
         pairs = _pairs(args)
-        if first.type in ("string", "simple_symbol") and fs.pf.rel.endswith(".erb"):
-            name = symbol_value(first)
-            out.append(None if name is None else RenderSite(_named(name, folder), pairs, None, scope))
-        elif "partial" in pairs:
+        folder = _folder_of(fs, scope)
+        if "partial" in pairs:
             out.append(_keyed_partial(pairs, folder, scope))
-        elif first.type in ("instance_variable", "identifier", "call") and not text(first).endswith(".new"):
-            out.append(RenderSite(None, {}, (first, True, None), scope))  # `render @messages`: by the model
+        elif name == "render" and recv is None and args:
+            site = _render_site(fs, args, pairs, folder, scope)
+            if site is not None:
+                out.append(site)
+        elif name in _TURBO_ACTIONS and recv is not None and text(recv) == "turbo_stream":
+            if not _OWN_CONTENT.intersection(pairs) and call.child_by_field_name("block") is None:
+                # a record given by a variable (a call there is a helper's HTML: `helpers.tag.div`, `render_to_string`)
+                out.extend(RenderSite(None, {}, (arg, True, None), scope) for arg in args
+                           if arg.type in ("identifier", "instance_variable"))
+        elif _BROADCAST.match(name) and not _OWN_CONTENT.intersection(pairs):
+            out.append(RenderSite(None, pairs, (recv, False, None), scope))  # recv None: `self`
     return out
+
+
+def _render_site(fs: FileScan, args, pairs: dict, folder: str | None, scope) -> RenderSite | None:
+    """A receiver-less `render` without `partial:`: a partial named by a string (templates and helpers), a
+    template (controllers: not a partial), records, or a computed name."""
+    first = args[0]
+    in_view = fs.pf.rel.endswith(".erb") or _HELPER.search(fs.pf.rel) is not None
+    if first.type in ("string", "simple_symbol"):
+        if not in_view:
+            return None  # a controller's `render "chats/show"`: a template
+        name = symbol_value(first)
+        if name is None:
+            return RenderSite(COMPUTED, pairs, None, scope)  # `render "messages/#{kind}"`
+        return RenderSite(_named(name, folder), pairs, None, scope)
+    if first.type in ("pair", "hash", "hash_splat_argument"):
+        return None  # `render json: ..`, `render turbo_stream: ..`: no partial
+    if first.type == "call" and fs.name_of(first) == "new":
+        return None  # `render Card::Component.new(..)`: a component renders itself
+    if not _may_be_record(first):
+        return None
+    named = first.child_by_field_name("method") if first.type == "call" else first
+    if first.type in ("call", "identifier") and named is not None and _PARTIAL_NAME.search(text(named)):
+        return RenderSite(COMPUTED, pairs, None, scope)  # `render tool_partial(tool), tool: tool`: a helper's path
+    # `render @messages` / `render message, extra: 1`: a record's partial; a call may also give a name
+    return RenderSite(None, pairs, (first, True, None), scope)
+
+
+def _may_be_record(arg) -> bool:
+    if arg.type in _LITERAL_ARGS:
+        return False
+    if arg.type == "call":
+        m = arg.child_by_field_name("method")
+        return m is None or text(m) not in _TARGET_CALLS
+    return True
 
 
 def _pairs(args) -> dict:
@@ -394,23 +458,19 @@ def _pairs(args) -> dict:
     return found
 
 
-def _keyed_partial(pairs: dict, folder: str, scope) -> RenderSite | None:
+def _keyed_partial(pairs: dict, folder: str | None, scope) -> RenderSite:
+    """`render partial: "x", locals: {..}, collection: ..`; a locals Hash that is not a literal passes
+    unknown names ("**"), a partial or `as:` that is not a literal makes the site COMPUTED."""
     name = symbol_value(pairs["partial"])
-    if name is None or "**" in pairs:
-        return None
-    key = _named(name, folder)
+    locals_: dict = {}
     local_hash = pairs.get("locals")
-    locals_ = {}
     if local_hash is not None:
-        if local_hash.type != "hash":
-            return None
-        locals_ = _pairs([local_hash])
-        if "**" in locals_:
-            return None
+        locals_ = _pairs([local_hash]) if local_hash.type == "hash" else {"**": local_hash}
+    if "**" in pairs:
+        locals_["**"] = pairs["**"]
+    key = COMPUTED if name is None else _named(name, folder)
     as_node = pairs.get("as")
-    as_name = symbol_value(as_node) if as_node is not None else key[1]
-    if as_name is None:
-        return None
+    as_name = symbol_value(as_node) if as_node is not None else None if key == COMPUTED else key[1]
     each = None
     for kw, many in (("object", False), ("collection", True)):
         if kw in pairs:
@@ -423,49 +483,70 @@ def partial_local(infer: Inferer, views: ViewIvars, fs: FileScan, name: str) -> 
     key = partial_key(fs.pf.rel)
     if key is None:
         return False
-    sites = views.partial_renders()
-    if None in sites:
-        return None  # some render's partial is computed: it may pass anything to this one
     found: list[TypeRef | None] = []
-    passed = False
-    for site in sites:
-        if site.key is None:  # `render @records`: binds the partial's own name when of its model
-            if name != key[1]:
+    for site in views.partial_renders():
+        if site.key == COMPUTED:
+            if name in site.locals or "**" in site.locals or (site.each is not None and site.each[2] in (name, None)):
+                return None  # a partial named by an expression may be this one
+        elif site.key is None:
+            if name != key[1] and name not in site.locals and "**" not in site.locals:
                 continue
-            element = _element(infer.type_of(site.each[0], site.scope), True)
-            if element is None:
-                return None  # records of an unknown model: perhaps this partial's
-            model = underscore(element.app_class or "")
+            node = site.each[0]
+            records = infer.self_type(site.scope) if node is None else infer.type_of(node, site.scope)
+            element = _rendered_records(records)
+            if element is None and site.unscanned and not _names_model(site, key[1]):
+                continue  # a file naming no typed class renders records of its own (`render video`)
+            if element is None or infer.project.classes.get(element.app_class) is None:
+                return None  # records of an unknown model (perhaps this partial's), or a partial's name
+            app = infer.project.classes[element.app_class]
+            if any("to_partial_path" in d.methods for c in app.chain() for d in c.defs):
+                return None  # the model picks its own partial
+            model = underscore(app.fq)
             if model.rsplit("/", 1)[-1] != key[1]:
                 continue  # another model's partial
             if "/" in model or "/" in key[0]:
                 return None  # namespaced models or folders: Rails' partial path rules, not followed here
-            passed = True
-            found.append(element)
-            continue
-        if site.key != key:
-            continue
-        if name in site.locals:
-            passed = True
-            found.append(infer.type_of(site.locals[name], site.scope))
-        elif site.each is not None and site.each[2] == name:
-            passed = True
-            found.append(_element(infer.type_of(site.each[0], site.scope), site.each[1]))
-        else:
-            found.append(None)
-    if not passed:
+            found.extend(_passed(infer, site, name, element if name == key[1] else None))
+        elif site.key == key or site.key == ("*", key[1]):
+            found.extend(_passed(infer, site, name, None) or [None])  # a render not passing it: not this local
+    if not found:
         return False
-    if views.unscanned_mentions(key, name == key[1]):
-        return None  # rendered from a file the project did not scan
     first = found[0]
     return first if first is not None and all(t == first for t in found) else None
+
+
+def _names_model(site: RenderSite, single: str) -> bool:
+    """The site's file says the partial's model name, singular or plural (`message`, `@messages`)."""
+    return re.search(rb"\b" + re.escape(single.encode()) + rb"s?\b", site.scope.file.pf.source) is not None
+
+
+def _passed(infer, site: RenderSite, name: str, own: TypeRef | None) -> list[TypeRef | None]:
+    """What one render of the partial binds to `name`: a local, the records it iterates, both or nothing."""
+    out: list[TypeRef | None] = []
+    if own is not None:
+        out.append(own)
+    if name in site.locals:
+        out.append(infer.type_of(site.locals[name], site.scope))
+    elif "**" in site.locals:
+        out.append(None)
+    if site.key is not None and site.each is not None and site.each[2] == name:
+        out.append(_element(infer.type_of(site.each[0], site.scope), site.each[1]))
+    return out
+
+
+def _rendered_records(t: TypeRef | None) -> TypeRef | None:
+    """What `render x` binds in the partial of x's model: one record (`render message`), or each record
+    of a relation or an Array of records (`render @messages`); None when x holds no model's records."""
+    if t is not None and not t.singleton and t.open and not t.collection and t.app_class:
+        return t  # a record (a plain model's too: its partial is another one)
+    return _element(t, True)
 
 
 def _element(t: TypeRef | None, many: bool) -> TypeRef | None:
     if t is None or not many:
         return t
-    if t.singleton and t.open and not t.plain and t.app_class:
+    if t.singleton and t.open and t.app_class:
         return t.instance()  # a model's relation: its records
     if t.collection and not t.singleton:
-        return TypeRef(t.name)
+        return t.element()
     return None

@@ -1,20 +1,21 @@
-"""The console entry (grader/launch.py): `grader check` read without typer must mean exactly what
-typer reads, hand everything else to typer, and a crash must not look like findings."""
+"""The console entry (grader/launch.py), the one reader of `grader check`'s command line: the same request,
+help and usage errors whether `check` is reached from the entry or through typer's app; everything else is
+typer's, and a crash must not look like findings."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-import typer.main
 from locked_app import write_locked_app
 from typer.testing import CliRunner
 
 import grader.commands.check as check_module
 from grader.cli import app
-from grader.commands.check import INTERNAL_ERROR
-from grader.launch import CHECK_OPTIONS, check_request
+from grader.commands.check import INTERNAL_ERROR, CheckRequest
+from grader.launch import CHECK_OPTIONS, CheckUsageError, check_help, check_request
 
 VALID = """class ChatService
   def reply(text)
@@ -25,7 +26,7 @@ end
 
 
 def typer_request(args: list[str], monkeypatch):
-    """The CheckRequest typer builds from `grader ARGS...`, or None when it refuses them."""
+    """The CheckRequest `grader ARGS...` reaches run_check with through typer's app, or None."""
     seen = []
 
     def record(request):
@@ -37,58 +38,66 @@ def typer_request(args: list[str], monkeypatch):
     return seen[0] if seen else None
 
 
-READ_ALIKE = [
-    ["check", "a"],
-    ["check", "a", "b", "--format", "json"],
-    ["check", "a", "-f", "sarif", "-o", "out/x.sarif"],
-    ["check", "--format=json", "a", "--output=r.json"],
-    ["check", "a", "-fjson", "-q", "-j2"],
-    ["check", "-qj", "auto", "a"],
-    ["check", "a", "--jobs", "3", "--jobs", "1"],  # the last wins in both
-    ["check", "a", "--ruby-llm-version", "1.6.2", "--config", "c.toml", "--baseline", "b.json"],
-    ["check", "a", "--write-baseline", "--untrusted", "--quiet"],
-    ["check", "a", "-j", "-1"],
-    ["check", "-", "a"],
-    ["check", "a", "--format", "nope"],  # read alike; check_paths refuses it
+READ = [
+    (["a"], CheckRequest(paths=["a"])),
+    (["a", "b", "--format", "json"], CheckRequest(paths=["a", "b"], fmt="json")),
+    (["a", "-f", "sarif", "-o", "out/x.sarif"], CheckRequest(paths=["a"], fmt="sarif", output=Path("out/x.sarif"))),
+    (["--format=json", "a", "--output=r.json"], CheckRequest(paths=["a"], fmt="json", output=Path("r.json"))),
+    (["a", "-fjson", "-q", "-j2"], CheckRequest(paths=["a"], fmt="json", quiet=True, jobs="2")),
+    (["-qj", "auto", "a"], CheckRequest(paths=["a"], quiet=True, jobs="auto")),
+    (["a", "--jobs", "3", "--jobs", "1"], CheckRequest(paths=["a"], jobs="1")),  # the last wins
+    (["a", "--ruby-llm-version", "1.6.2", "--config", "c.toml", "--baseline", "b.json"],
+     CheckRequest(paths=["a"], ruby_llm_version="1.6.2", config=Path("c.toml"), baseline=Path("b.json"))),
+    (["a", "--write-baseline", "--untrusted", "--quiet"],
+     CheckRequest(paths=["a"], write_baseline=True, untrusted=True, quiet=True)),
+    (["a", "-j", "-1"], CheckRequest(paths=["a"], jobs="-1")),  # a value, refused later by the check
+    (["-", "a"], CheckRequest(paths=["-", "a"])),
+    (["a", "--format", "nope"], CheckRequest(paths=["a"], fmt="nope")),  # check_paths refuses it
+    (["-q", "--", "-x", "--help"], CheckRequest(paths=["-x", "--help"], quiet=True)),  # after `--`: paths
 ]
 
 
-@pytest.mark.parametrize("args", READ_ALIKE)
-def test_a_command_line_read_here_means_what_typer_reads(args, monkeypatch):
-    ours = check_request(args)
-    assert ours is not None, args
-    assert ours == typer_request(args, monkeypatch)
+@pytest.mark.parametrize("args,expected", READ, ids=[" ".join(a) for a, _ in READ])
+def test_a_command_line_means_one_request_from_either_entry(args, expected, monkeypatch):
+    assert check_request(args) == expected
+    assert typer_request(["check", *args], monkeypatch) == expected
 
 
-LEFT_TO_TYPER = [
-    ["check"],
-    ["check", "-h"],
-    ["check", "a", "--help"],
-    ["check", "a", "--bogus"],
-    ["check", "a", "--form", "json"],  # argparse would take an abbreviation; click does not
-    ["check", "-f=json", "a"],  # click keeps the `=` in the value
-    ["check", "--", "-x"],
-    ["check", "-1"],
-    ["check", "a", "-o"],
-    ["check", "a", "-o", ""],
-    ["check", "a", "-f", "-q"],
-    ["--version"],
-    ["grade", "a"],
-    [],
+REFUSED = [
+    ([], "missing PATHS"),
+    (["a", "--bogus"], "unrecognized arguments: --bogus"),
+    (["a", "--form", "json"], "unrecognized arguments: --form"),  # no abbreviations
+    (["-1"], "no such option: -1"),
+    (["a", "-o"], "argument --output/-o: expected one argument"),
 ]
 
 
-@pytest.mark.parametrize("args", LEFT_TO_TYPER)
-def test_anything_else_is_left_to_typer(args):
-    assert check_request(args) is None
+@pytest.mark.parametrize("args,words", REFUSED, ids=[" ".join(a) or "nothing" for a, _ in REFUSED])
+def test_bad_usage_is_one_line_and_exit_2_from_either_entry(args, words):
+    with pytest.raises(CheckUsageError, match=words):
+        check_request(args)
+    through_typer = CliRunner().invoke(app, ["check", *args])
+    lines = through_typer.output.splitlines()
+    assert through_typer.exit_code == 2 and len(lines) == 1
+    assert lines[0].startswith(f"grader: {words}") and lines[0].endswith("(see grader check -h)")
+    done = run_entry("check", *args)
+    assert done.returncode == 2 and done.stderr.splitlines()[0] == lines[0]  # then run_entry's MODULES line
 
 
-def test_both_readers_declare_the_same_options():
-    command = typer.main.get_command(app).commands["check"]
-    declared = {(tuple(sorted(p.opts)), p.name, not p.is_flag) for p in command.params if p.param_type_name == "option"}
-    ours = {(tuple(sorted(flags)), dest, takes_value) for flags, dest, takes_value in CHECK_OPTIONS}
-    # typer names --format's parameter `format`; CheckRequest calls it fmt
-    assert {(f, "fmt" if n == "format" else n, v) for f, n, v in declared} == ours
+def test_help_is_the_same_text_from_either_entry():
+    text = check_help()
+    assert text.startswith("Usage: grader check [OPTIONS] PATHS...")
+    for flags, _dest, _metavar, helped in CHECK_OPTIONS:
+        assert all(flag in text for flag in flags) and helped.split(" ")[0] in text
+    assert check_request(["a", "-h"]) is None and check_request(["--help"]) is None
+    assert CliRunner().invoke(app, ["check", "-h"]).output == text
+    assert run_entry("check", "a", "--help").stdout == text
+
+
+def test_other_commands_are_typers():
+    done = run_entry("--version")
+    assert done.returncode == 0 and done.stdout.startswith("grader ")
+    assert "typer" in done.stderr  # the MODULES line: the full CLI was loaded
 
 
 def run_entry(*args: str, before: str = "") -> subprocess.CompletedProcess:
@@ -112,12 +121,6 @@ def test_bad_input_through_the_entry_is_one_line_and_exit_2(tmp_path):
     done = run_entry("check", str(tmp_path / "missing"))
     assert done.returncode == 2
     assert done.stderr.splitlines()[0] == f"grader: no such path: {tmp_path / 'missing'}"
-
-
-def test_typer_still_reads_what_the_entry_leaves(tmp_path):
-    done = run_entry("check", str(tmp_path), "--bogus")
-    assert done.returncode == 2
-    assert "No such option" in done.stderr
 
 
 CRASH = ("import static_checks.engine as engine\n"

@@ -156,12 +156,14 @@ def test_a_receiver_no_edge_reaches_is_not_asked():
 
 def test_a_loop_cut_while_asking_the_carriers_falls_back_to_asking_every_receiver():
     files = dict(CHANNELS)
-    # `@pending` is worked out from itself: the inferer cuts that loop while asking for `@pending.complete`
+    # `@pending` and `@other` are worked out from each other: the inferer cuts that loop while asking for
+    # `@pending.complete` (an ivar refined from itself alone, `@x = @x.complete(..)`, is no loop: types.infer)
     files["app/services/loop.rb"] = """
         class Loop
           def run
             @pending = RubyLLM.client(provider: :openai)
-            @pending = @pending.complete(prompt: "loop")
+            @pending = @other.complete(prompt: "loop")
+            @other = @pending.complete(prompt: "again")
             @pending.complete(prompt: "after")
           end
         end

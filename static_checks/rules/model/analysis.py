@@ -11,15 +11,13 @@ import tree_sitter as ts
 from static_checks.context import ProjectContext
 from static_checks.manifest.model import MethodSig
 from static_checks.manifest.versions import version_key
-from static_checks.rules.model.vocabulary import TEST_DOUBLE_METHODS, generic_names, harmless_class_body_calls
+from static_checks.models_world.declarations import harmless_class_body_calls, may_define_methods
+from static_checks.rules.model.vocabulary import TEST_DOUBLE_METHODS, generic_names
 from static_checks.typed_calls import TypedCall, checked_calls
 from static_checks.types import TypeRef, analyze
 from static_checks.types.syntax import text
 
 # Words of a body that may define methods (or hand them to code that does): such a body is a gap.
-_DEFINES = re.compile(r"\b(?:define_(?:singleton_)?method|attr(?:_\w+)?|class_attribute|[cm]attr_\w+|alias(?:_method)?"
-                      r"|delegate\w*|(?:class|module|instance)_(?:eval|exec)|send|__send__|public_send|include|extend"
-                      r"|prepend|method_missing|Struct|Data)\b")
 _HANDS_OVER_SELF = re.compile(r"\bself\b")
 _RESPOND_TO = re.compile(rb"""respond_to\?\(?\s*:["']?(\w+[?!]?)""")
 # Other gems extending RubyLLM (`ruby_llm-mcp` -> RubyLLM::MCP) named in a Gemfile or gemspec.
@@ -153,14 +151,14 @@ class Analysis:
         methods, or an app class method whose body defines nothing; a call with a receiver only when it
         neither defines methods nor hands the class over (`Registry.register(self)`)."""
         if call.type == "call" and call.child_by_field_name("receiver") is not None:
-            return _DEFINES.search(text(call)) is None and _HANDS_OVER_SELF.search(text(call)) is None
+            return not may_define_methods(text(call)) and _HANDS_OVER_SELF.search(text(call)) is None
         name = text(call.child_by_field_name("method") if call.type == "call" else call)
         if name in harmless_class_body_calls():
             return True
         if any(self.index.versions_with_method(ns, name, singleton=True) for ns in self.namespaces_of(t)):
             return True
         mdef = app.find_def(name, True)
-        return mdef is not None and _DEFINES.search(text(mdef.node)) is None
+        return mdef is not None and not may_define_methods(text(mdef.node))
 
     def versions_with_method(self, t: TypeRef, name: str) -> list[str]:
         found: set[str] = set()
