@@ -43,6 +43,17 @@ _PATCH = re.compile(rb"on_load\(?\s*:active_record\b|ActiveRecord::(?:Base|Relat
                     rb"|\bextending\b")
 # Every match of _PATCH holds one of these: a substring test first spares most files the regex.
 _PATCH_WORDS = (b"on_load", b"ActiveRecord::", b"extending")
+# One class given methods from outside its body: `Chat.include(M)`, `Chat.prepend M`, `Chat.send(:include, M)`,
+# `Chat.class_eval { ... }` (group 1: the class as written); or a computed mixin into a class held by a
+# variable (`klass.prepend(extension)`), which may be any model (group 1 empty).
+_MIXED_INTO = re.compile(
+    rb"(?<![\w@$])(::)?((?:[A-Z]\w*::)*[A-Z]\w*)[ \t]*\.[ \t]*(?:include|prepend|extend|class_eval|class_exec|"
+    rb"module_eval|send[ \t]*\(?[ \t]*:(?:include|prepend|extend|define_method))(?![\w?!])"
+    rb"|(?<![\w:@$.])[a-z_]\w*[ \t]*\.[ \t]*(?:include|prepend|extend)(?![\w?!])"
+    rb"[ \t]*\(?[ \t]*[a-z_@]\w*[ \t]*\)?[ \t]*$", re.M)
+# Every match of _MIXED_INTO holds one of these (a mixin written `Chat. include` with a space is not read).
+_MIXED_WORDS = (b".include", b".prepend", b".extend", b"_eval", b"_exec", b":include", b":prepend", b":extend",
+                b":define_method", b"send :", b"send(:")
 
 
 @dataclass
@@ -83,6 +94,7 @@ class ModelWorld:
         self._api: frozenset[str] | None = None
         self._class_api: frozenset[str] | None = None
         self._gem_gaps: list[str] | None = None
+        self._outside: dict[str | None, str] | None = None
         self._proxy: Declared | None = None
         self._patches: list[str] | None = None
 
@@ -164,6 +176,22 @@ class ModelWorld:
                     self._patches.append(f"app code extends ActiveRecord or a relation at {pf.rel}:{line}")
         return self._patches
 
+    def outside_mixins(self) -> dict[str | None, str]:
+        """Class short name -> where app code mixes a module into it from outside its body; key None: a
+        computed mixin into a class held by a variable (`klass.prepend(extension)`), which may be any model."""
+        if self._outside is None:
+            self._outside = {}
+            for pf in self.ctx.files:
+                if is_test_path(pf.rel) or not any(w in pf.source for w in _MIXED_WORDS):
+                    continue  # a test's own patch: app code still runs without it
+                for m in _MIXED_INTO.finditer(pf.source):
+                    if m.group(2) is not None and m.group(2).startswith((b"ActiveRecord::", b"RubyLLM")):
+                        continue  # every model (app_patches) / the gem's own
+                    line = pf.source.count(b"\n", 0, m.start()) + 1
+                    short = m.group(2).decode().rsplit("::", 1)[-1] if m.group(2) is not None else None
+                    self._outside.setdefault(short, f"{pf.rel}:{line}")
+        return self._outside
+
     def proxy_extensions(self) -> Declared:
         """Association extensions anywhere in the app (`has_many :x do ... end`, `extend:`): a proxy of
         any model may carry them, so their names count on every class side; an unread module is a gap."""
@@ -238,6 +266,11 @@ class ModelWorld:
     def _read_bodies(self, fq: str, defs, view: ModelView, seen: set[str]) -> Declared:
         declared = Declared()
         view.read.append(fq)
+        mixed = self.outside_mixins()
+        for short in (fq.rsplit("::", 1)[-1], None):
+            if short in mixed:
+                what = f"`{fq}` gets a module" if short else "a module is mixed into a class held by a variable"
+                view.reasons.append(f"{what} from outside its body at {mixed[short]}")
         for pf, node, nesting in defs:
             declared.module_body = node.type == "module"
             read_body(pf, node.child_by_field_name("body"), declared, nesting + [fq])

@@ -34,9 +34,11 @@ class CallSites:
         # calls on a constant, by method name: (call, scope, the constant as written)
         self._on_const: dict[str, list[tuple[ts.Node, Scope, str]]] | None = None
         self._shapes: dict[int, ArgShape] = {}
-        self._computed: dict[str, list[tuple[str, ArgShape, ts.Node]]] = {}
-        self._escapes: dict[str, str] | None = None  # class short name -> where it is handed on
-        self._self_class: list = []
+        # method name -> (argument shape, file:line) of its calls on a computed class, read once
+        self._computed: dict[str, list[tuple[ArgShape, str]]] | None = None
+        self._handed_files: dict[str, dict[str, str]] = {}  # file -> class short name -> where it is handed on
+        self._self_class: list | None = None
+        self._handed_short: dict[str, str | None] = {}
 
     def shape(self, call: ts.Node) -> ArgShape:
         """arg_shape(call), read once per call site (every parameter of a helper asks it again)."""
@@ -90,64 +92,64 @@ class CallSites:
         their class methods, or a computed class lookup (`constantize`, `const_get`) in a file that calls
         `called` on something other than a constant (`klass.new(x)`) with arguments `params` (the method's
         parameters) could take: `klass.new(a)` cannot reach an `initialize(a, b)`."""
-        if self._escapes is None:
-            self._escapes, self._self_class = self._read_escapes()
+        if self._self_class is None:
+            self._self_class = self._read_self_calls()
         short = cls_fq.rsplit("::", 1)[-1]
-        if short in self._escapes:  # by its last name: a namesake elsewhere can only untype, never type
-            return f"{self._escapes[short]}: the class is handed on"
-        needle = short.encode()
-        for pf in unscanned:  # `Svc = Reply` in a file the scan skipped, `Svc.new(x)` in another
-            if needle in pf.source:
-                for node in outermost_constants(pf.root):
-                    last = node.child_by_field_name("name") if node.type == "scope_resolution" else node
-                    if last is not None and text(last) == short and _handed_on(node):
-                        return f"{pf.rel}:{node.start_point[0] + 1}: the class is handed on"
+        if short not in self._handed_short:
+            self._handed_short[short] = self._handed_anywhere(short, unscanned)
+        if self._handed_short[short] is not None:
+            return f"{self._handed_short[short]}: the class is handed on"
         for rel, call, name, scope, reflective_of in self._self_class:
             reaches = name in called or reflective_of == "*" or reflective_of in called
             if reaches and scope.cls is not None and scope.cls.fq in chain:
                 return f"{rel}:{call.start_point[0] + 1}: {name} on the class itself"
-        for pf in [fs.pf for fs in self._scans] + list(unscanned):
-            for name, shape, call in self._computed_calls(pf):
-                if name in called and could_bind(params, shape):
-                    return f"{pf.rel}:{call.start_point[0] + 1}: {name} on a computed class"
+        if self._computed is None:
+            self._computed = {}
+            for pf in [fs.pf for fs in self._scans] + list(unscanned):
+                for name, shape, call in _computed_calls(pf):
+                    self._computed.setdefault(name, []).append((shape, f"{pf.rel}:{call.start_point[0] + 1}"))
+        for name in called:
+            for shape, where in self._computed.get(name, ()):
+                if could_bind(params, shape):
+                    return f"{where}: {name} on a computed class"
         return None
 
-    def _read_escapes(self):
-        """Once per project: class references handed on, and calls on the class from its own code
-        (`self.class.x(...)`; `send(:x, ...)` in class methods, with the name it sends)."""
-        escapes: dict[str, str] = {}
+    def _handed_anywhere(self, short: str, unscanned) -> str | None:
+        """Where a file hands class `short` on (`Svc = Reply`, `[Reply]`, `Reply.send(:new)`), by its last name
+        (a namesake can only untype). Only files naming it other than as `Reply.x` / `Reply::X` are parsed."""
+        maybe = re.compile(rb"(?<![\w:@$])" + re.escape(short.encode()) + rb"\b(?![ \t]*::)"
+                           rb"(?![ \t]*\.[ \t]*(?!" + _REFLECTIVE_WORDS + rb")\w)")
+        for pf in [fs.pf for fs in self._scans] + list(unscanned):
+            if short.encode() in pf.source and maybe.search(pf.source) is not None:
+                where = self._handed_in(pf).get(short)
+                if where is not None:
+                    return where
+        return None
+
+    def _handed_in(self, pf) -> dict[str, str]:
+        """Class short name -> where one file hands it on (read once per file)."""
+        found = self._handed_files.get(pf.rel)
+        if found is None:
+            found = self._handed_files[pf.rel] = handed_on_names(pf)
+        return found
+
+    def _read_self_calls(self) -> list:
+        """Once per project: calls on the class from its own code (`self.class.x(...)`; `send(:x, ...)` in
+        class methods, with the name it sends)."""
         self_class = []
         for fs in self._scans:
-            for node in outermost_constants(fs.pf.root):
-                if _handed_on(node):
-                    last = node.child_by_field_name("name") if node.type == "scope_resolution" else node
-                    escapes.setdefault(text(last or node), f"{fs.pf.rel}:{node.start_point[0] + 1}")
             for call, scope in fs.calls:
                 if scope.cls is None:
                     continue
                 name = fs.name_of(call) or ""
                 recv = fs.receiver_of(call)
                 sent = _sent_name(call) if name in _REFLECTIVE else None
-                if _on_self_class(recv):
+                on_class = recv is not None and recv.type == "call" and fs.name_of(recv) == "class"
+                if on_class and _on_self_class(recv):
                     self_class.append((fs.pf.rel, call, name, scope, sent or ("*" if name in _REFLECTIVE else None)))
                 elif sent and (recv is None or recv.type == "self") and scope.singleton_self:
                     self_class.append((fs.pf.rel, call, name, scope, sent))
-        return escapes, self_class
-
-    def _computed_calls(self, pf) -> list[tuple[str, ArgShape, ts.Node]]:
-        """In a file that looks a class up by a computed name: calls on a receiver that is no constant and
-        not `self` (`klass.new(x)`), with their argument shapes; none in any other file."""
-        found = self._computed.get(pf.rel)
-        if found is None:
-            found = []
-            if _DYNAMIC_LOOKUP.search(pf.source) is not None:
-                for call in ts.QueryCursor(_calls_query()).captures(pf.root).get("c", []):
-                    recv = call.child_by_field_name("receiver")
-                    name = call.child_by_field_name("method")
-                    if recv is not None and name is not None and recv.type not in _NAMED_RECEIVERS:
-                        found.append((text(name), arg_shape(call), call))
-            self._computed[pf.rel] = found
-        return found
+        return self_class
 
     def _by_key_table(self) -> dict[tuple[str, str], list[tuple[ts.Node, Scope]]]:
         if self._by_key is None:
@@ -167,6 +169,8 @@ _REFLECTIVE = frozenset({
     "send", "public_send", "__send__", "method", "public_method", "instance_method", "set", "tap", "then",
     "yield_self", "itself", "instance_eval", "instance_exec", "class_eval", "class_exec", "module_eval", "allocate",
 })
+_REFLECTIVE_WORDS = b"(?:" + b"|".join(sorted((n.encode() for n in _REFLECTIVE), key=len, reverse=True)) + \
+    rb")(?![\w?!])"
 # Calls that only compare or test a class given as an argument, or double it in a test without building it.
 READS_CLASS = frozenset({
     "is_a?", "kind_of?", "instance_of?", "===", "==", "!=", "eql?", "equal?", "<", "<=", ">", ">=", "in?",
@@ -176,6 +180,29 @@ _CLASS_NODES = frozenset({"class", "module"})
 _PURE_PLACES = frozenset({"when", "in_clause", "exceptions", "pattern"})
 # A class looked up by a computed name: its calls are sites no constant names.
 _DYNAMIC_LOOKUP = re.compile(rb"\b(?:safe_)?constantize\b|\bconst_get\b")
+
+
+def _computed_calls(pf) -> list[tuple[str, ArgShape, ts.Node]]:
+    """In a file that looks a class up by a computed name: calls on a receiver that is no constant and
+    not `self` (`klass.new(x)`), with their argument shapes; none in any other file."""
+    found = []
+    if _DYNAMIC_LOOKUP.search(pf.source) is not None:
+        for call in ts.QueryCursor(_calls_query()).captures(pf.root).get("c", []):
+            recv = call.child_by_field_name("receiver")
+            name = call.child_by_field_name("method")
+            if recv is not None and name is not None and recv.type not in _NAMED_RECEIVERS:
+                found.append((text(name), arg_shape(call), call))
+    return found
+
+
+def handed_on_names(pf) -> dict[str, str]:
+    """Short names of the classes a file hands on (see _handed_on) -> the first place, file:line."""
+    out: dict[str, str] = {}
+    for node in outermost_constants(pf.root):
+        if _handed_on(node):
+            last = node.child_by_field_name("name") if node.type == "scope_resolution" else node
+            out.setdefault(text(last or node), f"{pf.rel}:{node.start_point[0] + 1}")
+    return out
 
 
 def _handed_on(const: ts.Node) -> bool:

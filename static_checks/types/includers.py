@@ -20,6 +20,20 @@ _BODY_MIXINS = frozenset({"include", "prepend"})
 _TESTS = frozenset({"when", "in_clause", "exceptions", "pattern"})
 
 
+def mixed_elsewhere(project, short: str) -> bool:
+    """May module `short` be mixed in anywhere but the class bodies that include it by name: a use in the
+    scanned files (other_mixers), or any use (an includer too) in a file the type scan skipped? Read once
+    per project and name: every inferer of the project asks the same."""
+    cache = project.__dict__.setdefault("_mixed_elsewhere", {})
+    if short not in cache:
+        needle = short.encode()
+        found = short in other_mixers([fs.pf for fs in project.scans if needle in fs.pf.source])
+        if not found and project.named_in_unscanned(short):
+            found = short in other_mixers([pf for pf in project.unscanned if needle in pf.source], False)
+        cache[short] = found
+    return cache[short]
+
+
 def other_mixers(files: list[ParsedFile], counted_includes: bool = True) -> dict[str, str]:
     """Module short name -> the first place (file:line) its name is used in a way that may mix it in elsewhere.
     counted_includes: class-body `include`/`prepend` are already counted as includers (files the type scan

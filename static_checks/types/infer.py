@@ -17,7 +17,7 @@ from static_checks.manifest.lookup import lexical_candidates
 from static_checks.models_world.vocabulary import AR_FINDERS, AR_RELATION
 from static_checks.types.hash_changes import HashChanges, without_changed
 from static_checks.types.hashes import element_type, literal_type, meet, method_type
-from static_checks.types.includers import other_mixers
+from static_checks.types.includers import mixed_elsewhere
 from static_checks.types.callers import NOT_PASSED, CallSites, argument_for
 from static_checks.types.flow import (
     asserted_before, body_values, case_branches, conditional, diverts, method_returns, narrowed_to, refuted,
@@ -144,7 +144,6 @@ class Inferer:
         self._callers: CallSites | None = None
         self._functions: dict[str, list[MethodDef]] | None = None
         self._includers: dict[str, list[AppClass]] | None = None
-        self._mixers: dict[str, str] | None = None  # types.includers.other_mixers of the project
         # models_world.relations.Associations: `current_user.chats` -> records of an acts_as model
         self.associations = None
         self._memo: dict[tuple[int, int], TypeRef | None] = {}
@@ -243,17 +242,7 @@ class Inferer:
         found = self._includers.get(module.fq, [])
         if len(found) != 1 or not all(d.kind == "module" for d in module.defs):
             return None
-        if self._mixers is None:
-            self._mixers = other_mixers([fs.pf for fs in self.project.scans])
-        short = module.fq.rsplit("::", 1)[-1]
-        if short in self._mixers:
-            return None  # `Note.include(M)`, `extend M`, an on_load hook...: other possible users
-        if self.project.named_in_unscanned(short):
-            needle = short.encode()
-            unread = [pf for pf in self.project.unscanned if needle in pf.source]
-            if short in other_mixers(unread, counted_includes=False):
-                return None  # an includer (or any other user) in a file the type scan skipped
-        return found[0]
+        return None if mixed_elsewhere(self.project, module.fq.rsplit("::", 1)[-1]) else found[0]
 
     def const_type(self, path: str, scope: Scope) -> TypeRef | None:
         """Ruby's lexical lookup over both the gem's namespaces and the app's classes (answered once per
