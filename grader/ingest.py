@@ -12,10 +12,7 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import tarfile
-import tempfile
-import zipfile
+import tempfile  # tarfile, zipfile, subprocess: imported for an archive or a git URL, not for a folder
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -111,6 +108,8 @@ def _materialise(dest: Path, rel: PurePosixPath, is_dir: bool) -> Path | None:
 def _extract_tar(archive: Path, dest: Path) -> None:
     """Stream the archive once ("r|*"): each header is validated before the next is read, so a
     million headers or a lying size stop at the first member over a limit."""
+    import tarfile
+
     limits = _Limits()
     try:
         with tarfile.open(archive, mode="r|*") as tf:
@@ -132,6 +131,8 @@ def _extract_tar(archive: Path, dest: Path) -> None:
 
 
 def _extract_zip(archive: Path, dest: Path) -> None:
+    import zipfile
+
     limits = _Limits()
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -205,6 +206,8 @@ GIT_MESSAGE_CHARS = 4000  # git's whole message on one line; only a flood from a
 
 
 def _git(args: list[str], home: Path, cwd: Path | None = None) -> str:
+    import subprocess
+
     forced = [part for setting in _FORCED_CONFIG for part in ("-c", setting)]
     try:
         done = subprocess.run(

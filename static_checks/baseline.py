@@ -8,13 +8,12 @@ one baseline serves one repository wherever it is checked out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
-from static_checks.models import CheckReport, Finding, SuppressedFinding
+from static_checks.records import CheckReport, Finding, leave_out
 
 FORMAT = "grader-baseline"
 VERSION = 1
@@ -27,6 +26,8 @@ class BaselineError(ValueError):
 def fingerprint(finding: Finding) -> str:
     # The line's code when the rule captured it, else the message with numbers blanked (a message
     # may name a line); never the line number itself.
+    import hashlib  # here, not at the top: `check` without a baseline never loads OpenSSL's bindings
+
     text = " ".join((finding.snippet or re.sub(r"\d+", "#", finding.message)).split())
     return hashlib.sha256(f"{finding.rule}\0{finding.file}\0{text}".encode()).hexdigest()[:32]
 
@@ -83,7 +84,7 @@ def apply_baseline(report: CheckReport, known: Counter[str], source: str) -> Che
         key = fingerprint(finding)
         if left[key] > 0:
             left[key] -= 1
-            report.suppressed.append(SuppressedFinding(finding=finding, by="baseline", detail=source))
+            leave_out(report, finding, "baseline", source)
         else:
             kept.append(finding)
     report.findings = kept

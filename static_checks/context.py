@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from static_checks.models import AppRoot
+from static_checks.records import AppRoot
 
 if TYPE_CHECKING:
     from static_checks.manifest.index import ManifestIndex

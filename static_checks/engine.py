@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from static_checks import __version__
-from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
+from static_checks.records import AppRoot, CheckReport, Finding, SkippedFile
 from static_checks.roots import owner_root as _owner_root
 from static_checks.roots import root_names as _root_names
 from static_checks.sources import DEFAULT_MAX_BYTES, PassReader, SourceFile, SourceSet, discover, read_source
@@ -125,10 +125,23 @@ def check_path(
     max_bytes: int = DEFAULT_MAX_BYTES,
     with_facts: bool = False,
     jobs: int | None = None,
-) -> CheckReport:
-    """Findings for a folder; with_facts also fills CheckReport.facts (static_checks.facts).
-    jobs: processes to use (None: every core when the tree is big; 1: this process only). With facts
-    it is one: they walk every tree, which must then stay in this process."""
+    light: bool = False,
+):
+    """Findings for a folder, as the public typed model (static_checks.models.CheckReport); with_facts
+    also fills its facts (static_checks.facts). jobs: processes to use (None: every core when the tree
+    is big; 1: this process only). With facts it is one: they walk every tree, which must then stay in
+    this process. light: the report in the check's own records (static_checks/records.py) instead, as
+    `grader check` renders it without loading pydantic."""
+    report = _check_tree(path, ruby_llm_version, max_bytes, with_facts, jobs)
+    if light:
+        return report
+    from static_checks.models import typed
+
+    return typed(report)
+
+
+def _check_tree(path: Path, ruby_llm_version: str | None, max_bytes: int, with_facts: bool,
+                jobs: int | None) -> CheckReport:
     from static_checks.forked import default_jobs
 
     path = Path(path)

@@ -1,11 +1,11 @@
 """Typed facts that static analysis hands to the next stages.
 
-Every stage after this one reads these models only; nothing reaches into the parser.
+Every stage after this one reads these models only; nothing reaches into the parser. `grader check`
+itself builds the light records of static_checks/records.py (same fields) and never imports these.
 """
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -14,25 +14,11 @@ from pydantic import BaseModel, Field
 from grader.core.facts import Evidence as Evidence
 from grader.core.facts import Fact as Fact
 
-SCHEMA_VERSION = "1.0"
-
-
-class Severity(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
-class Category(str, Enum):
-    api_hallucination = "api-hallucination"
-    unverifiable = "unverifiable"
-    bypass = "bypass"
-    parse = "parse"
-    input = "input"  # files the analysis had to skip (size, encoding, links)
-    security = "security"  # the repo works against its grader (static_checks/text_rules)
-    # A use of a value that comes from an invented call or constant: follows from its root finding
-    # (in `related`), never counted on its own.
-    invented_use = "invented-use"
+# The enums are the check's own (static_checks/records.py), so both kinds of finding share them.
+from static_checks.records import SCHEMA_VERSION as SCHEMA_VERSION
+from static_checks.records import Category as Category
+from static_checks.records import Severity as Severity
+from static_checks.records import VersionSource as VersionSource
 
 
 class RelatedLocation(BaseModel):
@@ -60,20 +46,6 @@ class Finding(BaseModel):
     snippet: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
     related: list[RelatedLocation] = Field(default_factory=list)
-
-
-class VersionSource(str, Enum):
-    override = "override"
-    gemfile_lock = "Gemfile.lock"
-    gemfile_constraint = "Gemfile constraint"
-    newest_release = "newest release"
-    # Additive: where the app's ruby_llm comes from when it is not a plain release.
-    gemspec_constraint = "gemspec constraint"  # the gem's own add_dependency line
-    git = "git"  # a Gemfile.lock GIT section or `gem ..., github:/git:` (may be ahead of every release)
-    path = "path"  # a Gemfile.lock PATH section or `gem ..., path:` (a local checkout)
-    # A Gemfile.lock that bundles no ruby_llm: RubyLLM comes from another gem (a renamed fork
-    # such as `gem "x_llm", git: ...`) or is never loaded; no release can be proven.
-    not_bundled = "not in Gemfile.lock"
 
 
 class AppRoot(BaseModel):
@@ -125,3 +97,15 @@ class CheckReport(BaseModel):
 
     def has_errors(self) -> bool:
         return any(f.severity is Severity.error for f in self.findings)
+
+
+def typed(report):
+    """The public typed model of a report the check built in its light records (static_checks/records.py);
+    a typed report as it is."""
+    from static_checks import records
+
+    if not isinstance(report, records.CheckReport):
+        return report
+    data = report.model_dump(exclude={"facts"})
+    data["facts"] = report.facts  # already typed; validated as they are
+    return CheckReport.model_validate(data)

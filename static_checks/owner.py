@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from static_checks.models import CheckReport
+from static_checks.records import CheckReport
 
 
 class OwnerError(ValueError):
@@ -33,11 +33,12 @@ def baseline_path(explicit: Path | None, loaded) -> Path | None:
 def check_as_owner(folder: Path, *, config: Path | None = None, ruby_llm_version: str | None = None,
                    baseline: Path | None = None, write_baseline: bool = False,
                    trust_repo: bool = True, jobs: int | None = None) -> tuple[CheckReport, Path | None]:
-    """(report, baseline file) for a folder. With `write_baseline` the baseline is not read (it is
-    about to be written from this report). `trust_repo=False` (`--untrusted`): the folder is someone
-    else's, so its settings file is not read and its `grader:disable` comments are listed, never
-    honoured; the user's own settings (`--config` or the current folder's) still apply. `jobs`:
-    processes for the analysis (None: static_checks.engine decides from the tree's size)."""
+    """(report, baseline file) for a folder, the report in the check's light records (static_checks.records).
+    With `write_baseline` the baseline is not read (it is about to be written from this report).
+    `trust_repo=False` (`--untrusted`): the folder is someone else's, so its settings file is not read
+    and its `grader:disable` comments are listed, never honoured; the user's own settings (`--config`
+    or the current folder's) still apply. `jobs`: processes for the analysis (None: static_checks.engine
+    decides from the tree's size)."""
     from grader.core.config import ConfigError, config_for_check, config_for_operator
     from static_checks.baseline import BaselineError, read_baseline
     from static_checks.engine import check_path
@@ -58,5 +59,5 @@ def check_as_owner(folder: Path, *, config: Path | None = None, ruby_llm_version
         except BaselineError as exc:
             raise OwnerError(str(exc)) from None
     report = check_path(Path(folder), ruby_llm_version=ruby_llm_version or loaded.settings.ruby_llm_version,
-                        jobs=jobs)
+                        jobs=jobs, light=True)
     return apply_owner_choices(report, Path(folder), loaded.settings, known, honour_inline=trust_repo), baseline_file

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader.core.repo import Entry
 from static_checks import forked
-from static_checks.models import Finding
+from static_checks.records import Finding
 from static_checks.parsing import ParsedFile, parse_source, syntax_findings
 from static_checks.sources import SourceFile
 

@@ -10,7 +10,7 @@ import tree_sitter as ts
 from grader.core.budget import Deadline, OverBudget, file_deadline
 from static_checks.erb import extract_ruby
 from static_checks.heredoc import blank_heredoc_bodies
-from static_checks.models import Category, Finding, Severity
+from static_checks.records import Category, Finding, Severity
 from static_checks.sources import SourceFile
 
 

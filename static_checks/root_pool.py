@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.core.repo import Entry
-from static_checks.models import AppRoot, CheckReport, Finding, SkippedFile
+from static_checks.records import AppRoot, CheckReport, Finding, SkippedFile
 from static_checks.roots import owner_root, root_names
 from static_checks.sources import SourceFile, SourceSet
 

@@ -16,7 +16,7 @@ from grader.core.budget import start_repo_budget
 from grader.core.repo import (DEFAULT_MAX_BYTES, SKIP_DIRS, Entry, RepoReader, Skip, SkipKind, display_name,
                               is_gem_home, normalize_rel)
 from grader.core.repo import is_installed_gems as _installed_gems_in
-from static_checks.models import SkippedFile
+from static_checks.records import SkippedFile
 
 RUBY_NAMES = frozenset({"Gemfile", "Rakefile", "config.ru", "Guardfile", "Capfile"})
 RUBY_SUFFIXES = (".rb", ".rake", ".gemspec", ".ru", ".jbuilder")

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from static_checks.models import CheckReport, Finding, InlineSuppression, Severity, SuppressedFinding
+from static_checks.records import CheckReport, Finding, InlineSuppression, Severity, fitted, leave_out
 
 _COMMENT = re.compile(r"#\s*grader:disable\b(?P<rest>.*)$")
 _ERB_CLOSE = re.compile(r"\s*-?%>.*$")
@@ -125,13 +125,13 @@ def apply_inline(report: CheckReport, base: Path, *, honour: bool) -> CheckRepor
         if match is not None:
             match.matched += 1
         if match is not None and honour:
-            report.suppressed.append(SuppressedFinding(finding=finding, by="inline", detail=match.reason))
+            leave_out(report, finding, "inline", match.reason)
         else:
             kept.append(finding)
     report.findings = kept
     if entries:  # the rules' ids (all their modules imported) only when there is a comment to vet
         _finish(entries, known_rule_ids())
-    report.suppressions.extend(entries)
+    report.suppressions.extend(fitted(report, e) for e in entries)
     return report
 
 
@@ -153,9 +153,9 @@ def apply_settings(report: CheckReport, settings) -> CheckReport:
     for finding in report.findings:
         pattern = excluded_by(finding.file, settings.exclude)
         if pattern is not None:
-            report.suppressed.append(SuppressedFinding(finding=finding, by="exclude", detail=pattern))
+            leave_out(report, finding, "exclude", pattern)
         elif finding.rule in disabled:
-            report.suppressed.append(SuppressedFinding(finding=finding, by="disable", detail=finding.rule))
+            leave_out(report, finding, "disable", finding.rule)
         else:
             if finding.rule in severity and severity[finding.rule] is not finding.severity:
                 finding = finding.model_copy(update={
@@ -187,7 +187,7 @@ def follow_roots(report: CheckReport) -> CheckReport:
             assert first is not None
             where = f"{first.finding.file}:{first.finding.line}"
             detail = f"follows from {where}" + (f" ({first.detail})" if first.detail else "")
-            report.suppressed.append(SuppressedFinding(finding=finding, by=first.by, detail=detail))
+            leave_out(report, finding, first.by, detail)
         else:
             kept.append(finding)
     report.findings = kept

@@ -15,67 +15,47 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+if TYPE_CHECKING:
+    from grader.core.settings_model import GraderSettings
 
 CONFIG_FILE = ".grader.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 256 * 1024  # a settings file is a few lines; a huge one is refused, not parsed
 
-SeverityName = Literal["error", "warning", "info"]
-
-
 class ConfigError(ValueError):
     """A settings file that cannot be used; its message is one line naming the file and the key."""
 
 
-class _Section(BaseModel):
-    # Keys are written with dashes, as in ruff's and pytest's tables; underscores are accepted too.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+@dataclass(frozen=True)
+class RuntimeDefaults:
+    """RuntimeSettings with every default: what a run without a settings file reads."""
+
+    build_network: bool = False
+    gem_mirror: str | None = None
+    base_image: str | None = None
 
 
-class RuntimeSettings(_Section):
-    """Defaults for the runtime stage's build policy (the command-line flags win)."""
+@dataclass(frozen=True)
+class DefaultSettings:
+    """GraderSettings with every default (same attributes), for the common case of no settings file:
+    the pydantic models (grader/core/settings_model.py) load only to validate a file, so `grader check`
+    of a folder without one never imports pydantic (a tenth of a second of its start-up)."""
 
-    build_network: bool = Field(False, alias="build-network")
-    gem_mirror: str | None = Field(None, alias="gem-mirror")
-    base_image: str | None = Field(None, alias="base-image")
-
-    @field_validator("gem_mirror")
-    @classmethod
-    def _mirror_is_http(cls, value: str | None) -> str | None:
-        if value is not None:
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"must be an http(s) URL such as https://gems.example.com, not {value!r}")
-        return value
-
-
-class GraderSettings(_Section):
-    """Everything a settings file may say; see the README's "Configuration" for each key."""
-
-    exclude: list[str] = Field(default_factory=list)  # globs relative to the checked folder
-    disable: list[str] = Field(default_factory=list)  # rule ids (the `rubyllm/` prefix may be left out)
-    severity: dict[str, SeverityName] = Field(default_factory=dict)  # rule id -> error|warning|info
-    ruby_llm_version: str | None = Field(None, alias="ruby-llm-version")  # default of --ruby-llm-version
-    baseline: str | None = None  # default of --baseline, relative to the settings file's folder
-    runtime: RuntimeSettings = Field(default_factory=lambda: RuntimeSettings.model_validate({}))
-
-    @field_validator("exclude", "disable")
-    @classmethod
-    def _no_blank_entries(cls, values: list[str]) -> list[str]:
-        if any(not v.strip() for v in values):
-            raise ValueError("entries must not be empty")
-        return values
+    exclude: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    ruby_llm_version: str | None = None
+    baseline: str | None = None
+    runtime: RuntimeDefaults = field(default_factory=RuntimeDefaults)
 
 
 @dataclass(frozen=True)
 class LoadedConfig:
     """Settings and where they came from (None: no file, every default)."""
 
-    settings: GraderSettings = field(default_factory=lambda: GraderSettings.model_validate({}))
+    settings: GraderSettings | DefaultSettings = field(default_factory=DefaultSettings)
     path: Path | None = None
     note: str | None = None  # why a file that was there was not used (shown to the user)
 
@@ -85,16 +65,6 @@ class LoadedConfig:
 
     def describe(self) -> str:
         return str(self.path) if self.path is not None else "no settings file"
-
-
-def _problem(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        message = "unknown key"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{where}: {message}{more}"
 
 
 def parse_settings(text: str, source: str, *, pyproject: bool) -> GraderSettings | None:
@@ -111,11 +81,22 @@ def parse_settings(text: str, source: str, *, pyproject: bool) -> GraderSettings
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [tool.grader] must be a table")
         data = table
+    from grader.core.settings_model import validated
+
     try:
-        return GraderSettings.model_validate(data)
-    except ValidationError as exc:
+        return validated(data)
+    except ValueError as exc:
         section = "[tool.grader] " if pyproject else ""
-        raise ConfigError(f"{source}: {section}{_problem(exc)}") from None
+        raise ConfigError(f"{source}: {section}{exc}") from None
+
+
+def __getattr__(name: str):
+    # the typed settings models, for callers that name them; loaded with pydantic on first use
+    if name in ("GraderSettings", "RuntimeSettings", "SeverityName"):
+        from grader.core import settings_model
+
+        return getattr(settings_model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _read_trusted(path: Path) -> str:

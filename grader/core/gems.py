@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from grader.core.dockerfile import DOCKERFILE_NAMES, dockerfile_instructions, dockerfile_ruby
-from grader.core.facts import Evidence
 from grader.core.repo import RepoReader
 from grader.core.semver import REQUIREMENT
+
+if TYPE_CHECKING:  # loaded by the Ruby-version claims only: `grader check` reads locks and never imports pydantic
+    from grader.core.facts import Evidence
 
 # Sections of a Gemfile.lock whose `specs:` list the gems a bundle installs.
 LOCK_SOURCES = ("GEM", "GIT", "PATH", "PLUGIN SOURCE")
@@ -176,6 +179,8 @@ def _first_file(reader: RepoReader, folders: list[str], names: list[str]) -> str
 
 
 def _gemfile_ruby(text: str, rel: str) -> RubyVersionClaim | None:
+    from grader.core.facts import Evidence
+
     for n, line in enumerate(text.splitlines(), 1):
         m = _GEMFILE_RUBY.match(line)
         if m:
@@ -189,6 +194,8 @@ def _gemfile_ruby(text: str, rel: str) -> RubyVersionClaim | None:
 def ruby_version_claims(reader: RepoReader, app_prefix: str = "") -> list[RubyVersionClaim]:
     """Every place naming the app's Ruby, in the precedence of the module docstring.
     app_prefix: the app folder relative to the reader's root, "" or ending with "/"."""
+    from grader.core.facts import Evidence
+
     folders = [app_prefix, ""] if app_prefix else [""]
     found: list[RubyVersionClaim] = []
     rel = _first_file(reader, folders, DOCKERFILE_NAMES)

@@ -20,7 +20,7 @@ from grader.core.repo import RepoReader
 from grader.core.semver import satisfies as satisfies
 from grader.core.semver import version_key as version_key
 from static_checks.manifest.index import SCHEMA_GEM, available_versions, release_commits
-from static_checks.models import VersionSource
+from static_checks.records import VersionSource
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from static_checks.models import CheckReport
+from static_checks.records import CheckReport
 
 FORMATS = ("text", "json", "sarif")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from static_checks.models import CheckReport, Finding, Severity
+from static_checks.records import CheckReport, Finding, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from static_checks.models import CheckReport
+from static_checks.records import CheckReport
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "suppressed": "2"}  # red, yellow, cyan, dim
 

@@ -19,7 +19,7 @@ import pkgutil
 from functools import lru_cache
 
 from static_checks.context import ProjectContext
-from static_checks.models import Finding
+from static_checks.records import Finding
 from static_checks.rules.base import Proof, Rule
 
 

@@ -14,7 +14,7 @@ from enum import Enum
 
 import tree_sitter as ts
 
-from static_checks.models import Category, Finding, Severity
+from static_checks.records import Category, Finding, Severity
 from static_checks.parsing import ParsedFile
 
 

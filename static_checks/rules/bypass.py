@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 from static_checks.manifest.versions import version_key
-from static_checks.models import Category, Severity
+from static_checks.records import Category, Severity
 from static_checks.shipped_yaml import load_shipped_yaml
 from static_checks.rules.base import Proof, Rule
 from static_checks.types import app_files

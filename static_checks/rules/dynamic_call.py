@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity
+from static_checks.records import Category, Severity
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.model.analysis import analysis
 from static_checks.types.syntax import first_arg, symbol_value

@@ -14,7 +14,7 @@ from functools import lru_cache
 import tree_sitter as ts
 
 from static_checks.manifest.core import core_superclass, object_methods
-from static_checks.models import Category, RelatedLocation, Severity
+from static_checks.records import Category, RelatedLocation, Severity
 from static_checks.rules import unknown_constant, unknown_method
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.model.analysis import analysis

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from static_checks.models import Severity
+from static_checks.records import Severity
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.doubles import find_stubs
 from static_checks.rules.model.analysis import analysis

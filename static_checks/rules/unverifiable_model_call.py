@@ -7,7 +7,7 @@ invented nor proven real: reported as an info with the gap, never as an error.
 
 from __future__ import annotations
 
-from static_checks.models import Category, Severity
+from static_checks.records import Category, Severity
 from static_checks.models_world.relations import self_in_class_body_block
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.model.analysis import analysis

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from static_checks.models import Severity, VersionSource
+from static_checks.records import Severity, VersionSource
 from static_checks.rules.base import Proof, Rule
 from static_checks.rules.model.analysis import analysis
 from static_checks.rules.model.missing import missing_calls

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from grader.core.repo import SKIP_DIRS, Entry, is_gem_home
-from static_checks.models import Finding
+from static_checks.records import Finding
 from static_checks.parsing import ParsedFile
 from static_checks.rules.base import Rule
 from static_checks.sources import PassReader

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from grader.core.repo import decode_text
-from static_checks.models import Category, Finding, Severity
+from static_checks.records import Category, Finding, Severity
 from static_checks.rules.base import Proof, Rule
 from static_checks.text_rules.injection_patterns import (
     _ATTACK_CONDITION,

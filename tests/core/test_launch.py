@@ -104,12 +104,12 @@ def run_entry(*args: str, before: str = "") -> subprocess.CompletedProcess:
     code = (f"import sys\n{before}\nsys.argv = ['grader', *{list(args)!r}]\n"
             "import atexit\n"
             "atexit.register(lambda: print('MODULES', sorted(m for m in ('typer', 'click', 'typer._click', 'litellm',"
-            " 'docker', 'fastapi', 'sqlalchemy', 'multiprocessing', 'jinja2') if m in sys.modules), file=sys.stderr))\n"
+            " 'docker', 'fastapi', 'sqlalchemy', 'multiprocessing', 'jinja2', 'pydantic') if m in sys.modules), file=sys.stderr))\n"
             "from grader.launch import main\nmain()\n")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
-def test_check_of_one_app_starts_without_typer_or_a_heavy_stage(tmp_path):
+def test_check_of_one_app_starts_without_typer_pydantic_or_a_heavy_stage(tmp_path):
     app_dir = write_locked_app(tmp_path / "app", VALID)
     done = run_entry("check", str(app_dir), "--format", "json", "-o", str(tmp_path / "r.json"))
     assert done.returncode == 0, done.stderr

@@ -6,7 +6,7 @@ import re
 
 from static_checks.context import ProjectContext
 from static_checks.manifest.versions import is_unreleased_source
-from static_checks.models import Category, Finding, Severity, VersionSource
+from static_checks.records import Category, Finding, Severity, VersionSource
 
 
 def for_unreleased_source(
