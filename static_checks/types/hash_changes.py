@@ -24,6 +24,7 @@ from static_checks.types.syntax import call_name, const_path, def_body, last_exp
 ALL = "*"  # every key may change
 _NONE: frozenset[str] = frozenset()
 _EVERY = frozenset({ALL})
+_MAX_DEPTH = 60
 # In-place changes of the keys they name in their first argument.
 _KEYED = frozenset({"store", "delete", "[]="})
 # In-place merges: the keys of a literal or keyword argument, else every key.
@@ -63,6 +64,8 @@ class HashChanges:
         self._function_of = function_of  # name -> the app's one top-level def, or None
         self._locals: dict[tuple[int, str], frozenset[str]] = {}
         self._ivars: dict[tuple[str, str], frozenset[str]] = {}
+        self._def_scopes: dict[int, dict[int, Scope]] = {}  # id(ClassDef) -> def node id -> its scope
+        self._depth = 0  # nested uses being read: a hostile chain must not exhaust Python's stack
 
     # ---- holders ---------------------------------------------------------------------------
     def of_local(self, name: str, scope: Scope) -> frozenset[str]:
@@ -101,7 +104,7 @@ class HashChanges:
         found: set[str] = set()
         for region, cdef in regions:
             for node in _occurrences(region, name, ("instance_variable",)):
-                where = _scope_at(node, cdef, scope.file.program if cdef is None else None)
+                where = self._scope_at(node, cdef, scope.file.program if cdef is None else None)
                 if where is None or _returned(node):
                     return set(_EVERY)  # used outside a def we can name, or handed out by a method
                 found |= self._use(node, where)
@@ -109,9 +112,33 @@ class HashChanges:
                     return found
         return found
 
+    def _scope_at(self, node: ts.Node, cdef: ClassDef | None, outside: Scope | None) -> Scope | None:
+        """The scope of an ivar use: its def in that class body; `outside` when it is in no def (a file's top
+        level); None when we cannot name it (a class body). Each body's defs are indexed once."""
+        cur = node.parent
+        while cur is not None and cur.type not in ("method", "singleton_method"):
+            cur = cur.parent
+        if cur is None or cdef is None:
+            return outside if cur is None else None
+        scopes = self._def_scopes.get(id(cdef))
+        if scopes is None:
+            scopes = self._def_scopes[id(cdef)] = {
+                mdef.node.id: mdef.scope for table in (cdef.methods, cdef.smethods) for mdef in table.values()}
+        return scopes.get(cur.id)
+
     # ---- one use -------------------------------------------------------------------------
     def _use(self, node: ts.Node, scope: Scope) -> frozenset[str] | set[str]:
-        """The keys one use of the Hash may change."""
+        """The keys one use of the Hash may change; past _MAX_DEPTH nested uses (`h.itself.itself...`, a
+        chain of hundreds of aliases or helpers) every key, which can only lose a type, never add one."""
+        if self._depth >= _MAX_DEPTH:
+            return _EVERY
+        self._depth += 1
+        try:
+            return self._one_use(node, scope)
+        finally:
+            self._depth -= 1
+
+    def _one_use(self, node: ts.Node, scope: Scope) -> frozenset[str] | set[str]:
         parent = node.parent
         while parent is not None and parent.type == "parenthesized_statements" and parent.named_child_count == 1:
             node, parent = parent, parent.parent
@@ -245,21 +272,6 @@ def _occurrences(region: ts.Node, name: str, types: tuple[str, ...]):
         for child in node.children:
             if child.type not in _NEW_SCOPES or (types == ("instance_variable",) and child.type not in _NEW_SELF):
                 stack.append(child)
-
-
-def _scope_at(node: ts.Node, cdef: ClassDef | None, outside: Scope | None) -> Scope | None:
-    """The scope of an ivar use: its def in that class body; `outside` when it is in no def (a file's top
-    level); None when we cannot name it (a class body)."""
-    cur = node.parent
-    while cur is not None and cur.type not in ("method", "singleton_method"):
-        cur = cur.parent
-    if cur is None or cdef is None:
-        return outside if cur is None else None
-    for table in (cdef.methods, cdef.smethods):
-        for mdef in table.values():
-            if mdef.node.id == cur.id:
-                return mdef.scope
-    return None
 
 
 def _returned(node: ts.Node) -> bool:
