@@ -474,15 +474,14 @@ class Inferer:
         """`X.new(...)` for X's `initialize`, `X.run(...)` for `def self.run`; none (so no type) when the sites
         read may not be all of them: an app class inherits from X (its `Sub.new`, `super` reach the method
         too), a file the type scan skipped names X and the method (`Reply.new(params[:text])` in a controller;
-        a private class method is called only from inside X, so other files cannot matter), or a site names
+        a reopening of X there may call even a private class method), or a site names
         no constant we read (`self.class.new`, `Svc = X`, `X.send(:new)`, `Job.set(..).perform_later`,
         `klass.new` after a `constantize`: types.callers.CallSites.unseen_sites)."""
         app = self._app_of(mdef.cls)
         if app is None or any(c.parent is app for c in self.project.classes.values()):
             return []
         called = (mdef.name,) if mdef.singleton else _CLASS_ENTRIES[mdef.name]
-        outside_may_call = not (mdef.singleton and mdef.visibility == "private")
-        if outside_may_call and self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1], called):
+        if self.project.named_in_unscanned(app.fq.rsplit("::", 1)[-1], called):
             return []
 
         def names_app(path: str, scope: Scope) -> str | None:

@@ -128,6 +128,11 @@ def declared_of(cdef: ClassDef):
     return cdef.declared
 
 
+# Ruby's sugar calls a method without spelling it: `X.(a)` is `X.call(a)`, `X[a]` is `X.[](a)`; a file naming X
+# may call these through the sugar, so the text looked for is the sugar's bracket.
+_SPELT_WITHOUT_NAME = {"call": "(", "[]": "["}
+
+
 @dataclass
 class Project:
     scans: list[FileScan]
@@ -150,12 +155,13 @@ class Project:
 
     def named_in_unscanned(self, short: str, called: tuple[str, ...] = ()) -> bool:
         """Does any file the type scan skipped name `short` (as text), and with it one of the method names in
-        `called` when some are given (a file naming the class but not `run` cannot call `X.run`)? Asked per
-        parameter lookup, so answered once per question: the unscanned files can be most of a big app."""
+        `called` when some are given (a file naming the class but not `run` cannot call `X.run`; `X.(a)` calls
+        `call` and `X[a]` calls `[]` without spelling them)? Asked per parameter lookup, so answered once per
+        question: the unscanned files can be most of a big app."""
         key = (short, called)
         found = self._named_unscanned.get(key)
         if found is None:
-            needle, names = short.encode(), [n.encode() for n in called]
+            needle, names = short.encode(), [_SPELT_WITHOUT_NAME.get(n, n).encode() for n in called]
             found = self._named_unscanned[key] = any(
                 needle in pf.source and (not names or any(n in pf.source for n in names)) for pf in self.unscanned)
         return found

@@ -1,5 +1,5 @@
 """Class-method parameters are typed from their `X.m(...)` sites when no file the type scan skipped could
-call `X.m` too: such a file must name both X and m, and a private class method has no outside callers."""
+call `X.m` too: such a file must name both X and m (or the sugar that calls m unnamed)."""
 
 RULE = "rubyllm/unknown-method"
 
@@ -32,8 +32,14 @@ def test_a_skipped_file_calling_the_helper_leaves_its_parameter_untyped(run_app)
     assert run_app(app) == []
 
 
-def test_a_private_class_method_has_no_callers_outside_its_class(run_app):
-    # the controller names Analyzer and the word `parse`, yet cannot call the private Analyzer.parse
-    body = "render json: Analyzer.run(JSON.parse(request.body.read)[\"id\"])"
-    app = {**analyzer(private=True), **controller(body)}
-    assert rules_at(run_app(app)) == [("app/services/analyzer.rb", RULE)]
+def test_a_reopening_in_a_skipped_file_may_call_a_private_class_method(run_app):
+    reopened = {"app/services/analyzer/batch.rb": "class Analyzer\n  class << self\n    def batch(rows)\n"
+                "      rows.map { |row| parse(row) }\n    end\n  end\nend\n"}
+    assert run_app({**analyzer(private=True), **reopened}) == []
+
+
+def test_call_sugar_in_a_skipped_file_calls_the_method_without_naming_it(run_app):
+    rating = {"app/services/rating.rb": "class Rating\n  def self.call(reply)\n    reply.dig(\"score\")\n  end\n"
+              "  def self.rate(text)\n    call(RubyLLM.chat.ask(text))\n  end\nend\n"}
+    assert rules_at(run_app(rating)) == [("app/services/rating.rb", RULE)]
+    assert run_app({**rating, **controller("render json: Rating.(params[:reply])")}) == []
