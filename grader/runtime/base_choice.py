@@ -19,8 +19,9 @@ from grader.core.gems import ruby_version_claims
 from grader.core.repo import RepoReader
 from grader.runtime.repo_files import read_repo_text
 
-_VERSION = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?")
-_BUNDLED_WITH = re.compile(r"^BUNDLED WITH\s*\n\s+(\d+(?:\.\d+){0,3})", re.MULTILINE)
+# bounded digit runs: the repo writes these files, and int() refuses a number of thousands of digits
+_VERSION = re.compile(r"^(\d{1,9})(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?")
+_BUNDLED_WITH = re.compile(r"^BUNDLED WITH\s*\n\s+(\d{1,9}(?:\.\d{1,9}){0,3})", re.MULTILINE)
 # Bundler's view first: it refuses a Ruby other than the Gemfile's (`ruby "3.3.6"`, `ruby file:
 # ".ruby-version"`), whatever the app's own Dockerfile builds on.
 _BUNDLER_ORDER = {"gemfile": 0, "ruby_version_file": 1, "gemfile_lock": 2, "dockerfile_arg": 3, "dockerfile_from": 4}

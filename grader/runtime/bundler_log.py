@@ -27,8 +27,9 @@ _CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"Could not find gem '(?P<gem>[^']+)'[^\n]*? in {_WHERE}"), "the image lacks gem {gem}"),
     # bounded name and version runs: the log is the graded repo's output, and an unbounded run backtracks
     # quadratically over a long line of word characters
-    # Bundler wraps a long list over several lines
-    (re.compile(rf"Could not find (?P<gems>{_GEM}(?:,\s{{1,4}}{_GEM})*)\s{{1,4}}in\s{{1,4}}{_WHERE}"),
+    # Bundler wraps a long list over several lines; each gem is an atomic group, because a name such as
+    # a-1a-1a-1 splits into name and version in many ways and the list would retry every split of every gem
+    (re.compile(rf"Could not find (?P<gems>(?>{_GEM})(?:,\s{{1,4}}(?>{_GEM}))*)\s{{1,4}}in\s{{1,4}}{_WHERE}"),
      "the image lacks {gems}"),
     (re.compile(r"Fetching (?P<url>\S{1,300})\s+You need to install git to be able to use gems from git"),
      "the Gemfile takes gems from a git repository ({url}) and the image has no git (no gem mirror serves it)"),

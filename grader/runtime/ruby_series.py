@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from grader.runtime.base_choice import version_tuple
 
-_EXACT = re.compile(r"""^(?P<indent>[ \t]*)ruby[ \t(]+(?P<q>["'])(?P<version>\d+\.\d+\.\d+)(?P=q)"""
+_EXACT = re.compile(r"""^(?P<indent>[ \t]*)ruby[ \t(]+(?P<q>["'])(?P<version>\d{1,9}\.\d{1,9}\.\d{1,9})(?P=q)"""
                     r"""[ \t)]*(?:#.*)?$""", re.MULTILINE)
 # `ruby file: ".ruby-version"` and the older `ruby File.read(".ruby-version").strip`
 _FROM_FILE = re.compile(r"""^(?P<indent>[ \t]*)ruby[ \t(]+"""

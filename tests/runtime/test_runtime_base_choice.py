@@ -88,3 +88,12 @@ def test_the_gemfile_s_ruby_outranks_the_dockerfile_s(tmp_path):
     assert repo_asks(repo) == RepoAsks((3, 3, 5), "Gemfile ruby", (2, 5, 16))
     (repo / "Gemfile").write_text('gem "rails"\n')
     assert repo_asks(repo).ruby_from == ".ruby-version"
+
+
+def test_versions_of_thousands_of_digits_are_read_not_raised(tmp_path):
+    # the repo writes these files; int() refuses a number of more than 4300 digits
+    huge = _write(tmp_path / "h", {".ruby-version": "3.3." + "9" * 5000 + "\n",
+                                   "Gemfile": 'source "https://rubygems.org"\n',
+                                   "Gemfile.lock": _lock("2." + "2" * 5000)})
+    asks = repo_asks(huge)
+    assert asks.ruby is not None and asks.ruby[:2] == (3, 3)

@@ -129,3 +129,12 @@ def test_a_gem_from_git_is_named_with_its_repository():
     assert bundler_failure(log) == said
     # Bundler colours its errors even in a build's log: the colour codes do not hide the cause
     assert bundler_failure(log.replace("You need", "\x1b[31mYou need").replace("again.", "again.\x1b[0m")) == said
+
+
+def test_a_list_of_ambiguous_gem_names_is_read_without_retrying_every_split():
+    # `a-1a-1...` splits into name and version at every `-1`: without atomic gems the list retries each split of
+    # each gem (6 names took 44 s, ~15x per name); 12 such names would hang for days (a hang is the failure)
+    gem = "-1".join(["a"] * 40)
+    log = "Could not find " + ", ".join([gem] * 12) + " in nowhere\n"
+    assert bundler_failure(log + "Could not find rails-8.0.2 in locally installed gems\n") == \
+        "the image lacks rails-8.0.2"
