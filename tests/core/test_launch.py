@@ -104,7 +104,8 @@ def run_entry(*args: str, before: str = "") -> subprocess.CompletedProcess:
     code = (f"import sys\n{before}\nsys.argv = ['grader', *{list(args)!r}]\n"
             "import atexit\n"
             "atexit.register(lambda: print('MODULES', sorted(m for m in ('typer', 'click', 'typer._click', 'litellm',"
-            " 'docker', 'fastapi', 'sqlalchemy', 'multiprocessing', 'jinja2', 'pydantic') if m in sys.modules), file=sys.stderr))\n"
+            " 'docker', 'fastapi', 'sqlalchemy', 'multiprocessing', 'jinja2', 'pydantic') if m in sys.modules),"
+            " file=sys.stderr))\n"
             "from grader.launch import main\nmain()\n")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 

@@ -12,8 +12,8 @@ def check(tmp_path, body: str):
     (tmp_path / "Gemfile").write_text(GEMFILE)
     (tmp_path / "Gemfile.lock").write_text(LOCK)
     (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "flow.rb").write_text(
-        f"class Flow\n  def run\n    context = {{ chat: RubyLLM.chat }}\n{body}\n    context[:chat].shout\n  end\nend\n")
+    source = f"class Flow\n  def run\n    context = {{ chat: RubyLLM.chat }}\n{body}\n"
+    (tmp_path / "app" / "flow.rb").write_text(source + "    context[:chat].shout\n  end\nend\n")
     return check_path(tmp_path)
 
 
