@@ -18,7 +18,7 @@ import tree_sitter as ts
 
 from static_checks.parsing import ruby_language
 from static_checks.types.scan import FileScan, MethodDef, Scope
-from static_checks.types.syntax import ArgShape, arg_shape, pair_value, text
+from static_checks.types.syntax import ArgShape, arg_shape, pair_value, same_node, text
 
 # A call site passing nothing for the parameter: the default (or nil) applies.
 NOT_PASSED = object()
@@ -213,9 +213,9 @@ def _handed_on(const: ts.Node) -> bool:
     if parent is None:
         return False
     kind = parent.type
-    if kind in _CLASS_NODES and _same(parent.child_by_field_name("name"), const):
+    if kind in _CLASS_NODES and same_node(parent.child_by_field_name("name"), const):
         return False
-    if kind == "call" and _same(parent.child_by_field_name("receiver"), const):
+    if kind == "call" and same_node(parent.child_by_field_name("receiver"), const):
         name = parent.child_by_field_name("method")
         return name is not None and text(name) in _REFLECTIVE
     if kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
@@ -263,10 +263,6 @@ def outermost_constants(root: ts.Node) -> list[ts.Node]:
     """`Reply` and `A::B` as written, not the parts of a longer path."""
     found = ts.QueryCursor(_constants_query()).captures(root).get("c", [])
     return [n for n in found if n.parent is None or n.parent.type != "scope_resolution"]
-
-
-def _same(a: ts.Node | None, b: ts.Node) -> bool:
-    return a is not None and a.id == b.id
 
 
 def _on_self_class(recv: ts.Node | None) -> bool:

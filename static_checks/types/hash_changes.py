@@ -19,7 +19,10 @@ import tree_sitter as ts
 from static_checks.manifest.core import private_kernel_methods
 from static_checks.types.callers import argument_for
 from static_checks.types.scan import ClassDef, MethodDef, Scope
-from static_checks.types.syntax import call_name, const_path, def_body, last_expression, pair_key, symbol_value, text
+from static_checks.types.syntax import (
+    SEND_BY_NAME, call_name, const_path, def_body, is_shorthand_key, last_expression, pair_key, same_node, symbol_value,
+    text,
+)
 
 ALL = "*"  # every key may change
 _NONE: frozenset[str] = frozenset()
@@ -32,9 +35,8 @@ _MERGING = frozenset({"merge!", "update", "deep_merge!", "reverse_merge!", "reve
 # Changes in place without a `!`, or hand the Hash itself to code we do not follow (a block, a computed name).
 _CHANGERS = frozenset({
     "replace", "clear", "delete_if", "keep_if", "shift", "compare_by_identity", "default=", "default_proc=",
-    "rehash", "tap", "then", "yield_self", "instance_eval", "instance_exec", "send", "public_send", "__send__",
-    "instance_variable_set",
-})
+    "rehash", "tap", "then", "yield_self", "instance_eval", "instance_exec", "instance_variable_set",
+}) | SEND_BY_NAME
 # Calls whose value is the receiver itself (Hash#to_h without a block, `itself`, `freeze`): a use of it is
 # a use of the Hash.
 _SAME_OBJECT = frozenset({"to_h", "to_hash", "itself", "freeze"})
@@ -77,7 +79,7 @@ class HashChanges:
             for node in _occurrences(scope.node, name, ("identifier", "hash_key_symbol")):
                 if scope.block_binding(name, node.start_byte) is not None:
                     continue
-                if node.type == "hash_key_symbol" and not _shorthand(node):
+                if node.type == "hash_key_symbol" and not is_shorthand_key(node):
                     continue
                 found |= self._use(node, scope)
                 if ALL in found:
@@ -145,20 +147,20 @@ class HashChanges:
         if parent is None:
             return _NONE
         kind = parent.type
-        if kind == "element_reference" and _is(parent.child_by_field_name("object"), node):
+        if kind == "element_reference" and same_node(parent.child_by_field_name("object"), node):
             holder = parent.parent
             if holder is not None and holder.type in ("assignment", "operator_assignment") \
-                    and _is(holder.child_by_field_name("left"), parent):
-                keys = [c for c in parent.named_children if not _is(c, node)]
+                    and same_node(holder.child_by_field_name("left"), parent):
+                keys = [c for c in parent.named_children if not same_node(c, node)]
                 return _key_changes(keys[0] if len(keys) == 1 else None)
             return _NONE
-        if kind == "call" and _is(parent.child_by_field_name("receiver"), node):
+        if kind == "call" and same_node(parent.child_by_field_name("receiver"), node):
             return self._method_use(parent, scope)
-        if kind in ("assignment", "operator_assignment") and _is(parent.child_by_field_name("right"), node):
+        if kind in ("assignment", "operator_assignment") and same_node(parent.child_by_field_name("right"), node):
             return self._stored(parent.child_by_field_name("left"), scope)
         if kind == "argument_list":
             return self._passed(parent.parent, node, scope)
-        if kind == "pair" and (node.type == "hash_key_symbol" or _is(parent.child_by_field_name("value"), node)):
+        if kind == "pair" and (node.type == "hash_key_symbol" or same_node(parent.child_by_field_name("value"), node)):
             container = parent.parent  # `f(context: h)` / `f(context:)`, or a Hash literal holding it
             if container is not None and container.type == "argument_list":
                 return self._passed(container.parent, node, scope)
@@ -202,7 +204,7 @@ class HashChanges:
                 return _NONE
             return _EVERY
         for _kind, param in mdef.params:
-            if param and _is(_bound(mdef, param, call), node):
+            if param and same_node(_bound(mdef, param, call), node):
                 return self.of_local(param, mdef.scope)
         return _EVERY  # through a splat, or a binding we cannot read
 
@@ -229,15 +231,6 @@ class HashChanges:
 def _bound(mdef: MethodDef, param: str, call: ts.Node):
     found = argument_for(mdef, param, call)
     return found if isinstance(found, ts.Node) else None
-
-
-def _is(a: ts.Node | None, b: ts.Node) -> bool:
-    return a is not None and a.id == b.id
-
-
-def _shorthand(key: ts.Node) -> bool:
-    pair = key.parent
-    return pair is not None and pair.type == "pair" and pair.child_by_field_name("value") is None
 
 
 def _key_changes(key: ts.Node | None) -> frozenset[str]:
@@ -285,6 +278,6 @@ def _returned(node: ts.Node) -> bool:
     cur = node
     while cur.parent is not None and cur.parent.type in ("method", "singleton_method", "body_statement"):
         if cur.parent.type in ("method", "singleton_method"):
-            return _is(last_expression(def_body(cur.parent)), node)
+            return same_node(last_expression(def_body(cur.parent)), node)
         cur = cur.parent
     return False

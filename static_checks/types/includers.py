@@ -14,7 +14,7 @@ import tree_sitter as ts
 
 from static_checks.parsing import ParsedFile
 from static_checks.types.callers import READS_CLASS, outermost_constants
-from static_checks.types.syntax import text
+from static_checks.types.syntax import same_node, text
 
 _BODY_MIXINS = frozenset({"include", "prepend"})
 _TESTS = frozenset({"when", "in_clause", "exceptions", "pattern"})
@@ -52,7 +52,7 @@ def _may_mix(const: ts.Node, counted_includes: bool) -> bool:
     if parent is None:
         return False
     kind = parent.type
-    if kind in ("class", "module") and _same(parent.child_by_field_name("name"), const):
+    if kind in ("class", "module") and same_node(parent.child_by_field_name("name"), const):
         return False
     if kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
         call = parent.parent
@@ -65,7 +65,7 @@ def _may_mix(const: ts.Node, counted_includes: bool) -> bool:
                     and body is not None
                     and body.type == "body_statement" and body.parent is not None
                     and body.parent.type in ("class", "module"))
-    if kind == "call" and _same(parent.child_by_field_name("receiver"), const):
+    if kind == "call" and same_node(parent.child_by_field_name("receiver"), const):
         return False  # `Titling.helper`: a call on the module, not a mix-in of it
     if kind == "binary":
         op = parent.child_by_field_name("operator")
@@ -73,5 +73,3 @@ def _may_mix(const: ts.Node, counted_includes: bool) -> bool:
     return kind not in _TESTS
 
 
-def _same(a: ts.Node | None, b: ts.Node) -> bool:
-    return a is not None and a.id == b.id

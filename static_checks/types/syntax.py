@@ -94,6 +94,11 @@ def pair_value(pair: ts.Node) -> ts.Node | None:
     return pair.child_by_field_name("value") or pair.child_by_field_name("key")
 
 
+def same_node(a: ts.Node | None, b: ts.Node) -> bool:
+    """Is `a` the very node `b` (by identity in the tree, not by equal text)?"""
+    return a is not None and a.id == b.id
+
+
 def is_shorthand_key(key: ts.Node) -> bool:
     """Is this the key of a `{ chat: }` pair, read as the local or method `chat` (see pair_value)?"""
     pair = key.parent
